@@ -1,0 +1,1 @@
+pytest_plugins = ["newsroom_shared.testing.fixtures"]

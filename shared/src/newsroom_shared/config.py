@@ -1,0 +1,86 @@
+"""Settings every service shares, read from the environment with pydantic-settings.
+
+Each service subclasses :class:`ServiceSettings` with its own prefix (``PUBLISHER_`` ...).
+The connection settings named in ``COMMON`` fall back to an unprefixed variable, so one
+``MONGODB_URI`` serves all five services locally while production can give each service its
+own cluster (``PUBLISHER_MONGODB_URI``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+COMMON = frozenset({"kafka_bootstrap_servers", "mongodb_uri", "log_level", "log_json"})
+
+# The local default only: retryWrites=false because the local SecantusDB server slows down under
+# retryable writes (see README, "Local infrastructure"). Production URIs keep the driver defaults.
+LOCAL_MONGODB_URI = "mongodb://127.0.0.1:27027/?replicaSet=secantus&retryWrites=false"
+LOCAL_KAFKA = "127.0.0.1:19092"
+
+
+class _CommonEnvSource(EnvSettingsSource):
+    """Unprefixed environment variables, for the settings in ``COMMON`` only."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        if field_name not in COMMON:
+            return None, field_name, False
+        return super().get_field_value(field, field_name)
+
+
+class ServiceSettings(BaseSettings):
+    """Connection, consumer, outbox and retry settings; each service adds its own."""
+
+    model_config = SettingsConfigDict(extra="ignore", env_prefix="NEWSROOM_")
+    service_name: ClassVar[str] = "newsroom"
+
+    kafka_bootstrap_servers: str = LOCAL_KAFKA
+    mongodb_uri: str = LOCAL_MONGODB_URI
+    mongodb_database: str = ""  # empty: newsroom_<service>
+
+    # Consumers on the publish-to-post path need a short fetch wait (aiokafka's default of 500 ms
+    # is paid on every hop when the topic is idle).
+    kafka_fetch_max_wait_ms: int = 10
+    kafka_session_timeout_ms: int = 10_000
+    kafka_heartbeat_interval_ms: int = 3_000
+    consumer_group: str = ""  # empty: newsroom-<service>
+    consumer_workers: int = 1
+
+    outbox_batch_size: int = 500
+    outbox_poll_interval_s: float = 1.0
+    outbox_lease_ttl_s: float = 10.0
+
+    retry_max_attempts: int = 5
+    retry_backoff_initial_s: float = 0.2
+    retry_backoff_max_s: float = 10.0
+    inbox_ttl_s: int = 14 * 24 * 3600
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @property
+    def database_name(self) -> str:
+        return self.mongodb_database or f"newsroom_{self.service_name}"
+
+    @property
+    def group_id(self) -> str:
+        return self.consumer_group or f"newsroom-{self.service_name}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        common = _CommonEnvSource(settings_cls, env_prefix="")
+        return init_settings, env_settings, common, dotenv_settings, file_secret_settings

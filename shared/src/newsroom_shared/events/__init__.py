@@ -1,0 +1,6 @@
+"""Event contracts of the whole system, one module per producing service."""
+
+from newsroom_shared.events.base import Event
+from newsroom_shared.events.envelope import Envelope, InvalidEvent, ReceivedEvent, envelope_for, parse
+
+__all__ = ["Envelope", "Event", "InvalidEvent", "ReceivedEvent", "envelope_for", "parse"]

@@ -1,0 +1,65 @@
+"""Events produced by the media service: uploads and their renditions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from newsroom_shared.events.base import Event
+
+MediaKind = Literal["image", "video", "document"]
+
+
+class Rendition(BaseModel):
+    """One derived file of a media item (a thumbnail, a social card, a web-sized video)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    name: str
+    content_type: str
+    url: str
+    width: int | None = None
+    height: int | None = None
+    bytes: int = Field(ge=0)
+
+
+class MediaProcessed(Event):
+    """An upload passed validation and its renditions are ready."""
+
+    topic: ClassVar[str] = "newsroom.media.processed.v1"
+    ce_type: ClassVar[str] = "io.newsroom.media.processed.v1"
+    aggregate_field: ClassVar[str] = "media_id"
+
+    media_id: str
+    kind: MediaKind
+    content_type: str
+    filename: str
+    url: str
+    alt_text: str = ""
+    renditions: list[Rendition] = Field(default_factory=list)
+    processed_at: datetime
+
+
+class MediaRejected(Event):
+    """An upload failed validation (wrong content, too large, unreadable)."""
+
+    topic: ClassVar[str] = "newsroom.media.rejected.v1"
+    ce_type: ClassVar[str] = "io.newsroom.media.rejected.v1"
+    aggregate_field: ClassVar[str] = "media_id"
+
+    media_id: str
+    reason: str
+    rejected_at: datetime
+
+
+class MediaDeleted(Event):
+    """A media item was deleted; releases referring to it must drop it."""
+
+    topic: ClassVar[str] = "newsroom.media.deleted.v1"
+    ce_type: ClassVar[str] = "io.newsroom.media.deleted.v1"
+    aggregate_field: ClassVar[str] = "media_id"
+
+    media_id: str
+    deleted_at: datetime

@@ -1,0 +1,63 @@
+"""Events produced by the publisher service: the life of a press release."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import Field
+
+from newsroom_shared.events.base import Event
+
+
+class ReleaseFacts(Event):
+    """What every release event says about the release, so consumers need not call back."""
+
+    aggregate_field: ClassVar[str] = "release_id"
+
+    release_id: str
+    newsroom_id: str
+    newsroom_slug: str
+    slug: str
+    title: str
+    lead: str = ""
+    language: str
+    tags: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    url: str = Field(description="Public URL of the release in its newsroom")
+    media_ids: list[str] = Field(default_factory=list)
+    version: int = Field(ge=1, description="Release version this event describes")
+
+
+class ReleasePublished(ReleaseFacts):
+    """A release became public (directly, by schedule, or at its embargo lift)."""
+
+    topic: ClassVar[str] = "newsroom.release.published.v1"
+    ce_type: ClassVar[str] = "io.newsroom.release.published.v1"
+
+    published_at: datetime
+    embargo_until: datetime | None = Field(
+        default=None, description="Set when the release was embargoed until this moment"
+    )
+
+
+class ReleaseUpdated(ReleaseFacts):
+    """A published release was edited (a correction); consumers refresh what they show."""
+
+    topic: ClassVar[str] = "newsroom.release.updated.v1"
+    ce_type: ClassVar[str] = "io.newsroom.release.updated.v1"
+
+    updated_at: datetime
+
+
+class ReleaseWithdrawn(Event):
+    """A published release was taken down; consumers stop and undo what they can."""
+
+    topic: ClassVar[str] = "newsroom.release.withdrawn.v1"
+    ce_type: ClassVar[str] = "io.newsroom.release.withdrawn.v1"
+    aggregate_field: ClassVar[str] = "release_id"
+
+    release_id: str
+    newsroom_id: str
+    withdrawn_at: datetime
+    reason: str = ""
