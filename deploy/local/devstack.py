@@ -135,18 +135,26 @@ def up() -> dict[str, str]:
     return env
 
 
+def _stop(pid: int) -> None:
+    """SIGTERM the server's process group, and SIGKILL it if it is still there after 10 s."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            os.killpg(pid, 0)  # raises once the group is gone
+            time.sleep(0.1)
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def down() -> None:
     for name in ("tansu", "secantus"):
         pid_file = STATE / f"{name}.pid"
-        if not pid_file.exists():
-            continue
-        pid = int(pid_file.read_text())
-        try:
-            os.killpg(pid, signal.SIGTERM)
-            _log(f"stopped {name} (pid {pid})")
-        except ProcessLookupError:
-            pass
-        pid_file.unlink()
+        if pid_file.exists():
+            _stop(int(pid_file.read_text()))
+            pid_file.unlink()
+            _log(f"stopped {name}")
 
 
 def main() -> None:
