@@ -41,6 +41,21 @@ class ReleasePublished(ReleaseFacts):
     )
 
 
+class ReleaseEmbargoed(ReleaseFacts):
+    """A release was published under embargo: invited journalists may read it before the lift.
+
+    ``ReleasePublished`` follows at the lift; public channels wait for that one.
+    """
+
+    topic: ClassVar[str] = "newsroom.release.embargoed.v1"
+    ce_type: ClassVar[str] = "io.newsroom.release.embargoed.v1"
+
+    embargo_until: datetime
+    preview_url: str = Field(
+        description="Signed link showing the release before the lift; expires at the lift"
+    )
+
+
 class ReleaseUpdated(ReleaseFacts):
     """A published release was edited (a correction); consumers refresh what they show."""
 
