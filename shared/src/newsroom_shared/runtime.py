@@ -1,0 +1,136 @@
+"""What every service runs: MongoDB client, Kafka broker, outbox relay, health, metrics, errors.
+
+A service builds one :class:`ServiceRuntime` from its settings, registers its consumers on
+``runtime.broker`` and its background jobs with ``on_startup``/``on_shutdown``, and gets its
+FastAPI app from :meth:`ServiceRuntime.create_app`. The broker runs inside FastAPI's lifespan
+(design.md: not through FastStream's FastAPI plugin, which is slated for removal).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+
+from newsroom_shared.config import ServiceSettings
+from newsroom_shared.events.base import Event
+from newsroom_shared.events.envelope import Envelope, envelope_for
+from newsroom_shared.http.errors import install_error_handlers
+from newsroom_shared.mongo import Database, make_client
+from newsroom_shared.observability.health import health_router, kafka_check, mongo_check
+from newsroom_shared.observability.logging import configure_logging
+from newsroom_shared.observability.metrics import install_http_metrics, metrics_router
+from newsroom_shared.outbox import Outbox, OutboxRelay
+
+Hook = Callable[[], Awaitable[None]]
+
+logger = logging.getLogger(__name__)
+
+
+def instance_id() -> str:
+    """Names this process among the service's replicas (lease owner, Kafka client id)."""
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+class ServiceRuntime:
+    """Connections and background work shared by all five services."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.instance = instance_id()
+        self.source = f"/newsroom/{settings.service_name}"
+        self.mongo = make_client(settings.mongodb_uri)
+        self.db: Database = self.mongo[settings.database_name]
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers,
+            client_id=f"newsroom-{settings.service_name}",
+            # FastStream logs every message at this level: DEBUG keeps it off hot paths.
+            log_level=logging.DEBUG,
+        )
+        self.outbox = Outbox(self.db)
+        self.relay = OutboxRelay(
+            self.db,
+            settings.kafka_bootstrap_servers,
+            owner=self.instance,
+            batch_size=settings.outbox_batch_size,
+            poll_interval_s=settings.outbox_poll_interval_s,
+            lease_ttl_s=settings.outbox_lease_ttl_s,
+        )
+        self._startup: list[Hook] = []
+        self._shutdown: list[Hook] = []
+
+    def envelope(self, event: Event) -> Envelope:
+        """The CloudEvents envelope of an event this service produces."""
+        return envelope_for(event, source=self.source)
+
+    def on_startup(self, hook: Hook) -> None:
+        """Run ``hook`` once the database, broker and relay are up."""
+        self._startup.append(hook)
+
+    def on_shutdown(self, hook: Hook) -> None:
+        """Run ``hook`` before the relay, broker and database close (in reverse order)."""
+        self._shutdown.append(hook)
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Everything the service needs, started in order and stopped in reverse."""
+        async with AsyncExitStack() as stack:
+            stack.push_async_callback(self.mongo.close)
+            await self.outbox.ensure_indexes()
+            await self.broker.start()
+            stack.push_async_callback(self.broker.stop)
+            await self.relay.start()
+            stack.push_async_callback(self.relay.stop)
+            for hook in self._startup:
+                await hook()
+            for hook in self._shutdown:
+                stack.push_async_callback(hook)
+            logger.info("service started", extra={"instance": self.instance})
+            yield
+
+    def create_app(
+        self,
+        *,
+        title: str,
+        version: str,
+        description: str,
+        routers: Sequence[APIRouter],
+        openapi_tags: list[dict[str, str]] | None = None,
+    ) -> FastAPI:
+        """The service's FastAPI app, with the runtime in its lifespan."""
+        settings = self.settings
+        configure_logging(settings.log_level, settings.log_json, settings.service_name)
+
+        @asynccontextmanager
+        async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+            async with self.running():
+                yield
+
+        app = FastAPI(
+            title=title,
+            version=version,
+            description=description,
+            lifespan=lifespan,
+            openapi_tags=openapi_tags,
+        )
+        app.state.runtime = self
+        install_error_handlers(app)
+        install_http_metrics(app, settings.service_name)
+        app.include_router(
+            health_router(
+                {
+                    "mongodb": mongo_check(self.mongo),
+                    "kafka": kafka_check(settings.kafka_bootstrap_servers),
+                }
+            )
+        )
+        app.include_router(metrics_router())
+        for router in routers:
+            app.include_router(router)
+        return app
