@@ -1,0 +1,131 @@
+"""Per-client rate limits for public endpoints (newsroom pages, comment posting, subscribing).
+
+A token bucket per (client, method, route template): ``burst`` requests at once, refilled at
+``per_minute``. The client is the peer IP, or, behind proxies we trust, the address the
+``trusted_proxies``-th proxy from the right saw in ``X-Forwarded-For`` (never the left-most
+entry: clients write that one themselves).
+
+The buckets live in memory, **per process**: with N replicas (or uvicorn workers) a client
+gets up to N times the limit. A shared store (e.g. Redis) is future work; until then set the
+limits per replica. Memory is bounded: buckets idle long enough to be full again are dropped
+(a fresh bucket is identical), and past ``max_clients`` the least recently used go first.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from newsroom_shared.http.errors import TooManyRequests
+
+Clock = Callable[[], float]
+
+DEFAULT_MAX_CLIENTS = 100_000
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+class TokenBuckets:
+    """Token buckets keyed by any string; ``take(key)`` answers 0 or the seconds to wait."""
+
+    def __init__(
+        self,
+        per_minute: int,
+        burst: int,
+        *,
+        clock: Clock = time.monotonic,
+        max_clients: int = DEFAULT_MAX_CLIENTS,
+    ) -> None:
+        if per_minute < 1 or burst < 1:
+            raise ValueError("per_minute and burst must be at least 1")
+        self.rate = per_minute / 60.0  # tokens per second
+        self.burst = burst
+        self.clock = clock
+        self.max_clients = max_clients
+        # Ordered by last use, oldest first, so eviction only ever looks at the front.
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
+
+    def take(self, key: str) -> float:
+        """Spend one token for ``key``: 0.0 when allowed, else the seconds until one is due."""
+        now = self.clock()
+        self._evict(now)
+        bucket = self._buckets.pop(key, None) or _Bucket(tokens=self.burst, updated=now)
+        elapsed = max(0.0, now - bucket.updated)
+        bucket.tokens = min(self.burst, bucket.tokens + elapsed * self.rate)
+        bucket.updated = now
+        self._buckets[key] = bucket
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return 0.0
+        return (1 - bucket.tokens) / self.rate
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def _evict(self, now: float) -> None:
+        refill_s = self.burst / self.rate  # after this long idle, any bucket is full again
+        while self._buckets:
+            key, oldest = next(iter(self._buckets.items()))
+            if now - oldest.updated < refill_s and len(self._buckets) < self.max_clients:
+                return
+            del self._buckets[key]
+
+
+def client_address(request: Request, trusted_proxies: int = 0) -> str:
+    """The caller's IP: the peer, or the entry ``trusted_proxies`` from the right of XFF."""
+    peer = request.client.host if request.client else "unknown"
+    if trusted_proxies < 1:
+        return peer
+    forwarded = [
+        hop.strip()
+        for header in request.headers.getlist("X-Forwarded-For")
+        for hop in header.split(",")
+        if hop.strip()
+    ]
+    if len(forwarded) < trusted_proxies:
+        # Fewer hops than proxies we run: the request skipped some, so no entry is trustworthy
+        # (Werkzeug's ProxyFix does the same).
+        return peer
+    return forwarded[-trusted_proxies]
+
+
+def rate_limit(
+    per_minute: int,
+    burst: int,
+    *,
+    trusted_proxies: int | None = None,
+    clock: Clock = time.monotonic,
+    max_clients: int = DEFAULT_MAX_CLIENTS,
+) -> Callable[[Request], Awaitable[None]]:
+    """A dependency answering 429 (with ``Retry-After``) once a client exceeds the limit.
+
+    ``trusted_proxies``: how many proxies we run in front of the service, each appending to
+    ``X-Forwarded-For``; ``None`` reads ``request.app.state.trusted_proxies`` (default 0: the
+    header is ignored, as anyone can send it).
+    """
+    buckets = TokenBuckets(per_minute, burst, clock=clock, max_clients=max_clients)
+
+    async def limit_rate(request: Request) -> None:
+        depth = trusted_proxies
+        if depth is None:
+            depth = getattr(request.app.state, "trusted_proxies", 0)
+        key = f"{client_address(request, depth)} {request.method} {_route_template(request)}"
+        wait_s = buckets.take(key)
+        if wait_s > 0:
+            raise TooManyRequests("Too many requests: slow down", retry_after=math.ceil(wait_s))
+
+    return limit_rate
+
+
+def _route_template(request: Request) -> str:
+    route = request.scope.get("route")
+    return getattr(route, "path_format", None) or request.url.path
