@@ -1,0 +1,66 @@
+"""Events produced by the listening service: mentions found in outside sources, and spikes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from newsroom_shared.events.base import Event
+
+SourceKind = Literal["rss", "atom", "mastodon", "bluesky", "webhook", "comment"]
+SentimentLabel = Literal["positive", "neutral", "negative"]
+
+
+class MentionDetected(Event):
+    """A post, article or comment matched one or more of the tenant's listening queries."""
+
+    topic: ClassVar[str] = "newsroom.mention.detected.v1"
+    ce_type: ClassVar[str] = "io.newsroom.mention.detected.v1"
+    aggregate_field: ClassVar[str] = "mention_id"
+
+    mention_id: str
+    source_kind: SourceKind
+    source_url: str = Field(
+        description="Where it was found: the feed, the account, or the release for comments"
+    )
+    author: str | None = Field(default=None, description="Author's name or handle, when known")
+    excerpt: str = Field(description="Plain-text excerpt around the match")
+    url: str | None = Field(default=None, description="Link to the mention itself, when it has one")
+    language: str | None = Field(default=None, description="BCP 47 language tag, when known")
+    query_ids: list[str] = Field(min_length=1, description="The tenant's queries that matched")
+    matched_terms: list[str] = Field(description="The terms found in the text")
+    sentiment_score: float = Field(
+        ge=-1.0, le=1.0, description="From -1 (most negative) to 1 (most positive)"
+    )
+    sentiment_label: SentimentLabel
+    detected_at: datetime
+    published_at: datetime | None = Field(
+        default=None, description="When the source published it, when the source says"
+    )
+
+
+class MentionSpike(Event):
+    """Mentions for one query rose far above their usual rate; distribution alerts the staff."""
+
+    topic: ClassVar[str] = "newsroom.mention.spiked.v1"
+    ce_type: ClassVar[str] = "io.newsroom.mention.spiked.v1"
+    aggregate_field: ClassVar[str] = "query_id"
+
+    query_id: str = Field(description="The tenant's listening query that spiked")
+    query_name: str = Field(description="The query's name, for the alert text")
+    window_start: datetime
+    window_end: datetime
+    count: int = Field(ge=0, description="Mentions in the window")
+    baseline: float = Field(ge=0.0, description="Mentions expected in a window this long")
+    ratio: float = Field(
+        ge=0.0, description="count / baseline, with a baseline below 1 counted as 1"
+    )
+    negative_share: float = Field(
+        ge=0.0, le=1.0, description="Share of the window's mentions labelled negative"
+    )
+    sample_mention_ids: list[str] = Field(
+        default_factory=list, description="A few mentions of the window, most relevant first"
+    )
+    detected_at: datetime
