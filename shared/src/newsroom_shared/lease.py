@@ -1,14 +1,22 @@
 """A lease in MongoDB: at most one live holder per name, for work that must run in one replica.
 
-INTERFACE STUB (to be implemented): see the docstrings.
+Expiry is judged by the holders' clocks (``clock``, UTC by default), so replicas' clocks must
+agree to well within ``ttl_s``; a holder that stops renewing loses the lease ``ttl_s`` later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from newsroom_shared.mongo import Database
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class Lease:
@@ -28,10 +36,30 @@ class Lease:
         ttl_s: float,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        raise NotImplementedError
+        self._leases = db[self.COLLECTION]
+        self.name = name
+        self.owner = owner
+        self.ttl = timedelta(seconds=ttl_s)
+        self._clock = clock or utc_now
 
     async def acquire(self) -> bool:
-        raise NotImplementedError
+        now = self._clock()
+        try:
+            # Matches only when we may take it: ours already, or expired. When someone else holds
+            # a live lease the filter misses, the upsert tries to insert a second document with
+            # the same _id and the unique _id index refuses it: that refusal is the answer "no".
+            # Two replicas racing for a free lease end the same way for the loser.
+            lease = await self._leases.find_one_and_update(
+                {"_id": self.name, "$or": [{"owner": self.owner}, {"expires_at": {"$lte": now}}]},
+                {"$set": {"owner": self.owner, "expires_at": now + self.ttl}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:
+            return False
+        return lease is not None and lease.get("owner") == self.owner
 
     async def release(self) -> None:
-        raise NotImplementedError
+        """Give the lease up at once (only if ``owner`` holds it), so another replica need not
+        wait for it to expire."""
+        await self._leases.delete_one({"_id": self.name, "owner": self.owner})

@@ -1,18 +1,46 @@
 """The relay: publishes unsent outbox entries to Kafka in order and marks them sent.
 
-INTERFACE STUB (to be implemented).
+At-least-once: an entry is marked sent only after the broker acknowledged it, so a crash between
+the two publishes it again (consumers are idempotent); an entry committed while no relay runs
+waits in the collection. Every pass reads *all* unsent entries in order, never "after the last
+one sent", so an entry whose transaction commits late is still published, just later.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.errors import PyMongoError
+
+from newsroom_shared.lease import Lease
 from newsroom_shared.mongo import Database
+from newsroom_shared.outbox.producer import Producer, kafka_producer
+from newsroom_shared.outbox.store import Outbox, OutboxEntry
+from newsroom_shared.outbox.wakeup import InsertWakeup
+
+logger = logging.getLogger(__name__)
+
+LEASE_NAME = "outbox-relay"
+FIRST_BACKOFF_S = 0.1
+
+
+class PublishError(Exception):
+    """The broker did not acknowledge some entries of a batch; they stay unsent."""
 
 
 class OutboxRelay:
     """Runs in every replica; a :class:`~newsroom_shared.lease.Lease` decides which one publishes.
 
     Woken by a change stream on the outbox, with a polling fallback; publishes a batch with one
-    producer flush and marks it sent with one ``update_many``.
+    producer flush and marks it sent with one bulk write. The service creates the outbox indexes
+    (:meth:`Outbox.ensure_indexes`) before starting it.
     """
 
     def __init__(
@@ -24,17 +52,161 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval_s: float = 1.0,
         lease_ttl_s: float = 10.0,
+        linger_ms: int = 5,
+        max_backoff_s: float = 5.0,
+        producer: Producer | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
-        raise NotImplementedError
+        self.owner = owner
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._outbox = Outbox(db, clock=self._clock)
+        self._lease = Lease(db, LEASE_NAME, owner, lease_ttl_s, clock=self._clock)
+        self._producer: Producer = producer or kafka_producer(
+            bootstrap_servers, linger_ms=linger_ms
+        )
+        self._batch_size = batch_size
+        self._poll_interval_s = poll_interval_s
+        self._max_backoff_s = max_backoff_s
+        # Renewing at a third of the TTL leaves two thirds for a slow batch before it expires.
+        self._renew_every_s = lease_ttl_s / 3
+        self._holding = False
+        self._renewed_at = -math.inf
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._pass_lock = asyncio.Lock()
+        self._wakeup = InsertWakeup(self._outbox, self._wake, retry_s=max(5.0, poll_interval_s))
+        self._task: asyncio.Task[None] | None = None
+        self._started = False
 
-    async def start(self) -> None:
-        """Start the producer and the background loop."""
-        raise NotImplementedError
+    @property
+    def holds_lease(self) -> bool:
+        """Whether this replica held the lease at its last check."""
+        return self._holding
+
+    async def start(self, *, background: bool = True) -> None:
+        """Start the producer and the background loop (``background=False``: the producer only,
+        for callers that drive :meth:`publish_pending` themselves)."""
+        if self._started:
+            raise RuntimeError("the relay is already started")
+        await self._producer.start()
+        self._started = True
+        if background:
+            self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.owner}")
 
     async def stop(self) -> None:
         """Stop the loop (finishing the batch in flight) and the producer; release the lease."""
-        raise NotImplementedError
+        if not self._started:
+            return
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+        await self._wakeup.stop()
+        try:
+            async with self._pass_lock:  # a publish_pending() call may still be running
+                if self._holding:
+                    await self._lease.release()
+        except PyMongoError as error:
+            logger.warning("could not release the outbox lease, it will expire: %s", error)
+        finally:
+            self._holding = False
+            self._started = False
+            await self._producer.stop()
 
     async def publish_pending(self) -> int:
         """One pass: publish what is unsent (if this replica holds the lease); returns the count."""
-        raise NotImplementedError
+        if not self._started:
+            raise RuntimeError("start() the relay before publishing")
+        async with self._pass_lock:
+            published = 0
+            while await self._hold_lease():
+                entries = await self._outbox.unsent(self._batch_size)
+                published += await self._publish(entries)
+                if len(entries) < self._batch_size or self._stopping.is_set():
+                    break
+            return published
+
+    async def _hold_lease(self) -> bool:
+        if self._holding and time.monotonic() - self._renewed_at < self._renew_every_s:
+            return True
+        asked_at = time.monotonic()
+        holding = await self._lease.acquire()
+        if holding:
+            self._renewed_at = asked_at
+        if holding != self._holding:
+            logger.info("outbox relay %s %s the lease", self.owner, "took" if holding else "lost")
+        self._holding = holding
+        return holding
+
+    async def _publish(self, entries: Sequence[OutboxEntry]) -> int:
+        if not entries:
+            return 0
+        delivered, error = await self._send(entries)
+        # Even after a failure, what the broker acknowledged is marked, so a retry resends only
+        # the rest (a partial failure can still reorder a key: at-least-once, not exactly-once).
+        await self._outbox.mark_sent(delivered, self._clock())
+        if error is not None:
+            failed = len(entries) - len(delivered)
+            raise PublishError(f"{failed} of {len(entries)} entries not acknowledged") from error
+        return len(delivered)
+
+    async def _send(self, entries: Sequence[OutboxEntry]) -> tuple[list[str], Exception | None]:
+        """Queue the whole batch, then wait for every acknowledgement: the producer batches the
+        records per partition (in order: one request in flight per partition)."""
+        acks: list[asyncio.Future[Any]] = []
+        error: Exception | None = None
+        try:
+            for entry in entries:
+                ack = await self._producer.send(
+                    entry.topic, entry.value, key=entry.key, headers=entry.headers
+                )
+                acks.append(ack)
+        except Exception as queue_error:  # e.g. no metadata in time; wait for what was queued
+            error = queue_error
+        results = await asyncio.gather(*acks, return_exceptions=True)
+        delivered: list[str] = []
+        for entry, result in zip(entries[: len(results)], results, strict=True):
+            if isinstance(result, Exception):
+                error = error or result
+            else:
+                delivered.append(entry.id)
+        return delivered, error
+
+    async def _run(self) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            self._wake.clear()  # before the pass: an insert during it triggers the next one
+            try:
+                await self.publish_pending()
+            except Exception as error:  # Kafka or MongoDB unavailable: nothing is lost, retry
+                failures += 1
+                delay = min(self._max_backoff_s, FIRST_BACKOFF_S * 2 ** (failures - 1))
+                logger.warning(
+                    "outbox relay: pass failed (%d in a row), retrying in %.1fs: %r",
+                    failures,
+                    delay,
+                    error,
+                )
+                await self._wait(self._stopping, delay)
+                continue
+            if failures:
+                logger.info("outbox relay: publishing again after %d failed passes", failures)
+                failures = 0
+            await self._follow_inserts(self._holding)
+            if self._holding:
+                await self._wait(self._wake, min(self._poll_interval_s, self._renew_every_s))
+            else:
+                await self._wait(self._stopping, self._poll_interval_s)
+
+    async def _follow_inserts(self, holding: bool) -> None:
+        """Only the lease holder listens to inserts; the others just try the lease now and then."""
+        if holding and not self._wakeup.running:
+            self._wakeup.start()
+        elif not holding and self._wakeup.running:
+            await self._wakeup.stop()
+
+    @staticmethod
+    async def _wait(event: asyncio.Event, timeout_s: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout_s)
