@@ -57,8 +57,9 @@ class TokenBuckets:
     def take(self, key: str) -> float:
         """Spend one token for ``key``: 0.0 when allowed, else the seconds until one is due."""
         now = self.clock()
-        self._evict(now)
-        bucket = self._buckets.pop(key, None) or _Bucket(tokens=self.burst, updated=now)
+        bucket = self._buckets.pop(key, None)
+        self._evict(now)  # with ``key`` out, so its own bucket is never the one evicted
+        bucket = bucket or _Bucket(tokens=self.burst, updated=now)
         elapsed = max(0.0, now - bucket.updated)
         bucket.tokens = min(self.burst, bucket.tokens + elapsed * self.rate)
         bucket.updated = now
@@ -75,7 +76,8 @@ class TokenBuckets:
         refill_s = self.burst / self.rate  # after this long idle, any bucket is full again
         while self._buckets:
             key, oldest = next(iter(self._buckets.items()))
-            if now - oldest.updated < refill_s and len(self._buckets) < self.max_clients:
+            room_left = len(self._buckets) < self.max_clients  # room for the key being taken
+            if now - oldest.updated < refill_s and room_left:
                 return
             del self._buckets[key]
 
