@@ -1,0 +1,37 @@
+"""Publisher settings: environment variables ``PUBLISHER_*`` (connections also unprefixed)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from newsroom_shared.config import ServiceSettings
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+
+class PublisherSettings(ServiceSettings):
+    model_config = SettingsConfigDict(extra="ignore", env_prefix="PUBLISHER_")
+    service_name: ClassVar[str] = "publisher"
+
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8001",
+        description="Base of public URLs in events and preview links (no trailing slash)",
+    )
+    platform_token: SecretStr | None = Field(
+        default=None, description="Operator token for POST /v1/tenants; unset disables it"
+    )
+    signing_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs preview links; unset: a random secret per process (dev only: links "
+        "then work on this process only and die with it)",
+    )
+    api_key_cache_ttl_s: float = Field(
+        default=30.0,
+        description="How long a verified key is trusted without re-checking the database; "
+        "other replicas honour a revocation within this time",
+    )
+    api_key_cache_size: int = 10_000
+    scheduler_interval_s: float = Field(default=1.0, description="How often due work is looked for")
+    scheduler_batch_size: int = 100
+    public_rate_per_minute: int = Field(default=120, description="Public endpoints, per client")
+    public_rate_burst: int = 30

@@ -1,0 +1,1 @@
+"""The publisher's models and rules: plain Python, no I/O."""

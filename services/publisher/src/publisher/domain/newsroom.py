@@ -1,0 +1,113 @@
+"""A newsroom: a tenant's public press page, reached by a globally unique slug."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slugify import slugify
+
+from publisher.domain import limits
+from publisher.domain.errors import InvalidInputError
+from publisher.domain.ids import new_id
+from publisher.domain.values import (
+    ContactPerson,
+    require_contacts,
+    require_language,
+    require_slug,
+    require_text,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewsroomChanges:
+    """Fields to change; ``None`` keeps a field (the slug never changes: URLs carry it)."""
+
+    name: str | None = None
+    default_language: str | None = None
+    description: str | None = None
+    logo_media_id: str | None = None
+    clear_logo: bool = False
+    contacts: Sequence[ContactPerson] | None = None
+    requires_approval: bool | None = None
+
+
+@dataclass(slots=True)
+class Newsroom:
+    id: str
+    tenant_id: str
+    slug: str
+    name: str
+    default_language: str
+    created_at: datetime
+    updated_at: datetime
+    description: str = ""
+    logo_media_id: str | None = None
+    contacts: list[ContactPerson] = field(default_factory=list)
+    requires_approval: bool = False
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        tenant_id: str,
+        name: str,
+        default_language: str,
+        now: datetime,
+        slug: str | None = None,
+        description: str = "",
+        logo_media_id: str | None = None,
+        contacts: Sequence[ContactPerson] = (),
+        requires_approval: bool = False,
+    ) -> Newsroom:
+        name = require_text("name", name, max_length=limits.NAME_MAX, required=True)
+        if slug is None:
+            slug = slugify(name, max_length=limits.SLUG_MAX, word_boundary=True)
+            if len(slug) < limits.SLUG_MIN:
+                raise InvalidInputError("slug", "cannot derive a slug from the name: give one")
+        newsroom = cls(
+            id=new_id(),
+            tenant_id=tenant_id,
+            slug=require_slug("slug", slug),
+            name=name,
+            default_language=require_language("default_language", default_language),
+            created_at=now,
+            updated_at=now,
+        )
+        newsroom.change(
+            NewsroomChanges(
+                description=description,
+                logo_media_id=logo_media_id,
+                contacts=contacts,
+                requires_approval=requires_approval,
+            ),
+            now,
+        )
+        return newsroom
+
+    def change(self, changes: NewsroomChanges, now: datetime) -> None:
+        if changes.name is not None:
+            self.name = require_text(
+                "name", changes.name, max_length=limits.NAME_MAX, required=True
+            )
+        if changes.default_language is not None:
+            self.default_language = require_language("default_language", changes.default_language)
+        if changes.description is not None:
+            self.description = require_text(
+                "description", changes.description, max_length=limits.DESCRIPTION_MAX
+            )
+        if changes.clear_logo:
+            self.logo_media_id = None
+        elif changes.logo_media_id is not None:
+            self.logo_media_id = require_text(
+                "logo_media_id",
+                changes.logo_media_id,
+                max_length=limits.MEDIA_ID_MAX,
+                required=True,
+            )
+        if changes.contacts is not None:
+            self.contacts = require_contacts(changes.contacts)
+        if changes.requires_approval is not None:
+            self.requires_approval = changes.requires_approval
+        self.updated_at = now

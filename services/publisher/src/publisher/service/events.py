@@ -1,0 +1,70 @@
+"""The events the publisher emits, built from a release and its newsroom."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from newsroom_shared.events.publisher import (
+    ReleaseEmbargoed,
+    ReleasePublished,
+    ReleaseUpdated,
+    ReleaseWithdrawn,
+)
+
+from publisher.domain.newsroom import Newsroom
+from publisher.domain.release import Release
+from publisher.service.ports import Links
+
+
+def _facts(release: Release, newsroom: Newsroom, links: Links) -> dict[str, Any]:
+    content = release.content
+    return {
+        "tenant_id": release.tenant_id,
+        "release_id": release.id,
+        "newsroom_id": newsroom.id,
+        "newsroom_slug": newsroom.slug,
+        "slug": release.slug,
+        "title": content.title,
+        "lead": content.lead,
+        "language": content.language,
+        "tags": content.tags,
+        "categories": content.categories,
+        "url": links.release_url(newsroom.slug, release.slug),
+        "media_ids": content.media_ids,
+        "version": release.version,
+    }
+
+
+def published(release: Release, newsroom: Newsroom, links: Links) -> ReleasePublished:
+    assert release.published_at is not None
+    return ReleasePublished(
+        **_facts(release, newsroom, links),
+        published_at=release.published_at,
+        embargo_until=release.embargo_until,
+    )
+
+
+def embargoed(
+    release: Release, newsroom: Newsroom, links: Links, preview_url: str
+) -> ReleaseEmbargoed:
+    assert release.embargo_until is not None
+    return ReleaseEmbargoed(
+        **_facts(release, newsroom, links),
+        embargo_until=release.embargo_until,
+        preview_url=preview_url,
+    )
+
+
+def updated(release: Release, newsroom: Newsroom, links: Links) -> ReleaseUpdated:
+    return ReleaseUpdated(**_facts(release, newsroom, links), updated_at=release.updated_at)
+
+
+def withdrawn(release: Release, at: datetime) -> ReleaseWithdrawn:
+    return ReleaseWithdrawn(
+        tenant_id=release.tenant_id,
+        release_id=release.id,
+        newsroom_id=release.newsroom_id,
+        withdrawn_at=at,
+        reason=release.withdraw_reason,
+    )

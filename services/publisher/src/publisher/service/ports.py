@@ -1,0 +1,225 @@
+"""What the use cases need from the outside world, as protocols the adapters implement.
+
+Repositories return domain objects and take the tenant id on every tenant-scoped call. The
+few calls without a tenant (public slug lookup, key lookup at authentication, due work of the
+scheduler) say so: they are how a tenant is found in the first place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from newsroom_shared.events.base import Event
+
+from publisher.domain.api_key import ApiKey
+from publisher.domain.clock import Clock
+from publisher.domain.history import ReleaseVersion
+from publisher.domain.media import MediaItem
+from publisher.domain.newsroom import Newsroom
+from publisher.domain.release import Release
+from publisher.domain.tenant import Tenant
+from publisher.domain.workflow import Status
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseFilter:
+    newsroom_id: str | None = None
+    status: Status | None = None
+    tag: str | None = None
+    language: str | None = None
+    published_from: datetime | None = None
+    published_to: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicPosition:
+    """Where a public listing page ends: newest first by publication time, then id."""
+
+    published_at: datetime
+    release_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class DueRelease:
+    tenant_id: str
+    release_id: str
+
+
+class TenantRepository(Protocol):
+    async def add(self, tenant: Tenant) -> None: ...
+    async def get(self, tenant_id: str) -> Tenant | None: ...
+
+
+class NewsroomRepository(Protocol):
+    async def add(self, newsroom: Newsroom) -> None:
+        """Raises AlreadyExistsError when the slug is taken (slugs are global)."""
+        ...
+
+    async def get(self, tenant_id: str, newsroom_id: str) -> Newsroom | None: ...
+    async def get_by_slug(self, slug: str) -> Newsroom | None:
+        """Across tenants: a public URL carries only the slug."""
+        ...
+
+    async def page(self, tenant_id: str, *, after_id: str | None, limit: int) -> list[Newsroom]: ...
+    async def save(self, newsroom: Newsroom) -> None: ...
+
+
+class ApiKeyRepository(Protocol):
+    async def add(self, key: ApiKey) -> None: ...
+    async def get(self, tenant_id: str, key_id: str) -> ApiKey | None: ...
+    async def find(self, key_id: str) -> ApiKey | None:
+        """Across tenants: authentication learns the tenant from the key."""
+        ...
+
+    async def page(self, tenant_id: str, *, after_id: str | None, limit: int) -> list[ApiKey]: ...
+    async def save(self, key: ApiKey) -> None: ...
+    async def count_active_admins(self, tenant_id: str) -> int: ...
+    async def record_use(self, tenant_id: str, key_id: str, now: datetime) -> None:
+        """Set last_used_at unless it was set less than a minute ago (by any replica)."""
+        ...
+
+
+class ReleaseRepository(Protocol):
+    async def add(self, release: Release) -> None:
+        """Raises ConcurrentModificationError when another writer just took the slug (retry)."""
+        ...
+
+    async def get(self, tenant_id: str, release_id: str) -> Release | None: ...
+    async def save(self, release: Release, *, expected_version: int) -> None:
+        """Replace the stored release if its version is still ``expected_version``.
+
+        Raises ConcurrentModificationError otherwise, and when another writer just took a new slug.
+        """
+        ...
+
+    async def delete(self, release: Release) -> None:
+        """Delete it if unchanged since read, else ConcurrentModificationError."""
+        ...
+
+    async def page(
+        self, tenant_id: str, where: ReleaseFilter, *, after_id: str | None, limit: int
+    ) -> list[Release]:
+        """Newest first (by creation)."""
+        ...
+
+    async def list_published(
+        self,
+        tenant_id: str,
+        newsroom_id: str,
+        *,
+        tag: str | None,
+        language: str | None,
+        after: PublicPosition | None,
+        limit: int,
+    ) -> list[Release]:
+        """Published releases, newest publication first."""
+        ...
+
+    async def get_published(
+        self, tenant_id: str, newsroom_id: str, slug: str
+    ) -> Release | None: ...
+    async def slugs_taken(self, tenant_id: str, newsroom_id: str, base: str) -> set[str]:
+        """Slugs in the newsroom equal to ``base`` or ``base-<n>``."""
+        ...
+
+    async def due(self, now: datetime, *, limit: int) -> list[DueRelease]:
+        """Across tenants: scheduled or embargoed releases whose time has come, oldest first."""
+        ...
+
+    async def referencing_media(self, tenant_id: str, media_id: str) -> list[Release]: ...
+
+
+class VersionRepository(Protocol):
+    async def add(self, version: ReleaseVersion) -> None: ...
+    async def page(
+        self, tenant_id: str, release_id: str, *, after_version: int | None, limit: int
+    ) -> list[ReleaseVersion]:
+        """Newest version first."""
+        ...
+
+    async def get(self, tenant_id: str, release_id: str, version: int) -> ReleaseVersion | None: ...
+    async def delete_all(self, tenant_id: str, release_id: str) -> None: ...
+
+
+class MediaRepository(Protocol):
+    async def get(self, tenant_id: str, media_id: str) -> MediaItem | None: ...
+    async def get_many(self, tenant_id: str, media_ids: Sequence[str]) -> dict[str, MediaItem]: ...
+    async def put(self, item: MediaItem) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """Repositories over one transaction; events emitted go to the outbox in that transaction.
+
+    ``async with uow:`` opens a transaction and commits it when the block ends without error.
+    Write conflicts surface as ConcurrentModificationError; ``retryable`` says whether the caller
+    may run the block again (not when the transaction belongs to someone else, e.g. a consumer).
+    """
+
+    tenants: TenantRepository
+    newsrooms: NewsroomRepository
+    api_keys: ApiKeyRepository
+    releases: ReleaseRepository
+    versions: VersionRepository
+    media: MediaRepository
+    retryable: bool
+
+    def emit(self, event: Event) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class Links(Protocol):
+    """Public URLs of releases, and signed preview links for embargoed ones."""
+
+    def release_url(self, newsroom_slug: str, release_slug: str) -> str: ...
+    def preview_token(self, release: Release, expires_at: datetime) -> str: ...
+    def preview_url(self, token: str) -> str: ...
+    def read_preview_token(self, token: str, now: datetime) -> tuple[str, str] | None:
+        """(tenant id, release id) of a valid, unexpired token, else ``None``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class MintedKey:
+    key_id: str
+    token: str
+    secret_hash: str
+
+
+class KeyMinter(Protocol):
+    """Makes new API key tokens and their hashes (the token itself is never stored)."""
+
+    def mint(self) -> MintedKey: ...
+
+
+class KeyRevocations(Protocol):
+    """Tells this process's authentication cache that a key is revoked."""
+
+    def forget(self, key_id: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """Everything use cases need besides the database, wired once in bootstrap."""
+
+    clock: Clock
+    links: Links
+    keys: KeyMinter
+    revocations: KeyRevocations
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who runs a command: the tenant it acts in and the actor recorded in history."""
+
+    tenant_id: str
+    actor: str
