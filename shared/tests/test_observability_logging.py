@@ -113,6 +113,7 @@ def test_level_and_noisy_loggers(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging("DEBUG", json=True, service="listening")
     logging.getLogger("aiokafka.conn").info("connected to broker")
     logging.getLogger("faststream.access.kafka").info("received message")
+    logging.getLogger("httpx").info("HTTP Request: POST https://mastodon.example")
     logging.getLogger("aiokafka").warning("rebalancing")
     assert [line["message"] for line in lines(capsys)] == ["kept", "rebalancing"]
 

@@ -22,8 +22,9 @@ from pythonjsonlogger.json import JsonFormatter
 
 FASTSTREAM_ACCESS_LOGGER = "faststream.access.kafka"
 
-# Loggers that log at INFO for every message or connection: WARNING and above only.
-NOISY_LOGGERS = ("aiokafka", "faststream.access", FASTSTREAM_ACCESS_LOGGER)
+# Loggers that log at INFO for every message, connection or outgoing request (httpx, used for
+# social networks and webhooks): WARNING and above only.
+NOISY_LOGGERS = ("aiokafka", "faststream.access", FASTSTREAM_ACCESS_LOGGER, "httpx")
 # Loggers that bring their own handlers: theirs are removed so lines reach ours.
 OWN_HANDLER_LOGGERS = ("faststream", "uvicorn", "uvicorn.error", "uvicorn.access")
 
