@@ -1,0 +1,1 @@
+"""MongoDB repositories: every query of the publisher lives in this package."""

@@ -1,0 +1,71 @@
+"""Every index of the publisher's database, created at startup (idempotent).
+
+Tenant data is indexed under ``tenant_id`` first. Three lookups find the tenant instead of
+starting from it, by design: a newsroom by its global ``slug`` (public URLs), a key by its
+``_id`` (authentication; the ``_id`` index), and due releases by ``(status, due_at)``
+(the scheduler works across tenants).
+"""
+
+from __future__ import annotations
+
+from newsroom_shared.mongo import Database
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+INDEXES: dict[str, list[IndexModel]] = {
+    "newsrooms": [
+        IndexModel([("slug", ASCENDING)], unique=True, name="public_slug"),
+        IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
+    ],
+    "api_keys": [
+        IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
+    ],
+    "releases": [
+        IndexModel(
+            [("tenant_id", ASCENDING), ("newsroom_id", ASCENDING), ("slug", ASCENDING)],
+            unique=True,
+            name="tenant_newsroom_slug",
+        ),
+        IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
+        IndexModel(
+            [("tenant_id", ASCENDING), ("newsroom_id", ASCENDING), ("_id", DESCENDING)],
+            name="tenant_newsroom_newest",
+        ),
+        IndexModel(
+            [("tenant_id", ASCENDING), ("status", ASCENDING), ("_id", DESCENDING)],
+            name="tenant_status_newest",
+        ),
+        IndexModel(
+            [("tenant_id", ASCENDING), ("tags", ASCENDING), ("_id", DESCENDING)],
+            name="tenant_tag_newest",
+        ),
+        IndexModel(
+            [
+                ("tenant_id", ASCENDING),
+                ("newsroom_id", ASCENDING),
+                ("status", ASCENDING),
+                ("published_at", DESCENDING),
+                ("_id", DESCENDING),
+            ],
+            name="public_listing",
+        ),
+        IndexModel([("tenant_id", ASCENDING), ("media_ids", ASCENDING)], name="tenant_media"),
+        IndexModel([("status", ASCENDING), ("due_at", ASCENDING)], name="scheduler_due"),
+    ],
+    "release_versions": [
+        IndexModel(
+            [("tenant_id", ASCENDING), ("release_id", ASCENDING), ("version", DESCENDING)],
+            unique=True,
+            name="tenant_release_version",
+        ),
+    ],
+    "media": [
+        IndexModel(
+            [("tenant_id", ASCENDING), ("media_id", ASCENDING)], unique=True, name="tenant_media"
+        ),
+    ],
+}
+
+
+async def ensure_indexes(db: Database) -> None:
+    for collection, indexes in INDEXES.items():
+        await db[collection].create_indexes(indexes)

@@ -1,0 +1,80 @@
+"""Collection ``newsrooms``.
+
+Indexes: ``slug`` unique on its own (not under ``tenant_id``): public URLs carry only the slug,
+so slugs are global and the public lookup is how a visitor's request finds its tenant.
+"""
+
+from __future__ import annotations
+
+from newsroom_shared.mongo import Document
+from pymongo import DESCENDING
+from pymongo.errors import DuplicateKeyError
+
+from publisher.adapters.mongo.base import Repository
+from publisher.adapters.mongo.contacts import contacts_document, contacts_of
+from publisher.domain.errors import AlreadyExistsError
+from publisher.domain.newsroom import Newsroom
+
+
+def _document(newsroom: Newsroom) -> Document:
+    return {
+        "_id": newsroom.id,
+        "tenant_id": newsroom.tenant_id,
+        "slug": newsroom.slug,
+        "name": newsroom.name,
+        "default_language": newsroom.default_language,
+        "description": newsroom.description,
+        "logo_media_id": newsroom.logo_media_id,
+        "contacts": contacts_document(newsroom.contacts),
+        "requires_approval": newsroom.requires_approval,
+        "created_at": newsroom.created_at,
+        "updated_at": newsroom.updated_at,
+    }
+
+
+def _newsroom(document: Document) -> Newsroom:
+    return Newsroom(
+        id=document["_id"],
+        tenant_id=document["tenant_id"],
+        slug=document["slug"],
+        name=document["name"],
+        default_language=document["default_language"],
+        description=document["description"],
+        logo_media_id=document["logo_media_id"],
+        contacts=contacts_of(document["contacts"]),
+        requires_approval=document["requires_approval"],
+        created_at=document["created_at"],
+        updated_at=document["updated_at"],
+    )
+
+
+class MongoNewsrooms(Repository):
+    COLLECTION = "newsrooms"
+
+    async def add(self, newsroom: Newsroom) -> None:
+        try:
+            await self._collection.insert_one(_document(newsroom), **self._opts())
+        except DuplicateKeyError as error:
+            raise AlreadyExistsError(f"newsroom slug {newsroom.slug!r} is taken") from error
+
+    async def get(self, tenant_id: str, newsroom_id: str) -> Newsroom | None:
+        found = await self._find_one({"_id": newsroom_id, "tenant_id": tenant_id})
+        return None if found is None else _newsroom(found)
+
+    async def get_by_slug(self, slug: str) -> Newsroom | None:
+        found = await self._find_one({"slug": slug})
+        return None if found is None else _newsroom(found)
+
+    async def page(self, tenant_id: str, *, after_id: str | None, limit: int) -> list[Newsroom]:
+        query: Document = {"tenant_id": tenant_id}
+        if after_id is not None:
+            query["_id"] = {"$lt": after_id}
+        rows = await self._find(query, sort=[("_id", DESCENDING)], limit=limit)
+        return [_newsroom(row) for row in rows]
+
+    async def save(self, newsroom: Newsroom) -> None:
+        await self._collection.replace_one(
+            {"_id": newsroom.id, "tenant_id": newsroom.tenant_id},
+            _document(newsroom),
+            **self._opts(),
+        )

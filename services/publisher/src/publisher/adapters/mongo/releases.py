@@ -1,0 +1,145 @@
+"""Collection ``releases``.
+
+Indexes (see ``indexes.py``) start with ``tenant_id``, except the scheduler's
+``(status, due_at)``: due work is found across tenants by design, then each release is handled
+under its own tenant id.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from newsroom_shared.mongo import Document
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
+
+from publisher.adapters.mongo.base import Repository
+from publisher.adapters.mongo.release_documents import release_document, release_of
+from publisher.domain.errors import ConcurrentModificationError
+from publisher.domain.release import Release
+from publisher.domain.workflow import Status
+from publisher.service.ports import DueRelease, PublicPosition, ReleaseFilter
+
+NEWEST_FIRST = [("_id", DESCENDING)]
+PUBLIC_ORDER = [("published_at", DESCENDING), ("_id", DESCENDING)]
+DUE_STATUSES = [str(Status.SCHEDULED), str(Status.EMBARGOED)]
+
+
+def _filter(tenant_id: str, where: ReleaseFilter) -> Document:
+    query: Document = {"tenant_id": tenant_id}
+    if where.newsroom_id is not None:
+        query["newsroom_id"] = where.newsroom_id
+    if where.status is not None:
+        query["status"] = str(where.status)
+    if where.tag is not None:
+        query["tags"] = where.tag.lower()
+    if where.language is not None:
+        query["language"] = where.language
+    published: Document = {}
+    if where.published_from is not None:
+        published["$gte"] = where.published_from
+    if where.published_to is not None:
+        published["$lt"] = where.published_to
+    if published:
+        query["published_at"] = published
+    return query
+
+
+class MongoReleases(Repository):
+    COLLECTION = "releases"
+
+    async def add(self, release: Release) -> None:
+        try:
+            await self._collection.insert_one(release_document(release), **self._opts())
+        except DuplicateKeyError as error:
+            # The slug was free when we looked: another writer just took it. Retry picks anew.
+            raise ConcurrentModificationError(f"slug {release.slug!r} just taken") from error
+
+    async def get(self, tenant_id: str, release_id: str) -> Release | None:
+        found = await self._find_one({"_id": release_id, "tenant_id": tenant_id})
+        return None if found is None else release_of(found)
+
+    async def save(self, release: Release, *, expected_version: int) -> None:
+        unchanged = {"_id": release.id, "tenant_id": release.tenant_id, "version": expected_version}
+        try:
+            result = await self._collection.replace_one(
+                unchanged, release_document(release), **self._opts()
+            )
+        except DuplicateKeyError as error:
+            raise ConcurrentModificationError(f"slug {release.slug!r} just taken") from error
+        if result.matched_count != 1:
+            raise ConcurrentModificationError(f"release {release.id} changed meanwhile")
+
+    async def delete(self, release: Release) -> None:
+        unchanged = {"_id": release.id, "tenant_id": release.tenant_id, "version": release.version}
+        result = await self._collection.delete_one(unchanged, **self._opts())
+        if result.deleted_count != 1:
+            raise ConcurrentModificationError(f"release {release.id} changed meanwhile")
+
+    async def page(
+        self, tenant_id: str, where: ReleaseFilter, *, after_id: str | None, limit: int
+    ) -> list[Release]:
+        query = _filter(tenant_id, where)
+        if after_id is not None:
+            query["_id"] = {"$lt": after_id}
+        return [release_of(d) for d in await self._find(query, sort=NEWEST_FIRST, limit=limit)]
+
+    async def list_published(
+        self,
+        tenant_id: str,
+        newsroom_id: str,
+        *,
+        tag: str | None,
+        language: str | None,
+        after: PublicPosition | None,
+        limit: int,
+    ) -> list[Release]:
+        query = _filter(
+            tenant_id,
+            ReleaseFilter(
+                newsroom_id=newsroom_id, status=Status.PUBLISHED, tag=tag, language=language
+            ),
+        )
+        if after is not None:
+            query["$or"] = [
+                {"published_at": {"$lt": after.published_at}},
+                {"published_at": after.published_at, "_id": {"$lt": after.release_id}},
+            ]
+        return [release_of(d) for d in await self._find(query, sort=PUBLIC_ORDER, limit=limit)]
+
+    async def get_published(self, tenant_id: str, newsroom_id: str, slug: str) -> Release | None:
+        found = await self._find_one(
+            {
+                "tenant_id": tenant_id,
+                "newsroom_id": newsroom_id,
+                "slug": slug,
+                "status": str(Status.PUBLISHED),
+            }
+        )
+        return None if found is None else release_of(found)
+
+    async def slugs_taken(self, tenant_id: str, newsroom_id: str, base: str) -> set[str]:
+        pattern = f"^{re.escape(base)}(-[0-9]+)?$"
+        cursor = self._collection.find(
+            {"tenant_id": tenant_id, "newsroom_id": newsroom_id, "slug": {"$regex": pattern}},
+            {"slug": True},
+            **self._opts(),
+        )
+        return {document["slug"] async for document in cursor}
+
+    async def due(self, now: datetime, *, limit: int) -> list[DueRelease]:
+        cursor = (
+            self._collection.find(
+                {"status": {"$in": DUE_STATUSES}, "due_at": {"$lte": now}},
+                {"tenant_id": True},
+                **self._opts(),
+            )
+            .sort([("due_at", ASCENDING)])
+            .limit(limit)
+        )
+        return [DueRelease(d["tenant_id"], d["_id"]) async for d in cursor]
+
+    async def referencing_media(self, tenant_id: str, media_id: str) -> list[Release]:
+        query = {"tenant_id": tenant_id, "media_ids": media_id}
+        return [release_of(d) async for d in self._collection.find(query, **self._opts())]

@@ -1,0 +1,48 @@
+"""Public URLs, and signed preview links for embargoed releases (itsdangerous).
+
+A preview token carries the tenant, the release and the lift time, signed with
+``PUBLISHER_SIGNING_SECRET``; it is valid until the lift (checked against our clock, so tests
+can move time). It names a release, not a version: the page shows the release as it is now.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from itsdangerous import BadData, URLSafeSerializer
+
+from publisher.domain.release import Release
+
+SALT = "publisher.preview.v1"
+
+
+class SignedLinks:
+    def __init__(self, public_base_url: str, secret: str) -> None:
+        self._base = public_base_url.rstrip("/")
+        self._serializer = URLSafeSerializer(secret, salt=SALT)
+
+    def release_url(self, newsroom_slug: str, release_slug: str) -> str:
+        return f"{self._base}/v1/public/newsrooms/{newsroom_slug}/releases/{release_slug}"
+
+    def preview_token(self, release: Release, expires_at: datetime) -> str:
+        payload = {"t": release.tenant_id, "r": release.id, "e": int(expires_at.timestamp() * 1000)}
+        return self._serializer.dumps(payload)
+
+    def preview_url(self, token: str) -> str:
+        return f"{self._base}/v1/public/preview/{token}"
+
+    def read_preview_token(self, token: str, now: datetime) -> tuple[str, str] | None:
+        try:
+            payload = self._serializer.loads(token)
+        except BadData:
+            return None
+        if not isinstance(payload, dict):
+            return None
+        tenant_id, release_id, expires_ms = payload.get("t"), payload.get("r"), payload.get("e")
+        if not (isinstance(tenant_id, str) and isinstance(release_id, str)):
+            return None
+        if not isinstance(expires_ms, int):
+            return None
+        if datetime.fromtimestamp(expires_ms / 1000, UTC) <= now:
+            return None
+        return tenant_id, release_id

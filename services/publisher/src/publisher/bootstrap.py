@@ -1,0 +1,90 @@
+"""Wiring: settings and runtime in, the publisher's use-case dependencies out.
+
+Tests swap adapters here (a ``FakeClock``); everything else receives what this builds.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from newsroom_shared.runtime import ServiceRuntime
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from publisher.adapters.api_key_hashing import Argon2Keys
+from publisher.adapters.authenticator import ApiKeyAuthenticator, VerifiedTokens
+from publisher.adapters.mongo.api_keys import MongoApiKeys
+from publisher.adapters.mongo.unit_of_work import MongoUnitOfWork
+from publisher.adapters.preview_links import SignedLinks
+from publisher.config import PublisherSettings
+from publisher.domain.clock import Clock, SystemClock
+from publisher.service.ports import Deps
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The wired service: what routes, consumers and the scheduler work with."""
+
+    settings: PublisherSettings
+    runtime: ServiceRuntime
+    deps: Deps
+    authenticator: ApiKeyAuthenticator
+
+    def uow(self) -> MongoUnitOfWork:
+        """A unit of work for a command: one transaction, events through the outbox."""
+        return MongoUnitOfWork(
+            self.runtime.mongo, self.runtime.db, self.runtime.outbox, self.runtime.envelope
+        )
+
+    def reader(self) -> MongoUnitOfWork:
+        """A unit of work for queries: no transaction (reads need none, and they are cheaper)."""
+        return MongoUnitOfWork(
+            self.runtime.mongo,
+            self.runtime.db,
+            self.runtime.outbox,
+            self.runtime.envelope,
+            transactional=False,
+        )
+
+    def joined(self, session: AsyncClientSession) -> MongoUnitOfWork:
+        """A unit of work inside someone else's transaction (a consumer's inbox transaction)."""
+        return MongoUnitOfWork(
+            self.runtime.mongo,
+            self.runtime.db,
+            self.runtime.outbox,
+            self.runtime.envelope,
+            session=session,
+        )
+
+
+def _signing_secret(settings: PublisherSettings) -> str:
+    if settings.signing_secret is not None and settings.signing_secret.get_secret_value():
+        return settings.signing_secret.get_secret_value()
+    logger.warning(
+        "PUBLISHER_SIGNING_SECRET is not set: preview links are signed with a random secret "
+        "and only work on this process until it stops"
+    )
+    return secrets.token_urlsafe(32)
+
+
+def bootstrap(
+    settings: PublisherSettings, runtime: ServiceRuntime, clock: Clock | None = None
+) -> Publisher:
+    clock = clock or SystemClock()
+    keys = Argon2Keys()
+    authenticator = ApiKeyAuthenticator(
+        MongoApiKeys(runtime.db),
+        keys,
+        clock,
+        VerifiedTokens(settings.api_key_cache_ttl_s, settings.api_key_cache_size),
+    )
+    deps = Deps(
+        clock=clock,
+        links=SignedLinks(settings.public_base_url, _signing_secret(settings)),
+        keys=keys,
+        revocations=authenticator,
+    )
+    return Publisher(settings=settings, runtime=runtime, deps=deps, authenticator=authenticator)
