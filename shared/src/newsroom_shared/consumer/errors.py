@@ -6,3 +6,10 @@ class PermanentError(Exception):
 
     It goes to the dead-letter topic at once, without retries.
     """
+
+
+class ConsumerUnavailableError(Exception):
+    """Handling could not complete (database or broker unreachable after retries).
+
+    Nothing is dead-lettered and no offset is committed: the batch is read again.
+    """

@@ -1,23 +1,45 @@
 """Registering an event handler on a FastStream Kafka broker.
 
-INTERFACE STUB (to be implemented).
+The service runs the broker in FastAPI's lifespan; this module only adds a batch subscriber whose
+handler is a :class:`~.batch.BatchProcessor` (inbox, retries, dead letters).
+
+Acknowledgement (FastStream 0.7.8, Kafka): with ``AckPolicy.NACK_ON_ERROR`` auto-commit is off and
+each batch is one ``KafkaAckableMessage``. When the handler returns, ``ack()`` commits the
+consumer's positions, i.e. everything this batch read; when it raises, ``nack()`` seeks every
+partition of the batch back to its first record, so the batch is read again and nothing is
+committed. ``nack`` re-reads at once, so the backoff happens here, before it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from faststream.exceptions import NackMessage
 from faststream.kafka import KafkaBroker
-from pymongo.asynchronous.client_session import AsyncClientSession
+from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.subscriber.usecase import BatchSubscriber
+from faststream.message import StreamMessage
+from faststream.middlewares import AckPolicy
 
 from newsroom_shared.config import ServiceSettings
+from newsroom_shared.consumer.batch import BatchProcessor, EventHandler
+from newsroom_shared.consumer.dead_letters import DeadLetterPublisher
+from newsroom_shared.consumer.errors import ConsumerUnavailableError
+from newsroom_shared.consumer.inbox import Inbox
+from newsroom_shared.consumer.retry import RetryPolicy
 from newsroom_shared.events.base import Event
-from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.mongo import Database
 
-EventHandler = Callable[[AsyncClientSession, ReceivedEvent], Awaitable[None]]
-"""Applies one event inside the transaction that also records its id (so it applies once)."""
+__all__ = ["EventHandler", "subscribe"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_RECORDS = 500
+"""Events per batch (one transaction each); like the outbox relay's batch size."""
 
 
 def subscribe(
@@ -28,7 +50,9 @@ def subscribe(
     db: Database,
     name: str,
     settings: ServiceSettings,
-) -> Any:
+    max_records: int = DEFAULT_MAX_RECORDS,
+    batch_timeout_ms: int | None = None,
+) -> BatchSubscriber:
     """Subscribe ``handler`` to ``event_class.topic`` in the service's consumer group.
 
     - Messages are consumed in batches; offsets are committed only after the batch is done.
@@ -40,5 +64,89 @@ def subscribe(
       exponential backoff (``settings.retry_*``); when retries are exhausted the batch is applied
       one event at a time so only the failing event goes to the DLQ; the consumer moves on.
     - Dead letters keep key, value and headers and add ``x-dlq-*`` headers with the reason.
+
+    Also: when the database or the dead-letter producer stays unreachable through the retries,
+    the batch is not committed and is read again after a backoff. ``name`` names the consumer
+    (inbox key, metrics, ``x-dlq-consumer``): unique per handler within the service.
+    ``max_records`` caps a batch; ``batch_timeout_ms`` (default: the fetch wait) is how long an
+    idle poll waits. FastStream's per-message access log is lowered to DEBUG on this broker (it
+    halves throughput at INFO).
     """
-    raise NotImplementedError
+    policy = RetryPolicy.from_settings(settings)
+    processor = BatchProcessor(
+        event_class=event_class,
+        handler=handler,
+        db=db,
+        name=name,
+        policy=policy,
+        inbox=Inbox(db, name, settings.inbox_ttl_s),
+        dead_letters=DeadLetterPublisher(broker, name, policy),
+    )
+    # The level FastStream logs "Received"/"Processed" at; error logs keep their own levels.
+    broker.config.logger.log_level = logging.DEBUG
+    subscriber = broker.subscriber(
+        event_class.topic,
+        batch=True,
+        max_records=max_records,
+        batch_timeout_ms=settings.kafka_fetch_max_wait_ms
+        if batch_timeout_ms is None
+        else batch_timeout_ms,
+        group_id=settings.group_id,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        parser=parse_batch_with_binary_headers,
+        decoder=raw_bodies,
+        title=f"{name}:{event_class.topic}",
+        description=f"{name}: applies each {event_class.__name__} event once",
+    )
+    subscriber(_batch_handler(processor, policy, name))
+    return subscriber
+
+
+def _batch_handler(
+    processor: BatchProcessor, policy: RetryPolicy, name: str
+) -> Callable[..., Awaitable[None]]:
+    async def consume(message: KafkaMessage) -> None:
+        try:
+            await processor.process(tuple(message.raw_message))
+        except ConsumerUnavailableError:
+            logger.exception("%s: batch not applied; it will be read again", name)
+            await asyncio.sleep(policy.delay(policy.max_attempts))
+            raise NackMessage() from None
+
+    consume.__name__ = consume.__qualname__ = name
+    return consume
+
+
+async def parse_batch_with_binary_headers(
+    records: tuple[Any, ...],
+    original: Callable[[tuple[Any, ...]], Awaitable[StreamMessage[Any]]],
+) -> StreamMessage[Any]:
+    """FastStream's batch parser, safe for headers that are not UTF-8 text.
+
+    The stock parser decodes every header strictly, so one message with a binary or null header
+    value would fail its whole batch on every delivery, before our handler could dead-letter it.
+    On such a batch, parse a copy with text-safe headers and keep the original records.
+    """
+    try:
+        return await original(records)
+    except (UnicodeDecodeError, AttributeError):
+        message = await original(tuple(map(_with_text_headers, records)))
+        message.raw_message = records
+        return message
+
+
+def _with_text_headers(record: Any) -> Any:
+    headers = [
+        (name, (value or b"").decode("utf-8", errors="replace").encode())
+        for name, value in record.headers
+    ]
+    return dataclasses.replace(record, headers=headers)
+
+
+async def raw_bodies(message: StreamMessage[Any]) -> Any:
+    """No JSON decoding: the processor validates each value itself (a bad one is a dead letter)."""
+    return message.body

@@ -1,0 +1,216 @@
+"""Applying one consumed batch: the retry and dead-letter logic every service shares.
+
+Steps, for the records one ``getmany`` returned:
+
+1. Parse each record against the contract; an ``InvalidEvent`` is a dead letter at once. The same
+   event twice in the batch is kept once.
+2. In ONE transaction: one query asks the inbox which events are already applied, the rest get
+   their inbox records (one ``insert_many``) and the handler is called once per event with the
+   same session. The transaction commits, or nothing of it happened.
+3. A handler's :class:`PermanentError` dead-letters that event at once and the rest are tried
+   again. Any other error retries the batch with exponential backoff and jitter; when the attempts
+   run out the events are applied one at a time, each with its own retries, so only the failing
+   ones become dead letters.
+4. Dead letters are produced to ``<topic>.dlq``; only then is the batch done (the caller commits).
+
+Errors of the database itself (unreachable, transient transaction errors), whether they come from
+our steps or from inside the handler, are never an event's fault: when their retries run out the
+processor raises :class:`ConsumerUnavailableError` and dead-letters nothing, so the caller can
+leave the offsets uncommitted and read the batch again.
+
+Why a handler wrapper, not a FastStream middleware: a middleware sees the batch as one opaque
+message and its ``call_next`` can only run the whole batch again, while step 3 must run the
+handler for a subset of the events (and for single events) and know which event failed. A
+middleware that rebuilt FastStream messages for subsets would re-implement the parsing anyway.
+So the single implementation is this processor, and :func:`~.subscribe.subscribe` is the one
+place that wires it to a FastStream subscriber for every service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import ConnectionFailure, PyMongoError
+
+from newsroom_shared.consumer.dead_letters import DeadLetter, DeadLetterPublisher
+from newsroom_shared.consumer.errors import ConsumerUnavailableError, PermanentError
+from newsroom_shared.consumer.inbox import Inbox
+from newsroom_shared.consumer.metrics import ReasonKind, count_consumed
+from newsroom_shared.consumer.retry import RetryPolicy
+from newsroom_shared.events.base import Event
+from newsroom_shared.events.envelope import InvalidEvent, ReceivedEvent, parse
+from newsroom_shared.mongo import Database, transaction
+
+logger = logging.getLogger(__name__)
+
+EventHandler = Callable[[AsyncClientSession, ReceivedEvent], Awaitable[None]]
+
+_TRANSIENT_LABELS = ("TransientTransactionError", "UnknownTransactionCommitResult")
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A parsed event waiting to be applied, and how many attempts included it."""
+
+    record: Any
+    event: ReceivedEvent
+    key: str
+    attempts: int = 0
+
+    def dead_letter(self, reason_kind: ReasonKind, error: BaseException) -> DeadLetter:
+        return DeadLetter(self.record, reason_kind, error, self.attempts)
+
+
+class _HandlerError(Exception):
+    """The handler raised while applying ``pending`` (the transaction was rolled back)."""
+
+    def __init__(self, pending: _Pending, cause: Exception) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.pending = pending
+        self.cause = cause
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """What became of a batch: applied now, applied before (or twice in it), dead letters."""
+
+    applied: int = 0
+    duplicates: int = 0
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+
+
+def is_infrastructure_error(error: BaseException) -> bool:
+    """True when the database, not the event, is at fault (see the module docstring)."""
+    cause = error.cause if isinstance(error, _HandlerError) else None
+    if cause is None:
+        return True  # our own steps (inbox, transaction) failed
+    if isinstance(cause, ConnectionFailure):
+        return True
+    return isinstance(cause, PyMongoError) and any(map(cause.has_error_label, _TRANSIENT_LABELS))
+
+
+class BatchProcessor:
+    """Applies batches of one event type for one consumer (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        event_class: type[Event],
+        handler: EventHandler,
+        db: Database,
+        name: str,
+        policy: RetryPolicy,
+        inbox: Inbox,
+        dead_letters: DeadLetterPublisher,
+    ) -> None:
+        self._event_class = event_class
+        self._handler = handler
+        self._db = db
+        self._name = name
+        self._policy = policy
+        self._inbox = inbox
+        self._dead_letters = dead_letters
+        self._indexes_ready = False
+
+    async def process(self, records: Sequence[Any]) -> BatchResult:
+        """Apply ``records`` (aiokafka ``ConsumerRecord``s); raises ConsumerUnavailableError."""
+        result = BatchResult()
+        pending = self._parse(records, result)
+        if pending:
+            await self._apply(pending, result)
+        await self._dead_letters.publish(result.dead_letters)
+        if records:
+            self._count(records[0].topic, result)
+        return result
+
+    def _parse(self, records: Sequence[Any], result: BatchResult) -> list[_Pending]:
+        pending: dict[str, _Pending] = {}
+        for record in records:
+            try:
+                event = parse(self._event_class, record.headers, record.value or b"")
+            except InvalidEvent as error:
+                result.dead_letters.append(DeadLetter(record, "invalid", error, attempts=1))
+                continue
+            key = self._inbox.key(event)
+            if key in pending:
+                result.duplicates += 1
+            else:
+                pending[key] = _Pending(record, event, key)
+        return list(pending.values())
+
+    async def _apply(self, pending: list[_Pending], result: BatchResult) -> None:
+        """Apply ``pending`` in one transaction per attempt, with retries and the split."""
+        remaining = list(pending)
+        failures = 0
+        while remaining:
+            for item in remaining:
+                item.attempts += 1
+            try:
+                applied, duplicates = await self._apply_once(remaining)
+            except _HandlerError as failed:
+                if isinstance(failed.cause, PermanentError):
+                    remaining.remove(failed.pending)
+                    letter = failed.pending.dead_letter("permanent", failed.cause)
+                    result.dead_letters.append(letter)
+                    continue  # not a failed attempt: the others may well apply
+                error: Exception = failed
+            except Exception as other:
+                error = other
+            else:
+                result.applied += applied
+                result.duplicates += duplicates
+                return
+            failures += 1
+            if failures >= self._policy.max_attempts:
+                await self._exhausted(remaining, error, result)
+                return
+            delay = self._policy.delay(failures)
+            logger.warning(
+                "%s: applying %d event(s) failed (attempt %d of %d), retrying in %.2fs: %s",
+                self._name,
+                len(remaining),
+                failures,
+                self._policy.max_attempts,
+                delay,
+                error,
+            )
+            await asyncio.sleep(delay)
+
+    async def _apply_once(self, pending: Sequence[_Pending]) -> tuple[int, int]:
+        """One transaction: skip what the inbox holds, record and apply the rest."""
+        if not self._indexes_ready:
+            await self._inbox.ensure_indexes()
+            self._indexes_ready = True
+        async with transaction(self._db.client) as session:
+            done = await self._inbox.applied(session, [item.event for item in pending])
+            fresh = [item for item in pending if item.key not in done]
+            await self._inbox.record(session, (item.event for item in fresh))
+            for item in fresh:
+                try:
+                    await self._handler(session, item.event)
+                except Exception as error:
+                    raise _HandlerError(item, error) from error
+        return len(fresh), len(pending) - len(fresh)
+
+    async def _exhausted(
+        self, remaining: list[_Pending], error: Exception, result: BatchResult
+    ) -> None:
+        if is_infrastructure_error(error):
+            message = f"{self._name}: cannot apply events: {error}"
+            raise ConsumerUnavailableError(message) from error
+        if len(remaining) > 1:
+            for item in remaining:
+                await self._apply([item], result)
+            return
+        cause = error.cause if isinstance(error, _HandlerError) else error
+        result.dead_letters.append(remaining[0].dead_letter("exhausted", cause))
+
+    def _count(self, topic: str, result: BatchResult) -> None:
+        count_consumed(topic, self._name, "applied", result.applied)
+        count_consumed(topic, self._name, "duplicate", result.duplicates)
+        count_consumed(topic, self._name, "dead_lettered", len(result.dead_letters))

@@ -1,0 +1,110 @@
+"""Helpers for tests of consumers, in any service: produce events, wait for their effect.
+
+Tests run against the real local broker; a new consumer group takes a few seconds to join, so
+tests poll for the effect with a deadline (:func:`eventually`) instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from aiokafka import AIOKafkaProducer
+
+from newsroom_shared.config import ServiceSettings
+from newsroom_shared.events.base import Event
+from newsroom_shared.events.envelope import Envelope
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """Anything at all to put on a topic, e.g. a malformed message."""
+
+    value: bytes | None
+    key: bytes | None = None
+    headers: Sequence[tuple[str, bytes]] = field(default_factory=list)
+
+
+def raw_message(envelope: Envelope) -> RawMessage:
+    """An envelope as the Kafka binding sends it (headers, key, JSON value)."""
+    return RawMessage(envelope.data, envelope.key.encode(), list(envelope.headers().items()))
+
+
+async def produce(bootstrap_servers: str, topic: str, messages: Iterable[RawMessage]) -> None:
+    """Produce ``messages`` to ``topic`` in order and wait for the acks."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers)
+    await producer.start()
+    try:
+        acks = [
+            await producer.send(topic, m.value, key=m.key, headers=list(m.headers))
+            for m in messages
+        ]
+        await asyncio.gather(*acks)
+    finally:
+        await producer.stop()
+
+
+async def produce_envelopes(bootstrap_servers: str, envelopes: Iterable[Envelope]) -> None:
+    """Produce events to their topics (in order within a topic)."""
+    by_topic: dict[str, list[RawMessage]] = {}
+    for envelope in envelopes:
+        by_topic.setdefault(envelope.topic, []).append(raw_message(envelope))
+    for topic, messages in by_topic.items():
+        await produce(bootstrap_servers, topic, messages)
+
+
+async def eventually(
+    check: Callable[[], Awaitable[T]], *, timeout_s: float = 30.0, interval_s: float = 0.05
+) -> T:
+    """Poll ``check`` until it returns something truthy, and return that; fail at the deadline."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = await check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout_s}s (last: {result!r})")
+        await asyncio.sleep(interval_s)
+
+
+def fast_settings(
+    kafka_bootstrap_servers: str, mongodb_uri: str, group: str, **overrides: Any
+) -> ServiceSettings:
+    """Settings for tests: a unique group, short group timeouts, retries in milliseconds."""
+    values: dict[str, Any] = {
+        "kafka_bootstrap_servers": kafka_bootstrap_servers,
+        "mongodb_uri": mongodb_uri,
+        "consumer_group": group,
+        "kafka_session_timeout_ms": 6_000,
+        "kafka_heartbeat_interval_ms": 500,
+        "retry_max_attempts": 3,
+        "retry_backoff_initial_s": 0.01,
+        "retry_backoff_max_s": 0.05,
+        **overrides,
+    }
+    return ServiceSettings(**values)
+
+
+class ThingHappened(Event):
+    """A contract for tests only; :func:`thing_event_on` gives each test a topic of its own."""
+
+    topic: ClassVar[str] = "newsroom.test.thing-happened.v1"
+    ce_type: ClassVar[str] = "io.newsroom.test.thing-happened.v1"
+    aggregate_field: ClassVar[str] = "thing_id"
+
+    thing_id: str
+    note: str = ""
+
+
+def thing_event_on(topic_name: str) -> type[ThingHappened]:
+    """``ThingHappened`` on ``topic_name`` (topics outlive a test; groups read from the start)."""
+    return type(
+        "ThingHappened",
+        (ThingHappened,),
+        {"__annotations__": {"topic": ClassVar[str]}, "topic": topic_name},
+    )

@@ -1,0 +1,84 @@
+"""``newsroom-dlq``: inspect and replay dead letters (the logic is in importable functions).
+
+    newsroom-dlq list TOPIC [--limit N] [--pending] [--bootstrap HOST:PORT]
+    newsroom-dlq replay TOPIC (--event-id ID [ID ...] | --all) [--bootstrap HOST:PORT]
+
+TOPIC is the original topic or its ``.dlq`` topic. Output: one JSON object per line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from newsroom_shared.config import LOCAL_KAFKA
+from newsroom_shared.dlq.listing import list_dead_letters
+from newsroom_shared.dlq.replay import replay_dead_letters
+
+DEFAULT_LIMIT = 100
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsroom-dlq", description="Inspect and replay dead letters"
+    )
+    parser.add_argument(
+        "--bootstrap",
+        default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", LOCAL_KAFKA),
+        help="Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    listing = commands.add_parser("list", help="print dead letters, oldest first")
+    listing.add_argument("topic", help="the original topic or its .dlq topic")
+    listing.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="at most N (0: all)")
+    listing.add_argument("--pending", action="store_true", help="only those not replayed yet")
+
+    replay = commands.add_parser("replay", help="re-publish dead letters to their topic")
+    replay.add_argument("topic", help="the original topic or its .dlq topic")
+    chosen = replay.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--event-id", nargs="+", dest="event_ids", metavar="ID", default=[])
+    chosen.add_argument("--all", action="store_true", dest="replay_all")
+    return parser
+
+
+async def run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.command == "list":
+        letters = await list_dead_letters(
+            args.topic,
+            bootstrap_servers=args.bootstrap,
+            limit=args.limit or None,
+            pending_only=args.pending,
+        )
+        for letter in letters:
+            print(json.dumps(letter.as_json()), file=out)
+        return 0
+    report = await replay_dead_letters(
+        args.topic,
+        bootstrap_servers=args.bootstrap,
+        event_ids=args.event_ids,
+        replay_all=args.replay_all,
+    )
+    for letter in report.replayed:
+        print(json.dumps(letter.as_json()), file=out)
+    print(f"replayed {len(report.replayed)} dead letter(s)", file=sys.stderr)
+    if report.not_found:
+        print(
+            f"not found among pending dead letters: {' '.join(report.not_found)}", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return asyncio.run(run(args, sys.stdout))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
