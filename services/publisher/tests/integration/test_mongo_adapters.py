@@ -107,10 +107,14 @@ async def test_concurrent_transactions_on_one_release_let_one_win(uow_factory) -
 
 async def test_an_aborted_transaction_leaves_nothing(uow_factory) -> None:
     release = a_release()
-    with pytest.raises(RuntimeError):
+
+    async def add_then_fail() -> None:
         async with uow_factory() as uow:
             await uow.releases.add(release)
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await add_then_fail()
     async with uow_factory(transactional=False) as uow:
         assert await uow.releases.get(TENANT, release.id) is None
 

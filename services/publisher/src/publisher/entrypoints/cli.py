@@ -1,0 +1,50 @@
+"""The ``publisher`` command: operator tasks that need no running server.
+
+``publisher create-tenant --name "Acme"`` creates a tenant and prints its first admin API key
+(shown once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from newsroom_shared.runtime import ServiceRuntime
+
+from publisher.adapters.mongo.indexes import ensure_indexes
+from publisher.bootstrap import bootstrap
+from publisher.config import PublisherSettings
+from publisher.service import tenants
+
+
+async def create_tenant(name: str, key_name: str, settings: PublisherSettings) -> int:
+    runtime = ServiceRuntime(settings)
+    try:
+        await ensure_indexes(runtime.db)
+        await runtime.outbox.ensure_indexes()
+        publisher = bootstrap(settings, runtime)
+        created = await tenants.create_tenant(
+            publisher.uow(), publisher.deps, name=name, key_name=key_name
+        )
+    finally:
+        await runtime.mongo.close()
+    print(f"tenant id:     {created.tenant.id}")
+    print(f"tenant name:   {created.tenant.name}")
+    print(f"admin key id:  {created.admin_key.key.id}")
+    print(f"admin API key: {created.admin_key.token}")
+    print("Keep the key safe: it is shown only now (only its hash is stored).", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="publisher", description="Publisher operator tasks")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-tenant", help="create a tenant and its first admin key")
+    create.add_argument("--name", required=True, help="the tenant's name")
+    create.add_argument("--key-name", default="first admin key", help="name of the admin key")
+    args = parser.parse_args(argv)
+    if args.command == "create-tenant":
+        return asyncio.run(create_tenant(args.name, args.key_name, PublisherSettings()))
+    parser.error(f"unknown command {args.command}")
+    return 2

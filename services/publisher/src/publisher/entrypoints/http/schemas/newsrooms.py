@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from publisher.domain import limits
+from publisher.domain.newsroom import Newsroom, NewsroomChanges
+from publisher.domain.values import SLUG_PATTERN
+from publisher.entrypoints.http.schemas.common import Contact, Contacts, Language, MediaId, Model
+
+
+class NewsroomCreate(Model):
+    name: str = Field(min_length=1, max_length=limits.NAME_MAX, examples=["Acme Newsroom"])
+    slug: str | None = Field(
+        default=None,
+        min_length=limits.SLUG_MIN,
+        max_length=limits.SLUG_MAX,
+        pattern=SLUG_PATTERN,
+        description="Globally unique, part of public URLs, never changes; default: from name",
+    )
+    default_language: Language
+    description: str = Field(default="", max_length=limits.DESCRIPTION_MAX)
+    logo_media_id: MediaId | None = None
+    contacts: Contacts = Field(default_factory=list)
+    requires_approval: bool = Field(
+        default=False, description="Releases need an admin's approval before they go out"
+    )
+
+
+class NewsroomUpdate(Model):
+    """Fields to change; absent fields stay. ``logo_media_id: null`` removes the logo."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=limits.NAME_MAX)
+    default_language: Language | None = None
+    description: str | None = Field(default=None, max_length=limits.DESCRIPTION_MAX)
+    logo_media_id: MediaId | None = None
+    contacts: Contacts | None = None
+    requires_approval: bool | None = None
+
+    def to_domain(self) -> NewsroomChanges:
+        return NewsroomChanges(
+            name=self.name,
+            default_language=self.default_language,
+            description=self.description,
+            logo_media_id=self.logo_media_id,
+            clear_logo="logo_media_id" in self.model_fields_set and self.logo_media_id is None,
+            contacts=None if self.contacts is None else [c.to_domain() for c in self.contacts],
+            requires_approval=self.requires_approval,
+        )
+
+
+class PublicNewsroom(BaseModel):
+    slug: str
+    name: str
+    default_language: str
+    description: str
+    logo_media_id: str | None
+    contacts: list[Contact]
+
+    @classmethod
+    def of(cls, newsroom: Newsroom) -> PublicNewsroom:
+        return cls(
+            slug=newsroom.slug,
+            name=newsroom.name,
+            default_language=newsroom.default_language,
+            description=newsroom.description,
+            logo_media_id=newsroom.logo_media_id,
+            contacts=[Contact.of(c) for c in newsroom.contacts],
+        )
+
+
+class NewsroomOut(PublicNewsroom):
+    id: str
+    requires_approval: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, newsroom: Newsroom) -> NewsroomOut:
+        return cls(
+            **PublicNewsroom.of(newsroom).model_dump(),
+            id=newsroom.id,
+            requires_approval=newsroom.requires_approval,
+            created_at=newsroom.created_at,
+            updated_at=newsroom.updated_at,
+        )
