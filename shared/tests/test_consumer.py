@@ -2,68 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
 from newsroom_shared.config import ServiceSettings
-from newsroom_shared.consumer import PermanentError, subscribe
 from newsroom_shared.consumer.testing import (
     RawMessage,
     ThingHappened,
+    Things,
     eventually,
     fast_settings,
     produce,
     produce_envelopes,
+    running_subscription,
+    thing_envelope,
     thing_event_on,
 )
 from newsroom_shared.dlq.reader import open_dlq
-from newsroom_shared.events.envelope import Envelope, ReceivedEvent, envelope_for, header_map
+from newsroom_shared.events.envelope import Envelope, header_map
 from newsroom_shared.mongo import Database
 from newsroom_shared.testing.infra import Infra
 from prometheus_client import REGISTRY
-from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import AutoReconnect
 
 pytestmark = pytest.mark.connected
 
 CONSUMER = "things"
-
-
-@dataclass
-class Things:
-    """A handler that records each applied event in ``effects``, and fails on demand."""
-
-    db: Database
-    fail_first: dict[str, int] = field(default_factory=dict)  # thing_id -> failures to raise
-    always_fail: set[str] = field(default_factory=set)
-    permanent: set[str] = field(default_factory=set)
-    unreachable_first: dict[str, int] = field(default_factory=dict)
-    calls: dict[str, int] = field(default_factory=dict)
-
-    async def __call__(self, session: AsyncClientSession, event: ReceivedEvent) -> None:
-        assert isinstance(event.data, ThingHappened)
-        thing = event.data.thing_id
-        self.calls[thing] = self.calls.get(thing, 0) + 1
-        await self.db.effects.insert_one(
-            {"tenant_id": event.tenant_id, "event_id": event.id, "thing_id": thing},
-            session=session,
-        )
-        if thing in self.permanent:
-            raise PermanentError(f"thing {thing} is unknown")
-        if thing in self.always_fail:
-            raise RuntimeError(f"handler bug on {thing}")
-        if self.fail_first.get(thing, 0) >= self.calls[thing]:
-            raise RuntimeError(f"flaky on {thing}")
-        if self.unreachable_first.get(thing, 0) >= self.calls[thing]:
-            raise AutoReconnect("database went away")
-
-    async def effects(self, **query: str) -> int:
-        return await self.db.effects.count_documents(query)
 
 
 @pytest.fixture
@@ -82,28 +48,14 @@ async def things(database: Database) -> Things:
     return Things(database)
 
 
-@asynccontextmanager
-async def consuming(
+def consuming(
     settings: ServiceSettings, event_class: type[ThingHappened], things: Things
-) -> AsyncIterator[KafkaBroker]:
-    broker = KafkaBroker(settings.kafka_bootstrap_servers)
-    subscribe(
-        broker,
-        event_class=event_class,
-        handler=things,
-        db=things.db,
-        name=CONSUMER,
-        settings=settings,
-    )
-    await broker.start()
-    try:
-        yield broker
-    finally:
-        await broker.stop()
+) -> AbstractAsyncContextManager[KafkaBroker]:
+    return running_subscription(settings, event_class, things, things.db, CONSUMER)
 
 
 def thing(event_class: type[ThingHappened], thing_id: str, tenant: str = "tenant-a") -> Envelope:
-    return envelope_for(event_class(tenant_id=tenant, thing_id=thing_id), source="tests")
+    return thing_envelope(event_class, thing_id, tenant)
 
 
 async def dead_letters(

@@ -58,8 +58,9 @@ def subscribe(
     - Messages are consumed in batches; offsets are committed only after the batch is done.
     - Each message is parsed with :func:`newsroom_shared.events.envelope.parse`; an
       ``InvalidEvent`` goes to ``<topic>.dlq`` at once.
-    - Events whose id the inbox (collection ``inbox``, key ``(name, event id)``, TTL) already holds
-      are skipped; the rest are applied in one transaction together with their inbox records.
+    - Events whose id the inbox (collection ``inbox``, key ``(tenant id, name, event id)``, TTL)
+      already holds are skipped; the rest are applied in one transaction together with their
+      inbox records.
     - A :class:`PermanentError` sends that event to the DLQ; any other error is retried with
       exponential backoff (``settings.retry_*``); when retries are exhausted the batch is applied
       one event at a time so only the failing event goes to the DLQ; the consumer moves on.

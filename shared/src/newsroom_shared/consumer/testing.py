@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import AutoReconnect
 
 from newsroom_shared.config import ServiceSettings
+from newsroom_shared.consumer.errors import PermanentError
+from newsroom_shared.consumer.subscribe import EventHandler, subscribe
 from newsroom_shared.events.base import Event
-from newsroom_shared.events.envelope import Envelope
+from newsroom_shared.events.envelope import Envelope, ReceivedEvent, envelope_for
+from newsroom_shared.mongo import Database
 
 T = TypeVar("T")
 
@@ -108,3 +115,62 @@ def thing_event_on(topic_name: str) -> type[ThingHappened]:
         (ThingHappened,),
         {"__annotations__": {"topic": ClassVar[str]}, "topic": topic_name},
     )
+
+
+def thing_envelope(event_class: type[ThingHappened], thing_id: str, tenant: str) -> Envelope:
+    return envelope_for(event_class(tenant_id=tenant, thing_id=thing_id), source="tests")
+
+
+@dataclass
+class Things:
+    """A handler of ``ThingHappened`` that records each applied event in ``effects``.
+
+    It fails on demand, by ``thing_id``: the first n calls, always, permanently, or as if the
+    database were unreachable. ``calls`` counts the calls per thing (rolled back ones included).
+    """
+
+    db: Database
+    fail_first: dict[str, int] = field(default_factory=dict)
+    always_fail: set[str] = field(default_factory=set)
+    permanent: set[str] = field(default_factory=set)
+    unreachable_first: dict[str, int] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)
+
+    async def __call__(self, session: AsyncClientSession, event: ReceivedEvent) -> None:
+        assert isinstance(event.data, ThingHappened)
+        thing = event.data.thing_id
+        self.calls[thing] = self.calls.get(thing, 0) + 1
+        await self.db.effects.insert_one(
+            {"tenant_id": event.tenant_id, "event_id": event.id, "thing_id": thing},
+            session=session,
+        )
+        if thing in self.permanent:
+            raise PermanentError(f"thing {thing} is unknown")
+        if thing in self.always_fail:
+            raise RuntimeError(f"handler bug on {thing}")
+        if self.fail_first.get(thing, 0) >= self.calls[thing]:
+            raise RuntimeError(f"flaky on {thing}")
+        if self.unreachable_first.get(thing, 0) >= self.calls[thing]:
+            raise AutoReconnect("database went away")
+
+    async def effects(self, **query: str) -> int:
+        """How many effects match ``query`` (e.g. ``thing_id="a"``)."""
+        return await self.db.effects.count_documents(query)
+
+
+@asynccontextmanager
+async def running_subscription(
+    settings: ServiceSettings,
+    event_class: type[Event],
+    handler: EventHandler,
+    db: Database,
+    name: str,
+) -> AsyncIterator[KafkaBroker]:
+    """A started broker with one :func:`subscribe`; stopped when the block ends."""
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    subscribe(broker, event_class=event_class, handler=handler, db=db, name=name, settings=settings)
+    await broker.start()
+    try:
+        yield broker
+    finally:
+        await broker.stop()

@@ -75,9 +75,13 @@ async def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+async def main_async(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """The CLI for callers that already run an event loop (e.g. tests)."""
+    return await run(build_parser().parse_args(argv), out or sys.stdout)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return asyncio.run(run(args, sys.stdout))
+    return asyncio.run(main_async(argv))
 
 
 if __name__ == "__main__":

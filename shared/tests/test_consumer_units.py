@@ -1,0 +1,190 @@
+"""Fast tests of the consumer's parts: no broker, and the one in-memory broker test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiokafka import ConsumerRecord, TopicPartition
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+from newsroom_shared.consumer import subscribe
+from newsroom_shared.consumer.batch import _HandlerError, _Pending, is_infrastructure_error
+from newsroom_shared.consumer.dead_letters import (
+    REASON_MAX_CHARS,
+    DeadLetter,
+    dead_letter_headers,
+)
+from newsroom_shared.consumer.retry import RetryPolicy
+from newsroom_shared.consumer.subscribe import parse_batch_with_binary_headers, raw_bodies
+from newsroom_shared.consumer.testing import (
+    Things,
+    fast_settings,
+    raw_message,
+    thing_envelope,
+    thing_event_on,
+)
+from newsroom_shared.dlq.records import DeadLetterInfo, original_headers
+from newsroom_shared.dlq.replay import _replayed_prefix
+from newsroom_shared.events.envelope import ReceivedEvent
+from newsroom_shared.mongo import Database
+from newsroom_shared.testing.infra import Infra
+from pymongo.errors import AutoReconnect, OperationFailure
+
+FAILED_AT = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def record(
+    offset: int = 7,
+    partition: int = 2,
+    headers: list[tuple[str, Any]] | None = None,
+    topic: str = "newsroom.test.v1",
+) -> ConsumerRecord[bytes, bytes]:
+    return ConsumerRecord(
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=b"key",
+        value=b"{}",
+        checksum=None,
+        serialized_key_size=3,
+        serialized_value_size=2,
+        headers=headers if headers is not None else [("ce_id", b"e1"), ("ce_tenantid", b"t1")],
+    )
+
+
+def test_backoff_grows_exponentially_with_jitter_up_to_the_cap() -> None:
+    policy = RetryPolicy(max_attempts=5, initial_s=0.1, max_s=0.5)
+    for failures, ceiling in [(1, 0.1), (2, 0.2), (3, 0.4), (4, 0.5), (9, 0.5)]:
+        delays = {policy.delay(failures) for _ in range(50)}
+        assert all(ceiling / 2 <= delay <= ceiling for delay in delays)
+        assert len(delays) > 1  # jittered
+
+
+def test_dead_letter_headers_keep_the_original_ones_and_say_why() -> None:
+    letter = DeadLetter(record(), "exhausted", RuntimeError("boom"), attempts=6)
+    headers = dead_letter_headers(letter, "things", FAILED_AT)
+    assert headers == {
+        "ce_id": "e1",
+        "ce_tenantid": "t1",
+        "x-dlq-reason": "boom",
+        "x-dlq-error": "RuntimeError",
+        "x-dlq-topic": "newsroom.test.v1",
+        "x-dlq-partition": "2",
+        "x-dlq-offset": "7",
+        "x-dlq-consumer": "things",
+        "x-dlq-attempts": "6",
+        "x-dlq-failed-at": "2026-11-26T12:00:00Z",
+    }
+
+
+def test_a_replayed_message_that_fails_again_gets_fresh_dlq_headers() -> None:
+    stale = [("ce_id", b"e1"), ("x-dlq-reason", b"old"), ("x-dlq-attempts", b"3")]
+    letter = DeadLetter(record(headers=stale), "permanent", ValueError("new"), attempts=1)
+    headers = dead_letter_headers(letter, "things", FAILED_AT)
+    assert (headers["x-dlq-reason"], headers["x-dlq-attempts"]) == ("new", "1")
+
+
+def test_a_long_reason_is_truncated_and_an_empty_one_names_the_error() -> None:
+    long = DeadLetter(record(), "invalid", ValueError("x" * 5000), attempts=1)
+    assert len(long.reason) == REASON_MAX_CHARS
+    assert DeadLetter(record(), "invalid", KeyError(), attempts=1).reason == "KeyError"
+
+
+def test_only_database_failures_count_as_infrastructure() -> None:
+    pending = _Pending(record(), _received(), "key")
+    transient = OperationFailure("write conflict", code=112)
+    transient._add_error_label("TransientTransactionError")
+    assert is_infrastructure_error(OperationFailure("insert failed"))  # our own step
+    assert is_infrastructure_error(_HandlerError(pending, AutoReconnect("gone")))
+    assert is_infrastructure_error(_HandlerError(pending, transient))
+    assert not is_infrastructure_error(_HandlerError(pending, RuntimeError("bug")))
+    assert not is_infrastructure_error(_HandlerError(pending, OperationFailure("bad doc")))
+
+
+async def test_a_batch_with_binary_headers_still_parses() -> None:
+    records = (record(headers=[("ce_id", b"\xff\xfe"), ("nothing", None)]), record(offset=8))
+
+    async def strict(batch: tuple[Any, ...]) -> Any:
+        decoded = [{name: value.decode() for name, value in r.headers} for r in batch]
+        return _Message(raw_message=batch, batch_headers=decoded)
+
+    message = await parse_batch_with_binary_headers(records, strict)
+    assert message.raw_message is records  # the original bytes stay for the dead letter
+    assert message.batch_headers[0] == {"ce_id": "\ufffd\ufffd", "nothing": ""}
+
+
+def test_replay_commits_only_the_leading_run_of_replayed_dead_letters() -> None:
+    p0, p1 = TopicPartition("t.dlq", 0), TopicPartition("t.dlq", 1)
+    a, b, c = (record(offset=o, partition=0, topic="t.dlq") for o in (4, 5, 6))
+    d = record(offset=0, partition=1, topic="t.dlq")
+    assert _replayed_prefix({p0: 4}, [a, b, c, d], [a, c, d]) == {p0: 5, p1: 1}
+    assert _replayed_prefix({p0: 4}, [a, b, c], [b]) == {}
+
+
+def test_dead_letter_info_reads_the_headers_and_replay_drops_the_dlq_ones() -> None:
+    headers = [
+        ("ce_id", b"e1"),
+        ("ce_type", b"io.newsroom.test.v1"),
+        ("ce_tenantid", b"t1"),
+        ("X-DLQ-Reason", b"boom"),
+        ("x-dlq-topic", b"newsroom.test.v1"),
+        ("x-dlq-attempts", b"3"),
+    ]
+    info = DeadLetterInfo.of(record(headers=headers, topic="newsroom.test.v1.dlq"))
+    assert (info.event_id, info.type, info.tenant_id, info.reason) == (
+        "e1",
+        "io.newsroom.test.v1",
+        "t1",
+        "boom",
+    )
+    assert (info.topic, info.attempts, info.key) == ("newsroom.test.v1", 3, "key")
+    assert original_headers(record(headers=headers)) == headers[:3]
+
+
+@pytest.mark.connected
+async def test_one_handler_in_memory_applies_good_events_and_dead_letters_bad_ones(
+    infra: Infra, database: Database, unique: str
+) -> None:
+    event_class = thing_event_on(f"test.memory.{unique}")
+    settings = fast_settings(infra.kafka_bootstrap_servers, infra.mongodb_uri, f"g-{unique}")
+    await database.create_collection("effects")
+    things = Things(database)
+    broker = KafkaBroker()
+    subscribe(
+        broker,
+        event_class=event_class,
+        handler=things,
+        db=database,
+        name="memory",
+        settings=settings,
+    )
+    dead: list[bytes] = []
+
+    @broker.subscriber(f"{event_class.topic}.dlq", decoder=raw_bodies)
+    async def collect(body: bytes) -> None:
+        dead.append(body)
+
+    good = raw_message(thing_envelope(event_class, "good", "tenant-a"))
+    async with TestKafkaBroker(broker) as test_broker:
+        headers = {name: value.decode() for name, value in good.headers}
+        await test_broker.publish(good.value, event_class.topic, key=good.key, headers=headers)
+        await test_broker.publish(good.value, event_class.topic, key=good.key, headers=headers)
+        await test_broker.publish(b"not json", event_class.topic, headers=headers)
+
+    assert await things.effects(thing_id="good") == 1  # the second delivery was a duplicate
+    assert dead == [b"not json"]
+
+
+@dataclass
+class _Message:
+    raw_message: Any
+    batch_headers: list[dict[str, str]] = field(default_factory=list)
+
+
+def _received() -> ReceivedEvent:
+    event_class = thing_event_on("t")
+    return ReceivedEvent("e1", "type", "source", "t1", event_class(tenant_id="t1", thing_id="x"))
