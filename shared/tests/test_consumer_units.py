@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaConnectionError
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from newsroom_shared.consumer import subscribe
 from newsroom_shared.consumer.batch import _HandlerError, _Pending, is_infrastructure_error
 from newsroom_shared.consumer.dead_letters import (
     REASON_MAX_CHARS,
     DeadLetter,
+    DeadLetterPublisher,
     dead_letter_headers,
 )
+from newsroom_shared.consumer.errors import ConsumerUnavailableError
 from newsroom_shared.consumer.retry import RetryPolicy
 from newsroom_shared.consumer.subscribe import parse_batch_with_binary_headers, raw_bodies
 from newsroom_shared.consumer.testing import (
@@ -188,3 +191,22 @@ class _Message:
 def _received() -> ReceivedEvent:
     event_class = thing_event_on("t")
     return ReceivedEvent("e1", "type", "source", "t1", event_class(tenant_id="t1", thing_id="x"))
+
+
+class _UnreachableBroker:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def publish(self, *args: Any, **kwargs: Any) -> None:
+        self.calls += 1
+        raise KafkaConnectionError("broker down")
+
+
+async def test_dead_letters_that_cannot_be_produced_make_the_batch_unavailable() -> None:
+    broker = _UnreachableBroker()
+    policy = RetryPolicy(max_attempts=3, initial_s=0.001, max_s=0.001)
+    publisher = DeadLetterPublisher(cast(KafkaBroker, broker), "things", policy)
+    letter = DeadLetter(record(), "invalid", ValueError("bad"), attempts=1)
+    with pytest.raises(ConsumerUnavailableError, match="broker down"):
+        await publisher.publish([letter])
+    assert broker.calls == 3

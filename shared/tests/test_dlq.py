@@ -66,7 +66,7 @@ async def test_replay_after_a_fix_applies_the_dead_letters_once(
         await eventually(lambda: things.effects(thing_id="ok"))
 
         out = io.StringIO()
-        assert await main_async(["--bootstrap", bootstrap, "list", topic], out) == 0
+        assert await main_async(["list", topic, "--bootstrap", bootstrap], out) == 0
         listed = [json.loads(line) for line in out.getvalue().splitlines()]
         assert {letter["event_id"] for letter in listed} == {bug_1.id, bug_2.id}
         assert {letter["reason"] for letter in listed} == {
@@ -80,7 +80,7 @@ async def test_replay_after_a_fix_applies_the_dead_letters_once(
         things.always_fail.clear()  # the bug is fixed and deployed
 
         # One chosen event, through the CLI.
-        replay = ["--bootstrap", bootstrap, "replay", topic, "--event-id", bug_2.id]
+        replay = ["replay", topic, "--event-id", bug_2.id, "--bootstrap", bootstrap]
         out = io.StringIO()
         assert await main_async(replay, out) == 0
         replayed = [json.loads(line) for line in out.getvalue().splitlines()]
@@ -113,7 +113,7 @@ def test_replaying_an_unknown_event_id_says_so(
     infra: Infra, event_class: type[ThingHappened], capsys: pytest.CaptureFixture[str]
 ) -> None:
     bootstrap = infra.kafka_bootstrap_servers
-    code = main(["--bootstrap", bootstrap, "replay", event_class.topic, "--event-id", "nope"])
+    code = main(["replay", event_class.topic, "--bootstrap", bootstrap, "--event-id", "nope"])
     assert code == 1
     assert "nope" in capsys.readouterr().err
 

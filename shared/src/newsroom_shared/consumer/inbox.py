@@ -17,9 +17,15 @@ from datetime import UTC, datetime
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import OperationFailure
 
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.mongo import Database, Document
+
+TTL_INDEX = "applied_at_ttl"
+# MongoDB answers IndexOptionsConflict (85) for the same index with another TTL; the local
+# SecantusDB answers IndexKeySpecsConflict (86).
+INDEX_CONFLICTS = frozenset({85, 86})
 
 
 def inbox_key(consumer: str, event: ReceivedEvent) -> str:
@@ -47,9 +53,20 @@ class Inbox:
         return inbox_key(self._consumer, event)
 
     async def ensure_indexes(self) -> None:
-        await self._collection.create_index(
-            [("applied_at", ASCENDING)], name="applied_at_ttl", expireAfterSeconds=self._ttl_s
-        )
+        """The TTL index; a changed ``inbox_ttl_s`` updates it in place (else every start fails)."""
+        try:
+            await self._collection.create_index(
+                [("applied_at", ASCENDING)], name=TTL_INDEX, expireAfterSeconds=self._ttl_s
+            )
+        except OperationFailure as error:
+            if error.code not in INDEX_CONFLICTS:
+                raise
+            await self._collection.database.command(
+                {
+                    "collMod": self.COLLECTION,
+                    "index": {"name": TTL_INDEX, "expireAfterSeconds": self._ttl_s},
+                }
+            )
 
     async def applied(
         self, session: AsyncClientSession, events: Sequence[ReceivedEvent]

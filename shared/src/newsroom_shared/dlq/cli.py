@@ -3,6 +3,10 @@
     newsroom-dlq list TOPIC [--limit N] [--pending] [--bootstrap HOST:PORT]
     newsroom-dlq replay TOPIC (--event-id ID [ID ...] | --all) [--bootstrap HOST:PORT]
 
+``list`` prints offset, key, event id, type, tenant, reason, failed-at (and more) per dead
+letter; ``replay`` prints the dead letters it put back. Exit status 1 when an event id asked for
+is not among the pending dead letters.
+
 TOPIC is the original topic or its ``.dlq`` topic. Output: one JSON object per line.
 """
 
@@ -24,26 +28,35 @@ DEFAULT_LIMIT = 100
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="newsroom-dlq", description="Inspect and replay dead letters"
-    )
-    parser.add_argument(
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("topic", help="the original topic or its .dlq topic")
+    common.add_argument(
         "--bootstrap",
         default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", LOCAL_KAFKA),
         help="Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s)",
     )
+    parser = argparse.ArgumentParser(prog="newsroom-dlq", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    listing = commands.add_parser("list", help="print dead letters, oldest first")
-    listing.add_argument("topic", help="the original topic or its .dlq topic")
+    listing = commands.add_parser("list", parents=[common], help="print dead letters, oldest first")
     listing.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="at most N (0: all)")
     listing.add_argument("--pending", action="store_true", help="only those not replayed yet")
 
-    replay = commands.add_parser("replay", help="re-publish dead letters to their topic")
-    replay.add_argument("topic", help="the original topic or its .dlq topic")
+    replay = commands.add_parser(
+        "replay", parents=[common], help="re-publish dead letters to their original topic"
+    )
     chosen = replay.add_mutually_exclusive_group(required=True)
-    chosen.add_argument("--event-id", nargs="+", dest="event_ids", metavar="ID", default=[])
-    chosen.add_argument("--all", action="store_true", dest="replay_all")
+    chosen.add_argument(
+        "--event-id",
+        nargs="+",
+        dest="event_ids",
+        metavar="ID",
+        default=[],
+        help="the dead letters of these event ids",
+    )
+    chosen.add_argument(
+        "--all", action="store_true", dest="replay_all", help="every pending dead letter"
+    )
     return parser
 
 
