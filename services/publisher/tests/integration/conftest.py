@@ -10,8 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from newsroom_shared.consumer.testing import eventually
 from publisher.config import PublisherSettings
 from publisher.domain.clock import FakeClock
 from publisher.main import create_app
@@ -71,6 +73,15 @@ class Client:
     http: httpx.AsyncClient
     app: FastAPI
 
+    async def outbox_drained(self) -> None:
+        """Wait until the relay has sent every event committed so far."""
+        outbox = self.app.state.publisher.runtime.outbox
+
+        async def drained() -> bool:
+            return await outbox.count_unsent() == 0
+
+        await eventually(drained, timeout_s=30)
+
     async def new_tenant(self, name: str = "Acme") -> Tenant:
         answer = await self.http.post(
             "/v1/tenants",
@@ -121,3 +132,46 @@ class Tenant:
 async def client(settings, clock, drop_database) -> AsyncIterator[Client]:
     async with running(settings, clock) as client:
         yield client
+
+
+async def read_topic(bootstrap_servers: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record on ``topic`` up to its current end, with a plain groupless aiokafka consumer."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        await consumer.topics()  # a metadata refresh, so partitions_for_topic knows the topic
+        numbers = consumer.partitions_for_topic(topic) or set()
+        assigned = [TopicPartition(topic, n) for n in sorted(numbers)]
+        if not assigned:
+            return []
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning(*assigned)
+        ends = await consumer.end_offsets(assigned)
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        while [tp for tp in assigned if await consumer.position(tp) < ends[tp]]:
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                records.extend(batch)
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def events_of(
+    bootstrap_servers: str, topic: str, release_id: str
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """The records on ``topic`` keyed by ``release_id`` (topics are shared by all test runs)."""
+    return (await events_by_key(bootstrap_servers, topic, [release_id]))[release_id]
+
+
+async def events_by_key(
+    bootstrap_servers: str, topic: str, keys: list[str]
+) -> dict[str, list[ConsumerRecord[bytes, bytes]]]:
+    """The records on ``topic`` for each of ``keys``, from one read of the topic."""
+    found: dict[str, list[ConsumerRecord[bytes, bytes]]] = {key: [] for key in keys}
+    for record in await read_topic(bootstrap_servers, topic):
+        key = (record.key or b"").decode()
+        if key in found:
+            found[key].append(record)
+    return found

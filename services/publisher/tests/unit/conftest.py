@@ -334,7 +334,7 @@ class FakeMinter:
     def __init__(self) -> None:
         self._ids = count(1)
 
-    def mint(self) -> MintedKey:
+    async def mint(self) -> MintedKey:
         key_id = f"{next(self._ids):024x}"
         token = compose_token(key_id, "s" * 30)
         return MintedKey(key_id=key_id, token=token, secret_hash=f"hash:{token}")

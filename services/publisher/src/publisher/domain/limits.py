@@ -1,5 +1,7 @@
 """Size limits, in one place: the domain enforces them and the API schema advertises them."""
 
+from datetime import timedelta
+
 TITLE_MAX = 200
 LEAD_MAX = 1_000
 BODY_MAX_BYTES = 200 * 1024  # of the HTML as submitted, UTF-8, before sanitising
@@ -25,3 +27,5 @@ PHONE_MAX = 40
 LANGUAGE_MAX = 35
 
 API_KEY_NAME_MAX = 100
+
+SCHEDULE_HORIZON = timedelta(days=2 * 366)  # how far ahead publication may be scheduled

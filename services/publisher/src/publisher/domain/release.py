@@ -261,10 +261,17 @@ class Release:
 def _future(field_name: str, moment: datetime, now: datetime) -> datetime:
     if moment.tzinfo is None:
         raise InvalidInputError(field_name, "must include a timezone (e.g. 2030-01-01T09:00:00Z)")
-    moment = to_ms(moment)
+    try:
+        moment = to_ms(moment)
+    except OverflowError:
+        raise InvalidInputError(field_name, "is out of range") from None
     if moment <= now:
         raise InvalidInputError(
             field_name,
             f"must be in the future (now is {now.isoformat()}, got {moment.isoformat()})",
+        )
+    if moment - now > limits.SCHEDULE_HORIZON:
+        raise InvalidInputError(
+            field_name, f"must be within {limits.SCHEDULE_HORIZON.days} days from now"
         )
     return moment

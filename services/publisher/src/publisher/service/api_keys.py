@@ -15,7 +15,7 @@ async def add_key(
     uow: UnitOfWork, deps: Deps, caller: Caller, *, name: str, scopes: Sequence[str]
 ) -> NewKey:
     """Inside an open unit of work: mint a key for the caller's tenant and store its hash."""
-    minted = deps.keys.mint()
+    minted = await deps.keys.mint()
     key = ApiKey.create(
         key_id=minted.key_id,
         tenant_id=caller.tenant_id,

@@ -205,7 +205,7 @@ class MintedKey:
 class KeyMinter(Protocol):
     """Makes new API key tokens and their hashes (the token itself is never stored)."""
 
-    def mint(self) -> MintedKey: ...
+    async def mint(self) -> MintedKey: ...
 
 
 class KeyRevocations(Protocol):

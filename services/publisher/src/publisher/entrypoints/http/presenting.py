@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import Response
+from newsroom_shared.http.errors import FieldError, Unprocessable
 
 from publisher.bootstrap import Publisher
 from publisher.entrypoints.http.schemas.releases import ReleaseOut
@@ -17,8 +18,14 @@ def release_answer(view: ReleaseView, publisher: Publisher, response: Response) 
     return ReleaseOut.of(view, publisher.deps.links)
 
 
-def as_utc(moment: datetime | None) -> datetime | None:
-    """Query-string times without a zone are taken as UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+def as_utc(name: str, moment: datetime | None) -> datetime | None:
+    """A query-string time in UTC (without a zone it is taken as UTC); 422 when out of range."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        detail = FieldError(location=f"query.{name}", message="out of range")
+        raise Unprocessable(f"{name} is out of range", details=[detail]) from None

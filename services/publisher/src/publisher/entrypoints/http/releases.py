@@ -71,8 +71,8 @@ async def list_releases(
         status=status,
         tag=tag,
         language=language,
-        published_from=as_utc(published_from),
-        published_to=as_utc(published_to),
+        published_from=as_utc("published_from", published_from),
+        published_to=as_utc("published_to", published_to),
     )
     after = cursor_str(cursor, "id")
     page = await releases.list_releases(
