@@ -15,12 +15,12 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from pymongo.errors import PyMongoError
 
 from newsroom_shared.lease import Lease
 from newsroom_shared.mongo import Database
+from newsroom_shared.outbox.batch import send_batch
 from newsroom_shared.outbox.producer import Producer, kafka_producer
 from newsroom_shared.outbox.store import Outbox, OutboxEntry
 from newsroom_shared.outbox.wakeup import InsertWakeup
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 LEASE_NAME = "outbox-relay"
 FIRST_BACKOFF_S = 0.1
+BUSY_PASSES_BEFORE_POLLING = 3
 
 
 class PublishError(Exception):
@@ -52,8 +53,10 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval_s: float = 1.0,
         lease_ttl_s: float = 10.0,
-        linger_ms: int = 5,
+        linger_ms: int = 0,
         max_backoff_s: float = 5.0,
+        busy_pause_s: float = 0.01,
+        stop_timeout_s: float = 10.0,
         producer: Producer | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -67,6 +70,8 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
         self._max_backoff_s = max_backoff_s
+        self._busy_pause_s = busy_pause_s
+        self._stop_timeout_s = stop_timeout_s
         # Renewing at a third of the TTL leaves two thirds for a slow batch before it expires.
         self._renew_every_s = lease_ttl_s / 3
         self._holding = False
@@ -82,6 +87,11 @@ class OutboxRelay:
     def holds_lease(self) -> bool:
         """Whether this replica held the lease at its last check."""
         return self._holding
+
+    @property
+    def listens_to_inserts(self) -> bool:
+        """Whether the relay follows inserts through a change stream (an idle lease holder does)."""
+        return self._wakeup.running
 
     async def start(self, *, background: bool = True) -> None:
         """Start the producer and the background loop (``background=False``: the producer only,
@@ -100,7 +110,7 @@ class OutboxRelay:
         self._stopping.set()
         self._wake.set()
         if self._task is not None:
-            await self._task
+            await self._finish_or_cancel(self._task)
             self._task = None
         await self._wakeup.stop()
         try:
@@ -113,6 +123,18 @@ class OutboxRelay:
             self._holding = False
             self._started = False
             await self._producer.stop()
+
+    async def _finish_or_cancel(self, task: asyncio.Task[None]) -> None:
+        """Let the loop finish its batch; a batch stuck on an unreachable broker is cancelled
+        (its entries stay unsent and go out again later)."""
+        done, _ = await asyncio.wait({task}, timeout=self._stop_timeout_s)
+        if not done:
+            logger.warning(
+                "outbox relay: batch unfinished after %.0fs, cancelled", self._stop_timeout_s
+            )
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     async def publish_pending(self) -> int:
         """One pass: publish what is unsent (if this replica holds the lease); returns the count."""
@@ -142,43 +164,23 @@ class OutboxRelay:
     async def _publish(self, entries: Sequence[OutboxEntry]) -> int:
         if not entries:
             return 0
-        delivered, error = await self._send(entries)
+        outcome = await send_batch(self._producer, entries)
         # Even after a failure, what the broker acknowledged is marked, so a retry resends only
         # the rest (a partial failure can still reorder a key: at-least-once, not exactly-once).
-        await self._outbox.mark_sent(delivered, self._clock())
-        if error is not None:
-            failed = len(entries) - len(delivered)
-            raise PublishError(f"{failed} of {len(entries)} entries not acknowledged") from error
-        return len(delivered)
-
-    async def _send(self, entries: Sequence[OutboxEntry]) -> tuple[list[str], Exception | None]:
-        """Queue the whole batch, then wait for every acknowledgement: the producer batches the
-        records per partition (in order: one request in flight per partition)."""
-        acks: list[asyncio.Future[Any]] = []
-        error: Exception | None = None
-        try:
-            for entry in entries:
-                ack = await self._producer.send(
-                    entry.topic, entry.value, key=entry.key, headers=entry.headers
-                )
-                acks.append(ack)
-        except Exception as queue_error:  # e.g. no metadata in time; wait for what was queued
-            error = queue_error
-        results = await asyncio.gather(*acks, return_exceptions=True)
-        delivered: list[str] = []
-        for entry, result in zip(entries[: len(results)], results, strict=True):
-            if isinstance(result, Exception):
-                error = error or result
-            else:
-                delivered.append(entry.id)
-        return delivered, error
+        await self._outbox.mark_sent(outcome.delivered, self._clock())
+        if outcome.error is not None:
+            raise PublishError(
+                f"{len(entries) - len(outcome.delivered)} of {len(entries)} entries not "
+                f"acknowledged, first {outcome.first_failed}: {outcome.error!r}"
+            ) from outcome.error
+        return len(outcome.delivered)
 
     async def _run(self) -> None:
-        failures = 0
+        failures = busy_passes = 0
         while not self._stopping.is_set():
             self._wake.clear()  # before the pass: an insert during it triggers the next one
             try:
-                await self.publish_pending()
+                published = await self.publish_pending()
             except Exception as error:  # Kafka or MongoDB unavailable: nothing is lost, retry
                 failures += 1
                 delay = min(self._max_backoff_s, FIRST_BACKOFF_S * 2 ** (failures - 1))
@@ -193,17 +195,24 @@ class OutboxRelay:
             if failures:
                 logger.info("outbox relay: publishing again after %d failed passes", failures)
                 failures = 0
-            await self._follow_inserts(self._holding)
-            if self._holding:
+            busy_passes = busy_passes + 1 if published else 0
+            # While entries keep coming the relay polls, and a change stream would only add work
+            # on the database for every insert (on SecantusDB the writers ran measurably slower
+            # with it open); it listens again from the first pass that finds nothing.
+            await self._follow_inserts(self._holding and busy_passes < BUSY_PASSES_BEFORE_POLLING)
+            if self._holding and published:
+                # A short pause lets the next batch grow instead of chasing every insert.
+                await self._wait(self._stopping, self._busy_pause_s)
+            elif self._holding:
                 await self._wait(self._wake, min(self._poll_interval_s, self._renew_every_s))
             else:
                 await self._wait(self._stopping, self._poll_interval_s)
 
-    async def _follow_inserts(self, holding: bool) -> None:
-        """Only the lease holder listens to inserts; the others just try the lease now and then."""
-        if holding and not self._wakeup.running:
+    async def _follow_inserts(self, listen: bool) -> None:
+        """Only an idle lease holder listens to inserts; the others poll."""
+        if listen and not self._wakeup.running:
             self._wakeup.start()
-        elif not holding and self._wakeup.running:
+        elif not listen and self._wakeup.running:
             await self._wakeup.stop()
 
     @staticmethod
