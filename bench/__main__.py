@@ -1,0 +1,37 @@
+"""``./dev bench [name ...]``: run benchmarks and print their results as JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+from pathlib import Path
+
+from bench import outbox_throughput
+
+BENCHMARKS = {"p1-outbox": outbox_throughput.run}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"of {sorted(BENCHMARKS)}")
+    parser.add_argument("--events", type=int, default=5000, help="events per measured run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating baseline/system rounds")
+    args = parser.parse_args()
+    bootstrap = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+    mongo_uri = os.environ["MONGODB_URI"]
+    results = Path(__file__).parent / "results"
+    results.mkdir(exist_ok=True)
+    unknown = set(args.names) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmarks: {sorted(unknown)}")
+    for name in args.names or list(BENCHMARKS):
+        result = asyncio.run(BENCHMARKS[name](bootstrap, mongo_uri, args.events, args.rounds))
+        text = json.dumps(result, indent=2)
+        print(text)
+        (results / f"{name}.json").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

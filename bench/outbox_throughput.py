@@ -1,0 +1,207 @@
+"""Benchmark P1: events per second through the event backbone, against a raw loop.
+
+System: a transactional write (a state document and its outbox entry in one MongoDB transaction),
+the outbox relay publishing to Kafka, and an idempotent consumer (our ``subscribe``: contract
+validation, inbox, effect in one transaction per batch) writing one document per event.
+
+Baseline, same broker and server, same run: a raw aiokafka producer and a raw consumer loop doing
+one ``insert_one`` per message, with no outbox, inbox or transaction.
+
+Both are timed from the first write to the moment the last effect document exists. Rounds
+alternate baseline and system so drift on this noisy machine hits both alike; the report gives
+each round and the median ratio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from faststream.kafka import KafkaBroker
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from newsroom_shared.config import ServiceSettings
+from newsroom_shared.consumer import subscribe
+from newsroom_shared.events.base import Event
+from newsroom_shared.events.envelope import ReceivedEvent, envelope_for
+from newsroom_shared.mongo import Database, in_transaction, make_client
+from newsroom_shared.outbox import Outbox, OutboxRelay
+
+WRITERS = 4  # concurrent "requests" writing state + outbox, as an API would
+
+
+class BenchEvent(Event):
+    topic: ClassVar[str] = "bench.p1.v1"
+    ce_type: ClassVar[str] = "io.newsroom.bench.p1.v1"
+    aggregate_field: ClassVar[str] = "item_id"
+
+    item_id: str
+    n: int
+
+
+def event_class_for(topic: str) -> type[BenchEvent]:
+    """A contract per round: its own topic, so rounds never read each other's messages."""
+    return type("BenchEventRound", (BenchEvent,), {"topic": topic, "ce_type": f"io.{topic}"})
+
+
+async def wait_for_count(db: Database, collection: str, expected: int, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while await db[collection].estimated_document_count() < expected:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{collection}: fewer than {expected} documents")
+        await asyncio.sleep(0.005)
+
+
+async def raw_round(bootstrap: str, db: Database, events: int) -> dict[str, float]:
+    topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"bench-raw-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=10,
+    )
+    await producer.start()
+    await consumer.start()
+    effects = db["raw_effects"]
+
+    async def consume() -> None:
+        async for record in consumer:
+            await effects.insert_one({"key": record.key, "value": record.value})
+
+    consuming = asyncio.create_task(consume())
+    try:
+        started = time.perf_counter()
+        sends = [
+            await producer.send(topic, f'{{"n": {n}}}'.encode(), key=str(n % 64).encode())
+            for n in range(events)
+        ]
+        await asyncio.gather(*sends)
+        await wait_for_count(db, "raw_effects", events, timeout_s=300)
+        elapsed = time.perf_counter() - started
+    finally:
+        consuming.cancel()
+        await consumer.stop()
+        await producer.stop()
+    return {"seconds": elapsed, "events_per_s": events / elapsed}
+
+
+async def write_state_and_events(
+    db: Database, outbox: Outbox, event_class: type[BenchEvent], events: int, per_tx: int
+) -> None:
+    """WRITERS concurrent writers; each transaction writes ``per_tx`` states and their events."""
+    numbers = iter(range(events))
+
+    async def write(session: AsyncClientSession, batch: list[int]) -> None:
+        items = [{"_id": uuid.uuid4().hex, "tenant_id": "bench", "n": n} for n in batch]
+        await db.items.insert_many(items, session=session)
+        envelopes = [
+            envelope_for(
+                event_class(tenant_id="bench", item_id=item["_id"], n=item["n"]), source="/bench"
+            )
+            for item in items
+        ]
+        await outbox.add(session, *envelopes)
+
+    async def writer() -> None:
+        while batch := [n for _, n in zip(range(per_tx), numbers, strict=False)]:
+            await in_transaction(db.client, lambda session, b=batch: write(session, b))
+
+    await asyncio.gather(*(writer() for _ in range(WRITERS)))
+
+
+async def system_round(
+    bootstrap: str, db: Database, events: int, per_tx: int
+) -> dict[str, float]:
+    run = uuid.uuid4().hex[:8]
+    event_class = event_class_for(f"bench.system.{run}")
+    settings = ServiceSettings(
+        kafka_bootstrap_servers=bootstrap,
+        consumer_group=f"bench-system-{run}",
+        kafka_session_timeout_ms=6000,
+        kafka_heartbeat_interval_ms=1000,
+    )
+    outbox = Outbox(db)
+    await outbox.ensure_indexes()
+    relay = OutboxRelay(db, bootstrap, owner=f"bench-{run}", poll_interval_s=0.05)
+    broker = KafkaBroker(bootstrap, log_level=10)
+
+    async def apply(session: AsyncClientSession, event: ReceivedEvent) -> None:
+        data: Any = event.data
+        await db.effects.insert_one({"item_id": data.item_id, "n": data.n}, session=session)
+
+    subscribe(broker, event_class=event_class, handler=apply, db=db, name="bench", settings=settings)
+    await broker.start()
+    await relay.start()
+    try:
+        started = time.perf_counter()
+        await write_state_and_events(db, outbox, event_class, events, per_tx)
+        written = time.perf_counter() - started
+        await wait_for_count(db, "effects", events, timeout_s=600)
+        elapsed = time.perf_counter() - started
+    finally:
+        await relay.stop()
+        await broker.stop()
+    return {
+        "seconds": elapsed,
+        "events_per_s": events / elapsed,
+        "write_seconds": written,
+        "write_events_per_s": events / written,
+    }
+
+
+async def fresh_db(client: Any, label: str) -> Database:
+    name = f"bench_{label}_{uuid.uuid4().hex[:8]}"
+    await client.drop_database(name)
+    db: Database = client[name]
+    return db
+
+
+async def timed_rounds(
+    rounds: int, measure: Callable[[], Awaitable[dict[str, float]]]
+) -> list[dict[str, float]]:
+    return [await measure() for _ in range(rounds)]
+
+
+async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[str, Any]:
+    client = make_client(mongo_uri)
+    report: dict[str, Any] = {
+        "benchmark": "P1 outbox throughput",
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "events_per_round": events,
+        "rounds": [],
+    }
+    try:
+        # Warm-up: topic creation, connections, first-transaction costs.
+        await raw_round(bootstrap, await fresh_db(client, "warm"), 200)
+        await system_round(bootstrap, await fresh_db(client, "warm"), 200, per_tx=1)
+        for _ in range(rounds):
+            raw = await raw_round(bootstrap, await fresh_db(client, "raw"), events)
+            one = await system_round(bootstrap, await fresh_db(client, "sys1"), events, per_tx=1)
+            batched = await system_round(
+                bootstrap, await fresh_db(client, "sys50"), events, per_tx=50
+            )
+            report["rounds"].append(
+                {
+                    "raw": raw,
+                    "system_1_event_per_tx": one,
+                    "system_50_events_per_tx": batched,
+                    "ratio_1_per_tx": one["events_per_s"] / raw["events_per_s"],
+                    "ratio_50_per_tx": batched["events_per_s"] / raw["events_per_s"],
+                }
+            )
+        for key in ("ratio_1_per_tx", "ratio_50_per_tx"):
+            report[f"median_{key}"] = statistics.median(r[key] for r in report["rounds"])
+    finally:
+        for name in await client.list_database_names():
+            if name.startswith("bench_"):
+                await client.drop_database(name)
+        await client.close()
+    return report
