@@ -24,14 +24,13 @@ from typing import Any, ClassVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from faststream.kafka import KafkaBroker
-from pymongo.asynchronous.client_session import AsyncClientSession
-
 from newsroom_shared.config import ServiceSettings
 from newsroom_shared.consumer import subscribe
 from newsroom_shared.events.base import Event
 from newsroom_shared.events.envelope import ReceivedEvent, envelope_for
 from newsroom_shared.mongo import Database, in_transaction, make_client
 from newsroom_shared.outbox import Outbox, OutboxRelay
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 WRITERS = 4  # concurrent "requests" writing state + outbox, as an API would
 
@@ -117,9 +116,7 @@ async def write_state_and_events(
     await asyncio.gather(*(writer() for _ in range(WRITERS)))
 
 
-async def system_round(
-    bootstrap: str, db: Database, events: int, per_tx: int
-) -> dict[str, float]:
+async def system_round(bootstrap: str, db: Database, events: int, per_tx: int) -> dict[str, float]:
     run = uuid.uuid4().hex[:8]
     event_class = event_class_for(f"bench.system.{run}")
     settings = ServiceSettings(
@@ -137,7 +134,9 @@ async def system_round(
         data: Any = event.data
         await db.effects.insert_one({"item_id": data.item_id, "n": data.n}, session=session)
 
-    subscribe(broker, event_class=event_class, handler=apply, db=db, name="bench", settings=settings)
+    subscribe(
+        broker, event_class=event_class, handler=apply, db=db, name="bench", settings=settings
+    )
     await broker.start()
     await relay.start()
     try:
