@@ -25,21 +25,22 @@ async def acme(client, unique):
 
 
 async def test_invalid_bodies_name_the_field(acme) -> None:
+    base = {"newsroom_id": acme.room["id"], "title": "t"}
     cases = [
-        ({"newsroom_id": acme.room["id"], "title": ""}, "body.title"),
-        ({"newsroom_id": acme.room["id"], "title": "x" * 201}, "body.title"),
-        ({"newsroom_id": acme.room["id"], "title": "t", "lead": "x" * 1001}, "body.lead"),
-        ({"newsroom_id": acme.room["id"], "title": "t", "tags": ["t"] * 21}, "body.tags"),
-        ({"newsroom_id": acme.room["id"], "title": "t", "language": "not a language"}, "body.language"),
-        ({"newsroom_id": acme.room["id"], "title": "t", "unknown": 1}, "body.unknown"),
+        ({**base, "title": ""}, "body.title"),
+        ({**base, "title": "x" * 201}, "body.title"),
+        ({**base, "lead": "x" * 1001}, "body.lead"),
+        ({**base, "tags": ["t"] * 21}, "body.tags"),
+        ({**base, "language": "not a language"}, "body.language"),
+        ({**base, "unknown": 1}, "body.unknown"),
         ({"title": "t"}, "body.newsroom_id"),
-        ({"newsroom_id": acme.room["id"], "title": "t", "media_ids": ["a"], "social_card_media_id": "b"}, "body.social_card_media_id"),
-    ]  # fmt: skip
+        ({**base, "media_ids": ["a"], "social_card_media_id": "b"}, "body.social_card_media_id"),
+    ]
     for body, location in cases:
         error = error_of(await acme.request("POST", "/v1/releases", json=body), 422)
         assert location in {d["location"] for d in error["details"]}, (body, error)
     big = "é" * (100 * 1024 + 1)  # under the character limit, over 200 KB of UTF-8
-    body = {"newsroom_id": acme.room["id"], "title": "t", "body": big}
+    body = {**base, "body": big}
     error = error_of(await acme.request("POST", "/v1/releases", json=body), 422)
     assert "at most 204800 bytes" in error["message"]
     malformed = await acme.request(

@@ -1,0 +1,42 @@
+"""``publisher create-tenant`` prints a working admin key once."""
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import running
+
+pytestmark = pytest.mark.connected
+
+
+async def test_create_tenant_prints_a_working_admin_key(settings, clock, drop_database) -> None:
+    command = Path(sys.executable).parent / "publisher"  # the installed entry point
+    env = {
+        **os.environ,
+        "MONGODB_URI": settings.mongodb_uri,
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "PUBLISHER_MONGODB_DATABASE": settings.database_name,
+        "PUBLISHER_LOG_JSON": "false",
+    }
+    process = await asyncio.create_subprocess_exec(
+        str(command), "create-tenant", "--name", "Acme Corp",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    lines = dict(line.split(":", 1) for line in out.decode().splitlines())
+    token = lines["admin API key"].strip()
+    assert token.startswith("nrk_")
+    assert "shown only now" in err.decode()
+
+    async with running(settings, clock) as client:
+        answer = await client.http.get("/v1/tenant", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200
+        assert answer.json() == {
+            "id": lines["tenant id"].strip(),
+            "name": "Acme Corp",
+            "created_at": answer.json()["created_at"],
+        }
