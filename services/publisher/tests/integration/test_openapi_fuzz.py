@@ -59,7 +59,8 @@ def _serve(settings: PublisherSettings) -> tuple[uvicorn.Server, threading.Threa
     thread.start()
     deadline = time.monotonic() + 60
     while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
+        assert thread.is_alive(), "the app failed to start"
+        assert time.monotonic() < deadline, "the app did not start in time"
         time.sleep(0.02)
     return server, thread, f"http://127.0.0.1:{port}"
 
