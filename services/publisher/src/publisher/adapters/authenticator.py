@@ -82,10 +82,14 @@ class ApiKeyAuthenticator:
         if key_id is None:
             return None  # not our token shape: no database read, no hashing
         digest = hashlib.sha256(token.encode()).hexdigest()
-        principal = self._cache.get(digest) or await self._verify(key_id, token)
+        principal = self._cache.get(digest)
         if principal is None:
-            return None
-        self._cache.put(digest, principal)
+            principal = await self._verify(key_id, token)
+            if principal is None:
+                return None
+            # Only a fresh check starts a TTL: a cache hit must not extend it, or a key revoked
+            # on another replica would stay trusted for as long as it keeps being used.
+            self._cache.put(digest, principal)
         await self._record_use(principal)
         return principal
 
