@@ -24,13 +24,14 @@ from typing import Any, ClassVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from faststream.kafka import KafkaBroker
+from pymongo.asynchronous.client_session import AsyncClientSession
+
 from newsroom_shared.config import ServiceSettings
 from newsroom_shared.consumer import subscribe
 from newsroom_shared.events.base import Event
 from newsroom_shared.events.envelope import ReceivedEvent, envelope_for
 from newsroom_shared.mongo import Database, in_transaction, make_client
 from newsroom_shared.outbox import Outbox, OutboxRelay
-from pymongo.asynchronous.client_session import AsyncClientSession
 
 WRITERS = 4  # concurrent "requests" writing state + outbox, as an API would
 

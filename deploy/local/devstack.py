@@ -73,8 +73,16 @@ def _venv(name: str, requirements: Path) -> Path:
     subprocess.run([_uv(), "venv", "-q", "--clear", "-p", "3.11", str(venv)], check=True)
     subprocess.run(
         [
-            _uv(), "pip", "install", "-q", "--require-hashes", "--no-deps",
-            "-p", str(venv / "bin" / "python"), "-r", str(requirements),
+            _uv(),
+            "pip",
+            "install",
+            "-q",
+            "--require-hashes",
+            "--no-deps",
+            "-p",
+            str(venv / "bin" / "python"),
+            "-r",
+            str(requirements),
         ],
         check=True,
     )
@@ -91,7 +99,10 @@ def _start(name: str, argv: list[str], port: int) -> None:
     log_file = logs / f"{name}.log"
     with log_file.open("ab") as out:
         process = subprocess.Popen(
-            argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            argv,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,  # outlives ./dev, is stopped by `devstack.py down`
         )
     (STATE / f"{name}.pid").write_text(str(process.pid))
@@ -105,8 +116,16 @@ def start_kafka() -> str:
     url = f"tcp://127.0.0.1:{KAFKA_PORT}"
     _start(
         "tansu",
-        [str(binary), "broker", "--listener-url", url, "--advertised-listener-url", url,
-         "--storage-engine", "memory://tansu/"],
+        [
+            str(binary),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ],
         KAFKA_PORT,
     )
     return f"127.0.0.1:{KAFKA_PORT}"
@@ -118,8 +137,17 @@ def start_mongo() -> str:
     data.mkdir(parents=True, exist_ok=True)
     _start(
         "secantus",
-        [str(venv / "bin" / "secantusd-py"), "--host", "127.0.0.1", "--port", str(MONGO_PORT),
-         "--storage-path", str(data), "--log-level", "WARNING"],
+        [
+            str(venv / "bin" / "secantusd-py"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(MONGO_PORT),
+            "--storage-path",
+            str(data),
+            "--log-level",
+            "WARNING",
+        ],
         MONGO_PORT,
     )
     # retryWrites=false only for this local server: it slows down under retryable writes

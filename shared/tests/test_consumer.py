@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
+from prometheus_client import REGISTRY
+
 from newsroom_shared.config import ServiceSettings
 from newsroom_shared.consumer.testing import (
     RawMessage,
@@ -25,7 +27,6 @@ from newsroom_shared.dlq.reader import open_dlq
 from newsroom_shared.events.envelope import Envelope, header_map
 from newsroom_shared.mongo import Database
 from newsroom_shared.testing.infra import Infra
-from prometheus_client import REGISTRY
 
 pytestmark = pytest.mark.connected
 
@@ -140,10 +141,10 @@ async def test_poison_messages_go_to_the_dlq_and_the_consumer_moves_on(
     assert await things.effects(thing_id="boom") == 0  # every attempt was rolled back
     by_reason = {headers["x-dlq-error"]: headers for headers, _ in letters}
     assert sorted(h["x-dlq-error"] for h, _ in letters) == [
-        "InvalidEvent",
-        "InvalidEvent",
-        "InvalidEvent",
-        "InvalidEvent",
+        "InvalidEventError",
+        "InvalidEventError",
+        "InvalidEventError",
+        "InvalidEventError",
         "RuntimeError",
     ]
     reasons = " | ".join(h["x-dlq-reason"] for h, _ in letters)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from newsroom_shared.consumer.inbox import TTL_INDEX, Inbox
 from newsroom_shared.consumer.testing import thing_event_on
 from newsroom_shared.events.envelope import ReceivedEvent

@@ -10,6 +10,8 @@ import pytest
 from aiokafka import ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaConnectionError
 from faststream.kafka import KafkaBroker, TestKafkaBroker
+from pymongo.errors import AutoReconnect, OperationFailure
+
 from newsroom_shared.consumer import subscribe
 from newsroom_shared.consumer.batch import _HandlerError, _Pending, is_infrastructure_error
 from newsroom_shared.consumer.dead_letters import (
@@ -33,7 +35,6 @@ from newsroom_shared.dlq.replay import _replayed_prefix
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.mongo import Database
 from newsroom_shared.testing.infra import Infra
-from pymongo.errors import AutoReconnect, OperationFailure
 
 FAILED_AT = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

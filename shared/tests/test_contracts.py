@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
+from pydantic import ValidationError
+
 from newsroom_shared.events import Event, envelope_for, parse
 from newsroom_shared.events.comments import CommentModerated, CommentPosted
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
@@ -32,7 +34,6 @@ from newsroom_shared.events.registry import (
     producer_of,
 )
 from newsroom_shared.testing.infra import Infra
-from pydantic import ValidationError
 
 TOPIC_RULE = re.compile(r"^newsroom\.[a-z]+(_[a-z]+)*\.[a-z]+(_[a-z]+)*\.v[1-9][0-9]*$")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from newsroom_shared.events import Event
 from newsroom_shared.events.asyncapi import document, main, render
 from newsroom_shared.events.envelope import REQUIRED_HEADERS

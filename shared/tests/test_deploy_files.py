@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
+
 from newsroom_shared.config import COMMON, ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]

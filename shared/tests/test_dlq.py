@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+
 from newsroom_shared.config import ServiceSettings
 from newsroom_shared.consumer.testing import (
     ThingHappened,

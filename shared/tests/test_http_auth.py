@@ -8,6 +8,7 @@ from typing import Annotated
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
+
 from newsroom_shared.http.auth import CurrentPrincipal, Principal, Scope, require
 from newsroom_shared.http.errors import install_error_handlers
 

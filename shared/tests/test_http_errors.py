@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
 from newsroom_shared.http.errors import (
     MAX_FIELD_ERRORS,
     Conflict,
@@ -18,7 +20,6 @@ from newsroom_shared.http.errors import (
     error_responses,
     install_error_handlers,
 )
-from pydantic import BaseModel, Field
 
 
 class NewRelease(BaseModel):

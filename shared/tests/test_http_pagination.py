@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+
 from newsroom_shared.http.errors import BadRequest, install_error_handlers
 from newsroom_shared.http.pagination import (
     Cursor,

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
+
 from newsroom_shared.http.errors import install_error_handlers
 from newsroom_shared.http.ratelimit import TokenBuckets, rate_limit
 

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from newsroom_shared.lease import Lease
 from newsroom_shared.mongo import Database
 

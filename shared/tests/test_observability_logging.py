@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from newsroom_shared.observability.logging import (
     NOISY_LOGGERS,
     OWN_HANDLER_LOGGERS,

@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
-from newsroom_shared.http.errors import NotFound, install_error_handlers
-from newsroom_shared.observability.metrics import install_http_metrics, metrics_router
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
+
+from newsroom_shared.http.errors import NotFound, install_error_handlers
+from newsroom_shared.observability.metrics import install_http_metrics, metrics_router
 
 
 def make_app(service: str) -> FastAPI:

@@ -15,6 +15,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError
 from aiokafka.structs import ConsumerRecord, TopicPartition
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
+from pymongo import AsyncMongoClient
+from pymongo.errors import AutoReconnect
+
 from newsroom_shared.events.envelope import Envelope, envelope_for, parse
 from newsroom_shared.events.publisher import ReleasePublished
 from newsroom_shared.lease import Lease
@@ -22,8 +25,6 @@ from newsroom_shared.mongo import Database, Document, transaction
 from newsroom_shared.outbox import Outbox, OutboxRelay, PublishError
 from newsroom_shared.outbox.relay import LEASE_NAME
 from newsroom_shared.testing.infra import Infra
-from pymongo import AsyncMongoClient
-from pymongo.errors import AutoReconnect
 
 pytestmark = pytest.mark.connected
 

@@ -6,11 +6,12 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pymongo import AsyncMongoClient
+
 from newsroom_shared.events.envelope import Envelope, envelope_for
 from newsroom_shared.events.publisher import ReleasePublished
 from newsroom_shared.mongo import Database, Document, transaction
 from newsroom_shared.outbox import Outbox
-from pymongo import AsyncMongoClient
 
 pytestmark = pytest.mark.connected
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import pytest
+from pydantic import Field
+
 from newsroom_shared.events import Event
 from newsroom_shared.events.compat import SchemaChange, compare, is_breaking
 from newsroom_shared.events.registry import ALL_EVENTS
@@ -23,7 +25,6 @@ from newsroom_shared.events.schema_tool import (
     status_of,
     write,
 )
-from pydantic import Field
 
 STRING: dict[str, Any] = {"type": "string"}
 NULLABLE_STRING: dict[str, Any] = {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None}

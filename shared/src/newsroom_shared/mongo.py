@@ -27,8 +27,11 @@ def make_client(uri: str, **options: Any) -> AsyncMongoClient[Document]:
 @asynccontextmanager
 async def transaction(client: AsyncMongoClient[Document]) -> AsyncIterator[AsyncClientSession]:
     """One multi-document transaction: commits when the block ends, aborts when it raises."""
-    async with client.start_session() as session, await session.start_transaction(
-        read_concern=ReadConcern("snapshot"), write_concern=WriteConcern("majority")
+    async with (
+        client.start_session() as session,
+        await session.start_transaction(
+            read_concern=ReadConcern("snapshot"), write_concern=WriteConcern("majority")
+        ),
     ):
         yield session
 

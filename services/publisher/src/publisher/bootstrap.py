@@ -9,9 +9,9 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from newsroom_shared.runtime import ServiceRuntime
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from newsroom_shared.runtime import ServiceRuntime
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.adapters.authenticator import ApiKeyAuthenticator, VerifiedTokens
 from publisher.adapters.mongo.api_keys import MongoApiKeys

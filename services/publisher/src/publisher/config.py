@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from newsroom_shared.config import ServiceSettings
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
+
+from newsroom_shared.config import ServiceSettings
 
 
 class PublisherSettings(ServiceSettings):

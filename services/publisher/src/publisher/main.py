@@ -6,8 +6,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
-from newsroom_shared.runtime import ServiceRuntime
 
+from newsroom_shared.runtime import ServiceRuntime
 from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.bootstrap import bootstrap
 from publisher.config import PublisherSettings

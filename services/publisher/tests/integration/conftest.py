@@ -13,6 +13,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+
 from newsroom_shared.consumer.testing import eventually
 from publisher.config import PublisherSettings
 from publisher.domain.clock import FakeClock

@@ -4,6 +4,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import ReleaseWithdrawn
 from newsroom_shared.outbox import Outbox

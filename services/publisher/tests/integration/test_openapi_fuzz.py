@@ -21,8 +21,6 @@ import pytest
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck
-from publisher.config import PublisherSettings
-from publisher.main import create_app
 from pymongo import MongoClient
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -32,6 +30,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from publisher.config import PublisherSettings
+from publisher.main import create_app
 
 from .conftest import OPERATOR_TOKEN
 

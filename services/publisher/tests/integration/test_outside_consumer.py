@@ -4,6 +4,7 @@ import json
 
 import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
+
 from newsroom_shared.consumer.testing import eventually
 from newsroom_shared.events.publisher import ReleasePublished
 

@@ -4,6 +4,7 @@ two app instances racing."""
 from datetime import timedelta
 
 import pytest
+
 from newsroom_shared.consumer.testing import eventually
 from newsroom_shared.events.publisher import ReleasePublished
 

@@ -11,6 +11,7 @@ from itertools import count
 from typing import Any
 
 import pytest
+
 from newsroom_shared.events.base import Event
 from publisher.domain.api_key import ApiKey, compose_token
 from publisher.domain.clock import FakeClock

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
+
 from newsroom_shared.http.auth import Scope
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.adapters.authenticator import ApiKeyAuthenticator, VerifiedTokens

@@ -1,4 +1,5 @@
 import pytest
+
 from publisher.domain import limits
 from publisher.domain.content import ContentChanges, ReleaseContent, apply_changes, new_content
 from publisher.domain.errors import InvalidInputError

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from publisher.domain.content import ContentChanges, MediaRef, MediaState
 from publisher.domain.errors import IllegalTransitionError, InvalidInputError, VersionMismatchError
 from publisher.domain.release import Release, slug_base, unique_slug

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+
 from newsroom_shared.events.publisher import (
     ReleaseEmbargoed,
     ReleasePublished,

@@ -1,4 +1,5 @@
 import pytest
+
 from publisher.domain.sanitising import sanitise_html
 
 

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
 from newsroom_shared.events.publisher import ReleasePublished
 from publisher.domain.content import ContentChanges, MediaState

@@ -1,4 +1,5 @@
 import pytest
+
 from publisher.domain.errors import (
     AlreadyExistsError,
     InvalidInputError,

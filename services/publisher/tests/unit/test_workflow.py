@@ -1,4 +1,5 @@
 import pytest
+
 from publisher.domain.errors import IllegalTransitionError
 from publisher.domain.workflow import Action, Status, allowed_actions, next_status
 

@@ -2,8 +2,8 @@
 
 Steps, for the records one ``getmany`` returned:
 
-1. Parse each record against the contract; an ``InvalidEvent`` is a dead letter at once. The same
-   event twice in the batch is kept once.
+1. Parse each record against the contract; an ``InvalidEventError`` is a dead letter at once.
+   The same event twice in the batch is kept once.
 2. In ONE transaction: one query asks the inbox which events are already applied, the rest get
    their inbox records (one ``insert_many``) and the handler is called once per event with the
    same session. The transaction commits, or nothing of it happened.
@@ -43,7 +43,7 @@ from newsroom_shared.consumer.inbox import Inbox
 from newsroom_shared.consumer.metrics import ReasonKind, count_consumed
 from newsroom_shared.consumer.retry import RetryPolicy
 from newsroom_shared.events.base import Event
-from newsroom_shared.events.envelope import InvalidEvent, ReceivedEvent, parse
+from newsroom_shared.events.envelope import InvalidEventError, ReceivedEvent, parse
 from newsroom_shared.mongo import Database, transaction
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ class BatchProcessor:
         for record in records:
             try:
                 event = parse(self._event_class, record.headers, record.value or b"")
-            except InvalidEvent as error:
+            except InvalidEventError as error:
                 result.dead_letters.append(DeadLetter(record, "invalid", error, attempts=1))
                 continue
             key = self._inbox.key(event)

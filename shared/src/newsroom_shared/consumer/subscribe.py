@@ -57,7 +57,7 @@ def subscribe(
 
     - Messages are consumed in batches; offsets are committed only after the batch is done.
     - Each message is parsed with :func:`newsroom_shared.events.envelope.parse`; an
-      ``InvalidEvent`` goes to ``<topic>.dlq`` at once.
+      ``InvalidEventError`` goes to ``<topic>.dlq`` at once.
     - Events whose id the inbox (collection ``inbox``, key ``(tenant id, name, event id)``, TTL)
       already holds are skipped; the rest are applied in one transaction together with their
       inbox records.

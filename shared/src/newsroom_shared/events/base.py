@@ -28,4 +28,3 @@ class Event(BaseModel):
     @property
     def aggregate_id(self) -> str:
         return str(getattr(self, self.aggregate_field))
-

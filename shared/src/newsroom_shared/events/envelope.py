@@ -22,8 +22,9 @@ CONTENT_TYPE = "application/json"
 REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion", "ce_tenantid")
 
 
-class InvalidEvent(ValueError):
-    """A message that can never be processed: not a CloudEvent, or data not matching its contract."""
+class InvalidEventError(ValueError):
+    """A message that can never be processed: not a CloudEvent, or data not matching its
+    contract."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,21 +102,21 @@ class ReceivedEvent:
 def parse(
     event_class: type[Event], headers: Mapping[str, Any] | Iterable[tuple[str, Any]], value: bytes
 ) -> ReceivedEvent:
-    """Validate a consumed message against its contract, or raise :class:`InvalidEvent`."""
+    """Validate a consumed message against its contract, or raise :class:`InvalidEventError`."""
     attrs = header_map(headers)
     missing = [name for name in REQUIRED_HEADERS if not attrs.get(name)]
     if missing:
-        raise InvalidEvent(f"not a CloudEvent: missing headers {', '.join(missing)}")
+        raise InvalidEventError(f"not a CloudEvent: missing headers {', '.join(missing)}")
     if attrs["ce_specversion"] != SPECVERSION:
-        raise InvalidEvent(f"unsupported CloudEvents specversion {attrs['ce_specversion']!r}")
+        raise InvalidEventError(f"unsupported CloudEvents specversion {attrs['ce_specversion']!r}")
     if attrs["ce_type"] != event_class.ce_type:
-        raise InvalidEvent(f"type {attrs['ce_type']!r} does not belong on this topic")
+        raise InvalidEventError(f"type {attrs['ce_type']!r} does not belong on this topic")
     try:
         data = event_class.model_validate_json(value)
     except ValidationError as error:
-        raise InvalidEvent(f"data does not match {event_class.__name__}: {error}") from error
+        raise InvalidEventError(f"data does not match {event_class.__name__}: {error}") from error
     if data.tenant_id != attrs["ce_tenantid"]:
-        raise InvalidEvent("tenantid attribute and data tenant_id differ")
+        raise InvalidEventError("tenantid attribute and data tenant_id differ")
     return ReceivedEvent(
         id=attrs["ce_id"],
         type=attrs["ce_type"],

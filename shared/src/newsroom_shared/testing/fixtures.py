@@ -6,10 +6,10 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from pymongo import AsyncMongoClient
 
 from newsroom_shared.mongo import Database, Document, make_client
 from newsroom_shared.testing.infra import Infra, test_infra
-from pymongo import AsyncMongoClient
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +38,9 @@ async def mongo_client(infra: Infra) -> AsyncIterator[AsyncMongoClient[Document]
 
 
 @pytest.fixture
-async def database(mongo_client: AsyncMongoClient[Document], unique: str) -> AsyncIterator[Database]:
+async def database(
+    mongo_client: AsyncMongoClient[Document], unique: str
+) -> AsyncIterator[Database]:
     """A fresh database for one test, dropped afterwards."""
     name = f"test_{unique}"
     yield mongo_client[name]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -25,7 +26,8 @@ class Infra:
 def _devstack_up() -> dict[str, str]:
     path = Path(__file__).resolve().parents[4] / "deploy" / "local" / "devstack.py"
     spec = importlib.util.spec_from_file_location("devstack", path)
-    assert spec and spec.loader, f"cannot load {path}"
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     env: dict[str, str] = module.up()
@@ -34,21 +36,36 @@ def _devstack_up() -> dict[str, str]:
 
 @contextmanager
 def _containers() -> Iterator[Infra]:
-    from testcontainers.kafka import KafkaContainer
-    from testcontainers.mongodb import MongoDbContainer
+    """Apache Kafka (KRaft) and MongoDB as a one-node replica set, in Docker.
+
+    MongoDB runs without auth: testcontainers' MongoDbContainer enables auth, and a replica set
+    with auth needs a key file. The client connects directly to the primary.
+    """
+    from pymongo import MongoClient
+    from testcontainers.community.kafka import KafkaContainer
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.waiting_utils import wait_for_logs
 
     with ExitStack() as stack:
         kafka = stack.enter_context(KafkaContainer("apache/kafka:3.9.1").with_kraft())
         mongo = stack.enter_context(
-            MongoDbContainer("mongo:8.0").with_command("--replSet rs0 --bind_ip_all")
+            DockerContainer("mongo:8.0")
+            .with_command("--replSet rs0 --bind_ip_all")
+            .with_exposed_ports(27017)
         )
-        client_uri = mongo.get_connection_url()
-        from pymongo import MongoClient
-
-        with MongoClient(client_uri, directConnection=True) as admin:
-            admin.admin.command({"replSetInitiate": {"_id": "rs0", "members": [
-                {"_id": 0, "host": "localhost:27017"}]}})
-        yield Infra(kafka.get_bootstrap_server(), client_uri + "/?directConnection=true")
+        wait_for_logs(mongo, "Waiting for connections")
+        address = f"{mongo.get_container_host_ip()}:{mongo.get_exposed_port(27017)}"
+        uri = f"mongodb://{address}/?directConnection=true"
+        admin: MongoClient[dict[str, object]]
+        with MongoClient(uri) as admin:
+            members = [{"_id": 0, "host": "localhost:27017"}]
+            admin.admin.command({"replSetInitiate": {"_id": "rs0", "members": members}})
+            deadline = time.monotonic() + 60
+            while not admin.admin.command("hello").get("isWritablePrimary"):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("MongoDB replica set elected no primary within 60 s")
+                time.sleep(0.2)
+        yield Infra(kafka.get_bootstrap_server(), uri)
 
 
 @contextmanager

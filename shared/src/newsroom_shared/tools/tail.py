@@ -61,9 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", LOCAL_KAFKA)
     )
-    parser.add_argument(
-        "--new-only", action="store_true", help="only events produced from now on"
-    )
+    parser.add_argument("--new-only", action="store_true", help="only events produced from now on")
     parser.add_argument("--max", type=int, default=None, help="stop after this many events")
     args = parser.parse_args(argv)
     try:

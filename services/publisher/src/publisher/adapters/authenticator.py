@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsroom_shared.http.auth import Principal, Scope
-
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.domain.api_key import LAST_USED_RESOLUTION, parse_token
 from publisher.domain.clock import Clock

@@ -11,7 +11,6 @@ import asyncio
 import sys
 
 from newsroom_shared.runtime import ServiceRuntime
-
 from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.bootstrap import bootstrap
 from publisher.config import PublisherSettings

@@ -7,11 +7,11 @@ skipped and an applied one is recorded with its effect.
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
+from pymongo.asynchronous.client_session import AsyncClientSession
+
 from newsroom_shared.consumer import EventHandler, subscribe
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
-from pymongo.asynchronous.client_session import AsyncClientSession
-
 from publisher.bootstrap import Publisher
 from publisher.service import media
 

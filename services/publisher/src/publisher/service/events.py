@@ -11,7 +11,6 @@ from newsroom_shared.events.publisher import (
     ReleaseUpdated,
     ReleaseWithdrawn,
 )
-
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 from publisher.service.ports import Links

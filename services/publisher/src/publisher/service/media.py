@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
-
 from publisher.domain.media import MediaFact, MediaItem
 from publisher.service.ports import Deps, UnitOfWork
 

@@ -14,7 +14,6 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from newsroom_shared.events.base import Event
-
 from publisher.domain.api_key import ApiKey
 from publisher.domain.clock import Clock
 from publisher.domain.history import ReleaseVersion

@@ -6,7 +6,6 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 
 from newsroom_shared.events.base import Event
-
 from publisher.domain.content import ContentChanges, MediaRef
 from publisher.domain.errors import InvalidInputError, NotFoundError
 from publisher.domain.history import ReleaseVersion

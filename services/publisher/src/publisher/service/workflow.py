@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsroom_shared.events.base import Event
-
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 from publisher.service import events

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from newsroom_shared.mongo import Document
 from pymongo import DESCENDING
 
+from newsroom_shared.mongo import Document
 from publisher.adapters.mongo.base import Repository
 from publisher.domain.api_key import LAST_USED_RESOLUTION, ApiKey
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from newsroom_shared.mongo import Database, Document
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
+
+from newsroom_shared.mongo import Database, Document
 
 
 class Repository:

@@ -8,8 +8,9 @@ starting from it, by design: a newsroom by its global ``slug`` (public URLs), a 
 
 from __future__ import annotations
 
-from newsroom_shared.mongo import Database
 from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from newsroom_shared.mongo import Database
 
 INDEXES: dict[str, list[IndexModel]] = {
     "newsrooms": [

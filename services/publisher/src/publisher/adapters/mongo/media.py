@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsroom_shared.mongo import Document
-
 from publisher.adapters.mongo.base import Repository
 from publisher.domain.media import MediaFact, MediaItem
 

@@ -6,10 +6,10 @@ so slugs are global and the public lookup is how a visitor's request finds its t
 
 from __future__ import annotations
 
-from newsroom_shared.mongo import Document
 from pymongo import DESCENDING
 from pymongo.errors import DuplicateKeyError
 
+from newsroom_shared.mongo import Document
 from publisher.adapters.mongo.base import Repository
 from publisher.adapters.mongo.contacts import contacts_document, contacts_of
 from publisher.domain.errors import AlreadyExistsError

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from newsroom_shared.mongo import Document
-
 from publisher.adapters.mongo.contacts import contacts_document, contacts_of
 from publisher.domain.content import MediaRef, MediaState, ReleaseContent
 from publisher.domain.release import Release

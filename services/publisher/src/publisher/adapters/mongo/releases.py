@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from newsroom_shared.mongo import Document
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
+from newsroom_shared.mongo import Document
 from publisher.adapters.mongo.base import Repository
 from publisher.adapters.mongo.release_documents import release_document, release_of
 from publisher.domain.errors import ConcurrentModificationError

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from newsroom_shared.mongo import Document
-
 from publisher.adapters.mongo.base import Repository
 from publisher.domain.tenant import Tenant
 

@@ -7,14 +7,14 @@ from contextlib import AsyncExitStack
 from types import TracebackType
 from typing import Self
 
-from newsroom_shared.events.base import Event
-from newsroom_shared.events.envelope import Envelope
-from newsroom_shared.mongo import Database, Document, transaction
-from newsroom_shared.outbox import Outbox
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import PyMongoError
 
+from newsroom_shared.events.base import Event
+from newsroom_shared.events.envelope import Envelope
+from newsroom_shared.mongo import Database, Document, transaction
+from newsroom_shared.outbox import Outbox
 from publisher.adapters.mongo.api_keys import MongoApiKeys
 from publisher.adapters.mongo.media import MongoMedia
 from publisher.adapters.mongo.newsrooms import MongoNewsrooms

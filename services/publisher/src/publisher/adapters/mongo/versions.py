@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newsroom_shared.mongo import Document
 from pymongo import DESCENDING
 
+from newsroom_shared.mongo import Document
 from publisher.adapters.mongo.base import Repository
 from publisher.adapters.mongo.release_documents import release_document, release_of
 from publisher.domain.history import ReleaseVersion

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
+
 from newsroom_shared.http.errors import error_responses
 from newsroom_shared.http.pagination import Cursor, Limit, Page, encode_cursor
-
 from publisher.entrypoints.http.dependencies import Admin, PublisherDep, cursor_str
 from publisher.entrypoints.http.schemas.api_keys import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 from publisher.service import api_keys

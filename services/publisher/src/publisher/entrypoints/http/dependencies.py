@@ -5,10 +5,10 @@ import re
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+
 from newsroom_shared.http.auth import Principal, Scope, require
 from newsroom_shared.http.errors import BadRequest
 from newsroom_shared.http.pagination import decode_cursor
-
 from publisher.bootstrap import Publisher
 from publisher.service.ports import Caller
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+
 from newsroom_shared.http.errors import (
     ApiError,
     Conflict,
@@ -12,7 +13,6 @@ from newsroom_shared.http.errors import (
     Unprocessable,
     error_response,
 )
-
 from publisher.domain.errors import (
     AlreadyExistsError,
     ConcurrentModificationError,

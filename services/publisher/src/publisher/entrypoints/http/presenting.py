@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import Response
-from newsroom_shared.http.errors import FieldError, Unprocessable
 
+from newsroom_shared.http.errors import FieldError, Unprocessable
 from publisher.bootstrap import Publisher
 from publisher.entrypoints.http.schemas.releases import ReleaseOut
 from publisher.service.views import ReleaseView

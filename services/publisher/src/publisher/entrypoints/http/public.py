@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
+
 from newsroom_shared.http.errors import BadRequest, error_responses
 from newsroom_shared.http.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from newsroom_shared.http.ratelimit import rate_limit
-
 from publisher.entrypoints.http.dependencies import PublisherDep
 from publisher.entrypoints.http.schemas.newsrooms import PublicNewsroom
 from publisher.entrypoints.http.schemas.public import PublicRelease, PublicReleaseSummary

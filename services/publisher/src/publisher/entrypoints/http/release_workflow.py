@@ -4,8 +4,8 @@ an ``If-Match`` that is not the current version answers 412."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from newsroom_shared.http.errors import error_responses
 
+from newsroom_shared.http.errors import error_responses
 from publisher.entrypoints.http.dependencies import Admin, Editor, IfMatch, PublisherDep
 from publisher.entrypoints.http.presenting import release_answer
 from publisher.entrypoints.http.schemas.releases import (

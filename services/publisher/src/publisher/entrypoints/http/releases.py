@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
+
 from newsroom_shared.http.errors import error_responses
 from newsroom_shared.http.pagination import Cursor, Limit, Page, encode_cursor
-
 from publisher.domain.workflow import Status
 from publisher.entrypoints.http.dependencies import (
     Editor,

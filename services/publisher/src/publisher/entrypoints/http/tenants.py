@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from newsroom_shared.http.errors import Forbidden, Unauthorized, error_responses
 
+from newsroom_shared.http.errors import Forbidden, Unauthorized, error_responses
 from publisher.entrypoints.http.dependencies import PublisherDep, Viewer
 from publisher.entrypoints.http.schemas.tenants import TenantCreate, TenantCreated, TenantOut
 from publisher.service import tenants
