@@ -78,13 +78,16 @@ async def raw_round(bootstrap: str, db: Database, events: int) -> dict[str, floa
 
     consuming = asyncio.create_task(consume())
     try:
+        # One message through first: the clock starts once the consumer has joined its group.
+        await producer.send_and_wait(topic, b'{"n": -1}', key=b"warm-up")
+        await wait_for_count(db, "raw_effects", 1, timeout_s=120)
         started = time.perf_counter()
         sends = [
             await producer.send(topic, f'{{"n": {n}}}'.encode(), key=str(n % 64).encode())
             for n in range(events)
         ]
         await asyncio.gather(*sends)
-        await wait_for_count(db, "raw_effects", events, timeout_s=300)
+        await wait_for_count(db, "raw_effects", events + 1, timeout_s=300)
         elapsed = time.perf_counter() - started
     finally:
         consuming.cancel()
@@ -141,10 +144,13 @@ async def system_round(bootstrap: str, db: Database, events: int, per_tx: int) -
     await broker.start()
     await relay.start()
     try:
+        # One event through first: the clock starts once the consumer has joined its group.
+        await write_state_and_events(db, outbox, event_class, 1, per_tx=1)
+        await wait_for_count(db, "effects", 1, timeout_s=120)
         started = time.perf_counter()
         await write_state_and_events(db, outbox, event_class, events, per_tx)
         written = time.perf_counter() - started
-        await wait_for_count(db, "effects", events, timeout_s=600)
+        await wait_for_count(db, "effects", events + 1, timeout_s=600)
         elapsed = time.perf_counter() - started
     finally:
         await relay.stop()

@@ -64,9 +64,12 @@ class OutboxRelay:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._outbox = Outbox(db, clock=self._clock)
         self._lease = Lease(db, LEASE_NAME, owner, lease_ttl_s, clock=self._clock)
-        self._producer: Producer = producer or kafka_producer(
-            bootstrap_servers, linger_ms=linger_ms
-        )
+        # Made in start(): aiokafka binds a producer to the running event loop, and the relay is
+        # built before there is one (when the app is assembled).
+        self._given_producer = producer
+        self._bootstrap_servers = bootstrap_servers
+        self._linger_ms = linger_ms
+        self._producer: Producer | None = None
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
         self._max_backoff_s = max_backoff_s
@@ -98,6 +101,9 @@ class OutboxRelay:
         for callers that drive :meth:`publish_pending` themselves)."""
         if self._started:
             raise RuntimeError("the relay is already started")
+        self._producer = self._given_producer or kafka_producer(
+            self._bootstrap_servers, linger_ms=self._linger_ms
+        )
         await self._producer.start()
         self._started = True
         if background:
@@ -122,7 +128,8 @@ class OutboxRelay:
         finally:
             self._holding = False
             self._started = False
-            await self._producer.stop()
+            if self._producer is not None:
+                await self._producer.stop()
 
     async def _finish_or_cancel(self, task: asyncio.Task[None]) -> None:
         """Let the loop finish its batch; a batch stuck on an unreachable broker is cancelled
@@ -164,6 +171,8 @@ class OutboxRelay:
     async def _publish(self, entries: Sequence[OutboxEntry]) -> int:
         if not entries:
             return 0
+        if self._producer is None:
+            raise RuntimeError("start the relay before publishing")
         outcome = await send_batch(self._producer, entries)
         # Even after a failure, what the broker acknowledged is marked, so a retry resends only
         # the rest (a partial failure can still reorder a key: at-least-once, not exactly-once).
