@@ -15,10 +15,12 @@ each round and the median ratio.
 from __future__ import annotations
 
 import asyncio
+import functools
 import statistics
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -50,12 +52,15 @@ def event_class_for(topic: str) -> type[BenchEvent]:
     return type("BenchEventRound", (BenchEvent,), {"topic": topic, "ce_type": f"io.{topic}"})
 
 
+POLL_S = 0.05  # often enough for the timing, rare enough not to load the one-core server
+
+
 async def wait_for_count(db: Database, collection: str, expected: int, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while await db[collection].estimated_document_count() < expected:
         if time.monotonic() > deadline:
             raise TimeoutError(f"{collection}: fewer than {expected} documents")
-        await asyncio.sleep(0.005)
+        await asyncio.sleep(POLL_S)
 
 
 async def raw_round(bootstrap: str, db: Database, events: int) -> dict[str, float]:
@@ -115,32 +120,73 @@ async def write_state_and_events(
 
     async def writer() -> None:
         while batch := [n for _, n in zip(range(per_tx), numbers, strict=False)]:
-            await in_transaction(db.client, lambda session, b=batch: write(session, b))
+            await in_transaction(db.client, functools.partial(write, batch=batch))
 
     await asyncio.gather(*(writer() for _ in range(WRITERS)))
 
 
-async def system_round(bootstrap: str, db: Database, events: int, per_tx: int) -> dict[str, float]:
-    run = uuid.uuid4().hex[:8]
-    event_class = event_class_for(f"bench.system.{run}")
-    settings = ServiceSettings(
+@dataclass(frozen=True)
+class Variant:
+    """How the system is driven: events per writing transaction, and the consumer's handler."""
+
+    name: str
+    per_tx: int
+    bulk_handler: bool
+
+
+VARIANTS = (
+    # An API writing one event per request, a handler writing one document per event.
+    Variant("1_per_tx_per_event_handler", per_tx=1, bulk_handler=False),
+    # Writers that batch (imports, fan-outs), same handler.
+    Variant("50_per_tx_per_event_handler", per_tx=50, bulk_handler=False),
+    # Batching writers, and a handler that writes a batch's effects with one insert_many.
+    Variant("50_per_tx_bulk_handler", per_tx=50, bulk_handler=True),
+)
+
+
+def subscribe_effects(
+    broker: KafkaBroker,
+    db: Database,
+    event_class: type[BenchEvent],
+    settings: ServiceSettings,
+    bulk: bool,
+) -> None:
+    """The consumer under test: one effect document per event, through our ``subscribe``."""
+
+    def effect(event: ReceivedEvent) -> dict[str, Any]:
+        data: Any = event.data
+        return {"item_id": data.item_id, "n": data.n}
+
+    async def apply(session: AsyncClientSession, event: ReceivedEvent) -> None:
+        await db.effects.insert_one(effect(event), session=session)
+
+    async def apply_all(session: AsyncClientSession, events: Sequence[ReceivedEvent]) -> None:
+        await db.effects.insert_many([effect(event) for event in events], session=session)
+
+    handlers: dict[str, Any] = {"batch_handler": apply_all} if bulk else {"handler": apply}
+    subscribe(broker, event_class=event_class, db=db, name="bench", settings=settings, **handlers)
+
+
+def bench_settings(bootstrap: str, group: str) -> ServiceSettings:
+    return ServiceSettings(
         kafka_bootstrap_servers=bootstrap,
-        consumer_group=f"bench-system-{run}",
+        consumer_group=group,
         kafka_session_timeout_ms=6000,
         kafka_heartbeat_interval_ms=1000,
     )
+
+
+async def system_round(
+    bootstrap: str, db: Database, events: int, variant: Variant
+) -> dict[str, float]:
+    run = uuid.uuid4().hex[:8]
+    event_class = event_class_for(f"bench.system.{run}")
+    settings = bench_settings(bootstrap, f"bench-system-{run}")
     outbox = Outbox(db)
     await outbox.ensure_indexes()
     relay = OutboxRelay(db, bootstrap, owner=f"bench-{run}", poll_interval_s=0.05)
     broker = KafkaBroker(bootstrap, log_level=10)
-
-    async def apply(session: AsyncClientSession, event: ReceivedEvent) -> None:
-        data: Any = event.data
-        await db.effects.insert_one({"item_id": data.item_id, "n": data.n}, session=session)
-
-    subscribe(
-        broker, event_class=event_class, handler=apply, db=db, name="bench", settings=settings
-    )
+    subscribe_effects(broker, db, event_class, settings, variant.bulk_handler)
     await broker.start()
     await relay.start()
     try:
@@ -148,7 +194,7 @@ async def system_round(bootstrap: str, db: Database, events: int, per_tx: int) -
         await write_state_and_events(db, outbox, event_class, 1, per_tx=1)
         await wait_for_count(db, "effects", 1, timeout_s=120)
         started = time.perf_counter()
-        await write_state_and_events(db, outbox, event_class, events, per_tx)
+        await write_state_and_events(db, outbox, event_class, events, variant.per_tx)
         written = time.perf_counter() - started
         await wait_for_count(db, "effects", events + 1, timeout_s=600)
         elapsed = time.perf_counter() - started
@@ -173,10 +219,45 @@ async def fresh_db(client: Any, label: str) -> Database:
     return db
 
 
-async def timed_rounds(
-    rounds: int, measure: Callable[[], Awaitable[dict[str, float]]]
-) -> list[dict[str, float]]:
-    return [await measure() for _ in range(rounds)]
+async def stages(bootstrap: str, client: Any, events: int) -> dict[str, float]:
+    """Each stage alone, on an otherwise idle pipeline: where the time goes."""
+    db = await fresh_db(client, "stages")
+    outbox = Outbox(db)
+    await outbox.ensure_indexes()
+    event_class = event_class_for(f"bench.stages.{uuid.uuid4().hex[:8]}")
+    rates: dict[str, float] = {}
+    for per_tx in (1, 50):
+        started = time.perf_counter()
+        await write_state_and_events(db, outbox, event_class, events, per_tx)
+        rates[f"write_{per_tx}_per_tx"] = events / (time.perf_counter() - started)
+    relay = OutboxRelay(db, bootstrap, owner="bench-stages")
+    await relay.start(background=False)
+    try:
+        started = time.perf_counter()
+        published = 0
+        while batch := await relay.publish_pending():
+            published += batch
+        rates["relay_drain"] = published / (time.perf_counter() - started)
+    finally:
+        await relay.stop()
+    for bulk in (False, True):
+        await db.effects.delete_many({})
+        await db.inbox.delete_many({})
+        broker = KafkaBroker(bootstrap, log_level=10)
+        group = f"bench-stages-{uuid.uuid4().hex[:8]}"
+        subscribe_effects(broker, db, event_class, bench_settings(bootstrap, group), bulk)
+        await broker.start()
+        try:
+            await wait_for_count(db, "effects", 1, timeout_s=120)  # joined and consuming
+            started, before = time.perf_counter(), await db.effects.estimated_document_count()
+            await wait_for_count(db, "effects", published, timeout_s=600)
+            kind = "bulk" if bulk else "per_event"
+            rates[f"consume_{kind}_handler"] = (published - before) / (
+                time.perf_counter() - started
+            )
+        finally:
+            await broker.stop()
+    return rates
 
 
 async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[str, Any]:
@@ -190,24 +271,27 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
     try:
         # Warm-up: topic creation, connections, first-transaction costs.
         await raw_round(bootstrap, await fresh_db(client, "warm"), 200)
-        await system_round(bootstrap, await fresh_db(client, "warm"), 200, per_tx=1)
+        await system_round(bootstrap, await fresh_db(client, "warm"), 200, VARIANTS[0])
         for _ in range(rounds):
             raw = await raw_round(bootstrap, await fresh_db(client, "raw"), events)
-            one = await system_round(bootstrap, await fresh_db(client, "sys1"), events, per_tx=1)
-            batched = await system_round(
-                bootstrap, await fresh_db(client, "sys50"), events, per_tx=50
-            )
-            report["rounds"].append(
-                {
-                    "raw": raw,
-                    "system_1_event_per_tx": one,
-                    "system_50_events_per_tx": batched,
-                    "ratio_1_per_tx": one["events_per_s"] / raw["events_per_s"],
-                    "ratio_50_per_tx": batched["events_per_s"] / raw["events_per_s"],
-                }
-            )
-        for key in ("ratio_1_per_tx", "ratio_50_per_tx"):
-            report[f"median_{key}"] = statistics.median(r[key] for r in report["rounds"])
+            result: dict[str, Any] = {"raw": raw}
+            for variant in VARIANTS:
+                system = await system_round(
+                    bootstrap, await fresh_db(client, "system"), events, variant
+                )
+                system["ratio"] = system["events_per_s"] / raw["events_per_s"]
+                result[variant.name] = system
+            report["rounds"].append(result)
+        report["median_raw_events_per_s"] = statistics.median(
+            r["raw"]["events_per_s"] for r in report["rounds"]
+        )
+        for variant in VARIANTS:
+            rows = [r[variant.name] for r in report["rounds"]]
+            report[f"median_{variant.name}"] = {
+                "events_per_s": statistics.median(row["events_per_s"] for row in rows),
+                "ratio": statistics.median(row["ratio"] for row in rows),
+            }
+        report["stages_alone_events_per_s"] = await stages(bootstrap, client, events)
     finally:
         for name in await client.list_database_names():
             if name.startswith("bench_"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -9,8 +10,10 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
 from prometheus_client import REGISTRY
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from newsroom_shared.config import ServiceSettings
+from newsroom_shared.consumer import subscribe
 from newsroom_shared.consumer.testing import (
     RawMessage,
     ThingHappened,
@@ -24,7 +27,7 @@ from newsroom_shared.consumer.testing import (
     thing_event_on,
 )
 from newsroom_shared.dlq.reader import open_dlq
-from newsroom_shared.events.envelope import Envelope, header_map
+from newsroom_shared.events.envelope import Envelope, ReceivedEvent, header_map
 from newsroom_shared.mongo import Database
 from newsroom_shared.testing.infra import Infra
 
@@ -223,3 +226,49 @@ async def test_an_unreachable_database_is_not_the_events_fault_the_batch_is_read
 async def _effects_per_event(things: Things) -> list[int]:
     pipeline = [{"$group": {"_id": "$event_id", "n": {"$sum": 1}}}]
     return [doc["n"] async for doc in await things.db.effects.aggregate(pipeline)]
+
+
+async def test_a_batch_handler_applies_events_in_bulk_and_only_the_bad_one_is_dead_lettered(
+    infra: Infra, settings: ServiceSettings, event_class: type[ThingHappened], things: Things
+) -> None:
+    calls: list[int] = []
+
+    async def in_bulk(session: AsyncClientSession, events: Sequence[ReceivedEvent]) -> None:
+        calls.append(len(events))
+        documents = [{"thing_id": event.data.thing_id, "event_id": event.id} for event in events]
+        await things.db.effects.insert_many(documents, session=session)
+        if any(document["thing_id"] == "bad" for document in documents):
+            raise RuntimeError("cannot apply thing bad")
+
+    good = [thing(event_class, f"g{i}") for i in range(10)]
+    await produce_envelopes(infra.kafka_bootstrap_servers, [*good, thing(event_class, "bad")])
+    broker = KafkaBroker(settings.kafka_bootstrap_servers)
+    subscribe(
+        broker,
+        event_class=event_class,
+        batch_handler=in_bulk,
+        db=things.db,
+        name=CONSUMER,
+        settings=settings,
+    )
+    await broker.start()
+    try:
+        await eventually(lambda: dead_letters(infra, event_class.topic, at_least=1))
+        await eventually(lambda: committed(infra, settings, event_class.topic, 11))
+        # Redelivered events change nothing.
+        await produce_envelopes(infra.kafka_bootstrap_servers, good)
+        await eventually(lambda: committed(infra, settings, event_class.topic, 21))
+    finally:
+        await broker.stop()
+
+    assert await things.effects() == 10  # the failing batch and the bad event rolled back
+    assert all(count == 1 for count in await _effects_per_event(things))
+    letters = await dead_letters(infra, event_class.topic)
+    assert [headers["x-dlq-error"] for headers, _ in letters] == ["RuntimeError"]
+    assert any(size > 1 for size in calls)  # events did arrive in bulk
+
+
+def test_subscribe_needs_exactly_one_handler(settings: ServiceSettings, database: Database) -> None:
+    broker = KafkaBroker()
+    with pytest.raises(TypeError, match="exactly one"):
+        subscribe(broker, event_class=ThingHappened, db=database, name="x", settings=settings)

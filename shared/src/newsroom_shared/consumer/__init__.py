@@ -5,7 +5,7 @@ from newsroom_shared.consumer.dead_letters import DeadLetter, DeadLetterPublishe
 from newsroom_shared.consumer.errors import ConsumerUnavailableError, PermanentError
 from newsroom_shared.consumer.inbox import Inbox
 from newsroom_shared.consumer.retry import RetryPolicy
-from newsroom_shared.consumer.subscribe import EventHandler, subscribe
+from newsroom_shared.consumer.subscribe import EventHandler, EventsHandler, subscribe
 
 __all__ = [
     "BatchProcessor",
@@ -14,6 +14,7 @@ __all__ = [
     "DeadLetter",
     "DeadLetterPublisher",
     "EventHandler",
+    "EventsHandler",
     "Inbox",
     "PermanentError",
     "RetryPolicy",

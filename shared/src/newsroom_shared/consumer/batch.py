@@ -6,11 +6,13 @@ Steps, for the records one ``getmany`` returned:
    The same event twice in the batch is kept once.
 2. In ONE transaction: one query asks the inbox which events are already applied, the rest get
    their inbox records (one ``insert_many``) and the handler is called once per event with the
-   same session. The transaction commits, or nothing of it happened.
+   same session (or, for an :data:`EventsHandler`, once with all of them, so it can write them
+   in bulk). The transaction commits, or nothing of it happened.
 3. A handler's :class:`PermanentError` dead-letters that event at once and the rest are tried
-   again. Any other error retries the batch with exponential backoff and jitter; when the attempts
-   run out the events are applied one at a time, each with its own retries, so only the failing
-   ones become dead letters.
+   again. When an ``EventsHandler`` fails for several events at once (it cannot say which one
+   is at fault), the events are applied one at a time straight away. Any other error retries the
+   batch with exponential backoff and jitter; when the attempts run out the events are applied
+   one at a time, each with its own retries, so only the failing ones become dead letters.
 4. Dead letters are produced to ``<topic>.dlq``; only then is the batch done (the caller commits).
 
 Errors of the database itself (unreachable, transient transaction errors), whether they come from
@@ -49,6 +51,10 @@ from newsroom_shared.mongo import Database, transaction
 logger = logging.getLogger(__name__)
 
 EventHandler = Callable[[AsyncClientSession, ReceivedEvent], Awaitable[None]]
+"""Applies one event inside the transaction that also records its id (so it applies once)."""
+
+EventsHandler = Callable[[AsyncClientSession, Sequence[ReceivedEvent]], Awaitable[None]]
+"""Applies a batch of events in that transaction: for effects written in bulk (``insert_many``)."""
 
 _TRANSIENT_LABELS = ("TransientTransactionError", "UnknownTransactionCommitResult")
 
@@ -66,10 +72,33 @@ class _Pending:
         return DeadLetter(self.record, reason_kind, error, self.attempts)
 
 
-class _HandlerError(Exception):
-    """The handler raised while applying ``pending`` (the transaction was rolled back)."""
+class _EventFailedError(Exception):
+    """A per-event handler raised for the event at ``index`` of the batch."""
 
-    def __init__(self, pending: _Pending, cause: Exception) -> None:
+    def __init__(self, index: int, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.index = index
+        self.cause = cause
+
+
+def one_by_one(handler: EventHandler) -> EventsHandler:
+    """An ``EventsHandler`` calling a per-event handler in order, saying which event failed."""
+
+    async def handle(session: AsyncClientSession, events: Sequence[ReceivedEvent]) -> None:
+        for index, event in enumerate(events):
+            try:
+                await handler(session, event)
+            except Exception as error:
+                raise _EventFailedError(index, error) from error
+
+    return handle
+
+
+class _HandlerError(Exception):
+    """The handler raised while applying ``pending`` (the transaction was rolled back);
+    ``pending`` is None when a batch handler failed for several events at once."""
+
+    def __init__(self, pending: _Pending | None, cause: Exception) -> None:
         super().__init__(f"{type(cause).__name__}: {cause}")
         self.pending = pending
         self.cause = cause
@@ -101,7 +130,7 @@ class BatchProcessor:
         self,
         *,
         event_class: type[Event],
-        handler: EventHandler,
+        handler: EventsHandler,
         db: Database,
         name: str,
         policy: RetryPolicy,
@@ -153,7 +182,11 @@ class BatchProcessor:
             try:
                 applied, duplicates = await self._apply_once(remaining)
             except _HandlerError as failed:
-                if isinstance(failed.cause, PermanentError):
+                if failed.pending is None and not is_infrastructure_error(failed):
+                    for item in remaining:  # which event is at fault? one at a time tells
+                        await self._apply([item], result)
+                    return
+                if failed.pending is not None and isinstance(failed.cause, PermanentError):
                     remaining.remove(failed.pending)
                     letter = failed.pending.dead_letter("permanent", failed.cause)
                     result.dead_letters.append(letter)
@@ -189,12 +222,15 @@ class BatchProcessor:
         async with transaction(self._db.client) as session:
             done = await self._inbox.applied(session, [item.event for item in pending])
             fresh = [item for item in pending if item.key not in done]
+            if not fresh:
+                return 0, len(pending)
             await self._inbox.record(session, (item.event for item in fresh))
-            for item in fresh:
-                try:
-                    await self._handler(session, item.event)
-                except Exception as error:
-                    raise _HandlerError(item, error) from error
+            try:
+                await self._handler(session, [item.event for item in fresh])
+            except _EventFailedError as failed:
+                raise _HandlerError(fresh[failed.index], failed.cause) from failed.cause
+            except Exception as error:
+                raise _HandlerError(fresh[0] if len(fresh) == 1 else None, error) from error
         return len(fresh), len(pending) - len(fresh)
 
     async def _exhausted(

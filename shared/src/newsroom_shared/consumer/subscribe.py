@@ -26,7 +26,7 @@ from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
 
 from newsroom_shared.config import ServiceSettings
-from newsroom_shared.consumer.batch import BatchProcessor, EventHandler
+from newsroom_shared.consumer.batch import BatchProcessor, EventHandler, EventsHandler, one_by_one
 from newsroom_shared.consumer.dead_letters import DeadLetterPublisher
 from newsroom_shared.consumer.errors import ConsumerUnavailableError
 from newsroom_shared.consumer.inbox import Inbox
@@ -34,7 +34,7 @@ from newsroom_shared.consumer.retry import RetryPolicy
 from newsroom_shared.events.base import Event
 from newsroom_shared.mongo import Database
 
-__all__ = ["EventHandler", "subscribe"]
+__all__ = ["EventHandler", "EventsHandler", "subscribe"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +46,13 @@ def subscribe(
     broker: KafkaBroker,
     *,
     event_class: type[Event],
-    handler: EventHandler,
+    handler: EventHandler | None = None,
     db: Database,
     name: str,
     settings: ServiceSettings,
     max_records: int = DEFAULT_MAX_RECORDS,
     batch_timeout_ms: int | None = None,
+    batch_handler: EventsHandler | None = None,
 ) -> BatchSubscriber:
     """Subscribe ``handler`` to ``event_class.topic`` in the service's consumer group.
 
@@ -69,14 +70,17 @@ def subscribe(
     Also: when the database or the dead-letter producer stays unreachable through the retries,
     the batch is not committed and is read again after a backoff. ``name`` names the consumer
     (inbox key, metrics, ``x-dlq-consumer``): unique per handler within the service.
-    ``max_records`` caps a batch; ``batch_timeout_ms`` (default: the fetch wait) is how long an
-    idle poll waits. FastStream's per-message access log is lowered to DEBUG on this broker (it
-    halves throughput at INFO).
+    ``batch_handler`` instead of ``handler`` receives all of a batch's new events in one call
+    (same transaction), for effects written in bulk. ``max_records`` caps a batch;
+    ``batch_timeout_ms`` (default: the fetch wait) is how long an idle poll waits. FastStream's
+    per-message access log is lowered to DEBUG on this broker (it halves throughput at INFO).
     """
+    if (handler is None) == (batch_handler is None):
+        raise TypeError("give exactly one of handler (per event) and batch_handler")
     policy = RetryPolicy.from_settings(settings)
     processor = BatchProcessor(
         event_class=event_class,
-        handler=handler,
+        handler=batch_handler or one_by_one(handler),  # type: ignore[arg-type]
         db=db,
         name=name,
         policy=policy,
