@@ -26,6 +26,7 @@ from newsroom_shared.mongo import Database, make_client
 from newsroom_shared.observability.health import health_router, kafka_check, mongo_check
 from newsroom_shared.observability.logging import FASTSTREAM_ACCESS_LOGGER, configure_logging
 from newsroom_shared.observability.metrics import install_http_metrics, metrics_router
+from newsroom_shared.observability.request_id import RequestIdMiddleware
 from newsroom_shared.outbox import Outbox, OutboxRelay
 
 Hook = Callable[[], Awaitable[None]]
@@ -124,6 +125,7 @@ class ServiceRuntime:
         app.state.runtime = self
         install_error_handlers(app)
         install_http_metrics(app, settings.service_name)
+        app.add_middleware(RequestIdMiddleware)
         app.include_router(
             health_router(
                 {

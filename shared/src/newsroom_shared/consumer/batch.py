@@ -47,6 +47,7 @@ from newsroom_shared.consumer.retry import RetryPolicy
 from newsroom_shared.events.base import Event
 from newsroom_shared.events.envelope import InvalidEventError, ReceivedEvent, parse
 from newsroom_shared.mongo import Database, transaction
+from newsroom_shared.observability.logging import log_context
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,8 @@ def one_by_one(handler: EventHandler) -> EventsHandler:
     async def handle(session: AsyncClientSession, events: Sequence[ReceivedEvent]) -> None:
         for index, event in enumerate(events):
             try:
-                await handler(session, event)
+                with log_context(event_id=event.id, tenant_id=event.tenant_id):
+                    await handler(session, event)
             except Exception as error:
                 raise _EventFailedError(index, error) from error
 

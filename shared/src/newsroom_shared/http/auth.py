@@ -19,6 +19,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from fastapi.security.utils import get_authorization_scheme_param
 
 from newsroom_shared.http.errors import Forbidden, Unauthorized
+from newsroom_shared.observability.logging import tenant_id_var
 
 
 class Scope(StrEnum):
@@ -75,6 +76,9 @@ async def get_principal(
     principal = await authenticator.authenticate(token)
     if principal is None:
         raise Unauthorized("Invalid or expired credentials", code="invalid_token")
+    # The rest of the request logs under the caller's tenant (each request runs in its own task,
+    # so this does not outlive it).
+    tenant_id_var.set(principal.tenant_id)
     return principal
 
 
