@@ -1,13 +1,15 @@
 """The ``publisher`` command: operator tasks that need no running server.
 
 ``publisher create-tenant --name "Acme"`` creates a tenant and prints its first admin API key
-(shown once).
+(shown once). ``publisher openapi`` prints the API's OpenAPI document (committed as
+``services/publisher/openapi.json``, checked by a test so it stays true).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 
 from newsroom_shared.runtime import ServiceRuntime
@@ -36,13 +38,24 @@ async def create_tenant(name: str, key_name: str, settings: PublisherSettings) -
     return 0
 
 
+def openapi_document() -> str:
+    """The OpenAPI document as committed: stable key order, two-space indent, final newline."""
+    from publisher.main import create_app  # the app only when asked for: it wires everything
+
+    return json.dumps(create_app(PublisherSettings()).openapi(), indent=2, sort_keys=True) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="publisher", description="Publisher operator tasks")
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create-tenant", help="create a tenant and its first admin key")
     create.add_argument("--name", required=True, help="the tenant's name")
     create.add_argument("--key-name", default="first admin key", help="name of the admin key")
+    commands.add_parser("openapi", help="print the OpenAPI document of the API")
     args = parser.parse_args(argv)
+    if args.command == "openapi":
+        sys.stdout.write(openapi_document())
+        return 0
     if args.command == "create-tenant":
         return asyncio.run(create_tenant(args.name, args.key_name, PublisherSettings()))
     parser.error(f"unknown command {args.command}")
