@@ -14,6 +14,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from newsroom_shared.config import ServiceSettings
 from newsroom_shared.consumer import subscribe
+from newsroom_shared.consumer.subscribe import consumer_group
 from newsroom_shared.consumer.testing import (
     RawMessage,
     ThingHappened,
@@ -84,7 +85,8 @@ def dead_lettered(topic: str, reason_kind: str) -> float:
 async def committed(infra: Infra, settings: ServiceSettings, topic: str, count: int) -> bool:
     """Whether the group's committed offsets of ``topic`` add up to ``count`` messages."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=infra.kafka_bootstrap_servers, group_id=settings.group_id
+        bootstrap_servers=infra.kafka_bootstrap_servers,
+        group_id=consumer_group(settings, CONSUMER),
     )
     await consumer.start()
     try:

@@ -8,6 +8,7 @@ FastAPI app from :meth:`ServiceRuntime.create_app`. The broker runs inside FastA
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -37,6 +38,16 @@ logger = logging.getLogger(__name__)
 def instance_id() -> str:
     """Names this process among the service's replicas (lease owner, Kafka client id)."""
     return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+async def start_broker(broker: KafkaBroker) -> None:
+    """``broker.start()`` (FastStream 0.7), but starting the subscribers concurrently: each
+    Kafka consumer's group join takes seconds, and FastStream starts them one after another."""
+    await broker.connect()
+    await asyncio.gather(*(subscriber.start() for subscriber in broker.subscribers))
+    for publisher in broker.publishers:
+        await publisher.start()
+    broker.running = True
 
 
 class ServiceRuntime:
@@ -86,7 +97,7 @@ class ServiceRuntime:
         async with AsyncExitStack() as stack:
             stack.push_async_callback(self.mongo.close)
             await self.outbox.ensure_indexes()
-            await self.broker.start()
+            await start_broker(self.broker)
             stack.push_async_callback(self.broker.stop)
             await self.relay.start()
             stack.push_async_callback(self.relay.stop)

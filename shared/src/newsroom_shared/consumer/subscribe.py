@@ -34,12 +34,19 @@ from newsroom_shared.consumer.retry import RetryPolicy
 from newsroom_shared.events.base import Event
 from newsroom_shared.mongo import Database
 
-__all__ = ["EventHandler", "EventsHandler", "subscribe"]
+__all__ = ["EventHandler", "EventsHandler", "consumer_group", "subscribe"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_RECORDS = 500
 """Events per batch (one transaction each); like the outbox relay's batch size."""
+
+
+def consumer_group(settings: ServiceSettings, name: str) -> str:
+    """One Kafka consumer group per handler (``newsroom-publisher.media-processed``): a handler
+    that joins, leaves or stalls never makes the service's other handlers rebalance, and the
+    handlers can join at the same time (a join takes seconds)."""
+    return f"{settings.group_id}.{name}"
 
 
 def subscribe(
@@ -54,7 +61,7 @@ def subscribe(
     batch_timeout_ms: int | None = None,
     batch_handler: EventsHandler | None = None,
 ) -> BatchSubscriber:
-    """Subscribe ``handler`` to ``event_class.topic`` in the service's consumer group.
+    """Subscribe ``handler`` to ``event_class.topic`` in its group (:func:`consumer_group`).
 
     - Messages are consumed in batches; offsets are committed only after the batch is done.
     - Each message is parsed with :func:`newsroom_shared.events.envelope.parse`; an
@@ -96,7 +103,7 @@ def subscribe(
         batch_timeout_ms=settings.kafka_fetch_max_wait_ms
         if batch_timeout_ms is None
         else batch_timeout_ms,
-        group_id=settings.group_id,
+        group_id=consumer_group(settings, name),
         auto_offset_reset="earliest",
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
         session_timeout_ms=settings.kafka_session_timeout_ms,

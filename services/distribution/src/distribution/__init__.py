@@ -1,0 +1,1 @@
+"""Newsroom distribution: published releases to social networks, subscriber email, webhooks."""
