@@ -1,0 +1,81 @@
+"""Shortening text to fit, only where a reader sees a break: between words, never inside a word,
+a link or a grapheme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import regex
+
+from distribution.domain.social.graphemes import breaks_without_space, graphemes, is_space
+from distribution.domain.social.links import find_links
+
+ELLIPSIS = "…"
+# Left dangling before the ellipsis they would read as "Hello,…"; so they go.
+_DANGLING = ",;:-–—"
+_PUNCTUATION = regex.compile(r"\p{P}")
+
+Fits = Callable[[str], bool]
+
+
+def _may_break_between(before: str, after: str) -> bool:
+    if is_space(after):
+        return not is_space(before)  # the end of a word
+    if is_space(before):
+        return False  # the same break as at the word's end, already counted there
+    # In CJK text any two characters may part, except before punctuation (kinsoku: "、" and "。"
+    # never start a line).
+    return (breaks_without_space(before) or breaks_without_space(after)) and not bool(
+        _PUNCTUATION.match(after)
+    )
+
+
+def word_breaks(text: str) -> list[int]:
+    """Offsets (ascending, inside the text) where it may be cut keeping every word whole."""
+    clusters = graphemes(text)
+    offsets, position = [], 0
+    for before, after in zip(clusters, clusters[1:], strict=False):
+        position += len(before)
+        if _may_break_between(before, after):
+            offsets.append(position)
+    links = find_links(text)
+    return [o for o in offsets if not any(link.start < o < link.end for link in links)]
+
+
+def grapheme_breaks(text: str) -> list[int]:
+    """Every offset between two graphemes: the last resort for a word longer than a whole post."""
+    offsets, position = [], 0
+    for cluster in graphemes(text)[:-1]:
+        position += len(cluster)
+        offsets.append(position)
+    return offsets
+
+
+def longest_fitting(candidates: Sequence[str], fits: Fits) -> int | None:
+    """Index of the longest candidate that fits, candidates given shortest first.
+
+    Binary search: a longer prefix never counts less on any network, so what fits is a prefix of
+    the list. Every returned index has been checked to fit.
+    """
+    low, high, best = 0, len(candidates) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        if fits(candidates[middle]):
+            best, low = middle, middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def with_ellipsis(prefix: str) -> str:
+    kept = prefix.rstrip().rstrip(_DANGLING).rstrip()
+    return kept + ELLIPSIS if kept else ""
+
+
+def shorten_to_fit(text: str, fits: Fits) -> str | None:
+    """``text`` if it fits, else its longest word-boundary prefix + "…" that fits, else ``None``."""
+    if fits(text):
+        return text
+    candidates = [c for c in (with_ellipsis(text[:offset]) for offset in word_breaks(text)) if c]
+    best = longest_fitting(candidates, fits)
+    return None if best is None else candidates[best]
