@@ -51,7 +51,6 @@ class ServiceSettings(BaseSettings):
     kafka_session_timeout_ms: int = 10_000
     kafka_heartbeat_interval_ms: int = 3_000
     consumer_group: str = ""  # empty: newsroom-<service>
-    consumer_workers: int = 1
 
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 1.0
