@@ -18,7 +18,8 @@ _NO_SPACE_SCRIPT = regex.compile(
 
 
 def graphemes(text: str) -> list[str]:
-    return _GRAPHEME.findall(text)
+    clusters: list[str] = _GRAPHEME.findall(text)
+    return clusters
 
 
 def grapheme_count(text: str) -> int:

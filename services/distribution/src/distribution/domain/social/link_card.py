@@ -23,7 +23,7 @@ class LinkCard:
     description: str
 
     def as_record(self) -> dict[str, Any]:
-        """The post record's ``embed`` value (no thumbnail: cards are used when there's no image)."""
+        """The post record's ``embed`` (no thumbnail: a card is used when there is no image)."""
         external = {"uri": self.uri, "title": self.title, "description": self.description}
         return {"$type": EXTERNAL_EMBED_TYPE, "external": external}
 

@@ -4,6 +4,7 @@ a link or a grapheme."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 import regex
 
@@ -12,7 +13,7 @@ from distribution.domain.social.links import find_links
 
 ELLIPSIS = "…"
 # Left dangling before the ellipsis they would read as "Hello,…"; so they go.
-_DANGLING = ",;:-–—"
+_DANGLING = ",;:-\u2013\u2014"  # also en and em dashes
 _PUNCTUATION = regex.compile(r"\p{P}")
 
 Fits = Callable[[str], bool]
@@ -34,7 +35,7 @@ def word_breaks(text: str) -> list[int]:
     """Offsets (ascending, inside the text) where it may be cut keeping every word whole."""
     clusters = graphemes(text)
     offsets, position = [], 0
-    for before, after in zip(clusters, clusters[1:], strict=False):
+    for before, after in pairwise(clusters):
         position += len(before)
         if _may_break_between(before, after):
             offsets.append(position)
