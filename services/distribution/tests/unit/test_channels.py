@@ -35,7 +35,7 @@ RECIPIENTS = {
 
 def channel(kind: str, **overrides: object) -> Channel:
     config = {"kind": kind, **CONFIGS[kind], **overrides}
-    return Channel(id="c1", tenant_id="t1", name="Main", config=config)  # type: ignore[arg-type]
+    return Channel(id="c1", tenant_id="t1", name="Main", config=config)
 
 
 def error_text(kind: str, **overrides: object) -> str:
