@@ -17,7 +17,9 @@ URL = "https://news.example.com/r/42"
 IMAGE = SocialImage("https://media.example.com/card.png", "A widget")
 
 
-def release(title: str = "Title", lead: str = "A lead.", tags: tuple[str, ...] = ()) -> ReleaseForPost:
+def release(
+    title: str = "Title", lead: str = "A lead.", tags: tuple[str, ...] = ()
+) -> ReleaseForPost:
     return ReleaseForPost(title=title, lead=lead, url=URL, tags=tags)
 
 

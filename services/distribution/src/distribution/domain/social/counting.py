@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import regex
+
 from distribution.domain.social.graphemes import grapheme_count, graphemes, is_emoji
 from distribution.domain.social.links import find_links
 
@@ -37,20 +39,26 @@ def code_points_with_fixed_links(text: str, url_length: int) -> int:
     return len(text) - sum(span.end - span.start for span in links) + url_length * len(links)
 
 
-def _x_code_point_weight(char: str) -> int:
-    point = ord(char)
-    if any(low <= point <= high for low, high in X_LIGHT_RANGES):
-        return X_LIGHT_WEIGHT
-    return X_DEFAULT_WEIGHT
+_X_LIGHT = regex.compile(
+    "[" + "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in X_LIGHT_RANGES) + "]"
+)
+# Emoji sequences are looked for only in runs of emoji code points (a regex finds them at C speed;
+# splitting the whole text into graphemes in Python would be slow on multi-post leads).
+_EMOJI_RUN = regex.compile(r"[\p{Emoji}\p{Emoji_Component}]+")
+
+
+def _x_code_points_weight(text: str) -> int:
+    return X_DEFAULT_WEIGHT * len(text) - (X_DEFAULT_WEIGHT - X_LIGHT_WEIGHT) * len(
+        _X_LIGHT.findall(text)
+    )
 
 
 def _x_plain_weight(text: str) -> int:
-    weight = 0
-    for grapheme in graphemes(text):
-        if is_emoji(grapheme):
-            weight += X_EMOJI_WEIGHT
-        else:
-            weight += sum(_x_code_point_weight(char) for char in grapheme)
+    weight = _x_code_points_weight(text)
+    for run in _EMOJI_RUN.finditer(text):
+        for grapheme in graphemes(run.group()):
+            if is_emoji(grapheme):
+                weight += X_EMOJI_WEIGHT - _x_code_points_weight(grapheme)
     return weight
 
 

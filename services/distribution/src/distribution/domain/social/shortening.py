@@ -55,17 +55,23 @@ def grapheme_breaks(text: str) -> list[int]:
 def longest_fitting(candidates: Sequence[str], fits: Fits) -> int | None:
     """Index of the longest candidate that fits, candidates given shortest first.
 
-    Binary search: a longer prefix never counts less on any network, so what fits is a prefix of
-    the list. Every returned index has been checked to fit.
+    A longer prefix never counts less on any network, so what fits is a prefix of the list: a
+    galloping search (1, 2, 4... then halving) finds its end counting texts about as long as the
+    answer, not the whole text (a lead may be many posts long). Every returned index was checked.
     """
-    low, high, best = 0, len(candidates) - 1, None
+    if not candidates or not fits(candidates[0]):
+        return None
+    fitting, step = 0, 1
+    while fitting + step < len(candidates) and fits(candidates[fitting + step]):
+        fitting, step = fitting + step, step * 2
+    low, high = fitting + 1, min(fitting + step, len(candidates)) - 1
     while low <= high:
         middle = (low + high) // 2
         if fits(candidates[middle]):
-            best, low = middle, middle + 1
+            fitting, low = middle, middle + 1
         else:
             high = middle - 1
-    return best
+    return fitting
 
 
 def with_ellipsis(prefix: str) -> str:

@@ -43,11 +43,9 @@ def _longest_prefix(text: str, breaks: list[int], fits: Fits) -> int | None:
 def take_chunk(text: str, fits: Fits, *, may_cut_words: bool) -> tuple[str, str]:
     """(the longest head of ``text`` that fits, the rest); sentences first, then words, and
     (``may_cut_words``) graphemes when one word is longer than a whole post."""
-    tiers = [sentence_breaks(text), word_breaks(text)]
-    if may_cut_words:
-        tiers.append(grapheme_breaks(text))
-    for breaks in tiers:
-        offset = _longest_prefix(text, breaks, fits)
+    tiers = [sentence_breaks, word_breaks, grapheme_breaks][: 3 if may_cut_words else 2]
+    for breaks in tiers:  # computed only when the tier before found nothing
+        offset = _longest_prefix(text, breaks(text), fits)
         if offset is not None:
             return text[:offset].rstrip(), text[offset:].lstrip()
     return "", text
@@ -70,9 +68,11 @@ def _append_hashtags(text: str, hashtags: list[str], fits: Fits) -> str:
 
 def thread_texts(title: str, lead: str, url: str, hashtags: list[str], fits: Fits) -> list[str]:
     """Texts of the thread's posts, each fitting (``fits`` reserves room for numbering)."""
-    title = _first_post_title(title, url, fits)
-    head, rest = take_chunk(lead, lambda c: fits(assemble(title, c, url)), may_cut_words=False)
-    texts = [assemble(title, head, url)]
+    kept_title = _first_post_title(title, url, fits)
+    head, rest = "", lead
+    if kept_title == title:  # the title goes before the lead: no lead beside a shortened title
+        head, rest = take_chunk(lead, lambda c: fits(assemble(title, c, url)), may_cut_words=False)
+    texts = [assemble(kept_title, head, url)]
     while rest:
         chunk, rest = take_chunk(rest, fits, may_cut_words=True)
         if not chunk:
