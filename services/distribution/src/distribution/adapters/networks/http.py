@@ -1,0 +1,156 @@
+"""What every outbound HTTP call of the adapters shares: the SSRF re-check, timeouts, and turning a
+response or a network error into an :data:`~distribution.domain.outcomes.Outcome`.
+
+An adapter's steps (log in, upload, post, reply...) call :func:`send`; any step that fails raises
+:class:`OutcomeError` carrying the failure, and the adapter's public method returns it. So a thread
+stops at the first post that fails, and the outcome says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from distribution.domain.channels import check_outbound_url
+from distribution.domain.outcomes import (
+    PermanentFailure,
+    TransientFailure,
+    classify_error,
+    classify_http_status,
+)
+
+# A network that answers slower than this is down for us; the delivery is retried later.
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+# Pulls the far side's own error message out of a parsed error body (None: not found).
+ErrorDetail = Callable[[Any], str | None]
+
+
+class OutcomeError(Exception):
+    """A step failed; ``outcome`` says whether trying again later may help."""
+
+    def __init__(self, outcome: TransientFailure | PermanentFailure) -> None:
+        super().__init__(outcome.reason)
+        self.outcome = outcome
+
+
+def refuse(reason: str) -> OutcomeError:
+    return OutcomeError(PermanentFailure(reason))
+
+
+async def check_destination(url: str, *, allow_insecure: bool) -> str:
+    """``url`` if we may call it: the config rules again, then every address its host resolves
+    to must be public (a hostname pointing at 10.0.0.5 is refused here, not by the config)."""
+    try:
+        checked = check_outbound_url(url, allow_insecure=allow_insecure)
+    except ValueError as error:
+        raise refuse(f"refused to call {url!r}: {error}") from None
+    if not allow_insecure:
+        await _refuse_internal_addresses(checked)
+    return checked
+
+
+async def _refuse_internal_addresses(url: str) -> None:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port)
+    except OSError as error:
+        raise OutcomeError(TransientFailure(f"cannot resolve {host!r}: {error}")) from None
+    for info in infos:
+        if not is_public_address(str(info[4][0])):
+            raise refuse(f"refused to call {host!r}: it resolves to an internal address")
+
+
+def is_public_address(text: str) -> bool:
+    address = ipaddress.ip_address(text.split("%", 1)[0])  # drop an IPv6 zone ("fe80::1%eth0")
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def parsed_body(response: httpx.Response) -> Any:
+    """The JSON body, or the text when it is not JSON (error pages are often HTML)."""
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return response.text
+
+
+def failure_for(
+    response: httpx.Response, error_detail: ErrorDetail
+) -> TransientFailure | PermanentFailure | None:
+    """The failure a non-2xx response means, with the far side's message; None for 2xx."""
+    if response.is_success:
+        return None
+    body = parsed_body(response)
+    detail = error_detail(body) if not isinstance(body, str) else body
+    return classify_http_status(
+        response.status_code, response.headers, datetime.now(UTC), detail or ""
+    )
+
+
+async def send(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    error_detail: ErrorDetail,
+    http_timeout: httpx.Timeout,
+    **request: Any,
+) -> httpx.Response:
+    """The 2xx response of one request; otherwise :class:`OutcomeError` with the failure.
+
+    Redirects are not followed: a redirect could lead past the destination check.
+    """
+    try:
+        response = await client.request(
+            method, url, timeout=http_timeout, follow_redirects=False, **request
+        )
+    except httpx.HTTPError as error:
+        raise _network_failure(error) from None
+    failure = failure_for(response, error_detail)
+    if failure is not None:
+        raise OutcomeError(failure)
+    return response
+
+
+def _network_failure(error: httpx.HTTPError) -> OutcomeError:
+    failure = classify_error(error)
+    if failure is None:  # e.g. an invalid URL: retrying cannot help
+        return refuse(f"request failed: {type(error).__name__}: {error}")
+    return OutcomeError(failure)
+
+
+def json_field(body: Any, *path: str | int) -> Any:
+    """``body[path[0]][path[1]]...`` or None when any step is missing: far sides' bodies vary."""
+    value = body
+    for key in path:
+        if isinstance(key, int):
+            if not isinstance(value, list) or len(value) <= key:
+                return None
+        elif not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def text_field(body: Any, *path: str | int) -> str | None:
+    value = json_field(body, *path)
+    return value if isinstance(value, str) and value else None
+
+
+def required_text(body: Any, what: str, *path: str | int) -> str:
+    """A string the far side must return; a 2xx without it is a broken answer (retry later)."""
+    value = json_field(body, *path)
+    if isinstance(value, int | str) and not isinstance(value, bool) and str(value):
+        return str(value)
+    raise OutcomeError(TransientFailure(f"the far side's answer lacks {what}"))
