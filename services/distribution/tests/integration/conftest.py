@@ -1,5 +1,5 @@
 """Fakes of the social networks and a webhook receiver on loopback, one per session, emptied
-before each test; and an HTTP client with short timeouts so a hanging fake fails a test fast."""
+before each test; and an HTTP client for the adapters."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 # Tests run with --import-mode=importlib (no sys.path changes): make tests/fakes importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fakes import CLIENT_TIMEOUT, FakeMastodon, serving
+from fakes import CLIENT_TIMEOUT, FakeBluesky, FakeMastodon, serving
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +26,18 @@ def _mastodon_server() -> Iterator[FakeMastodon]:
 def fake_mastodon(_mastodon_server: FakeMastodon) -> FakeMastodon:
     _mastodon_server.reset()
     return _mastodon_server
+
+
+@pytest.fixture(scope="session")
+def _bluesky_server() -> Iterator[FakeBluesky]:
+    with serving(FakeBluesky()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_bluesky(_bluesky_server: FakeBluesky) -> FakeBluesky:
+    _bluesky_server.reset()
+    return _bluesky_server
 
 
 @pytest.fixture

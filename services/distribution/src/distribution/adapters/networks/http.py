@@ -36,9 +36,14 @@ ErrorDetail = Callable[[Any], str | None]
 class OutcomeError(Exception):
     """A step failed; ``outcome`` says whether trying again later may help."""
 
-    def __init__(self, outcome: TransientFailure | PermanentFailure) -> None:
+    def __init__(
+        self,
+        outcome: TransientFailure | PermanentFailure,
+        response: httpx.Response | None = None,
+    ) -> None:
         super().__init__(outcome.reason)
         self.outcome = outcome
+        self.response = response  # the far side's answer, when there was one
 
 
 def refuse(reason: str) -> OutcomeError:
@@ -119,7 +124,7 @@ async def send(
         raise _network_failure(error) from None
     failure = failure_for(response, error_detail)
     if failure is not None:
-        raise OutcomeError(failure)
+        raise OutcomeError(failure, response)
     return response
 
 
