@@ -70,6 +70,9 @@ class FakeServer:
         self._failures: deque[Failure] = deque()
         self._lock = threading.Lock()
         self.base_url = ""
+        # Bumped by reset and shutdown: a hanging request ends when it changes, so no hang
+        # outlives its test or holds up the server's shutdown.
+        self._generation = 0
 
     def routes(self) -> list[Route]:
         raise NotImplementedError
@@ -81,6 +84,11 @@ class FakeServer:
         with self._lock:
             self.requests.clear()
             self._failures.clear()
+            self._generation += 1
+
+    def release_hangs(self) -> None:
+        with self._lock:
+            self._generation += 1
 
     def fail_next(self, failure: Failure, times: int = 1) -> None:
         with self._lock:
@@ -109,7 +117,7 @@ class FakeServer:
 
     async def _failure_response(self, failure: Failure) -> Response:
         if failure is Failure.HANG:
-            await asyncio.sleep(HANG_SECONDS)
+            await self._hang()
             return self.error(504, "hung")
         if failure is Failure.UNAUTHORIZED:
             return self.error(401, "The access token is invalid")
@@ -118,6 +126,13 @@ class FakeServer:
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
         return self.error(500, "Something went wrong on our side")
+
+    async def _hang(self) -> None:
+        generation = self._generation
+        deadline = time.monotonic() + HANG_SECONDS
+        # Polled: reset runs in the test's thread, and an asyncio.Event belongs to this loop.
+        while self._generation == generation and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
 
     async def _image(self, request: Request) -> Response:
         _, failure = await self.admit(request)
@@ -189,6 +204,7 @@ def serving(fake: FakeServer) -> Iterator[FakeServer]:
     try:
         yield fake
     finally:
+        fake.release_hangs()
         server.should_exit = True
         thread.join(timeout=5)
         sock.close()
