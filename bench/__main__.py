@@ -8,9 +8,13 @@ import json
 import os
 from pathlib import Path
 
-from bench import outbox_throughput
+from bench import email_fanout, outbox_throughput
 
-BENCHMARKS = {"p1-outbox": outbox_throughput.run}
+BENCHMARKS = {
+    "p1-outbox": outbox_throughput.run,
+    # P2 is partial: the SMTP sender against a raw aiosmtplib loop (no consumer path yet).
+    "p2-email": email_fanout.run,
+}
 
 
 def main() -> None:
