@@ -5,6 +5,7 @@ from .facebook import FakeFacebook
 from .linkedin import FakeLinkedIn
 from .mastodon import FakeMastodon
 from .server import CLIENT_TIMEOUT, Failure, FakeServer, RecordedRequest, serving
+from .webhooks import FakeWebhookReceiver
 from .x import FakeX
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "FakeLinkedIn",
     "FakeMastodon",
     "FakeServer",
+    "FakeWebhookReceiver",
     "FakeX",
     "RecordedRequest",
     "serving",

@@ -22,12 +22,13 @@ from fakes import (
     FakeLinkedIn,
     FakeMastodon,
     FakeServer,
+    FakeWebhookReceiver,
     FakeX,
     serving,
 )
 
 FakeT = TypeVar("FakeT", bound=FakeServer)
-FAKES = (FakeMastodon, FakeBluesky, FakeX, FakeLinkedIn, FakeFacebook)
+FAKES = (FakeMastodon, FakeBluesky, FakeX, FakeLinkedIn, FakeFacebook, FakeWebhookReceiver)
 
 
 @pytest.fixture(scope="session")
@@ -67,6 +68,11 @@ def fake_linkedin(_running_fakes: dict[type[FakeServer], FakeServer]) -> FakeLin
 @pytest.fixture
 def fake_facebook(_running_fakes: dict[type[FakeServer], FakeServer]) -> FakeFacebook:
     return _emptied(_running_fakes, FakeFacebook)
+
+
+@pytest.fixture
+def webhook_receiver(_running_fakes: dict[type[FakeServer], FakeServer]) -> FakeWebhookReceiver:
+    return _emptied(_running_fakes, FakeWebhookReceiver)
 
 
 @pytest.fixture
