@@ -28,7 +28,7 @@ def config_for(fake: FakeBluesky, password: str = APP_PASSWORD) -> BlueskyConfig
     return BlueskyConfig(
         service_url=fake.base_url,
         handle=HANDLE,
-        app_password=password,  # type: ignore[arg-type]
+        app_password=password,
         allow_insecure_url=True,
     )
 

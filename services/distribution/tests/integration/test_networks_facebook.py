@@ -26,7 +26,7 @@ def adapter(http_client: httpx.AsyncClient, fake_facebook: FakeFacebook) -> Face
 
 
 def config(token: str = TOKEN) -> FacebookConfig:
-    return FacebookConfig(page_id=PAGE_ID, page_access_token=token, allow_insecure_url=True)  # type: ignore[arg-type]
+    return FacebookConfig(page_id=PAGE_ID, page_access_token=token, allow_insecure_url=True)
 
 
 async def test_a_post_is_published_with_the_documented_shape(adapter, fake_facebook):

@@ -31,7 +31,7 @@ CASES: list[Case] = [
     (
         "fake_x",
         lambda client, url: XAdapter(client, CLIENT_TIMEOUT, base_url=url),
-        XConfig(account="acme", access_token=fx.TOKEN, allow_insecure_url=True),  # type: ignore[arg-type]
+        XConfig(account="acme", access_token=fx.TOKEN, allow_insecure_url=True),
         Network.X,
     ),
     (
@@ -39,7 +39,7 @@ CASES: list[Case] = [
         lambda client, url: LinkedInAdapter(client, CLIENT_TIMEOUT, base_url=url),
         LinkedInConfig(
             organization_urn=li.ORGANISATION,
-            access_token=li.TOKEN,  # type: ignore[arg-type]
+            access_token=li.TOKEN,
             allow_insecure_url=True,
         ),
         Network.LINKEDIN,
@@ -47,7 +47,7 @@ CASES: list[Case] = [
     (
         "fake_facebook",
         lambda client, url: FacebookAdapter(client, CLIENT_TIMEOUT, url, api_version=fb.VERSION),
-        FacebookConfig(page_id=fb.PAGE_ID, page_access_token=fb.TOKEN, allow_insecure_url=True),  # type: ignore[arg-type]
+        FacebookConfig(page_id=fb.PAGE_ID, page_access_token=fb.TOKEN, allow_insecure_url=True),
         Network.FACEBOOK,
     ),
 ]

@@ -24,7 +24,7 @@ def adapter(http_client: httpx.AsyncClient, fake_linkedin: FakeLinkedIn) -> Link
 def config(token: str = TOKEN) -> LinkedInConfig:
     return LinkedInConfig(
         organization_urn=ORGANISATION,
-        access_token=token,  # type: ignore[arg-type]
+        access_token=token,
         allow_insecure_url=True,
     )
 

@@ -26,7 +26,7 @@ def adapter(http_client: httpx.AsyncClient) -> MastodonAdapter:
 def config_for(fake: FakeMastodon, token: str = TOKEN) -> MastodonConfig:
     return MastodonConfig(
         instance_url=fake.base_url,
-        access_token=token,  # type: ignore[arg-type]
+        access_token=token,
         visibility="unlisted",
         allow_insecure_url=True,
     )
@@ -159,7 +159,7 @@ async def test_delete_removes_the_status(adapter, fake_mastodon):
 
 
 async def test_an_internal_url_is_refused_without_insecure_mode(adapter, fake_mastodon):
-    config = MastodonConfig(instance_url="https://mastodon.example", access_token=TOKEN)  # type: ignore[arg-type]
+    config = MastodonConfig(instance_url="https://mastodon.example", access_token=TOKEN)
     bypass = config.model_copy(update={"instance_url": fake_mastodon.base_url})
 
     outcome = await adapter.publish(bypass, [compose(short_release(), Network.MASTODON)], KEY)

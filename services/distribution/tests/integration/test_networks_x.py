@@ -22,7 +22,7 @@ def adapter(http_client: httpx.AsyncClient, fake_x: FakeX) -> XAdapter:
 
 
 def config(token: str = TOKEN) -> XConfig:
-    return XConfig(account="acme", access_token=token, allow_insecure_url=True)  # type: ignore[arg-type]
+    return XConfig(account="acme", access_token=token, allow_insecure_url=True)
 
 
 async def test_a_post_is_published_with_the_documented_shape(adapter, fake_x):

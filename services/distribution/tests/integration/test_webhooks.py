@@ -26,7 +26,7 @@ def sender(http_client: httpx.AsyncClient) -> WebhookSender:
 
 
 def config_for(receiver: FakeWebhookReceiver, secret: str = SECRET) -> WebhookConfig:
-    return WebhookConfig(url=receiver.url, secret=secret, allow_insecure_url=True)  # type: ignore[arg-type]
+    return WebhookConfig(url=receiver.url, secret=secret, allow_insecure_url=True)
 
 
 async def test_the_receiver_verifies_the_signature(sender, webhook_receiver):
