@@ -1,0 +1,1 @@
+"""MongoDB adapters: every query of the distribution service lives in this package."""

@@ -1,0 +1,137 @@
+"""Collection ``deliveries``: one document per (release, channel, recipient), id deterministic.
+
+Planning upserts with ``$setOnInsert``, so planning again (a redelivered event, the lift after an
+embargo) leaves existing deliveries alone; an ``insert_many`` that ignored duplicate keys would
+not do inside a transaction, where a write error aborts it.
+
+The worker's claim is the ``start`` transition done atomically in the database: a due delivery
+(``pending`` and due, or ``sending`` with its lease run out: its worker died) becomes
+``sending`` with an owner, a claim token and ``next_attempt_at`` set to the lease's expiry. So
+one index, ``(status, next_attempt_at)``, finds both kinds of due work. It spans tenants by
+design: the worker serves them all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import UpdateOne
+
+from distribution.adapters.mongo.base import Repository
+from distribution.domain.delivery import Delivery, DeliveryStatus
+from newsroom_shared.mongo import Document
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Delivery))
+CLAIMABLE = [str(DeliveryStatus.PENDING), str(DeliveryStatus.SENDING)]
+
+
+def delivery_fields(delivery: Delivery) -> Document:
+    fields: dict[str, Any] = {name: getattr(delivery, name) for name in _FIELDS if name != "id"}
+    fields["status"] = str(delivery.status)
+    return fields
+
+
+def delivery_from(document: Document) -> Delivery:
+    fields = {name: document[name] for name in _FIELDS if name in document and name != "id"}
+    fields["status"] = DeliveryStatus(document["status"])
+    return Delivery(id=document["_id"], **fields)
+
+
+def _due(now: datetime) -> Document:
+    return {"status": {"$in": CLAIMABLE}, "next_attempt_at": {"$lte": now}}
+
+
+class MongoDeliveries(Repository):
+    COLLECTION = "deliveries"
+    INDEXES: tuple[list[tuple[str, int]], ...] = (
+        [("tenant_id", 1), ("release_id", 1)],
+        # The worker's due work across tenants (see the module docstring).
+        [("status", 1), ("next_attempt_at", 1)],
+        [("claim", 1)],
+    )
+
+    async def plan(self, deliveries: Sequence[Delivery]) -> int:
+        """Stores the deliveries not stored yet; returns how many were new."""
+        if not deliveries:
+            return 0
+        result = await self._collection.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": d.id, "tenant_id": d.tenant_id},
+                    {"$setOnInsert": delivery_fields(d)},
+                    upsert=True,
+                )
+                for d in deliveries
+            ],
+            ordered=False,
+            session=self._session,
+        )
+        return result.upserted_count
+
+    async def get(self, tenant_id: str, delivery_id: str) -> Delivery | None:
+        document = await self._collection.find_one(
+            {"tenant_id": tenant_id, "_id": delivery_id}, session=self._session
+        )
+        return delivery_from(document) if document else None
+
+    async def of_release(self, tenant_id: str, release_id: str) -> list[Delivery]:
+        documents = await self._find({"tenant_id": tenant_id, "release_id": release_id})
+        return [delivery_from(d) for d in documents]
+
+    async def update_many(self, deliveries: Sequence[Delivery]) -> None:
+        """Writes the deliveries' new state (a withdrawal); claims stay as they are."""
+        if deliveries:
+            await self._collection.bulk_write(
+                [
+                    UpdateOne({"_id": d.id, "tenant_id": d.tenant_id}, {"$set": delivery_fields(d)})
+                    for d in deliveries
+                ],
+                session=self._session,
+            )
+
+    async def claim_due(
+        self, now: datetime, limit: int, *, owner: str, claim: str, lease_until: datetime
+    ) -> list[Delivery]:
+        """Up to ``limit`` due deliveries, now ``sending`` under ``claim`` until ``lease_until``.
+
+        Each document is updated atomically under the due filter, so two workers never claim the
+        same delivery: the loser's update matches nothing.
+        """
+        candidates = await self._collection.find(
+            _due(now), {"_id": 1}, limit=limit, session=self._session
+        ).to_list()
+        if not candidates:
+            return []
+        await self._collection.update_many(
+            {"_id": {"$in": [c["_id"] for c in candidates]}, **_due(now)},
+            {
+                "$set": {
+                    "status": str(DeliveryStatus.SENDING),
+                    "next_attempt_at": lease_until,
+                    "owner": owner,
+                    "claim": claim,
+                },
+                "$inc": {"attempts": 1},
+            },
+            session=self._session,
+        )
+        return [delivery_from(d) for d in await self._find({"claim": claim})]
+
+    async def claimed(self, tenant_id: str, delivery_id: str, claim: str) -> Delivery | None:
+        """The delivery if ``claim`` still holds it (no other worker took it over)."""
+        document = await self._collection.find_one(
+            {"tenant_id": tenant_id, "_id": delivery_id, "claim": claim}, session=self._session
+        )
+        return delivery_from(document) if document else None
+
+    async def finish(self, delivery: Delivery, claim: str) -> bool:
+        """Writes the attempt's result and releases the claim; False if the claim was lost."""
+        result = await self._collection.update_one(
+            {"tenant_id": delivery.tenant_id, "_id": delivery.id, "claim": claim},
+            {"$set": delivery_fields(delivery), "$unset": {"claim": "", "owner": ""}},
+            session=self._session,
+        )
+        return result.matched_count == 1

@@ -1,0 +1,18 @@
+"""The distribution service's indexes, created at startup (idempotent)."""
+
+from __future__ import annotations
+
+from distribution.adapters.mongo.channels import MongoChannels
+from distribution.adapters.mongo.deliveries import MongoDeliveries
+from distribution.adapters.mongo.releases import MongoReleases
+from distribution.adapters.mongo.subscribers import MongoSubscribers
+from newsroom_shared.mongo import Database
+
+
+async def ensure_indexes(db: Database) -> None:
+    for repository in (MongoChannels, MongoSubscribers, MongoDeliveries, MongoReleases):
+        collection = db[repository.COLLECTION]
+        for keys in getattr(repository, "INDEXES", ()):
+            await collection.create_index(keys)
+        for keys in getattr(repository, "UNIQUE_INDEXES", ()):
+            await collection.create_index(keys, unique=True)

@@ -1,0 +1,31 @@
+"""Collection ``releases``: the facts of each release event we plan from, for the worker.
+
+The worker composes posts and emails from these (the delivery carries only ids), so it never
+calls the publisher back. A later version of a release replaces an earlier one, never the reverse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from distribution.adapters.mongo.base import Repository
+from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished
+from newsroom_shared.mongo import Document
+
+
+class MongoReleases(Repository):
+    COLLECTION = "releases"
+    UNIQUE_INDEXES: tuple[list[tuple[str, int]], ...] = ([("tenant_id", 1), ("release_id", 1)],)
+
+    async def remember(self, event: ReleasePublished | ReleaseEmbargoed) -> None:
+        key = {"tenant_id": event.tenant_id, "release_id": event.release_id}
+        stored = await self._collection.find_one(key, {"version": 1}, session=self._session)
+        if stored is not None and stored["version"] > event.version:
+            return  # an older version arriving late
+        facts: dict[str, Any] = event.model_dump(mode="json")
+        facts["event_type"] = event.ce_type
+        await self._collection.update_one(key, {"$set": facts}, upsert=True, session=self._session)
+
+    async def of_ids(self, tenant_id: str, release_ids: list[str]) -> dict[str, Document]:
+        documents = await self._find({"tenant_id": tenant_id, "release_id": {"$in": release_ids}})
+        return {d["release_id"]: d for d in documents}

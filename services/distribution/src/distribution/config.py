@@ -1,0 +1,93 @@
+"""Distribution settings: environment variables ``DISTRIBUTION_*`` (connections also unprefixed).
+
+Key lists (credentials, subscriber tokens) are comma-separated, newest first: the newest key
+encrypts or signs, every listed key still decrypts or verifies, so keys rotate without breaking
+what was stored or sent before.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from distribution.adapters.networks.facebook import API_URL as FACEBOOK_API_URL
+from distribution.adapters.networks.linkedin import API_URL as LINKEDIN_API_URL
+from distribution.adapters.networks.x import API_URL as X_API_URL
+from newsroom_shared.config import ServiceSettings
+
+
+def key_list(value: SecretStr | None) -> list[str]:
+    """The keys of a comma-separated setting, newest first (empty when unset)."""
+    if value is None:
+        return []
+    return [key.strip() for key in value.get_secret_value().split(",") if key.strip()]
+
+
+class DistributionSettings(ServiceSettings):
+    model_config = SettingsConfigDict(extra="ignore", env_prefix="DISTRIBUTION_")
+    service_name: ClassVar[str] = "distribution"
+
+    credentials_keys: SecretStr | None = Field(
+        default=None,
+        description="Fernet keys encrypting channel credentials at rest, comma-separated, newest "
+        "first; unset: a random key per process (dev only: stored credentials die with it)",
+    )
+    subscriber_token_keys: SecretStr | None = Field(
+        default=None,
+        description="Keys signing subscriber links (unsubscribe...), comma-separated, newest "
+        "first; unset: a random key per process (dev only)",
+    )
+    recipient_digest_key: SecretStr | None = Field(
+        default=None,
+        description="Keys the SHA-256 digest of email addresses in delivery events; unset: a "
+        "random key per process (dev only)",
+    )
+    public_base_url: str = Field(
+        default="https://127.0.0.1:8004",
+        description="Base of public URLs (unsubscribe links; https, RFC 8058), no trailing slash",
+    )
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_start_tls: bool | None = Field(
+        default=None, description="None: upgrade when the server offers STARTTLS"
+    )
+    smtp_timeout_s: float = 30.0
+    smtp_pool_size: int = 4
+    smtp_rate_per_s: float | None = Field(default=None, description="None: no rate limit")
+    smtp_local_hostname: str | None = None
+
+    x_api_url: str = X_API_URL
+    linkedin_api_url: str = LINKEDIN_API_URL
+    facebook_api_url: str = FACEBOOK_API_URL
+    http_timeout_s: float = 15.0
+    # Tests and local development only: channels may name http and loopback endpoints.
+    allow_insecure_urls: bool = False
+
+    consumers_enabled: bool = Field(
+        default=True, description="Consume release events here (off for API-only replicas)"
+    )
+    worker_enabled: bool = Field(default=True, description="Run the delivery worker here")
+    worker_interval_s: float = Field(default=1.0, description="How often due work is looked for")
+    worker_batch_size: int = Field(default=100, description="Deliveries in flight at most")
+    worker_lease_s: float = Field(
+        default=300.0,
+        description="A claimed delivery without an outcome after this long is claimed again "
+        "(its worker is presumed dead); longer than any attempt takes",
+    )
+    concurrency: dict[str, int] = Field(
+        default_factory=lambda: {
+            "mastodon": 4,
+            "bluesky": 4,
+            "x": 2,
+            "linkedin": 2,
+            "facebook": 2,
+            "webhook": 8,
+            "email": 8,
+        },
+        description="Attempts in flight at most, per channel kind (JSON object)",
+    )

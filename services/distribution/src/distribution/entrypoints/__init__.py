@@ -1,0 +1,1 @@
+"""How work reaches the service: Kafka consumers and the delivery worker."""

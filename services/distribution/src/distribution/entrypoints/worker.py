@@ -1,0 +1,185 @@
+"""The delivery worker: claims due deliveries and runs each through its channel's sender.
+
+Claimed deliveries run as independent tasks, capped per channel kind by a semaphore: a network
+that answers slowly or rate-limits us holds up only its own deliveries, and the loop claims more
+work as slots free up (at most ``batch_size`` attempts in flight). Every outcome is recorded in
+its own transaction with its DeliverySucceeded / DeliveryFailed event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from distribution.bootstrap import Distribution
+from distribution.domain.channels import Channel
+from distribution.domain.outcomes import Outcome, PermanentFailure, TransientFailure
+from distribution.domain.subscribers import Subscriber, keyed_digest
+from distribution.service import attempts, dispatch
+from distribution.service.attempts import Claimed
+from newsroom_shared.mongo import Document
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the attempts of one claimed batch need, loaded with one query per collection."""
+
+    # Keyed by (tenant id, id).
+    channels: dict[tuple[str, str], Channel]
+    releases: dict[tuple[str, str], Document]
+    subscribers: dict[tuple[str, str], Subscriber]
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        distribution: Distribution,
+        *,
+        interval_s: float,
+        batch_size: int,
+        lease_s: float,
+        concurrency: dict[str, int],
+    ) -> None:
+        self._distribution = distribution
+        self._interval_s = interval_s
+        self._batch_size = batch_size
+        self._lease = timedelta(seconds=lease_s)
+        self._slots = {kind: asyncio.Semaphore(n) for kind, n in concurrency.items()}
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    async def start(self) -> None:
+        self._loop = asyncio.create_task(self._run(), name="delivery-worker")
+
+    async def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop
+        # Attempts in flight finish (or their leases bring them back to another worker).
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                claimed = await self.run_once()
+            except Exception:
+                logger.exception("delivery worker: claiming failed; trying again")
+                claimed = 0
+            if claimed == 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._interval_s)
+
+    async def run_once(self) -> int:
+        """Claims what fits in the free slots and starts the attempts; returns how many."""
+        free = self._batch_size - len(self._in_flight)
+        if free <= 0:
+            return 0
+        distribution = self._distribution
+        now = distribution.clock()
+        owner = distribution.runtime.instance
+        claimed = await distribution.transact(
+            lambda uow: attempts.claim_due(uow, now, free, owner=owner, lease=self._lease)
+        )
+        if claimed:
+            context = await self._context(claimed)
+            for item in claimed:
+                task = asyncio.create_task(self._attempt(item, context))
+                self._in_flight.add(task)
+                task.add_done_callback(self._done)
+        return len(claimed)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._wake.set()
+
+    async def wait_idle(self) -> None:
+        """Until the attempts started so far have ended (for tests and shutdown)."""
+        while self._in_flight:
+            await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+
+    async def _context(self, claimed: list[Claimed]) -> Context:
+        reader = self._distribution.reader()
+        context = Context({}, {}, {})
+        tenants = {c.delivery.tenant_id for c in claimed}
+        for tenant in tenants:
+            mine = [c.delivery for c in claimed if c.delivery.tenant_id == tenant]
+            channels = await reader.channels.of_ids(tenant, list({d.channel_id for d in mine}))
+            releases = await reader.releases.of_ids(tenant, list({d.release_id for d in mine}))
+            readers = [d.recipient for d in mine if d.channel_kind == "email"]
+            subscribers = await reader.subscribers.of_ids(tenant, readers) if readers else {}
+            context.channels.update({(tenant, k): v for k, v in channels.items()})
+            context.releases.update({(tenant, k): v for k, v in releases.items()})
+            context.subscribers.update({(tenant, k): v for k, v in subscribers.items()})
+        return context
+
+    async def _attempt(self, claimed: Claimed, context: Context) -> None:
+        delivery = claimed.delivery
+        try:
+            async with self._slots.setdefault(delivery.channel_kind, asyncio.Semaphore(1)):
+                await self._attempt_claimed(claimed, context)
+        except Exception:
+            logger.exception(
+                "delivery %s: the attempt failed unexpectedly; its lease brings it back",
+                delivery.id,
+            )
+
+    async def _attempt_claimed(self, claimed: Claimed, context: Context) -> None:
+        distribution = self._distribution
+        delivery = claimed.delivery
+        tenant = delivery.tenant_id
+        channel = context.channels.get((tenant, delivery.channel_id))
+        release = context.releases.get((tenant, delivery.release_id))
+        subscriber = context.subscribers.get((tenant, delivery.recipient))
+        recipient: str | None = None
+        if delivery.channel_kind == "email":
+            if subscriber is None or not subscriber.reachable:
+                await distribution.transact(
+                    lambda uow: attempts.cancel_claimed(
+                        uow, claimed, distribution.clock(), "the subscriber is no longer reachable"
+                    )
+                )
+                return
+            recipient = keyed_digest(subscriber.email, distribution.digest_key)
+        outcome = await self._outcome(claimed, channel, release, subscriber)
+        await distribution.transact(
+            lambda uow: attempts.record_outcome(
+                uow, claimed, outcome, distribution.clock(), recipient=recipient
+            )
+        )
+
+    async def _outcome(
+        self,
+        claimed: Claimed,
+        channel: Channel | None,
+        release: Document | None,
+        subscriber: Subscriber | None,
+    ) -> Outcome:
+        delivery = claimed.delivery
+        senders = self._distribution.senders
+        if channel is None or not channel.enabled:
+            return PermanentFailure("the channel was removed or disabled")
+        if release is None:
+            return PermanentFailure("the release's facts are missing")
+        try:
+            if channel.kind == "webhook":
+                return await dispatch.attempt_webhook(senders, delivery, channel, release)
+            if channel.kind == "email":
+                assert subscriber is not None
+                now = self._distribution.clock()
+                return await dispatch.attempt_email(
+                    senders, delivery, channel, release, subscriber, now
+                )
+            return await dispatch.attempt_social(senders, delivery, channel, release)
+        except Exception as error:
+            # A bug of ours, not the far side's answer: retried with backoff, and logged.
+            logger.exception("delivery %s: attempt raised", delivery.id)
+            return TransientFailure(f"internal error: {type(error).__name__}")

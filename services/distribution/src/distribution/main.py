@@ -1,0 +1,57 @@
+"""The distribution app: FastAPI with the broker, outbox relay, release consumers and the
+delivery worker in its lifespan (through the shared ServiceRuntime)."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI
+
+from distribution.adapters.mongo.indexes import ensure_indexes
+from distribution.bootstrap import Clock, bootstrap
+from distribution.config import DistributionSettings
+from distribution.entrypoints.consumers import register_consumers
+from distribution.entrypoints.worker import DeliveryWorker
+from newsroom_shared.runtime import ServiceRuntime
+
+DESCRIPTION = """Fan-out of published releases to social networks, subscriber email and
+outbound webhooks, each delivery exactly once. Consumes release events; emits
+DeliverySucceeded / DeliveryFailed."""
+
+
+def _version() -> str:
+    try:
+        return version("newsroom-distribution")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def create_app(settings: DistributionSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or DistributionSettings()
+    runtime = ServiceRuntime(settings)
+    distribution = bootstrap(settings, runtime, clock)
+    if settings.consumers_enabled:
+        register_consumers(runtime.broker, distribution)
+    worker = DeliveryWorker(
+        distribution,
+        interval_s=settings.worker_interval_s,
+        batch_size=settings.worker_batch_size,
+        lease_s=settings.worker_lease_s,
+        concurrency=settings.concurrency,
+    )
+
+    async def create_indexes() -> None:
+        await ensure_indexes(runtime.db)
+
+    runtime.on_startup(create_indexes)
+    runtime.on_startup(distribution.start)
+    runtime.on_shutdown(distribution.stop)
+    if settings.worker_enabled:
+        runtime.on_startup(worker.start)
+        runtime.on_shutdown(worker.stop)
+    app = runtime.create_app(
+        title="Newsroom distribution", version=_version(), description=DESCRIPTION, routers=[]
+    )
+    app.state.distribution = distribution
+    app.state.worker = worker
+    return app

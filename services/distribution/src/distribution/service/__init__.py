@@ -1,0 +1,1 @@
+"""Use cases of the distribution service: one function per event handled or command."""

@@ -1,0 +1,109 @@
+"""The worker's use cases: claim due deliveries, record what an attempt achieved.
+
+A claim is a lease: a worker that dies mid-attempt leaves its deliveries ``sending`` until the
+lease runs out, and then any worker claims them again, with the same idempotency key (the
+delivery's, derived from its id), so a far side that deduplicates sees one post.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
+from distribution.domain.delivery import Delivery, DeliveryStatus
+from distribution.domain.outcomes import DEFAULT_POLICY, Outcome, RetryPolicy, apply_outcome
+from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A delivery this worker may attempt, as long as its claim holds."""
+
+    delivery: Delivery
+    claim: str
+
+
+async def claim_due(
+    uow: MongoUnitOfWork, now: datetime, limit: int, *, owner: str, lease: timedelta
+) -> list[Claimed]:
+    """Atomically: due deliveries (pending and due, or sending with their lease run out) become
+    ``sending``, owned by ``owner`` until ``now + lease``."""
+    claim = uuid.uuid4().hex
+    deliveries = await uow.deliveries.claim_due(
+        now, limit, owner=owner, claim=claim, lease_until=now + lease
+    )
+    return [Claimed(delivery, claim) for delivery in deliveries]
+
+
+async def record_outcome(
+    uow: MongoUnitOfWork,
+    claimed: Claimed,
+    outcome: Outcome,
+    now: datetime,
+    *,
+    recipient: str | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
+) -> Delivery | None:
+    """The delivery after ``outcome``, with DeliverySucceeded / DeliveryFailed emitted when it
+    ended; None when the claim was lost (another worker took over: its result counts).
+
+    ``recipient`` is what the event names as recipient (for email a keyed digest of the
+    address, never the address); default: the delivery's recipient.
+    """
+    current = await uow.deliveries.claimed(
+        claimed.delivery.tenant_id, claimed.delivery.id, claimed.claim
+    )
+    if current is None or current.status is not DeliveryStatus.SENDING:
+        return None
+    # Applied to the state read in this transaction: a withdrawal during the attempt counts.
+    after = apply_outcome(current, outcome, now, policy)
+    if not await uow.deliveries.finish(after, claimed.claim):
+        return None
+    _emit_terminal(uow, after, recipient or after.recipient, now)
+    return after
+
+
+async def cancel_claimed(
+    uow: MongoUnitOfWork, claimed: Claimed, now: datetime, reason: str
+) -> Delivery | None:
+    """Gives up a claimed delivery without an attempt (its subscriber left meanwhile)."""
+    current = await uow.deliveries.claimed(
+        claimed.delivery.tenant_id, claimed.delivery.id, claimed.claim
+    )
+    if current is None or current.status is not DeliveryStatus.SENDING:
+        return None
+    after = current.cancel(now, reason)
+    return after if await uow.deliveries.finish(after, claimed.claim) else None
+
+
+def _emit_terminal(uow: MongoUnitOfWork, delivery: Delivery, recipient: str, now: datetime) -> None:
+    common: dict[str, Any] = {
+        "tenant_id": delivery.tenant_id,
+        "delivery_id": delivery.id,
+        "release_id": delivery.release_id,
+        "channel_kind": delivery.channel_kind,
+        "channel_id": delivery.channel_id,
+        "recipient": recipient,
+        "attempts": max(delivery.attempts, 1),
+    }
+    if delivery.status is DeliveryStatus.SENT:
+        uow.emit(
+            DeliverySucceeded(
+                **common,
+                remote_id=delivery.remote_id,
+                remote_url=delivery.remote_url,
+                delivered_at=delivery.sent_at or now,
+            )
+        )
+    elif delivery.status is DeliveryStatus.FAILED:
+        uow.emit(
+            DeliveryFailed(
+                **common,
+                error=delivery.last_error or "failed",
+                permanent=delivery.failed_permanently,
+                failed_at=now,
+            )
+        )

@@ -1,0 +1,151 @@
+"""One attempt of one delivery: compose what the channel needs and hand it to its sender.
+
+Social posts are composed (and split into threads) from the release facts the consumer stored;
+an email is rendered once per (release, channel, language, embargo) and stamped per recipient;
+a webhook gets the release event's data. Everything here returns an Outcome: far-side trouble
+never raises (a bug still does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from distribution.adapters.networks.base import NetworkAdapter
+from distribution.adapters.signing import SubscriberTokens, TokenPurpose
+from distribution.adapters.smtp import SmtpSender
+from distribution.adapters.webhooks import WebhookSender
+from distribution.domain.channels import Channel, EmailConfig, WebhookConfig
+from distribution.domain.delivery import Delivery
+from distribution.domain.email import (
+    Recipient,
+    ReleaseEmail,
+    RenderedRelease,
+    Sender,
+    render_release,
+)
+from distribution.domain.outcomes import Outcome, PermanentFailure
+from distribution.domain.social import Network, ReleaseForPost, SocialPostError, split_thread
+from distribution.domain.subscribers import Subscriber
+from newsroom_shared.mongo import Document
+
+RENDER_CACHE_SIZE = 256
+
+
+@dataclass
+class Senders:
+    """The far sides' clients, one per channel kind."""
+
+    networks: Mapping[str, NetworkAdapter[Any]]
+    webhooks: WebhookSender
+    smtp: SmtpSender
+    tokens: SubscriberTokens
+    public_base_url: str
+    _rendered: dict[tuple[str, ...], RenderedRelease] = field(default_factory=dict)
+
+    def rendered(
+        self, key: tuple[str, ...], render: Callable[[], RenderedRelease]
+    ) -> RenderedRelease:
+        """The email rendered once per key (rendering dominates a large fan-out)."""
+        if key not in self._rendered:
+            if len(self._rendered) >= RENDER_CACHE_SIZE:
+                self._rendered.pop(next(iter(self._rendered)))
+            self._rendered[key] = render()
+        return self._rendered[key]
+
+
+def release_for_post(release: Document) -> ReleaseForPost:
+    return ReleaseForPost(
+        title=release["title"],
+        lead=release.get("lead", ""),
+        url=release["url"],
+        tags=tuple(release.get("tags", ())),
+        language=release.get("language", "en"),
+    )
+
+
+async def attempt_social(
+    senders: Senders, delivery: Delivery, channel: Channel, release: Document
+) -> Outcome:
+    try:
+        posts = split_thread(release_for_post(release), Network(channel.kind))
+    except SocialPostError as error:
+        return PermanentFailure(f"cannot compose the post: {error}")
+    adapter = senders.networks[channel.kind]
+    return await adapter.publish(channel.config, posts, delivery.idempotency_key)
+
+
+def webhook_payload(release: Document) -> dict[str, Any]:
+    """What the hook receives: the release event's type and data, as we consumed it."""
+    data = {k: v for k, v in release.items() if k not in ("_id", "event_type")}
+    return {"type": release.get("event_type"), "data": data}
+
+
+async def attempt_webhook(
+    senders: Senders, delivery: Delivery, channel: Channel, release: Document
+) -> Outcome:
+    assert isinstance(channel.config, WebhookConfig)
+    return await senders.webhooks.deliver(
+        channel.config, webhook_payload(release), delivery.idempotency_key
+    )
+
+
+def release_email(release: Document, delivery: Delivery) -> ReleaseEmail:
+    embargo = release.get("embargo_until") if delivery.under_embargo else None
+    return ReleaseEmail(
+        release_id=release["release_id"],
+        newsroom_name=release.get("newsroom_slug", ""),
+        title=release["title"],
+        lead=release.get("lead", ""),
+        url=release["url"],
+        language=release.get("language", "en"),
+        embargo_until=datetime.fromisoformat(embargo) if embargo else None,
+        preview_url=release.get("preview_url") if delivery.under_embargo else None,
+    )
+
+
+def _rendered_for(
+    senders: Senders, delivery: Delivery, channel: Channel, release: Document, now: datetime
+) -> RenderedRelease:
+    config = channel.config
+    assert isinstance(config, EmailConfig)
+    key = (
+        delivery.tenant_id,
+        delivery.release_id,
+        channel.id,
+        str(release.get("version")),
+        str(delivery.under_embargo),
+    )
+    sender = Sender(address=config.sender, name=config.sender_name, reply_to=config.reply_to)
+    domain = config.sender.rsplit("@", 1)[1]
+    list_id = f"{channel.name} <{channel.id}.{domain}>"
+    return senders.rendered(
+        key,
+        lambda: render_release(
+            release_email(release, delivery), sender=sender, list_id=list_id, now=now
+        ),
+    )
+
+
+async def attempt_email(
+    senders: Senders,
+    delivery: Delivery,
+    channel: Channel,
+    release: Document,
+    subscriber: Subscriber,
+    now: datetime,
+) -> Outcome:
+    rendered = _rendered_for(senders, delivery, channel, release, now)
+    token = senders.tokens.issue(
+        TokenPurpose.UNSUBSCRIBE, {"t": subscriber.tenant_id, "s": subscriber.id}
+    )
+    recipient = Recipient(
+        address=subscriber.email,
+        delivery_id=delivery.id,
+        unsubscribe_url=f"{senders.public_base_url}/v1/unsubscribe/{token}",
+        unsubscribe_mailto=f"mailto:{rendered.sender}?subject={quote('unsubscribe ' + token)}",
+    )
+    return await senders.smtp.send(rendered.message_for(recipient))
