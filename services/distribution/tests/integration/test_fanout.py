@@ -1,0 +1,398 @@
+"""The whole fan-out against the real local broker and database, with fake far sides: a
+release event in, exactly one post per channel and one email per reachable subscriber out,
+DeliverySucceeded / DeliveryFailed through the outbox, and the failure paths."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from asgi_lifespan import LifespanManager
+from fakes import Failure, FakeBluesky, FakeMastodon, FakeWebhookReceiver
+from fakes.bluesky import APP_PASSWORD, HANDLE
+from fakes.mastodon import TOKEN
+from fakes.server import RETRY_AFTER_SECONDS
+from fakes.smtp_sink import SmtpSink
+from fakes.webhooks import SECRET
+from fastapi import FastAPI
+
+from distribution.adapters.crypto import new_key
+from distribution.adapters.mongo.channels import MongoChannels
+from distribution.adapters.mongo.deliveries import delivery_from
+from distribution.adapters.mongo.subscribers import MongoSubscribers
+from distribution.bootstrap import Distribution
+from distribution.config import DistributionSettings
+from distribution.domain.channels import (
+    BlueskyConfig,
+    Channel,
+    ChannelConfig,
+    EmailConfig,
+    MastodonConfig,
+    WebhookConfig,
+)
+from distribution.domain.delivery import Delivery, DeliveryStatus
+from distribution.domain.outcomes import Success
+from distribution.domain.social import Network, split_thread
+from distribution.domain.subscribers import Consent, Subscriber
+from distribution.entrypoints.worker import DeliveryWorker
+from distribution.main import create_app
+from distribution.service.attempts import claim_due
+from distribution.service.dispatch import release_for_post
+from distribution.service.planning import plan_for_release
+from newsroom_shared.consumer.testing import eventually, produce_envelopes
+from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
+from newsroom_shared.events.envelope import envelope_for
+from newsroom_shared.events.publisher import ReleasePublished
+from newsroom_shared.mongo import Database
+
+pytestmark = pytest.mark.connected
+PUBLISHER = "/newsroom/publisher"
+SENDER = "news@acme.example"
+STATUSES = "/api/v1/statuses"
+CREATE_RECORD = "/xrpc/com.atproto.repo.createRecord"
+
+
+class MutableClock:
+    def __init__(self) -> None:
+        self.moment = datetime.now(UTC).replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, by: timedelta) -> None:
+        self.moment += by
+
+
+@pytest.fixture
+def clock() -> MutableClock:
+    return MutableClock()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture
+def settings(infra: Any, unique: str, smtp_sink: SmtpSink) -> DistributionSettings:
+    return DistributionSettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
+        mongodb_uri=infra.mongodb_uri,
+        mongodb_database=f"test_distribution_{unique}",
+        consumer_group=f"distribution-{unique}",
+        kafka_session_timeout_ms=6_000,
+        kafka_heartbeat_interval_ms=500,
+        retry_max_attempts=3,
+        retry_backoff_initial_s=0.01,
+        retry_backoff_max_s=0.05,
+        outbox_poll_interval_s=0.1,
+        credentials_keys=new_key(),
+        subscriber_token_keys="token-key-for-tests",
+        recipient_digest_key="digest-key-for-tests",
+        public_base_url="https://news.example",
+        smtp_host=smtp_sink.host,
+        smtp_port=smtp_sink.port,
+        smtp_timeout_s=5.0,
+        smtp_local_hostname="distribution.test",
+        http_timeout_s=2.0,
+        worker_interval_s=0.05,
+        worker_lease_s=60.0,
+        log_json=False,
+        consumers_enabled=False,
+    )
+
+
+@pytest.fixture
+async def db(mongo_client: Any, settings: DistributionSettings) -> AsyncIterator[Database]:
+    yield mongo_client[settings.database_name]
+    await mongo_client.drop_database(settings.database_name)
+
+
+@asynccontextmanager
+async def running(settings: DistributionSettings, clock: MutableClock) -> AsyncIterator[FastAPI]:
+    app = create_app(settings, clock=clock)
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
+        yield app
+
+
+def distribution_of(app: FastAPI) -> Distribution:
+    distribution: Distribution = app.state.distribution
+    return distribution
+
+
+def release(tenant: str, clock: MutableClock, release_id: str = "r1") -> ReleasePublished:
+    return ReleasePublished(
+        tenant_id=tenant,
+        release_id=release_id,
+        newsroom_id="n1",
+        newsroom_slug="acme",
+        slug="launch",
+        title="Acme launches the rocket skate",
+        lead="Faster than ever, and quieter.",
+        language="en",
+        categories=["products"],
+        url=f"https://news.example/acme/{release_id}",
+        version=1,
+        published_at=clock(),
+    )
+
+
+async def add_channels(
+    app: FastAPI, tenant: str, configs: dict[str, ChannelConfig]
+) -> dict[str, Channel]:
+    channels = MongoChannels(distribution_of(app).runtime.db, distribution_of(app).cipher)
+    saved = {
+        name: Channel(id=f"{name}-{tenant}", tenant_id=tenant, name=name, config=config)
+        for name, config in configs.items()
+    }
+    for channel in saved.values():
+        await channels.save(channel)
+    return saved
+
+
+def mastodon(fake: FakeMastodon) -> MastodonConfig:
+    return MastodonConfig(instance_url=fake.base_url, access_token=TOKEN, allow_insecure_url=True)
+
+
+def bluesky(fake: FakeBluesky) -> BlueskyConfig:
+    return BlueskyConfig(
+        service_url=fake.base_url, handle=HANDLE, app_password=APP_PASSWORD, allow_insecure_url=True
+    )
+
+
+def webhook(fake: FakeWebhookReceiver) -> WebhookConfig:
+    return WebhookConfig(url=fake.url, secret=SECRET, allow_insecure_url=True)
+
+
+async def add_subscribers(app: FastAPI, tenant: str, clock: MutableClock) -> dict[str, set[str]]:
+    """20 subscribers: 12 confirmed, 4 awaiting confirmation, 4 unsubscribed."""
+    now = clock()
+    consent = Consent(given_at=now, method="double_opt_in")
+    people = []
+    groups: dict[str, set[str]] = {"confirmed": set(), "pending": set(), "unsubscribed": set()}
+    for number in range(20):
+        address = f"reader{number}@example.org"
+        subscriber = Subscriber.create(
+            subscriber_id=f"s{number}-{tenant}",
+            tenant_id=tenant,
+            newsroom_id="n1",
+            email=address,
+            consent=consent,
+            now=now,
+        )
+        group = "confirmed" if number < 12 else "pending" if number < 16 else "unsubscribed"
+        if group != "pending":
+            subscriber = subscriber.confirm(now)
+        if group == "unsubscribed":
+            subscriber = subscriber.unsubscribe(now)
+        groups[group].add(address)
+        people.append(subscriber)
+    await MongoSubscribers(distribution_of(app).runtime.db).add_many(people)
+    return groups
+
+
+async def deliveries_of(db: Database, tenant: str) -> list[dict[str, Any]]:
+    return await db["deliveries"].find({"tenant_id": tenant}).to_list()
+
+
+async def outbox_events(db: Database, tenant: str, topic: str) -> list[dict[str, Any]]:
+    return await db["outbox"].find({"tenant_id": tenant, "topic": topic}).to_list()
+
+
+async def plan(app: FastAPI, event: ReleasePublished) -> int:
+    distribution = distribution_of(app)
+    return await distribution.transact(
+        lambda uow: plan_for_release(uow, event, distribution.clock())
+    )
+
+
+@pytest.mark.slow
+async def test_a_published_release_reaches_every_channel_and_subscriber_exactly_once(
+    settings, clock, db, unique, infra, fake_mastodon, fake_bluesky, webhook_receiver, smtp_sink
+) -> None:
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"consumers_enabled": True}), clock) as app:
+        await add_channels(
+            app,
+            tenant,
+            {
+                "mastodon": mastodon(fake_mastodon),
+                "bluesky": bluesky(fake_bluesky),
+                "webhook": webhook(webhook_receiver),
+                "email": EmailConfig(sender=SENDER, sender_name="Acme News"),
+            },
+        )
+        groups = await add_subscribers(app, tenant, clock)
+        event = envelope_for(release(tenant, clock), source=PUBLISHER)
+        await produce_envelopes(infra.kafka_bootstrap_servers, [event])
+
+        expected = 3 + len(groups["confirmed"])
+
+        async def all_sent() -> list[dict[str, Any]]:
+            found = await deliveries_of(db, tenant)
+            sent = [d for d in found if d["status"] == "sent"]
+            return found if len(sent) == expected else []
+
+        deliveries = await eventually(all_sent, timeout_s=60)
+        assert len(deliveries) == expected
+        # One request each: the far sides' deduplication was never needed.
+        assert len(fake_mastodon.requests_to("POST", STATUSES)) == 1
+        assert len(fake_bluesky.requests_to("POST", CREATE_RECORD)) == 1
+        assert len(webhook_receiver.requests) == 1
+        assert len(fake_mastodon.statuses) == 1
+        assert len(fake_bluesky.records) == 1
+        assert len(webhook_receiver.received) == 1
+        for address in groups["confirmed"]:
+            assert len(smtp_sink.received_by(address)) == 1
+        for address in groups["pending"] | groups["unsubscribed"]:
+            assert smtp_sink.received_by(address) == []
+        succeeded = await outbox_events(db, tenant, DeliverySucceeded.topic)
+        assert len(succeeded) == expected
+        # No address in any event: email recipients are keyed digests.
+        assert not any(b"@example.org" in bytes(e["value"]) for e in succeeded)
+
+        # The same event again, then the same release under a new event id (same key, so the
+        # same partition, after the duplicate): once the second is applied, both were consumed.
+        again = envelope_for(release(tenant, clock), source=PUBLISHER)
+        await produce_envelopes(infra.kafka_bootstrap_servers, [event, again])
+
+        async def second_applied() -> bool:
+            return bool(await db["inbox"].count_documents({"event_id": again.id}) == 1)
+
+        await eventually(second_applied, timeout_s=30)
+        await distribution_worker(app).wait_idle()
+        assert len(await deliveries_of(db, tenant)) == expected
+        assert len(fake_mastodon.statuses) == 1
+        assert len(fake_bluesky.records) == 1
+        assert len(webhook_receiver.received) == 1
+        assert sum(len(smtp_sink.received_by(a)) for a in groups["confirmed"]) == 12
+        assert len(await outbox_events(db, tenant, DeliverySucceeded.topic)) == expected
+
+
+def distribution_worker(app: FastAPI) -> DeliveryWorker:
+    worker: DeliveryWorker = app.state.worker
+    return worker
+
+
+def worker_for(app: FastAPI) -> DeliveryWorker:
+    """A worker driven by the test (``run_once``), the app's own loop being off."""
+    return DeliveryWorker(
+        distribution_of(app),
+        interval_s=1.0,
+        batch_size=10,
+        lease_s=60.0,
+        concurrency={"mastodon": 1, "bluesky": 1, "webhook": 1},
+    )
+
+
+async def statuses_by_kind(db: Database, tenant: str) -> dict[str, Delivery]:
+    return {d["channel_kind"]: delivery_from(d) for d in await deliveries_of(db, tenant)}
+
+
+async def test_a_rate_limited_network_waits_while_the_others_complete(
+    settings, clock, db, unique, fake_mastodon, fake_bluesky, webhook_receiver
+) -> None:
+    tenant = f"t-{unique}"
+    fake_mastodon.fail_next(Failure.RATE_LIMITED)
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        await add_channels(
+            app,
+            tenant,
+            {
+                "mastodon": mastodon(fake_mastodon),
+                "bluesky": bluesky(fake_bluesky),
+                "webhook": webhook(webhook_receiver),
+            },
+        )
+        assert await plan(app, release(tenant, clock)) == 3
+        worker = worker_for(app)
+        assert await worker.run_once() == 3
+        await worker.wait_idle()
+        found = await statuses_by_kind(db, tenant)
+        assert found["bluesky"].status is DeliveryStatus.SENT
+        assert found["webhook"].status is DeliveryStatus.SENT
+        waiting = found["mastodon"]
+        assert waiting.status is DeliveryStatus.PENDING
+        assert "HTTP 429" in (waiting.last_error or "")
+        assert waiting.next_attempt_at >= clock() + timedelta(seconds=RETRY_AFTER_SECONDS)
+        assert fake_mastodon.statuses == {}
+        # Not before the far side said so...
+        assert await worker.run_once() == 0
+        # ...and then it goes out, once.
+        clock.advance(timedelta(seconds=RETRY_AFTER_SECONDS + 1))
+        assert await worker.run_once() == 1
+        await worker.wait_idle()
+        found = await statuses_by_kind(db, tenant)
+        assert found["mastodon"].status is DeliveryStatus.SENT
+        assert found["mastodon"].attempts == 2
+        assert len(fake_mastodon.statuses) == 1
+        assert len(await outbox_events(db, tenant, DeliverySucceeded.topic)) == 3
+
+
+async def test_rejected_credentials_fail_the_delivery_for_good_and_say_why(
+    settings, clock, db, unique, fake_mastodon
+) -> None:
+    tenant = f"t-{unique}"
+    fake_mastodon.fail_next(Failure.UNAUTHORIZED)
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        await add_channels(app, tenant, {"mastodon": mastodon(fake_mastodon)})
+        await plan(app, release(tenant, clock))
+        worker = worker_for(app)
+        assert await worker.run_once() == 1
+        await worker.wait_idle()
+        failed = (await statuses_by_kind(db, tenant))["mastodon"]
+        assert failed.status is DeliveryStatus.FAILED
+        assert failed.failed_permanently
+        assert "HTTP 401" in (failed.last_error or "")
+        [event] = await outbox_events(db, tenant, DeliveryFailed.topic)
+        data = DeliveryFailed.model_validate_json(bytes(event["value"]))
+        assert data.permanent
+        assert data.delivery_id == failed.id
+        assert "401" in data.error
+        assert TOKEN not in data.error
+        clock.advance(timedelta(days=1))
+        assert await worker.run_once() == 0
+
+
+async def test_a_claim_whose_worker_died_is_retried_once_with_the_same_key(
+    settings, clock, db, unique, fake_mastodon
+) -> None:
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        distribution = distribution_of(app)
+        channels = await add_channels(app, tenant, {"mastodon": mastodon(fake_mastodon)})
+        event = release(tenant, clock)
+        await plan(app, event)
+        # A worker claims the delivery, posts, and dies before recording the outcome.
+        [dead] = await distribution.transact(
+            lambda uow: claim_due(uow, clock(), 10, owner="dead", lease=timedelta(minutes=1))
+        )
+        posts = split_thread(release_for_post(event.model_dump(mode="json")), Network.MASTODON)
+        config = channels["mastodon"].config
+        outcome = await distribution.senders.networks["mastodon"].publish(
+            config, posts, dead.delivery.idempotency_key
+        )
+        assert isinstance(outcome, Success)
+        worker = worker_for(app)
+        assert await worker.run_once() == 0  # the dead worker's lease still holds
+        clock.advance(timedelta(minutes=2))
+        assert await worker.run_once() == 1
+        await worker.wait_idle()
+        delivery = (await statuses_by_kind(db, tenant))["mastodon"]
+        assert delivery.status is DeliveryStatus.SENT
+        assert delivery.attempts == 2
+        assert delivery.remote_id == outcome.remote_id
+        requests = fake_mastodon.requests_to("POST", STATUSES)
+        assert len(requests) == 2
+        keys = {r.headers["idempotency-key"] for r in requests}
+        assert len(keys) == 1
+        assert len(fake_mastodon.statuses) == 1
+        assert len(await outbox_events(db, tenant, DeliverySucceeded.topic)) == 1
