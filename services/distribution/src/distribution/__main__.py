@@ -1,0 +1,20 @@
+"""``python -m distribution --host H --port P``: serve the app with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m distribution", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8004)
+    args = parser.parse_args(argv)
+    # The factory builds settings from the environment when the server starts.
+    uvicorn.run("distribution.main:create_app", factory=True, host=args.host, port=args.port)
+
+
+if __name__ == "__main__":
+    main()
