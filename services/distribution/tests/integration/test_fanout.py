@@ -41,11 +41,11 @@ from distribution.entrypoints.worker import DeliveryWorker
 from distribution.main import create_app
 from distribution.service.attempts import claim_due
 from distribution.service.dispatch import release_for_post
-from distribution.service.planning import plan_for_release
+from distribution.service.planning import plan_for_release, withdraw_release
 from newsroom_shared.consumer.testing import eventually, produce_envelopes
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 from newsroom_shared.events.envelope import envelope_for
-from newsroom_shared.events.publisher import ReleasePublished
+from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
 from newsroom_shared.mongo import Database
 
 pytestmark = pytest.mark.connected
@@ -282,15 +282,21 @@ def distribution_worker(app: FastAPI) -> DeliveryWorker:
     return worker
 
 
-def worker_for(app: FastAPI) -> DeliveryWorker:
-    """A worker driven by the test (``run_once``), the app's own loop being off."""
-    return DeliveryWorker(
+@asynccontextmanager
+async def worker_for(app: FastAPI) -> AsyncIterator[DeliveryWorker]:
+    """A worker driven by the test (``run_once``), the app's own loop being off; its attempts
+    end before the app stops, whatever the test asserted."""
+    worker = DeliveryWorker(
         distribution_of(app),
         interval_s=1.0,
-        batch_size=10,
+        batch_size=50,
         lease_s=60.0,
-        concurrency={"mastodon": 1, "bluesky": 1, "webhook": 1},
+        concurrency={"mastodon": 1, "bluesky": 1, "webhook": 1, "email": 4},
     )
+    try:
+        yield worker
+    finally:
+        await worker.stop()
 
 
 async def statuses_by_kind(db: Database, tenant: str) -> dict[str, Delivery]:
@@ -313,28 +319,28 @@ async def test_a_rate_limited_network_waits_while_the_others_complete(
             },
         )
         assert await plan(app, release(tenant, clock)) == 3
-        worker = worker_for(app)
-        assert await worker.run_once() == 3
-        await worker.wait_idle()
-        found = await statuses_by_kind(db, tenant)
-        assert found["bluesky"].status is DeliveryStatus.SENT
-        assert found["webhook"].status is DeliveryStatus.SENT
-        waiting = found["mastodon"]
-        assert waiting.status is DeliveryStatus.PENDING
-        assert "HTTP 429" in (waiting.last_error or "")
-        assert waiting.next_attempt_at >= clock() + timedelta(seconds=RETRY_AFTER_SECONDS)
-        assert fake_mastodon.statuses == {}
-        # Not before the far side said so...
-        assert await worker.run_once() == 0
-        # ...and then it goes out, once.
-        clock.advance(timedelta(seconds=RETRY_AFTER_SECONDS + 1))
-        assert await worker.run_once() == 1
-        await worker.wait_idle()
-        found = await statuses_by_kind(db, tenant)
-        assert found["mastodon"].status is DeliveryStatus.SENT
-        assert found["mastodon"].attempts == 2
-        assert len(fake_mastodon.statuses) == 1
-        assert len(await outbox_events(db, tenant, DeliverySucceeded.topic)) == 3
+        async with worker_for(app) as worker:
+            assert await worker.run_once() == 3
+            await worker.wait_idle()
+            found = await statuses_by_kind(db, tenant)
+            assert found["bluesky"].status is DeliveryStatus.SENT
+            assert found["webhook"].status is DeliveryStatus.SENT
+            waiting = found["mastodon"]
+            assert waiting.status is DeliveryStatus.PENDING
+            assert "HTTP 429" in (waiting.last_error or "")
+            assert waiting.next_attempt_at >= clock() + timedelta(seconds=RETRY_AFTER_SECONDS)
+            assert fake_mastodon.statuses == {}
+            # Not before the far side said so...
+            assert await worker.run_once() == 0
+            # ...and then it goes out, once.
+            clock.advance(timedelta(seconds=RETRY_AFTER_SECONDS + 1))
+            assert await worker.run_once() == 1
+            await worker.wait_idle()
+            found = await statuses_by_kind(db, tenant)
+            assert found["mastodon"].status is DeliveryStatus.SENT
+            assert found["mastodon"].attempts == 2
+            assert len(fake_mastodon.statuses) == 1
+            assert len(await outbox_events(db, tenant, DeliverySucceeded.topic)) == 3
 
 
 async def test_rejected_credentials_fail_the_delivery_for_good_and_say_why(
@@ -345,21 +351,21 @@ async def test_rejected_credentials_fail_the_delivery_for_good_and_say_why(
     async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
         await add_channels(app, tenant, {"mastodon": mastodon(fake_mastodon)})
         await plan(app, release(tenant, clock))
-        worker = worker_for(app)
-        assert await worker.run_once() == 1
-        await worker.wait_idle()
-        failed = (await statuses_by_kind(db, tenant))["mastodon"]
-        assert failed.status is DeliveryStatus.FAILED
-        assert failed.failed_permanently
-        assert "HTTP 401" in (failed.last_error or "")
-        [event] = await outbox_events(db, tenant, DeliveryFailed.topic)
-        data = DeliveryFailed.model_validate_json(bytes(event["value"]))
-        assert data.permanent
-        assert data.delivery_id == failed.id
-        assert "401" in data.error
-        assert TOKEN not in data.error
-        clock.advance(timedelta(days=1))
-        assert await worker.run_once() == 0
+        async with worker_for(app) as worker:
+            assert await worker.run_once() == 1
+            await worker.wait_idle()
+            failed = (await statuses_by_kind(db, tenant))["mastodon"]
+            assert failed.status is DeliveryStatus.FAILED
+            assert failed.failed_permanently
+            assert "HTTP 401" in (failed.last_error or "")
+            [event] = await outbox_events(db, tenant, DeliveryFailed.topic)
+            data = DeliveryFailed.model_validate_json(bytes(event["value"]))
+            assert data.permanent
+            assert data.delivery_id == failed.id
+            assert "401" in data.error
+            assert TOKEN not in data.error
+            clock.advance(timedelta(days=1))
+            assert await worker.run_once() == 0
 
 
 async def test_a_claim_whose_worker_died_is_retried_once_with_the_same_key(
@@ -381,18 +387,111 @@ async def test_a_claim_whose_worker_died_is_retried_once_with_the_same_key(
             config, posts, dead.delivery.idempotency_key
         )
         assert isinstance(outcome, Success)
-        worker = worker_for(app)
-        assert await worker.run_once() == 0  # the dead worker's lease still holds
-        clock.advance(timedelta(minutes=2))
-        assert await worker.run_once() == 1
-        await worker.wait_idle()
-        delivery = (await statuses_by_kind(db, tenant))["mastodon"]
-        assert delivery.status is DeliveryStatus.SENT
-        assert delivery.attempts == 2
-        assert delivery.remote_id == outcome.remote_id
-        requests = fake_mastodon.requests_to("POST", STATUSES)
-        assert len(requests) == 2
-        keys = {r.headers["idempotency-key"] for r in requests}
-        assert len(keys) == 1
-        assert len(fake_mastodon.statuses) == 1
-        assert len(await outbox_events(db, tenant, DeliverySucceeded.topic)) == 1
+        async with worker_for(app) as worker:
+            assert await worker.run_once() == 0  # the dead worker's lease still holds
+            clock.advance(timedelta(minutes=2))
+            assert await worker.run_once() == 1
+            await worker.wait_idle()
+            delivery = (await statuses_by_kind(db, tenant))["mastodon"]
+            assert delivery.status is DeliveryStatus.SENT
+            assert delivery.attempts == 2
+            assert delivery.remote_id == outcome.remote_id
+            requests = fake_mastodon.requests_to("POST", STATUSES)
+            assert len(requests) == 2
+            keys = {r.headers["idempotency-key"] for r in requests}
+            assert len(keys) == 1
+            assert len(fake_mastodon.statuses) == 1
+            assert len(await outbox_events(db, tenant, DeliverySucceeded.topic)) == 1
+
+
+async def test_a_withdrawal_cancels_what_is_pending_and_asks_to_delete_what_was_posted(
+    settings, clock: MutableClock, db: Database, unique, fake_mastodon: FakeMastodon
+) -> None:
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        distribution = distribution_of(app)
+        await add_channels(
+            app,
+            tenant,
+            {"mastodon": mastodon(fake_mastodon), "email": EmailConfig(sender=SENDER)},
+        )
+        await add_subscribers(app, tenant, clock)
+        await plan(app, release(tenant, clock))
+        # Only the post goes out before the withdrawal: the emails are still pending.
+        await db["deliveries"].update_many(
+            {"tenant_id": tenant, "channel_kind": "email"},
+            {"$set": {"next_attempt_at": clock() + timedelta(hours=1)}},
+        )
+        async with worker_for(app) as worker:
+            assert await worker.run_once() == 1
+            await worker.wait_idle()
+            withdrawn = ReleaseWithdrawn(
+                tenant_id=tenant,
+                release_id="r1",
+                newsroom_id="n1",
+                withdrawn_at=clock(),
+                reason="x",
+            )
+            changed = await distribution.transact(
+                lambda uow: withdraw_release(uow, withdrawn, clock())
+            )
+            assert changed == 13
+            found = await deliveries_of(db, tenant)
+            emails = [d for d in found if d["channel_kind"] == "email"]
+            assert {d["status"] for d in emails} == {"cancelled"}
+            post = (await statuses_by_kind(db, tenant))["mastodon"]
+            assert post.status is DeliveryStatus.SENT
+            assert post.retraction_requested_at is not None
+            # The event again changes nothing, and nothing more goes out, ever.
+            assert (
+                await distribution.transact(lambda uow: withdraw_release(uow, withdrawn, clock()))
+                == 0
+            )
+            clock.advance(timedelta(days=1))
+            assert await worker.run_once() == 0
+
+
+async def test_a_subscriber_who_left_after_planning_gets_no_email(
+    settings, clock: MutableClock, db: Database, unique, smtp_sink: SmtpSink
+) -> None:
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+        groups = await add_subscribers(app, tenant, clock)
+        assert await plan(app, release(tenant, clock)) == len(groups["confirmed"])
+        subscribers = MongoSubscribers(distribution_of(app).runtime.db)
+        leaver_id = f"s0-{tenant}"
+        [leaver] = (await subscribers.of_ids(tenant, [leaver_id])).values()
+        await subscribers.save(leaver.unsubscribe(clock()))
+        async with worker_for(app) as worker:
+            assert await worker.run_once() == len(groups["confirmed"])
+            await worker.wait_idle()
+            assert smtp_sink.received_by(leaver.email) == []
+            others = groups["confirmed"] - {leaver.email}
+            assert all(len(smtp_sink.received_by(address)) == 1 for address in others)
+            [cancelled] = [
+                d for d in await deliveries_of(db, tenant) if d["recipient"] == leaver_id
+            ]
+            assert cancelled["status"] == "cancelled"
+            sent = await outbox_events(db, tenant, DeliverySucceeded.topic)
+            assert len(sent) == len(others)
+
+
+async def test_a_webhook_gets_only_the_event_types_it_subscribed_to(
+    settings, clock: MutableClock, db: Database, unique, webhook_receiver: FakeWebhookReceiver
+) -> None:
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        hooks = {
+            "all": WebhookConfig(url=webhook_receiver.url, secret=SECRET, allow_insecure_url=True),
+            "withdrawals": WebhookConfig(
+                url=webhook_receiver.url + "?only=withdrawn",
+                secret=SECRET,
+                event_types=("release.withdrawn",),
+                allow_insecure_url=True,
+            ),
+        }
+        await add_channels(app, tenant, hooks)
+        assert await plan(app, release(tenant, clock)) == 1
+        [planned] = await deliveries_of(db, tenant)
+        assert planned["channel_id"] == f"all-{tenant}"

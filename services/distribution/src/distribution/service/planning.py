@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
+from distribution.domain.channels import Channel, WebhookConfig
 from distribution.domain.delivery import plan_deliveries, withdraw
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished, ReleaseWithdrawn
 
@@ -15,12 +16,24 @@ async def plan_for_release(
     """Stores the release's facts (the worker composes from them) and every delivery it calls
     for; returns how many deliveries are new (none when the same release is planned again)."""
     await uow.releases.remember(event)
-    channels = await uow.channels.serving(event.tenant_id, event.newsroom_id)
+    channels = [
+        channel
+        for channel in await uow.channels.serving(event.tenant_id, event.newsroom_id)
+        if _wants(channel, event)
+    ]
     wants_email = any(channel.kind == "email" for channel in channels)
     subscribers = (
         await uow.subscribers.reachable(event.tenant_id, event.newsroom_id) if wants_email else []
     )
     return await uow.deliveries.plan(plan_deliveries(event, channels, subscribers, now))
+
+
+def _wants(channel: Channel, event: ReleasePublished | ReleaseEmbargoed) -> bool:
+    """A webhook gets only the event types it subscribed to (named like "release.published")."""
+    if not isinstance(channel.config, WebhookConfig):
+        return True
+    event_type = event.ce_type.removeprefix("io.newsroom.").rsplit(".v", 1)[0]
+    return event_type in channel.config.event_types
 
 
 async def withdraw_release(uow: MongoUnitOfWork, event: ReleaseWithdrawn, now: datetime) -> int:
