@@ -4,7 +4,7 @@ DeliverySucceeded / DeliveryFailed through the outbox, and the failure paths."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -146,7 +146,7 @@ def release(tenant: str, clock: MutableClock, release_id: str = "r1") -> Release
 
 
 async def add_channels(
-    app: FastAPI, tenant: str, configs: dict[str, ChannelConfig]
+    app: FastAPI, tenant: str, configs: Mapping[str, ChannelConfig]
 ) -> dict[str, Channel]:
     channels = MongoChannels(distribution_of(app).runtime.db, distribution_of(app).cipher)
     saved = {
