@@ -15,6 +15,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from newsroom_shared.consumer.testing import eventually
+from newsroom_shared.testing.fixtures import drop_test_database
 from publisher.config import PublisherSettings
 from publisher.domain.clock import FakeClock
 from publisher.main import create_app
@@ -56,7 +57,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def drop_database(mongo_client, settings) -> AsyncIterator[None]:
     yield
-    await mongo_client.drop_database(settings.database_name)
+    await drop_test_database(mongo_client, settings.database_name)
 
 
 @asynccontextmanager

@@ -106,6 +106,9 @@ def live_api(infra) -> Iterator[LiveApi]:
         server.should_exit = True
         thread.join(timeout=30)
         with MongoClient(infra.mongodb_uri) as mongo:
+            # See newsroom_shared.testing.fixtures.drop_test_database: no open session may
+            # hold writes in a database the local server drops.
+            mongo.admin.command({"killAllSessions": []})
             mongo.drop_database(settings.database_name)
 
 

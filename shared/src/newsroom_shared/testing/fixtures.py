@@ -44,4 +44,18 @@ async def database(
     """A fresh database for one test, dropped afterwards."""
     name = f"test_{unique}"
     yield mongo_client[name]
-    await mongo_client.drop_database(name)
+    await drop_test_database(mongo_client, name)
+
+
+async def drop_test_database(client: AsyncMongoClient[Document], name: str) -> None:
+    """Drop a test's database, first ending every open session on the server.
+
+    The local SecantusDB server stops answering *anything* when a database is dropped while a
+    transaction holding writes in it is still open (reproduced 2026-11-26; mongod would abort
+    that transaction instead). A test that leaves a transaction behind (an app task still
+    running, a client killed mid-way) would hang the whole suite at this drop. Ending all
+    sessions aborts such transactions first; it also aborts those of anything else using the
+    same server at that moment (e.g. ``./dev up``), which retry.
+    """
+    await client.admin.command({"killAllSessions": []})
+    await client.drop_database(name)
