@@ -259,6 +259,13 @@ async def test_a_published_release_reaches_every_channel_and_subscriber_exactly_
         # No address in any event: email recipients are keyed digests.
         assert not any(b"@example.org" in bytes(e["value"]) for e in succeeded)
 
+        async def relayed() -> bool:
+            unsent = {"tenant_id": tenant, "sent_at": None}
+            return bool(await db["outbox"].count_documents(unsent) == 0)
+
+        # The shared relay published them to Kafka.
+        await eventually(relayed, timeout_s=30)
+
         # The same event again, then the same release under a new event id (same key, so the
         # same partition, after the duplicate): once the second is applied, both were consumed.
         again = envelope_for(release(tenant, clock), source=PUBLISHER)
@@ -447,6 +454,14 @@ async def test_a_withdrawal_cancels_what_is_pending_and_asks_to_delete_what_was_
                 await distribution.transact(lambda uow: withdraw_release(uow, withdrawn, clock()))
                 == 0
             )
+            # The worker deletes the post; then nothing is left to do, ever.
+            assert await worker.run_once() == 1
+            await worker.wait_idle()
+            retracted = (await statuses_by_kind(db, tenant))["mastodon"]
+            assert retracted.retracted_at is not None
+            assert fake_mastodon.statuses == {}
+            deletes = fake_mastodon.requests_to("DELETE", f"{STATUSES}/{post.remote_id}")
+            assert len(deletes) == 1
             clock.advance(timedelta(days=1))
             assert await worker.run_once() == 0
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from distribution.bootstrap import Distribution
 from distribution.domain.channels import Channel
@@ -92,10 +94,23 @@ class DeliveryWorker:
         if claimed:
             context = await self._context(claimed)
             for item in claimed:
-                task = asyncio.create_task(self._attempt(item, context))
-                self._in_flight.add(task)
-                task.add_done_callback(self._done)
-        return len(claimed)
+                self._spawn(self._attempt(item, context))
+        free -= len(claimed)
+        retractions = []
+        if free > 0:
+            retractions = await distribution.transact(
+                lambda uow: attempts.claim_retractions(uow, now, free, lease=self._lease)
+            )
+        if retractions:
+            context = await self._context(retractions)
+            for item in retractions:
+                self._spawn(self._retract(item, context))
+        return len(claimed) + len(retractions)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._in_flight.add(task)
+        task.add_done_callback(self._done)
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
@@ -155,6 +170,26 @@ class DeliveryWorker:
                 uow, claimed, outcome, distribution.clock(), recipient=recipient
             )
         )
+
+    async def _retract(self, claimed: Claimed, context: Context) -> None:
+        """Deletes the post a withdrawn release left on a network."""
+        distribution = self._distribution
+        delivery = claimed.delivery
+        channel = context.channels.get((delivery.tenant_id, delivery.channel_id))
+        try:
+            if channel is None or delivery.remote_id is None:
+                outcome: Outcome = PermanentFailure("the channel or the post's id is gone")
+            else:
+                async with self._slots.setdefault(delivery.channel_kind, asyncio.Semaphore(1)):
+                    adapter = distribution.senders.networks[channel.kind]
+                    outcome = await adapter.delete(channel.config, delivery.remote_id)
+            await distribution.transact(
+                lambda uow: attempts.record_retraction(uow, claimed, outcome, distribution.clock())
+            )
+        except Exception:
+            logger.exception(
+                "delivery %s: retraction failed; its lease brings it back", delivery.id
+            )
 
     async def _outcome(
         self,

@@ -14,7 +14,14 @@ from typing import Any
 
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.delivery import Delivery, DeliveryStatus
-from distribution.domain.outcomes import DEFAULT_POLICY, Outcome, RetryPolicy, apply_outcome
+from distribution.domain.outcomes import (
+    DEFAULT_POLICY,
+    Outcome,
+    RetryPolicy,
+    Success,
+    TransientFailure,
+    apply_outcome,
+)
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 
 
@@ -62,6 +69,8 @@ async def record_outcome(
     after = apply_outcome(current, outcome, now, policy)
     if not await uow.deliveries.finish(after, claimed.claim):
         return None
+    # Posted while the release was being withdrawn: the post is to be deleted again.
+    await uow.deliveries.request_retractions([after], now)
     _emit_terminal(uow, after, recipient or after.recipient, now)
     return after
 
@@ -77,6 +86,33 @@ async def cancel_claimed(
         return None
     after = current.cancel(now, reason)
     return after if await uow.deliveries.finish(after, claimed.claim) else None
+
+
+RETRACTION_RETRY = timedelta(minutes=5)
+
+
+async def claim_retractions(
+    uow: MongoUnitOfWork, now: datetime, limit: int, *, lease: timedelta
+) -> list[Claimed]:
+    """Posts of withdrawn releases due for deletion, held until ``now + lease``."""
+    claim = uuid.uuid4().hex
+    deliveries = await uow.deliveries.claim_retractions(
+        now, limit, claim=claim, lease_until=now + lease
+    )
+    return [Claimed(delivery, claim) for delivery in deliveries]
+
+
+async def record_retraction(
+    uow: MongoUnitOfWork, claimed: Claimed, outcome: Outcome, now: datetime
+) -> bool:
+    """Deleted: marked retracted. Transient failure: due again later. Permanent: given up, with
+    the reason kept (the post may need deleting by hand)."""
+    delivery = claimed.delivery
+    if isinstance(outcome, Success):
+        done = delivery.mark_retracted(now)
+        return await uow.deliveries.finish_retraction(done, claimed.claim, None, None)
+    retry_at = now + RETRACTION_RETRY if isinstance(outcome, TransientFailure) else None
+    return await uow.deliveries.finish_retraction(delivery, claimed.claim, retry_at, outcome.reason)
 
 
 def _emit_terminal(uow: MongoUnitOfWork, delivery: Delivery, recipient: str, now: datetime) -> None:

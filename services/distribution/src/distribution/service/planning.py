@@ -43,4 +43,5 @@ async def withdraw_release(uow: MongoUnitOfWork, event: ReleaseWithdrawn, now: d
         after for before in deliveries if (after := withdraw(before, now, event.reason)) != before
     ]
     await uow.deliveries.update_many(changed)
+    await uow.deliveries.request_retractions(changed, now)
     return len(changed)

@@ -51,6 +51,8 @@ class MongoDeliveries(Repository):
         # The worker's due work across tenants (see the module docstring).
         [("status", 1), ("next_attempt_at", 1)],
         [("claim", 1)],
+        # Posts of withdrawn releases still to delete, across tenants (the worker's).
+        [("retraction_due_at", 1)],
     )
 
     async def plan(self, deliveries: Sequence[Delivery]) -> int:
@@ -132,6 +134,55 @@ class MongoDeliveries(Repository):
         result = await self._collection.update_one(
             {"tenant_id": delivery.tenant_id, "_id": delivery.id, "claim": claim},
             {"$set": delivery_fields(delivery), "$unset": {"claim": "", "owner": ""}},
+            session=self._session,
+        )
+        return result.matched_count == 1
+
+    async def request_retractions(self, deliveries: Sequence[Delivery], now: datetime) -> None:
+        """Makes the deliveries' posts due for deletion by the worker."""
+        ids = [d.id for d in deliveries if d.retraction_requested_at and d.retracted_at is None]
+        if ids:
+            await self._collection.update_many(
+                {
+                    "_id": {"$in": ids},
+                    "tenant_id": {"$in": list({d.tenant_id for d in deliveries})},
+                },
+                {"$set": {"retraction_due_at": now}},
+                session=self._session,
+            )
+
+    async def claim_retractions(
+        self, now: datetime, limit: int, *, claim: str, lease_until: datetime
+    ) -> list[Delivery]:
+        """Up to ``limit`` posts due for deletion, held by ``claim`` until ``lease_until``."""
+        due = {"retraction_due_at": {"$lte": now}}
+        candidates = await self._collection.find(
+            due, {"_id": 1}, limit=limit, session=self._session
+        ).to_list()
+        if not candidates:
+            return []
+        await self._collection.update_many(
+            {"_id": {"$in": [c["_id"] for c in candidates]}, **due},
+            {"$set": {"retraction_due_at": lease_until, "retraction_claim": claim}},
+            session=self._session,
+        )
+        return [delivery_from(d) for d in await self._find({"retraction_claim": claim})]
+
+    async def finish_retraction(
+        self, delivery: Delivery, claim: str, retry_at: datetime | None, error: str | None
+    ) -> bool:
+        """Done (``retry_at`` None: retracted, or given up) or due again at ``retry_at``."""
+        changes: Document = {"retracted_at": delivery.retracted_at}
+        if error is not None:
+            changes["retraction_error"] = error
+        update: Document = {"$set": changes, "$unset": {"retraction_claim": ""}}
+        if retry_at is None:
+            update["$unset"]["retraction_due_at"] = ""
+        else:
+            changes["retraction_due_at"] = retry_at
+        result = await self._collection.update_one(
+            {"tenant_id": delivery.tenant_id, "_id": delivery.id, "retraction_claim": claim},
+            update,
             session=self._session,
         )
         return result.matched_count == 1
