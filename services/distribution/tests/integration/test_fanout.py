@@ -47,6 +47,7 @@ from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceede
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
 from newsroom_shared.mongo import Database
+from newsroom_shared.testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 PUBLISHER = "/newsroom/publisher"
@@ -113,7 +114,7 @@ def settings(infra: Any, unique: str, smtp_sink: SmtpSink) -> DistributionSettin
 @pytest.fixture
 async def db(mongo_client: Any, settings: DistributionSettings) -> AsyncIterator[Database]:
     yield mongo_client[settings.database_name]
-    await mongo_client.drop_database(settings.database_name)
+    await drop_test_database(mongo_client, settings.database_name)
 
 
 @asynccontextmanager
