@@ -20,6 +20,7 @@ from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 
 from newsroom_shared.config import ServiceSettings
+from newsroom_shared.consumer.inbox import Inbox
 from newsroom_shared.events.base import Event
 from newsroom_shared.events.envelope import Envelope, envelope_for
 from newsroom_shared.http.errors import install_error_handlers
@@ -76,12 +77,22 @@ class ServiceRuntime:
             poll_interval_s=settings.outbox_poll_interval_s,
             lease_ttl_s=settings.outbox_lease_ttl_s,
         )
+        self._prepare: list[Hook] = []
         self._startup: list[Hook] = []
         self._shutdown: list[Hook] = []
 
     def envelope(self, event: Event) -> Envelope:
         """The CloudEvents envelope of an event this service produces."""
         return envelope_for(event, source=self.source)
+
+    def on_prepare(self, hook: Hook) -> None:
+        """Run ``hook`` before any consumer or background job starts: collections and indexes.
+
+        Consumers rely on unique indexes for idempotency, so those must exist first. (Also, the
+        local SecantusDB server livelocks when a collection is created while a transaction
+        writing to the same new collection is open: preparing first rules that out.)
+        """
+        self._prepare.append(hook)
 
     def on_startup(self, hook: Hook) -> None:
         """Run ``hook`` once the database, broker and relay are up."""
@@ -97,6 +108,13 @@ class ServiceRuntime:
         async with AsyncExitStack() as stack:
             stack.push_async_callback(self.mongo.close)
             await self.outbox.ensure_indexes()
+            # The inbox's TTL index is per collection, not per consumer: made here, before the
+            # consumers start (each consumer checks it again, for use without a runtime).
+            await Inbox(
+                self.db, self.settings.service_name, self.settings.inbox_ttl_s
+            ).ensure_indexes()
+            for hook in self._prepare:
+                await hook()
             await start_broker(self.broker)
             stack.push_async_callback(self.broker.stop)
             await self.relay.start()

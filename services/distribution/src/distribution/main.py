@@ -11,6 +11,7 @@ from distribution.adapters.mongo.indexes import ensure_indexes
 from distribution.bootstrap import Clock, bootstrap
 from distribution.config import DistributionSettings
 from distribution.entrypoints.consumers import register_consumers
+from distribution.entrypoints.http import unsubscribe
 from distribution.entrypoints.worker import DeliveryWorker
 from newsroom_shared.runtime import ServiceRuntime
 
@@ -43,14 +44,17 @@ def create_app(settings: DistributionSettings | None = None, clock: Clock | None
     async def create_indexes() -> None:
         await ensure_indexes(runtime.db)
 
-    runtime.on_startup(create_indexes)
+    runtime.on_prepare(create_indexes)
     runtime.on_startup(distribution.start)
     runtime.on_shutdown(distribution.stop)
     if settings.worker_enabled:
         runtime.on_startup(worker.start)
         runtime.on_shutdown(worker.stop)
     app = runtime.create_app(
-        title="Newsroom distribution", version=_version(), description=DESCRIPTION, routers=[]
+        title="Newsroom distribution",
+        version=_version(),
+        description=DESCRIPTION,
+        routers=[unsubscribe.router],
     )
     app.state.distribution = distribution
     app.state.worker = worker

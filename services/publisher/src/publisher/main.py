@@ -50,7 +50,7 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
     async def create_indexes() -> None:
         await ensure_indexes(runtime.db)
 
-    runtime.on_startup(create_indexes)
+    runtime.on_prepare(create_indexes)
     if settings.scheduler_enabled:
         runtime.on_startup(scheduler.start)
         runtime.on_shutdown(scheduler.stop)
