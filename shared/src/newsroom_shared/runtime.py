@@ -15,6 +15,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
@@ -34,6 +35,14 @@ from newsroom_shared.outbox import Outbox, OutboxRelay
 Hook = Callable[[], Awaitable[None]]
 
 logger = logging.getLogger(__name__)
+
+
+def package_version(distribution: str) -> str:
+    """The installed version of a service's package (its API version in OpenAPI)."""
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "0.0.0"
 
 
 def instance_id() -> str:

@@ -3,8 +3,6 @@ delivery worker in its lifespan (through the shared ServiceRuntime)."""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from fastapi import FastAPI
 
 from distribution.adapters.mongo.indexes import ensure_indexes
@@ -13,18 +11,11 @@ from distribution.config import DistributionSettings
 from distribution.entrypoints.consumers import register_consumers
 from distribution.entrypoints.http import unsubscribe
 from distribution.entrypoints.worker import DeliveryWorker
-from newsroom_shared.runtime import ServiceRuntime
+from newsroom_shared.runtime import ServiceRuntime, package_version
 
 DESCRIPTION = """Fan-out of published releases to social networks, subscriber email and
 outbound webhooks, each delivery exactly once. Consumes release events; emits
 DeliverySucceeded / DeliveryFailed."""
-
-
-def _version() -> str:
-    try:
-        return version("newsroom-distribution")
-    except PackageNotFoundError:
-        return "0.0.0"
 
 
 def create_app(settings: DistributionSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -52,7 +43,7 @@ def create_app(settings: DistributionSettings | None = None, clock: Clock | None
         runtime.on_shutdown(worker.stop)
     app = runtime.create_app(
         title="Newsroom distribution",
-        version=_version(),
+        version=package_version("newsroom-distribution"),
         description=DESCRIPTION,
         routers=[unsubscribe.router],
     )

@@ -3,11 +3,9 @@ lifespan (through the shared ServiceRuntime)."""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from fastapi import FastAPI
 
-from newsroom_shared.runtime import ServiceRuntime
+from newsroom_shared.runtime import ServiceRuntime, package_version
 from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.bootstrap import bootstrap
 from publisher.config import PublisherSettings
@@ -26,13 +24,6 @@ release has moved on, the answer is **412** and nothing changes. Illegal workflo
 **409** naming the current status and the allowed actions. Errors share one body:
 `{"error": {"code", "message", "details"}}`. Listings page with `limit` and `cursor`.
 """
-
-
-def _version() -> str:
-    try:
-        return version("newsroom-publisher")
-    except PackageNotFoundError:
-        return "0.0.0"
 
 
 def create_app(settings: PublisherSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -56,7 +47,7 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
         runtime.on_shutdown(scheduler.stop)
     app = runtime.create_app(
         title="Newsroom publisher",
-        version=_version(),
+        version=package_version("newsroom-publisher"),
         description=DESCRIPTION,
         routers=[
             tenants.router,
