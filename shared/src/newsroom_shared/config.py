@@ -61,6 +61,11 @@ class ServiceSettings(BaseSettings):
     retry_backoff_max_s: float = 10.0
     inbox_ttl_s: int = 14 * 24 * 3600
 
+    # Each shutdown step (a hook, the relay, the consumers, the client) gets this long before it
+    # is abandoned with a warning: a consumer stuck in a group join must not hold the process
+    # past the orchestrator's grace period (Kubernetes: 30 s), so nothing else gets to stop.
+    shutdown_step_timeout_s: float = 10.0
+
     log_level: str = "INFO"
     log_json: bool = True
 

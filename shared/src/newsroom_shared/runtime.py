@@ -9,6 +9,8 @@ FastAPI app from :meth:`ServiceRuntime.create_app`. The broker runs inside FastA
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import logging
 import os
 import socket
@@ -58,6 +60,31 @@ async def start_broker(broker: KafkaBroker) -> None:
     for publisher in broker.publishers:
         await publisher.start()
     broker.running = True
+
+
+async def bounded(step: str, stop: Hook, timeout_s: float) -> None:
+    """Run one shutdown step, abandoning it with a warning after ``timeout_s``.
+
+    Used for every step of a service's shutdown: work it abandons is safe to lose (offsets not
+    committed are replayed into the idempotent consumers; unsent outbox entries stay unsent), a
+    shutdown that never ends is not (the remaining steps never run). The warning carries where
+    the step was stuck."""
+    task = asyncio.ensure_future(stop())
+    done, _ = await asyncio.wait({task}, timeout=timeout_s)
+    if done:
+        task.result()
+        return
+    where = io.StringIO()
+    task.print_stack(file=where)  # the whole await chain, innermost last
+    logger.warning(
+        "shutdown step %r took over %.1f s; abandoned. It was at:\n%s",
+        step,
+        timeout_s,
+        where.getvalue(),
+    )
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
 
 
 class ServiceRuntime:
@@ -115,7 +142,12 @@ class ServiceRuntime:
     async def running(self) -> AsyncIterator[None]:
         """Everything the service needs, started in order and stopped in reverse."""
         async with AsyncExitStack() as stack:
-            stack.push_async_callback(self.mongo.close)
+
+            def on_exit(step: str, stop: Hook) -> None:
+                timeout_s = self.settings.shutdown_step_timeout_s
+                stack.push_async_callback(bounded, step, stop, timeout_s)
+
+            on_exit("mongodb client", self.mongo.close)
             await self.outbox.ensure_indexes()
             # The inbox's TTL index is per collection, not per consumer: made here, before the
             # consumers start (each consumer checks it again, for use without a runtime).
@@ -125,15 +157,16 @@ class ServiceRuntime:
             for hook in self._prepare:
                 await hook()
             await start_broker(self.broker)
-            stack.push_async_callback(self.broker.stop)
+            on_exit("kafka broker", self.broker.stop)
             await self.relay.start()
-            stack.push_async_callback(self.relay.stop)
+            on_exit("outbox relay", self.relay.stop)
             for hook in self._startup:
                 await hook()
             for hook in self._shutdown:
-                stack.push_async_callback(hook)
+                on_exit(getattr(hook, "__qualname__", repr(hook)), hook)
             logger.info("service started", extra={"instance": self.instance})
             yield
+            logger.info("service stopping", extra={"instance": self.instance})
 
     def create_app(
         self,
