@@ -127,6 +127,14 @@ class Delivery:
     failed_permanently: bool = False
     remote_id: str | None = None
     remote_url: str | None = None
+    # Every post of a thread, in order (remote_id is the first): a withdrawal deletes them all.
+    remote_ids: tuple[str, ...] = ()
+    # When the first attempt was claimed: posts found after it may be ours (see reconcile_since).
+    first_attempt_at: datetime | None = None
+    # An earlier attempt may have posted without us learning it: its worker died mid-attempt
+    # (the claim expired while ``sending``), its answer was lost (a timeout after the request
+    # went out), or a thread stopped partway. Stays set: every later attempt looks first.
+    outcome_unknown: bool = False
     sent_at: datetime | None = None
     withdrawn_at: datetime | None = None
     # A post that went out before the withdrawal, to be deleted from the network.
@@ -160,6 +168,27 @@ class Delivery:
             next_attempt_at=now,
             under_embargo=under_embargo,
         )
+
+    def reconcile_since(self) -> datetime | None:
+        """From when to look for posts an earlier attempt may have made before posting again
+        (networks without an idempotency key); None when no earlier attempt can have posted."""
+        if not self.outcome_unknown:
+            return None
+        return self.first_attempt_at or self.created_at
+
+    def with_remote_ids(self, remote_ids: Sequence[str]) -> Delivery:
+        """Every post the delivery made (a thread), the first being ``remote_id``."""
+        return replace(self, remote_ids=tuple(remote_ids))
+
+    def with_outcome_unknown(self) -> Delivery:
+        return replace(self, outcome_unknown=True)
+
+    def posted_ids(self) -> tuple[str, ...]:
+        """The posts a retraction deletes: the whole thread (only the first for deliveries
+        recorded before threads were stored whole)."""
+        if self.remote_ids:
+            return self.remote_ids
+        return (self.remote_id,) if self.remote_id else ()
 
     def allowed_actions(self) -> list[DeliveryAction]:
         return list(TRANSITIONS[self.status])

@@ -31,12 +31,17 @@ CLAIMABLE = [str(DeliveryStatus.PENDING), str(DeliveryStatus.SENDING)]
 def delivery_fields(delivery: Delivery) -> Document:
     fields: dict[str, Any] = {name: getattr(delivery, name) for name in _FIELDS if name != "id"}
     fields["status"] = str(delivery.status)
+    fields["remote_ids"] = list(delivery.remote_ids)
+    if delivery.first_attempt_at is None:
+        # Left unset, not null: the claim's $min sets it, and null would sort below any date.
+        del fields["first_attempt_at"]
     return fields
 
 
 def delivery_from(document: Document) -> Delivery:
     fields = {name: document[name] for name in _FIELDS if name in document and name != "id"}
     fields["status"] = DeliveryStatus(document["status"])
+    fields["remote_ids"] = tuple(document.get("remote_ids") or ())
     return Delivery(id=document["_id"], **fields)
 
 
@@ -103,23 +108,31 @@ class MongoDeliveries(Repository):
         same delivery: the loser's update matches nothing.
         """
         candidates = await self._collection.find(
-            _due(now), {"_id": 1}, limit=limit, session=self._session
+            _due(now), {"_id": 1, "status": 1}, limit=limit, session=self._session
         ).to_list()
         if not candidates:
             return []
-        await self._collection.update_many(
-            {"_id": {"$in": [c["_id"] for c in candidates]}, **_due(now)},
-            {
-                "$set": {
-                    "status": str(DeliveryStatus.SENDING),
-                    "next_attempt_at": lease_until,
-                    "owner": owner,
-                    "claim": claim,
-                },
-                "$inc": {"attempts": 1},
-            },
-            session=self._session,
-        )
+        claiming: Document = {
+            "status": str(DeliveryStatus.SENDING),
+            "next_attempt_at": lease_until,
+            "owner": owner,
+            "claim": claim,
+        }
+        # A ``sending`` delivery whose lease ran out: its worker died mid-attempt, so a post may
+        # exist that no one recorded. Marked, so the next attempt looks for it first.
+        expired = [c["_id"] for c in candidates if c["status"] == str(DeliveryStatus.SENDING)]
+        due = [c["_id"] for c in candidates if c["status"] != str(DeliveryStatus.SENDING)]
+        for ids, marks in ((expired, {"outcome_unknown": True}), (due, {})):
+            if ids:
+                await self._collection.update_many(
+                    {"_id": {"$in": ids}, **_due(now)},
+                    {
+                        "$set": claiming | marks,
+                        "$inc": {"attempts": 1},
+                        "$min": {"first_attempt_at": now},
+                    },
+                    session=self._session,
+                )
         return [delivery_from(d) for d in await self._find({"claim": claim})]
 
     async def claimed(self, tenant_id: str, delivery_id: str, claim: str) -> Delivery | None:
