@@ -20,6 +20,8 @@ from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceede
 from newsroom_shared.events.listening import MentionDetected, MentionSpike
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
 from newsroom_shared.events.publisher import (
+    ApiKeyIssued,
+    ApiKeyRevoked,
     ReleaseEmbargoed,
     ReleasePublished,
     ReleaseUpdated,
@@ -74,6 +76,14 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "newsroom_id": "n1",
         "withdrawn_at": NOW,
     },
+    ApiKeyIssued: {
+        "tenant_id": "t1",
+        "key_id": "0123456789abcdef01234567",
+        "scopes": ["editor"],
+        "secret_hash": "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+        "issued_at": NOW,
+    },
+    ApiKeyRevoked: {"tenant_id": "t1", "key_id": "0123456789abcdef01234567", "revoked_at": NOW},
     MediaProcessed: {
         "tenant_id": "t1",
         "media_id": "m1",

@@ -66,6 +66,10 @@ class ServiceSettings(BaseSettings):
     # past the orchestrator's grace period (Kubernetes: 30 s), so nothing else gets to stop.
     shutdown_step_timeout_s: float = 10.0
 
+    # Staff API keys (newsroom_shared.auth): how long a verified key is trusted without
+    # re-checking the key store; other replicas honour a revocation within this time.
+    api_key_cache_ttl_s: float = 30.0
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -105,6 +105,10 @@ class FakeKeys:
     async def page(self, tenant_id: str, *, after_id: str | None, limit: int) -> list[ApiKey]:
         return _page([k for k in self.s.keys.values() if k.tenant_id == tenant_id], after_id, limit)
 
+    async def page_all(self, *, after_id: str | None, limit: int) -> list[ApiKey]:
+        rows = sorted(self.s.keys.values(), key=lambda k: k.id)
+        return copy.deepcopy([k for k in rows if after_id is None or k.id > after_id][:limit])
+
     async def save(self, key: ApiKey) -> None:
         self.s.keys[key.id] = copy.deepcopy(key)
 

@@ -1,4 +1,4 @@
-"""Events produced by the publisher service: the life of a press release."""
+"""Events produced by the publisher service: the life of a press release, and staff API keys."""
 
 from __future__ import annotations
 
@@ -76,3 +76,31 @@ class ReleaseWithdrawn(Event):
     newsroom_id: str
     withdrawn_at: datetime
     reason: str = ""
+
+
+class ApiKeyIssued(Event):
+    """A staff API key was created; services that accept staff keys store its hash.
+
+    INTERNAL topic (docs/events.md): only our services may read it. The hash is of a 256-bit
+    random secret, so it is useless offline, but it is still nobody else's business.
+    """
+
+    topic: ClassVar[str] = "newsroom.apikey.issued.v1"
+    ce_type: ClassVar[str] = "io.newsroom.apikey.issued.v1"
+    aggregate_field: ClassVar[str] = "key_id"
+
+    key_id: str = Field(description="The key id that tokens `nrk_<key_id>_<secret>` carry")
+    scopes: list[str] = Field(description="admin, editor, viewer (each includes the next)")
+    secret_hash: str = Field(description="argon2id PHC string of the whole token")
+    issued_at: datetime
+
+
+class ApiKeyRevoked(Event):
+    """A staff API key was revoked; services stop accepting it. INTERNAL topic."""
+
+    topic: ClassVar[str] = "newsroom.apikey.revoked.v1"
+    ce_type: ClassVar[str] = "io.newsroom.apikey.revoked.v1"
+    aggregate_field: ClassVar[str] = "key_id"  # same key as ApiKeyIssued: one key's events in order
+
+    key_id: str
+    revoked_at: datetime

@@ -8,6 +8,8 @@ from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceede
 from newsroom_shared.events.listening import MentionDetected, MentionSpike
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
 from newsroom_shared.events.publisher import (
+    ApiKeyIssued,
+    ApiKeyRevoked,
     ReleaseEmbargoed,
     ReleasePublished,
     ReleaseUpdated,
@@ -21,6 +23,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ReleaseEmbargoed,
     ReleaseUpdated,
     ReleaseWithdrawn,
+    ApiKeyIssued,
+    ApiKeyRevoked,
     MediaProcessed,
     MediaRejected,
     MediaDeleted,

@@ -4,62 +4,25 @@ A check costs one argon2 verification (tens of ms of CPU, run off the event loop
 successful checks are cached in this process for ``ttl_s``, keyed by the SHA-256 of the token
 (the token itself is never kept). A revocation clears this process's entries at once; **other
 replicas honour it within ``ttl_s``** (``PUBLISHER_API_KEY_CACHE_TTL_S``, default 30 s).
+
+The cache (:class:`VerifiedTokens`) and the token format are shared with the other services,
+which authenticate the same keys against their replicas (:mod:`newsroom_shared.auth`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import time
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
+from newsroom_shared.auth.cache import VerifiedTokens
+from newsroom_shared.auth.tokens import token_digest
 from newsroom_shared.http.auth import Principal, Scope
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.domain.api_key import LAST_USED_RESOLUTION, parse_token
 from publisher.domain.clock import Clock
 from publisher.service.ports import ApiKeyRepository
 
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    principal: Principal
-    expires_at: float
-
-
-class VerifiedTokens:
-    """Successful verifications by token digest, with a TTL and a size bound (oldest go first)."""
-
-    def __init__(
-        self, ttl_s: float, max_entries: int, monotonic: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._ttl_s = ttl_s
-        self._max_entries = max_entries
-        self._monotonic = monotonic
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
-
-    def get(self, digest: str) -> Principal | None:
-        entry = self._entries.get(digest)
-        if entry is None:
-            return None
-        if entry.expires_at <= self._monotonic():
-            del self._entries[digest]
-            return None
-        return entry.principal
-
-    def put(self, digest: str, principal: Principal) -> None:
-        if self._ttl_s <= 0:
-            return
-        self._entries.pop(digest, None)
-        while len(self._entries) >= self._max_entries:
-            self._entries.popitem(last=False)
-        self._entries[digest] = _Entry(principal, self._monotonic() + self._ttl_s)
-
-    def forget(self, key_id: str) -> None:
-        for digest in [d for d, e in self._entries.items() if e.principal.key_id == key_id]:
-            del self._entries[digest]
+__all__ = ["ApiKeyAuthenticator", "VerifiedTokens"]
 
 
 class ApiKeyAuthenticator:
@@ -80,7 +43,7 @@ class ApiKeyAuthenticator:
         key_id = parse_token(token)
         if key_id is None:
             return None  # not our token shape: no database read, no hashing
-        digest = hashlib.sha256(token.encode()).hexdigest()
+        digest = token_digest(token)
         principal = self._cache.get(digest)
         if principal is None:
             principal = await self._verify(key_id, token)

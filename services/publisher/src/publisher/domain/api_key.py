@@ -1,31 +1,24 @@
-"""Staff API keys: ``nrk_<key_id>_<secret>``; we keep only a hash of the whole token."""
+"""Staff API keys: ``nrk_<key_id>_<secret>``; we keep only a hash of the whole token.
+
+The token format is shared (``newsroom_shared.auth.tokens``): every service reads it.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from newsroom_shared.auth.tokens import TOKEN_PREFIX, compose_token, parse_token
 from publisher.domain import limits
 from publisher.domain.errors import InvalidInputError
 from publisher.domain.values import require_text
 
-TOKEN_PREFIX = "nrk"
+__all__ = ["TOKEN_PREFIX", "ApiKey", "compose_token", "parse_token", "require_scopes"]
+
 SCOPES = ("viewer", "editor", "admin")  # each includes the ones before it
 # How often last_used_at is written at most: a busy key must not cost a write per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-_TOKEN = re.compile(r"^nrk_([0-9a-f]{24})_([A-Za-z0-9_-]{20,200})$")
-
-
-def compose_token(key_id: str, secret: str) -> str:
-    return f"{TOKEN_PREFIX}_{key_id}_{secret}"
-
-
-def parse_token(token: str) -> str | None:
-    """The key id of a well-formed token, or ``None`` (then no hash needs checking)."""
-    match = _TOKEN.fullmatch(token)
-    return match.group(1) if match else None
 
 
 def require_scopes(scopes: Iterable[str]) -> list[str]:

@@ -1,7 +1,10 @@
 """The ``publisher`` command: operator tasks that need no running server.
 
 ``publisher create-tenant --name "Acme"`` creates a tenant and prints its first admin API key
-(shown once). ``publisher openapi`` prints the API's OpenAPI document (committed as
+(shown once). ``publisher republish-api-keys`` emits ``ApiKeyIssued`` for every key (and
+``ApiKeyRevoked`` for revoked ones) through the outbox, for keys made before those events
+existed or a service that starts following keys later; a running publisher's relay sends them.
+``publisher openapi`` prints the API's OpenAPI document (committed as
 ``services/publisher/openapi.json``, checked by a test so it stays true).
 """
 
@@ -16,7 +19,7 @@ from newsroom_shared.runtime import ServiceRuntime
 from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.bootstrap import bootstrap
 from publisher.config import PublisherSettings
-from publisher.service import tenants
+from publisher.service import api_keys, tenants
 
 
 async def create_tenant(name: str, key_name: str, settings: PublisherSettings) -> int:
@@ -38,6 +41,19 @@ async def create_tenant(name: str, key_name: str, settings: PublisherSettings) -
     return 0
 
 
+async def republish_api_keys(settings: PublisherSettings) -> int:
+    runtime = ServiceRuntime(settings)
+    try:
+        await ensure_indexes(runtime.db)
+        await runtime.outbox.ensure_indexes()
+        publisher = bootstrap(settings, runtime)
+        count = await api_keys.republish_keys(publisher.uow())
+    finally:
+        await runtime.mongo.close()
+    print(f"republished {count} API keys (the running publisher's outbox relay sends them)")
+    return 0
+
+
 def openapi_document() -> str:
     """The OpenAPI document as committed: stable key order, two-space indent, final newline."""
     from publisher.main import create_app  # the app only when asked for: it wires everything
@@ -51,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     create = commands.add_parser("create-tenant", help="create a tenant and its first admin key")
     create.add_argument("--name", required=True, help="the tenant's name")
     create.add_argument("--key-name", default="first admin key", help="name of the admin key")
+    commands.add_parser(
+        "republish-api-keys",
+        help="emit ApiKeyIssued/ApiKeyRevoked for every key (services rebuild their replicas)",
+    )
     commands.add_parser("openapi", help="print the OpenAPI document of the API")
     args = parser.parse_args(argv)
     if args.command == "openapi":
@@ -58,5 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "create-tenant":
         return asyncio.run(create_tenant(args.name, args.key_name, PublisherSettings()))
+    if args.command == "republish-api-keys":
+        return asyncio.run(republish_api_keys(PublisherSettings()))
     parser.error(f"unknown command {args.command}")
     return 2

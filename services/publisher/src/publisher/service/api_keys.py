@@ -1,4 +1,8 @@
-"""Staff API keys: create (token shown once), list, revoke."""
+"""Staff API keys: create (token shown once), list, revoke, republish.
+
+Creating and revoking a key emit ``ApiKeyIssued``/``ApiKeyRevoked`` (internal topics) in the
+same transaction: the other services keep a replica of the hashes and verify keys themselves.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Sequence
 
 from publisher.domain.api_key import ApiKey
 from publisher.domain.errors import NotAllowedError, NotFoundError
+from publisher.service import events
 from publisher.service.ports import Caller, Deps, UnitOfWork
 from publisher.service.transactions import atomically
 from publisher.service.views import NewKey, Slice
@@ -26,6 +31,8 @@ async def add_key(
         created_by=caller.actor,
     )
     await uow.api_keys.add(key)
+    # Same transaction, through the outbox: the other services learn of every key that exists.
+    uow.emit(events.key_issued(key))
     return NewKey(key=key, token=minted.token)
 
 
@@ -69,8 +76,41 @@ async def revoke_key(uow: UnitOfWork, deps: Deps, caller: Caller, key_id: str) -
             )
         key.revoke(deps.clock.now())
         await uow.api_keys.save(key)
+        uow.emit(events.key_revoked(key))
         return key
 
     key = await atomically(uow, command)
     deps.revocations.forget(key.id)
     return key
+
+
+REPUBLISH_BATCH = 200  # keys per transaction: one page read, its events into the outbox
+
+
+async def republish_keys(uow: UnitOfWork, *, batch_size: int = REPUBLISH_BATCH) -> int:
+    """Emit ``ApiKeyIssued`` for every key (and ``ApiKeyRevoked`` for revoked ones), all tenants.
+
+    For keys made before the events existed, and for a service that joins later. Consumers
+    apply them as idempotent upserts, so running it again changes nothing. Returns the number
+    of keys republished.
+    """
+    after_id: str | None = None
+    total = 0
+    while True:
+        page = await _republish_page(uow, after_id, batch_size)
+        total += len(page)
+        if len(page) < batch_size:
+            return total
+        after_id = page[-1].id
+
+
+async def _republish_page(uow: UnitOfWork, after_id: str | None, limit: int) -> list[ApiKey]:
+    async def command() -> list[ApiKey]:
+        page = await uow.api_keys.page_all(after_id=after_id, limit=limit)
+        for key in page:
+            uow.emit(events.key_issued(key))
+            if not key.active:
+                uow.emit(events.key_revoked(key))
+        return page
+
+    return await atomically(uow, command)

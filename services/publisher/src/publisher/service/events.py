@@ -1,4 +1,4 @@
-"""The events the publisher emits, built from a release and its newsroom."""
+"""The events the publisher emits, built from a release and its newsroom, or from an API key."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from newsroom_shared.events.publisher import (
+    ApiKeyIssued,
+    ApiKeyRevoked,
     ReleaseEmbargoed,
     ReleasePublished,
     ReleaseUpdated,
     ReleaseWithdrawn,
 )
+from publisher.domain.api_key import ApiKey
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 from publisher.service.ports import Links
@@ -67,3 +70,19 @@ def withdrawn(release: Release, at: datetime) -> ReleaseWithdrawn:
         withdrawn_at=at,
         reason=release.withdraw_reason,
     )
+
+
+def key_issued(key: ApiKey) -> ApiKeyIssued:
+    """What other services need to verify the key themselves (its hash, never the token)."""
+    return ApiKeyIssued(
+        tenant_id=key.tenant_id,
+        key_id=key.id,
+        scopes=key.scopes,
+        secret_hash=key.secret_hash,
+        issued_at=key.created_at,
+    )
+
+
+def key_revoked(key: ApiKey) -> ApiKeyRevoked:
+    assert key.revoked_at is not None
+    return ApiKeyRevoked(tenant_id=key.tenant_id, key_id=key.id, revoked_at=key.revoked_at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pymongo import DESCENDING
+from pymongo import ASCENDING, DESCENDING
 
 from newsroom_shared.mongo import Document
 from publisher.adapters.mongo.base import Repository
@@ -59,6 +59,12 @@ class MongoApiKeys(Repository):
         if after_id is not None:
             query["_id"] = {"$lt": after_id}
         rows = await self._find(query, sort=[("_id", DESCENDING)], limit=limit)
+        return [_key(row) for row in rows]
+
+    async def page_all(self, *, after_id: str | None, limit: int) -> list[ApiKey]:
+        # Across tenants on purpose: an operator task (republish) walking every key by _id.
+        query: Document = {} if after_id is None else {"_id": {"$gt": after_id}}
+        rows = await self._find(query, sort=[("_id", ASCENDING)], limit=limit)
         return [_key(row) for row in rows]
 
     async def save(self, key: ApiKey) -> None:
