@@ -1,17 +1,25 @@
-"""``python -m distribution --host H --port P``: serve the app with uvicorn."""
+"""``python -m distribution [--host H --port P]``: serve the app with uvicorn;
+``python -m distribution openapi``: print the API's OpenAPI document."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 import uvicorn
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m distribution", description=__doc__)
+    parser.add_argument("command", nargs="?", choices=["serve", "openapi"], default="serve")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8004)
     args = parser.parse_args(argv)
+    if args.command == "openapi":
+        from distribution.entrypoints.cli import openapi_document
+
+        sys.stdout.write(openapi_document())
+        return
     # The factory builds settings from the environment when the server starts.
     uvicorn.run("distribution.main:create_app", factory=True, host=args.host, port=args.port)
 

@@ -49,6 +49,13 @@ class DistributionSettings(ServiceSettings):
         description="Base of public URLs (unsubscribe links; https, RFC 8058), no trailing slash",
     )
 
+    public_rate_per_minute: int = Field(
+        default=20, ge=1, description="Public subscription routes: requests per minute per client"
+    )
+    public_rate_burst: int = Field(
+        default=5, ge=1, description="Public subscription routes: requests at once per client"
+    )
+
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_username: str | None = None

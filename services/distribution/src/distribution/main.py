@@ -3,22 +3,53 @@ delivery worker in its lifespan (through the shared ServiceRuntime)."""
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
 
 from distribution.adapters.mongo.indexes import ensure_indexes
 from distribution.bootstrap import Clock, bootstrap
 from distribution.config import DistributionSettings
+from distribution.entrypoints.confirmations import ConfirmationMailer
 from distribution.entrypoints.consumers import register_consumers
-from distribution.entrypoints.http import unsubscribe
+from distribution.entrypoints.http import (
+    channels,
+    deliveries,
+    public,
+    subscribers,
+    suppressions,
+    unsubscribe,
+)
+from distribution.entrypoints.http.dependencies import DenyAll
+from distribution.entrypoints.http.errors import install_service_error_handler
 from distribution.entrypoints.worker import DeliveryWorker
+from newsroom_shared.http.auth import Authenticator
 from newsroom_shared.runtime import ServiceRuntime, package_version
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION = """Fan-out of published releases to social networks, subscriber email and
 outbound webhooks, each delivery exactly once. Consumes release events; emits
 DeliverySucceeded / DeliveryFailed."""
 
 
-def create_app(settings: DistributionSettings | None = None, clock: Clock | None = None) -> FastAPI:
+ROUTERS = (
+    channels.router,
+    deliveries.router,
+    subscribers.router,
+    suppressions.router,
+    public.router,
+    unsubscribe.router,
+)
+
+
+def create_app(
+    settings: DistributionSettings | None = None,
+    clock: Clock | None = None,
+    *,
+    authenticator: Authenticator | None = None,
+) -> FastAPI:
+    """The app; ``authenticator`` checks staff API keys (None: every key is refused, 401)."""
     settings = settings or DistributionSettings()
     runtime = ServiceRuntime(settings)
     distribution = bootstrap(settings, runtime, clock)
@@ -32,6 +63,13 @@ def create_app(settings: DistributionSettings | None = None, clock: Clock | None
         concurrency=settings.concurrency,
     )
 
+    mailer = ConfirmationMailer(
+        distribution,
+        interval_s=settings.worker_interval_s,
+        batch_size=settings.worker_batch_size,
+        lease_s=settings.worker_lease_s,
+    )
+
     async def create_indexes() -> None:
         await ensure_indexes(runtime.db)
 
@@ -41,12 +79,24 @@ def create_app(settings: DistributionSettings | None = None, clock: Clock | None
     if settings.worker_enabled:
         runtime.on_startup(worker.start)
         runtime.on_shutdown(worker.stop)
+        runtime.on_startup(mailer.start)
+        runtime.on_shutdown(mailer.stop)
+    if authenticator is None:
+
+        async def warn_deny_all() -> None:
+            logger.warning("no authenticator wired: every staff request answers 401")
+
+        runtime.on_startup(warn_deny_all)
     app = runtime.create_app(
         title="Newsroom distribution",
         version=package_version("newsroom-distribution"),
         description=DESCRIPTION,
-        routers=[unsubscribe.router],
+        routers=list(ROUTERS),
     )
+    install_service_error_handler(app)
+    app.state.authenticator = authenticator or DenyAll()
+    app.state.public_rate_limit = public.public_rate_limit(settings)
     app.state.distribution = distribution
     app.state.worker = worker
+    app.state.confirmation_mailer = mailer
     return app

@@ -25,6 +25,11 @@ async def plan_for_release(
     subscribers = (
         await uow.subscribers.reachable(event.tenant_id, event.newsroom_id) if wants_email else []
     )
+    # The tenant's suppression list beats every newsroom's subscriber list.
+    suppressed = await uow.suppressions.suppressed(
+        event.tenant_id, sorted({s.email for s in subscribers})
+    )
+    subscribers = [s for s in subscribers if s.email not in suppressed]
     return await uow.deliveries.plan(plan_deliveries(event, channels, subscribers, now))
 
 

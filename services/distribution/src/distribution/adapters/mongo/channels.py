@@ -57,7 +57,11 @@ def channel_from(document: Document, cipher: CredentialCipher) -> Channel:
 
 class MongoChannels(Repository):
     COLLECTION = "channels"
-    INDEXES: tuple[list[tuple[str, int]], ...] = ([("tenant_id", 1), ("newsroom_id", 1)],)
+    INDEXES: tuple[list[tuple[str, int]], ...] = (
+        [("tenant_id", 1), ("newsroom_id", 1)],
+        # The public subscribe route knows only the newsroom: it finds the tenant through here.
+        [("newsroom_id", 1), ("kind", 1)],
+    )
 
     def __init__(
         self, db: Database, cipher: CredentialCipher, session: AsyncClientSession | None = None
@@ -87,5 +91,39 @@ class MongoChannels(Repository):
         """Enabled channels of the newsroom, and those of every newsroom of the tenant."""
         documents = await self._find(
             {"tenant_id": tenant_id, "newsroom_id": {"$in": [newsroom_id, None]}, "enabled": True}
+        )
+        return [channel_from(d, self._cipher) for d in documents]
+
+    async def page(
+        self,
+        tenant_id: str,
+        *,
+        newsroom_id: str | None,
+        kind: str | None,
+        after_id: str | None,
+        limit: int,
+    ) -> list[Channel]:
+        """Up to ``limit`` channels in id order after ``after_id``, optionally filtered."""
+        query: Document = {"tenant_id": tenant_id}
+        if newsroom_id is not None:
+            query["newsroom_id"] = newsroom_id
+        if kind is not None:
+            query["kind"] = kind
+        if after_id is not None:
+            query["_id"] = {"$gt": after_id}
+        cursor = self._collection.find(query, session=self._session, limit=limit)
+        return [channel_from(d, self._cipher) async for d in cursor.sort([("_id", 1)])]
+
+    async def delete(self, tenant_id: str, channel_id: str) -> bool:
+        result = await self._collection.delete_one(
+            {"tenant_id": tenant_id, "_id": channel_id}, session=self._session
+        )
+        return result.deleted_count == 1
+
+    async def email_channels_of_newsroom(self, newsroom_id: str) -> list[Channel]:
+        """Enabled email channels naming this newsroom, of any tenant (the public subscribe
+        route's only way to the tenant; the caller refuses an ambiguous answer)."""
+        documents = await self._find(
+            {"newsroom_id": newsroom_id, "kind": "email", "enabled": True}, limit=10
         )
         return [channel_from(d, self._cipher) for d in documents]

@@ -53,6 +53,8 @@ class MongoDeliveries(Repository):
     COLLECTION = "deliveries"
     INDEXES: tuple[list[tuple[str, int]], ...] = (
         [("tenant_id", 1), ("release_id", 1)],
+        [("tenant_id", 1), ("channel_id", 1), ("status", 1)],
+        [("tenant_id", 1), ("recipient", 1)],
         # The worker's due work across tenants (see the module docstring).
         [("status", 1), ("next_attempt_at", 1)],
         [("claim", 1)],
@@ -199,3 +201,92 @@ class MongoDeliveries(Repository):
             session=self._session,
         )
         return result.matched_count == 1
+
+    async def page_of_release(
+        self,
+        tenant_id: str,
+        release_id: str,
+        *,
+        channel_id: str | None,
+        status: str | None,
+        after_id: str | None,
+        limit: int,
+    ) -> list[Delivery]:
+        """Up to ``limit`` deliveries of the release in id order after ``after_id``."""
+        query: Document = {"tenant_id": tenant_id, "release_id": release_id}
+        if channel_id is not None:
+            query["channel_id"] = channel_id
+        if status is not None:
+            query["status"] = status
+        if after_id is not None:
+            query["_id"] = {"$gt": after_id}
+        cursor = self._collection.find(query, session=self._session, limit=limit)
+        return [delivery_from(d) async for d in cursor.sort([("_id", 1)])]
+
+    async def counts_of_release(
+        self, tenant_id: str, release_id: str
+    ) -> dict[tuple[str, str], int]:
+        """How many deliveries of the release per (channel id, status)."""
+        counts: dict[tuple[str, str], int] = {}
+        cursor = self._collection.find(
+            {"tenant_id": tenant_id, "release_id": release_id},
+            {"channel_id": 1, "status": 1},
+            session=self._session,
+        )
+        async for document in cursor:
+            key = (document["channel_id"], document["status"])
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    async def requeue(self, delivery: Delivery) -> bool:
+        """Writes a requeued delivery, only if it is still failed (False otherwise)."""
+        result = await self._collection.update_one(
+            {
+                "tenant_id": delivery.tenant_id,
+                "_id": delivery.id,
+                "status": str(DeliveryStatus.FAILED),
+            },
+            {"$set": delivery_fields(delivery), "$unset": {"claim": "", "owner": ""}},
+            session=self._session,
+        )
+        return result.matched_count == 1
+
+    async def cancel_pending(
+        self,
+        tenant_id: str,
+        *,
+        reason: str,
+        now: datetime,
+        channel_id: str | None = None,
+        recipients: list[str] | None = None,
+    ) -> int:
+        """Cancels the tenant's pending deliveries of a channel or to some recipients."""
+        query: Document = {"tenant_id": tenant_id, "status": str(DeliveryStatus.PENDING)}
+        if channel_id is not None:
+            query["channel_id"] = channel_id
+        if recipients is not None:
+            query["recipient"] = {"$in": recipients}
+        result = await self._collection.update_many(
+            query,
+            {
+                "$set": {
+                    "status": str(DeliveryStatus.CANCELLED),
+                    "last_error": reason,
+                    "withdrawn_at": now,
+                }
+            },
+            session=self._session,
+        )
+        return result.modified_count
+
+    async def to_recipients(self, tenant_id: str, recipients: list[str]) -> list[Delivery]:
+        documents = await self._find({"tenant_id": tenant_id, "recipient": {"$in": recipients}})
+        return [delivery_from(d) for d in documents]
+
+    async def mark_recipient_erased(self, tenant_id: str, recipient: str, digest: str) -> None:
+        """Keeps a keyed digest of the erased address beside its deliveries (for the counts)."""
+        await self._collection.update_many(
+            {"tenant_id": tenant_id, "recipient": recipient},
+            {"$set": {"recipient_digest": digest, "recipient_erased": True}},
+            session=self._session,
+        )

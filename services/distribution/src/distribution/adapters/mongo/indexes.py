@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from distribution.adapters.mongo.channels import MongoChannels
+from distribution.adapters.mongo.confirmations import MongoConfirmations
 from distribution.adapters.mongo.deliveries import MongoDeliveries
 from distribution.adapters.mongo.releases import MongoReleases
 from distribution.adapters.mongo.subscribers import MongoSubscribers
+from distribution.adapters.mongo.suppressions import MongoSuppressions
 from newsroom_shared.mongo import Database
 
 
 async def ensure_indexes(db: Database) -> None:
-    for repository in (MongoChannels, MongoSubscribers, MongoDeliveries, MongoReleases):
+    for repository in (
+        MongoChannels,
+        MongoSubscribers,
+        MongoDeliveries,
+        MongoReleases,
+        MongoSuppressions,
+        MongoConfirmations,
+    ):
         collection = db[repository.COLLECTION]
         for keys in getattr(repository, "INDEXES", ()):
             await collection.create_index(keys)

@@ -70,3 +70,51 @@ class MongoSubscribers(Repository):
     async def of_ids(self, tenant_id: str, subscriber_ids: list[str]) -> dict[str, Subscriber]:
         documents = await self._find({"tenant_id": tenant_id, "_id": {"$in": subscriber_ids}})
         return {d["_id"]: subscriber_from(d) for d in documents}
+
+    async def with_email(self, tenant_id: str, email: str) -> list[Subscriber]:
+        """The address's subscriptions in every newsroom of the tenant."""
+        documents = await self._find({"tenant_id": tenant_id, "email": email})
+        return [subscriber_from(d) for d in documents]
+
+    async def of_newsroom_with_email(
+        self, tenant_id: str, newsroom_id: str, email: str
+    ) -> Subscriber | None:
+        document = await self._collection.find_one(
+            {"tenant_id": tenant_id, "newsroom_id": newsroom_id, "email": email},
+            session=self._session,
+        )
+        return subscriber_from(document) if document else None
+
+    async def page(
+        self,
+        tenant_id: str,
+        *,
+        newsroom_id: str | None,
+        status: str | None,
+        after_id: str | None,
+        limit: int,
+    ) -> list[Subscriber]:
+        query: Document = {"tenant_id": tenant_id}
+        if newsroom_id is not None:
+            query["newsroom_id"] = newsroom_id
+        if status is not None:
+            query["status"] = status
+        if after_id is not None:
+            query["_id"] = {"$gt": after_id}
+        cursor = self._collection.find(query, session=self._session, limit=limit)
+        return [subscriber_from(d) async for d in cursor.sort([("_id", 1)])]
+
+    async def flag(self, tenant_id: str, email: str, *, bounced: bool, complained: bool) -> None:
+        """Sets the bounce / complaint flags of every subscription of the address."""
+        changes = {
+            name: True for name, on in (("bounced", bounced), ("complained", complained)) if on
+        }
+        if changes:
+            await self._collection.update_many(
+                {"tenant_id": tenant_id, "email": email}, {"$set": changes}, session=self._session
+            )
+
+    async def remove(self, tenant_id: str, subscriber_ids: list[str]) -> None:
+        await self._collection.delete_many(
+            {"tenant_id": tenant_id, "_id": {"$in": subscriber_ids}}, session=self._session
+        )

@@ -14,9 +14,11 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from distribution.adapters.crypto import CredentialCipher
 from distribution.adapters.mongo.channels import MongoChannels
+from distribution.adapters.mongo.confirmations import MongoConfirmations
 from distribution.adapters.mongo.deliveries import MongoDeliveries
 from distribution.adapters.mongo.releases import MongoReleases
 from distribution.adapters.mongo.subscribers import MongoSubscribers
+from distribution.adapters.mongo.suppressions import MongoSuppressions
 from newsroom_shared.events.base import Event
 from newsroom_shared.events.envelope import Envelope
 from newsroom_shared.mongo import Database
@@ -42,6 +44,8 @@ class MongoUnitOfWork:
         self.subscribers = MongoSubscribers(db, session)
         self.deliveries = MongoDeliveries(db, session)
         self.releases = MongoReleases(db, session)
+        self.suppressions = MongoSuppressions(db, session)
+        self.confirmations = MongoConfirmations(db, session)
 
     def emit(self, event: Event) -> None:
         if self._session is None:

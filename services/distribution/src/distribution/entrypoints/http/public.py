@@ -1,0 +1,116 @@
+"""Public subscription routes (no key; rate limited per client): subscribe, confirm.
+
+Subscribing answers 202 with the same body whatever the address's state, so nobody learns who
+subscribed. The confirm link is signed and expires (48 h); a GET shows a page whose button
+POSTs (mail scanners follow links; only a person's click confirms).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import HTMLResponse
+from pymongo.errors import DuplicateKeyError
+
+from distribution.adapters.signing import TokenProblem, TokenPurpose
+from distribution.bootstrap import Distribution
+from distribution.config import DistributionSettings
+from distribution.domain.subscribers import keyed_digest
+from distribution.entrypoints.http.dependencies import DistributionDep
+from distribution.entrypoints.http.errors import Gone
+from distribution.entrypoints.http.schemas.subscribers import (
+    Confirmed,
+    SubscribeAccepted,
+    SubscribeIn,
+)
+from distribution.service import subscribers
+from distribution.service.confirmations import CONFIRM_PATH
+from newsroom_shared.http.errors import BadRequest, error_responses
+from newsroom_shared.http.ratelimit import client_address, rate_limit
+
+
+def public_rate_limit(settings: DistributionSettings) -> Callable[[Request], Awaitable[None]]:
+    """The per-client limit of these routes (``create_app`` puts it in the app's state)."""
+    return rate_limit(settings.public_rate_per_minute, settings.public_rate_burst)
+
+
+async def _limited(request: Request) -> None:
+    await request.app.state.public_rate_limit(request)
+
+
+router = APIRouter(
+    prefix="/v1/public", tags=["public subscription"], dependencies=[Depends(_limited)]
+)
+
+
+@router.post(
+    "/newsrooms/{newsroom_id}/subscribers",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(404, 422, 429),
+)
+async def subscribe(
+    newsroom_id: str, body: SubscribeIn, request: Request, distribution: DistributionDep
+) -> SubscribeAccepted:
+    """Subscribe to a newsroom's releases by email (double opt-in: a confirmation email)."""
+    client = client_address(request, getattr(request.app.state, "trusted_proxies", 0))
+    subscribe_request = subscribers.SubscribeRequest(
+        newsroom_id=newsroom_id,
+        email=body.email,
+        language=body.language,
+        categories=tuple(body.categories),
+        ip_hash=keyed_digest(client, distribution.digest_key) if client else None,
+    )
+    now = distribution.clock()
+    # The same address subscribing at the same moment: the other request did the work.
+    with contextlib.suppress(DuplicateKeyError):
+        await distribution.transact(lambda uow: subscribers.subscribe(uow, subscribe_request, now))
+    return SubscribeAccepted()
+
+
+def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
+    check = distribution.senders.tokens.verify(TokenPurpose.CONFIRM_SUBSCRIPTION, token)
+    if check.problem is TokenProblem.EXPIRED:
+        raise Gone(
+            "This confirmation link has expired: subscribe again to get a new one",
+            code="token_expired",
+        )
+    payload = check.payload
+    if (
+        payload is None
+        or not isinstance(payload.get("t"), str)
+        or not isinstance(payload.get("s"), str)
+    ):
+        raise BadRequest(
+            "This confirmation link is not valid: use the link from your email as it is",
+            code="invalid_token",
+        )
+    return payload["t"], payload["s"]
+
+
+@router.post("/subscriptions/confirm/{token}", responses=error_responses(400, 404, 409, 410, 429))
+async def confirm_subscription(token: str, distribution: DistributionDep) -> Confirmed:
+    """Confirm a subscription with the link from the confirmation email (idempotent)."""
+    tenant_id, subscriber_id = _subscriber_of(distribution, token)
+    now = distribution.clock()
+    await distribution.transact(lambda uow: subscribers.confirm(uow, tenant_id, subscriber_id, now))
+    return Confirmed()
+
+
+@router.get(
+    "/subscriptions/confirm/{token}",
+    response_class=HTMLResponse,
+    responses=error_responses(400, 410, 429),
+)
+async def confirm_page(token: str, distribution: DistributionDep) -> HTMLResponse:
+    """A page whose button confirms (a GET changes nothing: mail scanners follow links)."""
+    _subscriber_of(distribution, token)
+    action = html.escape(f"{CONFIRM_PATH}{token}", quote=True)
+    return HTMLResponse(
+        "<!doctype html><meta charset=utf-8><title>Confirm your subscription</title>"
+        f'<form method=post action="{action}">'
+        "<p>Confirm that you want to receive these emails?</p>"
+        "<button type=submit>Confirm</button></form>"
+    )
