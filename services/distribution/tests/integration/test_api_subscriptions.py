@@ -1,0 +1,268 @@
+"""The public double opt-in end to end: subscribe (the same answer whatever the address's
+state), the confirmation email through a real SMTP server, confirm, and a published release
+reaching only confirmed, unsuppressed, unerased subscribers; forged and expired links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fakes.auth import api_settings, app_of, distribution_of, headers, staff_api
+from fakes.smtp_sink import ReceivedMail, SmtpSink
+
+from distribution.domain.subscribers import SubscriberStatus
+from distribution.entrypoints.confirmations import ConfirmationMailer
+from distribution.entrypoints.worker import DeliveryWorker
+from distribution.service.planning import plan_for_release
+from newsroom_shared.events.publisher import ReleasePublished
+from newsroom_shared.testing.fixtures import drop_test_database
+
+pytestmark = pytest.mark.connected
+A = "tenant-a"
+NEWSROOM = "n-acme"
+SENDER = "news@acme.example"
+LINK = re.compile(r"https://news\.example(/v1/public/subscriptions/confirm/[A-Za-z0-9_.\-]+)")
+
+
+class MutableClock:
+    def __init__(self) -> None:
+        self.moment = datetime.now(UTC).replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, by: timedelta) -> None:
+        self.moment += by
+
+
+@pytest.fixture
+def clock() -> MutableClock:
+    return MutableClock()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture
+async def api(
+    infra: Any, unique: str, mongo_client: Any, smtp_sink: SmtpSink, clock: MutableClock
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = api_settings(
+        infra,
+        unique,
+        smtp_host=smtp_sink.host,
+        smtp_port=smtp_sink.port,
+        smtp_timeout_s=5.0,
+        smtp_local_hostname="distribution.test",
+    )
+    try:
+        async with staff_api(settings, clock) as client:
+            yield client
+    finally:
+        await drop_test_database(mongo_client, settings.database_name)
+
+
+def mailer(api: httpx.AsyncClient) -> ConfirmationMailer:
+    found: ConfirmationMailer = app_of(api).state.confirmation_mailer
+    return found
+
+
+async def email_channel(api: httpx.AsyncClient, tenant: str = A) -> dict[str, Any]:
+    answer = await api.post(
+        "/v1/channels",
+        json={
+            "newsroom_id": NEWSROOM,
+            "kind": "email",
+            "name": "Acme News",
+            "settings": {"sender": SENDER, "sender_name": "Acme News"},
+        },
+        headers=headers(tenant),
+    )
+    assert answer.status_code == 201, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+async def subscribe(api: httpx.AsyncClient, email: str, **extra: Any) -> httpx.Response:
+    return await api.post(
+        f"/v1/public/newsrooms/{NEWSROOM}/subscribers", json={"email": email, **extra}
+    )
+
+
+def confirm_path(mail: ReceivedMail) -> str:
+    text = mail.message.get_body(preferencelist=("plain",))
+    assert text is not None
+    match = LINK.search(text.get_content())
+    assert match, text.get_content()
+    return match.group(1)
+
+
+async def status_of(api: httpx.AsyncClient, email: str) -> SubscriberStatus | None:
+    found = await distribution_of(api).reader().subscribers.with_email(A, email)
+    return found[0].status if found else None
+
+
+async def publish(
+    api: httpx.AsyncClient, clock: MutableClock, release_id: str, language: str = "en"
+) -> None:
+    event = ReleasePublished(
+        tenant_id=A,
+        release_id=release_id,
+        newsroom_id=NEWSROOM,
+        newsroom_slug="acme",
+        slug=release_id,
+        title=f"Release {release_id}",
+        lead="Lead.",
+        language=language,
+        categories=["products"],
+        url=f"https://news.example/acme/{release_id}",
+        version=1,
+        published_at=clock(),
+    )
+    distribution = distribution_of(api)
+    await distribution.transact(lambda uow: plan_for_release(uow, event, clock()))
+    worker = DeliveryWorker(
+        distribution, interval_s=1.0, batch_size=50, lease_s=60.0, concurrency={"email": 4}
+    )
+    try:
+        await worker.run_once()
+        await worker.wait_idle()
+    finally:
+        await worker.stop()
+
+
+def release_mails(sink: SmtpSink, address: str) -> list[ReceivedMail]:
+    return [m for m in sink.received_by(address) if "Release" in str(m.message["Subject"])]
+
+
+async def test_subscribe_confirm_and_receive_a_release(
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+) -> None:
+    await email_channel(api)
+
+    accepted = await subscribe(api, "Jane@Example.org", language="de")
+    assert accepted.status_code == 202
+    assert await status_of(api, "jane@example.org") is SubscriberStatus.PENDING_CONFIRMATION
+    assert await mailer(api).run_once() == 1
+    assert await mailer(api).run_once() == 0  # sent once
+    [mail] = smtp_sink.received_by("jane@example.org")
+    assert "bestätigen" in str(mail.message["Subject"])
+    assert mail.message.get_body(preferencelist=("html",)) is not None
+    path = confirm_path(mail)
+
+    page = await api.get(path)
+    assert page.status_code == 200
+    assert f'action="{path}"' in page.text
+    assert await status_of(api, "jane@example.org") is SubscriberStatus.PENDING_CONFIRMATION
+
+    confirmed = await api.post(path)
+    again = await api.post(path)
+    assert (confirmed.status_code, confirmed.json()) == (200, {"status": "confirmed"})
+    assert again.status_code == 200
+    assert await status_of(api, "jane@example.org") is SubscriberStatus.CONFIRMED
+
+    await publish(api, clock, "r0", language="en")  # she wants German only
+    await publish(api, clock, "r1", language="de-AT")
+    assert len(release_mails(smtp_sink, "jane@example.org")) == 1
+
+
+async def test_the_answer_is_the_same_for_new_pending_and_confirmed_addresses(
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+) -> None:
+    await email_channel(api)
+    new = await subscribe(api, "new@example.org")
+    await mailer(api).run_once()
+    pending = await subscribe(api, "new@example.org")
+    await api.post(confirm_path(smtp_sink.received_by("new@example.org")[0]))
+    confirmed = await subscribe(api, "new@example.org")
+
+    assert new.status_code == pending.status_code == confirmed.status_code == 202
+    assert new.json() == pending.json() == confirmed.json()
+    # Pending again within minutes: no second email; confirmed: none either.
+    await mailer(api).run_once()
+    assert len(smtp_sink.received_by("new@example.org")) == 1
+
+
+async def test_a_pending_address_gets_a_fresh_email_only_after_a_while(
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+) -> None:
+    await email_channel(api)
+    await subscribe(api, "slow@example.org")
+    await subscribe(api, "slow@example.org")
+    await mailer(api).run_once()
+    assert len(smtp_sink.received_by("slow@example.org")) == 1
+
+    clock.advance(timedelta(minutes=11))
+    await subscribe(api, "slow@example.org")
+    await subscribe(api, "slow@example.org")
+    await mailer(api).run_once()
+    assert len(smtp_sink.received_by("slow@example.org")) == 2
+
+
+async def test_unconfirmed_suppressed_and_erased_subscribers_get_nothing(
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+) -> None:
+    await email_channel(api)
+    for address in ("pending@x.example", "bounced@x.example", "erased@x.example", "ok@x.example"):
+        await subscribe(api, address)
+    await mailer(api).run_once()
+    for address in ("bounced@x.example", "erased@x.example", "ok@x.example"):
+        assert (await api.post(confirm_path(smtp_sink.received_by(address)[0]))).status_code == 200
+    suppressed = await api.post(
+        "/v1/suppressions",
+        json={"email": "Bounced@x.example", "reason": "bounce"},
+        headers=headers(A),
+    )
+    erased = await api.delete("/v1/subscribers?email=erased@x.example", headers=headers(A))
+    assert (suppressed.status_code, erased.status_code) == (201, 204)
+
+    await publish(api, clock, "r2")
+
+    assert len(release_mails(smtp_sink, "ok@x.example")) == 1
+    for address in ("pending@x.example", "bounced@x.example", "erased@x.example"):
+        assert release_mails(smtp_sink, address) == []
+    # A suppressed address cannot subscribe again, and learns nothing about it.
+    again = await subscribe(api, "bounced@x.example")
+    await mailer(api).run_once()
+    assert again.status_code == 202
+    assert len(smtp_sink.received_by("bounced@x.example")) == 1  # the first confirmation only
+
+
+async def test_forged_expired_and_unknown_links_and_bad_input(
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+) -> None:
+    no_channel = await subscribe(api, "a@example.org")
+    assert (no_channel.status_code, no_channel.json()["error"]["message"]) == (
+        404,
+        "this newsroom takes no subscribers",
+    )
+    await email_channel(api)
+    for bad in ({"email": "not-an-address"}, {"email": "a@example.org", "language": "<script>"}):
+        answer = await api.post(f"/v1/public/newsrooms/{NEWSROOM}/subscribers", json=bad)
+        assert answer.status_code == 422, answer.text
+    await subscribe(api, "late@example.org")
+    await mailer(api).run_once()
+    path = confirm_path(smtp_sink.received_by("late@example.org")[0])
+    forged = path[:-3] + ("aaa" if not path.endswith("aaa") else "bbb")
+
+    for method in ("GET", "POST"):
+        answer = await api.request(method, forged)
+        assert (answer.status_code, answer.json()["error"]["code"]) == (400, "invalid_token")
+    clock.advance(timedelta(hours=49))
+    for method in ("GET", "POST"):
+        answer = await api.request(method, path)
+        assert answer.status_code == 410
+        assert answer.json()["error"]["code"] == "token_expired"
+        assert "expired" in answer.json()["error"]["message"]
+    assert await status_of(api, "late@example.org") is SubscriberStatus.PENDING_CONFIRMATION
