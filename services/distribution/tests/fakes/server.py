@@ -25,9 +25,11 @@ from urllib.parse import parse_qs
 import httpx
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # A tiny valid PNG (1x1 pixel), served at /images/card.png for adapters that upload images.
 PNG = bytes.fromhex(
@@ -46,6 +48,9 @@ class Failure(StrEnum):
     UNAUTHORIZED = "unauthorized"  # 401
     RATE_LIMITED = "rate_limited"  # 429 with Retry-After
     HANG = "hang"  # no answer until the client gives up
+    # The far side does the work (creates the post), then its answer is lost: no answer until
+    # the client gives up, as when a connection drops after the request went out.
+    LOSE_ANSWER = "lose_answer"
 
 
 @dataclass(frozen=True)
@@ -67,12 +72,14 @@ class FakeServer:
 
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
-        self._failures: deque[Failure] = deque()
+        self._failures: deque[Failure | None] = deque()
         self._lock = threading.Lock()
         self.base_url = ""
         # Bumped by reset and shutdown: a hanging request ends when it changes, so no hang
         # outlives its test or holds up the server's shutdown.
         self._generation = 0
+        # Posts ever created (deleted ones too), counted by subclasses: the double-post check.
+        self.created = 0
 
     def routes(self) -> list[Route]:
         raise NotImplementedError
@@ -85,14 +92,17 @@ class FakeServer:
             self.requests.clear()
             self._failures.clear()
             self._generation += 1
+            self.created = 0
 
     def release_hangs(self) -> None:
         with self._lock:
             self._generation += 1
 
-    def fail_next(self, failure: Failure, times: int = 1) -> None:
+    def fail_next(self, failure: Failure, times: int = 1, *, after: int = 0) -> None:
+        """The next ``times`` requests fail, once ``after`` more have been answered normally
+        (``after=1``: the second post of a thread fails)."""
         with self._lock:
-            self._failures.extend([failure] * times)
+            self._failures.extend([None] * after + [failure] * times)
 
     def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
         with self._lock:
@@ -103,7 +113,10 @@ class FakeServer:
         return self.base_url + IMAGE_PATH
 
     def app(self) -> Starlette:
-        return Starlette(routes=[Route(IMAGE_PATH, self._image), *self.routes()])
+        return Starlette(
+            routes=[Route(IMAGE_PATH, self._image), *self.routes()],
+            middleware=[Middleware(_LosesAnswers, fake=self)],
+        )
 
     async def admit(self, request: Request) -> tuple[RecordedRequest, Response | None]:
         """Records ``request``; the injected failure's response if one is due, else None."""
@@ -112,6 +125,9 @@ class FakeServer:
             self.requests.append(recorded)
             failure = self._failures.popleft() if self._failures else None
         if failure is None:
+            return recorded, None
+        if failure is Failure.LOSE_ANSWER:
+            request.scope[_LOSE_ANSWER] = True  # handled normally; _LosesAnswers drops the answer
             return recorded, None
         return recorded, await self._failure_response(failure)
 
@@ -137,6 +153,30 @@ class FakeServer:
     async def _image(self, request: Request) -> Response:
         _, failure = await self.admit(request)
         return failure or Response(PNG, media_type="image/png")
+
+
+_LOSE_ANSWER = "fake.lose_answer"
+
+
+class _LosesAnswers:
+    """ASGI middleware: a request marked by :meth:`FakeServer.admit` gets no answer (it hangs
+    until the client gives up); its effects stand."""
+
+    def __init__(self, app: ASGIApp, fake: FakeServer) -> None:
+        self._app = app
+        self._fake = fake
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def answer(message: Message) -> None:
+            if not scope.get(_LOSE_ANSWER):
+                await send(message)
+            elif message["type"] == "http.response.start":
+                await self._fake._hang()
+                await send({"type": "http.response.start", "status": 504, "headers": []})
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                await send({"type": "http.response.body", "body": b""})
+
+        await self._app(scope, receive, answer)
 
 
 async def _record(request: Request) -> RecordedRequest:

@@ -10,6 +10,7 @@ from fakes import CLIENT_TIMEOUT, Failure, FakeBluesky
 from fakes.bluesky import APP_PASSWORD, DID, HANDLE, TID
 from fakes.releases import long_release, short_release
 
+from distribution.adapters.networks.base import Posted
 from distribution.adapters.networks.bluesky import BlueskyAdapter, record_key
 from distribution.domain.channels import BlueskyConfig
 from distribution.domain.outcomes import PermanentFailure, Success, TransientFailure
@@ -67,7 +68,8 @@ async def test_a_post_is_a_record_with_text_facets_and_link_card(adapter, fake_b
     assert post.link_card is not None
     assert record["embed"] == post.link_card.as_record()
     uri = f"at://{DID}/app.bsky.feed.post/{record_key(KEY, 0)}"
-    assert outcome == Success(uri, f"https://bsky.app/profile/{HANDLE}/post/{record_key(KEY, 0)}")
+    url = f"https://bsky.app/profile/{HANDLE}/post/{record_key(KEY, 0)}"
+    assert outcome == Posted(uri, url, (uri,))
 
 
 async def test_a_thread_replies_with_root_and_parent(adapter, fake_bluesky):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from fakes import CLIENT_TIMEOUT, FakeFacebook
+from fakes import CLIENT_TIMEOUT, Failure, FakeFacebook
 from fakes.facebook import PAGE_ID, TOKEN, VERSION
 from fakes.releases import URL, short_release
+from fakes.server import PNG
 
+from distribution.adapters.networks.base import Posted, Unconfirmed
 from distribution.adapters.networks.facebook import FacebookAdapter
 from distribution.domain.channels import FacebookConfig
 from distribution.domain.outcomes import PermanentFailure, Success, TransientFailure
@@ -40,7 +42,7 @@ async def test_a_post_is_published_with_the_documented_shape(adapter, fake_faceb
     assert TOKEN not in request.path
     assert not request.query
     [post_id] = fake_facebook.posts
-    assert outcome == Success(post_id, f"https://www.facebook.com/{post_id}")
+    assert outcome == Posted(post_id, f"https://www.facebook.com/{post_id}", (post_id,))
 
 
 async def test_an_invalid_token_is_permanent_with_the_message(adapter, fake_facebook):
@@ -73,3 +75,76 @@ async def test_delete_removes_the_post(adapter, fake_facebook):
 
     assert outcome == Success(published.remote_id)
     assert fake_facebook.posts == {}
+
+
+FEED = f"/{VERSION}/{PAGE_ID}/feed"
+
+
+async def test_a_lost_answer_then_a_retry_posts_once_with_the_right_id(adapter, fake_facebook):
+    post = compose(short_release(), Network.FACEBOOK)
+    first_attempt = datetime.now(UTC)
+    fake_facebook.fail_next(Failure.LOSE_ANSWER)
+
+    lost = await adapter.publish(config(), [post], KEY)
+
+    assert isinstance(lost, Unconfirmed)
+    [landed] = fake_facebook.posts
+
+    retried = await adapter.publish(config(), [post], KEY, since=first_attempt)
+
+    assert isinstance(retried, Posted)
+    assert retried.remote_id == landed
+    assert fake_facebook.created == 1
+    assert len(fake_facebook.requests_to("POST", FEED)) == 1
+    [read] = fake_facebook.requests_to("GET", FEED)
+    assert read.query["fields"] == ["id,message,created_time"]
+    assert int(read.query["since"][0]) <= first_attempt.timestamp()
+
+
+async def test_a_duplicate_refusal_means_already_posted(adapter, fake_facebook):
+    post = compose(short_release(), Network.FACEBOOK)
+    fake_facebook.fail_next(Failure.LOSE_ANSWER)
+    await adapter.publish(config(), [post], KEY)
+    [landed] = fake_facebook.posts
+
+    retried = await adapter.publish(config(), [post], KEY)
+
+    assert isinstance(retried, Posted)
+    assert retried.remote_id == landed
+    assert fake_facebook.created == 1
+
+
+async def test_the_image_goes_out_as_a_photo_post(adapter, fake_facebook):
+    post = compose(short_release(image_url=fake_facebook.image_url), Network.FACEBOOK)
+
+    outcome = await adapter.publish(config(), [post], KEY)
+
+    [request] = fake_facebook.requests_to("POST", f"/{VERSION}/{PAGE_ID}/photos")
+    assert request.headers["content-type"].startswith("multipart/form-data")
+    assert request.files == {"source": PNG}
+    assert request.form == {"caption": [post.text]}
+    assert fake_facebook.requests_to("POST", FEED) == []
+    [post_id] = fake_facebook.posts
+    assert fake_facebook.posts[post_id]["photo_id"]
+    assert isinstance(outcome, Posted)
+    assert outcome.remote_id == post_id
+
+
+async def test_a_photo_post_whose_answer_was_lost_is_found_in_the_feed(adapter, fake_facebook):
+    post = compose(short_release(image_url=fake_facebook.image_url), Network.FACEBOOK)
+    first_attempt = datetime.now(UTC)
+    fake_facebook.fail_next(Failure.LOSE_ANSWER, after=1)  # the image download goes through
+
+    assert isinstance(await adapter.publish(config(), [post], KEY), Unconfirmed)
+    retried = await adapter.publish(config(), [post], KEY, since=first_attempt)
+
+    [post_id] = fake_facebook.posts
+    assert isinstance(retried, Posted)
+    assert retried.remote_id == post_id
+    assert fake_facebook.created == 1
+
+
+async def test_deleting_a_post_already_gone_counts_as_deleted(adapter, fake_facebook):
+    outcome = await adapter.delete(config(), f"{PAGE_ID}_1")
+
+    assert outcome == Success(f"{PAGE_ID}_1")

@@ -10,6 +10,7 @@ from fakes import CLIENT_TIMEOUT, Failure, FakeMastodon
 from fakes.mastodon import TOKEN
 from fakes.releases import long_release, short_release
 
+from distribution.adapters.networks.base import Posted
 from distribution.adapters.networks.mastodon import MastodonAdapter
 from distribution.domain.channels import MastodonConfig
 from distribution.domain.outcomes import PermanentFailure, Success, TransientFailure
@@ -42,7 +43,7 @@ async def test_a_post_is_published_with_the_documented_shape(adapter, fake_masto
     assert request.headers["idempotency-key"] == f"{KEY}-0"
     assert request.json() == {"status": post.text, "visibility": "unlisted", "language": "en"}
     [status] = fake_mastodon.statuses.values()
-    assert outcome == Success(status["id"], status["url"])
+    assert outcome == Posted(status["id"], status["url"], (status["id"],))
 
 
 async def test_a_thread_replies_in_order(adapter, fake_mastodon):

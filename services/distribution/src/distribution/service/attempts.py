@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
+from distribution.adapters.networks.base import Posted, Unconfirmed
 from distribution.domain.delivery import Delivery, DeliveryStatus
 from distribution.domain.outcomes import (
     DEFAULT_POLICY,
@@ -66,13 +67,23 @@ async def record_outcome(
     if current is None or current.status is not DeliveryStatus.SENDING:
         return None
     # Applied to the state read in this transaction: a withdrawal during the attempt counts.
-    after = apply_outcome(current, outcome, now, policy)
+    after = _remember_posts(apply_outcome(current, outcome, now, policy), outcome)
     if not await uow.deliveries.finish(after, claimed.claim):
         return None
     # Posted while the release was being withdrawn: the post is to be deleted again.
     await uow.deliveries.request_retractions([after], now)
     _emit_terminal(uow, after, recipient or after.recipient, now)
     return after
+
+
+def _remember_posts(delivery: Delivery, outcome: Outcome) -> Delivery:
+    """Every post of a thread that went out (a withdrawal deletes them all), or the mark that
+    a post may exist unrecorded (the next attempt looks for it before posting)."""
+    if isinstance(outcome, Posted) and delivery.status is DeliveryStatus.SENT:
+        return delivery.with_remote_ids(outcome.remote_ids)
+    if isinstance(outcome, Unconfirmed):
+        return delivery.with_outcome_unknown()
+    return delivery
 
 
 async def cancel_claimed(

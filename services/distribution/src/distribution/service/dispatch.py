@@ -27,7 +27,7 @@ from distribution.domain.email import (
     Sender,
     render_release,
 )
-from distribution.domain.outcomes import Outcome, PermanentFailure
+from distribution.domain.outcomes import Outcome, PermanentFailure, Success
 from distribution.domain.social import Network, ReleaseForPost, SocialPostError, split_thread
 from distribution.domain.subscribers import Subscriber
 from newsroom_shared.mongo import Document
@@ -75,7 +75,24 @@ async def attempt_social(
     except SocialPostError as error:
         return PermanentFailure(f"cannot compose the post: {error}")
     adapter = senders.networks[channel.kind]
-    return await adapter.publish(channel.config, posts, delivery.idempotency_key)
+    # An earlier attempt may have posted (its answer lost, its worker dead): networks without an
+    # idempotency key look for those posts first.
+    since = delivery.reconcile_since()
+    return await adapter.publish(channel.config, posts, delivery.idempotency_key, since=since)
+
+
+async def retract_social(senders: Senders, delivery: Delivery, channel: Channel) -> Outcome:
+    """Deletes every post of a withdrawn release's delivery, a thread's replies first. The first
+    failure stops it; a post already gone counts as deleted, so a retry finishes the rest."""
+    remote_ids = delivery.posted_ids()
+    if not remote_ids:
+        return PermanentFailure("the post's id is gone")
+    adapter = senders.networks[channel.kind]
+    for remote_id in reversed(remote_ids):
+        outcome = await adapter.delete(channel.config, remote_id)
+        if not isinstance(outcome, Success):
+            return outcome
+    return Success(remote_ids[0])
 
 
 def webhook_payload(release: Document) -> dict[str, Any]:

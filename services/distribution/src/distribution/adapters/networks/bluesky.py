@@ -30,6 +30,7 @@ from distribution.adapters.networks.http import (
     text_field,
 )
 from distribution.adapters.networks.images import download_image
+from distribution.adapters.networks.reconcile import thread_posted
 from distribution.domain.channels import BlueskyConfig
 from distribution.domain.outcomes import Outcome, Success
 from distribution.domain.social import Post
@@ -89,8 +90,14 @@ class BlueskyAdapter:
         self._sessions: dict[tuple[str, str], _Session] = {}
 
     async def publish(
-        self, config: BlueskyConfig, posts: Sequence[Post], idempotency_key: str
+        self,
+        config: BlueskyConfig,
+        posts: Sequence[Post],
+        idempotency_key: str,
+        *,
+        since: datetime | None = None,
     ) -> Outcome:
+        """``since`` is unused: the deterministic record keys already find earlier posts."""
         return await self._with_session(
             config,
             lambda base, session: self._publish(config, base, session, posts, idempotency_key),
@@ -135,15 +142,15 @@ class BlueskyAdapter:
     ) -> Outcome:
         root: _Ref | None = None
         parent: _Ref | None = None
+        posted: list[str] = []
         for index, post in enumerate(posts):
             record = await self._record(config, base, session, post, root, parent)
             rkey = record_key(idempotency_key, index)
             parent = await self._create_record(base, session, rkey, record)
             root = root or parent
-        if root is None:
-            raise ValueError("publish needs at least one post")
+            posted.append(parent.uri)
         first_rkey = record_key(idempotency_key, 0)
-        return Success(root.uri, f"https://bsky.app/profile/{config.handle}/post/{first_rkey}")
+        return thread_posted(posted, f"https://bsky.app/profile/{config.handle}/post/{first_rkey}")
 
     async def _record(
         self,

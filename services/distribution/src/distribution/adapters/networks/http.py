@@ -40,10 +40,15 @@ class OutcomeError(Exception):
         self,
         outcome: TransientFailure | PermanentFailure,
         response: httpx.Response | None = None,
+        *,
+        may_have_landed: bool = False,
     ) -> None:
         super().__init__(outcome.reason)
         self.outcome = outcome
         self.response = response  # the far side's answer, when there was one
+        # The request reached the far side and may have taken effect (no answer came back, or
+        # a 5xx came back): a post may exist.
+        self.may_have_landed = may_have_landed
 
 
 def refuse(reason: str) -> OutcomeError:
@@ -124,15 +129,19 @@ async def send(
         raise _network_failure(error) from None
     failure = failure_for(response, error_detail)
     if failure is not None:
-        raise OutcomeError(failure, response)
+        raise OutcomeError(failure, response, may_have_landed=response.status_code >= 500)
     return response
+
+
+# Errors before the request left us: it cannot have taken effect.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
 def _network_failure(error: httpx.HTTPError) -> OutcomeError:
     failure = classify_error(error)
     if failure is None:  # e.g. an invalid URL: retrying cannot help
         return refuse(f"request failed: {type(error).__name__}: {error}")
-    return OutcomeError(failure)
+    return OutcomeError(failure, may_have_landed=not isinstance(error, _NOT_SENT))
 
 
 def json_field(body: Any, *path: str | int) -> Any:

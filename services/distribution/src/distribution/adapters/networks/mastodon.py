@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -22,6 +23,7 @@ from distribution.adapters.networks.http import (
     text_field,
 )
 from distribution.adapters.networks.images import download_image
+from distribution.adapters.networks.reconcile import thread_posted
 from distribution.domain.channels import MastodonConfig
 from distribution.domain.outcomes import Outcome, Success, TransientFailure
 from distribution.domain.social import Post
@@ -44,8 +46,14 @@ class MastodonAdapter:
         self._timeout = timeout
 
     async def publish(
-        self, config: MastodonConfig, posts: Sequence[Post], idempotency_key: str
+        self,
+        config: MastodonConfig,
+        posts: Sequence[Post],
+        idempotency_key: str,
+        *,
+        since: datetime | None = None,
     ) -> Outcome:
+        """``since`` is unused: the ``Idempotency-Key`` already finds an earlier attempt's post."""
         try:
             return await self._publish(config, posts, idempotency_key)
         except OutcomeError as error:
@@ -56,26 +64,26 @@ class MastodonAdapter:
             base = await self._base(config)
             await self._send(config, "DELETE", f"{base}/api/v1/statuses/{remote_id}")
         except OutcomeError as error:
-            return error.outcome
+            if error.response is None or error.response.status_code != 404:
+                return error.outcome
         return Success(remote_id)
 
     async def _publish(
         self, config: MastodonConfig, posts: Sequence[Post], idempotency_key: str
     ) -> Outcome:
         base = await self._base(config)
-        first: Success | None = None
-        previous_id: str | None = None
+        posted: list[str] = []
+        first_url: str | None = None
         for index, post in enumerate(posts):
             media_ids = [await self._upload_image(config, base, post)] if post.image else []
+            previous_id = posted[-1] if posted else None
             status = await self._post_status(
                 config, base, post, previous_id, media_ids, f"{idempotency_key}-{index}"
             )
-            previous_id = required_text(status, "the status id", "id")
-            if first is None:
-                first = Success(previous_id, text_field(status, "url") or text_field(status, "uri"))
-        if first is None:
-            raise ValueError("publish needs at least one post")
-        return first
+            posted.append(required_text(status, "the status id", "id"))
+            if index == 0:
+                first_url = text_field(status, "url") or text_field(status, "uri")
+        return thread_posted(posted, first_url)
 
     async def _base(self, config: MastodonConfig) -> str:
         url = await check_destination(config.instance_url, allow_insecure=config.allow_insecure_url)
