@@ -1,0 +1,307 @@
+"""Crash test (issue 3): the service as a real child process, SIGKILLed at random moments while
+one release fans out to 500 subscribers and 5 networks, restarted each time; in the end every
+network holds exactly one post and every subscriber exactly one email (one distinct Message-ID).
+
+SMTP has no idempotency on the far side: a message the sink accepted whose outcome the killed
+process never recorded is sent again, with the same Message-ID. The test counts those re-sends
+(raw transmissions minus distinct messages) and prints them with the seed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes import FakeBluesky, FakeFacebook, FakeLinkedIn, FakeMastodon, FakeX
+from fakes.bluesky import APP_PASSWORD, HANDLE
+from fakes.facebook import PAGE_ID
+from fakes.facebook import TOKEN as FACEBOOK_TOKEN
+from fakes.linkedin import ORGANISATION
+from fakes.linkedin import TOKEN as LINKEDIN_TOKEN
+from fakes.mastodon import TOKEN as MASTODON_TOKEN
+from fakes.smtp_sink import SmtpSink, free_port
+from fakes.x import TOKEN as X_TOKEN
+
+from distribution.adapters.crypto import CredentialCipher, new_key
+from distribution.adapters.mongo.channels import MongoChannels
+from distribution.adapters.mongo.subscribers import MongoSubscribers
+from distribution.domain.channels import (
+    BlueskyConfig,
+    Channel,
+    ChannelConfig,
+    EmailConfig,
+    FacebookConfig,
+    LinkedInConfig,
+    MastodonConfig,
+    XConfig,
+)
+from distribution.domain.subscribers import Consent, Subscriber
+from newsroom_shared.consumer.testing import eventually, produce_envelopes
+from newsroom_shared.events.envelope import envelope_for
+from newsroom_shared.events.publisher import ReleasePublished
+from newsroom_shared.mongo import Database
+from newsroom_shared.testing.fixtures import drop_test_database
+
+pytestmark = [pytest.mark.connected, pytest.mark.slow]
+
+SUBSCRIBERS = 500
+NETWORKS = 5
+KILLS = 5
+NEWSROOM = "n1"
+# Slow enough that five lives end mid-fan-out, fast enough for a test (500 emails: ~5 s).
+SMTP_RATE_PER_S = 100
+LEASE_S = 3  # a killed process's claims come back this soon
+UNFINISHED = ["pending", "sending"]
+
+
+@dataclass(frozen=True)
+class Fakes:
+    mastodon: FakeMastodon
+    bluesky: FakeBluesky
+    x: FakeX
+    linkedin: FakeLinkedIn
+    facebook: FakeFacebook
+
+    def posts_per_network(self) -> dict[str, int]:
+        return {
+            "mastodon": len(self.mastodon.statuses),
+            "bluesky": len(self.bluesky.records),
+            "x": len(self.x.posts),
+            "linkedin": len(self.linkedin.posts),
+            "facebook": len(self.facebook.posts),
+        }
+
+
+@pytest.fixture
+def fakes(
+    fake_mastodon: FakeMastodon,
+    fake_bluesky: FakeBluesky,
+    fake_x: FakeX,
+    fake_linkedin: FakeLinkedIn,
+    fake_facebook: FakeFacebook,
+) -> Fakes:
+    return Fakes(fake_mastodon, fake_bluesky, fake_x, fake_linkedin, fake_facebook)
+
+
+@pytest.fixture
+def sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture
+async def crash_db(mongo_client: Any, unique: str) -> AsyncIterator[Database]:
+    name = f"test_distribution_crash_{unique}"
+    yield mongo_client[name]
+    await drop_test_database(mongo_client, name)
+
+
+def channel_configs(fakes: Fakes) -> dict[str, ChannelConfig]:
+    return {
+        "mastodon": MastodonConfig(
+            instance_url=fakes.mastodon.base_url,
+            access_token=MASTODON_TOKEN,
+            allow_insecure_url=True,
+        ),
+        "bluesky": BlueskyConfig(
+            service_url=fakes.bluesky.base_url,
+            handle=HANDLE,
+            app_password=APP_PASSWORD,
+            allow_insecure_url=True,
+        ),
+        "x": XConfig(account="acme", access_token=X_TOKEN, allow_insecure_url=True),
+        "linkedin": LinkedInConfig(
+            organization_urn=ORGANISATION, access_token=LINKEDIN_TOKEN, allow_insecure_url=True
+        ),
+        "facebook": FacebookConfig(
+            page_id=PAGE_ID, page_access_token=FACEBOOK_TOKEN, allow_insecure_url=True
+        ),
+        "email": EmailConfig(sender="news@acme.example", sender_name="Acme News"),
+    }
+
+
+async def seed(db: Database, cipher: CredentialCipher, tenant: str, fakes: Fakes) -> list[str]:
+    """One channel per network and an email channel, 500 confirmed subscribers; their
+    addresses."""
+    channels = MongoChannels(db, cipher)
+    for name, config in channel_configs(fakes).items():
+        await channels.save(
+            Channel(id=f"{name}-{tenant}", tenant_id=tenant, name=name, config=config)
+        )
+    now = datetime.now(UTC)
+    consent = Consent(given_at=now, method="double_opt_in")
+    people = [
+        Subscriber.create(
+            subscriber_id=f"s{number}-{tenant}",
+            tenant_id=tenant,
+            newsroom_id=NEWSROOM,
+            email=f"reader{number}@example.org",
+            consent=consent,
+            now=now,
+        ).confirm(now)
+        for number in range(SUBSCRIBERS)
+    ]
+    await MongoSubscribers(db).add_many(people)
+    return [person.email for person in people]
+
+
+def published(tenant: str) -> ReleasePublished:
+    return ReleasePublished(
+        tenant_id=tenant,
+        release_id="r1",
+        newsroom_id=NEWSROOM,
+        newsroom_slug="acme",
+        slug="launch",
+        title="Acme launches the rocket skate",
+        lead="Faster than ever, and quieter.",
+        language="en",
+        categories=["products"],
+        url="https://news.example/acme/r1",
+        version=1,
+        published_at=datetime.now(UTC),
+    )
+
+
+def service_environment(
+    infra: Any, database: str, group: str, credentials_key: str, sink: SmtpSink, fakes: Fakes
+) -> dict[str, str]:
+    settings = {
+        "MONGODB_DATABASE": database,
+        "CONSUMER_GROUP": group,
+        "KAFKA_SESSION_TIMEOUT_MS": "6000",
+        "KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+        "RETRY_BACKOFF_INITIAL_S": "0.01",
+        "RETRY_BACKOFF_MAX_S": "0.05",
+        "OUTBOX_POLL_INTERVAL_S": "0.2",
+        "CREDENTIALS_KEYS": credentials_key,
+        "SUBSCRIBER_TOKEN_KEYS": "token-key-for-crash-tests",
+        "RECIPIENT_DIGEST_KEY": "digest-key-for-crash-tests",
+        "PUBLIC_BASE_URL": "https://news.example",
+        "SMTP_HOST": sink.host,
+        "SMTP_PORT": str(sink.port),
+        "SMTP_LOCAL_HOSTNAME": "distribution.test",
+        "SMTP_TIMEOUT_S": "5",
+        "SMTP_RATE_PER_S": str(SMTP_RATE_PER_S),
+        "X_API_URL": fakes.x.base_url,
+        "LINKEDIN_API_URL": fakes.linkedin.base_url,
+        "FACEBOOK_API_URL": fakes.facebook.base_url,
+        "HTTP_TIMEOUT_S": "2",
+        "WORKER_INTERVAL_S": "0.05",
+        "WORKER_LEASE_S": str(LEASE_S),
+        "LOG_JSON": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    environment = {**os.environ, **{f"DISTRIBUTION_{k}": v for k, v in settings.items()}}
+    environment["KAFKA_BOOTSTRAP_SERVERS"] = infra.kafka_bootstrap_servers
+    environment["MONGODB_URI"] = infra.mongodb_uri
+    return environment
+
+
+@contextmanager
+def service_process(environment: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m distribution`` on a free port; SIGKILLed at the end if still alive."""
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "distribution", "--port", str(free_port())],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def progress(sink: SmtpSink, fakes: Fakes) -> int:
+    """Everything the far sides have accepted so far (emails and posts)."""
+    return sink.accepted + sum(fakes.posts_per_network().values())
+
+
+async def unfinished(db: Database, tenant: str) -> int:
+    query = {"tenant_id": tenant, "status": {"$in": UNFINISHED}}
+    return int(await db["deliveries"].count_documents(query))
+
+
+async def test_sigkilled_service_restarted_delivers_every_post_and_email_exactly_once(
+    infra: Any, unique: str, crash_db: Database, fakes: Fakes, sink: SmtpSink, tmp_path: Path
+) -> None:
+    seed_value = int(os.environ.get("CRASH_SEED", random.randrange(2**32)))
+    print(f"crash test seed: {seed_value} (rerun with CRASH_SEED={seed_value})")
+    rng = random.Random(seed_value)
+    tenant = f"t-{unique}"
+    credentials_key = new_key()
+    addresses = await seed(crash_db, CredentialCipher([credentials_key]), tenant, fakes)
+    environment = service_environment(
+        infra, crash_db.name, f"distribution-crash-{unique}", credentials_key, sink, fakes
+    )
+    log = tmp_path / "service.log"
+    expected = SUBSCRIBERS + NETWORKS
+
+    await produce_envelopes(
+        infra.kafka_bootstrap_servers, [envelope_for(published(tenant), source="/test/crash")]
+    )
+    kills_in_flight = 0
+    started = time.monotonic()
+    for life in range(KILLS):
+        before = progress(sink, fakes)
+        with service_process(environment, log) as process:
+
+            async def moved(start: int = before) -> bool:
+                assert process.poll() is None, log.read_text()[-3000:]
+                return progress(sink, fakes) > start
+
+            # Killed at a random moment once this life has sent something.
+            await eventually(moved, timeout_s=60, interval_s=0.01)
+            await asyncio.sleep(rng.uniform(0.0, 0.6))
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+        left = await unfinished(crash_db, tenant)
+        planned = await crash_db["deliveries"].count_documents({"tenant_id": tenant})
+        elapsed = time.monotonic() - started
+        print(f"{elapsed:5.1f}s life {life}: killed, {left} of {planned} deliveries unfinished")
+        kills_in_flight += planned == expected and left > 0
+
+    with service_process(environment, log):
+
+        async def finished() -> bool:
+            planned = await crash_db["deliveries"].count_documents({"tenant_id": tenant})
+            return planned == expected and await unfinished(crash_db, tenant) == 0
+
+        await eventually(finished, timeout_s=90, interval_s=0.2)
+    print(f"{time.monotonic() - started:5.1f}s finished")
+
+    statuses = await crash_db["deliveries"].distinct("status", {"tenant_id": tenant})
+    assert statuses == ["sent"]
+    assert kills_in_flight == KILLS, "every kill should land while deliveries were unfinished"
+    assert fakes.posts_per_network() == dict.fromkeys(
+        ("mastodon", "bluesky", "x", "linkedin", "facebook"), 1
+    ), f"seed {seed_value}"
+
+    message_ids: dict[str, set[str]] = defaultdict(set)
+    for mail in sink.received:
+        [address] = mail.rcpt_tos
+        message_ids[address].add(str(mail.message["Message-ID"]))
+    assert set(message_ids) == set(addresses)
+    assert all(len(ids) == 1 for ids in message_ids.values()), f"seed {seed_value}"
+    resent = len(sink.received) - len(addresses)
+    print(f"emails: {len(sink.received)} sent, {len(addresses)} distinct, {resent} re-sent")
