@@ -95,6 +95,18 @@ def test_cached_checks_expire_and_revocations_forget_them() -> None:
     assert cache.get("d1") is None
 
 
+def test_a_forgotten_key_is_not_cached_again_for_one_ttl() -> None:
+    """A revocation being committed: a check that read the old key must not cache it."""
+    clock = Monotonic()
+    cache = VerifiedTokens(ttl_s=30, max_entries=10, monotonic=clock)
+    cache.forget(KEY_ID)
+    cache.put("d1", PRINCIPAL)
+    assert cache.get("d1") is None
+    clock.now += 30
+    cache.put("d1", PRINCIPAL)
+    assert cache.get("d1") == PRINCIPAL
+
+
 def test_the_cache_is_bounded_and_a_zero_ttl_disables_it() -> None:
     cache = VerifiedTokens(ttl_s=30, max_entries=2)
     for digest in ("a", "b", "c"):

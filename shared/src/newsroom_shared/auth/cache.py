@@ -23,6 +23,10 @@ class VerifiedTokens:
 
     Only a fresh check may :meth:`put`: a cache hit must not extend the TTL, or a key revoked on
     another replica would stay trusted for as long as it keeps being used.
+
+    :meth:`forget` also refuses new entries of the key for one TTL: a consumer forgets a key
+    while its revocation is not yet committed, and a check reading the key meanwhile would
+    otherwise cache it as valid for a whole TTL.
     """
 
     def __init__(
@@ -35,6 +39,7 @@ class VerifiedTokens:
         self._max_entries = max_entries
         self._monotonic = monotonic
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._forgotten: dict[str, float] = {}  # key id -> until when new entries are refused
 
     def get(self, digest: str) -> Principal | None:
         entry = self._entries.get(digest)
@@ -48,12 +53,20 @@ class VerifiedTokens:
     def put(self, digest: str, principal: Principal) -> None:
         if self._ttl_s <= 0:
             return
+        if self._forgotten and self._refused(principal.key_id):
+            return
         self._entries.pop(digest, None)
         while len(self._entries) >= self._max_entries:
             self._entries.popitem(last=False)
         self._entries[digest] = _Entry(principal, self._monotonic() + self._ttl_s)
 
+    def _refused(self, key_id: str) -> bool:
+        return self._forgotten.get(key_id, float("-inf")) > self._monotonic()
+
     def forget(self, key_id: str) -> None:
-        """Drop every cached check of ``key_id`` (it was revoked)."""
+        """Drop every cached check of ``key_id`` (it was revoked), and cache none for one TTL."""
+        now = self._monotonic()
+        self._forgotten = {k: until for k, until in self._forgotten.items() if until > now}
+        self._forgotten[key_id] = now + self._ttl_s
         for digest in [d for d, e in self._entries.items() if e.principal.key_id == key_id]:
             del self._entries[digest]

@@ -49,7 +49,8 @@ def follow_api_keys(
         current = await replica.find(received.data.key_id, session)
         with _mismatch_is_permanent():
             await replica.put(apply_revoked(current, received.data), session)
-        # Before the commit: a check racing it may cache the key once more, for one TTL at most.
+        # Before the commit (handlers have no after-commit hook): the cache then refuses the key
+        # for one TTL, so a check reading the not-yet-revoked key cannot cache it meanwhile.
         authenticator.forget(received.data.key_id)
 
     runtime.on_prepare(replica.ensure_indexes)

@@ -1,10 +1,10 @@
 """The rules of a service's replica of the publisher's API keys: plain Python, no I/O.
 
-Events of one key arrive in order (same partition key), but a replica can still see them out of
-order or twice: a republish (``publisher republish-api-keys``) re-issues old keys, and a service
-that starts late reads a revocation whose key it never saw issued if the issue was consumed by a
-dead-lettered batch. So the rules are order-free: a revocation, once known, is never undone by an
-issue arriving later or again; the earliest revocation time wins.
+Issues and revocations travel on two topics, read by two consumers: a key's revocation can be
+applied before its issue. Events also come again: redeliveries, and a republish
+(``publisher republish-api-keys``) re-issues every key. So the rules are order-free: a
+revocation, once known, is never undone by an issue arriving later or again; the earliest
+revocation time wins.
 """
 
 from __future__ import annotations
