@@ -1,4 +1,5 @@
-"""``publisher create-tenant`` prints a working admin key once."""
+"""``publisher create-tenant`` prints a working admin key once; ``republish-api-keys`` sends
+every key again."""
 
 import asyncio
 import os
@@ -7,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import running
+from newsroom_shared.events.publisher import ApiKeyIssued
+from publisher.config import PublisherSettings
+
+from .conftest import events_of, running
 
 pytestmark = pytest.mark.connected
 
@@ -40,3 +44,38 @@ async def test_create_tenant_prints_a_working_admin_key(settings, clock, drop_da
             "name": "Acme Corp",
             "created_at": answer.json()["created_at"],
         }
+
+
+async def run_cli(settings: PublisherSettings, *args: str) -> tuple[str, str]:
+    """Run the installed ``publisher`` command on the test's database; (stdout, stderr)."""
+    command = Path(sys.executable).parent / "publisher"
+    env = {
+        **os.environ,
+        "MONGODB_URI": settings.mongodb_uri,
+        "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers,
+        "PUBLISHER_MONGODB_DATABASE": settings.database_name,
+        "PUBLISHER_LOG_JSON": "false",
+    }
+    process = await asyncio.create_subprocess_exec(
+        str(command), *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    return out.decode(), err.decode()
+
+
+async def test_create_tenant_emits_the_key_and_republish_sends_it_again(
+    settings, clock, drop_database
+) -> None:
+    out, _ = await run_cli(settings, "create-tenant", "--name", "Acme Corp")
+    key_id = dict(line.split(":", 1) for line in out.splitlines())["admin key id"].strip()
+
+    async with running(settings, clock) as client:  # its outbox relay sends what the CLI wrote
+        await client.outbox_drained()
+        servers = settings.kafka_bootstrap_servers
+        assert len(await events_of(servers, ApiKeyIssued.topic, key_id)) == 1
+
+        out, _ = await run_cli(settings, "republish-api-keys")
+        assert "republished 1 API keys" in out
+        await client.outbox_drained()
+        assert len(await events_of(servers, ApiKeyIssued.topic, key_id)) == 2
