@@ -192,7 +192,7 @@ async def test_unknown_kinds_missing_fields_and_bad_cursors_are_refused(
 
 
 async def test_keys_and_scopes(api: httpx.AsyncClient) -> None:
-    settings, credentials = VALID["email"]
+    settings, _ = VALID["email"]
     body = {"newsroom_id": "n1", "kind": "email", "name": "e", "settings": settings}
 
     anonymous = await api.post("/v1/channels", json=body)

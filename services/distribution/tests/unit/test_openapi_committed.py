@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from distribution.entrypoints.cli import openapi_document
@@ -17,8 +18,6 @@ def test_committed_openapi_matches_the_app() -> None:
 
 
 def test_every_operation_documents_its_errors() -> None:
-    import json
-
     document = json.loads(openapi_document())
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
@@ -26,4 +25,5 @@ def test_every_operation_documents_its_errors() -> None:
                 continue
             statuses = {code for code in operation["responses"] if code.startswith("4")}
             assert statuses, f"{method.upper()} {path} documents no error answer"
-            assert operation.get("summary") and operation.get("description"), (method, path)
+            assert operation.get("summary"), (method, path)
+            assert operation.get("description"), (method, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
@@ -18,6 +20,7 @@ from newsroom_shared.http.errors import (
     NotFound,
     Unprocessable,
     error_response,
+    error_responses,
 )
 
 
@@ -47,3 +50,12 @@ async def _service_error(request: Request, exc: Exception) -> Response:
 
 def install_service_error_handler(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
+
+
+def json_error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``error_responses`` for a route answering HTML: its errors are JSON all the same."""
+    documented = error_responses(*statuses)
+    body = {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+    for response in documented.values():
+        response["content"] = {"application/json": body}
+    return documented

@@ -20,7 +20,7 @@ from distribution.bootstrap import Distribution
 from distribution.config import DistributionSettings
 from distribution.domain.subscribers import keyed_digest
 from distribution.entrypoints.http.dependencies import DistributionDep
-from distribution.entrypoints.http.errors import Gone
+from distribution.entrypoints.http.errors import Gone, json_error_responses
 from distribution.entrypoints.http.schemas.subscribers import (
     Confirmed,
     SubscribeAccepted,
@@ -49,7 +49,7 @@ router = APIRouter(
 @router.post(
     "/newsrooms/{newsroom_id}/subscribers",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(404, 422, 429),
+    responses=error_responses(400, 404, 422, 429),
 )
 async def subscribe(
     newsroom_id: str, body: SubscribeIn, request: Request, distribution: DistributionDep
@@ -102,7 +102,7 @@ async def confirm_subscription(token: str, distribution: DistributionDep) -> Con
 @router.get(
     "/subscriptions/confirm/{token}",
     response_class=HTMLResponse,
-    responses=error_responses(400, 410, 429),
+    responses=json_error_responses(400, 410, 429),
 )
 async def confirm_page(token: str, distribution: DistributionDep) -> HTMLResponse:
     """A page whose button confirms (a GET changes nothing: mail scanners follow links)."""
