@@ -100,7 +100,7 @@ async def test_a_webhook_secret_is_generated_and_shown_once(api: httpx.AsyncClie
     assert "webhook_secret" not in read.json()
     channel = await distribution_of(api).reader().channels.get(A, created.json()["id"])
     assert channel is not None
-    assert channel.config.secret.get_secret_value() == secret  # type: ignore[union-attr]
+    assert channel.config.secret.get_secret_value() == secret
     refused = await create(api, "webhook", credentials={"secret": secret})
     assert refused.status_code == 422
 
@@ -247,8 +247,8 @@ async def test_patch_renames_disables_and_replaces_credentials(api: httpx.AsyncC
     assert ssrf.status_code == 422
     stored = await distribution_of(api).reader().channels.get(A, channel["id"])
     assert stored is not None
-    assert stored.config.access_token.get_secret_value() == "fresh-token"  # type: ignore[union-attr]
-    assert stored.config.instance_url == "https://other.example"  # type: ignore[union-attr]
+    assert stored.config.access_token.get_secret_value() == "fresh-token"
+    assert stored.config.instance_url == "https://other.example"
     assert stored.name == "Renamed"
 
 

@@ -93,6 +93,7 @@ def live_api(infra: Any) -> Iterator[LiveApi]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+        mongo: MongoClient[dict[str, Any]]
         with MongoClient(infra.mongodb_uri) as mongo:
             # See newsroom_shared.testing.fixtures.drop_test_database.
             mongo.admin.command({"killAllSessions": []})
@@ -107,7 +108,9 @@ CHECKS = [
 ]
 
 
-def _fuzz(operation: APIOperation, mode: GenerationMode, live_api: LiveApi) -> None:
+def _fuzz(
+    operation: APIOperation[Any, Any, Any, Any], mode: GenerationMode, live_api: LiveApi
+) -> None:
     @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
     @hypothesis.settings(
         max_examples=EXAMPLES_PER_OPERATION,
@@ -116,7 +119,7 @@ def _fuzz(operation: APIOperation, mode: GenerationMode, live_api: LiveApi) -> N
         database=None,
         print_blob=True,
     )
-    def examples(case: schemathesis.Case) -> None:
+    def examples(case: schemathesis.Case[Any]) -> None:
         case.call_and_validate(headers=live_api.headers, checks=CHECKS)
 
     examples()
@@ -125,7 +128,7 @@ def _fuzz(operation: APIOperation, mode: GenerationMode, live_api: LiveApi) -> N
 def test_every_operation_answers_as_documented(live_api: LiveApi) -> None:
     schema = schemathesis.openapi.from_url(f"{live_api.base_url}/openapi.json")
     failures: dict[str, BaseException] = {}
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     assert len(operations) > 15
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
