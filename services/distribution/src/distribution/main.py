@@ -3,8 +3,6 @@ delivery worker in its lifespan (through the shared ServiceRuntime)."""
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import FastAPI
 
 from distribution.adapters.mongo.indexes import ensure_indexes
@@ -20,13 +18,11 @@ from distribution.entrypoints.http import (
     suppressions,
     unsubscribe,
 )
-from distribution.entrypoints.http.dependencies import DenyAll
 from distribution.entrypoints.http.errors import install_service_error_handler
 from distribution.entrypoints.worker import DeliveryWorker
+from newsroom_shared.auth import follow_api_keys
 from newsroom_shared.http.auth import Authenticator
 from newsroom_shared.runtime import ServiceRuntime, package_version
-
-logger = logging.getLogger(__name__)
 
 DESCRIPTION = """Fan-out of published releases to social networks, subscriber email and
 outbound webhooks, each delivery exactly once. Consumes release events; emits
@@ -49,7 +45,9 @@ def create_app(
     *,
     authenticator: Authenticator | None = None,
 ) -> FastAPI:
-    """The app; ``authenticator`` checks staff API keys (None: every key is refused, 401)."""
+    """The app. Staff API keys are the publisher's: by default this service keeps a replica of
+    them from the publisher's key events (``follow_api_keys``); tests may pass their own
+    ``authenticator``."""
     settings = settings or DistributionSettings()
     runtime = ServiceRuntime(settings)
     distribution = bootstrap(settings, runtime, clock)
@@ -82,11 +80,7 @@ def create_app(
         runtime.on_startup(mailer.start)
         runtime.on_shutdown(mailer.stop)
     if authenticator is None:
-
-        async def warn_deny_all() -> None:
-            logger.warning("no authenticator wired: every staff request answers 401")
-
-        runtime.on_startup(warn_deny_all)
+        authenticator = follow_api_keys(runtime)
     app = runtime.create_app(
         title="Newsroom distribution",
         version=package_version("newsroom-distribution"),
@@ -94,7 +88,7 @@ def create_app(
         routers=list(ROUTERS),
     )
     install_service_error_handler(app)
-    app.state.authenticator = authenticator or DenyAll()
+    app.state.authenticator = authenticator
     app.state.public_rate_limit = public.public_rate_limit(settings)
     app.state.distribution = distribution
     app.state.worker = worker

@@ -14,13 +14,6 @@ from newsroom_shared.http.pagination import decode_cursor
 logger = logging.getLogger(__name__)
 
 
-class DenyAll:
-    """The authenticator until a real one is wired: every token is refused (401)."""
-
-    async def authenticate(self, token: str) -> Principal | None:
-        return None
-
-
 def _distribution(request: Request) -> Distribution:
     distribution: Distribution = request.app.state.distribution
     return distribution
