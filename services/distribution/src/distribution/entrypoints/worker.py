@@ -2,8 +2,16 @@
 
 Claimed deliveries run as independent tasks, capped per channel kind by a semaphore: a network
 that answers slowly or rate-limits us holds up only its own deliveries, and the loop claims more
-work as slots free up (at most ``batch_size`` attempts in flight). Every outcome is recorded in
-its own transaction with its DeliverySucceeded / DeliveryFailed event.
+work as slots free up (at most ``batch_size`` attempts in flight).
+
+Outcomes are recorded by group commit (:class:`OutcomeRecorder`): each attempt hands its outcome
+over as soon as the far side answered and waits until it is committed; one transaction records
+every outcome that arrived while the previous one was committing. An idle worker commits each
+outcome at once; under load the transactions grow instead of queueing up (one transaction per
+email caps a fan-out at the database's transaction rate, and eight concurrent ones conflict).
+This keeps the window in which a crash forgets an answer (and an email is sent again, with the
+same Message-ID) to about two commits. The slot of a channel kind is freed when the far side
+answered, not when the outcome is committed.
 """
 
 from __future__ import annotations
@@ -13,9 +21,10 @@ import contextlib
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.bootstrap import Distribution
 from distribution.domain.channels import Channel
 from distribution.domain.outcomes import Outcome, PermanentFailure, TransientFailure
@@ -26,6 +35,9 @@ from newsroom_shared.mongo import Document
 
 logger = logging.getLogger(__name__)
 
+# Outcomes per group-commit transaction at most: bounds how long one transaction runs.
+MAX_OUTCOMES_PER_TRANSACTION = 200
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
@@ -35,6 +47,61 @@ class Context:
     channels: dict[tuple[str, str], Channel]
     releases: dict[tuple[str, str], Document]
     subscribers: dict[tuple[str, str], Subscriber]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    claimed: Claimed
+    outcome: Outcome
+    recipient: str | None
+    committed: asyncio.Future[None]
+
+
+class OutcomeRecorder:
+    """Records attempts' outcomes by group commit (see the module docstring)."""
+
+    def __init__(self, distribution: Distribution) -> None:
+        self._distribution = distribution
+        self._queue: list[_Pending] = []
+        self._committing: asyncio.Task[None] | None = None
+
+    async def record(self, claimed: Claimed, outcome: Outcome, recipient: str | None) -> None:
+        """Returns once the outcome is committed; raises what the transaction raised."""
+        committed = asyncio.get_running_loop().create_future()
+        self._queue.append(_Pending(claimed, outcome, recipient, committed))
+        if self._committing is None:
+            self._committing = asyncio.create_task(self._commit_queued(), name="outcome-recorder")
+        await committed
+
+    async def _commit_queued(self) -> None:
+        try:
+            while self._queue:
+                group = self._queue[:MAX_OUTCOMES_PER_TRANSACTION]
+                del self._queue[: len(group)]
+                await self._commit(group)
+        finally:
+            self._committing = None
+
+    async def _commit(self, group: list[_Pending]) -> None:
+        distribution = self._distribution
+
+        async def record_all(uow: MongoUnitOfWork) -> None:
+            now = distribution.clock()
+            for item in group:
+                await attempts.record_outcome(
+                    uow, item.claimed, item.outcome, now, recipient=item.recipient
+                )
+
+        try:
+            await distribution.transact(record_all)
+        except Exception as error:
+            for item in group:
+                if not item.committed.done():
+                    item.committed.set_exception(error)
+            return
+        for item in group:
+            if not item.committed.done():
+                item.committed.set_result(None)
 
 
 class DeliveryWorker:
@@ -55,6 +122,7 @@ class DeliveryWorker:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._recorder = OutcomeRecorder(distribution)
 
     async def start(self) -> None:
         self._loop = asyncio.create_task(self._run(), name="delivery-worker")
@@ -137,14 +205,12 @@ class DeliveryWorker:
         return context
 
     async def _attempt(self, claimed: Claimed, context: Context) -> None:
-        delivery = claimed.delivery
         try:
-            async with self._slots.setdefault(delivery.channel_kind, asyncio.Semaphore(1)):
-                await self._attempt_claimed(claimed, context)
+            await self._attempt_claimed(claimed, context)
         except Exception:
             logger.exception(
                 "delivery %s: the attempt failed unexpectedly; its lease brings it back",
-                delivery.id,
+                claimed.delivery.id,
             )
 
     async def _attempt_claimed(self, claimed: Claimed, context: Context) -> None:
@@ -164,12 +230,20 @@ class DeliveryWorker:
                 )
                 return
             recipient = keyed_digest(subscriber.email, distribution.digest_key)
-        outcome = await self._outcome(claimed, channel, release, subscriber)
-        await distribution.transact(
-            lambda uow: attempts.record_outcome(
-                uow, claimed, outcome, distribution.clock(), recipient=recipient
-            )
-        )
+        async with self._slots.setdefault(delivery.channel_kind, asyncio.Semaphore(1)):
+            if not self._lease_holds(claimed):
+                # Waited too long for a slot: another worker may take it over any moment now,
+                # and two attempts at once would send twice. Its lease brings it back.
+                logger.debug("delivery %s: lease too close to its end; not attempted", delivery.id)
+                return
+            outcome = await self._outcome(claimed, channel, release, subscriber)
+        await self._recorder.record(claimed, outcome, recipient)
+
+    def _lease_holds(self, claimed: Claimed) -> bool:
+        """True while a quarter of the claim's lease is left: time for the attempt (the lease
+        is meant to be much longer than any attempt takes)."""
+        lease_until: datetime = claimed.delivery.next_attempt_at
+        return self._distribution.clock() + self._lease / 4 < lease_until
 
     async def _retract(self, claimed: Claimed, context: Context) -> None:
         """Deletes the post a withdrawn release left on a network."""
