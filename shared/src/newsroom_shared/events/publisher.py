@@ -5,9 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from newsroom_shared.events.base import Event
+
+
+class ReleaseImage(BaseModel):
+    """The release's social-card image: what social posts attach and emails show."""
+
+    # extra="ignore" for the same reason as Event: older consumers read newer events.
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    url: str = Field(
+        pattern=r"^https://", description="Public https URL of the image (its social-card size)"
+    )
+    alt_text: str = Field(default="", description="Text alternative for screen readers")
+    width: int | None = Field(default=None, ge=1, description="Width in pixels, when known")
+    height: int | None = Field(default=None, ge=1, description="Height in pixels, when known")
 
 
 class ReleaseFacts(Event):
@@ -27,6 +41,10 @@ class ReleaseFacts(Event):
     url: str = Field(description="Public URL of the release in its newsroom")
     media_ids: list[str] = Field(default_factory=list)
     version: int = Field(ge=1, description="Release version this event describes")
+    image: ReleaseImage | None = Field(
+        default=None,
+        description="The release's social-card image; absent when it has no processed image",
+    )
 
 
 class ReleasePublished(ReleaseFacts):
