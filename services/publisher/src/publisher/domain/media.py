@@ -14,6 +14,22 @@ from enum import StrEnum
 from publisher.domain.content import MediaRef, MediaState
 
 
+@dataclass(frozen=True, slots=True)
+class MediaDetails:
+    """What a processed item looks like, from MediaProcessed: enough to show it as an image."""
+
+    kind: str  # image, video, document
+    content_type: str
+    url: str  # the social-card rendition's when there is one, else the original's
+    alt_text: str = ""
+    width: int | None = None
+    height: int | None = None
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == "image" and self.content_type.startswith("image/")
+
+
 class MediaFact(StrEnum):
     PROCESSED = "processed"
     REJECTED = "rejected"
@@ -27,6 +43,7 @@ class MediaItem:
     fact: MediaFact
     happened_at: datetime  # the media service's time of the fact
     updated_at: datetime  # our time of recording it
+    details: MediaDetails | None = None  # set for processed items only
 
     def supersedes(self, previous: MediaItem | None) -> bool:
         """Whether this news replaces ``previous`` (newer, and nothing overrides a deletion)."""
@@ -44,3 +61,11 @@ class MediaItem:
             return None
         state = MediaState.READY if self.fact is MediaFact.PROCESSED else MediaState.REJECTED
         return MediaRef(media_id=self.media_id, state=state, updated_at=self.updated_at)
+
+    def shown_image(self) -> MediaDetails | None:
+        """The item as an image others may show, or ``None`` (not processed, not an image, or
+        not at a public https URL: consumers must never get a broken or insecure link)."""
+        details = self.details
+        if self.fact is not MediaFact.PROCESSED or details is None or not details.is_image:
+            return None
+        return details if details.url.startswith("https://") else None

@@ -9,6 +9,7 @@ from newsroom_shared.events.publisher import (
     ApiKeyIssued,
     ApiKeyRevoked,
     ReleaseEmbargoed,
+    ReleaseImage,
     ReleasePublished,
     ReleaseUpdated,
     ReleaseWithdrawn,
@@ -19,7 +20,9 @@ from publisher.domain.release import Release
 from publisher.service.ports import Links
 
 
-def _facts(release: Release, newsroom: Newsroom, links: Links) -> dict[str, Any]:
+def _facts(
+    release: Release, newsroom: Newsroom, links: Links, image: ReleaseImage | None
+) -> dict[str, Any]:
     content = release.content
     return {
         "tenant_id": release.tenant_id,
@@ -35,31 +38,40 @@ def _facts(release: Release, newsroom: Newsroom, links: Links) -> dict[str, Any]
         "url": links.release_url(newsroom.slug, release.slug),
         "media_ids": content.media_ids,
         "version": release.version,
+        "image": image,
     }
 
 
-def published(release: Release, newsroom: Newsroom, links: Links) -> ReleasePublished:
+def published(
+    release: Release, newsroom: Newsroom, links: Links, image: ReleaseImage | None = None
+) -> ReleasePublished:
     assert release.published_at is not None
     return ReleasePublished(
-        **_facts(release, newsroom, links),
+        **_facts(release, newsroom, links, image),
         published_at=release.published_at,
         embargo_until=release.embargo_until,
     )
 
 
 def embargoed(
-    release: Release, newsroom: Newsroom, links: Links, preview_url: str
+    release: Release,
+    newsroom: Newsroom,
+    links: Links,
+    preview_url: str,
+    image: ReleaseImage | None = None,
 ) -> ReleaseEmbargoed:
     assert release.embargo_until is not None
     return ReleaseEmbargoed(
-        **_facts(release, newsroom, links),
+        **_facts(release, newsroom, links, image),
         embargo_until=release.embargo_until,
         preview_url=preview_url,
     )
 
 
-def updated(release: Release, newsroom: Newsroom, links: Links) -> ReleaseUpdated:
-    return ReleaseUpdated(**_facts(release, newsroom, links), updated_at=release.updated_at)
+def updated(
+    release: Release, newsroom: Newsroom, links: Links, image: ReleaseImage | None = None
+) -> ReleaseUpdated:
+    return ReleaseUpdated(**_facts(release, newsroom, links, image), updated_at=release.updated_at)
 
 
 def withdrawn(release: Release, at: datetime) -> ReleaseWithdrawn:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
-from publisher.domain.media import MediaFact, MediaItem
+from newsroom_shared.events.publisher import ReleaseImage
+from publisher.domain.media import MediaDetails, MediaFact, MediaItem
+from publisher.domain.release import Release
+from publisher.domain.social_image import social_image
 from publisher.service.ports import Deps, UnitOfWork
 
 
@@ -27,10 +30,38 @@ async def record_media_fact(uow: UnitOfWork, deps: Deps, item: MediaItem) -> int
     return changed
 
 
+# Names the media service may give the rendition cut for social cards (1.91:1, ~1200x630).
+SOCIAL_CARD_RENDITIONS = ("social_card", "social-card", "social")
+
+
+def details_of(event: MediaProcessed) -> MediaDetails:
+    """The item's looks: its social-card rendition when there is one, else the original."""
+    card = next((r for r in event.renditions if r.name in SOCIAL_CARD_RENDITIONS), None)
+    if card is not None:
+        return MediaDetails(
+            kind=event.kind,
+            content_type=card.content_type,
+            url=card.url,
+            alt_text=event.alt_text,
+            width=card.width,
+            height=card.height,
+        )
+    original = next((r for r in event.renditions if r.name == "original"), None)
+    return MediaDetails(
+        kind=event.kind,
+        content_type=event.content_type,
+        url=event.url,
+        alt_text=event.alt_text,
+        width=None if original is None else original.width,
+        height=None if original is None else original.height,
+    )
+
+
 def item_of(event: MediaProcessed | MediaRejected | MediaDeleted, deps: Deps) -> MediaItem:
     """The publisher's record of a media event."""
+    details = None
     if isinstance(event, MediaProcessed):
-        fact, at = MediaFact.PROCESSED, event.processed_at
+        fact, at, details = MediaFact.PROCESSED, event.processed_at, details_of(event)
     elif isinstance(event, MediaRejected):
         fact, at = MediaFact.REJECTED, event.rejected_at
     else:
@@ -41,6 +72,7 @@ def item_of(event: MediaProcessed | MediaRejected | MediaDeleted, deps: Deps) ->
         fact=fact,
         happened_at=at,
         updated_at=deps.clock.now(),
+        details=details,
     )
 
 
@@ -50,3 +82,17 @@ async def on_media_event(
     """Apply one media event in the unit of work (the consumer's inbox transaction)."""
     async with uow:
         return await record_media_fact(uow, deps, item_of(event, deps))
+
+
+async def release_image(uow: UnitOfWork, release: Release) -> ReleaseImage | None:
+    """Inside an open unit of work: the release's social-card image for its events, if any."""
+    if not release.content.media_ids:
+        return None
+    items = await uow.media.get_many(release.tenant_id, release.content.media_ids)
+    chosen = social_image(release.content, items)
+    if chosen is None:
+        return None
+    _, image = chosen
+    return ReleaseImage(
+        url=image.url, alt_text=image.alt_text, width=image.width, height=image.height
+    )

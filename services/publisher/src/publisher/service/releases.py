@@ -13,6 +13,7 @@ from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release, slug_base, unique_slug
 from publisher.domain.workflow import Status
 from publisher.service import events
+from publisher.service.media import release_image
 from publisher.service.newsrooms import load_newsroom
 from publisher.service.ports import Caller, Deps, ReleaseFilter, UnitOfWork
 from publisher.service.transactions import atomically
@@ -126,7 +127,8 @@ async def edit_release(
             return []
         await _fit_slug(uow, release)
         if release.status is Status.PUBLISHED:
-            return [events.updated(release, newsroom, deps.links)]
+            image = await release_image(uow, release)
+            return [events.updated(release, newsroom, deps.links, image)]
         return []
 
     return await change_release(uow, caller, release_id, if_match, step)

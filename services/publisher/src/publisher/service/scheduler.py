@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from publisher.service import events
+from publisher.service.media import release_image
 from publisher.service.newsrooms import load_newsroom
 from publisher.service.ports import Deps, DueRelease, UnitOfWork
 from publisher.service.releases import store
@@ -31,7 +32,8 @@ async def publish_due(uow: UnitOfWork, deps: Deps, due: DueRelease) -> bool:
             return False
         newsroom = await load_newsroom(uow, release.tenant_id, release.newsroom_id)
         await store(uow, release, loaded_version=loaded_version)
-        uow.emit(events.published(release, newsroom, deps.links))
+        image = await release_image(uow, release)
+        uow.emit(events.published(release, newsroom, deps.links, image))
         return True
 
     return await atomically(uow, command)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from newsroom_shared.mongo import Document
 from publisher.adapters.mongo.base import Repository
-from publisher.domain.media import MediaFact, MediaItem
+from publisher.domain.media import MediaDetails, MediaFact, MediaItem
 
 
 def _document(item: MediaItem) -> Document:
@@ -17,6 +18,7 @@ def _document(item: MediaItem) -> Document:
         "fact": str(item.fact),
         "happened_at": item.happened_at,
         "updated_at": item.updated_at,
+        "details": None if item.details is None else asdict(item.details),
     }
 
 
@@ -27,6 +29,8 @@ def _item(document: Document) -> MediaItem:
         fact=MediaFact(document["fact"]),
         happened_at=document["happened_at"],
         updated_at=document["updated_at"],
+        # Items recorded before details were kept have none: they show no image until reprocessed.
+        details=MediaDetails(**document["details"]) if document.get("details") else None,
     )
 
 

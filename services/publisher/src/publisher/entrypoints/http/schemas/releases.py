@@ -51,7 +51,10 @@ class ReleaseFields(Model):
     contacts: Contacts | None = None
     media_ids: MediaIds | None = Field(default=None, description="Items of the media service")
     social_card_media_id: MediaId | None = Field(
-        default=None, description="One of media_ids; `null` in an update removes it"
+        default=None,
+        description="The release's social-card image (attached to social posts, shown in "
+        "emails): one of media_ids. Unset: the first of media_ids that is a processed image. "
+        "`null` in an update removes the choice",
     )
 
     def to_domain(self) -> ContentChanges:
@@ -179,7 +182,9 @@ class ReleaseOut(ReleaseSummary):
     contacts: list[Contact]
     media_ids: list[str]
     media: list[MediaRefOut] = Field(description="Each media item with its processing status")
-    social_card_media_id: str | None
+    social_card_media_id: str | None = Field(
+        description="The chosen social-card image; `null`: the first processed image of media_ids"
+    )
     withdrawn_at: datetime | None
     withdraw_reason: str
     review_comment: str = Field(description="The reviewer's comment of the last rejection")
