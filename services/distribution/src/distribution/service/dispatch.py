@@ -28,7 +28,13 @@ from distribution.domain.email import (
     render_release,
 )
 from distribution.domain.outcomes import Outcome, PermanentFailure, Success
-from distribution.domain.social import Network, ReleaseForPost, SocialPostError, split_thread
+from distribution.domain.social import (
+    Network,
+    ReleaseForPost,
+    SocialImage,
+    SocialPostError,
+    split_thread,
+)
 from distribution.domain.subscribers import Subscriber
 from newsroom_shared.mongo import Document
 
@@ -57,6 +63,18 @@ class Senders:
         return self._rendered[key]
 
 
+def social_image(release: Document) -> SocialImage | None:
+    """The release's social-card image from its stored facts (the event's ``image``), if any.
+
+    The contract admits https URLs only, and the adapters check the destination before they
+    download it. Facts stored before events carried images have none: no image is attached.
+    """
+    image = release.get("image")
+    if not image or not image.get("url"):
+        return None
+    return SocialImage(url=image["url"], alt=image.get("alt_text", ""))
+
+
 def release_for_post(release: Document) -> ReleaseForPost:
     return ReleaseForPost(
         title=release["title"],
@@ -64,6 +82,7 @@ def release_for_post(release: Document) -> ReleaseForPost:
         url=release["url"],
         tags=tuple(release.get("tags", ())),
         language=release.get("language", "en"),
+        image=social_image(release),
     )
 
 
@@ -112,6 +131,7 @@ async def attempt_webhook(
 
 def release_email(release: Document, delivery: Delivery) -> ReleaseEmail:
     embargo = release.get("embargo_until") if delivery.under_embargo else None
+    image = social_image(release)
     return ReleaseEmail(
         release_id=release["release_id"],
         newsroom_name=release.get("newsroom_slug", ""),
@@ -119,6 +139,7 @@ def release_email(release: Document, delivery: Delivery) -> ReleaseEmail:
         lead=release.get("lead", ""),
         url=release["url"],
         language=release.get("language", "en"),
+        image_url=None if image is None else image.url,
         embargo_until=datetime.fromisoformat(embargo) if embargo else None,
         preview_url=release.get("preview_url") if delivery.under_embargo else None,
     )
