@@ -171,3 +171,40 @@ async def test_a_failed_delivery_is_retried_once_with_the_same_key(
     assert len(fake_mastodon.statuses) == 1
     sent_again = await api.post(f"/v1/deliveries/{failed['id']}/retry", headers=headers(A))
     assert sent_again.status_code == 409
+
+
+async def test_the_channel_failure_log_lists_every_failed_attempt_newest_first(
+    api: httpx.AsyncClient, fake_mastodon: FakeMastodon
+) -> None:
+    channel_id = await mastodon(api, fake_mastodon)
+    await published(api)
+    fake_mastodon.fail_next(Failure.UNAUTHORIZED)
+    await run_worker(api)  # 401: the delivery fails for good
+    [failed] = (await api.get("/v1/releases/r1/deliveries", headers=headers(A))).json()["items"]
+    await api.post(f"/v1/deliveries/{failed['id']}/retry", headers=headers(A))
+    fake_mastodon.fail_next(Failure.SERVER_ERROR)
+    await run_worker(api)  # 500: to be tried again later
+
+    log = await api.get(f"/v1/channels/{channel_id}/failures", headers=headers(A, Scope.viewer))
+    first_page = await api.get(f"/v1/channels/{channel_id}/failures?limit=1", headers=headers(A))
+    second_page = await api.get(
+        f"/v1/channels/{channel_id}/failures?limit=1&cursor={first_page.json()['next_cursor']}",
+        headers=headers(A),
+    )
+    unknown = await api.get("/v1/channels/nope/failures", headers=headers(A))
+
+    assert log.status_code == 200
+    transient, permanent = log.json()["items"]
+    assert (transient["delivery_id"], transient["release_id"]) == (failed["id"], "r1")
+    assert "500" in transient["error"]
+    assert transient["final"] is False
+    assert transient["retry_at"] is not None
+    assert "401" in permanent["error"]
+    assert permanent["final"] is True
+    assert permanent["retry_at"] is None
+    assert [e["id"] for e in first_page.json()["items"] + second_page.json()["items"]] == [
+        transient["id"],
+        permanent["id"],
+    ]
+    assert unknown.status_code == 404
+    assert len(fake_mastodon.statuses) == 0

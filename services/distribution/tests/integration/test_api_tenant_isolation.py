@@ -87,6 +87,7 @@ async def a_data(api: httpx.AsyncClient) -> tuple[str, str]:
 async def snapshot(api: httpx.AsyncClient, channel_id: str) -> dict[str, Any]:
     return {
         "channel": await ok(api, "GET", f"/v1/channels/{channel_id}"),
+        "failures": await ok(api, "GET", f"/v1/channels/{channel_id}/failures"),
         "channels": await ok(api, "GET", "/v1/channels"),
         "deliveries": await ok(api, "GET", "/v1/releases/r1/deliveries"),
         "summary": await ok(api, "GET", "/v1/releases/r1/deliveries/summary"),
@@ -104,6 +105,7 @@ async def test_another_tenant_gets_404_on_every_staff_route_and_changes_nothing(
 
     attempts: list[tuple[str, str, Any]] = [
         ("GET", f"/v1/channels/{channel_id}", None),
+        ("GET", f"/v1/channels/{channel_id}/failures", None),
         ("PATCH", f"/v1/channels/{channel_id}", {"name": "Taken over", "enabled": False}),
         ("DELETE", f"/v1/channels/{channel_id}", None),
         ("GET", "/v1/releases/r1/deliveries", None),
@@ -153,5 +155,5 @@ async def test_another_tenant_gets_404_on_every_staff_route_and_changes_nothing(
             for placeholder, value in concrete.items():
                 path = path.replace(placeholder, value)
             staff_operations.add((method.upper(), path))
-    assert len(staff_operations) == 9
+    assert len(staff_operations) == 10
     assert staff_operations <= tried, staff_operations - tried

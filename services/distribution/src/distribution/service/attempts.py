@@ -15,6 +15,7 @@ from typing import Any
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.adapters.networks.base import Posted, Unconfirmed
 from distribution.domain.delivery import Delivery, DeliveryStatus
+from distribution.domain.failures import failed_attempt
 from distribution.domain.outcomes import (
     DEFAULT_POLICY,
     Outcome,
@@ -72,6 +73,9 @@ async def record_outcome(
         return None
     # Posted while the release was being withdrawn: the post is to be deleted again.
     await uow.deliveries.request_retractions([after], now)
+    failure = failed_attempt(after, now)
+    if failure is not None:
+        await uow.failed_attempts.add(failure)
     _emit_terminal(uow, after, recipient or after.recipient, now)
     return after
 

@@ -19,6 +19,7 @@ from pydantic import SecretStr, TypeAdapter, ValidationError
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.adapters.signing import new_webhook_secret
 from distribution.domain.channels import AnyChannelConfig, Channel, ChannelConfig
+from distribution.domain.failures import FailedAttempt
 from distribution.service.errors import InvalidInputError, NotFoundError
 
 _CONFIG: TypeAdapter[Any] = TypeAdapter(AnyChannelConfig)
@@ -134,6 +135,19 @@ async def get_channel(uow: MongoUnitOfWork, tenant_id: str, channel_id: str) -> 
     if channel is None:
         raise NotFoundError(f"no channel {channel_id!r}")
     return channel
+
+
+async def failure_log(
+    uow: MongoUnitOfWork,
+    tenant_id: str,
+    channel_id: str,
+    *,
+    before_id: str | None,
+    limit: int,
+) -> list[tuple[str, FailedAttempt]]:
+    """The channel's failed attempts, newest first (404 for another tenant's channel)."""
+    await get_channel(uow, tenant_id, channel_id)
+    return await uow.failed_attempts.page(tenant_id, channel_id, before_id=before_id, limit=limit)
 
 
 async def list_channels(

@@ -16,6 +16,7 @@ from distribution.adapters.crypto import CredentialCipher
 from distribution.adapters.mongo.channels import MongoChannels
 from distribution.adapters.mongo.confirmations import MongoConfirmations
 from distribution.adapters.mongo.deliveries import MongoDeliveries
+from distribution.adapters.mongo.failures import MongoFailedAttempts
 from distribution.adapters.mongo.releases import MongoReleases
 from distribution.adapters.mongo.subscribers import MongoSubscribers
 from distribution.adapters.mongo.suppressions import MongoSuppressions
@@ -46,6 +47,7 @@ class MongoUnitOfWork:
         self.releases = MongoReleases(db, session)
         self.suppressions = MongoSuppressions(db, session)
         self.confirmations = MongoConfirmations(db, session)
+        self.failed_attempts = MongoFailedAttempts(db, session)
 
     def emit(self, event: Event) -> None:
         if self._session is None:

@@ -17,6 +17,7 @@ from distribution.entrypoints.http.schemas.channels import (
     ChannelCreated,
     ChannelOut,
     ChannelUpdate,
+    FailedAttemptOut,
 )
 from distribution.service import channels
 from newsroom_shared.events.distribution import ChannelKind
@@ -77,6 +78,26 @@ async def get_channel(
 ) -> ChannelOut:
     """One channel (which credentials are set, never their values)."""
     return ChannelOut.of(await channels.get_channel(distribution.reader(), tenant, channel_id))
+
+
+@router.get("/{channel_id}/failures", responses=error_responses(400, 401, 403, 404, 422))
+async def channel_failures(
+    channel_id: str,
+    tenant: ViewerTenant,
+    distribution: DistributionDep,
+    limit: Limit,
+    cursor: Cursor = None,
+) -> Page[FailedAttemptOut]:
+    """The channel's failure log: every attempt that did not deliver, newest first (30 days)."""
+    rows = await channels.failure_log(
+        distribution.reader(),
+        tenant,
+        channel_id,
+        before_id=cursor_str(cursor, "id"),
+        limit=limit + 1,
+    )
+    entries = [FailedAttemptOut.of(entry_id, entry) for entry_id, entry in rows]
+    return page_of(entries, limit, lambda e: {"id": e.id})
 
 
 @router.patch("/{channel_id}", responses=error_responses(400, 401, 403, 404, 422))
