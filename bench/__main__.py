@@ -12,7 +12,7 @@ from bench import email_fanout, outbox_throughput
 
 BENCHMARKS = {
     "p1-outbox": outbox_throughput.run,
-    # P2 is partial: the SMTP sender against a raw aiosmtplib loop (no consumer path yet).
+    # P2: the service end to end against a raw aiosmtplib loop; publication to last social post.
     "p2-email": email_fanout.run,
 }
 
