@@ -79,12 +79,12 @@ class MongoChannels(Repository):
 
     async def get(self, tenant_id: str, channel_id: str) -> Channel | None:
         document = await self._collection.find_one(
-            {"tenant_id": tenant_id, "_id": channel_id}, session=self._session
+            {"_id": channel_id, "tenant_id": tenant_id}, session=self._session
         )
         return channel_from(document, self._cipher) if document else None
 
     async def of_ids(self, tenant_id: str, channel_ids: list[str]) -> dict[str, Channel]:
-        documents = await self._find({"tenant_id": tenant_id, "_id": {"$in": channel_ids}})
+        documents = await self._find({"_id": {"$in": channel_ids}, "tenant_id": tenant_id})
         return {d["_id"]: channel_from(d, self._cipher) for d in documents}
 
     async def serving(self, tenant_id: str, newsroom_id: str) -> list[Channel]:
@@ -116,7 +116,7 @@ class MongoChannels(Repository):
 
     async def delete(self, tenant_id: str, channel_id: str) -> bool:
         result = await self._collection.delete_one(
-            {"tenant_id": tenant_id, "_id": channel_id}, session=self._session
+            {"_id": channel_id, "tenant_id": tenant_id}, session=self._session
         )
         return result.deleted_count == 1
 

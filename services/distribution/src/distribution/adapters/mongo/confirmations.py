@@ -79,7 +79,7 @@ class MongoConfirmations(Repository):
     async def finish(self, confirmation: ConfirmationEmail, claim: str) -> bool:
         """Writes the attempt's result; False when the claim was lost."""
         result = await self._collection.update_one(
-            {"tenant_id": confirmation.tenant_id, "_id": confirmation.id, "claim": claim},
+            {"_id": confirmation.id, "tenant_id": confirmation.tenant_id, "claim": claim},
             {"$set": _document(confirmation), "$unset": {"claim": ""}},
             session=self._session,
         )

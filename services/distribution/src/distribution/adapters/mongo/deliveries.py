@@ -82,7 +82,7 @@ class MongoDeliveries(Repository):
 
     async def get(self, tenant_id: str, delivery_id: str) -> Delivery | None:
         document = await self._collection.find_one(
-            {"tenant_id": tenant_id, "_id": delivery_id}, session=self._session
+            {"_id": delivery_id, "tenant_id": tenant_id}, session=self._session
         )
         return delivery_from(document) if document else None
 
@@ -140,14 +140,14 @@ class MongoDeliveries(Repository):
     async def claimed(self, tenant_id: str, delivery_id: str, claim: str) -> Delivery | None:
         """The delivery if ``claim`` still holds it (no other worker took it over)."""
         document = await self._collection.find_one(
-            {"tenant_id": tenant_id, "_id": delivery_id, "claim": claim}, session=self._session
+            {"_id": delivery_id, "tenant_id": tenant_id, "claim": claim}, session=self._session
         )
         return delivery_from(document) if document else None
 
     async def finish(self, delivery: Delivery, claim: str) -> bool:
         """Writes the attempt's result and releases the claim; False if the claim was lost."""
         result = await self._collection.update_one(
-            {"tenant_id": delivery.tenant_id, "_id": delivery.id, "claim": claim},
+            {"_id": delivery.id, "tenant_id": delivery.tenant_id, "claim": claim},
             {"$set": delivery_fields(delivery), "$unset": {"claim": "", "owner": ""}},
             session=self._session,
         )
@@ -196,7 +196,7 @@ class MongoDeliveries(Repository):
         else:
             changes["retraction_due_at"] = retry_at
         result = await self._collection.update_one(
-            {"tenant_id": delivery.tenant_id, "_id": delivery.id, "retraction_claim": claim},
+            {"_id": delivery.id, "tenant_id": delivery.tenant_id, "retraction_claim": claim},
             update,
             session=self._session,
         )
@@ -242,8 +242,8 @@ class MongoDeliveries(Repository):
         """Writes a requeued delivery, only if it is still failed (False otherwise)."""
         result = await self._collection.update_one(
             {
-                "tenant_id": delivery.tenant_id,
                 "_id": delivery.id,
+                "tenant_id": delivery.tenant_id,
                 "status": str(DeliveryStatus.FAILED),
             },
             {"$set": delivery_fields(delivery), "$unset": {"claim": "", "owner": ""}},
