@@ -26,7 +26,12 @@ def test_a_retried_failure_is_logged_with_when_it_is_tried_again() -> None:
     later = NOW + timedelta(minutes=1)
     entry = failed_attempt(sending().retry_at(later, "HTTP 503"), NOW)
     assert entry is not None
-    assert (entry.attempt, entry.error, entry.final, entry.retry_at) == (1, "HTTP 503", False, later)
+    assert (entry.attempt, entry.error, entry.final, entry.retry_at) == (
+        1,
+        "HTTP 503",
+        False,
+        later,
+    )
     assert (entry.channel_id, entry.release_id, entry.tenant_id) == ("c", "r", "t")
 
 
