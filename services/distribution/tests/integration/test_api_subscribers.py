@@ -13,6 +13,8 @@ from fakes.auth import api_settings, distribution_of, headers, staff_api
 
 from distribution.domain.delivery import Delivery, DeliveryStatus
 from distribution.domain.subscribers import Consent, Subscriber, keyed_digest
+from distribution.domain.suppressions import Suppression, SuppressionReason
+from distribution.entrypoints.worker import DeliveryWorker
 from newsroom_shared.http.auth import Scope
 from newsroom_shared.testing.fixtures import drop_test_database
 
@@ -161,3 +163,32 @@ async def test_export_then_erase(api: httpx.AsyncClient) -> None:
     listing = await api.get("/v1/releases/r1/deliveries", headers=headers(A))
     shown = {d["recipient"] for d in listing.json()["items"]}
     assert shown == {"(erased)", "o***@example.org"}
+
+
+async def test_an_address_suppressed_after_planning_is_not_mailed(api: httpx.AsyncClient) -> None:
+    """The worker checks the suppression list right before sending, not only when planning: a
+    suppression that lands while deliveries are already planned (here written straight to the
+    list, without the API's cancelling) still stops the mail."""
+    await jane_in_two_newsrooms(api)
+    distribution = distribution_of(api)
+    now = datetime.now(UTC)
+    await distribution.transact(
+        lambda uow: uow.suppressions.add(
+            Suppression(tenant_id=A, email=EMAIL, reason=SuppressionReason.MANUAL, created_at=now)
+        )
+    )
+    worker = DeliveryWorker(
+        distribution, interval_s=1.0, batch_size=50, lease_s=60.0, concurrency={}
+    )
+    try:
+        await worker.run_once()
+        await worker.wait_idle()
+    finally:
+        await worker.stop()
+
+    found = {d.recipient: d for d in await distribution.reader().deliveries.of_release(A, "r1")}
+    for jane in ("s-n1", "s-n2"):
+        assert found[jane].status is DeliveryStatus.CANCELLED
+        assert found[jane].last_error == "the address is suppressed"
+        assert found[jane].sent_at is None
+    assert found["s-other"].status is DeliveryStatus.CANCELLED  # never confirmed

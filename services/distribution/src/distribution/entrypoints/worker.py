@@ -47,6 +47,8 @@ class Context:
     channels: dict[tuple[str, str], Channel]
     releases: dict[tuple[str, str], Document]
     subscribers: dict[tuple[str, str], Subscriber]
+    # (tenant id, address) on the tenant's suppression list (bounced, complained, by hand).
+    suppressed: set[tuple[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +193,7 @@ class DeliveryWorker:
 
     async def _context(self, claimed: list[Claimed]) -> Context:
         reader = self._distribution.reader()
-        context = Context({}, {}, {})
+        context = Context({}, {}, {}, set())
         tenants = {c.delivery.tenant_id for c in claimed}
         for tenant in tenants:
             mine = [c.delivery for c in claimed if c.delivery.tenant_id == tenant]
@@ -202,6 +204,9 @@ class DeliveryWorker:
             context.channels.update({(tenant, k): v for k, v in channels.items()})
             context.releases.update({(tenant, k): v for k, v in releases.items()})
             context.subscribers.update({(tenant, k): v for k, v in subscribers.items()})
+            emails = [subscriber.email for subscriber in subscribers.values()]
+            suppressed = await reader.suppressions.suppressed(tenant, emails)
+            context.suppressed.update((tenant, email) for email in suppressed)
         return context
 
     async def _attempt(self, claimed: Claimed, context: Context) -> None:
@@ -222,12 +227,13 @@ class DeliveryWorker:
         subscriber = context.subscribers.get((tenant, delivery.recipient))
         recipient: str | None = None
         if delivery.channel_kind == "email":
+            # Checked again right before sending: the subscriber may have left, bounced or been
+            # suppressed since the release was planned.
             if subscriber is None or not subscriber.reachable:
-                await distribution.transact(
-                    lambda uow: attempts.cancel_claimed(
-                        uow, claimed, distribution.clock(), "the subscriber is no longer reachable"
-                    )
-                )
+                await self._cancel(claimed, "the subscriber is no longer reachable")
+                return
+            if (tenant, subscriber.email) in context.suppressed:
+                await self._cancel(claimed, "the address is suppressed")
                 return
             recipient = keyed_digest(subscriber.email, distribution.digest_key)
         async with self._slots.setdefault(delivery.channel_kind, asyncio.Semaphore(1)):
@@ -238,6 +244,12 @@ class DeliveryWorker:
                 return
             outcome = await self._outcome(claimed, channel, release, subscriber)
         await self._recorder.record(claimed, outcome, recipient)
+
+    async def _cancel(self, claimed: Claimed, reason: str) -> None:
+        distribution = self._distribution
+        await distribution.transact(
+            lambda uow: attempts.cancel_claimed(uow, claimed, distribution.clock(), reason)
+        )
 
     def _lease_holds(self, claimed: Claimed) -> bool:
         """True while a quarter of the claim's lease is left: time for the attempt (the lease
@@ -251,12 +263,12 @@ class DeliveryWorker:
         delivery = claimed.delivery
         channel = context.channels.get((delivery.tenant_id, delivery.channel_id))
         try:
-            if channel is None or delivery.remote_id is None:
-                outcome: Outcome = PermanentFailure("the channel or the post's id is gone")
+            if channel is None:
+                outcome: Outcome = PermanentFailure("the channel is gone")
             else:
                 async with self._slots.setdefault(delivery.channel_kind, asyncio.Semaphore(1)):
-                    adapter = distribution.senders.networks[channel.kind]
-                    outcome = await adapter.delete(channel.config, delivery.remote_id)
+                    # Every post of a thread, replies first.
+                    outcome = await dispatch.retract_social(distribution.senders, delivery, channel)
             await distribution.transact(
                 lambda uow: attempts.record_retraction(uow, claimed, outcome, distribution.clock())
             )
