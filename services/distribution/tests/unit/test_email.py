@@ -86,6 +86,16 @@ def test_parts_carry_the_release_and_html_is_escaped():
     assert "Embargo" not in text + html
 
 
+def test_the_image_carries_its_own_alt_text_or_the_title():
+    def html_of(email: ReleaseEmail) -> str:
+        rendered = render_release(email, sender=SENDER, list_id=LIST_ID, now=NOW)
+        return parts(rendered.message_for(recipient()))[1]
+
+    assert 'alt="A skate &amp; a rocket"' in html_of(release(image_alt="A skate & a rocket"))
+    assert 'alt="Acme &lt;b&gt;ships&lt;/b&gt; &amp; grows"' in html_of(release())
+    assert "<img" not in html_of(release(image_url=None))
+
+
 def test_the_message_survives_a_round_trip_through_bytes():
     message = render_release(release(), sender=SENDER, list_id=LIST_ID, now=NOW).message_for(
         recipient()

@@ -140,6 +140,7 @@ def release_email(release: Document, delivery: Delivery) -> ReleaseEmail:
         url=release["url"],
         language=release.get("language", "en"),
         image_url=None if image is None else image.url,
+        image_alt="" if image is None else image.alt,
         embargo_until=datetime.fromisoformat(embargo) if embargo else None,
         preview_url=release.get("preview_url") if delivery.under_embargo else None,
     )

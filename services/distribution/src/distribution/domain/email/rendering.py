@@ -42,6 +42,7 @@ class ReleaseEmail:
     url: str
     language: str
     image_url: str | None = None
+    image_alt: str = ""  # the image's own alt text; the title stands in when it has none
     embargo_until: datetime | None = None  # set for the preview sent before the lift
     preview_url: str | None = None
 
