@@ -13,7 +13,7 @@ from newsroom_shared.auth.hashing import TokenHashes
 from newsroom_shared.auth.read_model import TenantMismatchError, apply_issued, apply_revoked
 from newsroom_shared.auth.replica import KeyReplica
 from newsroom_shared.consumer.errors import PermanentError
-from newsroom_shared.consumer.subscribe import subscribe
+from newsroom_shared.consumer.subscribe import OFF_PATH_FETCH_WAIT_MS, subscribe
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.events.publisher import ApiKeyIssued, ApiKeyRevoked
 from newsroom_shared.runtime import ServiceRuntime
@@ -65,6 +65,7 @@ def follow_api_keys(
             db=runtime.db,
             name=name,
             settings=runtime.settings,
+            fetch_max_wait_ms=OFF_PATH_FETCH_WAIT_MS,
         )
     return authenticator
 

@@ -41,6 +41,14 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_RECORDS = 500
 """Events per batch (one transaction each); like the outbox relay's batch size."""
 
+OFF_PATH_FETCH_WAIT_MS = 500
+"""The fetch wait of consumers off the publish-to-post path (key events, media facts, withdrawals).
+
+An idle consumer sends one fetch request per wait: at the default 10 ms (settings
+``kafka_fetch_max_wait_ms``, short for the release's trip to the networks) that is ~80 requests
+a second per handler, measured as a third of the distribution process's CPU in benchmark P2.
+Events whose latency nobody watches wait up to this long instead (aiokafka's own default)."""
+
 
 def consumer_group(settings: ServiceSettings, name: str) -> str:
     """One Kafka consumer group per handler (``newsroom-publisher.media-processed``): a handler
@@ -60,6 +68,7 @@ def subscribe(
     max_records: int = DEFAULT_MAX_RECORDS,
     batch_timeout_ms: int | None = None,
     batch_handler: EventsHandler | None = None,
+    fetch_max_wait_ms: int | None = None,
 ) -> BatchSubscriber:
     """Subscribe ``handler`` to ``event_class.topic`` in its group (:func:`consumer_group`).
 
@@ -79,12 +88,17 @@ def subscribe(
     (inbox key, metrics, ``x-dlq-consumer``): unique per handler within the service.
     ``batch_handler`` instead of ``handler`` receives all of a batch's new events in one call
     (same transaction), for effects written in bulk. ``max_records`` caps a batch;
-    ``batch_timeout_ms`` (default: the fetch wait) is how long an idle poll waits. FastStream's
+    ``batch_timeout_ms`` (default: the fetch wait) is how long an idle poll waits;
+    ``fetch_max_wait_ms`` (default ``settings.kafka_fetch_max_wait_ms``; see
+    :data:`OFF_PATH_FETCH_WAIT_MS`) how long the broker holds a fetch for new events. FastStream's
     per-message access log is lowered to DEBUG on this broker (it halves throughput at INFO).
     """
     if (handler is None) == (batch_handler is None):
         raise TypeError("give exactly one of handler (per event) and batch_handler")
     policy = RetryPolicy.from_settings(settings)
+    fetch_wait = fetch_max_wait_ms
+    if fetch_wait is None:
+        fetch_wait = settings.kafka_fetch_max_wait_ms
     processor = BatchProcessor(
         event_class=event_class,
         handler=batch_handler or one_by_one(handler),  # type: ignore[arg-type]
@@ -100,12 +114,10 @@ def subscribe(
         event_class.topic,
         batch=True,
         max_records=max_records,
-        batch_timeout_ms=settings.kafka_fetch_max_wait_ms
-        if batch_timeout_ms is None
-        else batch_timeout_ms,
+        batch_timeout_ms=fetch_wait if batch_timeout_ms is None else batch_timeout_ms,
         group_id=consumer_group(settings, name),
         auto_offset_reset="earliest",
-        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+        fetch_max_wait_ms=fetch_wait,
         session_timeout_ms=settings.kafka_session_timeout_ms,
         heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
         ack_policy=AckPolicy.NACK_ON_ERROR,

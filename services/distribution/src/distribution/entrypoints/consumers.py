@@ -11,7 +11,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from distribution.bootstrap import Distribution
 from distribution.service.planning import plan_for_release, withdraw_release
-from newsroom_shared.consumer import EventHandler, subscribe
+from newsroom_shared.consumer import OFF_PATH_FETCH_WAIT_MS, EventHandler, subscribe
 from newsroom_shared.events.base import Event
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished, ReleaseWithdrawn
@@ -39,6 +39,10 @@ RELEASE_EVENTS: dict[str, type[Event]] = {
 }
 
 
+# On the way from publication to the networks: these keep the short fetch wait of the settings.
+PUBLISH_PATH = frozenset({"distribution.release-published", "distribution.release-embargoed"})
+
+
 def register_consumers(broker: KafkaBroker, distribution: Distribution) -> None:
     handler = release_handler(distribution)
     for name, event_class in RELEASE_EVENTS.items():
@@ -49,4 +53,5 @@ def register_consumers(broker: KafkaBroker, distribution: Distribution) -> None:
             db=distribution.runtime.db,
             name=name,
             settings=distribution.settings,
+            fetch_max_wait_ms=None if name in PUBLISH_PATH else OFF_PATH_FETCH_WAIT_MS,
         )

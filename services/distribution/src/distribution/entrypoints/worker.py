@@ -88,11 +88,8 @@ class OutcomeRecorder:
         distribution = self._distribution
 
         async def record_all(uow: MongoUnitOfWork) -> None:
-            now = distribution.clock()
-            for item in group:
-                await attempts.record_outcome(
-                    uow, item.claimed, item.outcome, now, recipient=item.recipient
-                )
+            attempted = [attempts.Attempted(i.claimed, i.outcome, i.recipient) for i in group]
+            await attempts.record_outcomes(uow, attempted, distribution.clock())
 
         try:
             await distribution.transact(record_all)

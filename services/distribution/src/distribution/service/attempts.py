@@ -8,6 +8,7 @@ delivery's, derived from its id), so a far side that deduplicates sees one post.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +35,11 @@ class Claimed:
     delivery: Delivery
     claim: str
 
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(tenant id, delivery id, claim): what finds the delivery while the claim holds."""
+        return self.delivery.tenant_id, self.delivery.id, self.claim
+
 
 async def claim_due(
     uow: MongoUnitOfWork, now: datetime, limit: int, *, owner: str, lease: timedelta
@@ -47,6 +53,59 @@ async def claim_due(
     return [Claimed(delivery, claim) for delivery in deliveries]
 
 
+@dataclass(frozen=True, slots=True)
+class Attempted:
+    """What one attempt achieved, to be recorded.
+
+    ``recipient`` is what the event names as recipient (for email a keyed digest of the
+    address, never the address); None: the delivery's recipient."""
+
+    claimed: Claimed
+    outcome: Outcome
+    recipient: str | None = None
+
+
+async def record_outcomes(
+    uow: MongoUnitOfWork,
+    attempted: Sequence[Attempted],
+    now: datetime,
+    *,
+    policy: RetryPolicy = DEFAULT_POLICY,
+) -> list[Delivery | None]:
+    """Each delivery after its attempt's outcome (in order), with DeliverySucceeded /
+    DeliveryFailed emitted for those that ended; None where the claim was lost (another worker
+    took over: its result counts). Reads and writes in bulk: the worker records a whole group
+    of outcomes in one transaction."""
+    claims = [
+        (a.claimed.delivery.tenant_id, a.claimed.delivery.id, a.claimed.claim) for a in attempted
+    ]
+    current = await uow.deliveries.claimed_many(claims)
+    results: list[Delivery | None] = []
+    finished: list[tuple[Delivery, str]] = []
+    for item in attempted:
+        delivery = current.get(item.claimed.delivery.id)
+        if delivery is None or delivery.status is not DeliveryStatus.SENDING:
+            results.append(None)
+            continue
+        # Applied to the state read in this transaction: a withdrawal during the attempt counts.
+        after = _remember_posts(apply_outcome(delivery, item.outcome, now, policy), item.outcome)
+        finished.append((after, item.claimed.claim))
+        results.append(after)
+    # Read in this transaction with its claim: a concurrent change would abort the transaction
+    # (write conflict), so every write matches.
+    matched = await uow.deliveries.finish_many(finished)
+    if matched != len(finished):
+        raise RuntimeError(f"{len(finished) - matched} claimed deliveries changed under us")
+    done = [after for after, _ in finished]
+    # Posted while the release was being withdrawn: the post is to be deleted again.
+    await uow.deliveries.request_retractions(done, now)
+    await uow.failed_attempts.add([f for f in (failed_attempt(d, now) for d in done) if f])
+    for item, recorded in zip(attempted, results, strict=True):
+        if recorded is not None:
+            _emit_terminal(uow, recorded, item.recipient or recorded.recipient, now)
+    return results
+
+
 async def record_outcome(
     uow: MongoUnitOfWork,
     claimed: Claimed,
@@ -56,27 +115,10 @@ async def record_outcome(
     recipient: str | None = None,
     policy: RetryPolicy = DEFAULT_POLICY,
 ) -> Delivery | None:
-    """The delivery after ``outcome``, with DeliverySucceeded / DeliveryFailed emitted when it
-    ended; None when the claim was lost (another worker took over: its result counts).
-
-    ``recipient`` is what the event names as recipient (for email a keyed digest of the
-    address, never the address); default: the delivery's recipient.
-    """
-    current = await uow.deliveries.claimed(
-        claimed.delivery.tenant_id, claimed.delivery.id, claimed.claim
+    """:func:`record_outcomes` for one attempt."""
+    [after] = await record_outcomes(
+        uow, [Attempted(claimed, outcome, recipient)], now, policy=policy
     )
-    if current is None or current.status is not DeliveryStatus.SENDING:
-        return None
-    # Applied to the state read in this transaction: a withdrawal during the attempt counts.
-    after = _remember_posts(apply_outcome(current, outcome, now, policy), outcome)
-    if not await uow.deliveries.finish(after, claimed.claim):
-        return None
-    # Posted while the release was being withdrawn: the post is to be deleted again.
-    await uow.deliveries.request_retractions([after], now)
-    failure = failed_attempt(after, now)
-    if failure is not None:
-        await uow.failed_attempts.add(failure)
-    _emit_terminal(uow, after, recipient or after.recipient, now)
     return after
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from newsroom_shared.consumer import EventHandler, subscribe
+from newsroom_shared.consumer import OFF_PATH_FETCH_WAIT_MS, EventHandler, subscribe
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
 from publisher.bootstrap import Publisher
@@ -41,4 +41,5 @@ def register_consumers(broker: KafkaBroker, publisher: Publisher) -> None:
             db=publisher.runtime.db,
             name=name,
             settings=publisher.settings,
+            fetch_max_wait_ms=OFF_PATH_FETCH_WAIT_MS,  # media facts: no one waits on them
         )

@@ -49,6 +49,11 @@ def _due(now: datetime) -> Document:
     return {"status": {"$in": CLAIMABLE}, "next_attempt_at": {"$lte": now}}
 
 
+# Ids per ``$in`` when reading claimed deliveries back: on SecantusDB (the local server) an
+# ``$in`` costs about the square of its length (see the outbox's MARK_SENT_CHUNK).
+CLAIM_CHUNK = 16
+
+
 class MongoDeliveries(Repository):
     COLLECTION = "deliveries"
     INDEXES: tuple[list[tuple[str, int]], ...] = (
@@ -152,6 +157,40 @@ class MongoDeliveries(Repository):
             session=self._session,
         )
         return result.matched_count == 1
+
+    async def claimed_many(self, claims: Sequence[tuple[str, str, str]]) -> dict[str, Delivery]:
+        """Of ``(tenant id, delivery id, claim)``, the deliveries the claims still hold, by id
+        (one query per CLAIM_CHUNK ids)."""
+        wanted = {delivery_id: (tenant_id, claim) for tenant_id, delivery_id, claim in claims}
+        ids = list(wanted)
+        found: dict[str, Delivery] = {}
+        for chunk in (ids[i : i + CLAIM_CHUNK] for i in range(0, len(ids), CLAIM_CHUNK)):
+            tenants = list({wanted[i][0] for i in chunk})
+            cursor = self._collection.find(
+                {"_id": {"$in": chunk}, "tenant_id": {"$in": tenants}}, session=self._session
+            )
+            async for document in cursor:
+                tenant_id, claim = wanted[document["_id"]]
+                if document["tenant_id"] == tenant_id and document.get("claim") == claim:
+                    found[document["_id"]] = delivery_from(document)
+        return found
+
+    async def finish_many(self, finished: Sequence[tuple[Delivery, str]]) -> int:
+        """:meth:`finish` for many ``(delivery, claim)`` in one round trip; how many matched."""
+        if not finished:
+            return 0
+        result = await self._collection.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": delivery.id, "tenant_id": delivery.tenant_id, "claim": claim},
+                    {"$set": delivery_fields(delivery), "$unset": {"claim": "", "owner": ""}},
+                )
+                for delivery, claim in finished
+            ],
+            ordered=False,
+            session=self._session,
+        )
+        return result.matched_count
 
     async def request_retractions(self, deliveries: Sequence[Delivery], now: datetime) -> None:
         """Makes the deliveries' posts due for deletion by the worker."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from bson import ObjectId
@@ -27,8 +28,10 @@ class MongoFailedAttempts(Repository):
     )
     TTL_INDEXES: tuple[tuple[str, int], ...] = (("at", RETENTION_S),)
 
-    async def add(self, entry: FailedAttempt) -> None:
-        await self._collection.insert_one(asdict(entry), session=self._session)
+    async def add(self, entries: Sequence[FailedAttempt]) -> None:
+        if entries:
+            documents = [asdict(entry) for entry in entries]
+            await self._collection.insert_many(documents, session=self._session)
 
     async def page(
         self, tenant_id: str, channel_id: str, *, before_id: str | None, limit: int
