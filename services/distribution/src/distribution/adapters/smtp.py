@@ -20,6 +20,7 @@ import aiosmtplib
 from aiosmtplib.email import extract_recipients, extract_sender, flatten_message, parse_address
 
 from distribution.adapters.smtp_pool import ConnectionPool, PooledConnection, TokenBucket
+from distribution.domain.email.wire import PreparedMessage
 from distribution.domain.outcomes import (
     Outcome,
     PermanentFailure,
@@ -78,6 +79,10 @@ class _Envelope:
     recipient: str
 
     @classmethod
+    def of_prepared(cls, message: PreparedMessage, envelope_from: str | None) -> _Envelope:
+        return cls(parse_address(envelope_from or message.sender), parse_address(message.recipient))
+
+    @classmethod
     def of(cls, message: EmailMessage, envelope_from: str | None) -> _Envelope:
         recipients = extract_recipients(message)
         if len(recipients) != 1:
@@ -94,12 +99,26 @@ class _Envelope:
         return not (self.sender + self.recipient).isascii()
 
 
-async def _transmit(client: aiosmtplib.SMTP, envelope: _Envelope, message: EmailMessage) -> None:
+def _wire_data(
+    message: EmailMessage | PreparedMessage, envelope: _Envelope, eight_bit: bool
+) -> bytes:
+    """The bytes after DATA: a prepared message as it is (unless it needs 8BITMIME the server
+    lacks), else the message flattened for what the server supports."""
+    if isinstance(message, PreparedMessage):
+        if eight_bit or not message.eight_bit:
+            return message.data
+        message = message.slow()
+    return flatten_message(message, utf8=envelope.utf8, cte_type="8bit" if eight_bit else "7bit")
+
+
+async def _transmit(
+    client: aiosmtplib.SMTP, envelope: _Envelope, message: EmailMessage | PreparedMessage
+) -> None:
     """MAIL, RCPT, DATA on an open session; raises what the server or the network did."""
     if envelope.utf8 and not client.supports_extension("smtputf8"):
         raise aiosmtplib.SMTPNotSupported("a non-ASCII address, and no SMTPUTF8 on the server")
     eight_bit = client.supports_extension("8bitmime")
-    data = flatten_message(message, utf8=envelope.utf8, cte_type="8bit" if eight_bit else "7bit")
+    data = _wire_data(message, envelope, eight_bit)
     options = [f"SIZE={len(data)}"] if client.supports_extension("size") else []
     options += ["BODY=8BITMIME"] if eight_bit else []
     options += ["SMTPUTF8"] if envelope.utf8 else []
@@ -182,13 +201,16 @@ class SmtpSender:
     ) -> None:
         await self.stop()
 
-    async def send(self, message: EmailMessage) -> Outcome:
-        """Send one single-recipient message; what happened, never an exception for SMTP
-        trouble (a bug in our code still raises)."""
+    async def send(self, message: EmailMessage | PreparedMessage) -> Outcome:
+        """Send one single-recipient message (built, or prepared in wire form); what happened,
+        never an exception for SMTP trouble (a bug in our code still raises)."""
         if self._stopped:
             raise RuntimeError("the SMTP sender is stopped")
         try:
-            envelope = _Envelope.of(message, self.config.envelope_from)
+            if isinstance(message, PreparedMessage):
+                envelope = _Envelope.of_prepared(message, self.config.envelope_from)
+            else:
+                envelope = _Envelope.of(message, self.config.envelope_from)
         except ValueError as error:
             return PermanentFailure(f"cannot send: {error}")
         if self._bucket is not None:
@@ -197,7 +219,10 @@ class SmtpSender:
             return await self._send_on(connection, envelope, message)
 
     async def _send_on(
-        self, connection: PooledConnection, envelope: _Envelope, message: EmailMessage
+        self,
+        connection: PooledConnection,
+        envelope: _Envelope,
+        message: EmailMessage | PreparedMessage,
     ) -> Outcome:
         for attempt in (1, 2):
             try:
@@ -262,6 +287,8 @@ class SmtpSender:
         await results.put(None)
 
 
-def _message_id(message: EmailMessage) -> str | None:
+def _message_id(message: EmailMessage | PreparedMessage) -> str | None:
+    if isinstance(message, PreparedMessage):
+        return message.message_id
     value = message.get("Message-ID")
     return str(value).strip() if value else None

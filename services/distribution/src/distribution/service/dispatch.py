@@ -27,6 +27,7 @@ from distribution.domain.email import (
     Sender,
     render_release,
 )
+from distribution.domain.email.wire import ReleaseMail
 from distribution.domain.outcomes import Outcome, PermanentFailure, Success
 from distribution.domain.social import (
     Network,
@@ -50,16 +51,15 @@ class Senders:
     smtp: SmtpSender
     tokens: SubscriberTokens
     public_base_url: str
-    _rendered: dict[tuple[str, ...], RenderedRelease] = field(default_factory=dict)
+    _rendered: dict[tuple[str, ...], ReleaseMail] = field(default_factory=dict)
 
-    def rendered(
-        self, key: tuple[str, ...], render: Callable[[], RenderedRelease]
-    ) -> RenderedRelease:
-        """The email rendered once per key (rendering dominates a large fan-out)."""
+    def rendered(self, key: tuple[str, ...], render: Callable[[], RenderedRelease]) -> ReleaseMail:
+        """The email rendered (and its wire template made) once per key: rendering and building
+        messages dominate a large fan-out."""
         if key not in self._rendered:
             if len(self._rendered) >= RENDER_CACHE_SIZE:
                 self._rendered.pop(next(iter(self._rendered)))
-            self._rendered[key] = render()
+            self._rendered[key] = ReleaseMail.of(render())
         return self._rendered[key]
 
 
@@ -148,7 +148,7 @@ def release_email(release: Document, delivery: Delivery) -> ReleaseEmail:
 
 def _rendered_for(
     senders: Senders, delivery: Delivery, channel: Channel, release: Document, now: datetime
-) -> RenderedRelease:
+) -> ReleaseMail:
     config = channel.config
     assert isinstance(config, EmailConfig)
     key = (
@@ -177,7 +177,7 @@ async def attempt_email(
     subscriber: Subscriber,
     now: datetime,
 ) -> Outcome:
-    rendered = _rendered_for(senders, delivery, channel, release, now)
+    mail = _rendered_for(senders, delivery, channel, release, now)
     token = senders.tokens.issue(
         TokenPurpose.UNSUBSCRIBE, {"t": subscriber.tenant_id, "s": subscriber.id}
     )
@@ -185,6 +185,6 @@ async def attempt_email(
         address=subscriber.email,
         delivery_id=delivery.id,
         unsubscribe_url=f"{senders.public_base_url}/v1/unsubscribe/{token}",
-        unsubscribe_mailto=f"mailto:{rendered.sender}?subject={quote('unsubscribe ' + token)}",
+        unsubscribe_mailto=f"mailto:{mail.rendered.sender}?subject={quote('unsubscribe ' + token)}",
     )
-    return await senders.smtp.send(rendered.message_for(recipient))
+    return await senders.smtp.send(mail.for_recipient(recipient))

@@ -41,12 +41,18 @@ class RenderedRelease:
     list_id: str
     date: str
 
-    def message_for(self, recipient: Recipient) -> EmailMessage:
-        """One recipient's multipart/alternative message (text first, HTML preferred)."""
+    def message_for(
+        self, recipient: Recipient, *, body_url: str | None = None, cte: str | None = None
+    ) -> EmailMessage:
+        """One recipient's multipart/alternative message (text first, HTML preferred).
+
+        ``body_url`` (default: the recipient's unsubscribe URL) is the link in the bodies and
+        ``cte`` the bodies' transfer encoding (default: the email package picks); only the wire
+        template (wire.py) sets them, to find the link again after flattening."""
         if not recipient.unsubscribe_url.startswith("https://"):
             raise ValueError("the one-click unsubscribe URL must be https (RFC 8058)")
         message = EmailMessage()
-        message["Message-ID"] = f"<{recipient.delivery_id}@{self._sender_domain}>"
+        message["Message-ID"] = f"<{recipient.delivery_id}@{self.sender_domain}>"
         message["Date"] = self.date
         message["From"] = formataddr((self.sender_name, self.sender))
         message["To"] = recipient.address
@@ -58,13 +64,13 @@ class RenderedRelease:
             f"<{recipient.unsubscribe_url}>, <{recipient.unsubscribe_mailto}>"
         )
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        url = recipient.unsubscribe_url
-        message.set_content(self.text.replace(UNSUBSCRIBE_PLACEHOLDER, url))
+        url = recipient.unsubscribe_url if body_url is None else body_url
+        message.set_content(self.text.replace(UNSUBSCRIBE_PLACEHOLDER, url), cte=cte)
         message.add_alternative(
-            self.html.replace(UNSUBSCRIBE_PLACEHOLDER, html.escape(url)), subtype="html"
+            self.html.replace(UNSUBSCRIBE_PLACEHOLDER, html.escape(url)), subtype="html", cte=cte
         )
         return message
 
     @property
-    def _sender_domain(self) -> str:
+    def sender_domain(self) -> str:
         return Address(addr_spec=self.sender).domain
