@@ -46,8 +46,10 @@ class ServiceSettings(BaseSettings):
     mongodb_database: str = ""  # empty: newsroom_<service>
 
     # Consumers on the publish-to-post path need a short fetch wait (aiokafka's default of 500 ms
-    # is paid on every hop when the topic is idle).
-    kafka_fetch_max_wait_ms: int = 10
+    # is paid on every hop when the topic is idle). Not shorter: an idle consumer sends one fetch
+    # per wait, and at 10 ms (~80 fetches/s per handler) that cost a third of distribution's CPU
+    # in benchmark P2. Consumers off that path use OFF_PATH_FETCH_WAIT_MS.
+    kafka_fetch_max_wait_ms: int = 100
     kafka_session_timeout_ms: int = 10_000
     kafka_heartbeat_interval_ms: int = 3_000
     consumer_group: str = ""  # empty: newsroom-<service>

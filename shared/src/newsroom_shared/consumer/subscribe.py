@@ -44,10 +44,10 @@ DEFAULT_MAX_RECORDS = 500
 OFF_PATH_FETCH_WAIT_MS = 500
 """The fetch wait of consumers off the publish-to-post path (key events, media facts, withdrawals).
 
-An idle consumer sends one fetch request per wait: at the default 10 ms (settings
-``kafka_fetch_max_wait_ms``, short for the release's trip to the networks) that is ~80 requests
-a second per handler, measured as a third of the distribution process's CPU in benchmark P2.
-Events whose latency nobody watches wait up to this long instead (aiokafka's own default)."""
+An idle consumer sends one fetch request per wait: at 10 ms that was ~80 requests a second per
+handler, measured as a third of the distribution process's CPU in benchmark P2. The settings'
+``kafka_fetch_max_wait_ms`` (100 ms) serves the release's trip to the networks; events whose
+latency nobody watches wait up to this long instead (aiokafka's own default)."""
 
 
 def consumer_group(settings: ServiceSettings, name: str) -> str:
