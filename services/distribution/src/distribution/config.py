@@ -80,7 +80,9 @@ class DistributionSettings(ServiceSettings):
     )
     worker_enabled: bool = Field(default=True, description="Run the delivery worker here")
     worker_interval_s: float = Field(default=1.0, description="How often due work is looked for")
-    worker_batch_size: int = Field(default=100, description="Deliveries in flight at most")
+    # Large: finding due work costs the local server a scan of every due delivery, whatever
+    # the limit (measured: ~0.5 s with 10,000 due), so fewer, larger claims.
+    worker_batch_size: int = Field(default=500, description="Deliveries in flight at most")
     worker_lease_s: float = Field(
         default=300.0,
         description="A claimed delivery without an outcome after this long is claimed again "

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pymongo import UpdateOne
+from pymongo import UpdateMany, UpdateOne
 
-from distribution.adapters.mongo.base import Repository
+from distribution.adapters.mongo.base import Repository, chunks
 from distribution.domain.delivery import Delivery, DeliveryStatus
 from newsroom_shared.mongo import Document
 
@@ -129,17 +129,19 @@ class MongoDeliveries(Repository):
         # exist that no one recorded. Marked, so the next attempt looks for it first.
         expired = [c["_id"] for c in candidates if c["status"] == str(DeliveryStatus.SENDING)]
         due = [c["_id"] for c in candidates if c["status"] != str(DeliveryStatus.SENDING)]
-        for ids, marks in ((expired, {"outcome_unknown": True}), (due, {})):
-            if ids:
-                await self._collection.update_many(
-                    {"_id": {"$in": ids}, **_due(now)},
-                    {
-                        "$set": claiming | marks,
-                        "$inc": {"attempts": 1},
-                        "$min": {"first_attempt_at": now},
-                    },
-                    session=self._session,
-                )
+        updates = [
+            UpdateMany(
+                {"_id": {"$in": list(chunk)}, **_due(now)},
+                {
+                    "$set": claiming | marks,
+                    "$inc": {"attempts": 1},
+                    "$min": {"first_attempt_at": now},
+                },
+            )
+            for ids, marks in ((expired, {"outcome_unknown": True}), (due, {}))
+            for chunk in chunks(ids)
+        ]
+        await self._collection.bulk_write(updates, ordered=False, session=self._session)
         return [delivery_from(d) for d in await self._find({"claim": claim})]
 
     async def claimed(self, tenant_id: str, delivery_id: str, claim: str) -> Delivery | None:

@@ -68,7 +68,7 @@ class MongoSubscribers(Repository):
         return [subscriber_from(d) for d in documents]
 
     async def of_ids(self, tenant_id: str, subscriber_ids: list[str]) -> dict[str, Subscriber]:
-        documents = await self._find({"_id": {"$in": subscriber_ids}, "tenant_id": tenant_id})
+        documents = await self._find_in("_id", subscriber_ids, {"tenant_id": tenant_id})
         return {d["_id"]: subscriber_from(d) for d in documents}
 
     async def with_email(self, tenant_id: str, email: str) -> list[Subscriber]:

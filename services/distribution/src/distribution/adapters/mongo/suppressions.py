@@ -48,7 +48,7 @@ class MongoSuppressions(Repository):
         """Which of ``emails`` are on the tenant's list."""
         if not emails:
             return set()
-        documents = await self._find({"tenant_id": tenant_id, "email": {"$in": emails}})
+        documents = await self._find_in("email", emails, {"tenant_id": tenant_id})
         return {d["email"] for d in documents}
 
     async def page(self, tenant_id: str, after_email: str | None, limit: int) -> list[Suppression]:
