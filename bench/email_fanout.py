@@ -307,7 +307,10 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
         "rounds": [],
     }
     async with harness(bootstrap, mongo_uri) as h:
-        email_tenant, social_tenant = "bench-email", "bench-social"
+        # Tenants of this run only: the consumer reads the topic from its start, and releases
+        # of earlier runs (same release ids) must not plan anything here.
+        run_id = uuid.uuid4().hex[:8]
+        email_tenant, social_tenant = f"bench-email-{run_id}", f"bench-social-{run_id}"
         await add_channels(
             h, email_tenant, {"email": EmailConfig(sender=SENDER, sender_name="Acme News")}
         )
