@@ -269,7 +269,7 @@ async def test_delete_cancels_the_channels_pending_deliveries(api: httpx.AsyncCl
         for c in (channel, other)
     ]
     distribution = distribution_of(api)
-    await distribution.transact(lambda uow: uow.deliveries.plan(planned))
+    await distribution.transact(lambda uow: uow.deliveries.add_new(planned))
 
     deleted = await api.delete(f"/v1/channels/{channel['id']}", headers=headers(A))
     again = await api.delete(f"/v1/channels/{channel['id']}", headers=headers(A))

@@ -70,7 +70,7 @@ async def jane_in_two_newsrooms(api: httpx.AsyncClient) -> list[Delivery]:
     async def store(uow: Any) -> None:
         for subscriber in (*people, other):
             await uow.subscribers.save(subscriber)
-        await uow.deliveries.plan(deliveries)
+        await uow.deliveries.add_new(deliveries)
 
     await distribution_of(api).transact(store)
     return deliveries

@@ -75,7 +75,7 @@ async def a_data(api: httpx.AsyncClient) -> tuple[str, str]:
 
     async def store(uow: Any) -> None:
         await uow.subscribers.save(subscriber)
-        await uow.deliveries.plan([delivery])
+        await uow.deliveries.add_new([delivery])
 
     await distribution_of(api).transact(store)
     await ok(

@@ -39,13 +39,13 @@ from distribution.domain.social import Network, split_thread
 from distribution.domain.subscribers import Consent, Subscriber
 from distribution.entrypoints.worker import DeliveryWorker
 from distribution.main import create_app
-from distribution.service.attempts import claim_due
+from distribution.service.attempts import claim_ready
 from distribution.service.dispatch import release_for_post
 from distribution.service.planning import plan_for_release, withdraw_release
 from newsroom_shared.consumer.testing import eventually, produce_envelopes
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 from newsroom_shared.events.envelope import envelope_for
-from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
+from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished, ReleaseWithdrawn
 from newsroom_shared.mongo import Database
 from newsroom_shared.testing.fixtures import drop_test_database
 
@@ -387,7 +387,7 @@ async def test_a_claim_whose_worker_died_is_retried_once_with_the_same_key(
         await plan(app, event)
         # A worker claims the delivery, posts, and dies before recording the outcome.
         [dead] = await distribution.transact(
-            lambda uow: claim_due(uow, clock(), 10, owner="dead", lease=timedelta(minutes=1))
+            lambda uow: claim_ready(uow, clock(), 10, owner="dead", lease=timedelta(minutes=1))
         )
         posts = split_thread(release_for_post(event.model_dump(mode="json")), Network.MASTODON)
         config = channels["mastodon"].config
@@ -425,7 +425,12 @@ async def test_a_withdrawal_cancels_what_is_pending_and_asks_to_delete_what_was_
         )
         await add_subscribers(app, tenant, clock)
         await plan(app, release(tenant, clock))
-        # Only the post goes out before the withdrawal: the emails are still pending.
+        # Only the post goes out before the withdrawal: the emails are still pending (their
+        # pages taken off the ready queue, and held for an hour).
+        emails = await db["deliveries"].distinct(
+            "_id", {"tenant_id": tenant, "channel_kind": "email"}
+        )
+        await db["ready"].delete_many({"tenant_id": tenant, "delivery_ids": {"$in": emails}})
         await db["deliveries"].update_many(
             {"tenant_id": tenant, "channel_kind": "email"},
             {"$set": {"next_attempt_at": clock() + timedelta(hours=1)}},
@@ -511,3 +516,90 @@ async def test_a_webhook_gets_only_the_event_types_it_subscribed_to(
         assert await plan(app, release(tenant, clock)) == 1
         [planned] = await deliveries_of(db, tenant)
         assert planned["channel_id"] == f"all-{tenant}"
+
+
+async def test_a_fan_out_larger_than_a_page_is_planned_page_by_page_and_sent_once(
+    settings, clock, db, unique, smtp_sink, monkeypatch
+) -> None:
+    monkeypatch.setattr("distribution.service.planning.PAGE_SIZE", 5)
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+        groups = await add_subscribers(app, tenant, clock)
+        # The release event's own transaction plans the first page only.
+        assert await plan(app, release(tenant, clock)) == 5
+        async with worker_for(app) as worker:
+            # The planner plans the rest, a page per transaction, until a page comes out short.
+            assert [await worker.plan_once() for _ in range(3)] == [5, 2, None]
+            [fan_out] = await db["fan_outs"].find({"tenant_id": tenant}).to_list()
+            assert (fan_out["pages"], fan_out["planned"], fan_out["done"]) == (3, 12, True)
+            # Queued deliveries are held: the search for due work does not see them.
+            assert await worker.run_once() == 12
+            await worker.wait_idle()
+    found = await deliveries_of(db, tenant)
+    assert sorted(d["status"] for d in found) == ["sent"] * 12
+    for address in groups["confirmed"]:
+        assert len(smtp_sink.received_by(address)) == 1
+    assert await db["ready"].count_documents({"tenant_id": tenant}) == 0
+
+
+async def test_a_withdrawal_stops_a_fan_out_between_pages(
+    settings, clock, db, unique, monkeypatch
+) -> None:
+    monkeypatch.setattr("distribution.service.planning.PAGE_SIZE", 5)
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        distribution = distribution_of(app)
+        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+        await add_subscribers(app, tenant, clock)
+        assert await plan(app, release(tenant, clock)) == 5
+        withdrawn = ReleaseWithdrawn(
+            tenant_id=tenant, release_id="r1", newsroom_id="n1", withdrawn_at=clock(), reason="x"
+        )
+        assert (
+            await distribution.transact(lambda uow: withdraw_release(uow, withdrawn, clock())) == 5
+        )
+        async with worker_for(app) as worker:
+            assert await worker.plan_once() is None
+            # The queued page's deliveries were cancelled: claiming it sends nothing.
+            assert await worker.run_once() == 0
+    found = await deliveries_of(db, tenant)
+    assert sorted(d["status"] for d in found) == ["cancelled"] * 5
+
+
+async def test_the_lift_of_an_embargo_mails_everyone_but_the_journalists_who_had_the_preview(
+    settings, clock, db, unique, smtp_sink, monkeypatch
+) -> None:
+    monkeypatch.setattr("distribution.service.planning.PAGE_SIZE", 5)
+    tenant = f"t-{unique}"
+    lift = clock() + timedelta(hours=1)
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+        groups = await add_subscribers(app, tenant, clock)
+        journalists = {f"reader{n}@example.org" for n in (1, 6, 9)}
+        await db["subscribers"].update_many(
+            {"tenant_id": tenant, "email": {"$in": sorted(journalists)}},
+            {"$set": {"journalist": True}},
+        )
+        facts = release(tenant, clock).model_dump(exclude={"published_at", "embargo_until"})
+        preview = ReleaseEmbargoed(**facts, embargo_until=lift, preview_url="https://p.example/x")
+        published = ReleasePublished(**facts, published_at=lift, embargo_until=lift)
+        async with worker_for(app) as worker:
+            await plan(app, preview)
+            while await worker.plan_once() is not None:
+                pass
+            assert await worker.run_once() == len(journalists)
+            await worker.wait_idle()
+            clock.moment = lift
+            await plan(app, published)
+            while await worker.plan_once() is not None:
+                pass
+            assert await worker.run_once() == len(groups["confirmed"]) - len(journalists)
+            await worker.wait_idle()
+    for address in groups["confirmed"]:
+        assert len(smtp_sink.received_by(address)) == 1
+    found = await deliveries_of(db, tenant)
+    assert len(found) == len(groups["confirmed"])
+    assert {d["recipient"] for d in found if d["under_embargo"]} == {
+        d["recipient"] for d in found if d["status"] == "sent" and d["under_embargo"]
+    }

@@ -4,6 +4,7 @@ claims with leases, and every query confined to its tenant."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,11 +12,14 @@ import pytest
 from distribution.adapters.crypto import CredentialCipher, new_key
 from distribution.adapters.mongo.channels import MongoChannels
 from distribution.adapters.mongo.deliveries import MongoDeliveries
+from distribution.adapters.mongo.fanouts import FanOutMovedError, MongoFanOuts, MongoReadyQueue
 from distribution.adapters.mongo.indexes import ensure_indexes
 from distribution.adapters.mongo.subscribers import MongoSubscribers
 from distribution.domain.channels import Channel, EmailConfig, MastodonConfig
 from distribution.domain.delivery import Delivery, DeliveryStatus
+from distribution.domain.fanouts import READY_PAGE, FanOut
 from distribution.domain.subscribers import Consent, Subscriber
+from newsroom_shared.events.publisher import ReleasePublished
 
 pytestmark = pytest.mark.connected
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -38,8 +42,8 @@ async def test_planning_the_same_deliveries_again_stores_nothing_new(database) -
     await ensure_indexes(database)
     deliveries = MongoDeliveries(database)
     batch = [planned("t1", f"s{i}") for i in range(5)]
-    assert await deliveries.plan(batch) == 5
-    assert await deliveries.plan([*batch, planned("t1", "s5")]) == 1
+    assert len(await deliveries.add_new(batch)) == 5
+    assert [d.recipient for d in await deliveries.add_new([*batch, planned("t1", "s5")])] == ["s5"]
     stored = await deliveries.of_release("t1", "r1")
     assert len(stored) == 6
     assert await deliveries.of_release("t2", "r1") == []
@@ -48,7 +52,7 @@ async def test_planning_the_same_deliveries_again_stores_nothing_new(database) -
 async def test_concurrent_claims_never_take_the_same_delivery(database) -> None:
     await ensure_indexes(database)
     deliveries = MongoDeliveries(database)
-    await deliveries.plan([planned("t1", f"s{i}") for i in range(20)])
+    await deliveries.add_new([planned("t1", f"s{i}") for i in range(20)])
 
     async def claim(name: str) -> list[Delivery]:
         return await deliveries.claim_due(NOW, 20, owner=name, claim=name, lease_until=NOW + LEASE)
@@ -64,7 +68,7 @@ async def test_concurrent_claims_never_take_the_same_delivery(database) -> None:
 async def test_a_claim_whose_lease_ran_out_is_taken_again_with_the_same_key(database) -> None:
     await ensure_indexes(database)
     deliveries = MongoDeliveries(database)
-    await deliveries.plan([planned("t1", "s1")])
+    await deliveries.add_new([planned("t1", "s1")])
     [dead] = await deliveries.claim_due(
         NOW, 10, owner="dead", claim="dead", lease_until=NOW + LEASE
     )
@@ -134,5 +138,114 @@ async def test_only_reachable_subscribers_of_the_newsroom_are_listed(database) -
             subscriber(5, tenant="t2").confirm(NOW),
         ]
     )
-    assert [s.id for s in await subscribers.reachable("t1", "n1")] == ["s1"]
-    assert [s.id for s in await subscribers.reachable("t2", "n1")] == ["s5"]
+
+    def reachable(tenant: str) -> Awaitable[list[Subscriber]]:
+        return subscribers.reachable_page(tenant, "n1", after=None, limit=10)
+
+    assert [s.id for s in await reachable("t1")] == ["s1"]
+    assert [s.id for s in await reachable("t2")] == ["s5"]
+
+
+async def test_subscribers_page_in_id_order_after_the_last_one_read(database) -> None:
+    await ensure_indexes(database)
+    subscribers = MongoSubscribers(database)
+    consent = Consent(given_at=NOW, method="double_opt_in")
+    await subscribers.add_many(
+        [
+            Subscriber.create(
+                subscriber_id=f"s{number:02d}",
+                tenant_id="t1",
+                newsroom_id="n1",
+                email=f"reader{number}@example.org",
+                consent=consent,
+                now=NOW,
+            ).confirm(NOW)
+            for number in (7, 3, 11, 1, 5)
+        ]
+    )
+    pages: list[list[str]] = []
+    after: str | None = None
+    while True:
+        page = await subscribers.reachable_page("t1", "n1", after=after, limit=2)
+        pages.append([s.id for s in page])
+        if len(page) < 2:
+            break
+        after = page[-1].id
+    assert pages == [["s01", "s03"], ["s05", "s07"], ["s11"]]
+    assert await subscribers.reachable_page("t2", "n1", after=None, limit=2) == []
+
+
+async def test_ready_pages_are_taken_whole_oldest_first_and_only_once(database) -> None:
+    queue = MongoReadyQueue(database)
+    await queue.put("t1", [f"a{i}" for i in range(READY_PAGE + 10)], NOW)
+    await queue.put("t2", ["b1"], NOW + timedelta(seconds=1))
+    assert await queue.backlog() == 3
+    # Room for 50: still one whole page (never split), the oldest.
+    [(tenant, ids)] = await queue.take(50)
+    assert (tenant, ids) == ("t1", [f"a{i}" for i in range(READY_PAGE)])
+    taken = await queue.take(READY_PAGE)
+    assert taken == [("t1", [f"a{i}" for i in range(READY_PAGE, READY_PAGE + 10)]), ("t2", ["b1"])]
+    assert await queue.take(READY_PAGE) == []
+    assert await queue.backlog() == 0
+
+
+async def test_claiming_by_id_takes_only_fresh_pending_deliveries_of_the_tenant(database) -> None:
+    await ensure_indexes(database)
+    deliveries = MongoDeliveries(database)
+    fresh, attempted, cancelled = (planned("t1", f"s{i}") for i in range(3))
+    await deliveries.add_new([fresh, attempted.start_attempt(), cancelled.cancel(NOW, "gone")])
+    ids = [fresh.id, attempted.id, cancelled.id]
+    assert await deliveries.claim_ids("t2", ids, NOW, owner="w", claim="x", lease_until=NOW) == []
+    [claimed] = await deliveries.claim_ids(
+        "t1", ids, NOW, owner="w", claim="c", lease_until=NOW + LEASE
+    )
+    assert claimed.id == fresh.id
+    assert (claimed.status, claimed.attempts, claimed.next_attempt_at) == (
+        DeliveryStatus.SENDING,
+        1,
+        NOW + LEASE,
+    )
+    assert await deliveries.claim_ids("t1", ids, NOW, owner="w", claim="d", lease_until=NOW) == []
+
+
+async def test_a_fan_out_advances_only_from_the_page_it_was_read_at(database) -> None:
+    await ensure_indexes(database)
+    fan_outs = MongoFanOuts(database)
+    event = ReleasePublished(
+        tenant_id="t1",
+        release_id="r1",
+        newsroom_id="n1",
+        newsroom_slug="acme",
+        slug="title",
+        version=1,
+        title="Title",
+        lead="Lead",
+        url="https://news.example/r1",
+        language="en",
+        published_at=NOW,
+    )
+    started = FanOut.start(event, "c1", NOW)
+    assert await fan_outs.start(started) is True
+    assert await fan_outs.start(started) is False  # the release published again
+    assert await fan_outs.get("t2", started.id) is None
+    opened = await fan_outs.next_open()
+    assert opened == started
+    assert opened.release_event() == event
+    subscriber = Subscriber.create(
+        subscriber_id="s1",
+        tenant_id="t1",
+        newsroom_id="n1",
+        email="a@example.org",
+        consent=Consent(given_at=NOW, method="double_opt_in"),
+        now=NOW,
+    )
+    page = [subscriber] * 2
+    await fan_outs.advance(started, started.advanced(page, 2, NOW, page_size=2))
+    # A second planner that read the same fan-out before the first one advanced it.
+    with pytest.raises(FanOutMovedError):
+        await fan_outs.advance(started, started.advanced(page, 2, NOW, page_size=2))
+    current = await fan_outs.get("t1", started.id)
+    assert current is not None
+    assert (current.after, current.pages, current.done) == ("s1", 1, False)
+    assert await fan_outs.close_release("t1", "r1", NOW) == 1
+    assert await fan_outs.next_open() is None

@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from distribution.adapters.mongo.fanouts import FanOutMovedError
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.bootstrap import Distribution
 from distribution.domain.channels import Channel
 from distribution.domain.outcomes import Outcome, PermanentFailure, TransientFailure
 from distribution.domain.subscribers import Subscriber, keyed_digest
-from distribution.service import attempts, dispatch
+from distribution.service import attempts, dispatch, planning
 from distribution.service.attempts import Claimed
 from newsroom_shared.mongo import Document
 
@@ -37,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 # Outcomes per group-commit transaction at most: bounds how long one transaction runs.
 MAX_OUTCOMES_PER_TRANSACTION = 200
+# The planner plans fan-out pages only while the ready queue holds fewer pages than this:
+# enough to keep the attempts busy, not so many that a withdrawal finds thousands queued.
+READY_BACKLOG_PAGES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,17 +124,20 @@ class DeliveryWorker:
         self._slots = {kind: asyncio.Semaphore(n) for kind, n in concurrency.items()}
         self._in_flight: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
+        self._planner: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._recorder = OutcomeRecorder(distribution)
 
     async def start(self) -> None:
         self._loop = asyncio.create_task(self._run(), name="delivery-worker")
+        self._planner = asyncio.create_task(self._plan(), name="fan-out-planner")
 
     async def stop(self) -> None:
-        if self._loop is not None:
-            self._loop.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop
+        for task in (self._planner, self._loop):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         # Attempts in flight finish (or their leases bring them back to another worker).
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
@@ -148,16 +155,26 @@ class DeliveryWorker:
                     await asyncio.wait_for(self._wake.wait(), self._interval_s)
 
     async def run_once(self) -> int:
-        """Claims what fits in the free slots and starts the attempts; returns how many."""
+        """Claims what fits in the free slots and starts the attempts; returns how many.
+
+        Fresh deliveries come from the ready queue; then the due ones (retries, expired leases).
+        While attempts are in flight it waits until a quarter of the slots are free: each claim
+        is a transaction, not worth making for a handful of deliveries."""
         free = self._batch_size - len(self._in_flight)
-        if free <= 0:
+        if free <= 0 or (self._in_flight and free < self._batch_size // 4):
             return 0
         distribution = self._distribution
         now = distribution.clock()
         owner = distribution.runtime.instance
         claimed = await distribution.transact(
-            lambda uow: attempts.claim_due(uow, now, free, owner=owner, lease=self._lease)
+            lambda uow: attempts.claim_ready(uow, now, free, owner=owner, lease=self._lease)
         )
+        if len(claimed) < free:
+            claimed += await distribution.transact(
+                lambda uow: attempts.claim_due(
+                    uow, now, free - len(claimed), owner=owner, lease=self._lease
+                )
+            )
         if claimed:
             context = await self._context(claimed)
             for item in claimed:
@@ -173,6 +190,34 @@ class DeliveryWorker:
             for item in retractions:
                 self._spawn(self._retract(item, context))
         return len(claimed) + len(retractions)
+
+    async def _plan(self) -> None:
+        """Plans the pages of large fan-outs, a little ahead of the attempts (see
+        :mod:`distribution.domain.fanouts`); sleeps while none is open."""
+        while True:
+            try:
+                planned = await self.plan_once()
+            except Exception:
+                logger.exception("fan-out planner: planning a page failed; trying again")
+                planned = None
+            if planned is None:
+                await asyncio.sleep(self._interval_s)
+
+    async def plan_once(self) -> int | None:
+        """Plans one page unless the ready queue holds enough already; None: nothing to plan
+        now, else how many deliveries were planned."""
+        distribution = self._distribution
+        if await distribution.reader().ready.backlog() >= READY_BACKLOG_PAGES:
+            return None
+        try:
+            planned = await distribution.transact(
+                lambda uow: planning.plan_next_page(uow, distribution.clock())
+            )
+        except FanOutMovedError:
+            return 0  # another worker planned that page; on to the next
+        if planned:
+            self._wake.set()
+        return planned
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

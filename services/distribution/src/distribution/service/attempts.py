@@ -53,6 +53,22 @@ async def claim_due(
     return [Claimed(delivery, claim) for delivery in deliveries]
 
 
+async def claim_ready(
+    uow: MongoUnitOfWork, now: datetime, limit: int, *, owner: str, lease: timedelta
+) -> list[Claimed]:
+    """Atomically: whole pages of the ready queue, at most ``limit`` deliveries (but at least
+    one page), are taken off it and their deliveries become ``sending``, owned by ``owner``
+    until ``now + lease``."""
+    claim = uuid.uuid4().hex
+    claimed: list[Claimed] = []
+    for tenant_id, delivery_ids in await uow.ready.take(limit):
+        deliveries = await uow.deliveries.claim_ids(
+            tenant_id, delivery_ids, now, owner=owner, claim=claim, lease_until=now + lease
+        )
+        claimed += [Claimed(delivery, claim) for delivery in deliveries]
+    return claimed
+
+
 @dataclass(frozen=True, slots=True)
 class Attempted:
     """What one attempt achieved, to be recorded.

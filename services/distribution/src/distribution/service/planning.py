@@ -1,39 +1,88 @@
-"""Release events in: deliveries planned, or cancelled and marked for retraction."""
+"""Release events in: deliveries planned (email fan-outs page by page, see
+:mod:`distribution.domain.fanouts`), or cancelled and marked for retraction."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.channels import Channel, WebhookConfig
-from distribution.domain.delivery import plan_deliveries, withdraw
-from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished, ReleaseWithdrawn
+from distribution.domain.delivery import Delivery, plan_deliveries, withdraw
+from distribution.domain.fanouts import PAGE_SIZE, FanOut, ReleaseEvent, held_until
+from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
 
 
-async def plan_for_release(
-    uow: MongoUnitOfWork, event: ReleasePublished | ReleaseEmbargoed, now: datetime
-) -> int:
-    """Stores the release's facts (the worker composes from them) and every delivery it calls
-    for; returns how many deliveries are new (none when the same release is planned again)."""
+async def plan_for_release(uow: MongoUnitOfWork, event: ReleaseEvent, now: datetime) -> int:
+    """Stores the release's facts (the worker composes from them), plans a delivery for each
+    public channel and starts a fan-out per email channel, planning its first page; returns how
+    many deliveries are new (none when the same release is planned again). The rest of a large
+    fan-out is planned by :func:`plan_next_page`."""
     await uow.releases.remember(event)
     channels = [
         channel
         for channel in await uow.channels.serving(event.tenant_id, event.newsroom_id)
         if _wants(channel, event)
     ]
-    wants_email = any(channel.kind == "email" for channel in channels)
-    subscribers = (
-        await uow.subscribers.reachable(event.tenant_id, event.newsroom_id) if wants_email else []
+    public = [channel for channel in channels if channel.kind != "email"]
+    planned = await _queue(uow, plan_deliveries(event, public, [], now), now)
+    for channel in (channel for channel in channels if channel.kind == "email"):
+        fan_out = FanOut.start(event, channel.id, now)
+        if await uow.fan_outs.start(fan_out):
+            planned += await _plan_page(uow, fan_out, channel, event, now)
+    return planned
+
+
+async def plan_next_page(uow: MongoUnitOfWork, now: datetime) -> int | None:
+    """Plans the next page of the open fan-out that waited longest; None when none is open,
+    else how many deliveries it planned. Raises FanOutMovedError when another transaction
+    planned that page first (this one must roll back)."""
+    fan_out = await uow.fan_outs.next_open()
+    if fan_out is None:
+        return None
+    channel = await uow.channels.get(fan_out.tenant_id, fan_out.channel_id)
+    if channel is None or not channel.enabled:
+        await uow.fan_outs.advance(fan_out, fan_out.closed(now))
+        return 0
+    return await _plan_page(uow, fan_out, channel, fan_out.release_event(), now)
+
+
+async def _plan_page(
+    uow: MongoUnitOfWork, fan_out: FanOut, channel: Channel, event: ReleaseEvent, now: datetime
+) -> int:
+    page = await uow.subscribers.reachable_page(
+        fan_out.tenant_id, fan_out.newsroom_id, after=fan_out.after, limit=PAGE_SIZE
     )
     # The tenant's suppression list beats every newsroom's subscriber list.
     suppressed = await uow.suppressions.suppressed(
-        event.tenant_id, sorted({s.email for s in subscribers})
+        fan_out.tenant_id, sorted({s.email for s in page})
     )
-    subscribers = [s for s in subscribers if s.email not in suppressed]
-    return await uow.deliveries.plan(plan_deliveries(event, channels, subscribers, now))
+    readers = [s for s in page if s.email not in suppressed]
+    # Pages of one fan-out never overlap (FanOut.advance), and fan-outs are one per (event
+    # type, release, channel): only the lift of an embargo finds deliveries planned before,
+    # the previews its invited journalists got.
+    previewed = isinstance(event, ReleasePublished) and event.embargo_until is not None
+    deliveries = plan_deliveries(event, [channel], readers, now)
+    planned = await _queue(uow, deliveries, now, some_may_exist=previewed)
+    await uow.fan_outs.advance(fan_out, fan_out.advanced(page, planned, now, PAGE_SIZE))
+    return planned
 
 
-def _wants(channel: Channel, event: ReleasePublished | ReleaseEmbargoed) -> bool:
+async def _queue(
+    uow: MongoUnitOfWork, deliveries: list[Delivery], now: datetime, *, some_may_exist: bool = True
+) -> int:
+    """Stores the new ones of ``deliveries`` held for the ready queue, and queues them."""
+    if not deliveries:
+        return 0
+    held = held_until(now)
+    new = await uow.deliveries.add_new(
+        [replace(d, next_attempt_at=held) for d in deliveries], some_may_exist=some_may_exist
+    )
+    await uow.ready.put(deliveries[0].tenant_id, [d.id for d in new], now)
+    return len(new)
+
+
+def _wants(channel: Channel, event: ReleaseEvent) -> bool:
     """A webhook gets only the event types it subscribed to (named like "release.published")."""
     if not isinstance(channel.config, WebhookConfig):
         return True
@@ -43,6 +92,7 @@ def _wants(channel: Channel, event: ReleasePublished | ReleaseEmbargoed) -> bool
 
 async def withdraw_release(uow: MongoUnitOfWork, event: ReleaseWithdrawn, now: datetime) -> int:
     """Pending deliveries cancelled, sent posts marked for deletion; returns how many changed."""
+    await uow.fan_outs.close_release(event.tenant_id, event.release_id, now)
     deliveries = await uow.deliveries.of_release(event.tenant_id, event.release_id)
     changed = [
         after for before in deliveries if (after := withdraw(before, now, event.reason)) != before

@@ -29,14 +29,22 @@ class Repository:
         self._collection: AsyncCollection[Document] = db[self.COLLECTION]
         self._session = session
 
-    async def _find(self, query: Document, *, limit: int = 0) -> list[Document]:
-        cursor = self._collection.find(query, session=self._session, limit=limit)
+    async def _find(
+        self, query: Document, *, limit: int = 0, projection: Document | None = None
+    ) -> list[Document]:
+        cursor = self._collection.find(query, projection, session=self._session, limit=limit)
         return [document async for document in cursor]
 
-    async def _find_in(self, field: str, values: Sequence[Any], query: Document) -> list[Document]:
+    async def _find_in(
+        self,
+        field: str,
+        values: Sequence[Any],
+        query: Document,
+        projection: Document | None = None,
+    ) -> list[Document]:
         """``query`` with ``field`` in ``values``, one query per :data:`IN_CHUNK` values
         (``field`` goes first in the filter: the local server plans by the first field)."""
         found: list[Document] = []
         for chunk in chunks(values):
-            found += await self._find({field: {"$in": list(chunk)}, **query})
+            found += await self._find({field: {"$in": list(chunk)}, **query}, projection=projection)
         return found

@@ -1,14 +1,17 @@
 """Collection ``deliveries``: one document per (release, channel, recipient), id deterministic.
 
-Planning upserts with ``$setOnInsert``, so planning again (a redelivered event, the lift after an
-embargo) leaves existing deliveries alone; an ``insert_many`` that ignored duplicate keys would
-not do inside a transaction, where a write error aborts it.
+Planning inserts only the deliveries not stored yet (looked up by id first: inside a
+transaction a duplicate key error would abort it), so planning again (the lift after an embargo
+preview) leaves existing deliveries alone.
 
-The worker's claim is the ``start`` transition done atomically in the database: a due delivery
-(``pending`` and due, or ``sending`` with its lease run out: its worker died) becomes
-``sending`` with an owner, a claim token and ``next_attempt_at`` set to the lease's expiry. So
-one index, ``(status, next_attempt_at)``, finds both kinds of due work. It spans tenants by
-design: the worker serves them all.
+The worker's claim is the ``start`` transition done atomically in the database: a delivery
+becomes ``sending`` with an owner, a claim token and ``next_attempt_at`` set to the lease's
+expiry. Fresh deliveries are claimed by id, from the ready queue (:meth:`claim_ids`); the rest of
+the due work (retries, and ``sending`` deliveries whose lease ran out: their worker died) is
+found through one index, ``(status, next_attempt_at)``, one status at a time: the local server
+bounds an index scan by an equality on the first field and a range on the second, but reads
+every match of an ``$in`` (:meth:`claim_due`). It spans tenants by design: the worker serves
+them all.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from distribution.domain.delivery import Delivery, DeliveryStatus
 from newsroom_shared.mongo import Document
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Delivery))
-CLAIMABLE = [str(DeliveryStatus.PENDING), str(DeliveryStatus.SENDING)]
 
 
 def delivery_fields(delivery: Delivery) -> Document:
@@ -45,8 +47,8 @@ def delivery_from(document: Document) -> Delivery:
     return Delivery(id=document["_id"], **fields)
 
 
-def _due(now: datetime) -> Document:
-    return {"status": {"$in": CLAIMABLE}, "next_attempt_at": {"$lte": now}}
+def _due(status: DeliveryStatus, now: datetime) -> Document:
+    return {"status": str(status), "next_attempt_at": {"$lte": now}}
 
 
 # Ids per ``$in`` when reading claimed deliveries back: on SecantusDB (the local server) an
@@ -62,28 +64,39 @@ class MongoDeliveries(Repository):
         [("tenant_id", 1), ("recipient", 1)],
         # The worker's due work across tenants (see the module docstring).
         [("status", 1), ("next_attempt_at", 1)],
-        [("claim", 1)],
         # Posts of withdrawn releases still to delete, across tenants (the worker's).
         [("retraction_due_at", 1)],
     )
 
-    async def plan(self, deliveries: Sequence[Delivery]) -> int:
-        """Stores the deliveries not stored yet; returns how many were new."""
+    async def add_new(
+        self, deliveries: Sequence[Delivery], *, some_may_exist: bool = True
+    ) -> list[Delivery]:
+        """Stores the deliveries not stored yet (all of one tenant); returns those.
+
+        ``some_may_exist=False`` skips looking them up first (a fan-out's page of subscribers
+        no earlier plan can have reached): a delivery that did exist then fails the insert
+        with a duplicate key error, aborting the transaction rather than sending twice."""
         if not deliveries:
-            return 0
-        result = await self._collection.bulk_write(
-            [
-                UpdateOne(
-                    {"_id": d.id, "tenant_id": d.tenant_id},
-                    {"$setOnInsert": delivery_fields(d)},
-                    upsert=True,
+            return []
+        tenants = {d.tenant_id for d in deliveries}
+        if len(tenants) != 1:
+            raise ValueError("deliveries of one tenant at a time")
+        stored: set[str] = set()
+        if some_may_exist:
+            stored = {
+                document["_id"]
+                for document in await self._find_in(
+                    "_id", [d.id for d in deliveries], {"tenant_id": tenants.pop()}, {"_id": 1}
                 )
-                for d in deliveries
-            ],
-            ordered=False,
-            session=self._session,
-        )
-        return result.upserted_count
+            }
+        new = [d for d in deliveries if d.id not in stored]
+        if new:
+            await self._collection.insert_many(
+                [{"_id": d.id, **delivery_fields(d)} for d in new],
+                ordered=False,
+                session=self._session,
+            )
+        return new
 
     async def get(self, tenant_id: str, delivery_id: str) -> Delivery | None:
         document = await self._collection.find_one(
@@ -109,14 +122,62 @@ class MongoDeliveries(Repository):
     async def claim_due(
         self, now: datetime, limit: int, *, owner: str, claim: str, lease_until: datetime
     ) -> list[Delivery]:
-        """Up to ``limit`` due deliveries, now ``sending`` under ``claim`` until ``lease_until``.
+        """Up to ``limit`` due deliveries (pending and due, or sending with the lease run out),
+        now ``sending`` under ``claim`` until ``lease_until``.
 
         Each document is updated atomically under the due filter, so two workers never claim the
         same delivery: the loser's update matches nothing.
         """
-        candidates = await self._collection.find(
-            _due(now), {"_id": 1, "status": 1}, limit=limit, session=self._session
-        ).to_list()
+        claimed: list[Delivery] = []
+        # A ``sending`` delivery whose lease ran out: its worker died mid-attempt, so a post may
+        # exist that no one recorded. Marked, so the next attempt looks for it first.
+        for status, marks in (
+            (DeliveryStatus.SENDING, {"outcome_unknown": True}),
+            (DeliveryStatus.PENDING, {}),
+        ):
+            if len(claimed) >= limit:
+                break
+            due = _due(status, now)
+            candidates = await self._collection.find(
+                due, {"_id": 1, "tenant_id": 1}, limit=limit - len(claimed), session=self._session
+            ).to_list()
+            claimed += await self._claim(
+                candidates, due, now, owner=owner, claim=claim, lease_until=lease_until, marks=marks
+            )
+        return claimed
+
+    async def claim_ids(
+        self,
+        tenant_id: str,
+        delivery_ids: Sequence[str],
+        now: datetime,
+        *,
+        owner: str,
+        claim: str,
+        lease_until: datetime,
+    ) -> list[Delivery]:
+        """The never attempted, still pending ones of ``delivery_ids`` (from the ready queue),
+        now ``sending`` under ``claim`` until ``lease_until``."""
+        fresh = {"status": str(DeliveryStatus.PENDING), "attempts": 0}
+        candidates = [{"_id": i, "tenant_id": tenant_id} for i in delivery_ids]
+        return await self._claim(
+            candidates, fresh, now, owner=owner, claim=claim, lease_until=lease_until, marks={}
+        )
+
+    async def _claim(
+        self,
+        candidates: Sequence[Document],
+        condition: Document,
+        now: datetime,
+        *,
+        owner: str,
+        claim: str,
+        lease_until: datetime,
+        marks: Document,
+    ) -> list[Delivery]:
+        """Claims those of ``candidates`` (``_id``, ``tenant_id``) that still meet ``condition``;
+        returns them as claimed (read back by id: they are few, and an index on the claim
+        would cost every write of a delivery)."""
         if not candidates:
             return []
         claiming: Document = {
@@ -125,24 +186,25 @@ class MongoDeliveries(Repository):
             "owner": owner,
             "claim": claim,
         }
-        # A ``sending`` delivery whose lease ran out: its worker died mid-attempt, so a post may
-        # exist that no one recorded. Marked, so the next attempt looks for it first.
-        expired = [c["_id"] for c in candidates if c["status"] == str(DeliveryStatus.SENDING)]
-        due = [c["_id"] for c in candidates if c["status"] != str(DeliveryStatus.SENDING)]
-        updates = [
-            UpdateMany(
-                {"_id": {"$in": list(chunk)}, **_due(now)},
-                {
-                    "$set": claiming | marks,
-                    "$inc": {"attempts": 1},
-                    "$min": {"first_attempt_at": now},
-                },
-            )
-            for ids, marks in ((expired, {"outcome_unknown": True}), (due, {}))
-            for chunk in chunks(ids)
-        ]
-        await self._collection.bulk_write(updates, ordered=False, session=self._session)
-        return [delivery_from(d) for d in await self._find({"claim": claim})]
+        ids = [c["_id"] for c in candidates]
+        tenants = list({c["tenant_id"] for c in candidates})
+        await self._collection.bulk_write(
+            [
+                UpdateMany(
+                    {"_id": {"$in": list(chunk)}, "tenant_id": {"$in": tenants}, **condition},
+                    {
+                        "$set": claiming | marks,
+                        "$inc": {"attempts": 1},
+                        "$min": {"first_attempt_at": now},
+                    },
+                )
+                for chunk in chunks(ids)
+            ],
+            ordered=False,
+            session=self._session,
+        )
+        documents = await self._find_in("_id", ids, {"tenant_id": {"$in": tenants}, "claim": claim})
+        return [delivery_from(d) for d in documents]
 
     async def claimed(self, tenant_id: str, delivery_id: str, claim: str) -> Delivery | None:
         """The delivery if ``claim`` still holds it (no other worker took it over)."""
@@ -217,12 +279,14 @@ class MongoDeliveries(Repository):
         ).to_list()
         if not candidates:
             return []
+        ids = [c["_id"] for c in candidates]
         await self._collection.update_many(
-            {"_id": {"$in": [c["_id"] for c in candidates]}, **due},
+            {"_id": {"$in": ids}, **due},
             {"$set": {"retraction_due_at": lease_until, "retraction_claim": claim}},
             session=self._session,
         )
-        return [delivery_from(d) for d in await self._find({"retraction_claim": claim})]
+        documents = await self._find_in("_id", ids, {"retraction_claim": claim})
+        return [delivery_from(d) for d in documents]
 
     async def finish_retraction(
         self, delivery: Delivery, claim: str, retry_at: datetime | None, error: str | None

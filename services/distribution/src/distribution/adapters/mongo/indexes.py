@@ -6,6 +6,7 @@ from distribution.adapters.mongo.channels import MongoChannels
 from distribution.adapters.mongo.confirmations import MongoConfirmations
 from distribution.adapters.mongo.deliveries import MongoDeliveries
 from distribution.adapters.mongo.failures import MongoFailedAttempts
+from distribution.adapters.mongo.fanouts import MongoFanOuts
 from distribution.adapters.mongo.releases import MongoReleases
 from distribution.adapters.mongo.subscribers import MongoSubscribers
 from distribution.adapters.mongo.suppressions import MongoSuppressions
@@ -21,6 +22,7 @@ async def ensure_indexes(db: Database) -> None:
         MongoSuppressions,
         MongoConfirmations,
         MongoFailedAttempts,
+        MongoFanOuts,
     ):
         collection = db[repository.COLLECTION]
         for keys in getattr(repository, "INDEXES", ()):

@@ -34,7 +34,8 @@ def subscriber_from(document: Document) -> Subscriber:
 class MongoSubscribers(Repository):
     COLLECTION = "subscribers"
     INDEXES: tuple[list[tuple[str, int]], ...] = (
-        [("tenant_id", 1), ("newsroom_id", 1), ("status", 1)],
+        # A newsroom's confirmed subscribers page by page, in id order (fan-outs).
+        [("tenant_id", 1), ("newsroom_id", 1), ("status", 1), ("_id", 1)],
     )
     UNIQUE_INDEXES: tuple[list[tuple[str, int]], ...] = (
         [("tenant_id", 1), ("newsroom_id", 1), ("email", 1)],
@@ -54,18 +55,21 @@ class MongoSubscribers(Repository):
                 [subscriber_document(s) for s in subscribers], session=self._session
             )
 
-    async def reachable(self, tenant_id: str, newsroom_id: str) -> list[Subscriber]:
-        """Confirmed subscribers of the newsroom who neither bounced nor complained."""
-        documents = await self._find(
-            {
-                "tenant_id": tenant_id,
-                "newsroom_id": newsroom_id,
-                "status": str(SubscriberStatus.CONFIRMED),
-                "bounced": False,
-                "complained": False,
-            }
-        )
-        return [subscriber_from(d) for d in documents]
+    async def reachable_page(
+        self, tenant_id: str, newsroom_id: str, *, after: str | None, limit: int
+    ) -> list[Subscriber]:
+        """Up to ``limit`` confirmed subscribers of the newsroom who neither bounced nor
+        complained, in id order after ``after`` (a fan-out's page)."""
+        query: Document = {
+            "tenant_id": tenant_id,
+            "newsroom_id": newsroom_id,
+            "status": str(SubscriberStatus.CONFIRMED),
+        }
+        if after is not None:
+            query["_id"] = {"$gt": after}
+        query |= {"bounced": False, "complained": False}
+        cursor = self._collection.find(query, session=self._session, limit=limit)
+        return [subscriber_from(d) async for d in cursor.sort([("_id", 1)])]
 
     async def of_ids(self, tenant_id: str, subscriber_ids: list[str]) -> dict[str, Subscriber]:
         documents = await self._find_in("_id", subscriber_ids, {"tenant_id": tenant_id})
