@@ -5,8 +5,9 @@ System (end to end, in this process): the distribution app as it runs (``create_
 lifespan: the ReleasePublished consumer, the delivery worker, the outbox relay) against the local
 Kafka and MongoDB servers. A ReleasePublished event is produced for a newsroom with N confirmed
 subscribers (seeded in bulk) and an email channel; the clock runs from the event's production to
-the moment the SMTP sink has accepted all N messages. In between: consuming and planning N
-deliveries (one transaction), claiming them in batches, rendering once, stamping each recipient's
+the moment the SMTP sink has accepted all N messages. In between: consuming the event and
+planning N deliveries (a page of 500 subscribers per transaction, the first with the event),
+claiming them from the ready queue in batches, rendering once, stamping each recipient's
 message, sending over the pool, recording outcomes (group commit) with their DeliverySucceeded
 events in the outbox.
 
@@ -17,6 +18,9 @@ The sink is the tests' aiosmtpd sink (``tests/fakes/smtp_sink.py``, counting, no
 thread of this process, so both sides share the interpreter with it alike. Rounds alternate raw
 and system. Social latency: a release for a newsroom with one channel on each of the 5 network
 fakes (threads of this process), timed from the event's production to the fakes' fifth post.
+
+Database share (``email_db_share.py``): the service's own database work for the N emails done
+back to back with nothing else; its rate bounds the system's on this database server.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services/distribut
 from fakes import FakeBluesky, FakeFacebook, FakeLinkedIn, FakeMastodon, FakeX, serving
 from fakes.smtp_sink import SmtpSink
 
+from bench.email_db_share import db_share_round
 from bench.social_latency import network_channels, posts_created
 
 POOL = 4  # SMTP connections, both sides
@@ -296,6 +301,18 @@ async def social_round(h: Harness, tenant: str, release_id: str) -> float:
     return seconds
 
 
+async def db_share(mongo_uri: str, count: int) -> float:
+    """The service's database work for ``count`` emails alone (see email_db_share.py), in a
+    database of its own on the same server."""
+    client = make_client(mongo_uri)
+    name = f"bench_db_share_{uuid.uuid4().hex[:8]}"
+    try:
+        return await db_share_round(client, client[name], count)
+    finally:
+        await drop_test_database(client, name)
+        await client.close()
+
+
 async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[str, Any]:
     """``events``: subscribers (the issue's P2: 10,000)."""
     report: dict[str, Any] = {
@@ -323,6 +340,7 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
             raw_s = await raw_email_round(h.sink, messages, events)
             system_s = await system_email_round(h, email_tenant, events, f"r{number}")
             social_s = await social_round(h, social_tenant, f"s{number}")
+            db_share_s = await db_share(mongo_uri, events)
             report["rounds"].append(
                 {
                     "raw_emails_per_s": events / raw_s,
@@ -330,6 +348,8 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
                     "ratio_system_to_raw": raw_s / system_s,
                     "system_seconds": system_s,
                     "publication_to_last_social_post_s": social_s,
+                    "db_share_emails_per_s": events / db_share_s,
+                    "ratio_db_share_to_raw": raw_s / db_share_s,
                 }
             )
             print(report["rounds"][-1], file=sys.stderr, flush=True)

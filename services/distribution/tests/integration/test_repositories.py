@@ -249,3 +249,30 @@ async def test_a_fan_out_advances_only_from_the_page_it_was_read_at(database) ->
     assert (current.after, current.pages, current.done) == ("s1", 1, False)
     assert await fan_outs.close_release("t1", "r1", NOW) == 1
     assert await fan_outs.next_open() is None
+
+
+async def test_finishing_many_writes_each_delivery_its_own_state_under_its_own_claim(
+    database,
+) -> None:
+    await ensure_indexes(database)
+    deliveries = MongoDeliveries(database)
+    await deliveries.add_new([planned("t1", f"s{i}") for i in range(40)])
+    ids = [d.id for d in await deliveries.of_release("t1", "r1")]
+    mine = await deliveries.claim_ids("t1", ids[:30], NOW, owner="w", claim="a", lease_until=NOW)
+    theirs = await deliveries.claim_ids("t1", ids[30:], NOW, owner="v", claim="b", lease_until=NOW)
+    later = NOW + timedelta(seconds=5)
+    finished = [(d.succeed(later, f"<{d.id}@acme.example>", None), "a") for d in mine[:20]] + [
+        (d.fail(f"550 no such user {n}", permanent=True), "a") for n, d in enumerate(mine[20:])
+    ]
+    finished += [(theirs[0].succeed(later, "<x@acme.example>", None), "b")]
+    # A claim another worker took over in the meantime: not written.
+    finished += [(theirs[1].succeed(later, "<y@acme.example>", None), "a")]
+    assert await deliveries.finish_many(finished) == 31
+    stored = {d.id: d for d in await deliveries.of_release("t1", "r1")}
+    for delivery, _ in finished[:-1]:
+        assert stored[delivery.id] == delivery
+    assert stored[theirs[1].id] == theirs[1]  # still sending under claim "b"
+    raw = await database["deliveries"].find_one({"_id": mine[0].id})
+    assert raw is not None
+    assert "claim" not in raw
+    assert "owner" not in raw

@@ -51,6 +51,26 @@ def _due(status: DeliveryStatus, now: datetime) -> Document:
     return {"status": str(status), "next_attempt_at": {"$lte": now}}
 
 
+def _each_its_own(deliveries: Sequence[Delivery]) -> Document:
+    """A pipeline ``$set`` giving each of ``deliveries`` (matched by ``_id``) its own fields:
+    a value all share is set as such, others by a ``$switch`` on the id (a field a delivery
+    leaves out keeps its stored value)."""
+    fields = {d.id: delivery_fields(d) for d in deliveries}
+    names = sorted({name for values in fields.values() for name in values})
+    stage: Document = {}
+    for name in names:
+        values = {i: f[name] for i, f in fields.items() if name in f}
+        first = next(iter(values.values()))
+        if len(values) == len(fields) and all(v == first for v in values.values()):
+            stage[name] = {"$literal": first}
+            continue
+        branches = [
+            {"case": {"$eq": ["$_id", i]}, "then": {"$literal": v}} for i, v in values.items()
+        ]
+        stage[name] = {"$switch": {"branches": branches, "default": f"${name}"}}
+    return stage
+
+
 # Ids per ``$in`` when reading claimed deliveries back: on SecantusDB (the local server) an
 # ``$in`` costs about the square of its length (see the outbox's MARK_SENT_CHUNK).
 CLAIM_CHUNK = 16
@@ -60,7 +80,6 @@ class MongoDeliveries(Repository):
     COLLECTION = "deliveries"
     INDEXES: tuple[list[tuple[str, int]], ...] = (
         [("tenant_id", 1), ("release_id", 1)],
-        [("tenant_id", 1), ("channel_id", 1), ("status", 1)],
         [("tenant_id", 1), ("recipient", 1)],
         # The worker's due work across tenants (see the module docstring).
         [("status", 1), ("next_attempt_at", 1)],
@@ -240,16 +259,24 @@ class MongoDeliveries(Repository):
         return found
 
     async def finish_many(self, finished: Sequence[tuple[Delivery, str]]) -> int:
-        """:meth:`finish` for many ``(delivery, claim)`` in one round trip; how many matched."""
+        """:meth:`finish` for many ``(delivery, claim)`` in one round trip; how many matched.
+
+        One update statement per chunk of deliveries under the same claim rather than one per
+        delivery: on the local server a statement costs about a millisecond on top of its
+        documents (measured: 1.9 ms per delivery one by one, 0.8 in chunks)."""
         if not finished:
             return 0
+        by_claim: dict[tuple[str, str], list[Delivery]] = {}
+        for delivery, claim in finished:
+            by_claim.setdefault((delivery.tenant_id, claim), []).append(delivery)
         result = await self._collection.bulk_write(
             [
-                UpdateOne(
-                    {"_id": delivery.id, "tenant_id": delivery.tenant_id, "claim": claim},
-                    {"$set": delivery_fields(delivery), "$unset": {"claim": "", "owner": ""}},
+                UpdateMany(
+                    {"_id": {"$in": [d.id for d in chunk]}, "tenant_id": tenant_id, "claim": claim},
+                    [{"$set": _each_its_own(chunk)}, {"$unset": ["claim", "owner"]}],
                 )
-                for delivery, claim in finished
+                for (tenant_id, claim), deliveries in by_claim.items()
+                for chunk in chunks(deliveries)
             ],
             ordered=False,
             session=self._session,
@@ -365,8 +392,13 @@ class MongoDeliveries(Repository):
         channel_id: str | None = None,
         recipients: list[str] | None = None,
     ) -> int:
-        """Cancels the tenant's pending deliveries of a channel or to some recipients."""
-        query: Document = {"tenant_id": tenant_id, "status": str(DeliveryStatus.PENDING)}
+        """Cancels the tenant's pending deliveries of a channel or to some recipients.
+
+        The status goes first: the local server plans by the first field, and the pending
+        deliveries (of every tenant: a backlog, not a history) are what the due-work index
+        holds. No index serves (tenant, channel) alone: it would cost every write of every
+        delivery for the rare removal of a channel."""
+        query: Document = {"status": str(DeliveryStatus.PENDING), "tenant_id": tenant_id}
         if channel_id is not None:
             query["channel_id"] = channel_id
         if recipients is not None:
