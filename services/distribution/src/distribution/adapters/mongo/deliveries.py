@@ -51,11 +51,31 @@ def _due(status: DeliveryStatus, now: datetime) -> Document:
     return {"status": str(status), "next_attempt_at": {"$lte": now}}
 
 
+# What planning fixed for good (the identity of the delivery): an outcome never changes them,
+# so writing an outcome leaves them out (less for the server to compare and write).
+PLANNED_FIELDS = frozenset(
+    {
+        "tenant_id",
+        "release_id",
+        "newsroom_id",
+        "channel_id",
+        "channel_kind",
+        "recipient",
+        "idempotency_key",
+        "created_at",
+        "under_embargo",
+    }
+)
+
+
 def _each_its_own(deliveries: Sequence[Delivery]) -> Document:
     """A pipeline ``$set`` giving each of ``deliveries`` (matched by ``_id``) its own fields:
     a value all share is set as such, others by a ``$switch`` on the id (a field a delivery
     leaves out keeps its stored value)."""
-    fields = {d.id: delivery_fields(d) for d in deliveries}
+    fields = {
+        d.id: {k: v for k, v in delivery_fields(d).items() if k not in PLANNED_FIELDS}
+        for d in deliveries
+    }
     names = sorted({name for values in fields.values() for name in values})
     stage: Document = {}
     for name in names:
