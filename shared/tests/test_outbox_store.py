@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, monitoring
 
 from newsroom_shared.events.envelope import Envelope, envelope_for
 from newsroom_shared.events.publisher import ReleasePublished
@@ -110,6 +112,7 @@ async def test_seq_follows_the_order_of_adds_even_when_the_clock_steps_back(
     database: Database, mongo_client: AsyncMongoClient[Document]
 ) -> None:
     outbox = Outbox(database, clock=SteppingClock())
+    await outbox.ensure_indexes()
     added = [release_envelope("r1", version) for version in range(1, 7)]
     async with transaction(mongo_client) as session:
         await outbox.add(session, *added[:3])
@@ -132,6 +135,40 @@ async def test_indexes_serve_the_relay_and_expire_sent_entries(database: Databas
     assert dict(indexes["unsent_in_order"]["partialFilterExpression"]) == {"sent_at": None}
     assert indexes["sent_retention"]["key"] == [("sent_at", 1)]
     assert indexes["sent_retention"]["expireAfterSeconds"] == 2 * 24 * 3600
+
+
+class CommandLog(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.finds: list[Document] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "find":
+            self.finds.append(dict(event.command))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+
+async def test_the_relay_reads_only_the_unsent_entries_however_many_are_kept(
+    database: Database, infra: Any
+) -> None:
+    """The relay's query goes through the partial index of the unsent entries, not the
+    retention index on ``sent_at``, which holds every entry kept for a week (a server that
+    plans by the filter's first field picked that one and read them all on every pass)."""
+    log = CommandLog()
+    client: AsyncMongoClient[Document] = AsyncMongoClient(infra.mongodb_uri, event_listeners=[log])
+    try:
+        outbox = Outbox(client[database.name])
+        await outbox.ensure_indexes()
+        await outbox.unsent(10)
+        [find] = log.finds
+        explained = await client[database.name].command(
+            "explain", {k: v for k, v in find.items() if k not in ("lsid", "$db", "$clusterTime")}
+        )
+    finally:
+        await client.close()
+    assert '"indexName": "unsent_in_order"' in json.dumps(explained["queryPlanner"]["winningPlan"])
 
 
 async def test_default_retention_is_seven_days(database: Database) -> None:
@@ -164,6 +201,7 @@ async def test_an_unsent_entry_carries_what_the_producer_needs(
     database: Database, mongo_client: AsyncMongoClient[Document]
 ) -> None:
     outbox = Outbox(database)
+    await outbox.ensure_indexes()
     envelope = release_envelope("r9")
     async with transaction(mongo_client) as session:
         await outbox.add(session, envelope)

@@ -23,6 +23,11 @@ DEFAULT_RETENTION = timedelta(days=7)
 # Entries not yet published. The relay's query repeats this filter exactly, which is what lets
 # MongoDB use the partial index (``{$eq: null}`` is an equality a partial index accepts).
 UNSENT: Document = {"sent_at": None}
+# The partial index of the unsent entries, named in the relay's queries: a server that plans by
+# the filter's first field (SecantusDB, the local server) otherwise picks the retention index on
+# ``sent_at`` and reads every entry kept (measured: 5 s per relay pass with 10,000 entries kept,
+# 2 ms hinted); MongoDB proper picks this index anyway.
+UNSENT_INDEX = "unsent_in_order"
 # Relay order: see sequence.py for why ``seq`` follows commit order per key; ``_id`` only breaks
 # ties between processes that drew the same microsecond.
 PUBLISH_ORDER = [("seq", ASCENDING), ("_id", ASCENDING)]
@@ -89,7 +94,7 @@ class Outbox:
         # The outbox is drained across tenants in commit order, so unlike tenant data its
         # indexes do not start with tenant_id (the relay never filters by tenant).
         await self._entries.create_index(
-            PUBLISH_ORDER, name="unsent_in_order", partialFilterExpression=UNSENT
+            PUBLISH_ORDER, name=UNSENT_INDEX, partialFilterExpression=UNSENT
         )
         # TTL ignores null dates: unsent entries stay, sent ones go after the retention.
         await self._entries.create_index(
@@ -115,7 +120,12 @@ class Outbox:
     async def unsent(self, limit: int) -> list[OutboxEntry]:
         """The oldest unsent entries, in publish order."""
         projection = {"topic": True, "key": True, "headers": True, "value": True}
-        cursor = self._entries.find(UNSENT, projection).sort(PUBLISH_ORDER).limit(limit)
+        cursor = (
+            self._entries.find(UNSENT, projection)
+            .sort(PUBLISH_ORDER)
+            .hint(UNSENT_INDEX)
+            .limit(limit)
+        )
         return [OutboxEntry.from_document(document) async for document in cursor]
 
     async def mark_sent(self, ids: Sequence[str], sent_at: datetime) -> None:
@@ -132,7 +142,7 @@ class Outbox:
         )
 
     async def count_unsent(self) -> int:
-        return await self._entries.count_documents(UNSENT)
+        return await self._entries.count_documents(UNSENT, hint=UNSENT_INDEX)
 
     async def watch_inserts(self) -> AsyncChangeStream[Document]:
         """A change stream that yields one small event per inserted entry (only its resume

@@ -24,7 +24,10 @@ class DeliveryOut(BaseModel):
     attempts: int
     under_embargo: bool
     created_at: datetime
-    next_attempt_at: datetime | None = Field(description="When it is tried next (pending only)")
+    next_attempt_at: datetime | None = Field(
+        description="When it is tried again (pending after a failed attempt only; a delivery "
+        "waiting for its first attempt is sent as soon as a worker gets to it)"
+    )
     sent_at: datetime | None
     remote_id: str | None
     remote_url: str | None
@@ -45,7 +48,8 @@ class DeliveryOut(BaseModel):
             attempts=delivery.attempts,
             under_embargo=delivery.under_embargo,
             created_at=delivery.created_at,
-            next_attempt_at=delivery.next_attempt_at if pending else None,
+            # Before the first attempt the stored time is the ready queue's hold, not a plan.
+            next_attempt_at=delivery.next_attempt_at if pending and delivery.attempts else None,
             sent_at=delivery.sent_at,
             remote_id=delivery.remote_id,
             remote_url=delivery.remote_url,
