@@ -2,7 +2,8 @@
 
 Claimed deliveries run as independent tasks, capped per channel kind by a semaphore: a network
 that answers slowly or rate-limits us holds up only its own deliveries, and the loop claims more
-work as slots free up (at most ``batch_size`` attempts in flight).
+work as slots free up (at most ``batch_size`` attempts waiting for the far side; an attempt that
+has its answer makes room for the next claim while its outcome waits for the group commit).
 
 Outcomes are recorded by group commit (:class:`OutcomeRecorder`): each attempt hands its outcome
 over as soon as the far side answered and waits until it is committed; one transaction records
@@ -69,15 +70,25 @@ class OutcomeRecorder:
     def __init__(self, distribution: Distribution) -> None:
         self._distribution = distribution
         self._queue: list[_Pending] = []
+        self._uncommitted = 0
         self._committing: asyncio.Task[None] | None = None
+
+    @property
+    def backlog(self) -> int:
+        """Outcomes handed over and not yet committed."""
+        return self._uncommitted
 
     async def record(self, claimed: Claimed, outcome: Outcome, recipient: str | None) -> None:
         """Returns once the outcome is committed; raises what the transaction raised."""
         committed = asyncio.get_running_loop().create_future()
         self._queue.append(_Pending(claimed, outcome, recipient, committed))
+        self._uncommitted += 1
         if self._committing is None:
             self._committing = asyncio.create_task(self._commit_queued(), name="outcome-recorder")
-        await committed
+        try:
+            await committed
+        finally:
+            self._uncommitted -= 1
 
     async def _commit_queued(self) -> None:
         try:
@@ -123,6 +134,8 @@ class DeliveryWorker:
         self._lease = timedelta(seconds=lease_s)
         self._slots = {kind: asyncio.Semaphore(n) for kind, n in concurrency.items()}
         self._in_flight: set[asyncio.Task[None]] = set()
+        # Of those, the ones still waiting for the far side (see run_once).
+        self._attempting: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._planner: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -160,8 +173,12 @@ class DeliveryWorker:
         Fresh deliveries come from the ready queue; then the due ones (retries, expired leases).
         While attempts are in flight it waits until a quarter of the slots are free: each claim
         is a transaction, not worth making for a handful of deliveries."""
-        free = self._batch_size - len(self._in_flight)
-        if free <= 0 or (self._in_flight and free < self._batch_size // 4):
+        if self._recorder.backlog >= MAX_OUTCOMES_PER_TRANSACTION:
+            # Outcomes come faster than they are committed: let the commits catch up (also
+            # bounds what a crash forgets, and so the emails sent twice).
+            return 0
+        free = self._batch_size - len(self._attempting)
+        if free <= 0 or (self._attempting and free < self._batch_size // 4):
             return 0
         distribution = self._distribution
         now = distribution.clock()
@@ -222,10 +239,20 @@ class DeliveryWorker:
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
         self._in_flight.add(task)
+        self._attempting.add(task)
         task.add_done_callback(self._done)
+
+    def _answered(self) -> None:
+        """The far side answered the current attempt: its place goes to the next claim while
+        its outcome waits for the group commit."""
+        task = asyncio.current_task()
+        if task in self._attempting:
+            self._attempting.discard(task)
+            self._wake.set()
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
+        self._attempting.discard(task)
         self._wake.set()
 
     async def wait_idle(self) -> None:
@@ -285,6 +312,7 @@ class DeliveryWorker:
                 logger.debug("delivery %s: lease too close to its end; not attempted", delivery.id)
                 return
             outcome = await self._outcome(claimed, channel, release, subscriber)
+        self._answered()
         await self._recorder.record(claimed, outcome, recipient)
 
     async def _cancel(self, claimed: Claimed, reason: str) -> None:
