@@ -29,6 +29,7 @@ TENANT = "a" * 24
 async def uow_factory(mongo_client, database):
     await ensure_indexes(database)
     outbox = Outbox(database)
+    await outbox.ensure_indexes()  # as the service's runtime does at startup
 
     def make(**options) -> MongoUnitOfWork:
         return MongoUnitOfWork(
