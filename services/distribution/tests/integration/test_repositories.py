@@ -276,3 +276,9 @@ async def test_finishing_many_writes_each_delivery_its_own_state_under_its_own_c
     assert raw is not None
     assert "claim" not in raw
     assert "owner" not in raw
+
+
+async def test_startup_makes_the_ready_queue_so_no_transaction_has_to(database) -> None:
+    await ensure_indexes(database)
+    await ensure_indexes(database)  # a restart, or a second replica
+    assert "ready" in await database.list_collection_names()

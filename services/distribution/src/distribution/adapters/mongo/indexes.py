@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+
+from pymongo.errors import CollectionInvalid
+
 from distribution.adapters.mongo.channels import MongoChannels
 from distribution.adapters.mongo.confirmations import MongoConfirmations
 from distribution.adapters.mongo.deliveries import MongoDeliveries
 from distribution.adapters.mongo.failures import MongoFailedAttempts
-from distribution.adapters.mongo.fanouts import MongoFanOuts
+from distribution.adapters.mongo.fanouts import MongoFanOuts, MongoReadyQueue
 from distribution.adapters.mongo.releases import MongoReleases
 from distribution.adapters.mongo.subscribers import MongoSubscribers
 from distribution.adapters.mongo.suppressions import MongoSuppressions
@@ -31,3 +35,7 @@ async def ensure_indexes(db: Database) -> None:
             await collection.create_index(keys, unique=True)
         for field, seconds in getattr(repository, "TTL_INDEXES", ()):
             await collection.create_index(field, expireAfterSeconds=seconds)
+    # The ready queue has no index but is written only inside transactions: made here, so no
+    # transaction has to create it (MongoDB allows that only from 4.4, and not across shards).
+    with contextlib.suppress(CollectionInvalid):  # there already (another replica, a restart)
+        await db.create_collection(MongoReadyQueue.COLLECTION)
