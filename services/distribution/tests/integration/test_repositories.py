@@ -4,10 +4,13 @@ claims with leases, and every query confined to its tenant."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pymongo import AsyncMongoClient, monitoring
 
 from distribution.adapters.crypto import CredentialCipher, new_key
 from distribution.adapters.mongo.channels import MongoChannels
@@ -282,3 +285,43 @@ async def test_startup_makes_the_ready_queue_so_no_transaction_has_to(database) 
     await ensure_indexes(database)
     await ensure_indexes(database)  # a restart, or a second replica
     assert "ready" in await database.list_collection_names()
+
+
+class FindLog(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.finds: list[dict[str, object]] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "find":
+            self.finds.append(dict(event.command))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+
+async def test_cancelling_a_channel_or_recipients_reads_through_an_index(database, infra) -> None:
+    """Rare, but over a tenant's whole history: a collection scan would read every tenant's."""
+    await ensure_indexes(database)
+    log = FindLog()
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
+        infra.mongodb_uri, event_listeners=[log]
+    )
+    try:
+        db = client[database.name]
+        deliveries = MongoDeliveries(db)
+        await deliveries.add_new([planned("t1", f"s{i}") for i in range(3)])
+        await deliveries.add_new([replace(planned("t1", "s9"), release_id="r2")])
+        log.finds.clear()
+        assert await deliveries.cancel_pending("t1", reason="x", now=NOW, channel_id="c1") == 4
+        assert await deliveries.cancel_pending("t1", reason="x", now=NOW, recipients=["s9"]) == 0
+        assert len(log.finds) == 2
+        plans = []
+        for find in log.finds:
+            command = {k: v for k, v in find.items() if k not in ("lsid", "$db", "$clusterTime")}
+            explained = await db.command("explain", command)
+            plans.append(json.dumps(explained["queryPlanner"]["winningPlan"], default=str))
+    finally:
+        await client.close()
+    assert plans
+    assert all('"IXSCAN"' in plan for plan in plans), plans
