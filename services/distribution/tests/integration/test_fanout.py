@@ -34,6 +34,7 @@ from distribution.domain.channels import (
     WebhookConfig,
 )
 from distribution.domain.delivery import Delivery, DeliveryStatus
+from distribution.domain.fanouts import READY_HOLD, ReleaseEvent
 from distribution.domain.outcomes import Success
 from distribution.domain.social import Network, split_thread
 from distribution.domain.subscribers import Consent, Subscriber
@@ -208,7 +209,7 @@ async def outbox_events(db: Database, tenant: str, topic: str) -> list[dict[str,
     return await db["outbox"].find({"tenant_id": tenant, "topic": topic}).to_list()
 
 
-async def plan(app: FastAPI, event: ReleasePublished) -> int:
+async def plan(app: FastAPI, event: ReleaseEvent) -> int:
     distribution = distribution_of(app)
     return await distribution.transact(
         lambda uow: plan_for_release(uow, event, distribution.clock())
@@ -603,3 +604,26 @@ async def test_the_lift_of_an_embargo_mails_everyone_but_the_journalists_who_had
     assert {d["recipient"] for d in found if d["under_embargo"]} == {
         d["recipient"] for d in found if d["status"] == "sent" and d["under_embargo"]
     }
+
+
+async def test_a_queued_delivery_whose_page_is_lost_is_sent_after_the_hold(
+    settings, clock, db, unique, smtp_sink
+) -> None:
+    """The ready queue only speeds things up: a delivery whose page never gets taken becomes
+    due when its hold runs out, and goes out then (later, never lost)."""
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+        groups = await add_subscribers(app, tenant, clock)
+        await plan(app, release(tenant, clock))
+        await db["ready"].delete_many({"tenant_id": tenant})
+        async with worker_for(app) as worker:
+            assert await worker.run_once() == 0  # held
+            clock.advance(READY_HOLD + timedelta(seconds=1))
+            sent = 0
+            while claimed := await worker.run_once():
+                sent += claimed
+                await worker.wait_idle()
+            assert sent == len(groups["confirmed"])
+    for address in groups["confirmed"]:
+        assert len(smtp_sink.received_by(address)) == 1

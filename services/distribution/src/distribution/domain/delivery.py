@@ -8,7 +8,8 @@
        └──cancel──> cancelled   (a withdrawn release; a transient error after the withdrawal)
 
 The id is derived from (release, channel, recipient), so planning the same release twice yields
-the same ids and a unique index turns the second plan into no-ops: that, plus the status checked
+the same ids and planning stores only the ids not stored yet (``_id`` being unique, a second
+plan can never add a delivery twice): that, plus the status checked
 before every attempt and an idempotency key the far side can deduplicate on, is how a release is
 never posted twice.
 """

@@ -91,11 +91,6 @@ def _each_its_own(deliveries: Sequence[Delivery]) -> Document:
     return stage
 
 
-# Ids per ``$in`` when reading claimed deliveries back: on SecantusDB (the local server) an
-# ``$in`` costs about the square of its length (see the outbox's MARK_SENT_CHUNK).
-CLAIM_CHUNK = 16
-
-
 class MongoDeliveries(Repository):
     COLLECTION = "deliveries"
     INDEXES: tuple[list[tuple[str, int]], ...] = (
@@ -264,21 +259,15 @@ class MongoDeliveries(Repository):
         return result.matched_count == 1
 
     async def claimed_many(self, claims: Sequence[tuple[str, str, str]]) -> dict[str, Delivery]:
-        """Of ``(tenant id, delivery id, claim)``, the deliveries the claims still hold, by id
-        (one query per CLAIM_CHUNK ids)."""
+        """Of ``(tenant id, delivery id, claim)``, the deliveries the claims still hold, by id."""
         wanted = {delivery_id: (tenant_id, claim) for tenant_id, delivery_id, claim in claims}
-        ids = list(wanted)
-        found: dict[str, Delivery] = {}
-        for chunk in (ids[i : i + CLAIM_CHUNK] for i in range(0, len(ids), CLAIM_CHUNK)):
-            tenants = list({wanted[i][0] for i in chunk})
-            cursor = self._collection.find(
-                {"_id": {"$in": chunk}, "tenant_id": {"$in": tenants}}, session=self._session
-            )
-            async for document in cursor:
-                tenant_id, claim = wanted[document["_id"]]
-                if document["tenant_id"] == tenant_id and document.get("claim") == claim:
-                    found[document["_id"]] = delivery_from(document)
-        return found
+        tenants = list({tenant_id for tenant_id, _ in wanted.values()})
+        documents = await self._find_in("_id", list(wanted), {"tenant_id": {"$in": tenants}})
+        return {
+            d["_id"]: delivery_from(d)
+            for d in documents
+            if (d["tenant_id"], d.get("claim")) == wanted[d["_id"]]
+        }
 
     async def finish_many(self, finished: Sequence[tuple[Delivery, str]]) -> int:
         """:meth:`finish` for many ``(delivery, claim)`` in one round trip; how many matched.
