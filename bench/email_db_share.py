@@ -139,7 +139,7 @@ async def db_share_round(client: AsyncMongoClient[Document], db: Database, count
         unsent = await outbox.unsent(500)
         if not unsent:
             break
-        await outbox.mark_sent([entry.id for entry in unsent], now)
+        await outbox.mark_sent(list({entry.document_id: None for entry in unsent}), now)
     elapsed = time.perf_counter() - started
     assert len(event_ids) == count
     return elapsed

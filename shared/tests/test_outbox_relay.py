@@ -244,7 +244,7 @@ async def test_a_crash_between_publish_and_mark_sent_publishes_again(
             patch.setattr(Outbox, "mark_sent", database_gone)
             with pytest.raises(AutoReconnect):
                 await relay.publish_pending()
-        assert await outbox.count_unsent() == 5  # published, but not known to be
+        assert len(await outbox.unsent(10)) == 5  # published, but not known to be
         assert await relay.publish_pending() == 5
     finally:
         await relay.stop()
@@ -260,7 +260,8 @@ async def test_entries_the_broker_did_not_acknowledge_stay_unsent_until_retried(
     topic: str,
 ) -> None:
     added = [release_envelope(topic, f"r{n}") for n in range(10)]
-    await commit(mongo_client, outbox, *added)
+    for envelope in added:  # ten transactions, ten outbox documents
+        await commit(mongo_client, outbox, envelope)
     producer = CountingProducer(infra.kafka_bootstrap_servers, fail_first=3)
     relay = relay_for(database, infra, "relay-a", producer=producer)
     await relay.start(background=False)
@@ -276,6 +277,33 @@ async def test_entries_the_broker_did_not_acknowledge_stay_unsent_until_retried(
     )
 
 
+async def test_a_document_partly_acknowledged_is_published_again_whole(
+    database: Database,
+    mongo_client: AsyncMongoClient[Document],
+    outbox: Outbox,
+    infra: Infra,
+    topic: str,
+) -> None:
+    """The events of one transaction share a document, marked sent only when the broker
+    acknowledged them all: a partial failure publishes the acknowledged ones again (at least
+    once), and loses none."""
+    added = [release_envelope(topic, f"r{n}") for n in range(10)]
+    await commit(mongo_client, outbox, *added)
+    producer = CountingProducer(infra.kafka_bootstrap_servers, fail_first=3)
+    relay = relay_for(database, infra, "relay-a", producer=producer)
+    await relay.start(background=False)
+    try:
+        with pytest.raises(PublishError, match="3 of 10"):
+            await relay.publish_pending()
+        assert [e.id for e in await outbox.unsent(10)] == [e.id for e in added]
+        assert await relay.publish_pending() == 10
+        assert await outbox.unsent(10) == []
+    finally:
+        await relay.stop()
+    published = ids(await read_topic(infra.kafka_bootstrap_servers, topic))
+    assert sorted(published) == sorted([e.id for e in added] + [e.id for e in added[3:]])
+
+
 async def test_the_background_loop_retries_after_broker_failures(
     database: Database,
     mongo_client: AsyncMongoClient[Document],
@@ -284,7 +312,8 @@ async def test_the_background_loop_retries_after_broker_failures(
     topic: str,
 ) -> None:
     added = [release_envelope(topic, f"r{n}") for n in range(4)]
-    await commit(mongo_client, outbox, *added)
+    for envelope in added:  # a document each: each is marked once the broker has it
+        await commit(mongo_client, outbox, envelope)
     # Fails the first passes' sends, so the loop backs off a few times before it succeeds.
     producer = CountingProducer(infra.kafka_bootstrap_servers, fail_first=10)
     relay = relay_for(database, infra, "relay-a", producer=producer, max_backoff_s=0.2)
@@ -456,5 +485,5 @@ async def test_stop_gives_up_a_batch_stuck_on_a_silent_broker_and_keeps_it_unsen
 
     await eventually(batch_in_flight, "the relay sends its batch")
     await relay.stop()
-    assert await outbox.count_unsent() == 3
+    assert len(await outbox.unsent(10)) == 3
     assert await database[Lease.COLLECTION].find_one({"_id": LEASE_NAME}) is None

@@ -14,6 +14,12 @@ from newsroom_shared.events.envelope import Envelope, envelope_for
 from newsroom_shared.events.publisher import ReleasePublished
 from newsroom_shared.mongo import Database, Document, transaction
 from newsroom_shared.outbox import Outbox
+from newsroom_shared.outbox.store import (
+    BYTES_PER_DOCUMENT,
+    EVENTS_PER_DOCUMENT,
+    OutboxEntry,
+    sent_documents,
+)
 
 pytestmark = pytest.mark.connected
 
@@ -51,7 +57,7 @@ async def entries(database: Database) -> list[Document]:
     return await database[Outbox.COLLECTION].find().sort("seq").to_list()
 
 
-async def test_add_in_a_committed_transaction_stores_one_entry_per_event(
+async def test_add_in_a_committed_transaction_stores_its_events_in_one_document(
     database: Database, mongo_client: AsyncMongoClient[Document]
 ) -> None:
     outbox = Outbox(database)
@@ -60,25 +66,76 @@ async def test_add_in_a_committed_transaction_stores_one_entry_per_event(
     async with transaction(mongo_client) as session:
         await outbox.add(session, first, second)
 
+    [stored] = await entries(database)
+    assert set(stored) == {"_id", "events", "created_at", "seq", "sent_at"}
+    assert stored["_id"] == first.id
+    assert stored["sent_at"] is None
+    assert stored["created_at"].tzinfo is not None
+    assert [event["id"] for event in stored["events"]] == [first.id, second.id]
+    event = stored["events"][0]
+    assert set(event) == {"id", "tenant_id", "topic", "key", "headers", "value"}
+    assert (event["tenant_id"], event["topic"], event["key"]) == ("t1", "test.outbox", "r1")
+    assert event["headers"] == {name: value.decode() for name, value in first.headers().items()}
+    assert event["value"] == first.data
+
+
+async def test_many_events_are_cut_into_documents_by_count_and_size(
+    database: Database, mongo_client: AsyncMongoClient[Document]
+) -> None:
+    outbox = Outbox(database)
+    await outbox.ensure_indexes()
+    many = [release_envelope(f"r{n}") for n in range(EVENTS_PER_DOCUMENT + 1)]
+    half = b"x" * (BYTES_PER_DOCUMENT // 2)
+    big, bigger = (dataclasses.replace(release_envelope(n), data=half) for n in ("b1", "b2"))
+    async with transaction(mongo_client) as session:
+        await outbox.add(session, *many, big, bigger)
+
     stored = await entries(database)
-    assert [entry["_id"] for entry in stored] == [first.id, second.id]
-    entry = stored[0]
-    assert set(entry) == {
-        "_id",
-        "tenant_id",
-        "topic",
-        "key",
-        "headers",
-        "value",
-        "created_at",
-        "seq",
-        "sent_at",
-    }
-    assert (entry["tenant_id"], entry["topic"], entry["key"]) == ("t1", "test.outbox", "r1")
-    assert entry["headers"] == {name: value.decode() for name, value in first.headers().items()}
-    assert entry["value"] == first.data
-    assert entry["sent_at"] is None
-    assert entry["created_at"].tzinfo is not None
+    assert [len(document["events"]) for document in stored] == [EVENTS_PER_DOCUMENT, 2, 1]
+    assert [entry.id for entry in await outbox.unsent(1000)] == [e.id for e in [*many, big, bigger]]
+
+
+async def test_unsent_returns_whole_documents(
+    database: Database, mongo_client: AsyncMongoClient[Document]
+) -> None:
+    outbox = Outbox(database)
+    await outbox.ensure_indexes()
+    first = [release_envelope(f"a{n}") for n in range(3)]
+    second = [release_envelope(f"b{n}") for n in range(3)]
+    for envelopes in (first, second):
+        async with transaction(mongo_client) as session:
+            await outbox.add(session, *envelopes)
+
+    assert [e.id for e in await outbox.unsent(1)] == [e.id for e in first]
+    assert [e.id for e in await outbox.unsent(4)] == [e.id for e in first + second]
+    assert {e.document_id for e in await outbox.unsent(4)} == {first[0].id, second[0].id}
+
+
+async def test_a_document_of_one_event_written_before_grouping_is_still_published(
+    database: Database,
+) -> None:
+    """Entries written by the previous version (one event per document, fields at the top)
+    are read as they are, so an upgrade with unsent entries loses none."""
+    outbox = Outbox(database)
+    await outbox.ensure_indexes()
+    envelope = release_envelope("old")
+    await database[Outbox.COLLECTION].insert_one(
+        {
+            "_id": envelope.id,
+            "tenant_id": "t1",
+            "topic": envelope.topic,
+            "key": envelope.key,
+            "headers": {name: value.decode() for name, value in envelope.headers().items()},
+            "value": envelope.data,
+            "created_at": NOW,
+            "seq": 1,
+            "sent_at": None,
+        }
+    )
+    [entry] = await outbox.unsent(10)
+    assert (entry.id, entry.document_id, entry.value) == (envelope.id, envelope.id, envelope.data)
+    await outbox.mark_sent([entry.document_id], NOW)
+    assert await outbox.unsent(10) == []
 
 
 async def test_add_in_an_aborted_transaction_leaves_nothing(
@@ -120,11 +177,11 @@ async def test_seq_follows_the_order_of_adds_even_when_the_clock_steps_back(
         await outbox.add(session, *added[3:])
 
     stored = await entries(database)
-    assert [entry["_id"] for entry in stored] == [envelope.id for envelope in added]
-    seqs = [entry["seq"] for entry in stored]
+    assert [e["id"] for document in stored for e in document["events"]] == [e.id for e in added]
+    seqs = [document["seq"] for document in stored]
     assert seqs == sorted(set(seqs))
     # created_at is the (stepping) wall clock; seq is what orders.
-    assert stored[3]["created_at"] < stored[0]["created_at"]
+    assert stored[1]["created_at"] < stored[0]["created_at"]
     assert [entry.id for entry in await outbox.unsent(10)] == [e.id for e in added]
 
 
@@ -177,24 +234,35 @@ async def test_default_retention_is_seven_days(database: Database) -> None:
     assert indexes["sent_retention"]["expireAfterSeconds"] == 7 * 24 * 3600
 
 
-async def test_mark_sent_marks_exactly_the_given_entries(
+async def test_mark_sent_marks_exactly_the_given_documents(
     database: Database, mongo_client: AsyncMongoClient[Document]
 ) -> None:
     outbox = Outbox(database)
     await outbox.ensure_indexes()
     added = [release_envelope(f"r{n}") for n in range(50)]
     async with transaction(mongo_client) as session:
-        await outbox.add(session, *added)
+        for envelope in added:  # fifty adds: fifty documents
+            await outbox.add(session, envelope)
 
     pending = await outbox.unsent(45)
     assert [entry.id for entry in pending] == [e.id for e in added[:45]]
     # 40 ids: more than one chunk of the bulk write.
-    await outbox.mark_sent([entry.id for entry in pending[:40]], NOW)
+    await outbox.mark_sent([entry.document_id for entry in pending[:40]], NOW)
 
     assert [entry.id for entry in await outbox.unsent(100)] == [e.id for e in added[40:]]
     assert await outbox.count_unsent() == 10
     sent = await database[Outbox.COLLECTION].count_documents({"sent_at": NOW})
     assert sent == 40
+
+
+def test_a_document_counts_as_sent_only_when_all_its_events_are() -> None:
+    def entry(event: str, document: str) -> OutboxEntry:
+        return OutboxEntry(event, "t", b"k", [], b"v", document)
+
+    entries = [entry("a1", "a"), entry("a2", "a"), entry("b1", "b"), entry("c1", "c")]
+    assert sent_documents(entries, ["a1", "b1", "c1"]) == ["b", "c"]
+    assert sent_documents(entries, ["a1", "a2", "c1"]) == ["a", "c"]
+    assert sent_documents(entries, []) == []
 
 
 async def test_an_unsent_entry_carries_what_the_producer_needs(

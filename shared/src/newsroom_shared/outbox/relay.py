@@ -22,7 +22,7 @@ from newsroom_shared.lease import Lease
 from newsroom_shared.mongo import Database
 from newsroom_shared.outbox.batch import send_batch
 from newsroom_shared.outbox.producer import Producer, kafka_producer
-from newsroom_shared.outbox.store import Outbox, OutboxEntry
+from newsroom_shared.outbox.store import Outbox, OutboxEntry, sent_documents
 from newsroom_shared.outbox.wakeup import InsertWakeup
 
 logger = logging.getLogger(__name__)
@@ -174,9 +174,10 @@ class OutboxRelay:
         if self._producer is None:
             raise RuntimeError("start the relay before publishing")
         outcome = await send_batch(self._producer, entries)
-        # Even after a failure, what the broker acknowledged is marked, so a retry resends only
-        # the rest (a partial failure can still reorder a key: at-least-once, not exactly-once).
-        await self._outbox.mark_sent(outcome.delivered, self._clock())
+        # Even after a failure, the documents the broker acknowledged whole are marked, so a
+        # retry resends only the rest (a partial failure can still reorder a key, and resend
+        # events of a document partly acknowledged: at-least-once, not exactly-once).
+        await self._outbox.mark_sent(sent_documents(entries, outcome.delivered), self._clock())
         if outcome.error is not None:
             raise PublishError(
                 f"{len(entries) - len(outcome.delivered)} of {len(entries)} entries not "

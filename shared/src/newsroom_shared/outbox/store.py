@@ -1,5 +1,12 @@
 """The outbox collection: written inside the caller's transaction, drained by the relay.
 
+The events of one :meth:`Outbox.add` call share documents (up to :data:`EVENTS_PER_DOCUMENT`
+events and about :data:`BYTES_PER_DOCUMENT` of payload each): a transaction that emits hundreds
+of events (a page of email outcomes, an import) writes a few documents, and the relay reads and
+marks a few. On the local server a written document costs about half a millisecond whatever its
+size (measured: 10,000 ``DeliverySucceeded`` one per document took 1.2 ms each to insert and
+mark sent, 0.1 ms in documents of 200). Each event still goes to Kafka as its own record.
+
 Every query on the collection lives here (the relay receives an :class:`Outbox`).
 """
 
@@ -36,6 +43,9 @@ PUBLISH_ORDER = [("seq", ASCENDING), ("_id", ASCENDING)]
 # chunks, all in one bulk command: still one round trip, and half the time or less for 500 ids
 # (measured with the outbox indexes). MongoDB proper handles either shape well.
 MARK_SENT_CHUNK = 16
+# How the events of one add() are grouped into documents (well under MongoDB's 16 MB).
+EVENTS_PER_DOCUMENT = 200
+BYTES_PER_DOCUMENT = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,35 +57,80 @@ class OutboxEntry:
     key: bytes
     headers: list[tuple[str, bytes]]
     value: bytes
+    # The outbox document holding it, which mark_sent() marks once all its events are sent.
+    document_id: str
 
     @classmethod
-    def from_document(cls, document: Document) -> OutboxEntry:
-        headers: dict[str, str] = document["headers"]
+    def from_event(cls, event: Document, document_id: str) -> OutboxEntry:
+        headers: dict[str, str] = event["headers"]
         return cls(
-            id=document["_id"],
-            topic=document["topic"],
-            key=document["key"].encode(),
+            id=event["id"],
+            topic=event["topic"],
+            key=event["key"].encode(),
             headers=[(name, value.encode()) for name, value in headers.items()],
-            value=document["value"],
+            value=event["value"],
+            document_id=document_id,
         )
 
+    @classmethod
+    def all_from(cls, document: Document) -> list[OutboxEntry]:
+        """The document's events in order (a document written before events were grouped
+        is one event, with its fields at the top)."""
+        events = document.get("events") or [{**document, "id": document["_id"]}]
+        return [cls.from_event(event, document["_id"]) for event in events]
 
-def entry_document(envelope: Envelope, created_at: datetime, seq: int) -> Document:
+
+def event_fields(envelope: Envelope) -> Document:
     return {
-        "_id": envelope.id,
+        "id": envelope.id,
         "tenant_id": envelope.tenant_id,
         "topic": envelope.topic,
         "key": envelope.key,
         "headers": {name: value.decode() for name, value in envelope.headers().items()},
         "value": envelope.data,  # bytes are stored as BSON binary
+    }
+
+
+def grouped(envelopes: Sequence[Envelope]) -> list[list[Envelope]]:
+    """The envelopes in order, cut into documents' worth (see the module docstring)."""
+    groups: list[list[Envelope]] = []
+    size = 0
+    for envelope in envelopes:
+        full = groups and (
+            len(groups[-1]) >= EVENTS_PER_DOCUMENT or size + len(envelope.data) > BYTES_PER_DOCUMENT
+        )
+        if not groups or full:
+            groups.append([])
+            size = 0
+        groups[-1].append(envelope)
+        size += len(envelope.data)
+    return groups
+
+
+def entry_document(envelopes: Sequence[Envelope], created_at: datetime, seq: int) -> Document:
+    """One outbox document: its id is its first event's, its ``seq`` orders it for the relay."""
+    return {
+        "_id": envelopes[0].id,
+        "events": [event_fields(envelope) for envelope in envelopes],
         "created_at": created_at,
         "seq": seq,
         "sent_at": None,
     }
 
 
+def sent_documents(entries: Sequence[OutboxEntry], delivered: Sequence[str]) -> list[str]:
+    """Of the documents ``entries`` come from (whole, as unsent() returns them), those whose
+    every event is in ``delivered``, in order."""
+    done = set(delivered)
+    documents: dict[str, bool] = {}
+    for entry in entries:
+        documents[entry.document_id] = documents.get(entry.document_id, True) and (entry.id in done)
+    return [document for document, sent in documents.items() if sent]
+
+
 class Outbox:
-    """Collection ``outbox``: one document per event, ``sent_at`` null until the relay publishes."""
+    """Collection ``outbox``: documents of events, ``sent_at`` null until the relay publishes
+    them all."""
 
     COLLECTION = "outbox"
 
@@ -111,25 +166,36 @@ class Outbox:
         if not envelopes:
             return
         created_at = self._clock()
-        seqs = SEQUENCE.take(created_at, len(envelopes))
+        groups = grouped(envelopes)
+        seqs = SEQUENCE.take(created_at, len(groups))
         await self._entries.insert_many(
-            [entry_document(e, created_at, seq) for e, seq in zip(envelopes, seqs, strict=True)],
+            [entry_document(g, created_at, seq) for g, seq in zip(groups, seqs, strict=True)],
             session=session,
         )
 
     async def unsent(self, limit: int) -> list[OutboxEntry]:
-        """The oldest unsent entries, in publish order."""
-        projection = {"topic": True, "key": True, "headers": True, "value": True}
+        """The oldest unsent events in publish order: whole documents, as many as hold
+        ``limit`` events (at least one document, however many events it holds)."""
+        projection = {"events": True, "topic": True, "key": True, "headers": True, "value": True}
         cursor = (
             self._entries.find(UNSENT, projection)
             .sort(PUBLISH_ORDER)
             .hint(UNSENT_INDEX)
             .limit(limit)
+            # Documents may hold many events each: fetch a few at a time, stop when enough.
+            .batch_size(8)
         )
-        return [OutboxEntry.from_document(document) async for document in cursor]
+        entries: list[OutboxEntry] = []
+        async for document in cursor:
+            entries += OutboxEntry.all_from(document)
+            if len(entries) >= limit:
+                break
+        await cursor.close()
+        return entries
 
     async def mark_sent(self, ids: Sequence[str], sent_at: datetime) -> None:
-        """Mark published entries sent, in one round trip."""
+        """Mark published documents (ids of :attr:`OutboxEntry.document_id`) sent, in one
+        round trip."""
         if not ids:
             return
         chunks = [ids[i : i + MARK_SENT_CHUNK] for i in range(0, len(ids), MARK_SENT_CHUNK)]
@@ -142,6 +208,7 @@ class Outbox:
         )
 
     async def count_unsent(self) -> int:
+        """Unsent documents (zero when the relay has caught up)."""
         return await self._entries.count_documents(UNSENT, hint=UNSENT_INDEX)
 
     async def watch_inserts(self) -> AsyncChangeStream[Document]:
