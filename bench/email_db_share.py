@@ -1,10 +1,12 @@
 """P2's third measurement: the database work the service does for N emails, and nothing else.
 
-The service's own repository calls for a fan-out of N emails, in the sizes the service uses,
+The service's own database work for a fan-out of N emails, in the sizes the service uses,
 back to back on one connection, in transactions as the service runs them: plan the deliveries
-and queue them (pages of 500), take the ready pages and claim their deliveries (500 at a time),
-read the claims back and record the outcomes with one DeliverySucceeded each through the outbox
-(groups of 200), and mark the events sent as the relay does. No SMTP, no Kafka, no worker.
+and queue them (pages of 500), take ready pages for 500 emails at a time (the worker's
+``claim_ready``: lease the pages, read their deliveries), record the outcomes with one
+DeliverySucceeded each through the outbox and take the finished pages off the queue (the
+worker's ``record_outcomes``, groups of 200), and mark the outbox documents sent as the relay
+does. No SMTP, no Kafka, no worker.
 
 Its rate bounds the system's on this database server: the system must do at least this work,
 and the server runs it on one core at most (SecantusDB is a Python process, see design.md), so
@@ -19,16 +21,20 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from distribution.adapters.crypto import CredentialCipher, new_key
 from distribution.adapters.mongo.deliveries import MongoDeliveries
 from distribution.adapters.mongo.fanouts import MongoReadyQueue
 from distribution.adapters.mongo.indexes import ensure_indexes
+from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.delivery import Delivery
 from distribution.domain.fanouts import PAGE_SIZE, held_until
-from newsroom_shared.events.distribution import DeliverySucceeded
+from distribution.domain.outcomes import Success
+from distribution.service.attempts import Attempted, Claimed, claim_ready, record_outcomes
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.mongo import Database, Document, in_transaction
 from newsroom_shared.outbox import Outbox
@@ -61,6 +67,7 @@ async def db_share_round(client: AsyncMongoClient[Document], db: Database, count
     await ensure_indexes(db)
     outbox = Outbox(db)
     await outbox.ensure_indexes()
+    cipher = CredentialCipher([new_key()])
     tenant = f"bench-db-{uuid.uuid4().hex[:8]}"
     now = datetime.now(UTC)
     deliveries = planned(tenant, count, now)
@@ -75,64 +82,41 @@ async def db_share_round(client: AsyncMongoClient[Document], db: Database, count
 
         await in_transaction(client, plan)
 
-    claimed: list[tuple[Delivery, str]] = []
-    for _ in pieces(deliveries, CLAIM):
+    def unit_of_work(session: AsyncClientSession) -> MongoUnitOfWork:
+        envelope = partial(envelope_for, source="/bench/db-share")
+        return MongoUnitOfWork(db, outbox, envelope, cipher, session)
 
-        async def claim(session: AsyncClientSession) -> list[tuple[Delivery, str]]:
-            token = uuid.uuid4().hex
-            got: list[tuple[Delivery, str]] = []
-            for page_tenant, ids in await MongoReadyQueue(db, session).take(CLAIM):
-                got += [
-                    (d, token)
-                    for d in await MongoDeliveries(db, session).claim_ids(
-                        page_tenant,
-                        ids,
-                        now,
-                        owner="bench",
-                        claim=token,
-                        lease_until=now + timedelta(minutes=5),
-                    )
-                ]
-            return got
+    async def claim(session: AsyncClientSession) -> list[Claimed]:
+        lease = timedelta(minutes=5)
+        return await claim_ready(unit_of_work(session), now, CLAIM, owner="bench", lease=lease)
 
+    claimed: list[Claimed] = []
+    while len(claimed) < count:
         claimed += await in_transaction(client, claim)
     assert len(claimed) == count, f"claimed {len(claimed)} of {count}"
 
-    event_ids: list[str] = []
-    for group in [claimed[i : i + OUTCOMES] for i in range(0, len(claimed), OUTCOMES)]:
+    for start in range(0, len(claimed), OUTCOMES):
+        group = claimed[start : start + OUTCOMES]
+        # The pages whose last email is in this group (emails are claimed in page order).
+        last = {c.page: c.claim for c in group if c.page is not None}
+        later = {c.page for c in claimed[start + OUTCOMES :]}
+        finished = [(page, claim) for page, claim in last.items() if page not in later]
 
         async def record(
-            session: AsyncClientSession, group: list[tuple[Delivery, str]] = group
-        ) -> list[str]:
-            repository = MongoDeliveries(db, session)
-            current = await repository.claimed_many(
-                [(d.tenant_id, d.id, token) for d, token in group]
-            )
+            session: AsyncClientSession,
+            group: list[Claimed] = group,
+            finished: list[tuple[str, str]] = finished,
+        ) -> None:
+            uow = unit_of_work(session)
             sent = [
-                (current[d.id].succeed(now, f"<{d.id}@bench>", None), token) for d, token in group
+                Attempted(c, Success(f"<{c.delivery.id}@bench>"), "digest-of-the-address")
+                for c in group
             ]
-            await repository.finish_many(sent)
-            envelopes = [
-                envelope_for(
-                    DeliverySucceeded(
-                        tenant_id=d.tenant_id,
-                        delivery_id=d.id,
-                        release_id=d.release_id,
-                        channel_kind=d.channel_kind,
-                        channel_id=d.channel_id,
-                        recipient="digest-of-the-address",
-                        attempts=1,
-                        remote_id=d.remote_id,
-                        delivered_at=now,
-                    ),
-                    source="/bench/db-share",
-                )
-                for d, _ in sent
-            ]
-            await outbox.add(session, *envelopes)
-            return [e.id for e in envelopes]
+            await record_outcomes(uow, sent, now, finished_pages=finished)
+            await uow.flush()
 
-        event_ids += await in_transaction(client, record)
+        await in_transaction(client, record)
+    assert await db["ready"].count_documents({"tenant_id": tenant}) == 0
 
     # The relay: read the unsent in order, mark them sent (it publishes in between).
     while True:
@@ -141,5 +125,4 @@ async def db_share_round(client: AsyncMongoClient[Document], db: Database, count
             break
         await outbox.mark_sent(list({entry.document_id: None for entry in unsent}), now)
     elapsed = time.perf_counter() - started
-    assert len(event_ids) == count
     return elapsed

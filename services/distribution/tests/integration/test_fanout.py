@@ -40,7 +40,7 @@ from distribution.domain.social import Network, split_thread
 from distribution.domain.subscribers import Consent, Subscriber
 from distribution.entrypoints.worker import DeliveryWorker
 from distribution.main import create_app
-from distribution.service.attempts import claim_ready
+from distribution.service.attempts import claim_ready, record_outcome
 from distribution.service.dispatch import release_for_post
 from distribution.service.planning import plan_for_release, withdraw_release
 from newsroom_shared.consumer.testing import eventually, produce_envelopes
@@ -636,3 +636,42 @@ async def test_a_queued_delivery_whose_page_is_lost_is_sent_after_the_hold(
             assert sent == len(groups["confirmed"])
     for address in groups["confirmed"]:
         assert len(smtp_sink.received_by(address)) == 1
+
+
+async def test_an_email_page_whose_worker_died_is_taken_again_for_what_has_no_outcome(
+    settings, clock, db, unique, smtp_sink
+) -> None:
+    """A fan-out's emails are held by their ready page's lease, with nothing written on them
+    until their outcomes; a page whose worker died is taken again when its lease runs out, and
+    only the emails without an outcome go out."""
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        distribution = distribution_of(app)
+        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+        groups = await add_subscribers(app, tenant, clock)
+        await plan(app, release(tenant, clock))
+        lease = timedelta(minutes=1)
+        dead = await distribution.transact(
+            lambda uow: claim_ready(uow, clock(), 100, owner="dead", lease=lease)
+        )
+        assert len(dead) == len(groups["confirmed"])
+        assert all(c.page is not None for c in dead)
+        stored = await deliveries_of(db, tenant)
+        assert {(d["status"], d["attempts"]) for d in stored} == {("pending", 0)}
+        # It records one email's outcome, and dies before the others'.
+        first = dead[0]
+        await distribution.transact(
+            lambda uow: record_outcome(uow, first, Success("<first@acme.example>"), clock())
+        )
+        async with worker_for(app) as worker:
+            assert await worker.run_once() == 0  # the page's lease still holds
+            clock.advance(lease + timedelta(seconds=1))
+            assert await worker.run_once() == len(dead) - 1
+            await worker.wait_idle()
+    found = {d["_id"]: d for d in await deliveries_of(db, tenant)}
+    assert {d["status"] for d in found.values()} == {"sent"}
+    assert found[first.delivery.id]["remote_id"] == "<first@acme.example>"
+    received = [len(smtp_sink.received_by(a)) for a in groups["confirmed"]]
+    assert sorted(received) == [0] + [1] * (len(dead) - 1)  # the first was the dead one's
+    assert len(await outbox_events(db, tenant, DeliverySucceeded.topic)) == len(dead)
+    assert await db["ready"].count_documents({"tenant_id": tenant}) == 0

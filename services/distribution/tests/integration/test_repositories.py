@@ -178,18 +178,36 @@ async def test_subscribers_page_in_id_order_after_the_last_one_read(database) ->
     assert await subscribers.reachable_page("t2", "n1", after=None, limit=2) == []
 
 
-async def test_ready_pages_are_taken_whole_oldest_first_and_only_once(database) -> None:
+async def test_ready_pages_are_leased_whole_oldest_first_and_taken_again_after_their_lease(
+    database,
+) -> None:
     queue = MongoReadyQueue(database)
     await queue.put("t1", [f"a{i}" for i in range(READY_PAGE + 10)], NOW)
     await queue.put("t2", ["b1"], NOW + timedelta(seconds=1))
     assert await queue.backlog() == 3
     # Room for 50: still one whole page (never split), the oldest.
-    [(tenant, ids)] = await queue.take(50)
-    assert (tenant, ids) == ("t1", [f"a{i}" for i in range(READY_PAGE)])
-    taken = await queue.take(READY_PAGE)
-    assert taken == [("t1", [f"a{i}" for i in range(READY_PAGE, READY_PAGE + 10)]), ("t2", ["b1"])]
-    assert await queue.take(READY_PAGE) == []
-    assert await queue.backlog() == 0
+    [first] = await queue.take(50, NOW, claim="a", lease_until=NOW + LEASE)
+    assert (first.tenant_id, first.delivery_ids, first.takes) == (
+        "t1",
+        [f"a{i}" for i in range(READY_PAGE)],
+        1,
+    )
+    soon = NOW + timedelta(seconds=1)
+    taken = await queue.take(READY_PAGE, soon, claim="b", lease_until=NOW + LEASE)
+    assert [(p.tenant_id, p.delivery_ids) for p in taken] == [
+        ("t1", [f"a{i}" for i in range(READY_PAGE, READY_PAGE + 10)]),
+        ("t2", ["b1"]),
+    ]
+    # All leased: nothing to take until a lease runs out.
+    assert await queue.take(READY_PAGE, soon, claim="c", lease_until=NOW + LEASE) == []
+    await queue.finish([first.id], "b")  # not its claim: stays
+    assert await queue.backlog() == 3
+    await queue.finish([first.id], "a")
+    assert await queue.backlog() == 2
+    # Their taker died: taken again once the lease has run out, with the count of takes.
+    later = NOW + LEASE + timedelta(seconds=1)
+    again = await queue.take(READY_PAGE, later, claim="d", lease_until=later + LEASE)
+    assert [(p.id, p.takes) for p in again] == [(p.id, 2) for p in taken]
 
 
 async def test_claiming_by_id_takes_only_fresh_pending_deliveries_of_the_tenant(database) -> None:
@@ -325,3 +343,35 @@ async def test_cancelling_a_channel_or_recipients_reads_through_an_index(databas
         await client.close()
     assert plans
     assert all('"IXSCAN"' in plan for plan in plans), plans
+
+
+async def test_outcomes_of_held_deliveries_are_written_only_over_never_attempted_ones(
+    database,
+) -> None:
+    """A delivery its ready page holds has nothing written on it until its outcome: the
+    outcome is written only if it is still never attempted, and says which claim wrote it."""
+    await ensure_indexes(database)
+    deliveries = MongoDeliveries(database)
+    fresh, taken_over, cancelled = (planned("t1", f"s{i}") for i in range(3))
+    await deliveries.add_new([fresh, taken_over, cancelled])
+    # Meanwhile another worker recorded one, and an unsubscribe cancelled another.
+    await deliveries.finish_many(
+        [(taken_over.start_attempt().succeed(NOW, "<theirs>", None), "b")], written=False
+    )
+    await deliveries.update_many([cancelled.cancel(NOW, "unsubscribed")])
+    later = NOW + timedelta(seconds=5)
+    mine = [
+        (d.start_attempt().succeed(later, f"<{d.id}>", None), "a")
+        for d in (fresh, taken_over, cancelled)
+    ]
+    assert await deliveries.finish_many(mine, written=False) == 1
+    ids = [fresh.id, taken_over.id, cancelled.id]
+    assert await deliveries.recorded_by("t1", ids, "a") == {fresh.id}
+    assert await deliveries.recorded_by("t2", ids, "a") == set()
+    # The email went out during the cancellation: its outcome is written over it.
+    assert await deliveries.overwrite_cancelled([mine[2][0], mine[1][0]], "a") == 1
+    assert await deliveries.recorded_by("t1", ids, "a") == {fresh.id, cancelled.id}
+    stored = {d.id: d for d in await deliveries.of_ids("t1", ids)}
+    assert stored[fresh.id] == mine[0][0]
+    assert stored[cancelled.id].status is DeliveryStatus.SENT
+    assert stored[taken_over.id].remote_id == "<theirs>"

@@ -65,13 +65,37 @@ class _Pending:
 
 
 class OutcomeRecorder:
-    """Records attempts' outcomes by group commit (see the module docstring)."""
+    """Records attempts' outcomes by group commit (see the module docstring), and takes a ready
+    page off the queue with the last of its deliveries' outcomes (a page whose last delivery
+    was cancelled instead goes with the next group, or when a worker takes it again)."""
 
     def __init__(self, distribution: Distribution) -> None:
         self._distribution = distribution
         self._queue: list[_Pending] = []
         self._uncommitted = 0
         self._committing: asyncio.Task[None] | None = None
+        # Held deliveries not yet settled, per (ready page, claim); pages all settled.
+        self._page_left: dict[tuple[str, str], int] = {}
+        self._pages_done: list[tuple[str, str]] = []
+
+    def expect(self, claimed: list[Claimed]) -> None:
+        """Counts the deliveries their ready pages hold, to know when a page is done."""
+        for item in claimed:
+            if item.page is not None:
+                key = (item.page, item.claim)
+                self._page_left[key] = self._page_left.get(key, 0) + 1
+
+    def settled(self, claimed: Claimed) -> None:
+        """The delivery's first attempt is recorded (or it was cancelled)."""
+        if claimed.page is None:
+            return
+        key = (claimed.page, claimed.claim)
+        left = self._page_left.get(key, 0) - 1
+        if left > 0:
+            self._page_left[key] = left
+        else:
+            self._page_left.pop(key, None)
+            self._pages_done.append(key)
 
     @property
     def backlog(self) -> int:
@@ -101,10 +125,16 @@ class OutcomeRecorder:
 
     async def _commit(self, group: list[_Pending]) -> None:
         distribution = self._distribution
+        for item in group:
+            self.settled(item.claimed)
+        # If the transaction fails, the pages stay queued: taken again when their leases end.
+        pages, self._pages_done = self._pages_done, []
 
         async def record_all(uow: MongoUnitOfWork) -> None:
             attempted = [attempts.Attempted(i.claimed, i.outcome, i.recipient) for i in group]
-            await attempts.record_outcomes(uow, attempted, distribution.clock())
+            await attempts.record_outcomes(
+                uow, attempted, distribution.clock(), finished_pages=pages
+            )
 
         try:
             await distribution.transact(record_all)
@@ -193,6 +223,7 @@ class DeliveryWorker:
                 )
             )
         if claimed:
+            self._recorder.expect(claimed)
             context = await self._context(claimed)
             for item in claimed:
                 self._spawn(self._attempt(item, context))
@@ -320,6 +351,7 @@ class DeliveryWorker:
         await distribution.transact(
             lambda uow: attempts.cancel_claimed(uow, claimed, distribution.clock(), reason)
         )
+        self._recorder.settled(claimed)
 
     def _lease_holds(self, claimed: Claimed) -> bool:
         """True while a quarter of the claim's lease is left: time for the attempt (the lease
