@@ -12,9 +12,11 @@ Planned deliveries go to the **ready queue**: pages of delivery ids the worker t
 instead of searching the deliveries collection for due work (a search that costs the local
 database a scan of every due delivery, so a large fan-out would cost the square of its size).
 A queued delivery is held: its ``next_attempt_at`` is :data:`READY_HOLD` ahead, so the search for
-due work (retries, expired leases) does not see it while its page waits. Taking a page and
-claiming its deliveries is one transaction; if a page ever waited longer than the hold (a worker
-backlog of half an hour), its deliveries become due and the search finds them: later, never lost.
+due work (retries, expired leases) does not see it while its page waits. A worker leases whole
+pages (see :func:`distribution.service.attempts.claim_ready`); a page leaves the queue when its
+deliveries' first outcomes are recorded, and a page whose worker died is taken again after its
+lease. If a page ever waited longer than the hold (a worker backlog of half an hour), its
+deliveries become due and the search finds them: later, never lost.
 Subscribers who confirm while a fan-out runs are planned if their id comes after the page reached.
 """
 

@@ -6,7 +6,8 @@ preview) leaves existing deliveries alone.
 
 The worker's claim is the ``start`` transition done atomically in the database: a delivery
 becomes ``sending`` with an owner, a claim token and ``next_attempt_at`` set to the lease's
-expiry. Fresh deliveries are claimed by id, from the ready queue (:meth:`claim_ids`); the rest of
+expiry. Fresh deliveries are claimed by id, from the ready queue (:meth:`claim_ids`; a fan-out's
+emails are not: their ready page's lease holds them, see :func:`held_by`); the rest of
 the due work (retries, and ``sending`` deliveries whose lease ran out: their worker died) is
 found through one index, ``(status, next_attempt_at)``, one status at a time: the local server
 bounds an index scan by an equality on the first field and a range on the second, but reads
