@@ -675,3 +675,44 @@ async def test_an_email_page_whose_worker_died_is_taken_again_for_what_has_no_ou
     assert sorted(received) == [0] + [1] * (len(dead) - 1)  # the first was the dead one's
     assert len(await outbox_events(db, tenant, DeliverySucceeded.topic)) == len(dead)
     assert await db["ready"].count_documents({"tenant_id": tenant}) == 0
+
+
+async def test_a_page_of_subscribers_who_bounced_or_complained_does_not_end_the_fan_out(
+    settings, clock, db, unique, smtp_sink, monkeypatch
+) -> None:
+    """A page is read by the confirmed-subscribers index and those no longer reachable are
+    skipped when planning: a page with nobody to mail still moves the fan-out on."""
+    monkeypatch.setattr("distribution.service.planning.PAGE_SIZE", 5)
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+        groups = await add_subscribers(app, tenant, clock)
+        now = clock()
+        consent = Consent(given_at=now, method="double_opt_in")
+        gone = [
+            Subscriber.create(
+                # Ids that sort before everyone else's: the first page holds only them.
+                subscriber_id=f"a{number}-{tenant}",
+                tenant_id=tenant,
+                newsroom_id="n1",
+                email=f"gone{number}@example.org",
+                consent=consent,
+                now=now,
+            ).confirm(now)
+            for number in range(5)
+        ]
+        gone = [s.mark_bounced() if n % 2 else s.mark_complained() for n, s in enumerate(gone)]
+        await MongoSubscribers(distribution_of(app).runtime.db).add_many(gone)
+        assert await plan(app, release(tenant, clock)) == 0
+        async with worker_for(app) as worker:
+            while await worker.plan_once() is not None:
+                pass
+            sent = 0
+            while claimed := await worker.run_once():
+                sent += claimed
+                await worker.wait_idle()
+            assert sent == len(groups["confirmed"])
+    for address in groups["confirmed"]:
+        assert len(smtp_sink.received_by(address)) == 1
+    for subscriber in gone:
+        assert smtp_sink.received_by(subscriber.email) == []

@@ -117,7 +117,7 @@ async def test_channels_are_served_per_tenant_and_newsroom_with_credentials_encr
     assert "tok-123" not in str(raw)
 
 
-async def test_only_reachable_subscribers_of_the_newsroom_are_listed(database) -> None:
+async def test_a_newsroom_s_confirmed_subscribers_are_paged_with_whether_they_are_reachable(database) -> None:
     await ensure_indexes(database)
     subscribers = MongoSubscribers(database)
     consent = Consent(given_at=NOW, method="double_opt_in")
@@ -142,11 +142,12 @@ async def test_only_reachable_subscribers_of_the_newsroom_are_listed(database) -
         ]
     )
 
-    def reachable(tenant: str) -> Awaitable[list[Subscriber]]:
-        return subscribers.reachable_page(tenant, "n1", after=None, limit=10)
+    def confirmed(tenant: str) -> Awaitable[list[Subscriber]]:
+        return subscribers.confirmed_page(tenant, "n1", after=None, limit=10)
 
-    assert [s.id for s in await reachable("t1")] == ["s1"]
-    assert [s.id for s in await reachable("t2")] == ["s5"]
+    # Bounced is still confirmed: the fan-out's page counts it, planning skips it.
+    assert [(s.id, s.reachable) for s in await confirmed("t1")] == [("s1", True), ("s4", False)]
+    assert [s.id for s in await confirmed("t2")] == ["s5"]
 
 
 async def test_subscribers_page_in_id_order_after_the_last_one_read(database) -> None:
@@ -169,13 +170,13 @@ async def test_subscribers_page_in_id_order_after_the_last_one_read(database) ->
     pages: list[list[str]] = []
     after: str | None = None
     while True:
-        page = await subscribers.reachable_page("t1", "n1", after=after, limit=2)
+        page = await subscribers.confirmed_page("t1", "n1", after=after, limit=2)
         pages.append([s.id for s in page])
         if len(page) < 2:
             break
         after = page[-1].id
     assert pages == [["s01", "s03"], ["s05", "s07"], ["s11"]]
-    assert await subscribers.reachable_page("t2", "n1", after=None, limit=2) == []
+    assert await subscribers.confirmed_page("t2", "n1", after=None, limit=2) == []
 
 
 async def test_ready_pages_are_leased_whole_oldest_first_and_taken_again_after_their_lease(

@@ -50,14 +50,15 @@ async def plan_next_page(uow: MongoUnitOfWork, now: datetime) -> int | None:
 async def _plan_page(
     uow: MongoUnitOfWork, fan_out: FanOut, channel: Channel, event: ReleaseEvent, now: datetime
 ) -> int:
-    page = await uow.subscribers.reachable_page(
+    page = await uow.subscribers.confirmed_page(
         fan_out.tenant_id, fan_out.newsroom_id, after=fan_out.after, limit=PAGE_SIZE
     )
+    reachable = [s for s in page if s.reachable]  # neither bounced nor complained
     # The tenant's suppression list beats every newsroom's subscriber list.
     suppressed = await uow.suppressions.suppressed(
-        fan_out.tenant_id, sorted({s.email for s in page})
+        fan_out.tenant_id, sorted({s.email for s in reachable})
     )
-    readers = [s for s in page if s.email not in suppressed]
+    readers = [s for s in reachable if s.email not in suppressed]
     # Pages of one fan-out never overlap (FanOut.advance), and fan-outs are one per (event
     # type, release, channel): only the lift of an embargo finds deliveries planned before,
     # the previews its invited journalists got.

@@ -55,11 +55,15 @@ class MongoSubscribers(Repository):
                 [subscriber_document(s) for s in subscribers], session=self._session
             )
 
-    async def reachable_page(
+    async def confirmed_page(
         self, tenant_id: str, newsroom_id: str, *, after: str | None, limit: int
     ) -> list[Subscriber]:
-        """Up to ``limit`` confirmed subscribers of the newsroom who neither bounced nor
-        complained, in id order after ``after`` (a fan-out's page)."""
+        """Up to ``limit`` confirmed subscribers of the newsroom in id order after ``after``
+        (a fan-out's page; whether each is still reachable is the caller's to check).
+
+        The filter names exactly the index's fields: the local server takes an index only
+        then, and with ``bounced`` and ``complained`` in it read and sorted every subscriber of
+        every tenant for each page (measured: ~0.8 s per page of 500 among 10,000)."""
         query: Document = {
             "tenant_id": tenant_id,
             "newsroom_id": newsroom_id,
@@ -67,7 +71,6 @@ class MongoSubscribers(Repository):
         }
         if after is not None:
             query["_id"] = {"$gt": after}
-        query |= {"bounced": False, "complained": False}
         cursor = self._collection.find(query, session=self._session, limit=limit)
         return [subscriber_from(d) async for d in cursor.sort([("_id", 1)])]
 
