@@ -117,7 +117,7 @@ async def test_channels_are_served_per_tenant_and_newsroom_with_credentials_encr
     assert "tok-123" not in str(raw)
 
 
-async def test_a_newsroom_s_confirmed_subscribers_are_paged_with_whether_they_are_reachable(database) -> None:
+async def test_confirmed_subscribers_are_paged_with_whether_they_are_reachable(database) -> None:
     await ensure_indexes(database)
     subscribers = MongoSubscribers(database)
     consent = Consent(given_at=NOW, method="double_opt_in")
