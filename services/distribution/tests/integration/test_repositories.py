@@ -18,10 +18,12 @@ from distribution.adapters.mongo.deliveries import MongoDeliveries
 from distribution.adapters.mongo.fanouts import FanOutMovedError, MongoFanOuts, MongoReadyQueue
 from distribution.adapters.mongo.indexes import ensure_indexes
 from distribution.adapters.mongo.subscribers import MongoSubscribers
+from distribution.adapters.mongo.suppressions import MongoSuppressions
 from distribution.domain.channels import Channel, EmailConfig, MastodonConfig
 from distribution.domain.delivery import Delivery, DeliveryStatus
 from distribution.domain.fanouts import READY_PAGE, FanOut
 from distribution.domain.subscribers import Consent, Subscriber
+from distribution.domain.suppressions import Suppression, SuppressionReason
 from newsroom_shared.events.publisher import ReleasePublished
 
 pytestmark = pytest.mark.connected
@@ -376,3 +378,30 @@ async def test_outcomes_of_held_deliveries_are_written_only_over_never_attempted
     assert stored[fresh.id] == mine[0][0]
     assert stored[cancelled.id].status is DeliveryStatus.SENT
     assert stored[taken_over.id].remote_id == "<theirs>"
+
+
+async def test_suppressions_are_found_by_tenant_and_address_and_old_entries_are_adopted(
+    database,
+) -> None:
+    """Entries are keyed by (tenant, address); one stored before that (an ObjectId ``_id``) is
+    given its key at startup, and never goes missing."""
+    legacy = {"tenant_id": "t1", "email": "old@example.org", "reason": "bounce", "created_at": NOW}
+    await database["suppressions"].insert_one(legacy)  # the driver gives it an ObjectId
+    await ensure_indexes(database)
+    await ensure_indexes(database)  # a second replica starting: nothing left to adopt
+    suppressions = MongoSuppressions(database)
+    await suppressions.add(Suppression("t1", "new@example.org", SuppressionReason.COMPLAINT, NOW))
+    await suppressions.add(Suppression("t2", "old@example.org", SuppressionReason.MANUAL, NOW))
+    emails = ["old@example.org", "new@example.org", "other@example.org"]
+    assert await suppressions.suppressed("t1", emails) == {"old@example.org", "new@example.org"}
+    assert await suppressions.suppressed("t2", emails) == {"old@example.org"}
+    assert await suppressions.suppressed("t3", emails) == set()
+    # Adding again keeps the first date, takes the latest reason.
+    later = NOW + timedelta(days=1)
+    await suppressions.add(Suppression("t1", "old@example.org", SuppressionReason.MANUAL, later))
+    stored = await suppressions.get("t1", "old@example.org")
+    assert stored == Suppression("t1", "old@example.org", SuppressionReason.MANUAL, NOW)
+    assert await database["suppressions"].count_documents({}) == 3
+    assert await suppressions.remove("t1", "old@example.org") is True
+    assert await suppressions.suppressed("t1", emails) == {"new@example.org"}
+    assert [s.email for s in await suppressions.page("t1", None, 10)] == ["new@example.org"]

@@ -35,6 +35,7 @@ async def ensure_indexes(db: Database) -> None:
             await collection.create_index(keys, unique=True)
         for field, seconds in getattr(repository, "TTL_INDEXES", ()):
             await collection.create_index(field, expireAfterSeconds=seconds)
+    await MongoSuppressions(db).adopt_legacy_ids()
     # The ready queue has no index but is written only inside transactions: made here, so no
     # transaction has to create it (MongoDB allows that only from 4.4, and not across shards).
     with contextlib.suppress(CollectionInvalid):  # there already (another replica, a restart)

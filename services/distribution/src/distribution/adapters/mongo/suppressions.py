@@ -1,10 +1,24 @@
-"""Collection ``suppressions``: per tenant, the addresses never to mail again."""
+"""Collection ``suppressions``: per tenant, the addresses never to mail again.
+
+An entry's ``_id`` is its (tenant, address), so checking a page of addresses is a lookup by
+``_id``: on the local server a filter on the address (``$in`` or equality, even with the unique
+index on both fields) read the whole collection, every tenant's entries, for each statement
+(measured with 20,000 entries: 0.85 ms per address checked, 0.03-0.08 by ``_id``), and every
+email is checked twice (when planned and right before it is sent). Entries stored before
+(``_id`` an ObjectId) are given theirs at startup (:meth:`MongoSuppressions.adopt_legacy_ids`).
+"""
 
 from __future__ import annotations
 
+from pymongo.asynchronous.client_session import AsyncClientSession
+
 from distribution.adapters.mongo.base import Repository
 from distribution.domain.suppressions import Suppression, SuppressionReason
-from newsroom_shared.mongo import Document
+from newsroom_shared.mongo import Document, in_transaction
+
+
+def suppression_id(tenant_id: str, email: str) -> str:
+    return f"{tenant_id}\x1f{email}"
 
 
 def suppression_from(document: Document) -> Suppression:
@@ -23,10 +37,13 @@ class MongoSuppressions(Repository):
     async def add(self, suppression: Suppression) -> None:
         """Adds or updates the entry (the latest reason wins, the first date stays)."""
         await self._collection.update_one(
-            {"tenant_id": suppression.tenant_id, "email": suppression.email},
+            {
+                "_id": suppression_id(suppression.tenant_id, suppression.email),
+                "tenant_id": suppression.tenant_id,
+            },
             {
                 "$set": {"reason": str(suppression.reason)},
-                "$setOnInsert": {"created_at": suppression.created_at},
+                "$setOnInsert": {"email": suppression.email, "created_at": suppression.created_at},
             },
             upsert=True,
             session=self._session,
@@ -34,13 +51,15 @@ class MongoSuppressions(Repository):
 
     async def get(self, tenant_id: str, email: str) -> Suppression | None:
         document = await self._collection.find_one(
-            {"tenant_id": tenant_id, "email": email}, session=self._session
+            {"_id": suppression_id(tenant_id, email), "tenant_id": tenant_id},
+            session=self._session,
         )
         return suppression_from(document) if document else None
 
     async def remove(self, tenant_id: str, email: str) -> bool:
         result = await self._collection.delete_one(
-            {"tenant_id": tenant_id, "email": email}, session=self._session
+            {"_id": suppression_id(tenant_id, email), "tenant_id": tenant_id},
+            session=self._session,
         )
         return result.deleted_count == 1
 
@@ -48,7 +67,8 @@ class MongoSuppressions(Repository):
         """Which of ``emails`` are on the tenant's list."""
         if not emails:
             return set()
-        documents = await self._find_in("email", emails, {"tenant_id": tenant_id})
+        keys = [suppression_id(tenant_id, email) for email in emails]
+        documents = await self._find_in("_id", keys, {"tenant_id": tenant_id}, {"email": 1})
         return {d["email"] for d in documents}
 
     async def page(self, tenant_id: str, after_email: str | None, limit: int) -> list[Suppression]:
@@ -58,3 +78,28 @@ class MongoSuppressions(Repository):
             query["email"] = {"$gt": after_email}
         cursor = self._collection.find(query, session=self._session, limit=limit)
         return [suppression_from(d) async for d in cursor.sort([("email", 1)])]
+
+    async def adopt_legacy_ids(self, batch: int = 500) -> int:
+        """Gives entries stored with an ObjectId ``_id`` their (tenant, address) one; returns
+        how many. Each batch moves in one transaction (deleted and inserted together: the
+        unique index on both fields forbids the copy beside the original, and an entry must
+        never be missing)."""
+        client = self._collection.database.client
+        moved = 0
+        while True:
+            legacy = await self._collection.find(
+                {"_id": {"$type": "objectId"}}, limit=batch
+            ).to_list()
+            if not legacy:
+                return moved
+
+            async def move(session: AsyncClientSession, legacy: list[Document] = legacy) -> None:
+                ids = [d["_id"] for d in legacy]
+                await self._collection.delete_many({"_id": {"$in": ids}}, session=session)
+                await self._collection.insert_many(
+                    [{**d, "_id": suppression_id(d["tenant_id"], d["email"])} for d in legacy],
+                    session=session,
+                )
+
+            await in_transaction(client, move)
+            moved += len(legacy)
