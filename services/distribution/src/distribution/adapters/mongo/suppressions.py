@@ -14,7 +14,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from distribution.adapters.mongo.base import Repository
 from distribution.domain.suppressions import Suppression, SuppressionReason
-from newsroom_shared.mongo import Document, in_transaction
+from newsroom_shared.mongo import Document, in_transaction, without_id
 
 
 def suppression_id(tenant_id: str, email: str) -> str:
@@ -97,7 +97,10 @@ class MongoSuppressions(Repository):
                 ids = [d["_id"] for d in legacy]
                 await self._collection.delete_many({"_id": {"$in": ids}}, session=session)
                 await self._collection.insert_many(
-                    [{**d, "_id": suppression_id(d["tenant_id"], d["email"])} for d in legacy],
+                    [
+                        {"_id": suppression_id(d["tenant_id"], d["email"]), **without_id(d)}
+                        for d in legacy
+                    ],
                     session=session,
                 )
 
