@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,7 +41,7 @@ from distribution.domain.social import Network, split_thread
 from distribution.domain.subscribers import Consent, Subscriber
 from distribution.entrypoints.worker import DeliveryWorker
 from distribution.main import create_app
-from distribution.service.attempts import claim_ready, record_outcome
+from distribution.service.attempts import Attempted, claim_ready, record_outcome, record_outcomes
 from distribution.service.dispatch import release_for_post
 from distribution.service.planning import plan_for_release, withdraw_release
 from newsroom_shared.consumer.testing import eventually, produce_envelopes
@@ -717,3 +718,45 @@ async def test_a_page_of_subscribers_who_bounced_or_complained_does_not_end_the_
         assert len(smtp_sink.received_by(address)) == 1
     for subscriber in gone:
         assert smtp_sink.received_by(subscriber.email) == []
+
+
+async def test_held_outcomes_written_over_a_cancellation_but_not_over_another_worker_s(
+    settings, clock, db, unique
+) -> None:
+    """The rare paths of recording emails held by their page: one was cancelled during its
+    attempt (it went out: recorded as sent), one was recorded by a worker that took the page
+    over (its result counts: not written again, no second event)."""
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        distribution = distribution_of(app)
+        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+        await add_subscribers(app, tenant, clock)
+        await plan(app, release(tenant, clock))
+        held = await distribution.transact(
+            lambda uow: claim_ready(uow, clock(), 100, owner="w", lease=timedelta(minutes=1))
+        )
+        cancelled, taken_over, *rest = held
+        await distribution.transact(
+            lambda uow: uow.deliveries.cancel_pending(
+                tenant,
+                reason="unsubscribed",
+                now=clock(),
+                recipients=[cancelled.delivery.recipient],
+            )
+        )
+        other = replace(taken_over, claim="another-worker")
+        await distribution.transact(
+            lambda uow: record_outcome(uow, other, Success("<theirs@acme.example>"), clock())
+        )
+        sent = [Attempted(c, Success(f"<{c.delivery.id}@acme.example>")) for c in held]
+        results = await distribution.transact(lambda uow: record_outcomes(uow, sent, clock()))
+    assert [r is not None for r in results] == [True, False] + [True] * len(rest)
+    found = {d["_id"]: d for d in await deliveries_of(db, tenant)}
+    assert {d["status"] for d in found.values()} == {"sent"}
+    assert found[cancelled.delivery.id]["remote_id"] == f"<{cancelled.delivery.id}@acme.example>"
+    assert found[taken_over.delivery.id]["remote_id"] == "<theirs@acme.example>"
+    events = await outbox_events(db, tenant, DeliverySucceeded.topic)
+    delivered = [
+        DeliverySucceeded.model_validate_json(bytes(e["value"])).delivery_id for e in events
+    ]
+    assert sorted(delivered) == sorted(c.delivery.id for c in held)  # one event each

@@ -6,9 +6,9 @@ delivery's, derived from its id), so a far side that deduplicates sees one post.
 
 The first attempts of a fan-out's emails are claimed more cheaply: the lease on their ready
 page holds them, and nothing is written on the deliveries until their outcomes are (on the
-local server a written document costs about a millisecond: claiming 10,000 emails one by one
-cost as much as sending them). They stay ``pending`` and never attempted meanwhile, which is the
-condition their outcomes are written under. A page whose worker died is taken again when its
+local server, claiming them one write each cost 1.8 ms per email at 10,000, more than half of
+what the raw SMTP loop takes to send one). They stay ``pending`` and never attempted
+meanwhile, which is the condition their outcomes are written under. A page whose worker died is taken again when its
 lease runs out, and the emails without an outcome are sent again, with the same Message-ID, as
 a ``sending`` email whose lease ran out always was. Posts and webhooks keep claims written on
 each delivery: their exactly-once rests on the ``sending`` state (see ``outcome_unknown``).

@@ -62,8 +62,9 @@ class MongoSubscribers(Repository):
         (a fan-out's page; whether each is still reachable is the caller's to check).
 
         The filter names exactly the index's fields: the local server takes an index only
-        then, and with ``bounced`` and ``complained`` in it read and sorted every subscriber of
-        every tenant for each page (measured: ~0.8 s per page of 500 among 10,000)."""
+        then; with ``bounced`` and ``complained`` in it, it scanned the collection and sorted
+        for each page (explain: COLLSCAN; measured 0.48 s per page of 500 among 10,000
+        subscribers on a fresh server, 0.28 s through the index)."""
         query: Document = {
             "tenant_id": tenant_id,
             "newsroom_id": newsroom_id,

@@ -1,10 +1,11 @@
 """Collection ``suppressions``: per tenant, the addresses never to mail again.
 
 An entry's ``_id`` is its (tenant, address), so checking a page of addresses is a lookup by
-``_id``: on the local server a filter on the address (``$in`` or equality, even with the unique
-index on both fields) read the whole collection, every tenant's entries, for each statement
-(measured with 20,000 entries: 0.85 ms per address checked, 0.03-0.08 by ``_id``), and every
-email is checked twice (when planned and right before it is sent). Entries stored before
+``_id``, and every email is checked twice (when planned and right before it is sent). On the
+local server the address query (``$in`` on the unique index's two fields) was slower and less
+predictable: with 20,000 entries of other tenants, 0.85 ms per address on a server after a
+day of runs, 0.3 on a fresh one, and 0.08 (as fast as ``_id``) with other ids in the same
+amounts; by ``_id`` 0.03-0.09 in each case. Entries stored before
 (``_id`` an ObjectId) are given theirs at startup (:meth:`MongoSuppressions.adopt_legacy_ids`).
 """
 
