@@ -8,10 +8,11 @@ The first attempts of a fan-out's emails are claimed more cheaply: the lease on 
 page holds them, and nothing is written on the deliveries until their outcomes are (on the
 local server, claiming them one write each cost 1.8 ms per email at 10,000, more than half of
 what the raw SMTP loop takes to send one). They stay ``pending`` and never attempted
-meanwhile, which is the condition their outcomes are written under. A page whose worker died is taken again when its
-lease runs out, and the emails without an outcome are sent again, with the same Message-ID, as
-a ``sending`` email whose lease ran out always was. Posts and webhooks keep claims written on
-each delivery: their exactly-once rests on the ``sending`` state (see ``outcome_unknown``).
+meanwhile, which is the condition their outcomes are written under. A page whose worker died
+is taken again when its lease runs out, and the emails without an outcome are sent again,
+with the same Message-ID, as a ``sending`` email whose lease ran out always was. Posts and
+webhooks keep claims written on each delivery: their exactly-once rests on the ``sending``
+state (see ``outcome_unknown``).
 """
 
 from __future__ import annotations
