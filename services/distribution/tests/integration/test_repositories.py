@@ -17,7 +17,7 @@ from distribution.adapters.mongo.channels import MongoChannels
 from distribution.adapters.mongo.deliveries import MongoDeliveries
 from distribution.adapters.mongo.fanouts import FanOutMovedError, MongoFanOuts, MongoReadyQueue
 from distribution.adapters.mongo.indexes import ensure_indexes
-from distribution.adapters.mongo.subscribers import MongoSubscribers
+from distribution.adapters.mongo.subscribers import MongoSubscribers, PageEndsByCursor
 from distribution.adapters.mongo.suppressions import MongoSuppressions
 from distribution.domain.channels import Channel, EmailConfig, MastodonConfig
 from distribution.domain.delivery import Delivery, DeliveryStatus
@@ -179,6 +179,62 @@ async def test_subscribers_page_in_id_order_after_the_last_one_read(database) ->
         after = page[-1].id
     assert pages == [["s01", "s03"], ["s05", "s07"], ["s11"]]
     assert await subscribers.confirmed_page("t2", "n1", after=None, limit=2) == []
+
+
+async def test_page_ends_come_from_one_cursor_per_fan_out_and_bound_the_page_read(
+    database,
+) -> None:
+    await ensure_indexes(database)
+    subscribers = MongoSubscribers(database)
+    consent = Consent(given_at=NOW, method="double_opt_in")
+    await subscribers.add_many(
+        [
+            Subscriber.create(
+                subscriber_id=f"s{number:02d}" if tenant == "t1" else f"s{number:02d}-{tenant}",
+                tenant_id=tenant,
+                newsroom_id="n1",
+                email=f"reader{number}@example.org",
+                consent=consent,
+                now=NOW,
+            ).confirm(NOW)
+            for number, tenant in [(n, "t1") for n in range(1, 8)] + [(4, "t2"), (9, "t2")]
+        ]
+    )
+    event = ReleasePublished(
+        tenant_id="t1",
+        release_id="r1",
+        newsroom_id="n1",
+        newsroom_slug="acme",
+        slug="launch",
+        title="Launch",
+        language="en",
+        url="https://news.example/acme/launch",
+        version=1,
+        published_at=NOW,
+    )
+    fan_out = FanOut.start(event, "c1", NOW)
+    page_ends = PageEndsByCursor(database, keep=1)
+    try:
+        assert await page_ends(fan_out, 3) == "s03"
+        # Asked again for the same position (its transaction ran again): the same answer.
+        assert await page_ends(fan_out, 3) == "s03"
+        # The page in between, read in its transaction as the subscribers are by then.
+        await subscribers.save((await subscribers.of_ids("t1", ["s02"]))["s02"].unsubscribe(NOW))
+        page = await subscribers.confirmed_page("t1", "n1", after=None, limit=3, up_to="s03")
+        assert [s.id for s in page] == ["s01", "s03"]
+        fan_out = fan_out.advanced(page, 2, NOW, 3, up_to="s03")
+        assert await page_ends(fan_out, 3) == "s06"
+        # Fewer than a page left: no bound, the last page reads to the end (another tenant's
+        # subscribers are never counted).
+        assert await page_ends(replace(fan_out, after="s06"), 3) is None
+        # A fan-out moved on elsewhere gets a fresh cursor from where it is.
+        assert await page_ends(replace(fan_out, after="s01"), 3) == "s05"
+        # Cursors of other fan-outs are closed beyond ``keep``; each still answers.
+        other = replace(fan_out, id="other", after=None)
+        assert await page_ends(other, 2) == "s03"  # s02 left above
+        assert await page_ends(replace(fan_out, after="s05"), 3) is None
+    finally:
+        await page_ends.close()
 
 
 async def test_ready_pages_are_leased_whole_oldest_first_and_taken_again_after_their_lease(

@@ -70,3 +70,16 @@ def test_an_empty_page_ends_the_fan_out_where_it_was() -> None:
 
 def test_queued_deliveries_are_held_for_the_ready_queue() -> None:
     assert held_until(NOW) == NOW + READY_HOLD
+
+
+def test_a_page_read_up_to_a_bound_ends_there_even_short_or_empty() -> None:
+    # Subscribers of the page's range left between the cursor's read and the page's: the
+    # fan-out goes on from the bound, not from its last subscriber, and is not over.
+    started = FanOut.start(ReleasePublished(**FACTS, published_at=NOW), "c1", NOW)
+    short = started.advanced([subscriber(1)], 1, NOW, page_size=3, up_to="s4")
+    assert (short.after, short.done) == ("s4", False)
+    empty = short.advanced([], 0, NOW, page_size=3, up_to="s7")
+    assert (empty.after, empty.done) == ("s7", False)
+    # More confirmed in the range since: a full page ends at its last subscriber.
+    full = empty.advanced([subscriber(8), subscriber(81), subscriber(82)], 3, NOW, 3, up_to="s9")
+    assert (full.after, full.done) == ("s82", False)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from distribution.domain.subscribers import Subscriber
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished
@@ -88,12 +88,27 @@ class FanOut:
         return _EVENT_TYPES[self.event_type].model_validate(self.event)
 
     def advanced(
-        self, page: Sequence[Subscriber], planned: int, now: datetime, page_size: int = PAGE_SIZE
+        self,
+        page: Sequence[Subscriber],
+        planned: int,
+        now: datetime,
+        page_size: int = PAGE_SIZE,
+        *,
+        up_to: str | None = None,
     ) -> FanOut:
-        """After planning ``page`` (the subscribers read, in id order; ``planned`` deliveries):
-        a page shorter than ``page_size`` was the last."""
-        after = page[-1].id if page else self.after
-        last = len(page) < page_size
+        """After planning ``page`` (the subscribers read, in id order; ``planned`` deliveries).
+
+        ``up_to``: the page was read up to that id (see :class:`PageEnds`), so it ends there
+        even if short (subscribers left since) or empty; without it, a page shorter than
+        ``page_size`` was the last."""
+        after: str | None
+        last = False
+        if len(page) >= page_size:
+            after = page[-1].id
+        elif up_to is not None:
+            after = up_to
+        else:
+            after, last = (page[-1].id if page else self.after), True
         return replace(
             self,
             after=after,
@@ -107,6 +122,14 @@ class FanOut:
     def closed(self, now: datetime) -> FanOut:
         """Nothing more to plan (the release was withdrawn, the channel removed)."""
         return replace(self, done=True, updated_at=now, finished_at=now)
+
+
+class PageEnds(Protocol):
+    """Where a fan-out's next page ends: the id of its ``page_size``-th confirmed subscriber
+    after ``fan_out.after``, or None when fewer are left (the page reads to the end). Asked
+    again for the same ``after`` (a transaction run again), it answers the same."""
+
+    async def __call__(self, fan_out: FanOut, page_size: int) -> str | None: ...
 
 
 def held_until(now: datetime) -> datetime:

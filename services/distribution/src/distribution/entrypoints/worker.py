@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from distribution.adapters.mongo.fanouts import FanOutMovedError
+from distribution.adapters.mongo.subscribers import PageEndsByCursor
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.bootstrap import Distribution
 from distribution.domain.channels import Channel
@@ -170,6 +171,7 @@ class DeliveryWorker:
         self._planner: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._recorder = OutcomeRecorder(distribution)
+        self._page_ends = PageEndsByCursor(distribution.runtime.db)
 
     async def start(self) -> None:
         self._loop = asyncio.create_task(self._run(), name="delivery-worker")
@@ -184,6 +186,7 @@ class DeliveryWorker:
         # Attempts in flight finish (or their leases bring them back to another worker).
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
+        await self._page_ends.close()
 
     async def _run(self) -> None:
         while True:
@@ -259,7 +262,7 @@ class DeliveryWorker:
             return None
         try:
             planned = await distribution.transact(
-                lambda uow: planning.plan_next_page(uow, distribution.clock())
+                lambda uow: planning.plan_next_page(uow, distribution.clock(), self._page_ends)
             )
         except FanOutMovedError:
             return 0  # another worker planned that page; on to the next

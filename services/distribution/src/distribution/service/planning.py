@@ -9,7 +9,7 @@ from datetime import datetime
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.channels import Channel, WebhookConfig
 from distribution.domain.delivery import Delivery, plan_deliveries, withdraw
-from distribution.domain.fanouts import PAGE_SIZE, FanOut, ReleaseEvent, held_until
+from distribution.domain.fanouts import PAGE_SIZE, FanOut, PageEnds, ReleaseEvent, held_until
 from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
 
 
@@ -33,10 +33,13 @@ async def plan_for_release(uow: MongoUnitOfWork, event: ReleaseEvent, now: datet
     return planned
 
 
-async def plan_next_page(uow: MongoUnitOfWork, now: datetime) -> int | None:
+async def plan_next_page(
+    uow: MongoUnitOfWork, now: datetime, page_ends: PageEnds | None = None
+) -> int | None:
     """Plans the next page of the open fan-out that waited longest; None when none is open,
     else how many deliveries it planned. Raises FanOutMovedError when another transaction
-    planned that page first (this one must roll back)."""
+    planned that page first (this one must roll back). ``page_ends`` bounds the page's read
+    (without it the page is read by its start and a limit)."""
     fan_out = await uow.fan_outs.next_open()
     if fan_out is None:
         return None
@@ -44,14 +47,23 @@ async def plan_next_page(uow: MongoUnitOfWork, now: datetime) -> int | None:
     if channel is None or not channel.enabled:
         await uow.fan_outs.advance(fan_out, fan_out.closed(now))
         return 0
-    return await _plan_page(uow, fan_out, channel, fan_out.release_event(), now)
+    up_to = await page_ends(fan_out, PAGE_SIZE) if page_ends is not None else None
+    return await _plan_page(uow, fan_out, channel, fan_out.release_event(), now, up_to=up_to)
 
 
 async def _plan_page(
-    uow: MongoUnitOfWork, fan_out: FanOut, channel: Channel, event: ReleaseEvent, now: datetime
+    uow: MongoUnitOfWork,
+    fan_out: FanOut,
+    channel: Channel,
+    event: ReleaseEvent,
+    now: datetime,
+    *,
+    up_to: str | None = None,
 ) -> int:
+    # Read in the page's transaction, whatever told where it ends: what it plans is the
+    # subscribers as they are now (an address erased a moment ago is not planned again).
     page = await uow.subscribers.confirmed_page(
-        fan_out.tenant_id, fan_out.newsroom_id, after=fan_out.after, limit=PAGE_SIZE
+        fan_out.tenant_id, fan_out.newsroom_id, after=fan_out.after, limit=PAGE_SIZE, up_to=up_to
     )
     reachable = [s for s in page if s.reachable]  # neither bounced nor complained
     # The tenant's suppression list beats every newsroom's subscriber list.
@@ -65,7 +77,9 @@ async def _plan_page(
     previewed = isinstance(event, ReleasePublished) and event.embargo_until is not None
     deliveries = plan_deliveries(event, [channel], readers, now)
     planned = await _queue(uow, deliveries, now, some_may_exist=previewed)
-    await uow.fan_outs.advance(fan_out, fan_out.advanced(page, planned, now, PAGE_SIZE))
+    await uow.fan_outs.advance(
+        fan_out, fan_out.advanced(page, planned, now, PAGE_SIZE, up_to=up_to)
+    )
     return planned
 
 
