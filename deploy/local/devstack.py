@@ -131,6 +131,17 @@ def start_kafka() -> str:
     return f"127.0.0.1:{KAFKA_PORT}"
 
 
+# SecantusDB is a Python program with a thread per connection. With CPython's default switch
+# interval (5 ms) a short query waits up to 5 ms each time it needs the GIL back from a thread
+# running a long one; under load its latency was ten times its own cost, with the server's
+# core half idle (measured in bench/README.md, P2). Its threads hand over every 0.5 ms instead.
+SECANTUS_SWITCH_INTERVAL_S = 0.0005
+SECANTUS_MAIN = (
+    f"import sys; sys.setswitchinterval({SECANTUS_SWITCH_INTERVAL_S}); "
+    "from secantus.cli import main; sys.exit(main())"
+)
+
+
 def start_mongo() -> str:
     venv = _venv("secantus", HERE / "secantus.requirements.txt")
     data = STATE / "secantus-data"
@@ -138,7 +149,9 @@ def start_mongo() -> str:
     _start(
         "secantus",
         [
-            str(venv / "bin" / "secantusd-py"),
+            str(venv / "bin" / "python"),
+            "-c",
+            SECANTUS_MAIN,
             "--host",
             "127.0.0.1",
             "--port",

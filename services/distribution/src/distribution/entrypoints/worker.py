@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +41,10 @@ logger = logging.getLogger(__name__)
 
 # Outcomes per group-commit transaction at most: bounds how long one transaction runs.
 MAX_OUTCOMES_PER_TRANSACTION = 200
+# Outcomes waiting for their commit at most before claims pause (see run_once): a group
+# committing and the next one filling. At one group, the worker stopped claiming whenever a
+# commit ran and its connections sat idle for the commit and the next claim.
+MAX_UNCOMMITTED = 2 * MAX_OUTCOMES_PER_TRANSACTION
 # The planner plans fan-out pages only while the ready queue holds fewer pages than this:
 # enough to keep the attempts busy, not so many that a withdrawal finds thousands queued.
 READY_BACKLOG_PAGES = 20
@@ -171,6 +176,7 @@ class DeliveryWorker:
         self._planner: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._recorder = OutcomeRecorder(distribution)
+        self._next_due_look = 0.0  # time.monotonic() of the next look for due work
         self._page_ends = PageEndsByCursor(distribution.runtime.db)
 
     async def start(self) -> None:
@@ -203,10 +209,13 @@ class DeliveryWorker:
     async def run_once(self) -> int:
         """Claims what fits in the free slots and starts the attempts; returns how many.
 
-        Fresh deliveries come from the ready queue; then the due ones (retries, expired leases).
-        While attempts are in flight it waits until a quarter of the slots are free: each claim
-        is a transaction, not worth making for a handful of deliveries."""
-        if self._recorder.backlog >= MAX_OUTCOMES_PER_TRANSACTION:
+        Fresh deliveries come from the ready queue; then the due ones (retries, expired leases)
+        and posts to delete, looked for when the ready queue had nothing, or else once per
+        interval: each look is a transaction, and made at every claim while a fan-out kept
+        the queue busy, they took as long as the claims themselves. While attempts are in
+        flight it waits until a quarter of the slots are free: each claim is a transaction,
+        not worth making for a handful of deliveries."""
+        if self._recorder.backlog >= MAX_UNCOMMITTED:
             # Outcomes come faster than they are committed: let the commits catch up (also
             # bounds what a crash forgets, and so the emails sent twice).
             return 0
@@ -219,7 +228,10 @@ class DeliveryWorker:
         claimed = await distribution.transact(
             lambda uow: attempts.claim_ready(uow, now, free, owner=owner, lease=self._lease)
         )
-        if len(claimed) < free:
+        look_for_due = not claimed or time.monotonic() >= self._next_due_look
+        if look_for_due:
+            self._next_due_look = time.monotonic() + self._interval_s
+        if look_for_due and len(claimed) < free:
             claimed += await distribution.transact(
                 lambda uow: attempts.claim_due(
                     uow, now, free - len(claimed), owner=owner, lease=self._lease
@@ -232,7 +244,7 @@ class DeliveryWorker:
                 self._spawn(self._attempt(item, context))
         free -= len(claimed)
         retractions = []
-        if free > 0:
+        if look_for_due and free > 0:
             retractions = await distribution.transact(
                 lambda uow: attempts.claim_retractions(uow, now, free, lease=self._lease)
             )
