@@ -760,35 +760,3 @@ async def test_held_outcomes_written_over_a_cancellation_but_not_over_another_wo
         DeliverySucceeded.model_validate_json(bytes(e["value"])).delivery_id for e in events
     ]
     assert sorted(delivered) == sorted(c.delivery.id for c in held)  # one event each
-
-
-async def test_an_idle_worker_starts_on_a_queued_page_without_waiting_for_its_next_poll(
-    settings, clock: MutableClock, db: Database, unique, smtp_sink: SmtpSink
-) -> None:
-    # The worker's poll is an hour away: only the ready queue's change stream can start it.
-    tenant = f"t-{unique}"
-    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
-        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
-        groups = await add_subscribers(app, tenant, clock)
-        worker = DeliveryWorker(
-            distribution_of(app),
-            interval_s=3600.0,
-            batch_size=50,
-            lease_s=60.0,
-            concurrency={"email": 4},
-        )
-        await worker.start()
-        try:
-            # Idle: its first look found nothing, so it listens.
-            async def listening() -> bool:
-                return worker.listening
-
-            async def all_sent() -> bool:
-                return smtp_sink.accepted >= len(groups["confirmed"])
-
-            await eventually(listening)
-            assert await plan(app, release(tenant, clock)) == len(groups["confirmed"])
-            await eventually(all_sent, timeout_s=60)
-        finally:
-            await worker.stop()
-    assert all(len(smtp_sink.received_by(a)) == 1 for a in groups["confirmed"])

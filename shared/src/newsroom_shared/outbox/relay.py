@@ -23,7 +23,7 @@ from newsroom_shared.mongo import Database
 from newsroom_shared.outbox.batch import send_batch
 from newsroom_shared.outbox.producer import Producer, kafka_producer
 from newsroom_shared.outbox.store import Outbox, OutboxEntry, sent_documents
-from newsroom_shared.wakeup import InsertWakeup
+from newsroom_shared.outbox.wakeup import InsertWakeup
 
 logger = logging.getLogger(__name__)
 
@@ -82,12 +82,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._pass_lock = asyncio.Lock()
-        self._wakeup = InsertWakeup(
-            self._outbox.watch_inserts,
-            self._wake,
-            retry_s=max(5.0, poll_interval_s),
-            name="outbox-insert-wakeup",
-        )
+        self._wakeup = InsertWakeup(self._outbox, self._wake, retry_s=max(5.0, poll_interval_s))
         self._task: asyncio.Task[None] | None = None
         self._started = False
 

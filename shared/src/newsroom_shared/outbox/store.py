@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pymongo import ASCENDING, UpdateMany
 from pymongo.asynchronous.change_stream import AsyncChangeStream
@@ -23,7 +24,6 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from newsroom_shared.events.envelope import Envelope
 from newsroom_shared.mongo import Database, Document
 from newsroom_shared.outbox.sequence import SEQUENCE
-from newsroom_shared.wakeup import watch_inserts
 
 DEFAULT_RETENTION = timedelta(days=7)
 
@@ -212,5 +212,10 @@ class Outbox:
         return await self._entries.count_documents(UNSENT, hint=UNSENT_INDEX)
 
     async def watch_inserts(self) -> AsyncChangeStream[Document]:
-        """A change stream of inserted entries (see :mod:`newsroom_shared.wakeup`)."""
-        return await watch_inserts(self._entries)
+        """A change stream that yields one small event per inserted entry (only its resume
+        token: the relay only needs to know that something arrived)."""
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"operationType": "insert"}},
+            {"$project": {"_id": True}},
+        ]
+        return await self._entries.watch(pipeline)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from distribution.adapters.mongo.fanouts import FanOutMovedError, MongoReadyQueue
+from distribution.adapters.mongo.fanouts import FanOutMovedError
 from distribution.adapters.mongo.subscribers import PageEndsByCursor
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.bootstrap import Distribution
@@ -36,7 +36,6 @@ from distribution.domain.subscribers import Subscriber, keyed_digest
 from distribution.service import attempts, dispatch, planning
 from distribution.service.attempts import Claimed
 from newsroom_shared.mongo import Document
-from newsroom_shared.wakeup import InsertWakeup
 
 logger = logging.getLogger(__name__)
 
@@ -178,12 +177,6 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._recorder = OutcomeRecorder(distribution)
         self._next_due_look = 0.0  # time.monotonic() of the next look for due work
-        self._ready_inserts = InsertWakeup(
-            MongoReadyQueue(distribution.runtime.db).watch_inserts,
-            self._wake,
-            retry_s=max(5.0, interval_s),
-            name="ready-queue-wakeup",
-        )
         self._page_ends = PageEndsByCursor(distribution.runtime.db)
 
     async def start(self) -> None:
@@ -196,7 +189,6 @@ class DeliveryWorker:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        await self._ready_inserts.stop()
         # Attempts in flight finish (or their leases bring them back to another worker).
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
@@ -209,25 +201,10 @@ class DeliveryWorker:
             except Exception:
                 logger.exception("delivery worker: claiming failed; trying again")
                 claimed = 0
-            # Idle, the worker also listens to the ready queue's inserts: a release planned by
-            # any replica's consumer starts out at once instead of at the next poll. Busy, it
-            # does not (a change stream costs the local server work on every insert).
-            await self._follow_ready_queue(listen=claimed == 0 and not self._in_flight)
             if claimed == 0:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._interval_s)
-
-    @property
-    def listening(self) -> bool:
-        """Whether the worker follows the ready queue's inserts (it does while idle)."""
-        return self._ready_inserts.running
-
-    async def _follow_ready_queue(self, *, listen: bool) -> None:
-        if listen and not self._ready_inserts.running:
-            self._ready_inserts.start()
-        elif not listen and self._ready_inserts.running:
-            await self._ready_inserts.stop()
 
     async def run_once(self) -> int:
         """Claims what fits in the free slots and starts the attempts; returns how many.

@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pymongo.asynchronous.change_stream import AsyncChangeStream
-
 from distribution.adapters.mongo.base import Repository
 from distribution.domain.fanouts import READY_PAGE, FanOut
 from newsroom_shared.mongo import Document
-from newsroom_shared.wakeup import watch_inserts
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(FanOut))
 RETENTION_S = 30 * 24 * 3600
@@ -110,10 +107,6 @@ class MongoReadyQueue(Repository):
     (see :func:`distribution.service.attempts.claim_ready`)."""
 
     COLLECTION = "ready"
-
-    async def watch_inserts(self) -> AsyncChangeStream[Document]:
-        """A change stream of queued pages (the idle worker's wake-up)."""
-        return await watch_inserts(self._collection)
 
     async def put(self, tenant_id: str, delivery_ids: Sequence[str], now: datetime) -> None:
         if not delivery_ids:
