@@ -31,6 +31,22 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=1)
 
 
+def release_published() -> ReleasePublished:
+    return ReleasePublished(
+        tenant_id="t1",
+        release_id="r1",
+        newsroom_id="n1",
+        newsroom_slug="acme",
+        slug="title",
+        version=1,
+        title="Title",
+        lead="Lead",
+        url="https://news.example/r1",
+        language="en",
+        published_at=NOW,
+    )
+
+
 def planned(tenant: str, recipient: str) -> Delivery:
     return Delivery.plan(
         tenant_id=tenant,
@@ -200,18 +216,7 @@ async def test_page_ends_come_from_one_cursor_per_fan_out_and_bound_the_page_rea
             for number, tenant in [(n, "t1") for n in range(1, 8)] + [(4, "t2"), (9, "t2")]
         ]
     )
-    event = ReleasePublished(
-        tenant_id="t1",
-        release_id="r1",
-        newsroom_id="n1",
-        newsroom_slug="acme",
-        slug="launch",
-        title="Launch",
-        language="en",
-        url="https://news.example/acme/launch",
-        version=1,
-        published_at=NOW,
-    )
+    event = release_published()
     fan_out = FanOut.start(event, "c1", NOW)
     page_ends = PageEndsByCursor(database, keep=1)
     try:
@@ -291,19 +296,7 @@ async def test_claiming_by_id_takes_only_fresh_pending_deliveries_of_the_tenant(
 async def test_a_fan_out_advances_only_from_the_page_it_was_read_at(database) -> None:
     await ensure_indexes(database)
     fan_outs = MongoFanOuts(database)
-    event = ReleasePublished(
-        tenant_id="t1",
-        release_id="r1",
-        newsroom_id="n1",
-        newsroom_slug="acme",
-        slug="title",
-        version=1,
-        title="Title",
-        lead="Lead",
-        url="https://news.example/r1",
-        language="en",
-        published_at=NOW,
-    )
+    event = release_published()
     started = FanOut.start(event, "c1", NOW)
     assert await fan_outs.start(started) is True
     assert await fan_outs.start(started) is False  # the release published again
