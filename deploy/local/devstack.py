@@ -133,8 +133,9 @@ def start_kafka() -> str:
 
 # SecantusDB is a Python program with a thread per connection. With CPython's default switch
 # interval (5 ms) a short query waits up to 5 ms each time it needs the GIL back from a thread
-# running a long one; under load its latency was ten times its own cost, with the server's
-# core half idle (measured in bench/README.md, P2). Its threads hand over every 0.5 ms instead.
+# running a long one; under load a claim of the worker's took about five times as long as with
+# 0.5 ms, with the server's core 40 % idle (bench/README.md, P2, item 16). Its threads hand
+# over every 0.5 ms instead.
 SECANTUS_SWITCH_INTERVAL_S = 0.0005
 SECANTUS_MAIN = (
     f"import sys; sys.setswitchinterval({SECANTUS_SWITCH_INTERVAL_S}); "

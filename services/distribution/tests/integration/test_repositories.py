@@ -31,6 +31,18 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=1)
 
 
+def subscriber(subscriber_id: str, tenant: str = "t1") -> Subscriber:
+    """A newsroom n1 subscriber, awaiting confirmation."""
+    return Subscriber.create(
+        subscriber_id=subscriber_id,
+        tenant_id=tenant,
+        newsroom_id="n1",
+        email=f"{subscriber_id}@example.org",
+        consent=Consent(given_at=NOW, method="double_opt_in"),
+        now=NOW,
+    )
+
+
 def release_published() -> ReleasePublished:
     return ReleasePublished(
         tenant_id="t1",
@@ -138,25 +150,13 @@ async def test_channels_are_served_per_tenant_and_newsroom_with_credentials_encr
 async def test_confirmed_subscribers_are_paged_with_whether_they_are_reachable(database) -> None:
     await ensure_indexes(database)
     subscribers = MongoSubscribers(database)
-    consent = Consent(given_at=NOW, method="double_opt_in")
-
-    def subscriber(number: int, tenant: str = "t1") -> Subscriber:
-        return Subscriber.create(
-            subscriber_id=f"s{number}",
-            tenant_id=tenant,
-            newsroom_id="n1",
-            email=f"reader{number}@example.org",
-            consent=consent,
-            now=NOW,
-        )
-
     await subscribers.add_many(
         [
-            subscriber(1).confirm(NOW),
-            subscriber(2),
-            subscriber(3).confirm(NOW).unsubscribe(NOW),
-            subscriber(4).confirm(NOW).mark_bounced(),
-            subscriber(5, tenant="t2").confirm(NOW),
+            subscriber("s1").confirm(NOW),
+            subscriber("s2"),
+            subscriber("s3").confirm(NOW).unsubscribe(NOW),
+            subscriber("s4").confirm(NOW).mark_bounced(),
+            subscriber("s5", tenant="t2").confirm(NOW),
         ]
     )
 
@@ -171,19 +171,8 @@ async def test_confirmed_subscribers_are_paged_with_whether_they_are_reachable(d
 async def test_subscribers_page_in_id_order_after_the_last_one_read(database) -> None:
     await ensure_indexes(database)
     subscribers = MongoSubscribers(database)
-    consent = Consent(given_at=NOW, method="double_opt_in")
     await subscribers.add_many(
-        [
-            Subscriber.create(
-                subscriber_id=f"s{number:02d}",
-                tenant_id="t1",
-                newsroom_id="n1",
-                email=f"reader{number}@example.org",
-                consent=consent,
-                now=NOW,
-            ).confirm(NOW)
-            for number in (7, 3, 11, 1, 5)
-        ]
+        [subscriber(f"s{number:02d}").confirm(NOW) for number in (7, 3, 11, 1, 5)]
     )
     pages: list[list[str]] = []
     after: str | None = None
@@ -202,17 +191,11 @@ async def test_page_ends_come_from_one_cursor_per_fan_out_and_bound_the_page_rea
 ) -> None:
     await ensure_indexes(database)
     subscribers = MongoSubscribers(database)
-    consent = Consent(given_at=NOW, method="double_opt_in")
     await subscribers.add_many(
         [
-            Subscriber.create(
-                subscriber_id=f"s{number:02d}" if tenant == "t1" else f"s{number:02d}-{tenant}",
-                tenant_id=tenant,
-                newsroom_id="n1",
-                email=f"reader{number}@example.org",
-                consent=consent,
-                now=NOW,
-            ).confirm(NOW)
+            subscriber(f"s{number:02d}" if tenant == "t1" else f"s{number:02d}-t2", tenant).confirm(
+                NOW
+            )
             for number, tenant in [(n, "t1") for n in range(1, 8)] + [(4, "t2"), (9, "t2")]
         ]
     )
@@ -304,15 +287,7 @@ async def test_a_fan_out_advances_only_from_the_page_it_was_read_at(database) ->
     opened = await fan_outs.next_open()
     assert opened == started
     assert opened.release_event() == event
-    subscriber = Subscriber.create(
-        subscriber_id="s1",
-        tenant_id="t1",
-        newsroom_id="n1",
-        email="a@example.org",
-        consent=Consent(given_at=NOW, method="double_opt_in"),
-        now=NOW,
-    )
-    page = [subscriber] * 2
+    page = [subscriber("s1")] * 2
     await fan_outs.advance(started, started.advanced(page, 2, NOW, page_size=2))
     # A second planner that read the same fan-out before the first one advanced it.
     with pytest.raises(FanOutMovedError):
