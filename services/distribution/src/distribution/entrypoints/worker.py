@@ -45,6 +45,12 @@ MAX_OUTCOMES_PER_TRANSACTION = 200
 # committing and the next one filling. At one group, the worker stopped claiming whenever a
 # commit ran and its connections sat idle for the commit and the next claim.
 MAX_UNCOMMITTED = 2 * MAX_OUTCOMES_PER_TRANSACTION
+# Logged outcomes folded into their deliveries per transaction (see fold_once).
+FOLD_BATCH = 500
+# While fan-outs keep the ready queue busy, the log is folded once per this many seconds only:
+# folding costs what logging saved (an update per delivery), so it waits for a quiet moment,
+# but a worker that is never idle still folds (the log shows on every read until it is).
+BUSY_FOLD_INTERVAL_S = 30.0
 # The planner plans fan-out pages only while the ready queue holds fewer pages than this:
 # enough to keep the attempts busy, not so many that a withdrawal finds thousands queued.
 READY_BACKLOG_PAGES = 20
@@ -177,6 +183,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._recorder = OutcomeRecorder(distribution)
         self._next_due_look = 0.0  # time.monotonic() of the next look for due work
+        self._next_busy_fold = 0.0  # time.monotonic() of the next fold while busy
         self._page_ends = PageEndsByCursor(distribution.runtime.db)
 
     async def start(self) -> None:
@@ -228,6 +235,7 @@ class DeliveryWorker:
         claimed = await distribution.transact(
             lambda uow: attempts.claim_ready(uow, now, free, owner=owner, lease=self._lease)
         )
+        folded = await self.fold_once(busy=bool(claimed))
         look_for_due = not claimed or time.monotonic() >= self._next_due_look
         if look_for_due:
             self._next_due_look = time.monotonic() + self._interval_s
@@ -252,7 +260,19 @@ class DeliveryWorker:
             context = await self._context(retractions)
             for item in retractions:
                 self._spawn(self._retract(item, context))
-        return len(claimed) + len(retractions)
+        return len(claimed) + len(retractions) + folded
+
+    async def fold_once(self, *, busy: bool) -> int:
+        """Folds a batch of logged outcomes into their deliveries (see
+        :func:`attempts.fold_outcomes`) when the ready queue is empty, or once per
+        :data:`BUSY_FOLD_INTERVAL_S` while it is not; how many."""
+        if busy:
+            if time.monotonic() < self._next_busy_fold:
+                return 0
+            self._next_busy_fold = time.monotonic() + BUSY_FOLD_INTERVAL_S
+        return await self._distribution.transact(
+            lambda uow: attempts.fold_outcomes(uow, FOLD_BATCH)
+        )
 
     async def _plan(self) -> None:
         """Plans the pages of large fan-outs, a little ahead of the attempts (see

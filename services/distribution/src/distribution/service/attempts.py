@@ -13,6 +13,12 @@ is taken again when its lease runs out, and the emails without an outcome are se
 with the same Message-ID, as a ``sending`` email whose lease ran out always was. Posts and
 webhooks keep claims written on each delivery: their exactly-once rests on the ``sending``
 state (see ``outcome_unknown``).
+
+A sent email whose page's lease still holds is recorded in the outcome log rather than on its
+delivery (an insert, not an update: see :mod:`distribution.adapters.mongo.deliveries`); the
+worker folds the log into the deliveries when it has nothing else to do
+(:func:`fold_outcomes`). Outcomes recorded after the lease ran out (or nearly) take the
+careful way: on the delivery, and only where no later holder of the page logged one first.
 """
 
 from __future__ import annotations
@@ -36,6 +42,11 @@ from distribution.domain.outcomes import (
     apply_outcome,
 )
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
+
+# An outcome is logged only while its page's lease holds for at least this long still: the
+# workers' clocks may differ by less than this (another worker takes the page when the lease
+# has run out by its own clock).
+LEASE_MARGIN = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +98,10 @@ async def claim_ready(
     for page in await uow.ready.take(limit, now, claim=claim, lease_until=lease_until):
         fresh = [
             d
-            for d in await uow.deliveries.of_ids(page.tenant_id, page.delivery_ids)
+            # A page taken before may have outcomes its earlier holder logged.
+            for d in await uow.deliveries.of_ids(
+                page.tenant_id, page.delivery_ids, with_logged=page.takes > 1
+            )
             if d.status is DeliveryStatus.PENDING and d.attempts == 0
         ]
         held = [d for d in fresh if d.channel_kind == "email" and d.next_attempt_at > lease_until]
@@ -140,6 +154,8 @@ async def record_outcomes(
     results: list[Delivery | None] = []
     finished: list[tuple[Delivery, str]] = []
     held: list[tuple[Delivery, str]] = []
+    logged: list[tuple[Delivery, str]] = []
+    late: list[tuple[Delivery, str]] = []
     for item in attempted:
         if item.claimed.written:
             delivery = current.get(item.claimed.delivery.id)
@@ -152,14 +168,23 @@ async def record_outcomes(
             delivery = item.claimed.delivery
         # Applied to the state read in this transaction: a withdrawal during the attempt counts.
         after = _remember_posts(apply_outcome(delivery, item.outcome, now, policy), item.outcome)
-        (finished if item.claimed.written else held).append((after, item.claimed.claim))
+        if item.claimed.written:
+            finished.append((after, item.claimed.claim))
+        elif now + LEASE_MARGIN >= delivery.next_attempt_at:  # the page's lease (claim_ready)
+            late.append((after, item.claimed.claim))
+        elif after.status is DeliveryStatus.SENT:
+            logged.append((after, item.claimed.claim))
+        else:
+            held.append((after, item.claimed.claim))
         results.append(after)
     # Read in this transaction with its claim: a concurrent change would abort the transaction
     # (write conflict), so every write matches.
     matched = await uow.deliveries.finish_many(finished)
     if matched != len(finished):
         raise RuntimeError(f"{len(finished) - matched} claimed deliveries changed under us")
-    lost = await _finish_held(uow, held)
+    await uow.deliveries.log_sent(logged)
+    lost = await _finish_late(uow, late)
+    lost |= await _finish_held(uow, held + [(d, c) for d, c in late if d.id not in lost])
     results = [None if r is not None and r.id in lost else r for r in results]
     done = [r for r in results if r is not None]
     # Posted while the release was being withdrawn: the post is to be deleted again.
@@ -194,6 +219,23 @@ async def _finish_held(uow: MongoUnitOfWork, held: Sequence[tuple[Delivery, str]
         ours = await uow.deliveries.recorded_by(tenant_id, ids, claim)
         lost.update(i for i in ids if i not in ours)
     return lost
+
+
+async def _finish_late(uow: MongoUnitOfWork, late: Sequence[tuple[Delivery, str]]) -> set[str]:
+    """The ids of those of ``late`` (outcomes of deliveries whose page's lease ran out, or
+    nearly) that a worker which took the page over since has logged: its result counts."""
+    by_tenant: dict[str, list[str]] = {}
+    for delivery, _ in late:
+        by_tenant.setdefault(delivery.tenant_id, []).append(delivery.id)
+    lost: set[str] = set()
+    for tenant_id, ids in by_tenant.items():
+        lost |= await uow.deliveries.logged_ids(tenant_id, ids)
+    return lost
+
+
+async def fold_outcomes(uow: MongoUnitOfWork, limit: int) -> int:
+    """Writes up to ``limit`` logged outcomes onto their deliveries; how many were folded."""
+    return await uow.deliveries.fold_logged(limit)
 
 
 async def record_outcome(
