@@ -6,7 +6,9 @@ and queue them (pages of 500), take ready pages for 500 emails at a time (the wo
 ``claim_ready``: lease the pages, read their deliveries), record the outcomes with one
 DeliverySucceeded each through the outbox and take the finished pages off the queue (the
 worker's ``record_outcomes``, groups of 200), and mark the outbox documents sent as the relay
-does. No SMTP, no Kafka, no worker.
+does. No SMTP, no Kafka, no worker. Then, timed apart, fold the outcome log into the
+deliveries as an idle worker does (``fold_outcomes``, batches of 500): the work the fan-out
+leaves for later, which a worker that is never idle does as well.
 
 Its rate bounds the system's on this database server: the system must do at least this work,
 and the server runs it on one core at most (SecantusDB is a Python process, see design.md), so
@@ -34,7 +36,14 @@ from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.delivery import Delivery
 from distribution.domain.fanouts import PAGE_SIZE, held_until
 from distribution.domain.outcomes import Success
-from distribution.service.attempts import Attempted, Claimed, claim_ready, record_outcomes
+from distribution.entrypoints.worker import FOLD_BATCH
+from distribution.service.attempts import (
+    Attempted,
+    Claimed,
+    claim_ready,
+    fold_outcomes,
+    record_outcomes,
+)
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.mongo import Database, Document, in_transaction
 from newsroom_shared.outbox import Outbox
@@ -62,8 +71,11 @@ def pieces(values: Sequence[Delivery], size: int) -> list[Sequence[Delivery]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
-async def db_share_round(client: AsyncMongoClient[Document], db: Database, count: int) -> float:
-    """Seconds the service's database work for ``count`` emails takes on its own."""
+async def db_share_round(
+    client: AsyncMongoClient[Document], db: Database, count: int
+) -> tuple[float, float]:
+    """Seconds the service's database work for ``count`` emails takes on its own, and then
+    the folding of their outcomes into their deliveries."""
     await ensure_indexes(db)
     outbox = Outbox(db)
     await outbox.ensure_indexes()
@@ -125,4 +137,14 @@ async def db_share_round(client: AsyncMongoClient[Document], db: Database, count
             break
         await outbox.mark_sent(list({entry.document_id: None for entry in unsent}), now)
     elapsed = time.perf_counter() - started
-    return elapsed
+
+    async def fold(session: AsyncClientSession) -> int:
+        return await fold_outcomes(unit_of_work(session), FOLD_BATCH)
+
+    started = time.perf_counter()
+    while await in_transaction(client, fold):
+        pass
+    folding = time.perf_counter() - started
+    sent = await db["deliveries"].count_documents({"tenant_id": tenant, "status": "sent"})
+    assert sent == count, f"{sent} of {count} deliveries sent after folding"
+    return elapsed, folding

@@ -22,7 +22,11 @@ from fastapi import FastAPI
 
 from distribution.adapters.crypto import new_key
 from distribution.adapters.mongo.channels import MongoChannels
-from distribution.adapters.mongo.deliveries import delivery_from
+from distribution.adapters.mongo.deliveries import (
+    OUTCOMES_COLLECTION,
+    MongoDeliveries,
+    delivery_from,
+)
 from distribution.adapters.mongo.subscribers import MongoSubscribers
 from distribution.bootstrap import Distribution
 from distribution.config import DistributionSettings
@@ -41,7 +45,13 @@ from distribution.domain.social import Network, split_thread
 from distribution.domain.subscribers import Consent, Subscriber
 from distribution.entrypoints.worker import DeliveryWorker
 from distribution.main import create_app
-from distribution.service.attempts import Attempted, claim_ready, record_outcome, record_outcomes
+from distribution.service.attempts import (
+    Attempted,
+    claim_ready,
+    fold_outcomes,
+    record_outcome,
+    record_outcomes,
+)
 from distribution.service.dispatch import release_for_post
 from distribution.service.planning import plan_for_release, withdraw_release
 from newsroom_shared.consumer.testing import eventually, produce_envelopes
@@ -212,6 +222,12 @@ async def attempt_all(worker: DeliveryWorker) -> int:
 
 
 async def deliveries_of(db: Database, tenant: str) -> list[dict[str, Any]]:
+    """The tenant's delivery documents as the service shows them (with the outcomes still in
+    the outcome log)."""
+    return await MongoDeliveries(db).shown(await stored_deliveries(db, tenant))
+
+
+async def stored_deliveries(db: Database, tenant: str) -> list[dict[str, Any]]:
     return await db["deliveries"].find({"tenant_id": tenant}).to_list()
 
 
@@ -720,12 +736,13 @@ async def test_a_page_of_subscribers_who_bounced_or_complained_does_not_end_the_
         assert smtp_sink.received_by(subscriber.email) == []
 
 
-async def test_held_outcomes_written_over_a_cancellation_but_not_over_another_worker_s(
+async def test_late_held_outcomes_written_over_a_cancellation_but_not_over_another_worker_s(
     settings, clock, db, unique
 ) -> None:
-    """The rare paths of recording emails held by their page: one was cancelled during its
-    attempt (it went out: recorded as sent), one was recorded by a worker that took the page
-    over (its result counts: not written again, no second event)."""
+    """The rare paths of recording emails held by their page after its lease ran out (they
+    are written on the deliveries, not logged): one was cancelled during its attempt (it went
+    out: recorded as sent), one was recorded by a worker that took the page over (its result
+    counts: not written again, no second event)."""
     tenant = f"t-{unique}"
     async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
         distribution = distribution_of(app)
@@ -744,6 +761,7 @@ async def test_held_outcomes_written_over_a_cancellation_but_not_over_another_wo
                 recipients=[cancelled.delivery.recipient],
             )
         )
+        clock.advance(timedelta(minutes=1, seconds=1))  # the lease ran out
         other = replace(taken_over, claim="another-worker")
         await distribution.transact(
             lambda uow: record_outcome(uow, other, Success("<theirs@acme.example>"), clock())
@@ -751,7 +769,8 @@ async def test_held_outcomes_written_over_a_cancellation_but_not_over_another_wo
         sent = [Attempted(c, Success(f"<{c.delivery.id}@acme.example>")) for c in held]
         results = await distribution.transact(lambda uow: record_outcomes(uow, sent, clock()))
     assert [r is not None for r in results] == [True, False] + [True] * len(rest)
-    found = {d["_id"]: d for d in await deliveries_of(db, tenant)}
+    assert await db[OUTCOMES_COLLECTION].count_documents({"tenant_id": tenant}) == 0
+    found = {d["_id"]: d for d in await stored_deliveries(db, tenant)}
     assert {d["status"] for d in found.values()} == {"sent"}
     assert found[cancelled.delivery.id]["remote_id"] == f"<{cancelled.delivery.id}@acme.example>"
     assert found[taken_over.delivery.id]["remote_id"] == "<theirs@acme.example>"
@@ -760,3 +779,57 @@ async def test_held_outcomes_written_over_a_cancellation_but_not_over_another_wo
         DeliverySucceeded.model_validate_json(bytes(e["value"])).delivery_id for e in events
     ]
     assert sorted(delivered) == sorted(c.delivery.id for c in held)  # one event each
+
+
+async def test_sent_emails_are_logged_while_their_page_is_leased_and_folded_when_idle(
+    settings, clock, db, unique
+) -> None:
+    """While their page's lease holds, sent emails are recorded in the outcome log (nothing
+    written on the deliveries; one event each), shown as sent on every read, one cancelled
+    during its attempt too (it went out); an idle worker folds the log into the deliveries."""
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        distribution = distribution_of(app)
+        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+        await add_subscribers(app, tenant, clock)
+        await plan(app, release(tenant, clock))
+        held = await distribution.transact(
+            lambda uow: claim_ready(uow, clock(), 100, owner="w", lease=timedelta(minutes=5))
+        )
+        cancelled, *rest = held
+        await distribution.transact(
+            lambda uow: uow.deliveries.cancel_pending(
+                tenant,
+                reason="unsubscribed",
+                now=clock(),
+                recipients=[cancelled.delivery.recipient],
+            )
+        )
+        clock.advance(timedelta(minutes=3))  # well within the lease (a quarter of it left)
+        sent = [Attempted(c, Success(f"<{c.delivery.id}@acme.example>")) for c in held]
+        results = await distribution.transact(lambda uow: record_outcomes(uow, sent, clock()))
+        assert all(r is not None and r.status is DeliveryStatus.SENT for r in results)
+        stored = {d["_id"]: d for d in await stored_deliveries(db, tenant)}
+        assert stored[cancelled.delivery.id]["status"] == "cancelled"
+        assert {stored[c.delivery.id]["status"] for c in rest} == {"pending"}
+        assert await db[OUTCOMES_COLLECTION].count_documents({"tenant_id": tenant}) == len(held)
+        shown = await distribution.transact(
+            lambda uow: uow.deliveries.of_ids(tenant, [c.delivery.id for c in held])
+        )
+        assert {d.status for d in shown} == {DeliveryStatus.SENT}
+        summary = await distribution.transact(
+            lambda uow: uow.deliveries.counts_of_release(tenant, "r1")
+        )
+        assert set(summary.values()) == {len(held)}
+        async with worker_for(app) as worker:
+            assert await worker.fold_once() == len(held)
+            assert await distribution.transact(lambda uow: fold_outcomes(uow, 100)) == 0
+    assert await db[OUTCOMES_COLLECTION].count_documents({"tenant_id": tenant}) == 0
+    found = {d["_id"]: d for d in await stored_deliveries(db, tenant)}
+    assert {d["status"] for d in found.values()} == {"sent"}
+    for claimed in held:
+        assert found[claimed.delivery.id]["remote_id"] == f"<{claimed.delivery.id}@acme.example>"
+        assert found[claimed.delivery.id]["recorded_by"] == claimed.claim
+        assert found[claimed.delivery.id]["attempts"] == 1
+    events = await outbox_events(db, tenant, DeliverySucceeded.topic)
+    assert len(events) == len(held)

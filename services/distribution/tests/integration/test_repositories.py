@@ -14,7 +14,7 @@ from pymongo import AsyncMongoClient, monitoring
 
 from distribution.adapters.crypto import CredentialCipher, new_key
 from distribution.adapters.mongo.channels import MongoChannels
-from distribution.adapters.mongo.deliveries import MongoDeliveries
+from distribution.adapters.mongo.deliveries import OUTCOMES_COLLECTION, MongoDeliveries
 from distribution.adapters.mongo.fanouts import FanOutMovedError, MongoFanOuts, MongoReadyQueue
 from distribution.adapters.mongo.indexes import ensure_indexes
 from distribution.adapters.mongo.subscribers import MongoSubscribers, PageEndsByCursor
@@ -429,3 +429,96 @@ async def test_suppressions_are_found_by_tenant_and_address_and_old_entries_are_
     assert await suppressions.remove("t1", "old@example.org") is True
     assert await suppressions.suppressed("t1", emails) == {"new@example.org"}
     assert [s.email for s in await suppressions.page("t1", None, 10)] == ["new@example.org"]
+
+
+def sent_by(delivery: Delivery, claim: str = "a") -> tuple[Delivery, str]:
+    """The delivery's first attempt, sent, as held by ``claim``."""
+    return delivery.start_attempt().succeed(NOW, f"<{delivery.id}@acme.example>", None), claim
+
+
+async def test_logged_outcomes_show_on_every_read_of_their_tenant_until_folded(database) -> None:
+    """Sent emails logged (not written on their deliveries) read as sent everywhere: by id, by
+    release, in pages filtered by status, in counts, in a subscriber's export; never for
+    another tenant's delivery of the same id. Folding writes them on the deliveries as their
+    writer would have (over a cancellation too: the email went out), leaves a delivery
+    attempted since as it is, and empties the log."""
+    await ensure_indexes(database)
+    deliveries = MongoDeliveries(database)
+    fresh, cancelled, pending, attempted, foreign = (planned("t1", f"s{i}") for i in range(5))
+    await deliveries.add_new([fresh, cancelled, pending, attempted, foreign])
+    await deliveries.update_many([cancelled.cancel(NOW, "unsubscribed")])
+    [taken] = await deliveries.claim_ids(
+        "t1", [attempted.id], NOW, owner="w", claim="b", lease_until=NOW
+    )
+    await deliveries.log_sent([sent_by(fresh), sent_by(cancelled), sent_by(attempted)])
+    # An entry of another tenant under a t1 delivery's id: never shown on it, never folded.
+    await deliveries.log_sent([sent_by(replace(foreign, tenant_id="t2"))])
+
+    async def statuses() -> dict[str, DeliveryStatus]:
+        return {d.id: d.status for d in await deliveries.of_release("t1", "r1")}
+
+    shown = {
+        fresh.id: DeliveryStatus.SENT,
+        cancelled.id: DeliveryStatus.SENT,
+        pending.id: DeliveryStatus.PENDING,
+        attempted.id: DeliveryStatus.SENDING,
+        foreign.id: DeliveryStatus.PENDING,
+    }
+    assert await statuses() == shown
+    got = await deliveries.get("t1", fresh.id)
+    assert got is not None
+    assert got == sent_by(fresh)[0]
+    assert await deliveries.get("t2", fresh.id) is None
+    assert {d.id: d.status for d in await deliveries.of_ids("t1", list(shown))} == shown
+    assert {d.status for d in await deliveries.to_recipients("t1", ["s0", "s1"])} == {
+        DeliveryStatus.SENT
+    }
+
+    async def page(status: str | None, after_id: str | None = None) -> list[str]:
+        found = await deliveries.page_of_release(
+            "t1", "r1", channel_id="c1", status=status, after_id=after_id, limit=1
+        )
+        return [d.id for d in found]
+
+    by_id = sorted(shown)
+    sent = [i for i in by_id if shown[i] is DeliveryStatus.SENT]
+    waiting = [i for i in by_id if shown[i] is DeliveryStatus.PENDING]
+    assert await page("sent") == sent[:1]
+    assert await page("sent", sent[0]) == sent[1:]
+    assert await page("sent", sent[1]) == []
+    assert await page("pending") == waiting[:1]
+    assert await page("pending", waiting[0]) == waiting[1:]
+    assert await page("cancelled") == []
+    assert await deliveries.counts_of_release("t1", "r1") == {
+        ("c1", "sent"): 2,
+        ("c1", "pending"): 2,
+        ("c1", "sending"): 1,
+    }
+
+    assert await deliveries.fold_logged(100) == 4
+    assert await database[OUTCOMES_COLLECTION].count_documents({}) == 0
+    assert await statuses() == shown
+    stored = {d["_id"]: d for d in await database["deliveries"].find({}).to_list()}
+    assert stored[fresh.id]["status"] == "sent"
+    assert stored[fresh.id]["recorded_by"] == "a"
+    assert stored[cancelled.id]["status"] == "sent"
+    assert stored[cancelled.id]["remote_id"] == f"<{cancelled.id}@acme.example>"
+    assert taken.status is DeliveryStatus.SENDING
+    assert stored[attempted.id]["claim"] == "b"
+    assert stored[foreign.id]["status"] == "pending"
+
+
+async def test_a_due_delivery_with_a_logged_outcome_is_folded_not_claimed(database) -> None:
+    """An email whose ready page's hold ran out with its outcome still in the log was sent:
+    the search for due work folds it instead of sending it again."""
+    await ensure_indexes(database)
+    deliveries = MongoDeliveries(database)
+    logged, due = planned("t1", "s1"), planned("t1", "s2")
+    await deliveries.add_new([logged, due])
+    await deliveries.log_sent([sent_by(logged)])
+    claimed = await deliveries.claim_due(NOW, 10, owner="w", claim="w", lease_until=NOW + LEASE)
+    assert [d.id for d in claimed] == [due.id]
+    stored = await database["deliveries"].find_one({"_id": logged.id})
+    assert stored is not None
+    assert (stored["status"], stored["attempts"]) == ("sent", 1)
+    assert await database[OUTCOMES_COLLECTION].count_documents({}) == 0

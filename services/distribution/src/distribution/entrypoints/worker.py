@@ -47,10 +47,12 @@ MAX_OUTCOMES_PER_TRANSACTION = 200
 MAX_UNCOMMITTED = 2 * MAX_OUTCOMES_PER_TRANSACTION
 # Logged outcomes folded into their deliveries per transaction (see fold_once).
 FOLD_BATCH = 500
-# While fan-outs keep the ready queue busy, the log is folded once per this many seconds only:
-# folding costs what logging saved (an update per delivery), so it waits for a quiet moment,
-# but a worker that is never idle still folds (the log shows on every read until it is).
-BUSY_FOLD_INTERVAL_S = 30.0
+# The log is folded once the ready queue has given nothing for this long: folding costs an
+# update per delivery, what logging spared the fan-out, so it waits until the fan-outs are
+# done (the planner refills the queue within a second while one runs). A worker that is never
+# quiet leaves the log to the search for due work, which folds an entry when its email's
+# hold runs out (READY_HOLD); every read shows the log meanwhile.
+FOLD_QUIET_S = 5.0
 # The planner plans fan-out pages only while the ready queue holds fewer pages than this:
 # enough to keep the attempts busy, not so many that a withdrawal finds thousands queued.
 READY_BACKLOG_PAGES = 20
@@ -183,7 +185,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._recorder = OutcomeRecorder(distribution)
         self._next_due_look = 0.0  # time.monotonic() of the next look for due work
-        self._next_busy_fold = 0.0  # time.monotonic() of the next fold while busy
+        self._ready_seen = -FOLD_QUIET_S  # time.monotonic() the ready queue last gave work
         self._page_ends = PageEndsByCursor(distribution.runtime.db)
 
     async def start(self) -> None:
@@ -203,12 +205,14 @@ class DeliveryWorker:
 
     async def _run(self) -> None:
         while True:
+            folded = 0
             try:
                 claimed = await self.run_once()
+                folded = await self.fold_once()
             except Exception:
-                logger.exception("delivery worker: claiming failed; trying again")
+                logger.exception("delivery worker: claiming or folding failed; trying again")
                 claimed = 0
-            if claimed == 0:
+            if claimed == 0 and folded == 0:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._interval_s)
@@ -235,7 +239,8 @@ class DeliveryWorker:
         claimed = await distribution.transact(
             lambda uow: attempts.claim_ready(uow, now, free, owner=owner, lease=self._lease)
         )
-        folded = await self.fold_once(busy=bool(claimed))
+        if claimed:
+            self._ready_seen = time.monotonic()
         look_for_due = not claimed or time.monotonic() >= self._next_due_look
         if look_for_due:
             self._next_due_look = time.monotonic() + self._interval_s
@@ -260,16 +265,14 @@ class DeliveryWorker:
             context = await self._context(retractions)
             for item in retractions:
                 self._spawn(self._retract(item, context))
-        return len(claimed) + len(retractions) + folded
+        return len(claimed) + len(retractions)
 
-    async def fold_once(self, *, busy: bool) -> int:
+    async def fold_once(self) -> int:
         """Folds a batch of logged outcomes into their deliveries (see
-        :func:`attempts.fold_outcomes`) when the ready queue is empty, or once per
-        :data:`BUSY_FOLD_INTERVAL_S` while it is not; how many."""
-        if busy:
-            if time.monotonic() < self._next_busy_fold:
-                return 0
-            self._next_busy_fold = time.monotonic() + BUSY_FOLD_INTERVAL_S
+        :func:`attempts.fold_outcomes`) once the ready queue has been quiet for
+        :data:`FOLD_QUIET_S`; how many."""
+        if time.monotonic() - self._ready_seen < FOLD_QUIET_S:
+            return 0
         return await self._distribution.transact(
             lambda uow: attempts.fold_outcomes(uow, FOLD_BATCH)
         )

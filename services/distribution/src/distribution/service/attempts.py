@@ -43,22 +43,21 @@ from distribution.domain.outcomes import (
 )
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 
-# An outcome is logged only while its page's lease holds for at least this long still: the
-# workers' clocks may differ by less than this (another worker takes the page when the lease
-# has run out by its own clock).
-LEASE_MARGIN = timedelta(seconds=60)
-
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
     """A delivery this worker may attempt, as long as its claim holds.
 
     ``page``: the ready page whose lease holds it (nothing written on the delivery, see the
-    module docstring); None: the claim is written on the delivery."""
+    module docstring); None: the claim is written on the delivery. ``log_until``: until when
+    a held delivery's outcome may go to the outcome log: a quarter of the lease before it
+    ends, as for starting an attempt (another worker takes the page when the lease has run out
+    by its own clock, and the workers' clocks differ by less than that)."""
 
     delivery: Delivery
     claim: str
     page: str | None = None
+    log_until: datetime | None = None
 
     @property
     def written(self) -> bool:
@@ -110,6 +109,7 @@ async def claim_ready(
                 replace(d.start_attempt(), next_attempt_at=lease_until, first_attempt_at=now),
                 claim,
                 page.id,
+                lease_until - lease / 4,
             )
             for d in held
         ]
@@ -170,7 +170,7 @@ async def record_outcomes(
         after = _remember_posts(apply_outcome(delivery, item.outcome, now, policy), item.outcome)
         if item.claimed.written:
             finished.append((after, item.claimed.claim))
-        elif now + LEASE_MARGIN >= delivery.next_attempt_at:  # the page's lease (claim_ready)
+        elif item.claimed.log_until is None or now >= item.claimed.log_until:
             late.append((after, item.claimed.claim))
         elif after.status is DeliveryStatus.SENT:
             logged.append((after, item.claimed.claim))

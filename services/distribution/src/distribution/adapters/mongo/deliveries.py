@@ -20,7 +20,7 @@ held by its ready page's lease is recorded by inserting its outcome there (its d
 1.2-1.9 ms whatever its form and an insert into a collection with no other index 0.1-0.2 ms
 (measured; recording was more than half of the database's work per email). The worker folds
 the log into the deliveries when the ready queue is empty (:meth:`fold_logged`), and every read
-here shows a delivery with its logged outcome meanwhile (:meth:`_with_logged`): only a
+here shows a delivery with its logged outcome meanwhile (:meth:`shown`): only a
 never-attempted email can have one, so reads look the log up for those alone.
 """
 
@@ -84,6 +84,8 @@ def _may_be_logged(document: Document) -> bool:
 
 # What a logged outcome does not overwrite when shown on its delivery.
 _LOG_KEYS = frozenset({"_id", "tenant_id"})
+# What a log entry holds beside the outcome's fields.
+_LOG_ONLY = _LOG_KEYS | {"recorded_by"}
 
 
 def _shown_with(document: Document, logged: Document | None) -> Document:
@@ -133,14 +135,19 @@ PLANNED_FIELDS = frozenset(
 )
 
 
-def _each_its_own(deliveries: Sequence[Delivery]) -> Document:
-    """A pipeline ``$set`` giving each of ``deliveries`` (matched by ``_id``) its own fields:
-    a value all share is set as such, others by a ``$switch`` on the id (a field a delivery
-    leaves out keeps its stored value)."""
-    fields = {
-        d.id: {k: v for k, v in delivery_fields(d).items() if k not in PLANNED_FIELDS}
-        for d in deliveries
-    }
+def outcome_fields(delivery: Delivery) -> Document:
+    """What an outcome writes on a delivery: all but what planning fixed."""
+    return {k: v for k, v in delivery_fields(delivery).items() if k not in PLANNED_FIELDS}
+
+
+# One outcome to write: (tenant id, claim that recorded it, delivery id, outcome fields).
+OutcomeWrite = tuple[str, str, str, Document]
+
+
+def _each_its_own(fields: dict[str, Document]) -> Document:
+    """A pipeline ``$set`` giving each delivery (matched by ``_id``, the keys of ``fields``)
+    its own fields: a value all share is set as such, others by a ``$switch`` on the id (a
+    field a delivery leaves out keeps its stored value)."""
     names = sorted({name for values in fields.values() for name in values})
     stage: Document = {}
     for name in names:
@@ -205,12 +212,12 @@ class MongoDeliveries(Repository):
         )
         if document is None:
             return None
-        [shown] = await self._with_logged([document])
+        [shown] = await self.shown([document])
         return delivery_from(shown)
 
     async def of_release(self, tenant_id: str, release_id: str) -> list[Delivery]:
         documents = await self._find({"tenant_id": tenant_id, "release_id": release_id})
-        return [delivery_from(d) for d in await self._with_logged(documents)]
+        return [delivery_from(d) for d in await self.shown(documents)]
 
     async def update_many(self, deliveries: Sequence[Delivery]) -> None:
         """Writes the deliveries' new state (a withdrawal); claims stay as they are."""
@@ -326,7 +333,7 @@ class MongoDeliveries(Repository):
         there (the ready page was never taken before, and only its holders log outcomes)."""
         documents = await self._find_in("_id", delivery_ids, {"tenant_id": tenant_id})
         if with_logged:
-            documents = await self._with_logged(documents)
+            documents = await self.shown(documents)
         return [delivery_from(d) for d in documents]
 
     async def claimed(
@@ -372,26 +379,34 @@ class MongoDeliveries(Repository):
         documents (measured: 1.9 ms per delivery one by one, 0.8 in chunks). Each delivery
         keeps the claim that recorded it (``recorded_by``), so a claimant can tell its writes
         from another's when fewer matched than it wrote (:meth:`recorded_by`)."""
-        if not finished:
+        writes = [(d.tenant_id, claim, d.id, outcome_fields(d)) for d, claim in finished]
+        return await self._write_outcomes(writes, written=written)
+
+    async def _write_outcomes(self, writes: Sequence[OutcomeWrite], *, written: bool) -> int:
+        """:meth:`finish_many` of outcomes given by their fields; how many matched."""
+        if not writes:
             return 0
-        by_claim: dict[tuple[str, str], list[Delivery]] = {}
-        for delivery, claim in finished:
-            by_claim.setdefault((delivery.tenant_id, claim), []).append(delivery)
+        by_claim: dict[tuple[str, str], dict[str, Document]] = {}
+        for tenant_id, claim, delivery_id, fields in writes:
+            by_claim.setdefault((tenant_id, claim), {})[delivery_id] = fields
         result = await self._collection.bulk_write(
             [
                 UpdateMany(
                     {
-                        "_id": {"$in": [d.id for d in chunk]},
+                        "_id": {"$in": list(chunk)},
                         "tenant_id": tenant_id,
                         **held_by(claim, written),
                     },
                     [
-                        {"$set": _each_its_own(chunk) | {"recorded_by": {"$literal": claim}}},
+                        {
+                            "$set": _each_its_own({i: fields[i] for i in chunk})
+                            | {"recorded_by": {"$literal": claim}}
+                        },
                         {"$unset": ["claim", "owner"]},
                     ],
                 )
-                for (tenant_id, claim), deliveries in by_claim.items()
-                for chunk in chunks(deliveries)
+                for (tenant_id, claim), fields in by_claim.items()
+                for chunk in chunks(list(fields))
             ],
             ordered=False,
             session=self._session,
@@ -505,7 +520,7 @@ class MongoDeliveries(Repository):
                 query["_id"] = {"$gt": after_id}
             cursor = self._collection.find(query, session=self._session, limit=limit)
             documents = [d async for d in cursor.sort([("_id", 1)])]
-            shown = [delivery_from(d) for d in await self._with_logged(documents)]
+            shown = [delivery_from(d) for d in await self.shown(documents)]
             page += [d for d in shown if status in (None, d.status)][: limit - len(page)]
             if len(documents) < limit:
                 break
@@ -527,7 +542,7 @@ class MongoDeliveries(Repository):
                 "attempts": 1,
             },
         )
-        for document in await self._with_logged(documents):
+        for document in await self.shown(documents):
             key = (document["channel_id"], document["status"])
             counts[key] = counts.get(key, 0) + 1
         return counts
@@ -589,7 +604,7 @@ class MongoDeliveries(Repository):
 
     async def to_recipients(self, tenant_id: str, recipients: list[str]) -> list[Delivery]:
         documents = await self._find({"tenant_id": tenant_id, "recipient": {"$in": recipients}})
-        return [delivery_from(d) for d in await self._with_logged(documents)]
+        return [delivery_from(d) for d in await self.shown(documents)]
 
     async def mark_recipient_erased(self, tenant_id: str, recipient: str, digest: str) -> None:
         """Keeps a keyed digest of the erased address beside its deliveries (for the counts)."""
@@ -616,7 +631,7 @@ class MongoDeliveries(Repository):
                     {
                         "_id": d.id,
                         "tenant_id": d.tenant_id,
-                        **{k: v for k, v in delivery_fields(d).items() if k not in PLANNED_FIELDS},
+                        **outcome_fields(d),
                         "recorded_by": claim,
                     }
                     for d, claim in sent
@@ -643,22 +658,27 @@ class MongoDeliveries(Repository):
         if not entries:
             return
         by_id = {e["_id"]: e for e in entries}
-        tenants = list({e["tenant_id"] for e in entries})
-        documents = await self._find_in("_id", list(by_id), {"tenant_id": {"$in": tenants}})
-        fresh: list[tuple[Delivery, str]] = []
-        cancelled: dict[str, list[Delivery]] = {}
-        for document in documents:
-            entry = by_id[document["_id"]]
-            if entry["tenant_id"] != document["tenant_id"] or not _may_be_logged(document):
-                continue
-            delivery = delivery_from(_shown_with(document, entry))
-            if document["status"] == str(DeliveryStatus.PENDING):
-                fresh.append((delivery, entry["recorded_by"]))
-            else:
-                cancelled.setdefault(entry["recorded_by"], []).append(delivery)
-        await self.finish_many(fresh, written=False)
-        for claim, deliveries in cancelled.items():
-            await self.overwrite_cancelled(deliveries, claim)
+        writes = [
+            (
+                e["tenant_id"],
+                e["recorded_by"],
+                e["_id"],
+                {k: v for k, v in e.items() if k not in _LOG_ONLY},
+            )
+            for e in entries
+        ]
+        if await self._write_outcomes(writes, written=False) < len(writes):
+            # Rare: cancelled meanwhile, attempted since, or another tenant's id.
+            tenants = list({e["tenant_id"] for e in entries})
+            documents = await self._find_in("_id", list(by_id), {"tenant_id": {"$in": tenants}})
+            cancelled: dict[str, list[Delivery]] = {}
+            for document in documents:
+                entry = by_id[document["_id"]]
+                if entry["tenant_id"] == document["tenant_id"] and _may_be_logged(document):
+                    delivery = delivery_from(_shown_with(document, entry))
+                    cancelled.setdefault(entry["recorded_by"], []).append(delivery)
+            for claim, deliveries in cancelled.items():
+                await self.overwrite_cancelled(deliveries, claim)
         await self._log.bulk_write(
             [DeleteMany({"_id": {"$in": list(chunk)}}) for chunk in chunks(list(by_id))],
             ordered=False,
@@ -685,7 +705,7 @@ class MongoDeliveries(Repository):
         entries = await self._log_entries(list(candidates), list(set(candidates.values())), None)
         return {e["_id"]: e for e in entries if candidates[e["_id"]] == e["tenant_id"]}
 
-    async def _with_logged(self, documents: list[Document]) -> list[Document]:
+    async def shown(self, documents: list[Document]) -> list[Document]:
         """The documents as shown: each with its logged outcome, if the log holds one."""
         logged = await self._logged(documents)
         return [_shown_with(d, logged.get(d["_id"])) for d in documents]
