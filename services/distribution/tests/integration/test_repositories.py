@@ -360,9 +360,10 @@ async def test_cancelling_a_channel_or_recipients_reads_through_an_index(databas
         log.finds.clear()
         assert await deliveries.cancel_pending("t1", reason="x", now=NOW, channel_id="c1") == 4
         assert await deliveries.cancel_pending("t1", reason="x", now=NOW, recipients=["s9"]) == 0
-        assert len(log.finds) == 2
+        finds = [find for find in log.finds if find["find"] == "deliveries"]
+        assert len(finds) == 2
         plans = []
-        for find in log.finds:
+        for find in finds:
             command = {k: v for k, v in find.items() if k not in ("lsid", "$db", "$clusterTime")}
             explained = await db.command("explain", command)
             plans.append(json.dumps(explained["queryPlanner"]["winningPlan"], default=str))
@@ -494,6 +495,9 @@ async def test_logged_outcomes_show_on_every_read_of_their_tenant_until_folded(d
         ("c1", "pending"): 2,
         ("c1", "sending"): 1,
     }
+
+    # Sent: nothing to cancel (the unsubscribe came after the email).
+    assert await deliveries.cancel_pending("t1", reason="x", now=NOW, recipients=["s0"]) == 0
 
     assert await deliveries.fold_logged(100) == 4
     assert await database[OUTCOMES_COLLECTION].count_documents({}) == 0

@@ -47,9 +47,10 @@ MAX_OUTCOMES_PER_TRANSACTION = 200
 MAX_UNCOMMITTED = 2 * MAX_OUTCOMES_PER_TRANSACTION
 # Logged outcomes folded into their deliveries per transaction (see fold_once).
 FOLD_BATCH = 500
-# The log is folded once the ready queue has given nothing for this long: folding costs an
-# update per delivery, what logging spared the fan-out, so it waits until the fan-outs are
-# done (the planner refills the queue within a second while one runs). A worker that is never
+# The log is folded once the worker has been quiet this long (nothing from the ready queue,
+# nothing in flight): folding costs an update per delivery, what logging spared the fan-out, so
+# it waits until the fan-outs are done (the planner refills the queue within a second while
+# one runs). A worker that is never
 # quiet leaves the log to the search for due work, which folds an entry when its email's
 # hold runs out (READY_HOLD); every read shows the log meanwhile.
 FOLD_QUIET_S = 5.0
@@ -185,7 +186,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._recorder = OutcomeRecorder(distribution)
         self._next_due_look = 0.0  # time.monotonic() of the next look for due work
-        self._ready_seen = -FOLD_QUIET_S  # time.monotonic() the ready queue last gave work
+        self._busy_seen = -FOLD_QUIET_S  # time.monotonic() the worker last had work
         self._page_ends = PageEndsByCursor(distribution.runtime.db)
 
     async def start(self) -> None:
@@ -240,7 +241,7 @@ class DeliveryWorker:
             lambda uow: attempts.claim_ready(uow, now, free, owner=owner, lease=self._lease)
         )
         if claimed:
-            self._ready_seen = time.monotonic()
+            self._busy_seen = time.monotonic()
         look_for_due = not claimed or time.monotonic() >= self._next_due_look
         if look_for_due:
             self._next_due_look = time.monotonic() + self._interval_s
@@ -269,9 +270,12 @@ class DeliveryWorker:
 
     async def fold_once(self) -> int:
         """Folds a batch of logged outcomes into their deliveries (see
-        :func:`attempts.fold_outcomes`) once the ready queue has been quiet for
-        :data:`FOLD_QUIET_S`; how many."""
-        if time.monotonic() - self._ready_seen < FOLD_QUIET_S:
+        :func:`attempts.fold_outcomes`) once the worker has been quiet for
+        :data:`FOLD_QUIET_S` (nothing from the ready queue, no attempt in flight, no outcome
+        waiting for its commit); how many."""
+        if self._in_flight or self._recorder.backlog:
+            self._busy_seen = time.monotonic()
+        if time.monotonic() - self._busy_seen < FOLD_QUIET_S:
             return 0
         return await self._distribution.transact(
             lambda uow: attempts.fold_outcomes(uow, FOLD_BATCH)

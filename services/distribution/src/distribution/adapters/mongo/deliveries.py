@@ -19,9 +19,10 @@ held by its ready page's lease is recorded by inserting its outcome there (its d
 ``_id``), not by updating its delivery: on the local server an update of a delivery costs
 1.2-1.9 ms whatever its form and an insert into a collection with no other index 0.1-0.2 ms
 (measured; recording was more than half of the database's work per email). The worker folds
-the log into the deliveries when the ready queue is empty (:meth:`fold_logged`), and every read
-here shows a delivery with its logged outcome meanwhile (:meth:`shown`): only a
-never-attempted email can have one, so reads look the log up for those alone.
+the log into the deliveries once the ready queue has been quiet for a while
+(:meth:`fold_logged`), and every read here shows a delivery with its logged outcome meanwhile
+(:meth:`shown`), as cancellations skip it: only a never-attempted email can have one, so the
+log is looked up for those alone.
 """
 
 from __future__ import annotations
@@ -574,17 +575,20 @@ class MongoDeliveries(Repository):
         Found with filters that name exactly an index's fields: the local server takes an
         index only then (checked with ``explain``), and scans the collection otherwise."""
         pending = str(DeliveryStatus.PENDING)
+        fields = {"tenant_id": 1, "status": 1, "channel_id": 1, "channel_kind": 1, "attempts": 1}
         if recipients is not None:
-            found = await self._find_in(
-                "recipient", recipients, {"tenant_id": tenant_id}, {"status": 1, "channel_id": 1}
-            )
+            found = await self._find_in("recipient", recipients, {"tenant_id": tenant_id}, fields)
         else:
             query: Document = {"tenant_id": tenant_id, "channel_id": channel_id, "status": pending}
-            found = await self._find(query, projection={"status": 1, "channel_id": 1})
+            found = await self._find(query, projection=fields)
+        # Emails whose outcome is still in the log were sent: nothing to cancel.
+        logged = await self._logged(found)
         ids = [
             d["_id"]
             for d in found
-            if d["status"] == pending and channel_id in (None, d["channel_id"])
+            if d["status"] == pending
+            and channel_id in (None, d["channel_id"])
+            and d["_id"] not in logged
         ]
         if not ids:
             return 0
