@@ -47,6 +47,7 @@ from distribution.entrypoints.worker import DeliveryWorker
 from distribution.main import create_app
 from distribution.service.attempts import (
     Attempted,
+    Claimed,
     claim_ready,
     fold_outcomes,
     record_outcome,
@@ -736,6 +737,27 @@ async def test_a_page_of_subscribers_who_bounced_or_complained_does_not_end_the_
         assert smtp_sink.received_by(subscriber.email) == []
 
 
+async def held_with_the_first_cancelled(
+    app: FastAPI, tenant: str, clock: MutableClock, lease: timedelta
+) -> list[Claimed]:
+    """A fan-out's emails held by their ready page's lease, the first of them cancelled during
+    its attempt (an unsubscribe)."""
+    distribution = distribution_of(app)
+    await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+    await add_subscribers(app, tenant, clock)
+    await plan(app, release(tenant, clock))
+    held = await distribution.transact(
+        lambda uow: claim_ready(uow, clock(), 100, owner="w", lease=lease)
+    )
+    recipient = held[0].delivery.recipient
+    await distribution.transact(
+        lambda uow: uow.deliveries.cancel_pending(
+            tenant, reason="unsubscribed", now=clock(), recipients=[recipient]
+        )
+    )
+    return held
+
+
 async def test_late_held_outcomes_written_over_a_cancellation_but_not_over_another_worker_s(
     settings, clock, db, unique
 ) -> None:
@@ -746,21 +768,8 @@ async def test_late_held_outcomes_written_over_a_cancellation_but_not_over_anoth
     tenant = f"t-{unique}"
     async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
         distribution = distribution_of(app)
-        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
-        await add_subscribers(app, tenant, clock)
-        await plan(app, release(tenant, clock))
-        held = await distribution.transact(
-            lambda uow: claim_ready(uow, clock(), 100, owner="w", lease=timedelta(minutes=1))
-        )
+        held = await held_with_the_first_cancelled(app, tenant, clock, timedelta(minutes=1))
         cancelled, taken_over, *rest = held
-        await distribution.transact(
-            lambda uow: uow.deliveries.cancel_pending(
-                tenant,
-                reason="unsubscribed",
-                now=clock(),
-                recipients=[cancelled.delivery.recipient],
-            )
-        )
         clock.advance(timedelta(minutes=1, seconds=1))  # the lease ran out
         other = replace(taken_over, claim="another-worker")
         await distribution.transact(
@@ -790,21 +799,8 @@ async def test_sent_emails_are_logged_while_their_page_is_leased_and_folded_when
     tenant = f"t-{unique}"
     async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
         distribution = distribution_of(app)
-        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
-        await add_subscribers(app, tenant, clock)
-        await plan(app, release(tenant, clock))
-        held = await distribution.transact(
-            lambda uow: claim_ready(uow, clock(), 100, owner="w", lease=timedelta(minutes=5))
-        )
+        held = await held_with_the_first_cancelled(app, tenant, clock, timedelta(minutes=5))
         cancelled, *rest = held
-        await distribution.transact(
-            lambda uow: uow.deliveries.cancel_pending(
-                tenant,
-                reason="unsubscribed",
-                now=clock(),
-                recipients=[cancelled.delivery.recipient],
-            )
-        )
         clock.advance(timedelta(minutes=3))  # well within the lease (a quarter of it left)
         sent = [Attempted(c, Success(f"<{c.delivery.id}@acme.example>")) for c in held]
         results = await distribution.transact(lambda uow: record_outcomes(uow, sent, clock()))

@@ -13,6 +13,10 @@ email caps a fan-out at the database's transaction rate, and eight concurrent on
 This keeps the window in which a crash forgets an answer (and an email is sent again, with the
 same Message-ID) to about two commits. The slot of a channel kind is freed when the far side
 answered, not when the outcome is committed.
+
+A fan-out's sent emails are recorded in the outcome log (see
+:mod:`distribution.service.attempts`); the worker folds the log into the deliveries once it
+has been quiet for a while (:meth:`DeliveryWorker.fold_once`).
 """
 
 from __future__ import annotations
