@@ -829,3 +829,28 @@ async def test_sent_emails_are_logged_while_their_page_is_leased_and_folded_when
         assert found[claimed.delivery.id]["attempts"] == 1
     events = await outbox_events(db, tenant, DeliverySucceeded.topic)
     assert len(events) == len(held)
+
+
+async def test_a_worker_folds_the_log_only_once_it_has_been_quiet(
+    settings, clock, db, unique, smtp_sink, monkeypatch
+) -> None:
+    """Folding costs an update per delivery, what logging spared the fan-out: not while the
+    worker has attempts in flight or has just taken work from the ready queue."""
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+        groups = await add_subscribers(app, tenant, clock)
+        await plan(app, release(tenant, clock))
+        # However slow this machine, the worker has not been quiet for an hour.
+        monkeypatch.setattr("distribution.entrypoints.worker.FOLD_QUIET_S", 3600.0)
+        async with worker_for(app) as worker:
+            assert await worker.run_once() == len(groups["confirmed"])
+            assert await worker.fold_once() == 0  # attempts in flight
+            await worker.wait_idle()
+            assert await worker.fold_once() == 0  # quiet for less than FOLD_QUIET_S
+            logged = await db[OUTCOMES_COLLECTION].count_documents({"tenant_id": tenant})
+            assert logged == len(groups["confirmed"])
+            monkeypatch.setattr("distribution.entrypoints.worker.FOLD_QUIET_S", 0.0)
+            assert await worker.fold_once() == logged
+    stored = await stored_deliveries(db, tenant)
+    assert {d["status"] for d in stored} == {"sent"}
