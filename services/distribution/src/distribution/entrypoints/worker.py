@@ -54,9 +54,9 @@ FOLD_BATCH = 500
 # The log is folded once the worker has been quiet this long (nothing from the ready queue,
 # nothing in flight): folding costs an update per delivery, what logging spared the fan-out, so
 # it waits until the fan-outs are done (the planner refills the queue within a second while
-# one runs). A worker that is never
-# quiet leaves the log to the search for due work, which folds an entry when its email's
-# hold runs out (READY_HOLD); every read shows the log meanwhile.
+# one runs). A worker that is never quiet leaves the log to the search for due work, which
+# folds an entry when its email's hold runs out (READY_HOLD); every read shows the log
+# meanwhile.
 FOLD_QUIET_S = 5.0
 # The planner plans fan-out pages only while the ready queue holds fewer pages than this:
 # enough to keep the attempts busy, not so many that a withdrawal finds thousands queued.
@@ -190,7 +190,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._recorder = OutcomeRecorder(distribution)
         self._next_due_look = 0.0  # time.monotonic() of the next look for due work
-        self._busy_seen = -FOLD_QUIET_S  # time.monotonic() the worker last had work
+        self._busy_seen = float("-inf")  # time.monotonic() the worker last had work
         self._page_ends = PageEndsByCursor(distribution.runtime.db)
 
     async def start(self) -> None:

@@ -16,7 +16,7 @@ state (see ``outcome_unknown``).
 
 A sent email whose page's lease still holds is recorded in the outcome log rather than on its
 delivery (an insert, not an update: see :mod:`distribution.adapters.mongo.deliveries`); the
-worker folds the log into the deliveries when it has nothing else to do
+worker folds the log into the deliveries once it has been quiet for a while
 (:func:`fold_outcomes`). Outcomes recorded after the lease ran out (or nearly) take the
 careful way: on the delivery, and only where no later holder of the page logged one first.
 """
@@ -183,7 +183,7 @@ async def record_outcomes(
     if matched != len(finished):
         raise RuntimeError(f"{len(finished) - matched} claimed deliveries changed under us")
     await uow.deliveries.log_sent(logged)
-    lost = await _finish_late(uow, late)
+    lost = await _logged_by_later_holders(uow, late)
     lost |= await _finish_held(uow, held + [(d, c) for d, c in late if d.id not in lost])
     results = [None if r is not None and r.id in lost else r for r in results]
     done = [r for r in results if r is not None]
@@ -221,7 +221,9 @@ async def _finish_held(uow: MongoUnitOfWork, held: Sequence[tuple[Delivery, str]
     return lost
 
 
-async def _finish_late(uow: MongoUnitOfWork, late: Sequence[tuple[Delivery, str]]) -> set[str]:
+async def _logged_by_later_holders(
+    uow: MongoUnitOfWork, late: Sequence[tuple[Delivery, str]]
+) -> set[str]:
     """The ids of those of ``late`` (outcomes of deliveries whose page's lease ran out, or
     nearly) that a worker which took the page over since has logged: its result counts."""
     by_tenant: dict[str, list[str]] = {}
