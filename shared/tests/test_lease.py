@@ -9,28 +9,16 @@ import pytest
 
 from newsroom_shared.lease import Lease
 from newsroom_shared.mongo import Database
+from newsroom_shared.testing.clock import FakeClock
 
 pytestmark = pytest.mark.connected
 
 TTL_S = 10.0
 
 
-class FakeClock:
-    """A clock the test moves by hand (every replica in a test shares it)."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(datetime(2026, 11, 26, 12, 0, tzinfo=UTC))
 
 
 def lease(database: Database, owner: str, clock: FakeClock, name: str = "job") -> Lease:
@@ -47,7 +35,7 @@ async def test_a_free_lease_is_taken_and_stored(database: Database, clock: FakeC
     assert document == {
         "_id": "job",
         "owner": "a",
-        "expires_at": clock.now + timedelta(seconds=TTL_S),
+        "expires_at": clock.now() + timedelta(seconds=TTL_S),
     }
 
 

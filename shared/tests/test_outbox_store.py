@@ -46,11 +46,11 @@ class SteppingClock:
     """A wall clock that jumps backwards on every reading (an NTP step, a VM resume)."""
 
     def __init__(self) -> None:
-        self.now = NOW
+        self.moment = NOW
 
-    def __call__(self) -> datetime:
-        self.now -= timedelta(seconds=1)
-        return self.now
+    def now(self) -> datetime:
+        self.moment -= timedelta(seconds=1)
+        return self.moment
 
 
 async def entries(database: Database) -> list[Document]:

@@ -6,17 +6,13 @@ agree to well within ``ttl_s``; a holder that stops renewing loses the lease ``t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.mongo import Database
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Lease:
@@ -34,16 +30,16 @@ class Lease:
         name: str,
         owner: str,
         ttl_s: float,
-        clock: Callable[[], datetime] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._leases = db[self.COLLECTION]
         self.name = name
         self.owner = owner
         self.ttl = timedelta(seconds=ttl_s)
-        self._clock = clock or utc_now
+        self._clock = clock or SystemClock()
 
     async def acquire(self) -> bool:
-        now = self._clock()
+        now = self._clock.now()
         try:
             # Matches only when we may take it: ours already, or expired. When someone else holds
             # a live lease the filter misses, the upsert tries to insert a second document with

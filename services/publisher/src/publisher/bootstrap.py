@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.runtime import ServiceRuntime
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.adapters.authenticator import ApiKeyAuthenticator, VerifiedTokens
@@ -18,7 +19,6 @@ from publisher.adapters.mongo.api_keys import MongoApiKeys
 from publisher.adapters.mongo.unit_of_work import MongoUnitOfWork
 from publisher.adapters.preview_links import SignedLinks
 from publisher.config import PublisherSettings
-from publisher.domain.clock import Clock, SystemClock
 from publisher.service.ports import Deps
 
 logger = logging.getLogger(__name__)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from newsroom_shared.clock import Clock
 from newsroom_shared.runtime import ServiceRuntime, package_version
 from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.bootstrap import bootstrap
 from publisher.config import PublisherSettings
-from publisher.domain.clock import Clock
 from publisher.entrypoints.consumers import register_consumers
 from publisher.entrypoints.http import api_keys, newsrooms, release_workflow, releases, tenants
 from publisher.entrypoints.http.errors import install_domain_error_handler

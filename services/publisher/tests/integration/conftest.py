@@ -15,9 +15,9 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from newsroom_shared.consumer.testing import eventually
+from newsroom_shared.testing.clock import FakeClock
 from newsroom_shared.testing.fixtures import drop_test_database
 from publisher.config import PublisherSettings
-from publisher.domain.clock import FakeClock
 from publisher.main import create_app
 
 OPERATOR_TOKEN = "operator-token-for-tests"

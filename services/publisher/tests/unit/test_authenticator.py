@@ -4,10 +4,10 @@ import pytest
 from argon2 import PasswordHasher
 
 from newsroom_shared.http.auth import Scope
+from newsroom_shared.testing.clock import FakeClock
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.adapters.authenticator import ApiKeyAuthenticator, VerifiedTokens
 from publisher.domain.api_key import ApiKey, parse_token
-from publisher.domain.clock import FakeClock
 
 # Cheap parameters: the tests are about the flow, not the cost.
 KEYS = Argon2Keys(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

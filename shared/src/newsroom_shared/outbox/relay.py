@@ -13,11 +13,11 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 
 from pymongo.errors import PyMongoError
 
+from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.lease import Lease
 from newsroom_shared.mongo import Database
 from newsroom_shared.outbox.batch import send_batch
@@ -58,10 +58,10 @@ class OutboxRelay:
         busy_pause_s: float = 0.01,
         stop_timeout_s: float = 10.0,
         producer: Producer | None = None,
-        clock: Callable[[], datetime] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.owner = owner
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or SystemClock()
         self._outbox = Outbox(db, clock=self._clock)
         self._lease = Lease(db, LEASE_NAME, owner, lease_ttl_s, clock=self._clock)
         # Made in start(): aiokafka binds a producer to the running event loop, and the relay is
@@ -177,7 +177,7 @@ class OutboxRelay:
         # Even after a failure, the documents the broker acknowledged whole are marked, so a
         # retry resends only the rest (a partial failure can still reorder a key, and resend
         # events of a document partly acknowledged: at-least-once, not exactly-once).
-        await self._outbox.mark_sent(sent_documents(entries, outcome.delivered), self._clock())
+        await self._outbox.mark_sent(sent_documents(entries, outcome.delivered), self._clock.now())
         if outcome.error is not None:
             raise PublishError(
                 f"{len(entries) - len(outcome.delivered)} of {len(entries)} entries not "

@@ -12,15 +12,16 @@ Every query on the collection lives here (the relay receives an :class:`Outbox`)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, UpdateMany
 from pymongo.asynchronous.change_stream import AsyncChangeStream
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.events.envelope import Envelope
 from newsroom_shared.mongo import Database, Document
 from newsroom_shared.outbox.sequence import SEQUENCE
@@ -139,11 +140,11 @@ class Outbox:
         db: Database,
         *,
         retention: timedelta = DEFAULT_RETENTION,
-        clock: Callable[[], datetime] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._entries = db[self.COLLECTION]
         self._retention = retention
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or SystemClock()
 
     async def ensure_indexes(self) -> None:
         # The outbox is drained across tenants in commit order, so unlike tenant data its
@@ -165,7 +166,7 @@ class Outbox:
             raise ValueError("Outbox.add needs a session inside a transaction")
         if not envelopes:
             return
-        created_at = self._clock()
+        created_at = self._clock.now()
         groups = grouped(envelopes)
         seqs = SEQUENCE.take(created_at, len(groups))
         await self._entries.insert_many(

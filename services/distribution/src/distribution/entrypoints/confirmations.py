@@ -7,12 +7,12 @@ claims are leases, so a crashed replica's emails are sent by another, with the s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 
 from distribution.bootstrap import Distribution
 from distribution.service import confirmations
+from newsroom_shared.background import BackgroundLoop
 
 logger = logging.getLogger(__name__)
 
@@ -22,29 +22,11 @@ class ConfirmationMailer:
         self, distribution: Distribution, *, interval_s: float, batch_size: int, lease_s: float
     ) -> None:
         self._distribution = distribution
-        self._interval_s = interval_s
         self._batch_size = batch_size
         self._lease = timedelta(seconds=lease_s)
-        self._loop: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._loop = asyncio.create_task(self._run(), name="confirmation-mailer")
-
-    async def stop(self) -> None:
-        if self._loop is not None:
-            self._loop.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                sent = await self.run_once()
-            except Exception:
-                logger.exception("confirmation mailer: a round failed; trying again")
-                sent = 0
-            if sent == 0:
-                await asyncio.sleep(self._interval_s)
+        self.loop = BackgroundLoop("confirmation-mailer", self.run_once, interval_s=interval_s)
+        self.start = self.loop.start
+        self.stop = self.loop.stop
 
     async def run_once(self) -> int:
         """Claims due confirmation emails and sends them; returns how many were claimed."""

@@ -16,10 +16,10 @@ from datetime import datetime
 
 from newsroom_shared.auth.cache import VerifiedTokens
 from newsroom_shared.auth.tokens import token_digest
+from newsroom_shared.clock import Clock
 from newsroom_shared.http.auth import Principal, Scope
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.domain.api_key import LAST_USED_RESOLUTION, parse_token
-from publisher.domain.clock import Clock
 from publisher.service.ports import ApiKeyRepository
 
 __all__ = ["ApiKeyAuthenticator", "VerifiedTokens"]

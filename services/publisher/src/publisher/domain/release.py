@@ -13,8 +13,8 @@ from datetime import datetime
 
 from slugify import slugify
 
+from newsroom_shared.clock import to_ms
 from publisher.domain import limits
-from publisher.domain.clock import to_ms
 from publisher.domain.content import (
     ContentChanges,
     MediaRef,

@@ -6,10 +6,9 @@ conditional save makes racing replicas publish each release once (see service/sc
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
+from newsroom_shared.background import BackgroundLoop
 from publisher.bootstrap import Publisher
 from publisher.service import scheduler
 
@@ -19,20 +18,15 @@ logger = logging.getLogger(__name__)
 class Scheduler:
     def __init__(self, publisher: Publisher, *, interval_s: float, batch_size: int) -> None:
         self._publisher = publisher
-        self._interval_s = interval_s
         self._batch_size = batch_size
-        self._task: asyncio.Task[None] | None = None
-        self.passes = 0  # completed passes: lets a test (or a probe) see the loop is alive
+        self.loop = BackgroundLoop("publisher-scheduler", self.run_once, interval_s=interval_s)
+        self.start = self.loop.start
+        self.stop = self.loop.stop
 
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="publisher-scheduler")
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    @property
+    def passes(self) -> int:
+        """Finished passes: lets a test (or a probe) see the loop is alive."""
+        return self.loop.passes
 
     async def run_once(self) -> int:
         """One pass: publish what is due now; returns how many this replica published."""
@@ -47,13 +41,4 @@ class Scheduler:
                 logger.exception("scheduler: publishing %s failed", item.release_id)
         if published:
             logger.info("scheduler: published %d due releases", published)
-        self.passes += 1
         return published
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except Exception:
-                logger.exception("scheduler: pass failed; retrying next interval")
-            await asyncio.sleep(self._interval_s)

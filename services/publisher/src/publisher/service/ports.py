@@ -13,9 +13,9 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
 from publisher.domain.api_key import ApiKey
-from publisher.domain.clock import Clock
 from publisher.domain.history import ReleaseVersion
 from publisher.domain.media import MediaItem
 from publisher.domain.newsroom import Newsroom
