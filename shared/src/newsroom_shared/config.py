@@ -53,6 +53,9 @@ class ServiceSettings(BaseSettings):
     kafka_session_timeout_ms: int = 10_000
     kafka_heartbeat_interval_ms: int = 3_000
     consumer_group: str = ""  # empty: newsroom-<service>
+    # Off for API-only replicas: they serve HTTP and consume nothing (each consumer takes
+    # seconds to join its group at startup).
+    consumers_enabled: bool = True
 
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 1.0

@@ -1,9 +1,11 @@
 """What every service runs: MongoDB client, Kafka broker, outbox relay, health, metrics, errors.
 
-A service builds one :class:`ServiceRuntime` from its settings, registers its consumers on
-``runtime.broker`` and its background jobs with ``on_startup``/``on_shutdown``, and gets its
-FastAPI app from :meth:`ServiceRuntime.create_app`. The broker runs inside FastAPI's lifespan
-(design.md: not through FastStream's FastAPI plugin, which is slated for removal).
+A service builds one :class:`ServiceRuntime` from its settings, wires its own parts
+(``bootstrap.py``), and gets its FastAPI app from :meth:`ServiceRuntime.create_app`, the one app
+factory: its subscription table registered on the broker, its background loops, its indexes
+prepared before anything consumes, authentication, error handlers, health, readiness, metrics and
+offline API docs. The broker runs inside FastAPI's lifespan (design.md: not through FastStream's
+FastAPI plugin, which is slated for removal).
 """
 
 from __future__ import annotations
@@ -18,14 +20,19 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
+from typing import TypeVar
 
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from faststream.kafka import KafkaBroker
 
+from newsroom_shared.background import BackgroundLoop
 from newsroom_shared.config import ServiceSettings
 from newsroom_shared.consumer.inbox import Inbox
+from newsroom_shared.consumer.table import Subscription, register
 from newsroom_shared.events.base import Event
 from newsroom_shared.events.envelope import Envelope, envelope_for
+from newsroom_shared.http.auth import Authenticator
 from newsroom_shared.http.errors import install_error_handlers
 from newsroom_shared.mongo import Database, make_client
 from newsroom_shared.observability.health import health_router, kafka_check, mongo_check
@@ -35,6 +42,7 @@ from newsroom_shared.observability.request_id import RequestIdMiddleware
 from newsroom_shared.outbox import Outbox, OutboxRelay
 
 Hook = Callable[[], Awaitable[None]]
+W = TypeVar("W")
 
 logger = logging.getLogger(__name__)
 
@@ -175,18 +183,39 @@ class ServiceRuntime:
         version: str,
         description: str,
         routers: Sequence[APIRouter],
+        wired: W,
+        subscriptions: Sequence[Subscription[W]] = (),
+        authenticator: Authenticator | None = None,
+        prepare: Sequence[Hook] = (),
+        background: Sequence[BackgroundLoop] = (),
         openapi_tags: list[dict[str, str]] | None = None,
     ) -> FastAPI:
-        """The service's FastAPI app, with the runtime in its lifespan."""
+        """The service's FastAPI app, with the runtime in its lifespan.
+
+        ``subscriptions`` are registered on the broker (in an API-only replica, with
+        ``consumers_enabled`` off, only those that serve the API);
+        ``prepare`` hooks (collections, indexes) run before any consumer starts; ``background``
+        loops start once everything is up and stop first. ``wired`` (the service's wiring, see
+        its ``bootstrap.py``) is what the subscription rows build their handlers from, and is
+        kept at ``app.state.service``. ``authenticator`` checks staff tokens on the routes that
+        need them (``newsroom_shared.http.auth``).
+        """
         settings = self.settings
         configure_logging(settings.log_level, settings.log_json, settings.service_name)
+        register(self.broker, subscriptions, wired, db=self.db, settings=settings)
+        for hook in prepare:
+            self.on_prepare(hook)
+        for loop in background:
+            self.on_startup(loop.start)
+            self.on_shutdown(loop.stop)
 
         @asynccontextmanager
         async def lifespan(_: FastAPI) -> AsyncIterator[None]:
             async with self.running():
                 yield
 
-        app = FastAPI(
+        # Swagger UI and ReDoc from assets inside the package: the docs work offline.
+        app = FastAPIOffline(
             title=title,
             version=version,
             description=description,
@@ -194,6 +223,8 @@ class ServiceRuntime:
             openapi_tags=openapi_tags,
         )
         app.state.runtime = self
+        app.state.service = wired
+        app.state.authenticator = authenticator
         install_error_handlers(app)
         install_http_metrics(app, settings.service_name)
         app.add_middleware(RequestIdMiddleware)

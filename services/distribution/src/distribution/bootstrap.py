@@ -29,6 +29,7 @@ from distribution.adapters.smtp import SmtpConfig, SmtpSender
 from distribution.adapters.webhooks import WebhookSender
 from distribution.config import DistributionSettings, key_list
 from distribution.service.dispatch import Senders
+from newsroom_shared.auth import KeyFollower
 from newsroom_shared.mongo import in_transaction
 from newsroom_shared.runtime import ServiceRuntime
 
@@ -53,6 +54,7 @@ class Distribution:
     http: httpx.AsyncClient
     digest_key: bytes
     clock: Clock
+    keys: KeyFollower
 
     def joined(self, session: AsyncClientSession) -> MongoUnitOfWork:
         """A unit of work inside someone else's transaction (a consumer's inbox transaction)."""
@@ -144,4 +146,5 @@ def bootstrap(
         http=http,
         digest_key=_keys(settings, "recipient_digest_key", new_key)[0].encode(),
         clock=clock,
+        keys=KeyFollower(runtime.db, settings),
     )

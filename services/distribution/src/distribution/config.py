@@ -75,9 +75,6 @@ class DistributionSettings(ServiceSettings):
     # Tests and local development only: channels may name http and loopback endpoints.
     allow_insecure_urls: bool = False
 
-    consumers_enabled: bool = Field(
-        default=True, description="Consume release events here (off for API-only replicas)"
-    )
     worker_enabled: bool = Field(default=True, description="Run the delivery worker here")
     worker_interval_s: float = Field(default=1.0, description="How often due work is looked for")
     # Large: finding due work costs the local server a scan of every due delivery, whatever

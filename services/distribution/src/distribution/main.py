@@ -9,7 +9,7 @@ from distribution.adapters.mongo.indexes import ensure_indexes
 from distribution.bootstrap import Clock, bootstrap
 from distribution.config import DistributionSettings
 from distribution.entrypoints.confirmations import ConfirmationMailer
-from distribution.entrypoints.consumers import register_consumers
+from distribution.entrypoints.consumers import SUBSCRIPTIONS
 from distribution.entrypoints.http import (
     channels,
     deliveries,
@@ -20,7 +20,6 @@ from distribution.entrypoints.http import (
 )
 from distribution.entrypoints.http.errors import install_service_error_handler
 from distribution.entrypoints.worker import DeliveryWorker
-from newsroom_shared.auth import follow_api_keys
 from newsroom_shared.http.auth import Authenticator
 from newsroom_shared.runtime import ServiceRuntime, package_version
 
@@ -45,14 +44,12 @@ def create_app(
     *,
     authenticator: Authenticator | None = None,
 ) -> FastAPI:
-    """The app. Staff API keys are the publisher's: by default this service keeps a replica of
-    them from the publisher's key events (``follow_api_keys``); tests may pass their own
+    """The app. Staff API keys are the publisher's: this service keeps a replica of them from
+    the publisher's key events (``distribution.keys``); tests may pass their own
     ``authenticator``."""
     settings = settings or DistributionSettings()
     runtime = ServiceRuntime(settings)
     distribution = bootstrap(settings, runtime, clock)
-    if settings.consumers_enabled:
-        register_consumers(runtime.broker, distribution)
     worker = DeliveryWorker(
         distribution,
         interval_s=settings.worker_interval_s,
@@ -60,7 +57,6 @@ def create_app(
         lease_s=settings.worker_lease_s,
         concurrency=settings.concurrency,
     )
-
     mailer = ConfirmationMailer(
         distribution,
         interval_s=settings.worker_interval_s,
@@ -71,24 +67,23 @@ def create_app(
     async def create_indexes() -> None:
         await ensure_indexes(runtime.db)
 
-    runtime.on_prepare(create_indexes)
     runtime.on_startup(distribution.start)
     runtime.on_shutdown(distribution.stop)
     if settings.worker_enabled:
         runtime.on_startup(worker.start)
         runtime.on_shutdown(worker.stop)
-        runtime.on_startup(mailer.start)
-        runtime.on_shutdown(mailer.stop)
-    if authenticator is None:
-        authenticator = follow_api_keys(runtime)
     app = runtime.create_app(
         title="Newsroom distribution",
         version=package_version("newsroom-distribution"),
         description=DESCRIPTION,
         routers=list(ROUTERS),
+        wired=distribution,
+        subscriptions=SUBSCRIPTIONS,
+        authenticator=authenticator or distribution.keys.authenticator,
+        prepare=[create_indexes, distribution.keys.ensure_indexes],
+        background=[mailer.loop] if settings.worker_enabled else [],
     )
     install_service_error_handler(app)
-    app.state.authenticator = authenticator
     app.state.public_rate_limit = public.public_rate_limit(settings)
     app.state.distribution = distribution
     app.state.worker = worker

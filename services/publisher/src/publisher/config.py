@@ -32,11 +32,6 @@ class PublisherSettings(ServiceSettings):
         "other replicas honour a revocation within this time",
     )
     api_key_cache_size: int = 10_000
-    consumers_enabled: bool = Field(
-        default=True,
-        description="Consume media events here (off for API-only replicas; each consumer takes "
-        "seconds to join its group at startup)",
-    )
     scheduler_enabled: bool = Field(default=True, description="Run the due-work scheduler here")
     scheduler_interval_s: float = Field(default=1.0, description="How often due work is looked for")
     scheduler_batch_size: int = 100

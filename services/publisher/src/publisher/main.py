@@ -1,5 +1,5 @@
-"""The publisher app: FastAPI with the broker, outbox relay, consumers and scheduler in its
-lifespan (through the shared ServiceRuntime)."""
+"""The publisher app: the shared app factory with the publisher's routers, subscription table,
+scheduler and indexes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from newsroom_shared.runtime import ServiceRuntime, package_version
 from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.bootstrap import bootstrap
 from publisher.config import PublisherSettings
-from publisher.entrypoints.consumers import register_consumers
+from publisher.entrypoints.consumers import SUBSCRIPTIONS
 from publisher.entrypoints.http import api_keys, newsrooms, release_workflow, releases, tenants
 from publisher.entrypoints.http.errors import install_domain_error_handler
 from publisher.entrypoints.http.public import public_router
@@ -30,8 +30,6 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
     settings = settings or PublisherSettings()
     runtime = ServiceRuntime(settings)
     publisher = bootstrap(settings, runtime, clock)
-    if settings.consumers_enabled:
-        register_consumers(runtime.broker, publisher)
     scheduler = Scheduler(
         publisher,
         interval_s=settings.scheduler_interval_s,
@@ -41,10 +39,6 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
     async def create_indexes() -> None:
         await ensure_indexes(runtime.db)
 
-    runtime.on_prepare(create_indexes)
-    if settings.scheduler_enabled:
-        runtime.on_startup(scheduler.start)
-        runtime.on_shutdown(scheduler.stop)
     app = runtime.create_app(
         title="Newsroom publisher",
         version=package_version("newsroom-publisher"),
@@ -57,9 +51,13 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
             release_workflow.router,
             public_router(settings.public_rate_per_minute, settings.public_rate_burst),
         ],
+        wired=publisher,
+        subscriptions=SUBSCRIPTIONS,
+        authenticator=publisher.authenticator,
+        prepare=[create_indexes],
+        background=[scheduler.loop] if settings.scheduler_enabled else [],
     )
     install_domain_error_handler(app)
     app.state.publisher = publisher
-    app.state.authenticator = publisher.authenticator
     app.state.scheduler = scheduler
     return app

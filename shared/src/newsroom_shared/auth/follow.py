@@ -1,9 +1,15 @@
-"""``follow_api_keys(runtime)``: the one call that lets a service accept the publisher's keys."""
+"""How a service accepts the publisher's keys: a replica of them, fed by the key events.
+
+A service's wired object holds a :class:`KeyFollower`; its subscription table includes
+:func:`api_key_subscriptions`; its app uses ``follower.authenticator``. :func:`follow_api_keys`
+does all three on a bare runtime (tests, and services without a table of their own).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
@@ -12,62 +18,80 @@ from newsroom_shared.auth.cache import VerifiedTokens
 from newsroom_shared.auth.hashing import TokenHashes
 from newsroom_shared.auth.read_model import TenantMismatchError, apply_issued, apply_revoked
 from newsroom_shared.auth.replica import KeyReplica
+from newsroom_shared.config import ServiceSettings
 from newsroom_shared.consumer.errors import PermanentError
-from newsroom_shared.consumer.subscribe import OFF_PATH_FETCH_WAIT_MS, subscribe
+from newsroom_shared.consumer.table import Subscription, register
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.events.publisher import ApiKeyIssued, ApiKeyRevoked
+from newsroom_shared.mongo import Database
 from newsroom_shared.runtime import ServiceRuntime
 
 ISSUED_HANDLER = "api-key-issued"
 REVOKED_HANDLER = "api-key-revoked"
+W = TypeVar("W")
+
+
+class KeyFollower:
+    """The replica of the staff API keys in this service's database, and the authenticator
+    that checks tokens against it."""
+
+    def __init__(
+        self, db: Database, settings: ServiceSettings, hashes: TokenHashes | None = None
+    ) -> None:
+        self.replica = KeyReplica(db)
+        self.authenticator = ReplicatedKeyAuthenticator(
+            self.replica, hashes or TokenHashes(), VerifiedTokens(settings.api_key_cache_ttl_s)
+        )
+
+    async def ensure_indexes(self) -> None:
+        await self.replica.ensure_indexes()
+
+    async def issued(self, session: AsyncClientSession, received: ReceivedEvent) -> None:
+        assert isinstance(received.data, ApiKeyIssued)
+        current = await self.replica.find(received.data.key_id, session)
+        with _mismatch_is_permanent():
+            await self.replica.put(apply_issued(current, received.data), session)
+
+    async def revoked(self, session: AsyncClientSession, received: ReceivedEvent) -> None:
+        assert isinstance(received.data, ApiKeyRevoked)
+        current = await self.replica.find(received.data.key_id, session)
+        with _mismatch_is_permanent():
+            await self.replica.put(apply_revoked(current, received.data), session)
+        # Before the commit (handlers have no after-commit hook): the cache then refuses the key
+        # for one TTL, so a check reading the not-yet-revoked key cannot cache it meanwhile.
+        self.authenticator.forget(received.data.key_id)
+
+
+def api_key_subscriptions(follower: Callable[[W], KeyFollower]) -> list[Subscription[W]]:
+    """The two rows every service but the publisher has in its subscription table."""
+    return [
+        Subscription(
+            ISSUED_HANDLER,
+            ApiKeyIssued,
+            lambda wired: follower(wired).issued,
+            purpose="adds the key to its replica of staff API keys",
+            serves_the_api=True,
+        ),
+        Subscription(
+            REVOKED_HANDLER,
+            ApiKeyRevoked,
+            lambda wired: follower(wired).revoked,
+            purpose="refuses the key from then on (its replica and its cache)",
+            serves_the_api=True,
+        ),
+    ]
 
 
 def follow_api_keys(
     runtime: ServiceRuntime, hashes: TokenHashes | None = None
 ) -> ReplicatedKeyAuthenticator:
-    """Keep a replica of the staff API keys in this service's database and authenticate with it.
-
-    Call it in ``create_app`` before the app starts, and put the result at
-    ``app.state.authenticator``. It registers the replica's indexes (``on_prepare``) and two
-    idempotent consumers (``api-key-issued``, ``api-key-revoked``) on ``runtime.broker``.
-    """
-    replica = KeyReplica(runtime.db)
-    authenticator = ReplicatedKeyAuthenticator(
-        replica,
-        hashes or TokenHashes(),
-        VerifiedTokens(runtime.settings.api_key_cache_ttl_s),
-    )
-
-    async def issued(session: AsyncClientSession, received: ReceivedEvent) -> None:
-        assert isinstance(received.data, ApiKeyIssued)
-        current = await replica.find(received.data.key_id, session)
-        with _mismatch_is_permanent():
-            await replica.put(apply_issued(current, received.data), session)
-
-    async def revoked(session: AsyncClientSession, received: ReceivedEvent) -> None:
-        assert isinstance(received.data, ApiKeyRevoked)
-        current = await replica.find(received.data.key_id, session)
-        with _mismatch_is_permanent():
-            await replica.put(apply_revoked(current, received.data), session)
-        # Before the commit (handlers have no after-commit hook): the cache then refuses the key
-        # for one TTL, so a check reading the not-yet-revoked key cannot cache it meanwhile.
-        authenticator.forget(received.data.key_id)
-
-    runtime.on_prepare(replica.ensure_indexes)
-    for event_class, handler, name in (
-        (ApiKeyIssued, issued, ISSUED_HANDLER),
-        (ApiKeyRevoked, revoked, REVOKED_HANDLER),
-    ):
-        subscribe(
-            runtime.broker,
-            event_class=event_class,
-            handler=handler,
-            db=runtime.db,
-            name=name,
-            settings=runtime.settings,
-            fetch_max_wait_ms=OFF_PATH_FETCH_WAIT_MS,
-        )
-    return authenticator
+    """Keep a replica of the staff API keys on a bare runtime and authenticate with it: the
+    replica's indexes before the consumers start, and the two idempotent consumers."""
+    follower = KeyFollower(runtime.db, runtime.settings, hashes)
+    runtime.on_prepare(follower.ensure_indexes)
+    table = api_key_subscriptions(lambda same: same)
+    register(runtime.broker, table, follower, db=runtime.db, settings=runtime.settings)
+    return follower.authenticator
 
 
 @contextmanager

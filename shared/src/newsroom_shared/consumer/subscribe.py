@@ -54,7 +54,11 @@ def consumer_group(settings: ServiceSettings, name: str) -> str:
     """One Kafka consumer group per handler (``newsroom-publisher.media-processed``): a handler
     that joins, leaves or stalls never makes the service's other handlers rebalance, and the
     handlers can join at the same time (a join takes seconds)."""
-    return f"{settings.group_id}.{name}"
+    return group_name(settings.group_id, name)
+
+
+def group_name(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}"
 
 
 def subscribe(

@@ -25,8 +25,6 @@ class ConfirmationMailer:
         self._batch_size = batch_size
         self._lease = timedelta(seconds=lease_s)
         self.loop = BackgroundLoop("confirmation-mailer", self.run_once, interval_s=interval_s)
-        self.start = self.loop.start
-        self.stop = self.loop.stop
 
     async def run_once(self) -> int:
         """Claims due confirmation emails and sends them; returns how many were claimed."""

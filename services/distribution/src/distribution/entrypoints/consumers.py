@@ -1,18 +1,20 @@
-"""Kafka consumers: release events plan and withdraw deliveries.
+"""What distribution consumes: release events plan and withdraw deliveries; key events keep its
+replica of the staff API keys.
 
 Each handler runs inside the shared consumer's inbox transaction, so a redelivered event is
-skipped, and the deliveries it planned commit together with its inbox record.
+skipped, and the deliveries it planned commit together with its inbox record. The app factory
+registers this table; the event docs list it (``docs/events.md``, ``docs/asyncapi.yaml``).
 """
 
 from __future__ import annotations
 
-from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from distribution.bootstrap import Distribution
 from distribution.service.planning import plan_for_release, withdraw_release
-from newsroom_shared.consumer import OFF_PATH_FETCH_WAIT_MS, EventHandler, subscribe
-from newsroom_shared.events.base import Event
+from newsroom_shared.auth import api_key_subscriptions
+from newsroom_shared.consumer import EventHandler
+from newsroom_shared.consumer.table import Subscription
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished, ReleaseWithdrawn
 
@@ -32,26 +34,26 @@ def release_handler(distribution: Distribution) -> EventHandler:
     return apply
 
 
-RELEASE_EVENTS: dict[str, type[Event]] = {
-    "distribution.release-published": ReleasePublished,
-    "distribution.release-embargoed": ReleaseEmbargoed,
-    "distribution.release-withdrawn": ReleaseWithdrawn,
-}
-
-
-# On the way from publication to the networks: these keep the short fetch wait of the settings.
-PUBLISH_PATH = frozenset({"distribution.release-published", "distribution.release-embargoed"})
-
-
-def register_consumers(broker: KafkaBroker, distribution: Distribution) -> None:
-    handler = release_handler(distribution)
-    for name, event_class in RELEASE_EVENTS.items():
-        subscribe(
-            broker,
-            event_class=event_class,
-            handler=handler,
-            db=distribution.runtime.db,
-            name=name,
-            settings=distribution.settings,
-            fetch_max_wait_ms=None if name in PUBLISH_PATH else OFF_PATH_FETCH_WAIT_MS,
-        )
+SUBSCRIPTIONS: list[Subscription[Distribution]] = [
+    Subscription(
+        "distribution.release-published",
+        ReleasePublished,
+        release_handler,
+        purpose="plans the release's posts, webhooks and subscriber emails",
+        on_publish_path=True,
+    ),
+    Subscription(
+        "distribution.release-embargoed",
+        ReleaseEmbargoed,
+        release_handler,
+        purpose="plans the release's deliveries for the embargo's end",
+        on_publish_path=True,
+    ),
+    Subscription(
+        "distribution.release-withdrawn",
+        ReleaseWithdrawn,
+        release_handler,
+        purpose="cancels the release's pending deliveries",
+    ),
+    *api_key_subscriptions(lambda distribution: distribution.keys),
+]

@@ -1,25 +1,20 @@
-"""Kafka consumers: media events keep the media refs of releases up to date.
+"""What the publisher consumes: media events keep the media refs of releases up to date.
 
 Each handler runs inside the shared consumer's inbox transaction, so a redelivered event is
-skipped and an applied one is recorded with its effect.
+skipped and an applied one is recorded with its effect. The app factory registers this table;
+the event docs list it (``docs/events.md``, ``docs/asyncapi.yaml``).
 """
 
 from __future__ import annotations
 
-from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from newsroom_shared.consumer import OFF_PATH_FETCH_WAIT_MS, EventHandler, subscribe
+from newsroom_shared.consumer import EventHandler
+from newsroom_shared.consumer.table import Subscription
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
 from publisher.bootstrap import Publisher
 from publisher.service import media
-
-MEDIA_EVENTS: dict[str, type[MediaProcessed | MediaRejected | MediaDeleted]] = {
-    "publisher.media-processed": MediaProcessed,
-    "publisher.media-rejected": MediaRejected,
-    "publisher.media-deleted": MediaDeleted,
-}
 
 
 def media_handler(publisher: Publisher) -> EventHandler:
@@ -31,15 +26,23 @@ def media_handler(publisher: Publisher) -> EventHandler:
     return apply
 
 
-def register_consumers(broker: KafkaBroker, publisher: Publisher) -> None:
-    handler = media_handler(publisher)
-    for name, event_class in MEDIA_EVENTS.items():
-        subscribe(
-            broker,
-            event_class=event_class,
-            handler=handler,
-            db=publisher.runtime.db,
-            name=name,
-            settings=publisher.settings,
-            fetch_max_wait_ms=OFF_PATH_FETCH_WAIT_MS,  # media facts: no one waits on them
-        )
+SUBSCRIPTIONS: list[Subscription[Publisher]] = [
+    Subscription(
+        "publisher.media-processed",
+        MediaProcessed,
+        media_handler,
+        purpose="records the item's renditions on the releases that use it",
+    ),
+    Subscription(
+        "publisher.media-rejected",
+        MediaRejected,
+        media_handler,
+        purpose="marks the item rejected on the releases that use it",
+    ),
+    Subscription(
+        "publisher.media-deleted",
+        MediaDeleted,
+        media_handler,
+        purpose="drops the item from the releases that use it",
+    ),
+]

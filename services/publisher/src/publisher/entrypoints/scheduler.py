@@ -20,8 +20,6 @@ class Scheduler:
         self._publisher = publisher
         self._batch_size = batch_size
         self.loop = BackgroundLoop("publisher-scheduler", self.run_once, interval_s=interval_s)
-        self.start = self.loop.start
-        self.stop = self.loop.stop
 
     @property
     def passes(self) -> int:
