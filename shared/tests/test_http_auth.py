@@ -84,13 +84,11 @@ async def test_missing_credentials_answer_401_with_challenge(client: httpx.Async
         ({}, "Missing credentials: send `Authorization: Bearer <api key>`"),
         (
             {"Authorization": "tok-editor"},  # the key pasted without its scheme
-            "Authorization header must use the Bearer scheme: "
-            "`Authorization: Bearer <api key>`",
+            "Authorization header must use the Bearer scheme: `Authorization: Bearer <api key>`",
         ),
         (
             {"Authorization": "Token tok-editor"},
-            "Authorization header must use the Bearer scheme: "
-            "`Authorization: Bearer <api key>`",
+            "Authorization header must use the Bearer scheme: `Authorization: Bearer <api key>`",
         ),
         (
             {"Authorization": "Bearer "},

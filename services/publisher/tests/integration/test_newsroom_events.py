@@ -52,6 +52,8 @@ async def test_republish_sends_every_newsroom_again_at_its_current_version(
         assert "republished 1 newsrooms" in out
         await client.outbox_drained()  # the running publisher's relay sends what the CLI wrote
 
-        updates = await events_of(settings.kafka_bootstrap_servers, NewsroomUpdated.topic, room["id"])
+        updates = await events_of(
+            settings.kafka_bootstrap_servers, NewsroomUpdated.topic, room["id"]
+        )
         versions = [(json.loads(r.value)["name"], json.loads(r.value)["version"]) for r in updates]
         assert versions == [("Renamed", 2), ("Renamed", 2)]  # the change, then its republish

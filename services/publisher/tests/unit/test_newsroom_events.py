@@ -1,4 +1,4 @@
-"""Creating and changing a newsroom emit the events other services keep newsroom read models from."""
+"""Creating and changing a newsroom emit the events other services keep their newsrooms from."""
 
 from datetime import timedelta
 
@@ -44,7 +44,8 @@ async def test_each_change_emits_the_whole_state_at_a_higher_version(uow, deps, 
     )
 
     created, renamed, relanguaged = newsroom_events(uow)
-    assert isinstance(renamed, NewsroomUpdated) and isinstance(relanguaged, NewsroomUpdated)
+    assert isinstance(renamed, NewsroomUpdated)
+    assert isinstance(relanguaged, NewsroomUpdated)
     assert [e.version for e in (created, renamed, relanguaged)] == [1, 2, 3]
     assert (renamed.name, renamed.default_language, renamed.slug) == ("Acme News", "en", "acme")
     assert (relanguaged.name, relanguaged.default_language) == ("Acme News", "de")

@@ -101,7 +101,7 @@ def _what_is_missing(request: Request) -> str:
     header = request.headers.get("Authorization")
     if header is None or not header.strip():
         return f"Missing credentials: send {BEARER_USAGE}"
-    scheme, credentials = get_authorization_scheme_param(header)
+    scheme, _ = get_authorization_scheme_param(header)
     if scheme.lower() != "bearer":
         return f"Authorization header must use the Bearer scheme: {BEARER_USAGE}"
     return f"Authorization header has no token after Bearer: {BEARER_USAGE}"

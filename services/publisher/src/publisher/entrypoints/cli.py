@@ -6,8 +6,8 @@
 existed or a service that starts following keys later; a running publisher's relay sends them.
 ``publisher republish-newsrooms`` emits ``NewsroomUpdated`` for every newsroom the same way, for
 newsrooms made before the newsroom events existed or a service that starts following them
-later (distribution's read model of newsrooms). ``publisher openapi`` prints the API's OpenAPI document (committed as
-``services/publisher/openapi.json``, checked by a test so it stays true).
+later (distribution's read model of newsrooms). ``publisher openapi`` prints the API's OpenAPI
+document (committed as ``services/publisher/openapi.json``, checked by a test so it stays true).
 """
 
 from __future__ import annotations
