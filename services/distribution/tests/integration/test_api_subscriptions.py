@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from fakes.auth import api_settings, app_of, distribution_of, headers, staff_api
+from fakes.newsrooms import known_newsroom
 from fakes.smtp_sink import ReceivedMail, SmtpSink
 
 from distribution.domain.subscribers import SubscriberStatus
@@ -24,6 +25,8 @@ from newsroom_shared.testing.fixtures import drop_test_database
 pytestmark = pytest.mark.connected
 A = "tenant-a"
 NEWSROOM = "n-acme"
+SLUG = "acme"  # readers name the newsroom by its public slug
+NEWSROOM_NAME = "Acme Newsroom"
 SENDER = "news@acme.example"
 LINK = re.compile(r"https://news\.example(/v1/public/subscriptions/confirm/[A-Za-z0-9_.\-]+)")
 
@@ -68,6 +71,7 @@ async def api(
     )
     try:
         async with staff_api(settings, clock) as client:
+            await known_newsroom(client, A, NEWSROOM, slug=SLUG, name=NEWSROOM_NAME)
             yield client
     finally:
         await drop_test_database(mongo_client, settings.database_name)
@@ -96,7 +100,7 @@ async def email_channel(api: httpx.AsyncClient, tenant: str = A) -> dict[str, An
 
 async def subscribe(api: httpx.AsyncClient, email: str, **extra: Any) -> httpx.Response:
     return await api.post(
-        f"/v1/public/newsrooms/{NEWSROOM}/subscribers", json={"email": email, **extra}
+        f"/v1/public/newsrooms/{SLUG}/subscribers", json={"email": email, **extra}
     )
 
 
@@ -249,7 +253,7 @@ async def test_forged_expired_and_unknown_links_and_bad_input(
     )
     await email_channel(api)
     for bad in ({"email": "not-an-address"}, {"email": "a@example.org", "language": "<script>"}):
-        answer = await api.post(f"/v1/public/newsrooms/{NEWSROOM}/subscribers", json=bad)
+        answer = await api.post(f"/v1/public/newsrooms/{SLUG}/subscribers", json=bad)
         assert answer.status_code == 422, answer.text
     await subscribe(api, "late@example.org")
     await mailer(api).run_once()

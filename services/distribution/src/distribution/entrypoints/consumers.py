@@ -1,4 +1,5 @@
-"""Kafka consumers: release events plan and withdraw deliveries.
+"""Kafka consumers: release events plan and withdraw deliveries; newsroom events keep the
+newsroom read model.
 
 Each handler runs inside the shared consumer's inbox transaction, so a redelivered event is
 skipped, and the deliveries it planned commit together with its inbox record.
@@ -10,11 +11,18 @@ from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from distribution.bootstrap import Distribution
+from distribution.service.newsrooms import apply_newsroom_event
 from distribution.service.planning import plan_for_release, withdraw_release
 from newsroom_shared.consumer import OFF_PATH_FETCH_WAIT_MS, EventHandler, subscribe
 from newsroom_shared.events.base import Event
 from newsroom_shared.events.envelope import ReceivedEvent
-from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished, ReleaseWithdrawn
+from newsroom_shared.events.publisher import (
+    NewsroomCreated,
+    NewsroomUpdated,
+    ReleaseEmbargoed,
+    ReleasePublished,
+    ReleaseWithdrawn,
+)
 
 
 def release_handler(distribution: Distribution) -> EventHandler:
@@ -32,10 +40,25 @@ def release_handler(distribution: Distribution) -> EventHandler:
     return apply
 
 
+def newsroom_handler(distribution: Distribution) -> EventHandler:
+    async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
+        event = received.data
+        assert isinstance(event, NewsroomCreated | NewsroomUpdated)
+        await apply_newsroom_event(distribution.joined(session), event)
+
+    return apply
+
+
 RELEASE_EVENTS: dict[str, type[Event]] = {
     "distribution.release-published": ReleasePublished,
     "distribution.release-embargoed": ReleaseEmbargoed,
     "distribution.release-withdrawn": ReleaseWithdrawn,
+}
+
+
+NEWSROOM_EVENTS: dict[str, type[Event]] = {
+    "distribution.newsroom-created": NewsroomCreated,
+    "distribution.newsroom-updated": NewsroomUpdated,
 }
 
 
@@ -54,4 +77,15 @@ def register_consumers(broker: KafkaBroker, distribution: Distribution) -> None:
             name=name,
             settings=distribution.settings,
             fetch_max_wait_ms=None if name in PUBLISH_PATH else OFF_PATH_FETCH_WAIT_MS,
+        )
+    newsrooms = newsroom_handler(distribution)
+    for name, event_class in NEWSROOM_EVENTS.items():
+        subscribe(
+            broker,
+            event_class=event_class,
+            handler=newsrooms,
+            db=distribution.runtime.db,
+            name=name,
+            settings=distribution.settings,
+            fetch_max_wait_ms=OFF_PATH_FETCH_WAIT_MS,
         )
