@@ -11,8 +11,8 @@ import httpx
 import pytest
 from fakes import Failure, FakeMastodon
 from fakes.auth import api_settings, distribution_of, headers, staff_api
-from fakes.newsrooms import known_newsroom
 from fakes.mastodon import TOKEN
+from fakes.newsrooms import known_newsroom
 
 from distribution.domain.delivery import DeliveryStatus
 from distribution.domain.subscribers import Consent, Subscriber
