@@ -22,6 +22,8 @@ from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaReje
 from newsroom_shared.events.publisher import (
     ApiKeyIssued,
     ApiKeyRevoked,
+    NewsroomCreated,
+    NewsroomUpdated,
     ReleaseEmbargoed,
     ReleasePublished,
     ReleaseUpdated,
@@ -59,6 +61,15 @@ DELIVERY = {
     "recipient": "@acme@mastodon.example",
     "attempts": 1,
 }
+NEWSROOM = {
+    "tenant_id": "t1",
+    "newsroom_id": "n1",
+    "slug": "acme",
+    "name": "Acme Newsroom",
+    "default_language": "en",
+    "version": 1,
+    "updated_at": NOW,
+}
 EMAIL_HASH = "a" * 64
 
 # One valid event of every contract.
@@ -84,6 +95,8 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "issued_at": NOW,
     },
     ApiKeyRevoked: {"tenant_id": "t1", "key_id": "0123456789abcdef01234567", "revoked_at": NOW},
+    NewsroomCreated: NEWSROOM,
+    NewsroomUpdated: {**NEWSROOM, "name": "Acme News", "version": 2},
     MediaProcessed: {
         "tenant_id": "t1",
         "media_id": "m1",
@@ -278,6 +291,7 @@ def test_a_consumer_of_an_older_contract_ignores_new_fields() -> None:
         (MentionDetected, {"query_ids": []}),
         (MentionSpike, {"negative_share": 1.2}),
         (MentionSpike, {"count": -1}),
+        (NewsroomUpdated, {"version": 0}),
     ],
     ids=lambda value: value.__name__ if isinstance(value, type) else next(iter(value)),
 )

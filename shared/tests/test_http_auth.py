@@ -79,6 +79,33 @@ async def test_missing_credentials_answer_401_with_challenge(client: httpx.Async
 
 
 @pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({}, "Missing credentials: send `Authorization: Bearer <api key>`"),
+        (
+            {"Authorization": "tok-editor"},  # the key pasted without its scheme
+            "Authorization header must use the Bearer scheme: `Authorization: Bearer <api key>`",
+        ),
+        (
+            {"Authorization": "Token tok-editor"},
+            "Authorization header must use the Bearer scheme: `Authorization: Bearer <api key>`",
+        ),
+        (
+            {"Authorization": "Bearer "},
+            "Authorization header has no token after Bearer: `Authorization: Bearer <api key>`",
+        ),
+    ],
+)
+async def test_a_missing_token_answer_says_how_to_send_one(
+    client: httpx.AsyncClient, headers: dict[str, str], message: str
+) -> None:
+    response = await client.get("/me", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert response.json()["error"]["message"] == message
+
+
+@pytest.mark.parametrize(
     "headers",
     [
         {"Authorization": "Bearer nope"},

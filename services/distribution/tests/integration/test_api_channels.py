@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from fakes.auth import api_settings, distribution_of, headers, staff_api
+from fakes.newsrooms import known_newsroom
 
 from distribution.domain.delivery import Delivery, DeliveryStatus
 from newsroom_shared.http.auth import Scope
@@ -40,6 +41,8 @@ async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx
     settings = api_settings(infra, unique)
     try:
         async with staff_api(settings) as client:
+            for newsroom_id in ("n1", "n2"):
+                await known_newsroom(client, A, newsroom_id)
             yield client
     finally:
         await drop_test_database(mongo_client, settings.database_name)

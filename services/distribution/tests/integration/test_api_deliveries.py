@@ -12,6 +12,7 @@ import pytest
 from fakes import Failure, FakeMastodon
 from fakes.auth import api_settings, distribution_of, headers, staff_api
 from fakes.mastodon import TOKEN
+from fakes.newsrooms import known_newsroom
 
 from distribution.domain.delivery import DeliveryStatus
 from distribution.domain.subscribers import Consent, Subscriber
@@ -30,6 +31,7 @@ async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx
     settings = api_settings(infra, unique, allow_insecure_urls=True, http_timeout_s=2.0)
     try:
         async with staff_api(settings) as client:
+            await known_newsroom(client, A, "n1")
             yield client
     finally:
         await drop_test_database(mongo_client, settings.database_name)

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from fakes.auth import TokenAuthenticator, api_settings, headers
+from fakes.newsrooms import known_newsroom_now, newsroom_created
 
 from distribution.main import create_app
 from newsroom_shared.testing.openapi_fuzz import drop_database_now, fuzz_every_operation, served
@@ -24,6 +25,8 @@ def base_url(infra: Any) -> Iterator[str]:
     settings = api_settings(infra, f"fuzz_{uuid.uuid4().hex[:10]}", log_level="CRITICAL")
     try:
         with served(lambda: create_app(settings, authenticator=TokenAuthenticator())) as url:
+            newsroom = newsroom_created(TENANT, "n1", slug="acme")
+            known_newsroom_now(infra.mongodb_uri, settings.database_name, newsroom)
             with httpx.Client(base_url=url) as http:
                 http.post(
                     "/v1/channels",
@@ -36,7 +39,7 @@ def base_url(infra: Any) -> Iterator[str]:
                     headers=headers(TENANT),
                 ).raise_for_status()
                 http.post(
-                    "/v1/public/newsrooms/n1/subscribers", json={"email": "jane@example.org"}
+                    "/v1/public/newsrooms/acme/subscribers", json={"email": "jane@example.org"}
                 ).raise_for_status()
             yield url
     finally:

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from fakes.auth import api_settings, app_of, distribution_of, headers, staff_api
+from fakes.newsrooms import known_newsroom
 from fakes.smtp_sink import ReceivedMail, SmtpSink
 
 from distribution.domain.subscribers import SubscriberStatus
@@ -24,6 +25,8 @@ from newsroom_shared.testing.fixtures import drop_test_database
 pytestmark = pytest.mark.connected
 A = "tenant-a"
 NEWSROOM = "n-acme"
+SLUG = "acme"  # readers name the newsroom by its public slug
+NEWSROOM_NAME = "Acme Corporation Press Room"  # neither the channel's name nor the slug
 SENDER = "news@acme.example"
 LINK = re.compile(r"https://news\.example(/v1/public/subscriptions/confirm/[A-Za-z0-9_.\-]+)")
 
@@ -68,6 +71,7 @@ async def api(
     )
     try:
         async with staff_api(settings, clock) as client:
+            await known_newsroom(client, A, NEWSROOM, slug=SLUG, name=NEWSROOM_NAME)
             yield client
     finally:
         await drop_test_database(mongo_client, settings.database_name)
@@ -96,7 +100,7 @@ async def email_channel(api: httpx.AsyncClient, tenant: str = A) -> dict[str, An
 
 async def subscribe(api: httpx.AsyncClient, email: str, **extra: Any) -> httpx.Response:
     return await api.post(
-        f"/v1/public/newsrooms/{NEWSROOM}/subscribers", json={"email": email, **extra}
+        f"/v1/public/newsrooms/{SLUG}/subscribers", json={"email": email, **extra}
     )
 
 
@@ -126,7 +130,7 @@ async def publish(
         lead="Lead.",
         language=language,
         categories=["products"],
-        url=f"https://news.example/acme/{release_id}",
+        url=release_url(release_id),
         version=1,
         published_at=clock(),
     )
@@ -140,6 +144,11 @@ async def publish(
         await worker.wait_idle()
     finally:
         await worker.stop()
+
+
+def release_url(release_id: str) -> str:
+    """What the publisher puts in the event: the release's public web page."""
+    return f"https://www.news.example/{SLUG}/releases/{release_id}"
 
 
 def release_mails(sink: SmtpSink, address: str) -> list[ReceivedMail]:
@@ -249,7 +258,7 @@ async def test_forged_expired_and_unknown_links_and_bad_input(
     )
     await email_channel(api)
     for bad in ({"email": "not-an-address"}, {"email": "a@example.org", "language": "<script>"}):
-        answer = await api.post(f"/v1/public/newsrooms/{NEWSROOM}/subscribers", json=bad)
+        answer = await api.post(f"/v1/public/newsrooms/{SLUG}/subscribers", json=bad)
         assert answer.status_code == 422, answer.text
     await subscribe(api, "late@example.org")
     await mailer(api).run_once()
@@ -266,3 +275,37 @@ async def test_forged_expired_and_unknown_links_and_bad_input(
         assert answer.json()["error"]["code"] == "token_expired"
         assert "expired" in answer.json()["error"]["message"]
     assert await status_of(api, "late@example.org") is SubscriberStatus.PENDING_CONFIRMATION
+
+
+def parts(mail: ReceivedMail) -> tuple[str, str]:
+    text = mail.message.get_body(preferencelist=("plain",))
+    html = mail.message.get_body(preferencelist=("html",))
+    assert text is not None
+    assert html is not None
+    return text.get_content(), html.get_content()
+
+
+async def test_emails_name_the_newsroom_and_link_the_releases_page(
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+) -> None:
+    await email_channel(api)  # named "Acme News", sender name "Acme News"
+    await subscribe(api, "reader@example.org")
+    await mailer(api).run_once()
+    [confirmation] = smtp_sink.received_by("reader@example.org")
+    text, html = parts(confirmation)
+    assert f"receive news from {NEWSROOM_NAME}:" in text
+    assert f"receive news from {NEWSROOM_NAME}." in html
+    assert NEWSROOM_NAME in str(confirmation.message["Subject"])
+    await api.post(confirm_path(confirmation))
+
+    await publish(api, clock, "r7")
+
+    [mail] = release_mails(smtp_sink, "reader@example.org")
+    text, html = parts(mail)
+    text = text.replace("\r\n", "\n")  # the wire's line ends
+    assert f"Read the release: {release_url('r7')}\n" in text
+    assert f"You receive this because you subscribed to {NEWSROOM_NAME}.\n" in text
+    assert f'<a href="{release_url("r7")}">Read the release</a>' in html
+    assert f"you subscribed to {NEWSROOM_NAME}. <a href=" in html  # a space before the link
+    assert "Unsubscribe</a>" in html
+    assert "/v1/public/" not in text + html  # no link into the JSON API

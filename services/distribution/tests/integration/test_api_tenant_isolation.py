@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from fakes.auth import api_settings, app_of, distribution_of, headers, staff_api
+from fakes.newsrooms import known_newsroom
 
 from distribution.domain.delivery import Delivery
 from distribution.domain.subscribers import Consent, Subscriber
@@ -25,6 +26,7 @@ async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx
     settings = api_settings(infra, unique)
     try:
         async with staff_api(settings) as client:
+            await known_newsroom(client, A, "n1")
             yield client
     finally:
         await drop_test_database(mongo_client, settings.database_name)

@@ -132,6 +132,19 @@ def test_each_language_has_its_template_and_others_fall_back_to_english(language
     assert f'<html lang="{template_language(language)}">' in html
 
 
+@pytest.mark.parametrize(
+    ("language", "unsubscribe"),
+    [("en", "Unsubscribe"), ("de", "Abbestellen"), ("fr", "Se désabonner"),
+     ("es", "Darse de baja")],
+)  # fmt: skip
+def test_the_html_footer_keeps_a_space_before_the_unsubscribe_link(language, unsubscribe):
+    rendered = render_release(release(language=language), sender=SENDER, list_id=LIST_ID, now=NOW)
+    _, html = parts(rendered.message_for(recipient()))
+    footer = html.split("<hr>")[1]
+    assert "Acme" in footer
+    assert f'. <a href="https://news.example/u/tok1?a=1&amp;b=2">{unsubscribe}</a>' in footer
+
+
 def test_german_embargo_subject():
     embargoed = release(language="de", embargo_until=NOW, preview_url="https://n.example/p")
     rendered = render_release(embargoed, sender=SENDER, list_id=LIST_ID, now=NOW)

@@ -83,7 +83,11 @@ def bootstrap(
     )
     deps = Deps(
         clock=clock,
-        links=SignedLinks(settings.public_base_url, _signing_secret(settings)),
+        links=SignedLinks(
+            settings.public_base_url,
+            _signing_secret(settings),
+            web_origin=settings.public_web_origin,
+        ),
         keys=keys,
         revocations=authenticator,
     )

@@ -16,7 +16,12 @@ class PublisherSettings(ServiceSettings):
 
     public_base_url: str = Field(
         default="http://127.0.0.1:8001",
-        description="Base of public URLs in events and preview links (no trailing slash)",
+        description="Base of the public API's URLs: preview links (no trailing slash)",
+    )
+    public_web_origin: str = Field(
+        default="http://127.0.0.1:8001",
+        description="Origin of the public web pages (scheme://host[:port]): a release's URL in "
+        "events, emails and posts is <origin>/<newsroom slug>/releases/<release id>",
     )
     platform_token: SecretStr | None = Field(
         default=None, description="Operator token for POST /v1/tenants; unset disables it"

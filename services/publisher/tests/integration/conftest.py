@@ -22,6 +22,7 @@ from publisher.main import create_app
 
 OPERATOR_TOKEN = "operator-token-for-tests"
 PUBLIC_BASE_URL = "https://news.example"
+PUBLIC_WEB_ORIGIN = "https://www.news.example"
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def settings(infra, unique) -> PublisherSettings:
         platform_token=OPERATOR_TOKEN,
         signing_secret="signing-secret-for-tests",
         public_base_url=PUBLIC_BASE_URL,
+        public_web_origin=PUBLIC_WEB_ORIGIN,
         public_rate_per_minute=10_000,
         public_rate_burst=1_000,
         log_json=False,

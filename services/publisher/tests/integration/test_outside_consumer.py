@@ -8,7 +8,7 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 from newsroom_shared.consumer.testing import eventually
 from newsroom_shared.events.publisher import ReleasePublished
 
-from .conftest import PUBLIC_BASE_URL, events_of
+from .conftest import PUBLIC_WEB_ORIGIN, events_of
 
 pytestmark = pytest.mark.connected
 TOPIC = ReleasePublished.topic
@@ -27,7 +27,7 @@ async def test_one_published_event_per_publication(client, infra, unique) -> Non
     event = from_binary_event(
         KafkaMessage(headers=dict(record.headers), key=record.key, value=record.value)
     )
-    url = f"{PUBLIC_BASE_URL}/v1/public/newsrooms/acme-{unique}/releases/quarterly-results"
+    url = f"{PUBLIC_WEB_ORIGIN}/acme-{unique}/releases/{release['id']}"  # its web page
     assert event.get_type() == ReleasePublished.ce_type
     assert event.get_subject() == release["id"]
     assert event.get_extension("tenantid") == acme.id

@@ -84,6 +84,10 @@ class FakeNewsrooms:
         mine = [n for n in self.s.newsrooms.values() if n.tenant_id == tenant_id]
         return _page(mine, after_id, limit)
 
+    async def page_all(self, *, after_id: str | None, limit: int) -> list[Newsroom]:
+        rows = sorted(self.s.newsrooms.values(), key=lambda n: n.id)
+        return copy.deepcopy([n for n in rows if after_id is None or n.id > after_id][:limit])
+
     async def save(self, newsroom: Newsroom) -> None:
         self.s.newsrooms[newsroom.id] = copy.deepcopy(newsroom)
 
@@ -318,8 +322,8 @@ class FakeUnitOfWork:
 
 
 class FakeLinks:
-    def release_url(self, newsroom_slug: str, release_slug: str) -> str:
-        return f"https://news.test/v1/public/newsrooms/{newsroom_slug}/releases/{release_slug}"
+    def release_url(self, newsroom_slug: str, release_id: str) -> str:
+        return f"https://news.test/{newsroom_slug}/releases/{release_id}"
 
     def preview_token(self, release: Release, expires_at: datetime) -> str:
         return f"{release.tenant_id}|{release.id}|{expires_at.isoformat()}"

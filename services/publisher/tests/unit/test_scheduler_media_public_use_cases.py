@@ -13,7 +13,9 @@ from publisher.service.ports import PublicPosition
 
 @pytest.fixture
 async def newsroom(uow, deps, caller):
-    return await newsrooms.create_newsroom(uow, deps, caller, name="Acme", default_language="en")
+    room = await newsrooms.create_newsroom(uow, deps, caller, name="Acme", default_language="en")
+    uow.events.clear()  # its NewsroomCreated: these tests count release events
+    return room
 
 
 async def draft(uow, deps, caller, newsroom, **fields):

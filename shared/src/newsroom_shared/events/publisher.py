@@ -1,4 +1,5 @@
-"""Events produced by the publisher service: the life of a press release, and staff API keys."""
+"""Events produced by the publisher service: the life of a press release, staff API keys, and
+newsrooms."""
 
 from __future__ import annotations
 
@@ -122,3 +123,35 @@ class ApiKeyRevoked(Event):
 
     key_id: str
     revoked_at: datetime
+
+
+class NewsroomFacts(Event):
+    """What every newsroom event says, so consumers keep a read model of newsrooms."""
+
+    aggregate_field: ClassVar[str] = "newsroom_id"
+
+    newsroom_id: str
+    slug: str = Field(description="Globally unique, never changes: public URLs carry it")
+    name: str = Field(description="The newsroom's display name")
+    default_language: str = Field(description="BCP 47 tag of the newsroom's default language")
+    version: int = Field(
+        ge=1,
+        description="Newsroom version this event describes; it grows with every change. Apply "
+        "an event only if its version is at least the one you hold: redeliveries and the "
+        "operator's republish may bring an older one late",
+    )
+    updated_at: datetime
+
+
+class NewsroomCreated(NewsroomFacts):
+    """A tenant created a newsroom."""
+
+    topic: ClassVar[str] = "newsroom.newsroom.created.v1"
+    ce_type: ClassVar[str] = "io.newsroom.newsroom.created.v1"
+
+
+class NewsroomUpdated(NewsroomFacts):
+    """A newsroom changed (or the operator republished it); the event carries its whole state."""
+
+    topic: ClassVar[str] = "newsroom.newsroom.updated.v1"
+    ce_type: ClassVar[str] = "io.newsroom.newsroom.updated.v1"

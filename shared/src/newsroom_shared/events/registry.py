@@ -10,6 +10,8 @@ from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaReje
 from newsroom_shared.events.publisher import (
     ApiKeyIssued,
     ApiKeyRevoked,
+    NewsroomCreated,
+    NewsroomUpdated,
     ReleaseEmbargoed,
     ReleasePublished,
     ReleaseUpdated,
@@ -25,6 +27,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ReleaseWithdrawn,
     ApiKeyIssued,
     ApiKeyRevoked,
+    NewsroomCreated,
+    NewsroomUpdated,
     MediaProcessed,
     MediaRejected,
     MediaDeleted,

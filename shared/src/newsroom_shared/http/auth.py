@@ -71,7 +71,7 @@ async def get_principal(
     """
     token = _token(request)
     if not token:
-        raise Unauthorized("Missing credentials: send Authorization: Bearer <api key>")
+        raise Unauthorized(_what_is_missing(request))
     authenticator: Authenticator = request.app.state.authenticator
     principal = await authenticator.authenticate(token)
     if principal is None:
@@ -82,11 +82,29 @@ async def get_principal(
     return principal
 
 
+BEARER_USAGE = "`Authorization: Bearer <api key>`"
+
+
 def _token(request: Request) -> str | None:
     scheme, credentials = get_authorization_scheme_param(request.headers.get("Authorization"))
     if scheme.lower() == "bearer" and credentials:
         return credentials
     return request.headers.get("X-API-Key") or None
+
+
+def _what_is_missing(request: Request) -> str:
+    """Why no token was found, in words that tell the caller how to send one.
+
+    A key pasted without its scheme (``Authorization: nrk_...``) is the usual mistake; saying
+    only "missing" sends people looking for a key they already have.
+    """
+    header = request.headers.get("Authorization")
+    if header is None or not header.strip():
+        return f"Missing credentials: send {BEARER_USAGE}"
+    scheme, _ = get_authorization_scheme_param(header)
+    if scheme.lower() != "bearer":
+        return f"Authorization header must use the Bearer scheme: {BEARER_USAGE}"
+    return f"Authorization header has no token after Bearer: {BEARER_USAGE}"
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

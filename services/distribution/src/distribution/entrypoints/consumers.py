@@ -1,5 +1,5 @@
-"""What distribution consumes: release events plan and withdraw deliveries; key events keep its
-replica of the staff API keys.
+"""What distribution consumes: release events plan and withdraw deliveries; newsroom events
+keep the newsroom read model; key events keep its replica of the staff API keys.
 
 Each handler runs inside the shared consumer's inbox transaction, so a redelivered event is
 skipped, and the deliveries it planned commit together with its inbox record. The app factory
@@ -11,12 +11,19 @@ from __future__ import annotations
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from distribution.bootstrap import Distribution
+from distribution.service.newsrooms import apply_newsroom_event
 from distribution.service.planning import plan_for_release, withdraw_release
 from newsroom_shared.auth import api_key_subscriptions
 from newsroom_shared.consumer import EventHandler
 from newsroom_shared.consumer.table import Subscription
 from newsroom_shared.events.envelope import ReceivedEvent
-from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished, ReleaseWithdrawn
+from newsroom_shared.events.publisher import (
+    NewsroomCreated,
+    NewsroomUpdated,
+    ReleaseEmbargoed,
+    ReleasePublished,
+    ReleaseWithdrawn,
+)
 
 
 def release_handler(distribution: Distribution) -> EventHandler:
@@ -30,6 +37,15 @@ def release_handler(distribution: Distribution) -> EventHandler:
             assert isinstance(event, ReleasePublished | ReleaseEmbargoed)
             await plan_for_release(uow, event, now)
         await uow.flush()
+
+    return apply
+
+
+def newsroom_handler(distribution: Distribution) -> EventHandler:
+    async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
+        event = received.data
+        assert isinstance(event, NewsroomCreated | NewsroomUpdated)
+        await apply_newsroom_event(distribution.joined(session), event)
 
     return apply
 
@@ -54,6 +70,18 @@ SUBSCRIPTIONS: list[Subscription[Distribution]] = [
         ReleaseWithdrawn,
         release_handler,
         purpose="cancels the release's pending deliveries",
+    ),
+    Subscription(
+        "distribution.newsroom-created",
+        NewsroomCreated,
+        newsroom_handler,
+        purpose="adds the newsroom to its read model (whose newsroom a channel may name)",
+    ),
+    Subscription(
+        "distribution.newsroom-updated",
+        NewsroomUpdated,
+        newsroom_handler,
+        purpose="updates the newsroom's name, slug and language in its read model",
     ),
     *api_key_subscriptions(lambda distribution: distribution.keys),
 ]

@@ -21,6 +21,7 @@ from distribution.adapters.signing import new_webhook_secret
 from distribution.domain.channels import AnyChannelConfig, Channel, ChannelConfig
 from distribution.domain.failures import FailedAttempt
 from distribution.service.errors import InvalidInputError, NotFoundError
+from distribution.service.newsrooms import own_newsroom
 
 _CONFIG: TypeAdapter[Any] = TypeAdapter(AnyChannelConfig)
 INSECURE_FLAG = "allow_insecure_url"
@@ -111,6 +112,9 @@ async def create_channel(
     enabled: bool,
     allow_insecure: bool,
 ) -> CreatedChannel:
+    # Only a newsroom of the caller's tenant: a channel on another tenant's newsroom would take
+    # over its subscriptions (the public subscribe route finds the channel by newsroom).
+    await own_newsroom(uow, tenant_id, newsroom_id)
     secret = None
     if kind == "webhook":
         if credentials:

@@ -47,6 +47,7 @@ async def send_one(distribution: Distribution, confirmation: ConfirmationEmail, 
         confirmation.subscriber_id
     )
     channel = await reader.channels.get(tenant, confirmation.channel_id)
+    newsroom = await reader.newsrooms.get(tenant, confirmation.newsroom_id)
     now = distribution.clock()
     if subscriber is None or subscriber.status is not SubscriberStatus.PENDING_CONFIRMATION:
         after = confirmation.cancelled("the subscriber is no longer awaiting confirmation")
@@ -60,7 +61,9 @@ async def send_one(distribution: Distribution, confirmation: ConfirmationEmail, 
         request = ConfirmationRequest(
             message_id=confirmation.id,
             to=subscriber.email,
-            newsroom_name=config.sender_name or channel.name,
+            # The reader subscribed to the newsroom: name it (a channel's name is staff's label;
+            # only a confirmation planned before the newsroom read model existed lacks it).
+            newsroom_name=newsroom.name if newsroom else config.sender_name or channel.name,
             confirm_url=confirm_url(distribution, tenant, subscriber.id),
             language=subscriber.language,
             valid_hours=int(max_age.total_seconds() // 3600) if max_age else 0,

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from distribution.adapters.mongo.releases import NEWSROOM_NAME, NOT_EVENT_DATA
 from distribution.adapters.networks.base import NetworkAdapter
 from distribution.adapters.signing import SubscriberTokens, TokenPurpose
 from distribution.adapters.smtp import SmtpSender
@@ -116,7 +117,7 @@ async def retract_social(senders: Senders, delivery: Delivery, channel: Channel)
 
 def webhook_payload(release: Document) -> dict[str, Any]:
     """What the hook receives: the release event's type and data, as we consumed it."""
-    data = {k: v for k, v in release.items() if k not in ("_id", "event_type")}
+    data = {k: v for k, v in release.items() if k not in NOT_EVENT_DATA}
     return {"type": release.get("event_type"), "data": data}
 
 
@@ -134,7 +135,8 @@ def release_email(release: Document, delivery: Delivery) -> ReleaseEmail:
     image = social_image(release)
     return ReleaseEmail(
         release_id=release["release_id"],
-        newsroom_name=release.get("newsroom_slug", ""),
+        # The slug only for a release planned before the newsroom read model knew its newsroom.
+        newsroom_name=release.get(NEWSROOM_NAME) or release.get("newsroom_slug", ""),
         title=release["title"],
         lead=release.get("lead", ""),
         url=release["url"],

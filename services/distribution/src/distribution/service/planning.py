@@ -18,7 +18,8 @@ async def plan_for_release(uow: MongoUnitOfWork, event: ReleaseEvent, now: datet
     public channel and starts a fan-out per email channel, planning its first page; returns how
     many deliveries are new (none when the same release is planned again). The rest of a large
     fan-out is planned by :func:`plan_next_page`."""
-    await uow.releases.remember(event)
+    newsroom = await uow.newsrooms.get(event.tenant_id, event.newsroom_id)
+    await uow.releases.remember(event, newsroom_name=newsroom.name if newsroom else None)
     channels = [
         channel
         for channel in await uow.channels.serving(event.tenant_id, event.newsroom_id)

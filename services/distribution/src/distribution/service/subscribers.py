@@ -2,8 +2,9 @@
 
 Subscribing answers the same whatever the address's state (no enumeration); the pending
 subscriber and its confirmation email are written in one transaction, and the mailer sends the
-email once. A newsroom takes subscribers only if it has an email channel: that channel gives
-the tenant and the sender.
+email once. A reader names the newsroom by its public slug; the newsroom read model (the
+publisher's events) gives its tenant, and the newsroom takes subscribers only if that tenant
+gave it an email channel, which gives the sender.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.channels import Channel
 from distribution.domain.confirmations import ConfirmationEmail, may_resend
+from distribution.domain.newsrooms import Newsroom
 from distribution.domain.subscribers import (
     Consent,
     Subscriber,
@@ -25,21 +27,21 @@ from distribution.domain.subscribers import (
     keyed_digest,
 )
 from distribution.service.errors import ConflictError, NotFoundError
+from distribution.service.newsrooms import public_newsroom
 from distribution.service.suppressions import address
 
 
-async def email_channel_of(uow: MongoUnitOfWork, newsroom_id: str) -> Channel:
-    """The newsroom's email channel; 404 when it has none (or several tenants claim it)."""
-    channels = await uow.channels.email_channels_of_newsroom(newsroom_id)
-    tenants = {c.tenant_id for c in channels}
-    if len(tenants) != 1:
+async def email_channel_of(uow: MongoUnitOfWork, newsroom: Newsroom) -> Channel:
+    """The newsroom's email channel (its own tenant's); 404 when it has none."""
+    channels = await uow.channels.email_channels_of_newsroom(newsroom.tenant_id, newsroom.id)
+    if not channels:
         raise NotFoundError("this newsroom takes no subscribers")
     return min(channels, key=lambda c: c.id)
 
 
 @dataclass(frozen=True, slots=True)
 class SubscribeRequest:
-    newsroom_id: str
+    newsroom_slug: str
     email: str
     language: str | None
     categories: tuple[str, ...]
@@ -49,17 +51,18 @@ class SubscribeRequest:
 async def subscribe(uow: MongoUnitOfWork, request: SubscribeRequest, now: datetime) -> None:
     """Starts (or restarts) the double opt-in; does nothing visible for a known address."""
     email = address(request.email)
-    channel = await email_channel_of(uow, request.newsroom_id)
-    tenant_id = channel.tenant_id
+    newsroom = await public_newsroom(uow, request.newsroom_slug)
+    channel = await email_channel_of(uow, newsroom)
+    tenant_id = newsroom.tenant_id
     if await uow.suppressions.suppressed(tenant_id, [email]):
         return  # never mailed again; the answer does not say so
     consent = Consent(given_at=now, method="double_opt_in", ip_hash=request.ip_hash)
-    found = await uow.subscribers.of_newsroom_with_email(tenant_id, request.newsroom_id, email)
+    found = await uow.subscribers.of_newsroom_with_email(tenant_id, newsroom.id, email)
     if found is None:
         subscriber = Subscriber.create(
             subscriber_id=uuid.uuid4().hex,
             tenant_id=tenant_id,
-            newsroom_id=request.newsroom_id,
+            newsroom_id=newsroom.id,
             email=email,
             consent=consent,
             now=now,
@@ -81,7 +84,7 @@ async def subscribe(uow: MongoUnitOfWork, request: SubscribeRequest, now: dateti
     await uow.confirmations.add(
         ConfirmationEmail.plan(
             tenant_id=tenant_id,
-            newsroom_id=request.newsroom_id,
+            newsroom_id=newsroom.id,
             subscriber_id=subscriber.id,
             channel_id=channel.id,
             now=now,

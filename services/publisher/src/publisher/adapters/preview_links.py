@@ -1,5 +1,10 @@
 """Public URLs, and signed preview links for embargoed releases (itsdangerous).
 
+A release's public URL is its web page, ``<web origin>/<newsroom slug>/releases/<release id>``
+(the public pages serve it; the id, not the slug, so the URL survives a retitled draft). Events,
+emails and social posts carry it, so it must not change: this is the one place that makes it
+(a newsroom's own domain, when it comes, is chosen here).
+
 A preview token carries the tenant, the release and the lift time, signed with
 ``PUBLISHER_SIGNING_SECRET``; it is valid until the lift (checked against our clock, so tests
 can move time). It names a release, not a version: the page shows the release as it is now.
@@ -8,6 +13,7 @@ can move time). It names a release, not a version: the page shows the release as
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from itsdangerous import BadData, URLSafeSerializer
 
@@ -17,12 +23,13 @@ SALT = "publisher.preview.v1"
 
 
 class SignedLinks:
-    def __init__(self, public_base_url: str, secret: str) -> None:
+    def __init__(self, public_base_url: str, secret: str, *, web_origin: str) -> None:
         self._base = public_base_url.rstrip("/")
+        self._web = web_origin.rstrip("/")
         self._serializer = URLSafeSerializer(secret, salt=SALT)
 
-    def release_url(self, newsroom_slug: str, release_slug: str) -> str:
-        return f"{self._base}/v1/public/newsrooms/{newsroom_slug}/releases/{release_slug}"
+    def release_url(self, newsroom_slug: str, release_id: str) -> str:
+        return f"{self._web}/{quote(newsroom_slug)}/releases/{quote(release_id)}"
 
     def preview_token(self, release: Release, expires_at: datetime) -> str:
         payload = {"t": release.tenant_id, "r": release.id, "e": int(expires_at.timestamp() * 1000)}

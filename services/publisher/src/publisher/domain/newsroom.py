@@ -46,6 +46,9 @@ class Newsroom:
     logo_media_id: str | None = None
     contacts: list[ContactPerson] = field(default_factory=list)
     requires_approval: bool = False
+    # Grows with every change; the newsroom events carry it, so a consumer applies a change
+    # only over an older one (redeliveries and republishing bring old events late).
+    version: int = 1
 
     @classmethod
     def create(
@@ -75,18 +78,22 @@ class Newsroom:
             created_at=now,
             updated_at=now,
         )
-        newsroom.change(
+        newsroom._apply(
             NewsroomChanges(
                 description=description,
                 logo_media_id=logo_media_id,
                 contacts=contacts,
                 requires_approval=requires_approval,
-            ),
-            now,
+            )
         )
         return newsroom
 
     def change(self, changes: NewsroomChanges, now: datetime) -> None:
+        self._apply(changes)
+        self.updated_at = now
+        self.version += 1
+
+    def _apply(self, changes: NewsroomChanges) -> None:
         if changes.name is not None:
             self.name = require_text(
                 "name", changes.name, max_length=limits.NAME_MAX, required=True
@@ -110,4 +117,3 @@ class Newsroom:
             self.contacts = require_contacts(changes.contacts)
         if changes.requires_approval is not None:
             self.requires_approval = changes.requires_approval
-        self.updated_at = now

@@ -4,8 +4,10 @@
 (shown once). ``publisher republish-api-keys`` emits ``ApiKeyIssued`` for every key (and
 ``ApiKeyRevoked`` for revoked ones) through the outbox, for keys made before those events
 existed or a service that starts following keys later; a running publisher's relay sends them.
-``publisher openapi`` prints the API's OpenAPI document (committed as
-``services/publisher/openapi.json``, checked by a test so it stays true).
+``publisher republish-newsrooms`` emits ``NewsroomUpdated`` for every newsroom the same way, for
+newsrooms made before the newsroom events existed or a service that starts following them
+later (distribution's read model of newsrooms). ``publisher openapi`` prints the API's OpenAPI
+document (committed as ``services/publisher/openapi.json``, checked by a test so it stays true).
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Awaitable, Callable
 
 from newsroom_shared.runtime import ServiceRuntime
 from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.bootstrap import bootstrap
 from publisher.config import PublisherSettings
-from publisher.service import api_keys, tenants
+from publisher.service import api_keys, newsrooms, tenants
+from publisher.service.ports import UnitOfWork
 
 
 async def create_tenant(name: str, key_name: str, settings: PublisherSettings) -> int:
@@ -41,17 +45,30 @@ async def create_tenant(name: str, key_name: str, settings: PublisherSettings) -
     return 0
 
 
-async def republish_api_keys(settings: PublisherSettings) -> int:
+async def republish(
+    settings: PublisherSettings,
+    what: str,
+    task: Callable[[UnitOfWork], Awaitable[int]],
+) -> int:
+    """Run an operator's republish task; the running publisher's relay sends its events."""
     runtime = ServiceRuntime(settings)
     try:
         await ensure_indexes(runtime.db)
         await runtime.outbox.ensure_indexes()
         publisher = bootstrap(settings, runtime)
-        count = await api_keys.republish_keys(publisher.uow())
+        count = await task(publisher.uow())
     finally:
         await runtime.mongo.close()
-    print(f"republished {count} API keys (the running publisher's outbox relay sends them)")
+    print(f"republished {count} {what} (the running publisher's outbox relay sends them)")
     return 0
+
+
+async def republish_api_keys(settings: PublisherSettings) -> int:
+    return await republish(settings, "API keys", api_keys.republish_keys)
+
+
+async def republish_newsrooms(settings: PublisherSettings) -> int:
+    return await republish(settings, "newsrooms", newsrooms.republish_newsrooms)
 
 
 def openapi_document() -> str:
@@ -71,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         "republish-api-keys",
         help="emit ApiKeyIssued/ApiKeyRevoked for every key (services rebuild their replicas)",
     )
+    commands.add_parser(
+        "republish-newsrooms",
+        help="emit NewsroomUpdated for every newsroom (services rebuild their read models)",
+    )
     commands.add_parser("openapi", help="print the OpenAPI document of the API")
     args = parser.parse_args(argv)
     if args.command == "openapi":
@@ -80,5 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(create_tenant(args.name, args.key_name, PublisherSettings()))
     if args.command == "republish-api-keys":
         return asyncio.run(republish_api_keys(PublisherSettings()))
+    if args.command == "republish-newsrooms":
+        return asyncio.run(republish_newsrooms(PublisherSettings()))
     parser.error(f"unknown command {args.command}")
     return 2

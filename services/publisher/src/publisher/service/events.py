@@ -1,4 +1,4 @@
-"""The events the publisher emits, built from a release and its newsroom, or from an API key."""
+"""The events the publisher emits: of releases (with their newsroom), newsrooms and API keys."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 from newsroom_shared.events.publisher import (
     ApiKeyIssued,
     ApiKeyRevoked,
+    NewsroomCreated,
+    NewsroomUpdated,
     ReleaseEmbargoed,
     ReleaseImage,
     ReleasePublished,
@@ -35,7 +37,7 @@ def _facts(
         "language": content.language,
         "tags": content.tags,
         "categories": content.categories,
-        "url": links.release_url(newsroom.slug, release.slug),
+        "url": links.release_url(newsroom.slug, release.id),
         "media_ids": content.media_ids,
         "version": release.version,
         "image": image,
@@ -98,3 +100,23 @@ def key_issued(key: ApiKey) -> ApiKeyIssued:
 def key_revoked(key: ApiKey) -> ApiKeyRevoked:
     assert key.revoked_at is not None
     return ApiKeyRevoked(tenant_id=key.tenant_id, key_id=key.id, revoked_at=key.revoked_at)
+
+
+def _newsroom_facts(newsroom: Newsroom) -> dict[str, Any]:
+    return {
+        "tenant_id": newsroom.tenant_id,
+        "newsroom_id": newsroom.id,
+        "slug": newsroom.slug,
+        "name": newsroom.name,
+        "default_language": newsroom.default_language,
+        "version": newsroom.version,
+        "updated_at": newsroom.updated_at,
+    }
+
+
+def newsroom_created(newsroom: Newsroom) -> NewsroomCreated:
+    return NewsroomCreated(**_newsroom_facts(newsroom))
+
+
+def newsroom_updated(newsroom: Newsroom) -> NewsroomUpdated:
+    return NewsroomUpdated(**_newsroom_facts(newsroom))

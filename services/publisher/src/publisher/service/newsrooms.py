@@ -1,4 +1,9 @@
-"""Newsrooms: create, read, list, change (admin writes, everyone reads)."""
+"""Newsrooms: create, read, list, change (admin writes, everyone reads), republish.
+
+Creating and changing a newsroom emit ``NewsroomCreated``/``NewsroomUpdated`` in the same
+transaction: other services keep a read model of newsrooms (distribution checks with it that a
+channel names a newsroom of the caller's own tenant).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Sequence
 from publisher.domain.errors import NotFoundError
 from publisher.domain.newsroom import Newsroom, NewsroomChanges
 from publisher.domain.values import ContactPerson
+from publisher.service import events
 from publisher.service.ports import Caller, Deps, UnitOfWork
 from publisher.service.transactions import atomically
 from publisher.service.views import Slice
@@ -38,6 +44,7 @@ async def create_newsroom(
             requires_approval=requires_approval,
         )
         await uow.newsrooms.add(newsroom)
+        uow.emit(events.newsroom_created(newsroom))
         return newsroom
 
     return await atomically(uow, command)
@@ -70,6 +77,37 @@ async def change_newsroom(
         newsroom = await load_newsroom(uow, caller.tenant_id, newsroom_id)
         newsroom.change(changes, deps.clock.now())
         await uow.newsrooms.save(newsroom)
+        uow.emit(events.newsroom_updated(newsroom))
         return newsroom
+
+    return await atomically(uow, command)
+
+
+REPUBLISH_BATCH = 200  # newsrooms per transaction: one page read, its events into the outbox
+
+
+async def republish_newsrooms(uow: UnitOfWork, *, batch_size: int = REPUBLISH_BATCH) -> int:
+    """Emit ``NewsroomUpdated`` for every newsroom of every tenant; returns how many.
+
+    For newsrooms made before the events existed, and for a service that joins later. Each
+    event carries the newsroom's current version, which consumers apply only over an older
+    one, so running it again (or alongside edits) changes nothing.
+    """
+    after_id: str | None = None
+    total = 0
+    while True:
+        page = await _republish_page(uow, after_id, batch_size)
+        total += len(page)
+        if len(page) < batch_size:
+            return total
+        after_id = page[-1].id
+
+
+async def _republish_page(uow: UnitOfWork, after_id: str | None, limit: int) -> list[Newsroom]:
+    async def command() -> list[Newsroom]:
+        page = await uow.newsrooms.page_all(after_id=after_id, limit=limit)
+        for newsroom in page:
+            uow.emit(events.newsroom_updated(newsroom))
+        return page
 
     return await atomically(uow, command)

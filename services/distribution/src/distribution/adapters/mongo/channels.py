@@ -57,11 +57,7 @@ def channel_from(document: Document, cipher: CredentialCipher) -> Channel:
 
 class MongoChannels(Repository):
     COLLECTION = "channels"
-    INDEXES: tuple[list[tuple[str, int]], ...] = (
-        [("tenant_id", 1), ("newsroom_id", 1)],
-        # The public subscribe route knows only the newsroom: it finds the tenant through here.
-        [("newsroom_id", 1), ("kind", 1)],
-    )
+    INDEXES: tuple[list[tuple[str, int]], ...] = ([("tenant_id", 1), ("newsroom_id", 1)],)
 
     def __init__(
         self, db: Database, cipher: CredentialCipher, session: AsyncClientSession | None = None
@@ -120,10 +116,10 @@ class MongoChannels(Repository):
         )
         return result.deleted_count == 1
 
-    async def email_channels_of_newsroom(self, newsroom_id: str) -> list[Channel]:
-        """Enabled email channels naming this newsroom, of any tenant (the public subscribe
-        route's only way to the tenant; the caller refuses an ambiguous answer)."""
+    async def email_channels_of_newsroom(self, tenant_id: str, newsroom_id: str) -> list[Channel]:
+        """The enabled email channels naming the tenant's newsroom (the subscribe route's)."""
         documents = await self._find(
-            {"newsroom_id": newsroom_id, "kind": "email", "enabled": True}, limit=10
+            {"tenant_id": tenant_id, "newsroom_id": newsroom_id, "kind": "email", "enabled": True},
+            limit=10,
         )
         return [channel_from(d, self._cipher) for d in documents]

@@ -11,6 +11,7 @@ from distribution.adapters.mongo.confirmations import MongoConfirmations
 from distribution.adapters.mongo.deliveries import OUTCOMES_COLLECTION, MongoDeliveries
 from distribution.adapters.mongo.failures import MongoFailedAttempts
 from distribution.adapters.mongo.fanouts import MongoFanOuts, MongoReadyQueue
+from distribution.adapters.mongo.newsrooms import MongoNewsrooms
 from distribution.adapters.mongo.releases import MongoReleases
 from distribution.adapters.mongo.subscribers import MongoSubscribers
 from distribution.adapters.mongo.suppressions import MongoSuppressions
@@ -23,6 +24,7 @@ async def ensure_indexes(db: Database) -> None:
         MongoSubscribers,
         MongoDeliveries,
         MongoReleases,
+        MongoNewsrooms,
         MongoSuppressions,
         MongoConfirmations,
         MongoFailedAttempts,

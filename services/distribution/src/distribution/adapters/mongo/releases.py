@@ -2,6 +2,8 @@
 
 The worker composes posts and emails from these (the delivery carries only ids), so it never
 calls the publisher back. A later version of a release replaces an earlier one, never the reverse.
+Besides the event's data, a document holds the newsroom's name as the newsroom read model knew
+it when the release was planned (:data:`NEWSROOM_NAME`, for emails; not part of the event).
 """
 
 from __future__ import annotations
@@ -12,18 +14,26 @@ from distribution.adapters.mongo.base import Repository
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished
 from newsroom_shared.mongo import Document
 
+NEWSROOM_NAME = "newsroom_name"
+NOT_EVENT_DATA = frozenset({"_id", "event_type", NEWSROOM_NAME})
+"""Fields of a stored release that are ours, not the event's."""
+
 
 class MongoReleases(Repository):
     COLLECTION = "releases"
     UNIQUE_INDEXES: tuple[list[tuple[str, int]], ...] = ([("tenant_id", 1), ("release_id", 1)],)
 
-    async def remember(self, event: ReleasePublished | ReleaseEmbargoed) -> None:
+    async def remember(
+        self, event: ReleasePublished | ReleaseEmbargoed, *, newsroom_name: str | None = None
+    ) -> None:
         key = {"tenant_id": event.tenant_id, "release_id": event.release_id}
         stored = await self._collection.find_one(key, {"version": 1}, session=self._session)
         if stored is not None and stored["version"] > event.version:
             return  # an older version arriving late
         facts: dict[str, Any] = event.model_dump(mode="json")
         facts["event_type"] = event.ce_type
+        if newsroom_name is not None:
+            facts[NEWSROOM_NAME] = newsroom_name
         await self._collection.update_one(key, {"$set": facts}, upsert=True, session=self._session)
 
     async def of_ids(self, tenant_id: str, release_ids: list[str]) -> dict[str, Document]:

@@ -18,6 +18,7 @@ from distribution.adapters.mongo.confirmations import MongoConfirmations
 from distribution.adapters.mongo.deliveries import MongoDeliveries
 from distribution.adapters.mongo.failures import MongoFailedAttempts
 from distribution.adapters.mongo.fanouts import MongoFanOuts, MongoReadyQueue
+from distribution.adapters.mongo.newsrooms import MongoNewsrooms
 from distribution.adapters.mongo.releases import MongoReleases
 from distribution.adapters.mongo.subscribers import MongoSubscribers
 from distribution.adapters.mongo.suppressions import MongoSuppressions
@@ -46,6 +47,7 @@ class MongoUnitOfWork:
         self.subscribers = MongoSubscribers(db, session)
         self.deliveries = MongoDeliveries(db, session)
         self.releases = MongoReleases(db, session)
+        self.newsrooms = MongoNewsrooms(db, session)
         self.suppressions = MongoSuppressions(db, session)
         self.confirmations = MongoConfirmations(db, session)
         self.failed_attempts = MongoFailedAttempts(db, session)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import html
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Path, Request, status
 from fastapi.responses import HTMLResponse
 from pymongo.errors import DuplicateKeyError
 
@@ -31,6 +32,10 @@ from distribution.service.confirmations import CONFIRM_PATH
 from newsroom_shared.http.errors import BadRequest, error_responses
 from newsroom_shared.http.ratelimit import client_address, rate_limit
 
+NewsroomSlug = Annotated[
+    str, Path(max_length=100, description="The newsroom's public slug, as in its public URLs")
+]
+
 
 def public_rate_limit(settings: DistributionSettings) -> Callable[[Request], Awaitable[None]]:
     """The per-client limit of these routes (``create_app`` puts it in the app's state)."""
@@ -47,17 +52,19 @@ router = APIRouter(
 
 
 @router.post(
-    "/newsrooms/{newsroom_id}/subscribers",
+    "/newsrooms/{newsroom_slug}/subscribers",
     status_code=status.HTTP_202_ACCEPTED,
     responses=error_responses(400, 404, 422, 429),
 )
 async def subscribe(
-    newsroom_id: str, body: SubscribeIn, request: Request, distribution: DistributionDep
+    newsroom_slug: NewsroomSlug, body: SubscribeIn, request: Request, distribution: DistributionDep
 ) -> SubscribeAccepted:
-    """Subscribe to a newsroom's releases by email (double opt-in: a confirmation email)."""
+    """Subscribe to a newsroom's releases by email (double opt-in: a confirmation email).
+
+    The newsroom is named by its public slug, as in its public URLs."""
     client = client_address(request, getattr(request.app.state, "trusted_proxies", 0))
     subscribe_request = subscribers.SubscribeRequest(
-        newsroom_id=newsroom_id,
+        newsroom_slug=newsroom_slug,
         email=body.email,
         language=body.language,
         categories=tuple(body.categories),

@@ -6,7 +6,7 @@ so slugs are global and the public lookup is how a visitor's request finds its t
 
 from __future__ import annotations
 
-from pymongo import DESCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from newsroom_shared.mongo import Document
@@ -29,6 +29,7 @@ def _document(newsroom: Newsroom) -> Document:
         "requires_approval": newsroom.requires_approval,
         "created_at": newsroom.created_at,
         "updated_at": newsroom.updated_at,
+        "version": newsroom.version,
     }
 
 
@@ -45,6 +46,8 @@ def _newsroom(document: Document) -> Newsroom:
         requires_approval=document["requires_approval"],
         created_at=document["created_at"],
         updated_at=document["updated_at"],
+        # Newsrooms stored before versions existed are at their first.
+        version=document.get("version", 1),
     )
 
 
@@ -70,6 +73,12 @@ class MongoNewsrooms(Repository):
         if after_id is not None:
             query["_id"] = {"$lt": after_id}
         rows = await self._find(query, sort=[("_id", DESCENDING)], limit=limit)
+        return [_newsroom(row) for row in rows]
+
+    async def page_all(self, *, after_id: str | None, limit: int) -> list[Newsroom]:
+        # Across tenants on purpose: an operator task (republish) walking every newsroom by _id.
+        query: Document = {} if after_id is None else {"_id": {"$gt": after_id}}
+        rows = await self._find(query, sort=[("_id", ASCENDING)], limit=limit)
         return [_newsroom(row) for row in rows]
 
     async def save(self, newsroom: Newsroom) -> None:

@@ -1,0 +1,24 @@
+"""Newsrooms as distribution knows them: a read model of the publisher's newsroom events.
+
+It says whose a newsroom is (a channel may only name its own tenant's newsroom), how the public
+finds it (its slug), and what emails call it (its name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Newsroom:
+    tenant_id: str
+    id: str
+    slug: str
+    name: str
+    default_language: str
+    version: int
+
+    def supersedes(self, stored: Newsroom | None) -> bool:
+        """Whether this state may replace ``stored``: not an older version arriving late (a
+        redelivery, or a republish racing an edit). An equal version is the same state."""
+        return stored is None or self.version >= stored.version
