@@ -8,12 +8,14 @@ import json
 import os
 from pathlib import Path
 
-from bench import email_fanout, outbox_throughput
+from bench import email_fanout, outbox_throughput, publish_latency
 
 BENCHMARKS = {
     "p1-outbox": outbox_throughput.run,
     # P2: the service end to end against a raw aiosmtplib loop; publication to last social post.
     "p2-email": email_fanout.run,
+    # P5: publish request to the first social post against a raw chain; idle CPU per service.
+    "p5-latency": publish_latency.run,
 }
 
 

@@ -10,6 +10,11 @@ one ``insert_one`` per message, with no outbox, inbox or transaction.
 Both are timed from the first write to the moment the last effect document exists. Rounds
 alternate baseline and system so drift on this noisy machine hits both alike; the report gives
 each round and the median ratio.
+
+Each round also counts, from the first measured write to the last effect, the database commands
+(PyMongo command monitoring on the client under test; the benchmark's own polling uses another
+client) and the Kafka requests (every aiokafka client of the process) per event: figures that
+carry over to MongoDB and Apache Kafka, unlike the local servers' speed (see ``counting.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from bench.counting import Commands, KafkaRequests
 from newsroom_shared.config import ServiceSettings
 from newsroom_shared.consumer import subscribe
 from newsroom_shared.events.base import Event
@@ -36,6 +42,25 @@ from newsroom_shared.mongo import Database, in_transaction, make_client
 from newsroom_shared.outbox import Outbox, OutboxRelay
 
 WRITERS = 4  # concurrent "requests" writing state + outbox, as an API would
+
+
+@dataclass
+class Meters:
+    """The counters of a run, and a database handle for polling that they do not count."""
+
+    commands: Commands
+    kafka: KafkaRequests
+    poll: Any  # AsyncMongoClient without the listener
+
+    def reset(self) -> None:
+        self.commands.reset()
+        self.kafka.reset()
+
+    def per_event(self, events: int) -> dict[str, Any]:
+        return {
+            "db_commands_per_event": self.commands.per(events),
+            "kafka_requests_per_event": self.kafka.per(events),
+        }
 
 
 class BenchEvent(Event):
@@ -63,7 +88,7 @@ async def wait_for_count(db: Database, collection: str, expected: int, timeout_s
         await asyncio.sleep(POLL_S)
 
 
-async def raw_round(bootstrap: str, db: Database, events: int) -> dict[str, float]:
+async def raw_round(bootstrap: str, db: Database, events: int, meters: Meters) -> dict[str, Any]:
     topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
     consumer = AIOKafkaConsumer(
@@ -82,23 +107,26 @@ async def raw_round(bootstrap: str, db: Database, events: int) -> dict[str, floa
             await effects.insert_one({"key": record.key, "value": record.value})
 
     consuming = asyncio.create_task(consume())
+    polled = meters.poll[db.name]
     try:
         # One message through first: the clock starts once the consumer has joined its group.
         await producer.send_and_wait(topic, b'{"n": -1}', key=b"warm-up")
-        await wait_for_count(db, "raw_effects", 1, timeout_s=120)
+        await wait_for_count(polled, "raw_effects", 1, timeout_s=120)
+        meters.reset()
         started = time.perf_counter()
         sends = [
             await producer.send(topic, f'{{"n": {n}}}'.encode(), key=str(n % 64).encode())
             for n in range(events)
         ]
         await asyncio.gather(*sends)
-        await wait_for_count(db, "raw_effects", events + 1, timeout_s=300)
+        await wait_for_count(polled, "raw_effects", events + 1, timeout_s=300)
         elapsed = time.perf_counter() - started
+        counted = meters.per_event(events)
     finally:
         consuming.cancel()
         await consumer.stop()
         await producer.stop()
-    return {"seconds": elapsed, "events_per_s": events / elapsed}
+    return {"seconds": elapsed, "events_per_s": events / elapsed, **counted}
 
 
 async def write_state_and_events(
@@ -137,6 +165,8 @@ class Variant:
 VARIANTS = (
     # An API writing one event per request, a handler writing one document per event.
     Variant("1_per_tx_per_event_handler", per_tx=1, bulk_handler=False),
+    # The same API, consumed by a handler that writes a batch's effects at once.
+    Variant("1_per_tx_bulk_handler", per_tx=1, bulk_handler=True),
     # Writers that batch (imports, fan-outs), same handler.
     Variant("50_per_tx_per_event_handler", per_tx=50, bulk_handler=False),
     # Batching writers, and a handler that writes a batch's effects with one insert_many.
@@ -177,8 +207,8 @@ def bench_settings(bootstrap: str, group: str) -> ServiceSettings:
 
 
 async def system_round(
-    bootstrap: str, db: Database, events: int, variant: Variant
-) -> dict[str, float]:
+    bootstrap: str, db: Database, events: int, variant: Variant, meters: Meters
+) -> dict[str, Any]:
     run = uuid.uuid4().hex[:8]
     event_class = event_class_for(f"bench.system.{run}")
     settings = bench_settings(bootstrap, f"bench-system-{run}")
@@ -189,15 +219,18 @@ async def system_round(
     subscribe_effects(broker, db, event_class, settings, variant.bulk_handler)
     await broker.start()
     await relay.start()
+    polled = meters.poll[db.name]
     try:
         # One event through first: the clock starts once the consumer has joined its group.
         await write_state_and_events(db, outbox, event_class, 1, per_tx=1)
-        await wait_for_count(db, "effects", 1, timeout_s=120)
+        await wait_for_count(polled, "effects", 1, timeout_s=120)
+        meters.reset()
         started = time.perf_counter()
         await write_state_and_events(db, outbox, event_class, events, variant.per_tx)
         written = time.perf_counter() - started
-        await wait_for_count(db, "effects", events + 1, timeout_s=600)
+        await wait_for_count(polled, "effects", events + 1, timeout_s=600)
         elapsed = time.perf_counter() - started
+        counted = meters.per_event(events)
     finally:
         await relay.stop()
         await broker.stop()
@@ -206,6 +239,7 @@ async def system_round(
         "events_per_s": events / elapsed,
         "write_seconds": written,
         "write_events_per_s": events / written,
+        **counted,
     }
 
 
@@ -261,7 +295,15 @@ async def stages(bootstrap: str, client: Any, events: int) -> dict[str, float]:
 
 
 async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[str, Any]:
-    client = make_client(mongo_uri)
+    meters = Meters(Commands(), KafkaRequests(), make_client(mongo_uri))
+    client = make_client(mongo_uri, event_listeners=[meters.commands])
+    with meters.kafka.counting():
+        return await _run(bootstrap, client, meters, events, rounds)
+
+
+async def _run(
+    bootstrap: str, client: Any, meters: Meters, events: int, rounds: int
+) -> dict[str, Any]:
     report: dict[str, Any] = {
         "benchmark": "P1 outbox throughput",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -270,14 +312,14 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
     }
     try:
         # Warm-up: topic creation, connections, first-transaction costs.
-        await raw_round(bootstrap, await fresh_db(client, "warm"), 200)
-        await system_round(bootstrap, await fresh_db(client, "warm"), 200, VARIANTS[0])
+        await raw_round(bootstrap, await fresh_db(client, "warm"), 200, meters)
+        await system_round(bootstrap, await fresh_db(client, "warm"), 200, VARIANTS[0], meters)
         for _ in range(rounds):
-            raw = await raw_round(bootstrap, await fresh_db(client, "raw"), events)
+            raw = await raw_round(bootstrap, await fresh_db(client, "raw"), events, meters)
             result: dict[str, Any] = {"raw": raw}
             for variant in VARIANTS:
                 system = await system_round(
-                    bootstrap, await fresh_db(client, "system"), events, variant
+                    bootstrap, await fresh_db(client, "system"), events, variant, meters
                 )
                 system["ratio"] = system["events_per_s"] / raw["events_per_s"]
                 result[variant.name] = system
@@ -290,6 +332,12 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
             report[f"median_{variant.name}"] = {
                 "events_per_s": statistics.median(row["events_per_s"] for row in rows),
                 "ratio": statistics.median(row["ratio"] for row in rows),
+                "db_commands_per_event": statistics.median(
+                    row["db_commands_per_event"]["total"] for row in rows
+                ),
+                "kafka_requests_per_event": statistics.median(
+                    row["kafka_requests_per_event"]["total"] for row in rows
+                ),
             }
         report["stages_alone_events_per_s"] = await stages(bootstrap, client, events)
     finally:
@@ -297,4 +345,5 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
             if name.startswith("bench_"):
                 await client.drop_database(name)
         await client.close()
+        await meters.poll.close()
     return report

@@ -1,4 +1,4 @@
-"""docker-compose.yml and the service Dockerfiles, checked without a Docker engine.
+"""docker-compose.yml and the one Dockerfile of every service, checked without a Docker engine.
 
 The files are parsed and checked against each other and against the code: the services reach
 the compose Kafka and MongoDB under the names those advertise, every setting given exists, each
@@ -31,6 +31,7 @@ SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 # The compose services built from this repository: ours, as opposed to Kafka and MongoDB.
 APPS = sorted(name for name, service in SERVICES.items() if "build" in service)
 PYTHON_IMAGE = "python:3.11-slim"
+DOCKERFILE = "deploy/docker/Dockerfile"
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,9 @@ def settings_class(module: str) -> type[ServiceSettings]:
 # The infrastructure.
 
 
-def test_compose_runs_every_service_that_has_a_dockerfile() -> None:
-    with_dockerfile = sorted(p.parent.name for p in (ROOT / "services").glob("*/Dockerfile"))
-    assert with_dockerfile == APPS
+def test_compose_runs_every_service_that_has_an_entry_point() -> None:
+    runnable = sorted(p.parents[2].name for p in (ROOT / "services").glob("*/src/*/__main__.py"))
+    assert runnable == APPS
     assert "publisher" in APPS
     assert {"kafka", "mongo", "mongo-init"} <= SERVICES.keys()
 
@@ -180,11 +181,12 @@ def test_host_ports_are_unique() -> None:
 
 
 @pytest.mark.parametrize("name", APPS)
-def test_service_is_built_from_its_dockerfile_at_the_repository_root(name: str) -> None:
+def test_service_is_built_from_the_one_dockerfile_at_the_repository_root(name: str) -> None:
     build = SERVICES[name]["build"]
     assert (COMPOSE_FILE.parent / build["context"]).resolve() == ROOT  # the workspace is needed
-    assert build["dockerfile"] == f"services/{name}/Dockerfile"
-    assert (ROOT / build["dockerfile"]).is_file()
+    assert build["dockerfile"] == DOCKERFILE
+    assert build["args"] == {"SERVICE": name}
+    assert not list((ROOT / "services").glob("*/Dockerfile"))  # no second recipe to drift
 
 
 @pytest.mark.parametrize("name", APPS)
@@ -223,8 +225,11 @@ def test_dockerfile_runs_the_service_module_as_non_root(name: str) -> None:
     stages = dockerfile_stages(ROOT / SERVICES[name]["build"]["dockerfile"])
     runtime = stages[-1]
     [(_, container_port)] = published_ports(SERVICES[name])
+    assert only(runtime, "ARG").args == "SERVICE"
+    assert Instruction("ENV", "SERVICE=$SERVICE") in runtime  # the build argument, kept to run
     command = exec_form(only(runtime, "CMD"))
-    assert command == ["python", "-m", name, "--host", "0.0.0.0", "--port", container_port]
+    run = f'exec python -m "$SERVICE" --host 0.0.0.0 --port {container_port}'
+    assert command == ["sh", "-c", run]
     assert (ROOT / "services" / name / "src" / name / "__init__.py").is_file()
     assert only(runtime, "EXPOSE").args == container_port
     user = only(runtime, "USER").args.split(":")[0]
@@ -239,7 +244,8 @@ def test_dockerfile_installs_the_locked_workspace_packages(name: str) -> None:
     runs = [i.args for stage in stages for i in stage if i.keyword == "RUN"]
     assert any(re.search(r"pip install .*\buv==[0-9.]+", run) for run in runs)  # uv from PyPI
     pyproject = tomllib.loads((ROOT / "services" / name / "pyproject.toml").read_text("utf-8"))
-    sync = f"uv sync --frozen --no-dev --package {pyproject['project']['name']}"
+    assert pyproject["project"]["name"] == f"newsroom-{name}"  # what the Dockerfile installs
+    sync = 'uv sync --frozen --no-dev --package "newsroom-$SERVICE"'
     assert any(sync in run for run in runs), f"no `{sync}`"
 
 

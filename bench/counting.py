@@ -1,0 +1,74 @@
+"""What a benchmark's unit of work costs in requests that carry over to production.
+
+Local servers are correctness stand-ins: their speed says little about MongoDB's or Apache
+Kafka's. The number of database commands and Kafka requests per event, email or post does carry
+over, so benchmarks report those beside their timings:
+
+- :class:`Commands`: a PyMongo command listener (``event_listeners=[...]`` on the client under
+  test) counting commands by name. Connection handshakes and heartbeats are not command events.
+- :class:`KafkaRequests`: counts the requests every aiokafka client in this process sends, by
+  kind (``ProduceRequest``, ``FetchRequest``, ``OffsetCommitRequest``, ...), by wrapping
+  ``AIOKafkaClient.send`` for the benchmark's duration. FastStream's consumers and our relay's
+  producer are aiokafka clients, so this sees all of them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from aiokafka.client import AIOKafkaClient
+from pymongo import monitoring
+
+
+class Commands(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        self.counts[event.command_name] += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+    def reset(self) -> None:
+        self.counts.clear()
+
+    def per(self, units: int) -> dict[str, float]:
+        """Commands per unit of work, in total and by name (most frequent first)."""
+        report = {"total": sum(self.counts.values()) / units}
+        report.update({name: count / units for name, count in self.counts.most_common()})
+        return report
+
+
+class KafkaRequests:
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    @contextmanager
+    def counting(self) -> Iterator[KafkaRequests]:
+        original = AIOKafkaClient.send
+        counts = self.counts
+
+        async def send(client: AIOKafkaClient, node_id: Any, request: Any, **kw: Any) -> Any:
+            counts[type(request).__name__.split("_")[0]] += 1
+            return await original(client, node_id, request, **kw)
+
+        AIOKafkaClient.send = send
+        try:
+            yield self
+        finally:
+            AIOKafkaClient.send = original
+
+    def reset(self) -> None:
+        self.counts.clear()
+
+    def per(self, units: int) -> dict[str, float]:
+        report = {"total": sum(self.counts.values()) / units}
+        report.update({name: count / units for name, count in self.counts.most_common()})
+        return report
