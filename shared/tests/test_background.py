@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from newsroom_shared.background import BackgroundLoop
+from newsroom_shared.background import BackgroundLoop, Doorbell
 
 
 class Script:
@@ -67,3 +67,23 @@ def test_pauses_grow_with_consecutive_errors_up_to_the_cap() -> None:
         loop.errors = errors
         pauses.append(loop.pause_s(None))
     assert pauses == [1, 2, 4, 5, 5]
+
+
+async def test_a_doorbell_wakes_every_loop_attached_to_it() -> None:
+    steps = [Script(), Script()]
+    bell = Doorbell()
+    loops = [
+        BackgroundLoop(f"test-bell-{n}", step, interval_s=3600) for n, step in enumerate(steps)
+    ]
+    for loop in loops:
+        bell.attach(loop)
+        await loop.start()
+    for step in steps:
+        await asyncio.wait_for(step.done.wait(), 5)
+        step.done.clear()
+    bell.ring()
+    for step in steps:
+        await asyncio.wait_for(step.done.wait(), 5)
+    for loop in loops:
+        await loop.stop()
+    assert [step.calls for step in steps] == [2, 2]

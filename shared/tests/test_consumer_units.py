@@ -211,3 +211,37 @@ async def test_dead_letters_that_cannot_be_produced_make_the_batch_unavailable()
     with pytest.raises(ConsumerUnavailableError, match="broker down"):
         await publisher.publish([letter])
     assert broker.calls == 3
+
+
+@pytest.mark.connected
+async def test_after_commit_is_called_for_a_batch_that_applied_something_only(
+    infra: Infra, database: Database, unique: str
+) -> None:
+    event_class = thing_event_on(f"test.after.{unique}")
+    settings = fast_settings(infra.kafka_bootstrap_servers, infra.mongodb_uri, f"g-{unique}")
+    await database.create_collection("effects")
+    things = Things(database)
+    rung: list[int] = []
+
+    async def count_then_apply(session: Any, received: ReceivedEvent) -> None:
+        await things(session, received)
+        rung.append(-1)  # the handler ran; the bell must come after it, once committed
+
+    broker = KafkaBroker()
+    subscribe(
+        broker,
+        event_class=event_class,
+        handler=count_then_apply,
+        db=database,
+        name="after",
+        settings=settings,
+        after_commit=lambda: rung.append(len(rung)),
+    )
+    good = raw_message(thing_envelope(event_class, "good", "tenant-a"))
+    headers = {name: value.decode() for name, value in good.headers}
+    async with TestKafkaBroker(broker) as test_broker:
+        await test_broker.publish(good.value, event_class.topic, key=good.key, headers=headers)
+        await test_broker.publish(good.value, event_class.topic, key=good.key, headers=headers)
+
+    assert rung == [-1, 1]  # applied then rung; the duplicate applied nothing and rang nothing
+    assert await things.effects(thing_id="good") == 1

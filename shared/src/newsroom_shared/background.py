@@ -36,6 +36,22 @@ LAST_PASS = Gauge(
 )
 
 
+class Doorbell:
+    """Lets one part of a process tell the loops attached to it that work is ready now (a
+    consumer that just committed due work, the worker that acts on it), without either knowing
+    the other. Ringing a bell with no loop attached does nothing."""
+
+    def __init__(self) -> None:
+        self._loops: list[BackgroundLoop] = []
+
+    def attach(self, loop: BackgroundLoop) -> None:
+        self._loops.append(loop)
+
+    def ring(self) -> None:
+        for loop in self._loops:
+            loop.wake()
+
+
 class BackgroundLoop:
     def __init__(
         self,

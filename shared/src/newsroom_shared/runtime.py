@@ -34,6 +34,7 @@ from newsroom_shared.events.base import Event
 from newsroom_shared.events.envelope import Envelope, envelope_for
 from newsroom_shared.http.auth import Authenticator
 from newsroom_shared.http.errors import install_error_handlers
+from newsroom_shared.http.shared_limits import SharedRateLimits
 from newsroom_shared.mongo import Database, make_client
 from newsroom_shared.observability.health import health_router, kafka_check, mongo_check
 from newsroom_shared.observability.logging import FASTSTREAM_ACCESS_LOGGER, configure_logging
@@ -121,7 +122,9 @@ class ServiceRuntime:
             poll_interval_s=settings.outbox_poll_interval_s,
             lease_ttl_s=settings.outbox_lease_ttl_s,
         )
-        self._prepare: list[Hook] = []
+        # Public rate limits shared by every replica (newsroom_shared.http.ratelimit).
+        self.rate_limits = SharedRateLimits(self.db)
+        self._prepare: list[Hook] = [self.rate_limits.ensure_indexes]
         self._startup: list[Hook] = []
         self._shutdown: list[Hook] = []
 
@@ -225,6 +228,7 @@ class ServiceRuntime:
         app.state.runtime = self
         app.state.service = wired
         app.state.authenticator = authenticator
+        app.state.rate_limits = self.rate_limits
         install_error_handlers(app)
         install_http_metrics(app, settings.service_name)
         app.add_middleware(RequestIdMiddleware)

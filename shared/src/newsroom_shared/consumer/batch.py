@@ -138,8 +138,10 @@ class BatchProcessor:
         policy: RetryPolicy,
         inbox: Inbox,
         dead_letters: DeadLetterPublisher,
+        after_commit: Callable[[], None] | None = None,
     ) -> None:
         self._event_class = event_class
+        self._after_commit = after_commit
         self._handler = handler
         self._db = db
         self._name = name
@@ -154,6 +156,8 @@ class BatchProcessor:
         pending = self._parse(records, result)
         if pending:
             await self._apply(pending, result)
+        if result.applied and self._after_commit is not None:
+            self._after_commit()  # the effects are committed now: others may act on them
         await self._dead_letters.publish(result.dead_letters)
         if records:
             self._count(records[0].topic, result)

@@ -73,6 +73,7 @@ def subscribe(
     batch_timeout_ms: int | None = None,
     batch_handler: EventsHandler | None = None,
     fetch_max_wait_ms: int | None = None,
+    after_commit: Callable[[], None] | None = None,
 ) -> BatchSubscriber:
     """Subscribe ``handler`` to ``event_class.topic`` in its group (:func:`consumer_group`).
 
@@ -96,6 +97,8 @@ def subscribe(
     ``fetch_max_wait_ms`` (default ``settings.kafka_fetch_max_wait_ms``; see
     :data:`OFF_PATH_FETCH_WAIT_MS`) how long the broker holds a fetch for new events. FastStream's
     per-message access log is lowered to DEBUG on this broker (it halves throughput at INFO).
+    ``after_commit`` is called once a batch's effects are committed (e.g. to wake a worker of
+    this process that acts on them), never for a batch that applied nothing.
     """
     if (handler is None) == (batch_handler is None):
         raise TypeError("give exactly one of handler (per event) and batch_handler")
@@ -111,6 +114,7 @@ def subscribe(
         policy=policy,
         inbox=Inbox(db, name, settings.inbox_ttl_s),
         dead_letters=DeadLetterPublisher(broker, name, policy),
+        after_commit=after_commit,
     )
     # The level FastStream logs "Received"/"Processed" at; error logs keep their own levels.
     broker.config.logger.log_level = logging.DEBUG

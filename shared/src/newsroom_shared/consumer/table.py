@@ -49,6 +49,9 @@ class Subscription(Generic[W]):
     serves_the_api: bool = False
     """Keeps something the HTTP side reads (the staff key replica): consumed even in API-only
     replicas (``consumers_enabled`` off), so their revocations apply at once there too."""
+    after_commit: Callable[[W], Callable[[], None]] | None = None
+    """Builds what to call once a batch's effects are committed (e.g. ring the doorbell of a
+    worker in this process that acts on them, instead of letting it find them by polling)."""
 
     def fetch_max_wait_ms(self, settings: ServiceSettings) -> int:
         return settings.kafka_fetch_max_wait_ms if self.on_publish_path else OFF_PATH_FETCH_WAIT_MS
@@ -78,6 +81,7 @@ def register(
             name=row.name,
             settings=settings,
             fetch_max_wait_ms=row.fetch_max_wait_ms(settings),
+            after_commit=row.after_commit(wired) if row.after_commit else None,
         )
 
 
