@@ -20,6 +20,7 @@ from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
 from newsroom_shared.http.errors import BadRequest
+from newsroom_shared.http.openapi_problems import raises
 
 T = TypeVar("T")
 
@@ -78,6 +79,7 @@ def _limit(
     return limit
 
 
+@raises(400)  # a cursor that is not one of ours: decode_cursor answers invalid_cursor
 def _cursor(
     cursor: Annotated[
         str | None,

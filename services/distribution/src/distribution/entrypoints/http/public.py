@@ -20,7 +20,7 @@ from distribution.bootstrap import Distribution
 from distribution.config import DistributionSettings
 from distribution.domain.subscribers import keyed_digest
 from distribution.entrypoints.http.dependencies import DistributionDep
-from distribution.entrypoints.http.errors import Gone, json_error_responses
+from distribution.entrypoints.http.errors import Gone
 from distribution.entrypoints.http.schemas.subscribers import (
     Confirmed,
     SubscribeAccepted,
@@ -29,6 +29,7 @@ from distribution.entrypoints.http.schemas.subscribers import (
 from distribution.service import subscribers
 from distribution.service.confirmations import CONFIRM_PATH
 from newsroom_shared.http.errors import BadRequest, error_responses
+from newsroom_shared.http.openapi_problems import raises
 from newsroom_shared.http.ratelimit import client_address, rate_limit
 
 
@@ -37,6 +38,7 @@ def public_rate_limit(settings: DistributionSettings) -> Callable[[Request], Awa
     return rate_limit(settings.public_rate_per_minute, settings.public_rate_burst)
 
 
+@raises(429)
 async def _limited(request: Request) -> None:
     await request.app.state.public_rate_limit(request)
 
@@ -49,7 +51,6 @@ router = APIRouter(
 @router.post(
     "/newsrooms/{newsroom_id}/subscribers",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(400, 404, 422, 429),
 )
 async def subscribe(
     newsroom_id: str, body: SubscribeIn, request: Request, distribution: DistributionDep
@@ -90,7 +91,7 @@ def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
     return payload["t"], payload["s"]
 
 
-@router.post("/subscriptions/confirm/{token}", responses=error_responses(400, 404, 409, 410, 429))
+@router.post("/subscriptions/confirm/{token}", responses=error_responses(400, 409, 410))
 async def confirm_subscription(token: str, distribution: DistributionDep) -> Confirmed:
     """Confirm a subscription with the link from the confirmation email (idempotent)."""
     tenant_id, subscriber_id = _subscriber_of(distribution, token)
@@ -102,7 +103,7 @@ async def confirm_subscription(token: str, distribution: DistributionDep) -> Con
 @router.get(
     "/subscriptions/confirm/{token}",
     response_class=HTMLResponse,
-    responses=json_error_responses(400, 410, 429),
+    responses=error_responses(400, 410),
 )
 async def confirm_page(token: str, distribution: DistributionDep) -> HTMLResponse:
     """A page whose button confirms (a GET changes nothing: mail scanners follow links)."""

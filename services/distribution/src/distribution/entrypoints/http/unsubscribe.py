@@ -17,7 +17,6 @@ from pydantic import BaseModel
 
 from distribution.adapters.signing import TokenPurpose
 from distribution.bootstrap import Distribution
-from distribution.entrypoints.http.errors import json_error_responses
 from distribution.service import subscriptions
 from newsroom_shared.http.errors import BadRequest, NotFound, error_responses
 from newsroom_shared.http.ratelimit import rate_limit
@@ -40,7 +39,7 @@ router = APIRouter(
     prefix="/v1/unsubscribe",
     tags=["unsubscribe"],
     dependencies=[Depends(rate_limit(PER_MINUTE, BURST))],
-    responses=error_responses(400, 404, 429),
+    responses=error_responses(400, 404),
 )
 
 
@@ -72,7 +71,7 @@ async def unsubscribe(token: str, distribution: DistributionDep) -> Unsubscribed
     return Unsubscribed()
 
 
-@router.get("/{token}", response_class=HTMLResponse, responses=json_error_responses(400, 429))
+@router.get("/{token}", response_class=HTMLResponse, responses=error_responses(400))
 async def unsubscribe_page(token: str, distribution: DistributionDep) -> HTMLResponse:
     """A page asking to confirm; its button POSTs to the same link (a GET changes nothing)."""
     _subscriber_of(distribution, token)
