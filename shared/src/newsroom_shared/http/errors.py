@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.routing import iter_route_contexts
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsroom_shared.http.openapi_problems import document_problems
 from newsroom_shared.http.problems import FieldError, problem_response, status_phrase

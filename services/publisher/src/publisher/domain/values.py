@@ -16,6 +16,9 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # Deliberately loose: one "@", no spaces, a dot in the domain. Deliverability is not our business.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 PHONE_PATTERN = r"^\+?[0-9 ()./-]{3,40}$"
+# Text with something left once stripped (``str.strip`` also strips \x1c-\x1f, which the
+# Unicode ``\s`` of a JSON Schema pattern does not name).
+NOT_BLANK_PATTERN = r"[^\s\x1c-\x1f]"
 
 
 def require_text(field: str, value: str, *, max_length: int, required: bool = False) -> str:

@@ -41,17 +41,15 @@ IF_MATCH_PATTERN = r'^[ \t]*(?:\*|(?:W/)?"?([0-9]{1,12})"?)?[ \t]*$'
 @raises(400, 412)  # 412: the use case finds another version current
 def _if_match(
     if_match: Annotated[
-        str | None,
+        str,
         Header(
             alias="If-Match",
             description='The version you read (`3` or `"3"`, as in the ETag): the change only '
             "happens if it is still current, else 412",
             json_schema_extra={"pattern": IF_MATCH_PATTERN},
         ),
-    ] = None,
+    ] = "",
 ) -> int | None:
-    if if_match is None:
-        return None
     match = re.fullmatch(IF_MATCH_PATTERN, if_match)
     if match is None:
         raise BadRequest('If-Match must be a version number such as 3 or "3"', code="bad_if_match")

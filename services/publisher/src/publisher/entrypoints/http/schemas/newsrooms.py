@@ -7,11 +7,18 @@ from pydantic import BaseModel, Field
 from publisher.domain import limits
 from publisher.domain.newsroom import Newsroom, NewsroomChanges
 from publisher.domain.values import SLUG_PATTERN
-from publisher.entrypoints.http.schemas.common import Contact, Contacts, Language, MediaId, Model
+from publisher.entrypoints.http.schemas.common import (
+    Contact,
+    Contacts,
+    Language,
+    MediaId,
+    Model,
+    Name,
+)
 
 
 class NewsroomCreate(Model):
-    name: str = Field(min_length=1, max_length=limits.NAME_MAX, examples=["Acme Newsroom"])
+    name: Name = Field(examples=["Acme Newsroom"])
     slug: str | None = Field(
         default=None,
         min_length=limits.SLUG_MIN,
@@ -31,7 +38,7 @@ class NewsroomCreate(Model):
 class NewsroomUpdate(Model):
     """Fields to change; absent fields stay. ``logo_media_id: null`` removes the logo."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=limits.NAME_MAX)
+    name: Name | None = None
     default_language: Language | None = None
     description: str | None = Field(default=None, max_length=limits.DESCRIPTION_MAX)
     logo_media_id: MediaId | None = None
