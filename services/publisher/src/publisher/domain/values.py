@@ -13,12 +13,18 @@ from publisher.domain.errors import InvalidInputError
 # subtags ("en", "pt-BR", "zh-Hant-TW", "de-CH-1996").
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Whitespace spelled out, never ``\s``: the request schema's pattern is read by three regex
+# dialects (ECMA in clients, Rust in pydantic, Python's ``re`` here) whose ``\s`` differ (Python's
+# alone has \x1c-\x1f and \x85). This is every character ``str.isspace`` (so ``str.strip`` and
+# ``str.split``) treats as space, plus ECMA's \ufeff: text the pattern admits strips to itself.
+WHITESPACE = (
+    r" \t\n\v\f\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 # Deliberately loose: one "@", no spaces, a dot in the domain. Deliverability is not our business.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL_PATTERN = rf"^[^@{WHITESPACE}]+@[^@{WHITESPACE}]+\.[^@{WHITESPACE}]+$"
 PHONE_PATTERN = r"^\+?[0-9 ()./-]{3,40}$"
-# Text with something left once stripped (``str.strip`` also strips \x1c-\x1f, which the
-# Unicode ``\s`` of a JSON Schema pattern does not name).
-NOT_BLANK_PATTERN = r"[^\s\x1c-\x1f]"
+# Text with something left once stripped.
+NOT_BLANK_PATTERN = rf"[^{WHITESPACE}]"
 
 
 def require_text(field: str, value: str, *, max_length: int, required: bool = False) -> str:
@@ -61,14 +67,16 @@ def unique_labels(
     seen: dict[str, str] = {}
     for raw in values:
         label = " ".join(raw.split())
-        if lowercase:
-            label = label.lower()
-        if not label:
-            continue
+        # The limit applies to the label as given: lowercasing can lengthen it ("İ" becomes two
+        # characters), and a label the request schema admits must not be refused for that.
         if len(label) > max_length:
             raise InvalidInputError(
                 field, f"{label[:20]!r}... is longer than {max_length} characters"
             )
+        if lowercase:
+            label = label.lower()
+        if not label:
+            continue
         seen.setdefault(label.casefold(), label)
     if len(seen) > max_count:
         raise InvalidInputError(field, f"at most {max_count} allowed (got {len(seen)})")

@@ -18,7 +18,7 @@ def release_answer(view: ReleaseView, publisher: Publisher, response: Response) 
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
-    """A query-string bound in UTC (without a zone it is taken as UTC).
+    """A query-string bound in UTC (the parameter requires an offset; a naive time is UTC).
 
     A valid time whose UTC instant falls outside the years 1-9999 (``0001-01-01T00:00+01:00``)
     bounds nothing: it is clamped to the earliest or latest time, which filters the same."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
 from newsroom_shared.http.errors import error_responses
+from newsroom_shared.http.params import DateTimeParam
 from newsroom_shared.http.pagination import Cursor, Limit, Page, encode_cursor
 from publisher.domain.workflow import Status
 from publisher.entrypoints.http.dependencies import (
@@ -60,8 +60,8 @@ async def list_releases(
     status: Status | None = None,
     tag: Annotated[str | None, Query(max_length=50)] = None,
     language: Annotated[str | None, Query(max_length=35)] = None,
-    published_from: Annotated[datetime | None, Query(description="Inclusive")] = None,
-    published_to: Annotated[datetime | None, Query(description="Exclusive")] = None,
+    published_from: Annotated[DateTimeParam | None, Query(description="Inclusive")] = None,
+    published_to: Annotated[DateTimeParam | None, Query(description="Exclusive")] = None,
 ) -> Page[ReleaseSummary]:
     """List the tenant's releases, newest first, with filters."""
     where = ReleaseFilter(
