@@ -194,7 +194,7 @@ class ServiceRuntime:
             openapi_tags=openapi_tags,
         )
         app.state.runtime = self
-        install_error_handlers(app)
+        install_error_handlers(app, max_body_bytes=settings.http_max_body_bytes)
         install_http_metrics(app, settings.service_name)
         app.add_middleware(RequestIdMiddleware)
         app.include_router(

@@ -151,9 +151,13 @@ async def test_bad_auth(client, acme) -> None:
     assert error_of(await as_editor.request("POST", f"/v1/releases/{release['id']}/approve"), 403)
     assert error_of(await as_editor.request("GET", "/v1/api-keys"), 403)
 
-    await acme.ok("DELETE", f"/v1/api-keys/{editor['id']}")
+    await acme.ok("POST", f"/v1/api-keys/{editor['id']}/revoke")
     assert error_of(await as_editor.request("GET", "/v1/releases"), 401)
-    error = error_of(await acme.request("DELETE", f"/v1/api-keys/{acme.token.split('_')[1]}"), 409)
+    # Revoked, not deleted: the key's record stays readable.
+    assert (await acme.ok("GET", f"/v1/api-keys/{editor['id']}"))["revoked_at"] is not None
+    error = error_of(
+        await acme.request("POST", f"/v1/api-keys/{acme.token.split('_')[1]}/revoke"), 409
+    )
     assert "last active admin key" in error["detail"]
 
 

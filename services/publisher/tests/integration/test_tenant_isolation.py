@@ -61,7 +61,7 @@ async def test_another_tenant_gets_404_on_every_staff_endpoint(client, clock, un
         ("POST", f"/v1/releases/{published['id']}/withdraw", {"reason": "x"}),
         ("POST", f"/v1/releases/{embargoed['id']}/preview-links", None),
         ("GET", f"/v1/api-keys/{key['id']}", None),
-        ("DELETE", f"/v1/api-keys/{key['id']}", None),
+        ("POST", f"/v1/api-keys/{key['id']}/revoke", None),
     ]
     for method, url, body in attempts:
         answer = await b.request(method, url, json=body)

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newsroom_shared.patterns import NOT_BLANK_PATTERN
 from publisher.domain import limits
 from publisher.domain.content import ContentChanges, new_content
 from publisher.domain.newsroom import Newsroom
-from publisher.domain.values import EMAIL_PATTERN, NOT_BLANK_PATTERN, ContactPerson
+from publisher.domain.values import EMAIL_PATTERN, PHONE_PATTERN, ContactPerson
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -37,3 +38,14 @@ def test_an_email_the_pattern_admits_is_accepted_as_is() -> None:
     address = "ÄÖ+x@bücher.example"
     assert re.fullmatch(EMAIL_PATTERN, address)
     assert ContactPerson.create("Jane", email=address).email == address
+
+
+@pytest.mark.parametrize("phone", ["+(( ", " 12", "123 "])
+def test_the_phone_pattern_refuses_edge_spaces_the_domain_would_strip(phone: str) -> None:
+    assert re.fullmatch(PHONE_PATTERN, phone) is None
+
+
+@pytest.mark.parametrize("phone", ["+ 51", "+44 20 7946 0000", "(0)30-1234", "+" + "1" * 39])
+def test_a_phone_the_pattern_admits_is_kept_as_given(phone: str) -> None:
+    assert re.fullmatch(PHONE_PATTERN, phone)
+    assert ContactPerson.create("Jane", phone=phone).phone == phone

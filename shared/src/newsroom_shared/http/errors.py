@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from newsroom_shared.http.body_limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from newsroom_shared.http.openapi_problems import document_problems
 from newsroom_shared.http.problems import FieldError, problem_response, status_phrase
 
@@ -32,6 +33,9 @@ MAX_MESSAGE_CHARS = 200
 # The one code of every invalid request body, query, path or header, whoever noticed it (the
 # request schema or a domain rule): clients handle bad input in one place.
 VALIDATION_FAILED = "validation_failed"
+# Codes of Starlette's own errors that do not follow from the status phrase (which Python
+# versions word differently: 413 is "Request Entity Too Large", later "Content Too Large").
+_HTTP_CODES = {413: "body_too_large"}
 
 
 class ApiError(Exception):
@@ -109,6 +113,14 @@ class PreconditionFailed(ApiError):  # noqa: N818 (HTTP status names read better
     default_message = "The resource changed since you read it"
 
 
+class UnsupportedMediaType(ApiError):  # noqa: N818 (HTTP status names read better)
+    """A body in a format the operation does not take (its OpenAPI names the media type)."""
+
+    status = 415
+    default_code = "unsupported_media_type"
+    default_message = "The request body must be JSON (Content-Type: application/json)"
+
+
 class Unprocessable(ApiError):  # noqa: N818 (HTTP status names read better)
     """Input the request schema let through but a rule of the service refuses."""
 
@@ -140,8 +152,10 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"description": status_phrase(status)} for status in statuses}
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Answer every error with a problem and declare them in the app's OpenAPI."""
+def install_error_handlers(app: FastAPI, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    """Answer every error with a problem and declare them in the app's OpenAPI; request bodies
+    over ``max_body_bytes`` answer 413."""
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -159,6 +173,8 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
+    if _body_not_json(request, errors):
+        return UnsupportedMediaType().response(request)
     malformed = next((e for e in errors if e.get("type") == "json_invalid"), None)
     if malformed is not None:
         # A body that is not JSON at all is a syntax error (400), not a semantic one (422).
@@ -178,7 +194,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     phrase = status_phrase(exc.status_code)
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail else phrase
-    code = phrase.lower().replace(" ", "_").replace("-", "_")
+    code = _HTTP_CODES.get(exc.status_code) or phrase.lower().replace(" ", "_").replace("-", "_")
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         # Starlette names only the first route that matched the path; a path can have several
@@ -198,6 +214,18 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return problem_response(
         status=500, code="internal_error", detail="Internal server error", instance=request.url.path
     )
+
+
+def _body_not_json(request: Request, errors: Sequence[Mapping[str, Any]]) -> bool:
+    """The body was refused and it was sent as something else than JSON (FastAPI then hands
+    the raw bytes to the body's model, which refuses them)."""
+    content_type = request.headers.get("content-type")
+    if not content_type or not any(tuple(e.get("loc", ()))[:1] == ("body",) for e in errors):
+        return False
+    media_type = content_type.split(";")[0].strip().lower()
+    main, _, sub = media_type.partition("/")
+    # FastAPI's own test of a JSON body: application/json or application/*+json.
+    return not (main == "application" and (sub == "json" or sub.endswith("+json")))
 
 
 def _allowed_methods(request: Request) -> list[str]:

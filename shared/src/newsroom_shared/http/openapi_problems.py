@@ -2,10 +2,11 @@
 
 A route answers an error for one of four reasons, and each is visible without running it:
 its dependencies (``get_principal`` 401, ``require(scope)`` 403, ``rate_limit`` 429, a cursor
-400: each marked with :func:`raises`), its body (400 not JSON, 422 invalid), its parameters
-(422 invalid; a path parameter names something that may not exist: 404), and what its use case
-can refuse (a conflict, listed on the route with ``responses=error_responses(409)``). So routes
-added later, in any service, are declared correctly without anyone listing their errors.
+400: each marked with :func:`raises`), its body (400 not JSON, 413 too large, 415 not sent as
+JSON, 422 invalid), its parameters (422 invalid; a path parameter names something that may
+not exist: 404), and what its use case can refuse (a conflict, listed on the route with
+``responses=error_responses(409)``). So routes added later, in any service, are declared
+correctly without anyone listing their errors.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ def error_statuses(route: RouteContext, root: Dependant) -> set[int]:
     for dependant in dependants:
         statuses |= declared_statuses(dependant.call)
         if dependant.body_params:
-            statuses |= {400, 422}  # not JSON at all; JSON that breaks the schema
+            # Not JSON at all; too large; not sent as JSON; JSON that breaks the schema.
+            statuses |= {400, 413, 415, 422}
         if dependant.query_params or dependant.header_params or dependant.cookie_params:
             statuses.add(422)
         if dependant.path_params:

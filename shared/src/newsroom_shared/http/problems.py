@@ -43,6 +43,8 @@ TITLES: dict[str, str] = {
     "gone": "No longer available",
     "token_expired": "The link has expired",
     "version_mismatch": "The resource changed since you read it",
+    "body_too_large": "The request body is too large",
+    "unsupported_media_type": "The request body is not in a format this takes",
     "unprocessable": "The request cannot be processed",
     "rate_limited": "Too many requests",
     "internal_error": "Internal server error",

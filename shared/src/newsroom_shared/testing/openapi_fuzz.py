@@ -11,7 +11,8 @@ uvicorn in a thread (its own event loop, real HTTP). (Schemathesis' pytest loade
 One check is narrowed, never dropped: ``positive_data_acceptance`` (a schema-valid request must
 not be refused) excuses a refusal only when the problem names a rule JSON Schema cannot state
 and the service's test lists it with its reason (``unstated_rules``): a cursor is valid only if
-the server issued it; "in the future" needs the clock; "one of media_ids" relates two fields.
+the server issued it, a link token only if it signed it; "in the future" needs the clock; "one
+of media_ids" relates two fields; "a public address" (an SSRF guard) needs address ranges.
 Every other refusal of schema-valid input still fails.
 """
 

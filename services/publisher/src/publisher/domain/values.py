@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from newsroom_shared.patterns import WHITESPACE
 from publisher.domain import limits
 from publisher.domain.errors import InvalidInputError
 
@@ -13,18 +14,12 @@ from publisher.domain.errors import InvalidInputError
 # subtags ("en", "pt-BR", "zh-Hant-TW", "de-CH-1996").
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-# Whitespace spelled out, never ``\s``: the request schema's pattern is read by three regex
-# dialects (ECMA in clients, Rust in pydantic, Python's ``re`` here) whose ``\s`` differ (Python's
-# alone has \x1c-\x1f and \x85). This is every character ``str.isspace`` (so ``str.strip`` and
-# ``str.split``) treats as space, plus ECMA's \ufeff: text the pattern admits strips to itself.
-WHITESPACE = (
-    r" \t\n\v\f\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
-# Deliberately loose: one "@", no spaces, a dot in the domain. Deliverability is not our business.
+# Deliberately loose: one "@", no whitespace (spelled out: see newsroom_shared.patterns), a dot
+# in the domain. Deliverability is not our business.
 EMAIL_PATTERN = rf"^[^@{WHITESPACE}]+@[^@{WHITESPACE}]+\.[^@{WHITESPACE}]+$"
-PHONE_PATTERN = r"^\+?[0-9 ()./-]{3,40}$"
-# Text with something left once stripped.
-NOT_BLANK_PATTERN = rf"[^{WHITESPACE}]"
+# 3-40 digits, spaces and ()./- after an optional "+", with no space at either end (which
+# ``require_text`` would strip, leaving something the pattern may not admit).
+PHONE_PATTERN = r"^(\+[0-9 ()./-]{2,39}|[0-9()./-][0-9 ()./-]{1,38})[0-9()./-]$"
 
 
 def require_text(field: str, value: str, *, max_length: int, required: bool = False) -> str:

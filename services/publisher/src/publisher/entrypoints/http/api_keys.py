@@ -41,7 +41,9 @@ async def get_api_key(key_id: str, caller: Admin, publisher: PublisherDep) -> Ap
     return ApiKeyOut.of(await api_keys.get_key(publisher.reader(), caller, key_id))
 
 
-@router.delete("/{key_id}", responses=error_responses(409))
+# A POST, not DELETE: a revoked key stays readable (its record shows who could do what, and
+# when that ended), and after a DELETE a client may rightly expect the key to be gone.
+@router.post("/{key_id}/revoke", responses=error_responses(409))
 async def revoke_api_key(key_id: str, caller: Admin, publisher: PublisherDep) -> ApiKeyOut:
-    """Revoke an API key (at once here; other replicas within the key cache TTL)."""
+    """Revoke an API key (at once here; other replicas within the key cache TTL); idempotent."""
     return ApiKeyOut.of(await api_keys.revoke_key(publisher.uow(), publisher.deps, caller, key_id))

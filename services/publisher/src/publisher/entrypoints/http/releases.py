@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from newsroom_shared.http.errors import error_responses
-from newsroom_shared.http.params import DateTimeParam
 from newsroom_shared.http.pagination import Cursor, Limit, Page, encode_cursor
+from newsroom_shared.http.params import DateTimeParam
 from publisher.domain.workflow import Status
 from publisher.entrypoints.http.dependencies import (
     Editor,

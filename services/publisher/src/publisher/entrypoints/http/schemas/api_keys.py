@@ -5,9 +5,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from newsroom_shared.patterns import NOT_BLANK_PATTERN
 from publisher.domain import limits
 from publisher.domain.api_key import ApiKey
-from publisher.domain.values import NOT_BLANK_PATTERN
 from publisher.entrypoints.http.schemas.common import Model
 from publisher.service.views import NewKey
 

@@ -6,14 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from newsroom_shared.patterns import NOT_BLANK_PATTERN
 from publisher.domain import limits
-from publisher.domain.values import (
-    EMAIL_PATTERN,
-    LANGUAGE_PATTERN,
-    NOT_BLANK_PATTERN,
-    PHONE_PATTERN,
-    ContactPerson,
-)
+from publisher.domain.values import EMAIL_PATTERN, LANGUAGE_PATTERN, PHONE_PATTERN, ContactPerson
 
 
 class Model(BaseModel):

@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from newsroom_shared.patterns import NOT_BLANK_PATTERN
 from publisher.domain import limits
 from publisher.domain.content import ContentChanges, MediaRef
 from publisher.domain.history import ReleaseVersion
 from publisher.domain.release import Release
-from publisher.domain.values import NOT_BLANK_PATTERN
 from publisher.domain.workflow import Status
 from publisher.entrypoints.http.schemas.common import Contact, Contacts, Language, MediaId, Model
 from publisher.service.ports import Links

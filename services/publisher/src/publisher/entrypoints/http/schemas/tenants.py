@@ -4,9 +4,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from newsroom_shared.patterns import NOT_BLANK_PATTERN
 from publisher.domain import limits
 from publisher.domain.tenant import Tenant
-from publisher.domain.values import NOT_BLANK_PATTERN
 from publisher.entrypoints.http.schemas.api_keys import ApiKeyCreated
 from publisher.entrypoints.http.schemas.common import Model, Name
 from publisher.service.views import NewTenant
