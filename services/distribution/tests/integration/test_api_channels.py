@@ -230,13 +230,26 @@ async def test_patch_renames_disables_and_replaces_credentials(api: httpx.AsyncC
 
     renamed = await api.patch(url, json={"name": "Renamed", "enabled": False}, headers=headers(A))
     new_token = await api.patch(
-        url, json={"credentials": {"access_token": "fresh-token"}}, headers=headers(A)
+        url,
+        json={"kind": "mastodon", "credentials": {"access_token": "fresh-token"}},
+        headers=headers(A),
     )
     new_settings = await api.patch(
-        url, json={"settings": {"instance_url": "https://other.example"}}, headers=headers(A)
+        url,
+        json={"kind": "mastodon", "settings": {"instance_url": "https://other.example"}},
+        headers=headers(A),
     )
     ssrf = await api.patch(
-        url, json={"settings": {"instance_url": "https://192.168.0.1"}}, headers=headers(A)
+        url,
+        json={"kind": "mastodon", "settings": {"instance_url": "https://192.168.0.1"}},
+        headers=headers(A),
+    )
+    # Settings are a kind's: without the kind they are not understood; another kind is refused.
+    kindless = await api.patch(
+        url, json={"settings": {"instance_url": "https://x.example"}}, headers=headers(A)
+    )
+    other_kind = await api.patch(
+        url, json={"kind": "x", "settings": {"account": "acme"}}, headers=headers(A)
     )
 
     assert renamed.status_code == 200
@@ -245,6 +258,8 @@ async def test_patch_renames_disables_and_replaces_credentials(api: httpx.AsyncC
     assert new_settings.json()["settings"]["instance_url"] == "https://other.example"
     assert new_settings.json()["settings"]["visibility"] == "public"  # replaced whole
     assert ssrf.status_code == 422
+    assert kindless.status_code == 422
+    assert (other_kind.status_code, other_kind.json()["code"]) == (409, "kind_mismatch")
     stored = await distribution_of(api).reader().channels.get(A, channel["id"])
     assert stored is not None
     assert stored.config.access_token.get_secret_value() == "fresh-token"

@@ -17,8 +17,17 @@ from newsroom_shared.testing.openapi_fuzz import drop_database_now, fuzz_every_o
 pytestmark = [pytest.mark.connected, pytest.mark.slow]
 TENANT = "tenant-a"
 # Rules JSON Schema cannot state; the OpenAPI describes each in words.
+_PUBLIC_URL = (
+    "a public address: no localhost, numeric host or loopback/private/reserved IP (an SSRF guard "
+    "over address ranges; the service may allow http and private addresses for development)"
+)
 UNSTATED_RULES = {
     "invalid_cursor": "a cursor is valid only if this server issued it for this listing",
+    "invalid_token": "a well-formed link token is valid only if this server signed it for this "
+    "purpose",
+    "body.settings.instance_url": _PUBLIC_URL,
+    "body.settings.service_url": _PUBLIC_URL,
+    "body.settings.url": _PUBLIC_URL,
 }
 
 

@@ -13,14 +13,14 @@ from distribution.entrypoints.http.dependencies import (
     cursor_str,
 )
 from distribution.entrypoints.http.schemas.channels import (
-    ChannelCreate,
     ChannelCreated,
     ChannelOut,
-    ChannelUpdate,
     FailedAttemptOut,
 )
+from distribution.entrypoints.http.schemas.channels_in import ChannelCreate, ChannelUpdate
 from distribution.service import channels
 from newsroom_shared.events.distribution import ChannelKind
+from newsroom_shared.http.errors import error_responses
 from newsroom_shared.http.pagination import Cursor, Limit, Page, page_of
 
 router = APIRouter(prefix="/v1/channels", tags=["channels"])
@@ -39,8 +39,8 @@ async def create_channel(
             newsroom_id=body.newsroom_id,
             kind=body.kind,
             name=body.name,
-            settings=body.settings,
-            credentials=body.credentials,
+            settings=body.settings_given(),
+            credentials=body.credentials_given(),
             enabled=body.enabled,
             allow_insecure=allow,
         )
@@ -99,7 +99,7 @@ async def channel_failures(
     return page_of(entries, limit, lambda e: {"id": e.id})
 
 
-@router.patch("/{channel_id}")
+@router.patch("/{channel_id}", responses=error_responses(409))
 async def update_channel(
     channel_id: str, body: ChannelUpdate, tenant: EditorTenant, distribution: DistributionDep
 ) -> ChannelOut:
@@ -110,10 +110,11 @@ async def update_channel(
             uow,
             tenant,
             channel_id,
+            kind=body.kind_named,
             name=body.name,
             enabled=body.enabled,
-            settings=body.settings,
-            credentials=body.credentials,
+            settings=body.settings_given(),
+            credentials=body.credentials_given(),
             allow_insecure=allow,
         )
     )

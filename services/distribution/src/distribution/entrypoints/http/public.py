@@ -21,6 +21,7 @@ from distribution.config import DistributionSettings
 from distribution.domain.subscribers import keyed_digest
 from distribution.entrypoints.http.dependencies import DistributionDep
 from distribution.entrypoints.http.errors import Gone
+from distribution.entrypoints.http.schemas.common import Token
 from distribution.entrypoints.http.schemas.subscribers import (
     Confirmed,
     SubscribeAccepted,
@@ -92,7 +93,7 @@ def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
 
 
 @router.post("/subscriptions/confirm/{token}", responses=error_responses(400, 409, 410))
-async def confirm_subscription(token: str, distribution: DistributionDep) -> Confirmed:
+async def confirm_subscription(token: Token, distribution: DistributionDep) -> Confirmed:
     """Confirm a subscription with the link from the confirmation email (idempotent)."""
     tenant_id, subscriber_id = _subscriber_of(distribution, token)
     now = distribution.clock()
@@ -105,7 +106,7 @@ async def confirm_subscription(token: str, distribution: DistributionDep) -> Con
     response_class=HTMLResponse,
     responses=error_responses(400, 410),
 )
-async def confirm_page(token: str, distribution: DistributionDep) -> HTMLResponse:
+async def confirm_page(token: Token, distribution: DistributionDep) -> HTMLResponse:
     """A page whose button confirms (a GET changes nothing: mail scanners follow links)."""
     _subscriber_of(distribution, token)
     action = html.escape(f"{CONFIRM_PATH}{token}", quote=True)

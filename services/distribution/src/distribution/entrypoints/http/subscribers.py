@@ -13,13 +13,13 @@ from distribution.entrypoints.http.dependencies import (
     EditorTenant,
     cursor_str,
 )
+from distribution.entrypoints.http.schemas.common import EmailQuery
 from distribution.entrypoints.http.schemas.subscribers import SubscriberExport, SubscriberOut
 from distribution.service import subscribers
 from newsroom_shared.http.errors import error_responses
 from newsroom_shared.http.pagination import Cursor, Limit, Page, page_of
 
 router = APIRouter(prefix="/v1/subscribers", tags=["subscribers"])
-EmailQuery = Annotated[str, Query(min_length=3, max_length=320, examples=["jane@example.com"])]
 
 
 @router.get("")
