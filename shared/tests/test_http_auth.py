@@ -75,7 +75,7 @@ async def test_missing_credentials_answer_401_with_challenge(client: httpx.Async
     response = await client.get("/me")
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == "Bearer"
-    assert response.json()["error"]["code"] == "unauthorized"
+    assert response.json()["code"] == "unauthorized"
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,7 @@ async def test_tenant_in_the_body_is_ignored(client: httpx.AsyncClient) -> None:
 async def test_missing_scope_answers_403(client: httpx.AsyncClient) -> None:
     response = await client.post("/releases", headers={"Authorization": "Bearer tok-viewer"})
     assert response.status_code == 403
-    assert response.json()["error"]["code"] == "insufficient_scope"
+    assert response.json()["code"] == "insufficient_scope"
 
 
 async def test_enough_scope_passes_and_authenticates_once(

@@ -140,16 +140,20 @@ async def test_limit_out_of_range_is_a_validation_error(
 ) -> None:
     response = await client.get("/numbers", params={"limit": limit})
     assert response.status_code == 422
-    assert response.json()["error"]["details"][0]["location"] == "query.limit"
+    assert response.json()["errors"][0]["location"] == "query.limit"
 
 
 async def test_garbage_cursor_answers_400_over_http(client: httpx.AsyncClient) -> None:
     response = await client.get("/numbers", params={"cursor": "garbage!"})
     assert response.status_code == 400
-    assert response.json()["error"] == {
+    assert response.json() == {
+        "type": "https://newsroom.dev/problems/invalid-cursor",
+        "title": "The cursor is not one this listing issued",
+        "status": 400,
+        "detail": "invalid cursor",
+        "instance": "/numbers",
         "code": "invalid_cursor",
-        "message": "invalid cursor",
-        "details": [],
+        "errors": [],
     }
 
 

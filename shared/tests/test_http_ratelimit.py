@@ -62,7 +62,7 @@ async def test_burst_then_429_with_retry_after(client: httpx.AsyncClient) -> Non
     refused = await client.get("/pages/a")
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == "10"
-    assert refused.json()["error"]["code"] == "rate_limited"
+    assert refused.json()["code"] == "rate_limited"
 
 
 async def test_tokens_come_back_with_time(client: httpx.AsyncClient, clock: FakeClock) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from pydantic import Field
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -74,6 +75,10 @@ class ServiceSettings(BaseSettings):
     # Staff API keys (newsroom_shared.auth): how long a verified key is trusted without
     # re-checking the key store; other replicas honour a revocation within this time.
     api_key_cache_ttl_s: float = 30.0
+
+    # Request bodies longer than this answer 413 (newsroom_shared.http.body_limits): our APIs
+    # take JSON; uploads, where a service has them, set their own larger limit.
+    http_max_body_bytes: int = Field(default=1024 * 1024, ge=1)
 
     log_level: str = "INFO"
     log_json: bool = True

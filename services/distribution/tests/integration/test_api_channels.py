@@ -168,9 +168,9 @@ async def test_invalid_configs_answer_422_naming_the_field(
     answer = await create(api, kind, settings=settings, credentials=credentials)
 
     assert answer.status_code == 422, answer.text
-    error = answer.json()["error"]
-    assert error["code"] == "invalid_input"
-    assert field in error["details"][0]["location"] or field in error["message"]
+    error = answer.json()
+    assert error["code"] == "validation_failed"
+    assert field in error["errors"][0]["location"] or field in error["detail"]
     assert (await api.get("/v1/channels", headers=headers(A))).json()["items"] == []
 
 
@@ -191,7 +191,7 @@ async def test_unknown_kinds_missing_fields_and_bad_cursors_are_refused(
     assert unknown.status_code == 422
     assert nameless.status_code == 422
     assert cursor.status_code == 400
-    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "not_found")
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
 
 
 async def test_keys_and_scopes(api: httpx.AsyncClient) -> None:
@@ -204,7 +204,7 @@ async def test_keys_and_scopes(api: httpx.AsyncClient) -> None:
 
     assert anonymous.status_code == 401
     assert bad_key.status_code == 401
-    assert (viewer.status_code, viewer.json()["error"]["code"]) == (403, "insufficient_scope")
+    assert (viewer.status_code, viewer.json()["code"]) == (403, "insufficient_scope")
 
 
 async def test_listing_filters_and_pages(api: httpx.AsyncClient) -> None:
@@ -233,13 +233,26 @@ async def test_patch_renames_disables_and_replaces_credentials(api: httpx.AsyncC
 
     renamed = await api.patch(url, json={"name": "Renamed", "enabled": False}, headers=headers(A))
     new_token = await api.patch(
-        url, json={"credentials": {"access_token": "fresh-token"}}, headers=headers(A)
+        url,
+        json={"kind": "mastodon", "credentials": {"access_token": "fresh-token"}},
+        headers=headers(A),
     )
     new_settings = await api.patch(
-        url, json={"settings": {"instance_url": "https://other.example"}}, headers=headers(A)
+        url,
+        json={"kind": "mastodon", "settings": {"instance_url": "https://other.example"}},
+        headers=headers(A),
     )
     ssrf = await api.patch(
-        url, json={"settings": {"instance_url": "https://192.168.0.1"}}, headers=headers(A)
+        url,
+        json={"kind": "mastodon", "settings": {"instance_url": "https://192.168.0.1"}},
+        headers=headers(A),
+    )
+    # Settings are a kind's: without the kind they are not understood; another kind is refused.
+    kindless = await api.patch(
+        url, json={"settings": {"instance_url": "https://x.example"}}, headers=headers(A)
+    )
+    other_kind = await api.patch(
+        url, json={"kind": "x", "settings": {"account": "acme"}}, headers=headers(A)
     )
 
     assert renamed.status_code == 200
@@ -248,6 +261,8 @@ async def test_patch_renames_disables_and_replaces_credentials(api: httpx.AsyncC
     assert new_settings.json()["settings"]["instance_url"] == "https://other.example"
     assert new_settings.json()["settings"]["visibility"] == "public"  # replaced whole
     assert ssrf.status_code == 422
+    assert kindless.status_code == 422
+    assert (other_kind.status_code, other_kind.json()["code"]) == (409, "kind_mismatch")
     stored = await distribution_of(api).reader().channels.get(A, channel["id"])
     assert stored is not None
     assert stored.config.access_token.get_secret_value() == "fresh-token"

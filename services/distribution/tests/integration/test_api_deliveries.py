@@ -162,7 +162,7 @@ async def test_a_failed_delivery_is_retried_once_with_the_same_key(
         "pending",
         0,
     )
-    assert (twice.status_code, twice.json()["error"]["code"]) == (409, "not_failed")
+    assert (twice.status_code, twice.json()["code"]) == (409, "not_failed")
     assert unknown.status_code == 404
     after = await distribution_of(api).reader().deliveries.get(A, failed["id"])
     assert after is not None

@@ -118,7 +118,7 @@ async def test_a_bounce_suppresses_flags_and_cancels_pending_mail(api: httpx.Asy
     )
     assert [s["email"] for s in listed.json()["items"]] == [EMAIL]
     assert bad.status_code == bad_reason.status_code == 422
-    assert "email" in bad.json()["error"]["message"]
+    assert "email" in bad.json()["detail"]
     subscribers = await api.get("/v1/subscribers?newsroom_id=n2", headers=headers(A))
     assert subscribers.json()["items"][0]["bounced"] is True
     assert await statuses(api) == {

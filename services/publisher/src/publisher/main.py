@@ -21,8 +21,9 @@ DESCRIPTION = """Tenants, newsrooms, staff API keys and press releases with thei
 Authenticate with `Authorization: Bearer <api key>`. Changes take an optional
 `If-Match: <version>` header (a release's `version`, also sent as its `ETag`): when the
 release has moved on, the answer is **412** and nothing changes. Illegal workflow steps answer
-**409** naming the current status and the allowed actions. Errors share one body:
-`{"error": {"code", "message", "details"}}`. Listings page with `limit` and `cursor`.
+**409** naming the current status and the allowed actions. Errors are RFC 9457
+problem details (`application/problem+json`) with a stable `code`. Listings page with
+`limit` and `cursor`.
 """
 
 

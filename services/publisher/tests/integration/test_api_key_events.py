@@ -50,8 +50,8 @@ async def test_each_key_is_issued_once_and_each_revocation_sent_once(
     tenant = await client.new_tenant()
     admin_key_id = parse_token(tenant.token)
     editor = await tenant.ok("POST", "/v1/api-keys", 201, json={"name": "ed", "scopes": ["editor"]})
-    await tenant.ok("DELETE", f"/v1/api-keys/{editor['id']}")
-    await tenant.ok("DELETE", f"/v1/api-keys/{editor['id']}")  # already revoked: no new event
+    await tenant.ok("POST", f"/v1/api-keys/{editor['id']}/revoke")
+    await tenant.ok("POST", f"/v1/api-keys/{editor['id']}/revoke")  # already revoked: no new event
     await client.outbox_drained()
 
     servers = settings.kafka_bootstrap_servers
@@ -88,7 +88,7 @@ async def test_another_service_accepts_a_key_until_it_is_revoked(
     forged = compose_token(editor["id"], uuid.uuid4().hex * 2)
     assert await follower.authenticate(forged) is None
 
-    await tenant.ok("DELETE", f"/v1/api-keys/{editor['id']}")
+    await tenant.ok("POST", f"/v1/api-keys/{editor['id']}/revoke")
 
     async def refused() -> bool:
         return await follower.authenticate(editor["token"]) is None

@@ -11,10 +11,11 @@ pytestmark = pytest.mark.connected
 
 def error_of(answer, status: int) -> dict:
     assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
     body = answer.json()
-    assert set(body) == {"error"}
-    assert {"code", "message", "details"} <= set(body["error"])
-    return body["error"]
+    assert {"type", "title", "status", "detail", "instance", "code", "errors"} == set(body)
+    assert body["status"] == status
+    return body
 
 
 @pytest.fixture
@@ -38,11 +39,11 @@ async def test_invalid_bodies_name_the_field(acme) -> None:
     ]
     for body, location in cases:
         error = error_of(await acme.request("POST", "/v1/releases", json=body), 422)
-        assert location in {d["location"] for d in error["details"]}, (body, error)
+        assert location in {d["location"] for d in error["errors"]}, (body, error)
     big = "é" * (100 * 1024 + 1)  # under the character limit, over 200 KB of UTF-8
     body = {**base, "body": big}
     error = error_of(await acme.request("POST", "/v1/releases", json=body), 422)
-    assert "at most 204800 bytes" in error["message"]
+    assert "at most 204800 bytes" in error["detail"]
     malformed = await acme.request(
         "POST", "/v1/releases", content=b"{not json", headers={"Content-Type": "application/json"}
     )
@@ -64,7 +65,7 @@ async def test_unknown_and_malformed_ids_are_404(acme) -> None:
     ]:
         assert error_of(await acme.request("GET", url), 404)["code"] == "not_found", url
     answer = await acme.request("POST", "/v1/releases/nope/publish")
-    assert error_of(answer, 404)["message"] == "release 'nope' not found"
+    assert error_of(answer, 404)["detail"] == "release 'nope' not found"
     release = await acme.release(acme.room["id"])
     assert error_of(await acme.request("GET", f"/v1/releases/{release['id']}/versions/9"), 404)
     assert error_of(await acme.request("GET", f"/v1/releases/{release['id']}/versions/0"), 422)
@@ -75,7 +76,7 @@ async def test_illegal_transitions_say_what_is_allowed(acme) -> None:
     answer = await acme.request("POST", f"/v1/releases/{release['id']}/unschedule")
     error = error_of(answer, 409)
     assert error["code"] == "illegal_transition"
-    assert error["message"] == (
+    assert error["detail"] == (
         "cannot unschedule a release in status 'draft'; "
         "allowed actions: edit, delete, submit, schedule, publish, embargo"
     )
@@ -83,7 +84,7 @@ async def test_illegal_transitions_say_what_is_allowed(acme) -> None:
     gated = await acme.release(strict["id"])
     assert gated["allowed_actions"] == ["edit", "delete", "submit"]
     error = error_of(await acme.request("POST", f"/v1/releases/{gated['id']}/publish"), 409)
-    assert "requires approval" in error["message"]
+    assert "requires approval" in error["detail"]
     assert (await acme.ok("GET", f"/v1/releases/{gated['id']}"))["status"] == "draft"
 
 
@@ -92,11 +93,11 @@ async def test_times_must_be_in_the_future_and_zoned(acme, clock) -> None:
     url = f"/v1/releases/{release['id']}"
     past = (clock.now() - timedelta(minutes=1)).isoformat()
     error = error_of(await acme.request("POST", f"{url}/schedule", json={"publish_at": past}), 422)
-    assert "publish_at: must be in the future" in error["message"]
+    assert "publish_at: must be in the future" in error["detail"]
     error = error_of(
         await acme.request("POST", f"{url}/publish", json={"embargo_until": past}), 422
     )
-    assert "embargo_until: must be in the future" in error["message"]
+    assert "embargo_until: must be in the future" in error["detail"]
     naive = {"publish_at": "2031-01-01T09:00:00"}
     assert error_of(await acme.request("POST", f"{url}/schedule", json=naive), 422)
     far = {"publish_at": "9999-12-31T23:59:59-14:00"}
@@ -150,10 +151,14 @@ async def test_bad_auth(client, acme) -> None:
     assert error_of(await as_editor.request("POST", f"/v1/releases/{release['id']}/approve"), 403)
     assert error_of(await as_editor.request("GET", "/v1/api-keys"), 403)
 
-    await acme.ok("DELETE", f"/v1/api-keys/{editor['id']}")
+    await acme.ok("POST", f"/v1/api-keys/{editor['id']}/revoke")
     assert error_of(await as_editor.request("GET", "/v1/releases"), 401)
-    error = error_of(await acme.request("DELETE", f"/v1/api-keys/{acme.token.split('_')[1]}"), 409)
-    assert "last active admin key" in error["message"]
+    # Revoked, not deleted: the key's record stays readable.
+    assert (await acme.ok("GET", f"/v1/api-keys/{editor['id']}"))["revoked_at"] is not None
+    error = error_of(
+        await acme.request("POST", f"/v1/api-keys/{acme.token.split('_')[1]}/revoke"), 409
+    )
+    assert "last active admin key" in error["detail"]
 
 
 async def test_tenant_creation_needs_the_operator_token(client, settings) -> None:
@@ -176,4 +181,4 @@ async def test_tenant_creation_is_off_without_an_operator_token(settings, clock,
         answer = await client.http.post(
             "/v1/tenants", json={"name": "X"}, headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"}
         )
-        assert "disabled" in error_of(answer, 403)["message"]
+        assert "disabled" in error_of(answer, 403)["detail"]

@@ -39,6 +39,6 @@ async def test_one_published_event_per_publication(client, infra, unique) -> Non
 
     again = await acme.request("POST", f"/v1/releases/{release['id']}/publish")
     assert again.status_code == 409
-    assert again.json()["error"]["code"] == "illegal_transition"
+    assert again.json()["code"] == "illegal_transition"
     await client.outbox_drained()
     assert len(await published_records()) == 1

@@ -1,4 +1,4 @@
-"""HTTP plumbing every service shares: error bodies, cursor pages, auth, rate limits."""
+"""HTTP plumbing every service shares: problem details, cursor pages, auth, rate limits."""
 
 from newsroom_shared.http.auth import (
     Authenticator,
@@ -12,17 +12,17 @@ from newsroom_shared.http.errors import (
     ApiError,
     BadRequest,
     Conflict,
-    ErrorBody,
-    ErrorDetail,
-    FieldError,
     Forbidden,
     NotFound,
+    PreconditionFailed,
     TooManyRequests,
     Unauthorized,
     Unprocessable,
     error_responses,
     install_error_handlers,
+    invalid_input,
 )
+from newsroom_shared.http.openapi_problems import raises
 from newsroom_shared.http.pagination import (
     Cursor,
     Limit,
@@ -31,6 +31,7 @@ from newsroom_shared.http.pagination import (
     encode_cursor,
     page_of,
 )
+from newsroom_shared.http.problems import FieldError, Problem
 from newsroom_shared.http.ratelimit import rate_limit
 
 __all__ = [
@@ -40,14 +41,14 @@ __all__ = [
     "Conflict",
     "CurrentPrincipal",
     "Cursor",
-    "ErrorBody",
-    "ErrorDetail",
     "FieldError",
     "Forbidden",
     "Limit",
     "NotFound",
     "Page",
+    "PreconditionFailed",
     "Principal",
+    "Problem",
     "Scope",
     "TooManyRequests",
     "Unauthorized",
@@ -57,7 +58,9 @@ __all__ = [
     "error_responses",
     "get_principal",
     "install_error_handlers",
+    "invalid_input",
     "page_of",
+    "raises",
     "rate_limit",
     "require",
 ]

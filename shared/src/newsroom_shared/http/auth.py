@@ -19,6 +19,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from fastapi.security.utils import get_authorization_scheme_param
 
 from newsroom_shared.http.errors import Forbidden, Unauthorized
+from newsroom_shared.http.openapi_problems import raises
 from newsroom_shared.observability.logging import tenant_id_var
 
 
@@ -52,13 +53,14 @@ class Authenticator(Protocol):
 
 
 # auto_error=False: these only read the headers and document the schemes in OpenAPI; the
-# 401 answer is ours, in the shared error body.
+# 401 answer is ours, a problem like every error.
 _bearer = HTTPBearer(auto_error=False, description="An API key as a bearer token")
 _api_key = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="An API key (alternative to Bearer)"
 )
 
 
+@raises(401)
 async def get_principal(
     request: Request,
     _bearer_scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
@@ -113,6 +115,7 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency answering 403 unless the caller holds ``scope`` (or a higher one)."""
 
+    @raises(403)
     async def principal_with_scope(principal: CurrentPrincipal) -> Principal:
         if not principal.allows(scope):
             raise Forbidden(f"This needs the {scope.value} scope", code="insufficient_scope")

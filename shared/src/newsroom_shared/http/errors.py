@@ -1,27 +1,27 @@
-"""One error body for every 4xx and 5xx answer of every service.
+"""Errors a service raises on purpose, and the handlers that answer every error as a problem.
 
-Every error is ``{"error": {"code": ..., "message": ..., "details": [...]}}``: ``code`` is a
-stable snake_case string clients can branch on, ``message`` is for humans, ``details`` lists
-one :class:`FieldError` per invalid input. Services raise :class:`ApiError` subclasses;
-:func:`install_error_handlers` turns those, FastAPI's validation errors, Starlette's HTTP
-errors (unknown route, wrong method) and anything unexpected into that body, and makes the
-OpenAPI schema say so.
+Services raise :class:`ApiError` subclasses (or map their domain errors to one);
+:func:`install_error_handlers` turns those, FastAPI's validation errors, Starlette's HTTP errors
+(unknown route, wrong method) and anything unexpected into RFC 9457 problem details
+(:mod:`newsroom_shared.http.problems`), and makes the app's OpenAPI declare them
+(:mod:`newsroom_shared.http.openapi_problems`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from http import HTTPStatus
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from fastapi.utils import is_body_allowed_for_status_code
-from pydantic import BaseModel, Field
+from fastapi.responses import Response
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from newsroom_shared.http.body_limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
+from newsroom_shared.http.openapi_problems import document_problems
+from newsroom_shared.http.problems import FieldError, problem_response, status_phrase
 
 logger = logging.getLogger(__name__)
 
@@ -30,24 +30,12 @@ logger = logging.getLogger(__name__)
 MAX_FIELD_ERRORS = 20
 MAX_MESSAGE_CHARS = 200
 
-
-class FieldError(BaseModel):
-    """One invalid input: where it is (``body.title``, ``query.limit``) and what is wrong."""
-
-    location: str
-    message: str
-
-
-class ErrorDetail(BaseModel):
-    code: str = Field(description="Stable machine-readable code, e.g. `not_found`")
-    message: str = Field(description="Human-readable explanation")
-    details: list[FieldError] = Field(default_factory=list)
-
-
-class ErrorBody(BaseModel):
-    """The body of every error answer."""
-
-    error: ErrorDetail
+# The one code of every invalid request body, query, path or header, whoever noticed it (the
+# request schema or a domain rule): clients handle bad input in one place.
+VALIDATION_FAILED = "validation_failed"
+# Codes of Starlette's own errors that do not follow from the status phrase (which Python
+# versions word differently: 413 is "Request Entity Too Large", later "Content Too Large").
+_HTTP_CODES = {413: "body_too_large"}
 
 
 class ApiError(Exception):
@@ -62,18 +50,24 @@ class ApiError(Exception):
         message: str | None = None,
         *,
         code: str | None = None,
-        details: Sequence[FieldError] = (),
+        errors: Sequence[FieldError] = (),
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self.message = message or self.default_message
         self.code = code or self.default_code
-        self.details = list(details)
+        self.errors = list(errors)
         self.headers = dict(headers or {})
         super().__init__(self.message)
 
-    def body(self) -> ErrorBody:
-        return ErrorBody(
-            error=ErrorDetail(code=self.code, message=self.message, details=self.details)
+    def response(self, request: Request) -> Response:
+        """This error as a problem answer to ``request``."""
+        return problem_response(
+            status=self.status,
+            code=self.code,
+            detail=self.message,
+            instance=request.url.path,
+            errors=self.errors,
+            headers=self.headers,
         )
 
 
@@ -111,10 +105,28 @@ class Conflict(ApiError):  # noqa: N818 (HTTP status names read better)
     default_message = "Conflict with the current state"
 
 
+class PreconditionFailed(ApiError):  # noqa: N818 (HTTP status names read better)
+    """``If-Match`` named a version that is not the current one."""
+
+    status = 412
+    default_code = "version_mismatch"
+    default_message = "The resource changed since you read it"
+
+
+class UnsupportedMediaType(ApiError):  # noqa: N818 (HTTP status names read better)
+    """A body in a format the operation does not take (its OpenAPI names the media type)."""
+
+    status = 415
+    default_code = "unsupported_media_type"
+    default_message = "The request body must be JSON (Content-Type: application/json)"
+
+
 class Unprocessable(ApiError):  # noqa: N818 (HTTP status names read better)
+    """Input the request schema let through but a rule of the service refuses."""
+
     status = 422
-    default_code = "unprocessable"
-    default_message = "The request cannot be processed"
+    default_code = VALIDATION_FAILED
+    default_message = "The request is invalid"
 
 
 class TooManyRequests(ApiError):  # noqa: N818 (HTTP status names read better)
@@ -129,130 +141,116 @@ class TooManyRequests(ApiError):  # noqa: N818 (HTTP status names read better)
         super().__init__(message, code=code, headers={"Retry-After": str(self.retry_after)})
 
 
-def error_response(
-    status: int,
-    code: str,
-    message: str,
-    details: Sequence[FieldError] = (),
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    """The error body as a response (no body for statuses that allow none, e.g. 304)."""
-    if not is_body_allowed_for_status_code(status):
-        return Response(status_code=status, headers=headers)
-    body = ErrorBody(error=ErrorDetail(code=code, message=message, details=list(details)))
-    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+def invalid_input(location: str, message: str, detail: str | None = None) -> Unprocessable:
+    """A 422 for one input a service rule refuses: the same code and shape as schema errors."""
+    return Unprocessable(detail or message, errors=[FieldError(location=location, message=message)])
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """For a route's ``responses=``: OpenAPI lists :class:`ErrorBody` for each status."""
-    return {
-        status: {"model": ErrorBody, "description": HTTPStatus(status).phrase}
-        for status in statuses
-    }
+    """For a route's ``responses=``: the error statuses its dependencies do not already imply
+    (a conflict, a referenced resource missing). The OpenAPI declares each as a problem."""
+    return {status: {"description": status_phrase(status)} for status in statuses}
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Answer every error with :class:`ErrorBody` and document it in the app's OpenAPI."""
+def install_error_handlers(app: FastAPI, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    """Answer every error with a problem and declare them in the app's OpenAPI; request bodies
+    over ``max_body_bytes`` answer 413."""
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     # Starlette runs the Exception handler in its outermost middleware, then re-raises so the
     # server sees the failure too; the answer is already sent by then.
     app.add_exception_handler(Exception, _unexpected_error)
-    _document_validation_errors(app)
+    document_problems(app)
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+    return exc.response(request)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
+    if _body_not_json(request, errors):
+        return UnsupportedMediaType().response(request)
     malformed = next((e for e in errors if e.get("type") == "json_invalid"), None)
     if malformed is not None:
         # A body that is not JSON at all is a syntax error (400), not a semantic one (422).
         reason = _clip(str(malformed.get("ctx", {}).get("error", "invalid JSON")))
-        return error_response(
-            400,
-            "malformed_json",
-            "The request body is not valid JSON",
-            [FieldError(location="body", message=reason)],
-        )
-    details = [_field_error(e) for e in errors[:MAX_FIELD_ERRORS]]
+        field = FieldError(location="body", message=reason, type="json_invalid")
+        return BadRequest(
+            "The request body is not valid JSON", code="malformed_json", errors=[field]
+        ).response(request)
+    fields = [_field_error(e) for e in errors[:MAX_FIELD_ERRORS]]
     if len(errors) > MAX_FIELD_ERRORS:
         more = len(errors) - MAX_FIELD_ERRORS
-        details.append(FieldError(location="", message=f"... and {more} more errors"))
-    return error_response(422, "validation_failed", "The request is invalid", details)
+        fields.append(FieldError(location="", message=f"... and {more} more errors", type="more"))
+    return Unprocessable(_summary(fields), errors=fields).response(request)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    phrase = _phrase(exc.status_code)
-    message = exc.detail if isinstance(exc.detail, str) and exc.detail else phrase
-    code = phrase.lower().replace(" ", "_").replace("-", "_")
-    return error_response(exc.status_code, code, message, headers=exc.headers)
+    phrase = status_phrase(exc.status_code)
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail else phrase
+    code = _HTTP_CODES.get(exc.status_code) or phrase.lower().replace(" ", "_").replace("-", "_")
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names only the first route that matched the path; a path can have several
+        # (GET and PATCH /v1/releases/{id} are two routes).
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return problem_response(
+        status=exc.status_code,
+        code=code,
+        detail=detail,
+        instance=request.url.path,
+        headers=headers,
+    )
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "internal_error", "Internal server error")
+    return problem_response(
+        status=500, code="internal_error", detail="Internal server error", instance=request.url.path
+    )
+
+
+def _body_not_json(request: Request, errors: Sequence[Mapping[str, Any]]) -> bool:
+    """The body was refused and it was sent as something else than JSON (FastAPI then hands
+    the raw bytes to the body's model, which refuses them)."""
+    content_type = request.headers.get("content-type")
+    if not content_type or not any(tuple(e.get("loc", ()))[:1] == ("body",) for e in errors):
+        return False
+    media_type = content_type.split(";")[0].strip().lower()
+    main, _, sub = media_type.partition("/")
+    # FastAPI's own test of a JSON body: application/json or application/*+json.
+    return not (main == "application" and (sub == "json" or sub.endswith("+json")))
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app answers on this request's path."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        path_regex = getattr(route, "path_regex", None)
+        if path_regex is not None and path_regex.match(request.url.path):
+            methods |= set(route.methods or ())
+    return sorted(methods)
 
 
 def _field_error(error: Mapping[str, Any]) -> FieldError:
     location = ".".join(str(part) for part in error.get("loc", ()))
-    return FieldError(location=location, message=_clip(str(error.get("msg", "invalid"))))
+    message = _clip(str(error.get("msg", "invalid")))
+    return FieldError(location=location, message=message, type=str(error.get("type", "invalid")))
+
+
+def _summary(fields: Sequence[FieldError]) -> str:
+    if len(fields) == 1:
+        return f"{fields[0].location}: {fields[0].message}"
+    return f"{len(fields)} inputs are invalid: see errors"
 
 
 def _clip(text: str) -> str:
     if len(text) <= MAX_MESSAGE_CHARS:
         return text
     return text[: MAX_MESSAGE_CHARS - 3] + "..."
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
-
-
-def _document_validation_errors(app: FastAPI) -> None:
-    """Replace FastAPI's default 422 schema (``HTTPValidationError``) with :class:`ErrorBody`.
-
-    FastAPI adds that 422 response to every route with parameters; ours answers differently,
-    so the schema is corrected after generation (FastAPI's documented way to extend OpenAPI).
-    """
-    generate: Callable[[], dict[str, Any]] = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = _with_error_body(generate())
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
-_DEFAULT_422_REF = "#/components/schemas/HTTPValidationError"
-
-
-def _with_error_body(schema: dict[str, Any]) -> dict[str, Any]:
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    error_schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, definition in error_schema.pop("$defs", {}).items():
-        components.setdefault(name, definition)
-    components.setdefault("ErrorBody", error_schema)
-    for path_item in schema.get("paths", {}).values():
-        for operation in path_item.values():
-            if not isinstance(operation, dict):
-                continue
-            response = operation.get("responses", {}).get("422", {})
-            content = response.get("content", {}).get("application/json", {})
-            if content.get("schema", {}).get("$ref") == _DEFAULT_422_REF:
-                content["schema"] = {"$ref": "#/components/schemas/ErrorBody"}
-    # FastAPI's own two models, dropped once nothing refers to them any more.
-    for name in ("HTTPValidationError", "ValidationError"):
-        if f'"#/components/schemas/{name}"' not in json.dumps(schema):
-            components.pop(name, None)
-    return schema

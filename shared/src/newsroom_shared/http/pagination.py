@@ -20,12 +20,16 @@ from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
 from newsroom_shared.http.errors import BadRequest
+from newsroom_shared.http.openapi_problems import raises
 
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_CURSOR_CHARS = 1024
+# What a cursor is made of (URL-safe base64 without padding), stated in the OpenAPI. Only the
+# server can tell whether one decodes to a position: a malformed one answers 400 invalid_cursor.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 _DATETIME_TAG = "$datetime"
 _SCALARS = (str, int, float, bool, type(None), datetime)
@@ -78,10 +82,16 @@ def _limit(
     return limit
 
 
+@raises(400)  # a cursor that is not one of ours: decode_cursor answers invalid_cursor
 def _cursor(
     cursor: Annotated[
         str | None,
-        Query(max_length=MAX_CURSOR_CHARS, description="`next_cursor` of the previous page"),
+        Query(
+            min_length=1,
+            max_length=MAX_CURSOR_CHARS,
+            description="`next_cursor` of the previous page, as it was (400 otherwise)",
+            json_schema_extra={"pattern": CURSOR_PATTERN},
+        ),
     ] = None,
 ) -> str | None:
     return cursor

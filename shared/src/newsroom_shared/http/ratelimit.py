@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from newsroom_shared.http.errors import TooManyRequests
+from newsroom_shared.http.openapi_problems import raises
 
 Clock = Callable[[], float]
 
@@ -116,6 +117,7 @@ def rate_limit(
     """
     buckets = TokenBuckets(per_minute, burst, clock=clock, max_clients=max_clients)
 
+    @raises(429)
     async def limit_rate(request: Request) -> None:
         depth = trusted_proxies
         if depth is None:

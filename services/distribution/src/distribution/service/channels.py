@@ -20,7 +20,7 @@ from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.adapters.signing import new_webhook_secret
 from distribution.domain.channels import AnyChannelConfig, Channel, ChannelConfig
 from distribution.domain.failures import FailedAttempt
-from distribution.service.errors import InvalidInputError, NotFoundError
+from distribution.service.errors import ConflictError, InvalidInputError, NotFoundError
 from distribution.service.newsrooms import own_newsroom
 
 _CONFIG: TypeAdapter[Any] = TypeAdapter(AnyChannelConfig)
@@ -178,9 +178,18 @@ async def change_channel(
     settings: Mapping[str, Any] | None,
     credentials: Mapping[str, Any] | None,
     allow_insecure: bool,
+    kind: str | None = None,
 ) -> Channel:
-    """Renames, enables/disables, or replaces the settings or the credentials (each whole)."""
+    """Renames, enables/disables, or replaces the settings or the credentials (each whole).
+
+    ``kind``, when given, must be the channel's: settings are a kind's, and a kind never changes.
+    """
     channel = await get_channel(uow, tenant_id, channel_id)
+    if kind is not None and kind != channel.kind:
+        raise ConflictError(
+            f"this is a {channel.kind} channel: its kind cannot change (got {kind!r})",
+            code="kind_mismatch",
+        )
     if credentials is not None and channel.kind == "webhook":
         raise InvalidInputError("credentials", "a webhook's secret is generated, not given")
     if settings is not None or credentials is not None:

@@ -9,7 +9,6 @@ from datetime import datetime
 from slugify import slugify
 
 from publisher.domain import limits
-from publisher.domain.errors import InvalidInputError
 from publisher.domain.ids import new_id
 from publisher.domain.values import (
     ContactPerson,
@@ -65,12 +64,15 @@ class Newsroom:
         requires_approval: bool = False,
     ) -> Newsroom:
         name = require_text("name", name, max_length=limits.NAME_MAX, required=True)
+        newsroom_id = new_id()
         if slug is None:
             slug = slugify(name, max_length=limits.SLUG_MAX, word_boundary=True)
             if len(slug) < limits.SLUG_MIN:
-                raise InvalidInputError("slug", "cannot derive a slug from the name: give one")
+                # A name such as "0" or "☃" gives no usable slug; any name may be given, so the
+                # newsroom gets one that is free by construction rather than a refusal.
+                slug = f"newsroom-{newsroom_id}"
         newsroom = cls(
-            id=new_id(),
+            id=newsroom_id,
             tenant_id=tenant_id,
             slug=require_slug("slug", slug),
             name=name,

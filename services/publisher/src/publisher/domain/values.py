@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from newsroom_shared.patterns import WHITESPACE
 from publisher.domain import limits
 from publisher.domain.errors import InvalidInputError
 
@@ -13,9 +14,12 @@ from publisher.domain.errors import InvalidInputError
 # subtags ("en", "pt-BR", "zh-Hant-TW", "de-CH-1996").
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-# Deliberately loose: one "@", no spaces, a dot in the domain. Deliverability is not our business.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-PHONE_PATTERN = r"^\+?[0-9 ()./-]{3,40}$"
+# Deliberately loose: one "@", no whitespace (spelled out: see newsroom_shared.patterns), a dot
+# in the domain. Deliverability is not our business.
+EMAIL_PATTERN = rf"^[^@{WHITESPACE}]+@[^@{WHITESPACE}]+\.[^@{WHITESPACE}]+$"
+# 3-40 digits, spaces and ()./- after an optional "+", with no space at either end (which
+# ``require_text`` would strip, leaving something the pattern may not admit).
+PHONE_PATTERN = r"^(\+[0-9 ()./-]{2,39}|[0-9()./-][0-9 ()./-]{1,38})[0-9()./-]$"
 
 
 def require_text(field: str, value: str, *, max_length: int, required: bool = False) -> str:
@@ -58,14 +62,16 @@ def unique_labels(
     seen: dict[str, str] = {}
     for raw in values:
         label = " ".join(raw.split())
-        if lowercase:
-            label = label.lower()
-        if not label:
-            continue
+        # The limit applies to the label as given: lowercasing can lengthen it ("İ" becomes two
+        # characters), and a label the request schema admits must not be refused for that.
         if len(label) > max_length:
             raise InvalidInputError(
                 field, f"{label[:20]!r}... is longer than {max_length} characters"
             )
+        if lowercase:
+            label = label.lower()
+        if not label:
+            continue
         seen.setdefault(label.casefold(), label)
     if len(seen) > max_count:
         raise InvalidInputError(field, f"at most {max_count} allowed (got {len(seen)})")

@@ -13,12 +13,11 @@ from distribution.entrypoints.http.dependencies import (
     cursor_str,
 )
 from distribution.entrypoints.http.schemas.channels import (
-    ChannelCreate,
     ChannelCreated,
     ChannelOut,
-    ChannelUpdate,
     FailedAttemptOut,
 )
+from distribution.entrypoints.http.schemas.channels_in import ChannelCreate, ChannelUpdate
 from distribution.service import channels
 from newsroom_shared.events.distribution import ChannelKind
 from newsroom_shared.http.errors import error_responses
@@ -27,7 +26,7 @@ from newsroom_shared.http.pagination import Cursor, Limit, Page, page_of
 router = APIRouter(prefix="/v1/channels", tags=["channels"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(400, 401, 403, 422))
+@router.post("", status_code=status.HTTP_201_CREATED)
 async def create_channel(
     body: ChannelCreate, tenant: EditorTenant, distribution: DistributionDep
 ) -> ChannelCreated:
@@ -40,8 +39,8 @@ async def create_channel(
             newsroom_id=body.newsroom_id,
             kind=body.kind,
             name=body.name,
-            settings=body.settings,
-            credentials=body.credentials,
+            settings=body.settings_given(),
+            credentials=body.credentials_given(),
             enabled=body.enabled,
             allow_insecure=allow,
         )
@@ -50,7 +49,7 @@ async def create_channel(
     return ChannelCreated(**out.model_dump(), webhook_secret=created.webhook_secret)
 
 
-@router.get("", responses=error_responses(400, 401, 403, 422))
+@router.get("")
 async def list_channels(
     tenant: ViewerTenant,
     distribution: DistributionDep,
@@ -72,7 +71,7 @@ async def list_channels(
     return page
 
 
-@router.get("/{channel_id}", responses=error_responses(401, 403, 404, 422))
+@router.get("/{channel_id}")
 async def get_channel(
     channel_id: str, tenant: ViewerTenant, distribution: DistributionDep
 ) -> ChannelOut:
@@ -80,7 +79,7 @@ async def get_channel(
     return ChannelOut.of(await channels.get_channel(distribution.reader(), tenant, channel_id))
 
 
-@router.get("/{channel_id}/failures", responses=error_responses(400, 401, 403, 404, 422))
+@router.get("/{channel_id}/failures")
 async def channel_failures(
     channel_id: str,
     tenant: ViewerTenant,
@@ -100,7 +99,7 @@ async def channel_failures(
     return page_of(entries, limit, lambda e: {"id": e.id})
 
 
-@router.patch("/{channel_id}", responses=error_responses(400, 401, 403, 404, 422))
+@router.patch("/{channel_id}", responses=error_responses(409))
 async def update_channel(
     channel_id: str, body: ChannelUpdate, tenant: EditorTenant, distribution: DistributionDep
 ) -> ChannelOut:
@@ -111,10 +110,11 @@ async def update_channel(
             uow,
             tenant,
             channel_id,
+            kind=body.kind_named,
             name=body.name,
             enabled=body.enabled,
-            settings=body.settings,
-            credentials=body.credentials,
+            settings=body.settings_given(),
+            credentials=body.credentials_given(),
             allow_insecure=allow,
         )
     )
@@ -125,7 +125,6 @@ async def update_channel(
     "/{channel_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses=error_responses(401, 403, 404, 422),
 )
 async def delete_channel(
     channel_id: str, tenant: EditorTenant, distribution: DistributionDep

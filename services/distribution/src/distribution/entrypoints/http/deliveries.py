@@ -21,9 +21,7 @@ from newsroom_shared.http.pagination import Cursor, Limit, Page, page_of
 router = APIRouter(tags=["deliveries"])
 
 
-@router.get(
-    "/v1/releases/{release_id}/deliveries", responses=error_responses(400, 401, 403, 404, 422)
-)
+@router.get("/v1/releases/{release_id}/deliveries")
 async def list_deliveries(
     release_id: str,
     tenant: ViewerTenant,
@@ -49,9 +47,7 @@ async def list_deliveries(
     return page_of(items, limit, lambda d: {"id": d.id})
 
 
-@router.get(
-    "/v1/releases/{release_id}/deliveries/summary", responses=error_responses(401, 403, 404, 422)
-)
+@router.get("/v1/releases/{release_id}/deliveries/summary")
 async def delivery_summary(
     release_id: str, tenant: ViewerTenant, distribution: DistributionDep
 ) -> DeliverySummary:
@@ -60,9 +56,7 @@ async def delivery_summary(
     return DeliverySummary.of(release_id, counts)
 
 
-@router.post(
-    "/v1/deliveries/{delivery_id}/retry", responses=error_responses(401, 403, 404, 409, 422)
-)
+@router.post("/v1/deliveries/{delivery_id}/retry", responses=error_responses(409))
 async def retry_delivery(
     delivery_id: str, tenant: EditorTenant, distribution: DistributionDep
 ) -> DeliveryOut:

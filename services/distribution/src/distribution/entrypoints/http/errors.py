@@ -1,8 +1,6 @@
-"""Use-case errors as HTTP answers in the shared error body."""
+"""Use-case errors as HTTP answers: problem details like every other error."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -13,15 +11,7 @@ from distribution.service.errors import (
     NotFoundError,
     ServiceError,
 )
-from newsroom_shared.http.errors import (
-    ApiError,
-    Conflict,
-    FieldError,
-    NotFound,
-    Unprocessable,
-    error_response,
-    error_responses,
-)
+from newsroom_shared.http.errors import ApiError, Conflict, NotFound, invalid_input
 
 
 class Gone(ApiError):  # noqa: N818 (HTTP status names read better)
@@ -35,8 +25,7 @@ def api_error(error: ServiceError) -> ApiError:
     if isinstance(error, NotFoundError):
         return NotFound(message)
     if isinstance(error, InvalidInputError):
-        details = [FieldError(location=f"body.{error.field}", message=error.reason)]
-        return Unprocessable(message, code="invalid_input", details=details)
+        return invalid_input(f"body.{error.field}", error.reason, detail=message)
     if isinstance(error, ConflictError):
         return Conflict(message, code=error.code)
     return Conflict(message)
@@ -44,18 +33,8 @@ def api_error(error: ServiceError) -> ApiError:
 
 async def _service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)
-    answer = api_error(exc)
-    return error_response(answer.status, answer.code, answer.message, answer.details)
+    return api_error(exc).response(request)
 
 
 def install_service_error_handler(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
-
-
-def json_error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """``error_responses`` for a route answering HTML: its errors are JSON all the same."""
-    documented = error_responses(*statuses)
-    body = {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
-    for response in documented.values():
-        response["content"] = {"application/json": body}
-    return documented

@@ -21,7 +21,8 @@ from distribution.bootstrap import Distribution
 from distribution.config import DistributionSettings
 from distribution.domain.subscribers import keyed_digest
 from distribution.entrypoints.http.dependencies import DistributionDep
-from distribution.entrypoints.http.errors import Gone, json_error_responses
+from distribution.entrypoints.http.errors import Gone
+from distribution.entrypoints.http.schemas.common import Token
 from distribution.entrypoints.http.schemas.subscribers import (
     Confirmed,
     SubscribeAccepted,
@@ -30,6 +31,7 @@ from distribution.entrypoints.http.schemas.subscribers import (
 from distribution.service import subscribers
 from distribution.service.confirmations import CONFIRM_PATH
 from newsroom_shared.http.errors import BadRequest, error_responses
+from newsroom_shared.http.openapi_problems import raises
 from newsroom_shared.http.ratelimit import client_address, rate_limit
 
 NewsroomSlug = Annotated[
@@ -42,6 +44,7 @@ def public_rate_limit(settings: DistributionSettings) -> Callable[[Request], Awa
     return rate_limit(settings.public_rate_per_minute, settings.public_rate_burst)
 
 
+@raises(429)
 async def _limited(request: Request) -> None:
     await request.app.state.public_rate_limit(request)
 
@@ -54,7 +57,6 @@ router = APIRouter(
 @router.post(
     "/newsrooms/{newsroom_slug}/subscribers",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(400, 404, 422, 429),
 )
 async def subscribe(
     newsroom_slug: NewsroomSlug, body: SubscribeIn, request: Request, distribution: DistributionDep
@@ -97,8 +99,8 @@ def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
     return payload["t"], payload["s"]
 
 
-@router.post("/subscriptions/confirm/{token}", responses=error_responses(400, 404, 409, 410, 429))
-async def confirm_subscription(token: str, distribution: DistributionDep) -> Confirmed:
+@router.post("/subscriptions/confirm/{token}", responses=error_responses(400, 409, 410))
+async def confirm_subscription(token: Token, distribution: DistributionDep) -> Confirmed:
     """Confirm a subscription with the link from the confirmation email (idempotent)."""
     tenant_id, subscriber_id = _subscriber_of(distribution, token)
     now = distribution.clock()
@@ -109,9 +111,9 @@ async def confirm_subscription(token: str, distribution: DistributionDep) -> Con
 @router.get(
     "/subscriptions/confirm/{token}",
     response_class=HTMLResponse,
-    responses=json_error_responses(400, 410, 429),
+    responses=error_responses(400, 410),
 )
-async def confirm_page(token: str, distribution: DistributionDep) -> HTMLResponse:
+async def confirm_page(token: Token, distribution: DistributionDep) -> HTMLResponse:
     """A page whose button confirms (a GET changes nothing: mail scanners follow links)."""
     _subscriber_of(distribution, token)
     action = html.escape(f"{CONFIRM_PATH}{token}", quote=True)

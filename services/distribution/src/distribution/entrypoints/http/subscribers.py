@@ -13,16 +13,16 @@ from distribution.entrypoints.http.dependencies import (
     EditorTenant,
     cursor_str,
 )
+from distribution.entrypoints.http.schemas.common import EmailQuery
 from distribution.entrypoints.http.schemas.subscribers import SubscriberExport, SubscriberOut
 from distribution.service import subscribers
 from newsroom_shared.http.errors import error_responses
 from newsroom_shared.http.pagination import Cursor, Limit, Page, page_of
 
 router = APIRouter(prefix="/v1/subscribers", tags=["subscribers"])
-EmailQuery = Annotated[str, Query(min_length=3, max_length=320, examples=["jane@example.com"])]
 
 
-@router.get("", responses=error_responses(400, 401, 403, 422))
+@router.get("")
 async def list_subscribers(
     tenant: EditorTenant,
     distribution: DistributionDep,
@@ -43,7 +43,7 @@ async def list_subscribers(
     return page_of([SubscriberOut.of(s) for s in rows], limit, lambda s: {"id": s.id})
 
 
-@router.get("/export", responses=error_responses(401, 403, 404, 422))
+@router.get("/export", responses=error_responses(404))
 async def export_subscriber(
     email: EmailQuery, tenant: AdminTenant, distribution: DistributionDep
 ) -> SubscriberExport:
@@ -56,7 +56,6 @@ async def export_subscriber(
     "",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses=error_responses(401, 403, 422),
 )
 async def erase_subscriber(
     email: EmailQuery, tenant: AdminTenant, distribution: DistributionDep

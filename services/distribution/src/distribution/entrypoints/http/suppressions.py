@@ -12,13 +12,12 @@ from distribution.entrypoints.http.dependencies import (
 )
 from distribution.entrypoints.http.schemas.suppressions import SuppressionIn, SuppressionOut
 from distribution.service import suppressions
-from newsroom_shared.http.errors import error_responses
 from newsroom_shared.http.pagination import Cursor, Limit, Page, page_of
 
 router = APIRouter(prefix="/v1/suppressions", tags=["suppressions"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(400, 401, 403, 422))
+@router.post("", status_code=status.HTTP_201_CREATED)
 async def add_suppression(
     body: SuppressionIn, tenant: EditorTenant, distribution: DistributionDep
 ) -> SuppressionOut:
@@ -30,7 +29,7 @@ async def add_suppression(
     return SuppressionOut.of(entry)
 
 
-@router.get("", responses=error_responses(400, 401, 403, 422))
+@router.get("")
 async def list_suppressions(
     tenant: ViewerTenant, distribution: DistributionDep, limit: Limit, cursor: Cursor = None
 ) -> Page[SuppressionOut]:
@@ -45,7 +44,6 @@ async def list_suppressions(
     "/{email}",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses=error_responses(401, 403, 404, 422),
 )
 async def remove_suppression(
     email: str, tenant: EditorTenant, distribution: DistributionDep

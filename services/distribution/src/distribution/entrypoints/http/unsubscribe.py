@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from distribution.adapters.signing import TokenPurpose
 from distribution.bootstrap import Distribution
-from distribution.entrypoints.http.errors import json_error_responses
+from distribution.entrypoints.http.schemas.common import Token
 from distribution.service import subscriptions
 from newsroom_shared.http.errors import BadRequest, NotFound, error_responses
 from newsroom_shared.http.ratelimit import rate_limit
@@ -40,7 +40,7 @@ router = APIRouter(
     prefix="/v1/unsubscribe",
     tags=["unsubscribe"],
     dependencies=[Depends(rate_limit(PER_MINUTE, BURST))],
-    responses=error_responses(400, 404, 429),
+    responses=error_responses(400, 404),
 )
 
 
@@ -60,7 +60,7 @@ def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
 
 
 @router.post("/{token}")
-async def unsubscribe(token: str, distribution: DistributionDep) -> Unsubscribed:
+async def unsubscribe(token: Token, distribution: DistributionDep) -> Unsubscribed:
     """Unsubscribe (RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click`)."""
     tenant_id, subscriber_id = _subscriber_of(distribution, token)
     now = datetime.now(UTC)
@@ -72,8 +72,8 @@ async def unsubscribe(token: str, distribution: DistributionDep) -> Unsubscribed
     return Unsubscribed()
 
 
-@router.get("/{token}", response_class=HTMLResponse, responses=json_error_responses(400, 429))
-async def unsubscribe_page(token: str, distribution: DistributionDep) -> HTMLResponse:
+@router.get("/{token}", response_class=HTMLResponse, responses=error_responses(400))
+async def unsubscribe_page(token: Token, distribution: DistributionDep) -> HTMLResponse:
     """A page asking to confirm; its button POSTs to the same link (a GET changes nothing)."""
     _subscriber_of(distribution, token)
     action = html.escape(f"/v1/unsubscribe/{token}", quote=True)

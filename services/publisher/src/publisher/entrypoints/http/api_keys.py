@@ -13,7 +13,7 @@ from publisher.service import api_keys
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(400, 401, 403, 422))
+@router.post("", status_code=status.HTTP_201_CREATED)
 async def create_api_key(
     body: ApiKeyCreate, caller: Admin, publisher: PublisherDep
 ) -> ApiKeyCreated:
@@ -24,7 +24,7 @@ async def create_api_key(
     return ApiKeyCreated.of(created)
 
 
-@router.get("", responses=error_responses(400, 401, 403, 422))
+@router.get("")
 async def list_api_keys(
     caller: Admin, publisher: PublisherDep, limit: Limit, cursor: Cursor = None
 ) -> Page[ApiKeyOut]:
@@ -35,13 +35,15 @@ async def list_api_keys(
     return Page(items=[ApiKeyOut.of(k) for k in page.items], next_cursor=next_cursor)
 
 
-@router.get("/{key_id}", responses=error_responses(401, 403, 404, 422))
+@router.get("/{key_id}")
 async def get_api_key(key_id: str, caller: Admin, publisher: PublisherDep) -> ApiKeyOut:
     """One API key."""
     return ApiKeyOut.of(await api_keys.get_key(publisher.reader(), caller, key_id))
 
 
-@router.delete("/{key_id}", responses=error_responses(401, 403, 404, 409, 422))
+# A POST, not DELETE: a revoked key stays readable (its record shows who could do what, and
+# when that ended), and after a DELETE a client may rightly expect the key to be gone.
+@router.post("/{key_id}/revoke", responses=error_responses(409))
 async def revoke_api_key(key_id: str, caller: Admin, publisher: PublisherDep) -> ApiKeyOut:
-    """Revoke an API key (at once here; other replicas within the key cache TTL)."""
+    """Revoke an API key (at once here; other replicas within the key cache TTL); idempotent."""
     return ApiKeyOut.of(await api_keys.revoke_key(publisher.uow(), publisher.deps, caller, key_id))

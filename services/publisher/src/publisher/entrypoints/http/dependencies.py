@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Request
 
 from newsroom_shared.http.auth import Principal, Scope, require
 from newsroom_shared.http.errors import BadRequest
+from newsroom_shared.http.openapi_problems import raises
 from newsroom_shared.http.pagination import decode_cursor
 from publisher.bootstrap import Publisher
 from publisher.service.ports import Caller
@@ -32,25 +33,27 @@ Viewer = Annotated[Caller, _caller_with(Scope.viewer)]
 Editor = Annotated[Caller, _caller_with(Scope.editor)]
 Admin = Annotated[Caller, _caller_with(Scope.admin)]
 
-_VERSION_TAG = re.compile(r'^(?:W/)?"?([0-9]{1,12})"?$')
+# A version as sent or as in the ETag (`3`, `"3"`, `W/"3"`); empty or `*`: no condition. The
+# OpenAPI states this pattern and the code checks exactly it (one regex, valid in ECMA and Python).
+IF_MATCH_PATTERN = r'^[ \t]*(?:\*|(?:W/)?"?([0-9]{1,12})"?)?[ \t]*$'
 
 
+@raises(400, 412)  # 412: the use case finds another version current
 def _if_match(
     if_match: Annotated[
-        str | None,
+        str,
         Header(
             alias="If-Match",
             description='The version you read (`3` or `"3"`, as in the ETag): the change only '
             "happens if it is still current, else 412",
+            json_schema_extra={"pattern": IF_MATCH_PATTERN},
         ),
-    ] = None,
+    ] = "",
 ) -> int | None:
-    if if_match is None or if_match.strip() in ("", "*"):
-        return None
-    match = _VERSION_TAG.fullmatch(if_match.strip())
+    match = re.fullmatch(IF_MATCH_PATTERN, if_match)
     if match is None:
         raise BadRequest('If-Match must be a version number such as 3 or "3"', code="bad_if_match")
-    return int(match.group(1))
+    return int(match.group(1)) if match.group(1) else None
 
 
 IfMatch = Annotated[int | None, Depends(_if_match)]

@@ -1,4 +1,4 @@
-"""Domain errors as HTTP answers in the shared error body."""
+"""Domain errors as HTTP answers: problem details like every other error."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from fastapi.responses import Response
 from newsroom_shared.http.errors import (
     ApiError,
     Conflict,
-    FieldError,
     NotFound,
-    Unprocessable,
-    error_response,
+    PreconditionFailed,
+    invalid_input,
 )
 from publisher.domain.errors import (
     AlreadyExistsError,
@@ -25,22 +24,13 @@ from publisher.domain.errors import (
 )
 
 
-class PreconditionFailed(ApiError):  # noqa: N818 (HTTP status names read better)
-    """``If-Match`` named a version that is not the current one."""
-
-    status = 412
-    default_code = "version_mismatch"
-    default_message = "The resource changed since you read it"
-
-
 def api_error(error: DomainError) -> ApiError:
     """The HTTP answer to a domain error (404s never say whether another tenant has it)."""
     message = str(error)
     if isinstance(error, NotFoundError):
         return NotFound(message)
     if isinstance(error, InvalidInputError):
-        details = [FieldError(location=f"body.{error.field}", message=message)]
-        return Unprocessable(message, code="invalid_input", details=details)
+        return invalid_input(f"body.{error.field}", message)
     if isinstance(error, IllegalTransitionError):
         return Conflict(message, code="illegal_transition")
     if isinstance(error, VersionMismatchError):
@@ -56,8 +46,7 @@ def api_error(error: DomainError) -> ApiError:
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    answer = api_error(exc)
-    return error_response(answer.status, answer.code, answer.message, answer.details)
+    return api_error(exc).response(request)
 
 
 def install_domain_error_handler(app: FastAPI) -> None:

@@ -13,9 +13,7 @@ from publisher.service import newsrooms
 router = APIRouter(prefix="/v1/newsrooms", tags=["newsrooms"])
 
 
-@router.post(
-    "", status_code=status.HTTP_201_CREATED, responses=error_responses(400, 401, 403, 409, 422)
-)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=error_responses(409))
 async def create_newsroom(
     body: NewsroomCreate, caller: Admin, publisher: PublisherDep
 ) -> NewsroomOut:
@@ -35,7 +33,7 @@ async def create_newsroom(
     return NewsroomOut.of(newsroom)
 
 
-@router.get("", responses=error_responses(400, 401, 403, 422))
+@router.get("")
 async def list_newsrooms(
     caller: Viewer, publisher: PublisherDep, limit: Limit, cursor: Cursor = None
 ) -> Page[NewsroomOut]:
@@ -46,13 +44,13 @@ async def list_newsrooms(
     return Page(items=[NewsroomOut.of(n) for n in page.items], next_cursor=next_cursor)
 
 
-@router.get("/{newsroom_id}", responses=error_responses(401, 403, 404, 422))
+@router.get("/{newsroom_id}")
 async def get_newsroom(newsroom_id: str, caller: Viewer, publisher: PublisherDep) -> NewsroomOut:
     """One newsroom."""
     return NewsroomOut.of(await newsrooms.get_newsroom(publisher.reader(), caller, newsroom_id))
 
 
-@router.patch("/{newsroom_id}", responses=error_responses(400, 401, 403, 404, 422))
+@router.patch("/{newsroom_id}")
 async def update_newsroom(
     newsroom_id: str, body: NewsroomUpdate, caller: Admin, publisher: PublisherDep
 ) -> NewsroomOut:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from fastapi import Response
 
-from newsroom_shared.http.errors import FieldError, Unprocessable
 from publisher.bootstrap import Publisher
 from publisher.entrypoints.http.schemas.releases import ReleaseOut
 from publisher.service.views import ReleaseView
@@ -18,8 +17,11 @@ def release_answer(view: ReleaseView, publisher: Publisher, response: Response) 
     return ReleaseOut.of(view, publisher.deps.links)
 
 
-def as_utc(name: str, moment: datetime | None) -> datetime | None:
-    """A query-string time in UTC (without a zone it is taken as UTC); 422 when out of range."""
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A query-string bound in UTC (the parameter requires an offset; a naive time is UTC).
+
+    A valid time whose UTC instant falls outside the years 1-9999 (``0001-01-01T00:00+01:00``)
+    bounds nothing: it is clamped to the earliest or latest time, which filters the same."""
     if moment is None:
         return None
     if moment.tzinfo is None:
@@ -27,5 +29,5 @@ def as_utc(name: str, moment: datetime | None) -> datetime | None:
     try:
         return moment.astimezone(UTC)
     except OverflowError:
-        detail = FieldError(location=f"query.{name}", message="out of range")
-        raise Unprocessable(f"{name} is out of range", details=[detail]) from None
+        edge = datetime.min if moment.year == 1 else datetime.max
+        return edge.replace(tzinfo=UTC)

@@ -17,7 +17,7 @@ from publisher.service import public
 from publisher.service.ports import PublicPosition
 
 Slug = Annotated[str, Path(max_length=100)]
-ERRORS = error_responses(404, 422, 429)
+ERRORS = error_responses(404)
 
 
 def _position(cursor: str | None) -> PublicPosition | None:
@@ -45,7 +45,7 @@ def public_router(per_minute: int, burst: int) -> APIRouter:
         """A newsroom's public profile."""
         return PublicNewsroom.of(await public.public_newsroom(publisher.reader(), slug))
 
-    @router.get("/newsrooms/{slug}/releases", responses=error_responses(400, 404, 422, 429))
+    @router.get("/newsrooms/{slug}/releases")
     async def list_public_releases(
         slug: Slug,
         publisher: PublisherDep,

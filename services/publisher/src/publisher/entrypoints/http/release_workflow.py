@@ -20,7 +20,7 @@ from publisher.service import workflow
 
 router = APIRouter(prefix="/v1/releases/{release_id}", tags=["release workflow"])
 
-ERRORS = error_responses(400, 401, 403, 404, 409, 412, 422)
+ERRORS = error_responses(404, 409)
 
 
 @router.post("/submit", responses=ERRORS)
@@ -133,7 +133,7 @@ async def withdraw_release(
 @router.post(
     "/preview-links",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(401, 403, 404, 409, 422),
+    responses=error_responses(404, 409),
 )
 async def create_preview_link(
     release_id: str, caller: Editor, publisher: PublisherDep

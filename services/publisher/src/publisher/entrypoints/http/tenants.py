@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from newsroom_shared.http.errors import Forbidden, Unauthorized, error_responses
+from newsroom_shared.http.openapi_problems import raises
 from publisher.entrypoints.http.dependencies import PublisherDep, Viewer
 from publisher.entrypoints.http.schemas.tenants import TenantCreate, TenantCreated, TenantOut
 from publisher.service import tenants
@@ -22,6 +23,7 @@ _platform_bearer = HTTPBearer(
 )
 
 
+@raises(401, 403)
 async def _operator(
     publisher: PublisherDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_platform_bearer)],
@@ -39,7 +41,6 @@ async def _operator(
     "/tenants",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(_operator)],
-    responses=error_responses(400, 401, 403, 422),
 )
 async def create_tenant(body: TenantCreate, publisher: PublisherDep) -> TenantCreated:
     """Create a tenant and its first admin API key (platform operator only)."""
@@ -49,7 +50,7 @@ async def create_tenant(body: TenantCreate, publisher: PublisherDep) -> TenantCr
     return TenantCreated.of(created)
 
 
-@router.get("/tenant", responses=error_responses(401, 403, 404))
+@router.get("/tenant", responses=error_responses(404))
 async def get_own_tenant(caller: Viewer, publisher: PublisherDep) -> TenantOut:
     """The caller's tenant."""
     return TenantOut.of(await tenants.get_tenant(publisher.reader(), caller))

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from newsroom_shared.patterns import NOT_BLANK_PATTERN
 from publisher.domain import limits
 from publisher.domain.api_key import ApiKey
 from publisher.entrypoints.http.schemas.common import Model
@@ -14,7 +15,12 @@ ScopeName = Literal["viewer", "editor", "admin"]
 
 
 class ApiKeyCreate(Model):
-    name: str = Field(min_length=1, max_length=limits.API_KEY_NAME_MAX, examples=["CMS sync"])
+    name: str = Field(
+        min_length=1,
+        max_length=limits.API_KEY_NAME_MAX,
+        pattern=NOT_BLANK_PATTERN,
+        examples=["CMS sync"],
+    )
     scopes: list[ScopeName] = Field(
         min_length=1, max_length=3, description="admin includes editor, editor includes viewer"
     )

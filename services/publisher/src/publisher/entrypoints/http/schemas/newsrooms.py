@@ -2,28 +2,37 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from publisher.domain import limits
 from publisher.domain.newsroom import Newsroom, NewsroomChanges
 from publisher.domain.values import SLUG_PATTERN
-from publisher.entrypoints.http.schemas.common import Contact, Contacts, Language, MediaId, Model
+from publisher.entrypoints.http.schemas.common import (
+    Contact,
+    Contacts,
+    Language,
+    MediaId,
+    Model,
+    Name,
+)
 
 
 class NewsroomCreate(Model):
-    name: str = Field(min_length=1, max_length=limits.NAME_MAX, examples=["Acme Newsroom"])
+    name: Name = Field(examples=["Acme Newsroom"])
     slug: str | None = Field(
         default=None,
         min_length=limits.SLUG_MIN,
         max_length=limits.SLUG_MAX,
         pattern=SLUG_PATTERN,
-        description="Globally unique, part of public URLs, never changes; default: from name",
+        description="Globally unique, part of public URLs, never changes; default: from the "
+        "name (`newsroom-<id>` when the name gives fewer than 3 letters or digits)",
     )
     default_language: Language
     description: str = Field(default="", max_length=limits.DESCRIPTION_MAX)
     logo_media_id: MediaId | None = None
     contacts: Contacts = Field(default_factory=list)
-    requires_approval: bool = Field(
+    # Strict: JSON true/false only (lax mode would take 0, 1 or "yes", which the schema does not).
+    requires_approval: StrictBool = Field(
         default=False, description="Releases need an admin's approval before they go out"
     )
 
@@ -31,12 +40,12 @@ class NewsroomCreate(Model):
 class NewsroomUpdate(Model):
     """Fields to change; absent fields stay. ``logo_media_id: null`` removes the logo."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=limits.NAME_MAX)
+    name: Name | None = None
     default_language: Language | None = None
     description: str | None = Field(default=None, max_length=limits.DESCRIPTION_MAX)
     logo_media_id: MediaId | None = None
     contacts: Contacts | None = None
-    requires_approval: bool | None = None
+    requires_approval: StrictBool | None = None
 
     def to_domain(self) -> NewsroomChanges:
         return NewsroomChanges(

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from newsroom_shared.patterns import NOT_BLANK_PATTERN
 from publisher.domain import limits
 from publisher.domain.content import ContentChanges, MediaRef
 from publisher.domain.history import ReleaseVersion
@@ -14,7 +15,7 @@ from publisher.entrypoints.http.schemas.common import Contact, Contacts, Languag
 from publisher.service.ports import Links
 from publisher.service.views import ReleaseView
 
-Title = Annotated[str, Field(min_length=1, max_length=limits.TITLE_MAX)]
+Title = Annotated[str, Field(min_length=1, max_length=limits.TITLE_MAX, pattern=NOT_BLANK_PATTERN)]
 Lead = Annotated[str, Field(max_length=limits.LEAD_MAX)]
 Body = Annotated[
     str,
@@ -95,7 +96,7 @@ class PublishIn(Model):
 
 
 class RejectIn(Model):
-    comment: str = Field(min_length=1, max_length=limits.REASON_MAX)
+    comment: str = Field(min_length=1, max_length=limits.REASON_MAX, pattern=NOT_BLANK_PATTERN)
 
 
 class WithdrawIn(Model):

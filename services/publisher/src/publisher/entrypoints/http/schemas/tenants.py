@@ -4,17 +4,21 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from newsroom_shared.patterns import NOT_BLANK_PATTERN
 from publisher.domain import limits
 from publisher.domain.tenant import Tenant
 from publisher.entrypoints.http.schemas.api_keys import ApiKeyCreated
-from publisher.entrypoints.http.schemas.common import Model
+from publisher.entrypoints.http.schemas.common import Model, Name
 from publisher.service.views import NewTenant
 
 
 class TenantCreate(Model):
-    name: str = Field(min_length=1, max_length=limits.NAME_MAX, examples=["Acme Corp"])
+    name: Name = Field(examples=["Acme Corp"])
     admin_key_name: str = Field(
-        default="first admin key", min_length=1, max_length=limits.API_KEY_NAME_MAX
+        default="first admin key",
+        min_length=1,
+        max_length=limits.API_KEY_NAME_MAX,
+        pattern=NOT_BLANK_PATTERN,
     )
 
 
