@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
+from fastapi import Depends, FastAPI
 
+from newsroom_shared.http.errors import install_error_handlers
+from newsroom_shared.http.ratelimit import rate_limit
 from newsroom_shared.http.shared_limits import COLLECTION, SharedRateLimits
 from newsroom_shared.mongo import Database, make_client
 
@@ -52,3 +56,24 @@ async def test_an_unreachable_store_lets_requests_through() -> None:
         assert await limits.take("a GET /x", 1) == 0.0
     finally:
         await client.close()
+
+
+async def test_the_public_routes_of_two_replicas_share_the_limit(database: Database) -> None:
+    """Two apps (two replicas of one service) behind the same database: the per-minute limit
+    is the service's, not each replica's; each replica's own bucket allows more."""
+    apps = [FastAPI(), FastAPI()]
+    limits = SharedRateLimits(database)
+    for app in apps:
+        install_error_handlers(app)
+        app.state.rate_limits = limits
+
+        @app.get("/page", dependencies=[Depends(rate_limit(3, 10))])
+        def page() -> str:
+            return "ok"
+
+    answers = []
+    for n in range(6):
+        transport = httpx.ASGITransport(app=apps[n % 2], client=("203.0.113.9", 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
+            answers.append((await client.get("/page")).status_code)
+    assert answers == [200, 200, 200, 429, 429, 429]

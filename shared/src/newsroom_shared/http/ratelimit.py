@@ -5,10 +5,12 @@ A token bucket per (client, method, route template): ``burst`` requests at once,
 ``trusted_proxies``-th proxy from the right saw in ``X-Forwarded-For`` (never the left-most
 entry: clients write that one themselves).
 
-The buckets live in memory, **per process**: with N replicas (or uvicorn workers) a client
-gets up to N times the limit. A shared store (e.g. Redis) is future work; until then set the
-limits per replica. Memory is bounded: buckets idle long enough to be full again are dropped
-(a fresh bucket is identical), and past ``max_clients`` the least recently used go first.
+Behind the bucket, ``per_minute`` holds across replicas: a window per (client, method, route)
+counted in the service's own database (:mod:`newsroom_shared.http.shared_limits`, one command
+per request that passed the bucket). The bucket lives in memory, per process, and caps bursts
+before they reach the database. Its memory is bounded: buckets idle long enough to be full again
+are dropped (a fresh bucket is identical), and past ``max_clients`` the least recently used go
+first.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from fastapi import Request
 
 from newsroom_shared.http.errors import TooManyRequests
 from newsroom_shared.http.openapi_problems import raises
+from newsroom_shared.http.shared_limits import SharedRateLimits
 
 Clock = Callable[[], float]
 
@@ -111,9 +114,14 @@ def rate_limit(
 ) -> Callable[[Request], Awaitable[None]]:
     """A dependency answering 429 (with ``Retry-After``) once a client exceeds the limit.
 
-    ``trusted_proxies``: how many proxies we run in front of the service, each appending to
-    ``X-Forwarded-For``; ``None`` reads ``request.app.state.trusted_proxies`` (default 0: the
-    header is ignored, as anyone can send it).
+    Two checks: this process's token bucket (``burst`` at once, refilled at ``per_minute``;
+    no I/O, so a flood from one client stops here), then the limit every replica shares,
+    ``per_minute`` per client and route counted in the service's database
+    (``request.app.state.rate_limits``, a :class:`~newsroom_shared.http.shared_limits.
+    SharedRateLimits` that the app factory provides; apps without one, in tests, have only the
+    bucket). ``trusted_proxies``: how many proxies we run in front of the service, each
+    appending to ``X-Forwarded-For``; ``None`` reads ``request.app.state.trusted_proxies``
+    (default 0: the header is ignored, as anyone can send it).
     """
     buckets = TokenBuckets(per_minute, burst, clock=clock, max_clients=max_clients)
 
@@ -124,6 +132,9 @@ def rate_limit(
             depth = getattr(request.app.state, "trusted_proxies", 0)
         key = f"{client_address(request, depth)} {request.method} {_route_template(request)}"
         wait_s = buckets.take(key)
+        shared: SharedRateLimits | None = getattr(request.app.state, "rate_limits", None)
+        if wait_s == 0 and shared is not None:
+            wait_s = await shared.take(key, per_minute)
         if wait_s > 0:
             raise TooManyRequests("Too many requests: slow down", retry_after=math.ceil(wait_s))
 
