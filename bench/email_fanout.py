@@ -52,11 +52,11 @@ from distribution.domain.channels import Channel, ChannelConfig, EmailConfig
 from distribution.domain.email import Recipient, ReleaseEmail, Sender, render_release
 from distribution.domain.subscribers import Consent, Subscriber
 from distribution.main import create_app
-from newsroom_shared.consumer.testing import produce_envelopes
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import ReleasePublished
 from newsroom_shared.mongo import Database, make_client
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.consumer import produce_envelopes
+from newsroom_testing.fixtures import drop_test_database
 
 # The tests' fakes (SMTP sink, network fakes) are not a package of the workspace.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services/distribution/tests"))

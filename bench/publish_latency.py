@@ -45,7 +45,7 @@ from distribution.config import DistributionSettings
 from distribution.domain.channels import Channel, MastodonConfig
 from distribution.main import create_app as create_distribution
 from newsroom_shared.mongo import make_client
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.fixtures import drop_test_database
 from publisher.config import PublisherSettings
 from publisher.main import create_app as create_publisher
 

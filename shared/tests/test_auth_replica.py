@@ -19,14 +19,14 @@ from newsroom_shared.auth import (
     compose_token,
     follow_api_keys,
 )
-from newsroom_shared.consumer.testing import eventually, fast_settings, produce_envelopes
 from newsroom_shared.events.envelope import Envelope, envelope_for
 from newsroom_shared.events.publisher import ApiKeyIssued, ApiKeyRevoked
 from newsroom_shared.http.auth import Principal, Scope
 from newsroom_shared.mongo import Document
 from newsroom_shared.runtime import ServiceRuntime
-from newsroom_shared.testing.fixtures import drop_test_database
-from newsroom_shared.testing.infra import Infra
+from newsroom_testing.consumer import eventually, fast_settings, produce_envelopes
+from newsroom_testing.fixtures import drop_test_database
+from newsroom_testing.infra import Infra
 
 pytestmark = pytest.mark.connected
 

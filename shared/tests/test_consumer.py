@@ -15,7 +15,10 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from newsroom_shared.config import ServiceSettings
 from newsroom_shared.consumer import subscribe
 from newsroom_shared.consumer.subscribe import consumer_group
-from newsroom_shared.consumer.testing import (
+from newsroom_shared.dlq.reader import open_dlq
+from newsroom_shared.events.envelope import Envelope, ReceivedEvent, header_map
+from newsroom_shared.mongo import Database
+from newsroom_testing.consumer import (
     RawMessage,
     ThingHappened,
     Things,
@@ -27,10 +30,7 @@ from newsroom_shared.consumer.testing import (
     thing_envelope,
     thing_event_on,
 )
-from newsroom_shared.dlq.reader import open_dlq
-from newsroom_shared.events.envelope import Envelope, ReceivedEvent, header_map
-from newsroom_shared.mongo import Database
-from newsroom_shared.testing.infra import Infra
+from newsroom_testing.infra import Infra
 
 pytestmark = pytest.mark.connected
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from newsroom_shared.consumer.inbox import TTL_INDEX, Inbox
-from newsroom_shared.consumer.testing import thing_event_on
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.mongo import Database, transaction
+from newsroom_testing.consumer import thing_event_on
 
 pytestmark = pytest.mark.connected
 

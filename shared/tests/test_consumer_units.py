@@ -23,18 +23,18 @@ from newsroom_shared.consumer.dead_letters import (
 from newsroom_shared.consumer.errors import ConsumerUnavailableError
 from newsroom_shared.consumer.retry import RetryPolicy
 from newsroom_shared.consumer.subscribe import parse_batch_with_binary_headers, raw_bodies
-from newsroom_shared.consumer.testing import (
+from newsroom_shared.dlq.records import DeadLetterInfo, original_headers
+from newsroom_shared.dlq.replay import _replayed_prefix
+from newsroom_shared.events.envelope import ReceivedEvent
+from newsroom_shared.mongo import Database
+from newsroom_testing.consumer import (
     Things,
     fast_settings,
     raw_message,
     thing_envelope,
     thing_event_on,
 )
-from newsroom_shared.dlq.records import DeadLetterInfo, original_headers
-from newsroom_shared.dlq.replay import _replayed_prefix
-from newsroom_shared.events.envelope import ReceivedEvent
-from newsroom_shared.mongo import Database
-from newsroom_shared.testing.infra import Infra
+from newsroom_testing.infra import Infra
 
 FAILED_AT = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

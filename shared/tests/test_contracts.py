@@ -37,7 +37,7 @@ from newsroom_shared.events.registry import (
     event_for_type,
     producer_of,
 )
-from newsroom_shared.testing.infra import Infra
+from newsroom_testing.infra import Infra
 
 TOPIC_RULE = re.compile(r"^newsroom\.[a-z]+(_[a-z]+)*\.[a-z]+(_[a-z]+)*\.v[1-9][0-9]*$")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

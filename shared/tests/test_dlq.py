@@ -8,7 +8,10 @@ import json
 import pytest
 
 from newsroom_shared.config import ServiceSettings
-from newsroom_shared.consumer.testing import (
+from newsroom_shared.dlq import DeadLetterInfo, list_dead_letters, replay_dead_letters
+from newsroom_shared.dlq.cli import main, main_async
+from newsroom_shared.mongo import Database
+from newsroom_testing.consumer import (
     ThingHappened,
     Things,
     eventually,
@@ -18,10 +21,7 @@ from newsroom_shared.consumer.testing import (
     thing_envelope,
     thing_event_on,
 )
-from newsroom_shared.dlq import DeadLetterInfo, list_dead_letters, replay_dead_letters
-from newsroom_shared.dlq.cli import main, main_async
-from newsroom_shared.mongo import Database
-from newsroom_shared.testing.infra import Infra
+from newsroom_testing.infra import Infra
 
 pytestmark = pytest.mark.connected
 

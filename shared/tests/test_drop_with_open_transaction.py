@@ -6,8 +6,8 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from newsroom_shared.mongo import Document, make_client
-from newsroom_shared.testing.fixtures import drop_test_database
-from newsroom_shared.testing.infra import Infra
+from newsroom_testing.fixtures import drop_test_database
+from newsroom_testing.infra import Infra
 
 pytestmark = pytest.mark.connected
 

@@ -102,7 +102,7 @@ async def test_a_missing_token_answer_says_how_to_send_one(
     response = await client.get("/me", headers=headers)
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == "Bearer"
-    assert response.json()["error"]["message"] == message
+    assert response.json()["detail"] == message
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from newsroom_shared.mongo import Database, transaction
-from newsroom_shared.testing.infra import Infra
+from newsroom_testing.infra import Infra
 
 pytestmark = pytest.mark.connected
 

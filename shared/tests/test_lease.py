@@ -9,7 +9,7 @@ import pytest
 
 from newsroom_shared.lease import Lease
 from newsroom_shared.mongo import Database
-from newsroom_shared.testing.clock import FakeClock
+from newsroom_testing.clock import FakeClock
 
 pytestmark = pytest.mark.connected
 

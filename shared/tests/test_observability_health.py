@@ -13,7 +13,7 @@ from pymongo import AsyncMongoClient
 
 from newsroom_shared.mongo import Document, make_client
 from newsroom_shared.observability.health import Check, health_router, kafka_check, mongo_check
-from newsroom_shared.testing.infra import Infra
+from newsroom_testing.infra import Infra
 
 
 def client_for(checks: Mapping[str, Check], timeout_s: float = 2.0) -> httpx.AsyncClient:

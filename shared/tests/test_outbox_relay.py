@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
-import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +23,8 @@ from newsroom_shared.lease import Lease
 from newsroom_shared.mongo import Database, Document, transaction
 from newsroom_shared.outbox import Outbox, OutboxRelay, PublishError
 from newsroom_shared.outbox.relay import LEASE_NAME
-from newsroom_shared.testing.infra import Infra
+from newsroom_testing.consumer import eventually as wait_for
+from newsroom_testing.infra import Infra
 
 pytestmark = pytest.mark.connected
 
@@ -54,11 +54,7 @@ async def commit(client: AsyncMongoClient[Document], outbox: Outbox, *envelopes:
 
 
 async def eventually(condition: Callable[[], Awaitable[bool]], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not await condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {DEADLINE_S}s: {what}")
-        await asyncio.sleep(0.02)
+    await wait_for(condition, what, timeout_s=DEADLINE_S, interval_s=0.02)
 
 
 def all_sent(outbox: Outbox) -> Callable[[], Awaitable[bool]]:

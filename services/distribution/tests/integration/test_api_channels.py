@@ -16,7 +16,7 @@ from fakes.newsrooms import known_newsroom
 
 from distribution.domain.delivery import Delivery, DeliveryStatus
 from newsroom_shared.http.auth import Scope
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 A = "tenant-a"

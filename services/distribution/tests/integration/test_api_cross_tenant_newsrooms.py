@@ -17,7 +17,7 @@ from fakes.smtp_sink import SmtpSink
 
 from distribution.domain.channels import Channel, EmailConfig
 from distribution.entrypoints.confirmations import ConfirmationMailer
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 A, B = "tenant-a", "tenant-b"
@@ -89,7 +89,7 @@ async def test_another_tenants_newsroom_gets_the_answer_of_a_newsroom_that_does_
 
     assert (foreign.status_code, missing.status_code, own.status_code) == (422, 422, 201)
     assert foreign.json() == missing.json()
-    assert foreign.json()["error"]["message"] == UNKNOWN
+    assert foreign.json()["detail"] == UNKNOWN
     assert VICTIM_NEWSROOM not in foreign.text.replace(UNKNOWN, "")
     assert (await api.get("/v1/channels", headers=headers(A))).json()["items"] == []
 

@@ -17,10 +17,10 @@ from fakes.auth import api_settings
 
 from distribution.main import create_app
 from newsroom_shared.auth import TokenHashes, compose_token
-from newsroom_shared.consumer.testing import eventually, produce_envelopes
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import ApiKeyIssued, ApiKeyRevoked
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.consumer import eventually, produce_envelopes
+from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 

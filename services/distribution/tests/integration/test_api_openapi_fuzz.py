@@ -1,5 +1,5 @@
 """Schemathesis against the running app's OpenAPI, with a valid admin key: every phase and
-every check finds nothing (``newsroom_shared.testing.openapi_fuzz``)."""
+every check finds nothing (``newsroom_testing.openapi_fuzz``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fakes.auth import TokenAuthenticator, api_settings, headers
 from fakes.newsrooms import known_newsroom_now, newsroom_created
 
 from distribution.main import create_app
-from newsroom_shared.testing.openapi_fuzz import drop_database_now, fuzz_every_operation, served
+from newsroom_testing.openapi_fuzz import drop_database_now, fuzz_every_operation, served
 
 pytestmark = [pytest.mark.connected, pytest.mark.slow]
 TENANT = "tenant-a"

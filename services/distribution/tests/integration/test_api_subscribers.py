@@ -16,7 +16,7 @@ from distribution.domain.subscribers import Consent, Subscriber, keyed_digest
 from distribution.domain.suppressions import Suppression, SuppressionReason
 from distribution.entrypoints.worker import DeliveryWorker
 from newsroom_shared.http.auth import Scope
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 A = "tenant-a"

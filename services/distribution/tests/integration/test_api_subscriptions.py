@@ -20,7 +20,7 @@ from distribution.entrypoints.confirmations import ConfirmationMailer
 from distribution.entrypoints.worker import DeliveryWorker
 from distribution.service.planning import plan_for_release
 from newsroom_shared.events.publisher import ReleasePublished
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 A = "tenant-a"

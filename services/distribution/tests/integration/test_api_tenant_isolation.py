@@ -14,7 +14,7 @@ from fakes.newsrooms import known_newsroom
 
 from distribution.domain.delivery import Delivery
 from distribution.domain.subscribers import Consent, Subscriber
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 A, B = "tenant-a", "tenant-b"

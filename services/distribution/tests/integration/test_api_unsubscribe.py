@@ -18,7 +18,7 @@ from distribution.bootstrap import Distribution
 from distribution.config import DistributionSettings
 from distribution.domain.subscribers import Consent, Subscriber, SubscriberStatus
 from distribution.main import create_app
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 

@@ -49,11 +49,11 @@ from distribution.domain.channels import (
     XConfig,
 )
 from distribution.domain.subscribers import Consent, Subscriber
-from newsroom_shared.consumer.testing import eventually, produce_envelopes
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import ReleasePublished
 from newsroom_shared.mongo import Database
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.consumer import eventually, produce_envelopes
+from newsroom_testing.fixtures import drop_test_database
 
 # Six lives of a real process (each starts in ~3 s) on a shared 2-core machine: measured 100-115 s
 # there, past the suite's default limit.

@@ -55,12 +55,12 @@ from distribution.service.attempts import (
 )
 from distribution.service.dispatch import release_for_post
 from distribution.service.planning import plan_for_release, withdraw_release
-from newsroom_shared.consumer.testing import eventually, produce_envelopes
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished, ReleaseWithdrawn
 from newsroom_shared.mongo import Database
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.consumer import eventually, produce_envelopes
+from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 PUBLISHER = "/newsroom/publisher"

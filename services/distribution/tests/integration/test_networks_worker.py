@@ -39,7 +39,7 @@ from distribution.service import attempts, dispatch
 from distribution.service.planning import plan_for_release, withdraw_release
 from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
 from newsroom_shared.mongo import Database
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 LEASE = timedelta(minutes=1)

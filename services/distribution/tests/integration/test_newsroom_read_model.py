@@ -13,10 +13,10 @@ from fakes.auth import api_settings, distribution_of, staff_api
 from fakes.newsrooms import newsroom_created
 
 from distribution.domain.newsrooms import Newsroom
-from newsroom_shared.consumer.testing import eventually, produce_envelopes
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import NewsroomUpdated
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.consumer import eventually, produce_envelopes
+from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 PUBLISHER = "/newsroom/publisher"

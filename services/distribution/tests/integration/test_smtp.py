@@ -4,7 +4,6 @@ meaning, reconnection, and the rate limit under a fake clock."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -22,6 +21,7 @@ from distribution.domain.email import (
     render_release,
 )
 from distribution.domain.outcomes import PermanentFailure, Success, TransientFailure
+from newsroom_testing.consumer import eventually
 
 SENDER = Sender(address="news@acme.example", name="Acme News")
 
@@ -82,13 +82,6 @@ def recipient(n: int) -> Recipient:
 
 def message(rendered: RenderedRelease, n: int = 1) -> EmailMessage:
     return rendered.message_for(recipient(n))
-
-
-async def eventually(condition: object, timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
 
 
 async def test_fifty_recipients_get_one_message_each(sink, sender, rendered):

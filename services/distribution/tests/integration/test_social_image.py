@@ -44,10 +44,10 @@ from distribution.domain.subscribers import Consent, Subscriber
 from distribution.entrypoints.worker import DeliveryWorker
 from distribution.main import create_app
 from distribution.service.planning import plan_for_release
-from newsroom_shared.consumer.testing import eventually
 from newsroom_shared.events.publisher import ReleaseImage, ReleasePublished
 from newsroom_shared.mongo import Database
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.consumer import eventually
+from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 READER = "reader@example.org"

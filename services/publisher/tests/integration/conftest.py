@@ -14,9 +14,9 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from newsroom_shared.consumer.testing import eventually
-from newsroom_shared.testing.clock import FakeClock
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.clock import FakeClock
+from newsroom_testing.consumer import eventually
+from newsroom_testing.fixtures import drop_test_database
 from publisher.config import PublisherSettings
 from publisher.main import create_app
 

@@ -13,12 +13,12 @@ from collections.abc import AsyncIterator
 import pytest
 
 from newsroom_shared.auth import ReplicatedKeyAuthenticator, compose_token, follow_api_keys
-from newsroom_shared.consumer.testing import eventually, fast_settings
 from newsroom_shared.events.envelope import header_map
 from newsroom_shared.events.publisher import ApiKeyIssued, ApiKeyRevoked
 from newsroom_shared.http.auth import Principal, Scope
 from newsroom_shared.runtime import ServiceRuntime
-from newsroom_shared.testing.fixtures import drop_test_database
+from newsroom_testing.consumer import eventually, fast_settings
+from newsroom_testing.fixtures import drop_test_database
 from publisher.domain.api_key import parse_token
 
 from .conftest import Client, events_by_key

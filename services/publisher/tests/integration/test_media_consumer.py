@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from newsroom_shared.consumer.testing import eventually, produce_envelopes
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
+from newsroom_testing.consumer import eventually, produce_envelopes
 
 from .conftest import running
 

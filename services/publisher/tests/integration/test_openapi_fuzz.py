@@ -1,5 +1,5 @@
 """Schemathesis against the running app's OpenAPI, with a valid admin key: every phase and
-every check finds nothing (``newsroom_shared.testing.openapi_fuzz``)."""
+every check finds nothing (``newsroom_testing.openapi_fuzz``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from newsroom_shared.testing.openapi_fuzz import drop_database_now, fuzz_every_operation, served
+from newsroom_testing.openapi_fuzz import drop_database_now, fuzz_every_operation, served
 from publisher.config import PublisherSettings
 from publisher.main import create_app
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
-from newsroom_shared.consumer.testing import eventually
 from newsroom_shared.events.publisher import ReleasePublished
+from newsroom_testing.consumer import eventually
 
 from .conftest import PUBLIC_WEB_ORIGIN, events_of
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from newsroom_shared.consumer.testing import eventually
 from newsroom_shared.events.publisher import ReleasePublished
+from newsroom_testing.consumer import eventually
 
 from .conftest import Client, events_by_key, events_of, running
 

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from newsroom_shared.consumer.testing import eventually, produce_envelopes
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.media import MediaProcessed, Rendition
 from newsroom_shared.events.publisher import ReleasePublished
+from newsroom_testing.consumer import eventually, produce_envelopes
 
 from .conftest import events_by_key, running
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from newsroom_shared.events.base import Event
-from newsroom_shared.testing.clock import FakeClock
+from newsroom_testing.clock import FakeClock
 from publisher.domain.api_key import ApiKey, compose_token
 from publisher.domain.errors import AlreadyExistsError, ConcurrentModificationError
 from publisher.domain.history import ReleaseVersion

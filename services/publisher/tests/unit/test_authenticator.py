@@ -4,7 +4,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from newsroom_shared.http.auth import Scope
-from newsroom_shared.testing.clock import FakeClock
+from newsroom_testing.clock import FakeClock
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.adapters.authenticator import ApiKeyAuthenticator, VerifiedTokens
 from publisher.domain.api_key import ApiKey, parse_token

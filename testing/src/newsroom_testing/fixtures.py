@@ -9,7 +9,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from newsroom_shared.mongo import Database, Document, make_client
-from newsroom_shared.testing.infra import Infra, test_infra
+from newsroom_testing.infra import Infra, test_infra
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ tests poll for the effect with a deadline (:func:`eventually`) instead of sleepi
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -66,16 +67,23 @@ async def produce_envelopes(bootstrap_servers: str, envelopes: Iterable[Envelope
 
 
 async def eventually(
-    check: Callable[[], Awaitable[T]], *, timeout_s: float = 30.0, interval_s: float = 0.05
+    check: Callable[[], Awaitable[T] | T],
+    what: str = "condition",
+    *,
+    timeout_s: float = 30.0,
+    interval_s: float = 0.05,
 ) -> T:
-    """Poll ``check`` until it returns something truthy, and return that; fail at the deadline."""
+    """Poll ``check`` (a plain or an async callable) until it returns something truthy, and
+    return that; fail at the deadline saying ``what`` was awaited. The one way tests wait."""
     deadline = time.monotonic() + timeout_s
     while True:
-        result = await check()
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout_s}s (last: {result!r})")
+            raise AssertionError(f"{what} not met within {timeout_s}s (last: {result!r})")
         await asyncio.sleep(interval_s)
 
 

@@ -24,7 +24,7 @@ class Infra:
 
 
 def _devstack_up() -> dict[str, str]:
-    path = Path(__file__).resolve().parents[4] / "deploy" / "local" / "devstack.py"
+    path = Path(__file__).resolve().parents[3] / "deploy" / "local" / "devstack.py"
     spec = importlib.util.spec_from_file_location("devstack", path)
     if spec is None or spec.loader is None:
         raise RuntimeError(f"cannot load {path}")

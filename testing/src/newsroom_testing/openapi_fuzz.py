@@ -102,7 +102,7 @@ def served(make_app: Callable[[], FastAPI]) -> Iterator[str]:
 
 
 def drop_database_now(mongodb_uri: str, name: str) -> None:
-    """:func:`newsroom_shared.testing.fixtures.drop_test_database` for synchronous code: no open
+    """:func:`newsroom_testing.fixtures.drop_test_database` for synchronous code: no open
     session may hold writes in a database the local server drops."""
     mongo: MongoClient[dict[str, Any]]
     with MongoClient(mongodb_uri) as mongo:
