@@ -29,6 +29,8 @@ UNSTATED_RULES = {
     "body.settings.instance_url": _PUBLIC_URL,
     "body.settings.service_url": _PUBLIC_URL,
     "body.settings.url": _PUBLIC_URL,
+    "body.newsroom_id": "a newsroom of the caller's tenant, known from the publisher's newsroom "
+    "events (another tenant's and an unknown one are refused alike)",
 }
 
 
