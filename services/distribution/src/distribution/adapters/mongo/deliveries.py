@@ -107,7 +107,7 @@ class MongoDeliveries(Repository):
             raise ValueError("deliveries of one tenant at a time")
         stored: set[str] = set()
         if some_may_exist:
-            query = {"tenant_id": tenants.pop(), "_id": {"$in": [d.id for d in deliveries]}}
+            query = {"_id": {"$in": [d.id for d in deliveries]}, "tenant_id": tenants.pop()}
             stored = {d["_id"] for d in await self._find(query, projection={"_id": 1})}
         new = [d for d in deliveries if d.id not in stored]
         if new:
@@ -120,7 +120,7 @@ class MongoDeliveries(Repository):
 
     async def get(self, tenant_id: str, delivery_id: str) -> Delivery | None:
         document = await self._collection.find_one(
-            {"tenant_id": tenant_id, "_id": delivery_id}, session=self._session
+            {"_id": delivery_id, "tenant_id": tenant_id}, session=self._session
         )
         return delivery_from(document) if document else None
 
@@ -133,7 +133,7 @@ class MongoDeliveries(Repository):
         if deliveries:
             await self._collection.bulk_write(
                 [
-                    UpdateOne({"tenant_id": d.tenant_id, "_id": d.id}, {"$set": delivery_fields(d)})
+                    UpdateOne({"_id": d.id, "tenant_id": d.tenant_id}, {"$set": delivery_fields(d)})
                     for d in deliveries
                 ],
                 session=self._session,
@@ -199,7 +199,7 @@ class MongoDeliveries(Repository):
     async def claimed(self, tenant_id: str, delivery_id: str, claim: str) -> Delivery | None:
         """The delivery if ``claim`` still holds it (no other worker took it over)."""
         document = await self._collection.find_one(
-            {"tenant_id": tenant_id, "_id": delivery_id, "claim": claim}, session=self._session
+            {"_id": delivery_id, "tenant_id": tenant_id, "claim": claim}, session=self._session
         )
         return delivery_from(document) if document else None
 
@@ -210,7 +210,7 @@ class MongoDeliveries(Repository):
         if not wanted:
             return {}
         tenants = sorted({tenant_id for tenant_id, _ in wanted.values()})
-        documents = await self._find({"tenant_id": {"$in": tenants}, "_id": {"$in": list(wanted)}})
+        documents = await self._find({"_id": {"$in": list(wanted)}, "tenant_id": {"$in": tenants}})
         return {
             d["_id"]: delivery_from(d)
             for d in documents
@@ -226,7 +226,7 @@ class MongoDeliveries(Repository):
         result = await self._collection.bulk_write(
             [
                 UpdateOne(
-                    {"tenant_id": d.tenant_id, "_id": d.id, "claim": claim},
+                    {"_id": d.id, "tenant_id": d.tenant_id, "claim": claim},
                     {"$set": outcome_fields(d), "$unset": {"claim": "", "owner": ""}},
                 )
                 for d, claim in finished
@@ -242,8 +242,8 @@ class MongoDeliveries(Repository):
         if ids:
             await self._collection.update_many(
                 {
-                    "tenant_id": {"$in": sorted({d.tenant_id for d in deliveries})},
                     "_id": {"$in": ids},
+                    "tenant_id": {"$in": sorted({d.tenant_id for d in deliveries})},
                 },
                 {"$set": {"retraction_due_at": now}},
                 session=self._session,
@@ -282,7 +282,7 @@ class MongoDeliveries(Repository):
         else:
             changes["retraction_due_at"] = retry_at
         result = await self._collection.update_one(
-            {"tenant_id": delivery.tenant_id, "_id": delivery.id, "retraction_claim": claim},
+            {"_id": delivery.id, "tenant_id": delivery.tenant_id, "retraction_claim": claim},
             update,
             session=self._session,
         )
@@ -325,8 +325,8 @@ class MongoDeliveries(Repository):
         """Writes a requeued delivery, only if it is still failed (False otherwise)."""
         result = await self._collection.update_one(
             {
-                "tenant_id": delivery.tenant_id,
                 "_id": delivery.id,
+                "tenant_id": delivery.tenant_id,
                 "status": str(DeliveryStatus.FAILED),
             },
             {"$set": delivery_fields(delivery), "$unset": {"claim": "", "owner": ""}},

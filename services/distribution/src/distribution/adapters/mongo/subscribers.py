@@ -78,7 +78,7 @@ class MongoSubscribers(Repository):
         return [subscriber_from(d) async for d in cursor.sort([("_id", 1)])]
 
     async def of_ids(self, tenant_id: str, subscriber_ids: list[str]) -> dict[str, Subscriber]:
-        documents = await self._find({"tenant_id": tenant_id, "_id": {"$in": subscriber_ids}})
+        documents = await self._find({"_id": {"$in": subscriber_ids}, "tenant_id": tenant_id})
         return {d["_id"]: subscriber_from(d) for d in documents}
 
     async def with_email(self, tenant_id: str, email: str) -> list[Subscriber]:
