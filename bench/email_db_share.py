@@ -1,14 +1,11 @@
 """P2's third measurement: the database work the service does for N emails, and nothing else.
 
 The service's own database work for a fan-out of N emails, in the sizes the service uses,
-back to back on one connection, in transactions as the service runs them: plan the deliveries
-and queue them (pages of 500), take ready pages for 500 emails at a time (the worker's
-``claim_ready``: lease the pages, read their deliveries), record the outcomes with one
-DeliverySucceeded each through the outbox and take the finished pages off the queue (the
-worker's ``record_outcomes``, groups of 200), and mark the outbox documents sent as the relay
-does. No SMTP, no Kafka, no worker. Then, timed apart, fold the outcome log into the
-deliveries as an idle worker does (``fold_outcomes``, batches of 500): the work the fan-out
-leaves for later, which a worker that is never idle does as well.
+back to back on one connection, as the service runs them: plan the deliveries (pages of 500,
+a transaction each), claim 500 due emails at a time (the worker's ``claim_due``: due ids, one
+update under a claim token, read back by it), record the outcomes with one DeliverySucceeded
+each through the outbox (the worker's ``record_outcomes``, groups of 200 per transaction), and
+mark the outbox documents sent as the relay does. No SMTP, no Kafka, no worker.
 
 Its rate bounds the system's on this database server: the system must do at least this work,
 and the server runs it on one core at most (SecantusDB is a Python process, see design.md), so
@@ -21,7 +18,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -30,20 +26,12 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from distribution.adapters.crypto import CredentialCipher, new_key
 from distribution.adapters.mongo.deliveries import MongoDeliveries
-from distribution.adapters.mongo.fanouts import MongoReadyQueue
 from distribution.adapters.mongo.indexes import ensure_indexes
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.delivery import Delivery
-from distribution.domain.fanouts import PAGE_SIZE, held_until
+from distribution.domain.fanouts import PAGE_SIZE
 from distribution.domain.outcomes import Success
-from distribution.entrypoints.worker import FOLD_BATCH
-from distribution.service.attempts import (
-    Attempted,
-    Claimed,
-    claim_ready,
-    fold_outcomes,
-    record_outcomes,
-)
+from distribution.service.attempts import Attempted, Claimed, claim_due, record_outcomes
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.mongo import Database, Document, in_transaction
 from newsroom_shared.outbox import Outbox
@@ -71,11 +59,8 @@ def pieces(values: Sequence[Delivery], size: int) -> list[Sequence[Delivery]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
-async def db_share_round(
-    client: AsyncMongoClient[Document], db: Database, count: int
-) -> tuple[float, float]:
-    """Seconds the service's database work for ``count`` emails takes on its own, and then
-    the folding of their outcomes into their deliveries."""
+async def db_share_round(client: AsyncMongoClient[Document], db: Database, count: int) -> float:
+    """Seconds the service's database work for ``count`` emails takes on its own."""
     await ensure_indexes(db)
     outbox = Outbox(db)
     await outbox.ensure_indexes()
@@ -88,47 +73,33 @@ async def db_share_round(
     for page in pieces(deliveries, PAGE_SIZE):
 
         async def plan(session: AsyncClientSession, page: Sequence[Delivery] = page) -> None:
-            held = [replace(d, next_attempt_at=held_until(now)) for d in page]
-            new = await MongoDeliveries(db, session).add_new(held, some_may_exist=False)
-            await MongoReadyQueue(db, session).put(tenant, [d.id for d in new], now)
+            await MongoDeliveries(db, session).add_new(page, some_may_exist=False)
 
         await in_transaction(client, plan)
 
-    def unit_of_work(session: AsyncClientSession) -> MongoUnitOfWork:
+    def unit_of_work(session: AsyncClientSession | None) -> MongoUnitOfWork:
         envelope = partial(envelope_for, source="/bench/db-share")
         return MongoUnitOfWork(db, outbox, envelope, cipher, session)
 
-    async def claim(session: AsyncClientSession) -> list[Claimed]:
-        lease = timedelta(minutes=5)
-        return await claim_ready(unit_of_work(session), now, CLAIM, owner="bench", lease=lease)
-
+    lease = timedelta(minutes=5)
     claimed: list[Claimed] = []
-    while len(claimed) < count:
-        claimed += await in_transaction(client, claim)
+    while batch := await claim_due(unit_of_work(None), now, CLAIM, owner="bench", lease=lease):
+        claimed += batch
     assert len(claimed) == count, f"claimed {len(claimed)} of {count}"
 
     for start in range(0, len(claimed), OUTCOMES):
         group = claimed[start : start + OUTCOMES]
-        # The pages whose last email is in this group (emails are claimed in page order).
-        last = {c.page: c.claim for c in group if c.page is not None}
-        later = {c.page for c in claimed[start + OUTCOMES :]}
-        finished = [(page, claim) for page, claim in last.items() if page not in later]
 
-        async def record(
-            session: AsyncClientSession,
-            group: list[Claimed] = group,
-            finished: list[tuple[str, str]] = finished,
-        ) -> None:
+        async def record(session: AsyncClientSession, group: list[Claimed] = group) -> None:
             uow = unit_of_work(session)
             sent = [
                 Attempted(c, Success(f"<{c.delivery.id}@bench>"), "digest-of-the-address")
                 for c in group
             ]
-            await record_outcomes(uow, sent, now, finished_pages=finished)
+            await record_outcomes(uow, sent, now)
             await uow.flush()
 
         await in_transaction(client, record)
-    assert await db["ready"].count_documents({"tenant_id": tenant}) == 0
 
     # The relay: read the unsent in order, mark them sent (it publishes in between).
     while True:
@@ -137,14 +108,6 @@ async def db_share_round(
             break
         await outbox.mark_sent(list({entry.document_id: None for entry in unsent}), now)
     elapsed = time.perf_counter() - started
-
-    async def fold(session: AsyncClientSession) -> int:
-        return await fold_outcomes(unit_of_work(session), FOLD_BATCH)
-
-    started = time.perf_counter()
-    while await in_transaction(client, fold):
-        pass
-    folding = time.perf_counter() - started
     sent = await db["deliveries"].count_documents({"tenant_id": tenant, "status": "sent"})
-    assert sent == count, f"{sent} of {count} deliveries sent after folding"
-    return elapsed, folding
+    assert sent == count, f"{sent} of {count} deliveries sent"
+    return elapsed

@@ -246,7 +246,7 @@ async def test_mark_sent_marks_exactly_the_given_documents(
 
     pending = await outbox.unsent(45)
     assert [entry.id for entry in pending] == [e.id for e in added[:45]]
-    # 40 ids: more than one chunk of the bulk write.
+    # 40 ids, marked in one update.
     await outbox.mark_sent([entry.document_id for entry in pending[:40]], NOW)
 
     assert [entry.id for entry in await outbox.unsent(100)] == [e.id for e in added[40:]]

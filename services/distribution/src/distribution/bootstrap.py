@@ -62,7 +62,8 @@ class Distribution:
         return MongoUnitOfWork(runtime.db, runtime.outbox, runtime.envelope, self.cipher, session)
 
     def reader(self) -> MongoUnitOfWork:
-        """A unit of work for reads: no transaction, no events."""
+        """A unit of work outside any transaction, so without events: reads, and writes each
+        atomic on its own (the worker's claims)."""
         runtime = self.runtime
         return MongoUnitOfWork(runtime.db, runtime.outbox, runtime.envelope, self.cipher)
 

@@ -15,6 +15,7 @@ from pydantic_settings import SettingsConfigDict
 from distribution.adapters.networks.facebook import API_URL as FACEBOOK_API_URL
 from distribution.adapters.networks.linkedin import API_URL as LINKEDIN_API_URL
 from distribution.adapters.networks.x import API_URL as X_API_URL
+from distribution.domain.fanouts import PAGE_SIZE
 from newsroom_shared.config import ServiceSettings
 
 
@@ -77,13 +78,18 @@ class DistributionSettings(ServiceSettings):
 
     worker_enabled: bool = Field(default=True, description="Run the delivery worker here")
     worker_interval_s: float = Field(default=1.0, description="How often due work is looked for")
-    # Large: finding due work costs the local server a scan of every due delivery, whatever
-    # the limit (measured: ~0.5 s with 10,000 due), so fewer, larger claims.
-    worker_batch_size: int = Field(default=500, description="Deliveries in flight at most")
+    # Each claim is three commands whatever its size: large claims keep the commands per
+    # delivery low during a fan-out.
+    worker_batch_size: int = Field(default=500, ge=1, description="Deliveries in flight at most")
     worker_lease_s: float = Field(
         default=300.0,
         description="A claimed delivery without an outcome after this long is claimed again "
         "(its worker is presumed dead); longer than any attempt takes",
+    )
+    fan_out_page_size: int = Field(
+        default=PAGE_SIZE,
+        ge=1,
+        description="Subscribers planned per transaction of an email fan-out",
     )
     concurrency: dict[str, int] = Field(
         default_factory=lambda: {

@@ -121,7 +121,7 @@ async def test_the_listing_shows_where_each_delivery_went_with_addresses_masked(
     assert by_channel[email]["recipient"] == "j***@example.com"
     assert by_channel[hook]["recipient"] == "https://hooks.example"
     assert by_channel[email]["status"] == "pending"
-    # Waiting in the ready queue for its first attempt: no retry time to show.
+    # Waiting for its first attempt: no retry time to show.
     assert by_channel[email]["next_attempt_at"] is None
     assert "jane.doe" not in listing.text
     assert [d["channel_id"] for d in only_email.json()["items"]] == [email]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,11 +21,7 @@ from fastapi import FastAPI
 
 from distribution.adapters.crypto import new_key
 from distribution.adapters.mongo.channels import MongoChannels
-from distribution.adapters.mongo.deliveries import (
-    OUTCOMES_COLLECTION,
-    MongoDeliveries,
-    delivery_from,
-)
+from distribution.adapters.mongo.deliveries import delivery_from
 from distribution.adapters.mongo.subscribers import MongoSubscribers
 from distribution.bootstrap import Distribution
 from distribution.config import DistributionSettings
@@ -39,20 +34,14 @@ from distribution.domain.channels import (
     WebhookConfig,
 )
 from distribution.domain.delivery import Delivery, DeliveryStatus
-from distribution.domain.fanouts import READY_HOLD, ReleaseEvent
+from distribution.domain.fanouts import ReleaseEvent
 from distribution.domain.outcomes import Success
 from distribution.domain.social import Network, split_thread
 from distribution.domain.subscribers import Consent, Subscriber
 from distribution.entrypoints.worker import DeliveryWorker
 from distribution.main import create_app
-from distribution.service.attempts import (
-    Attempted,
-    Claimed,
-    claim_ready,
-    fold_outcomes,
-    record_outcome,
-    record_outcomes,
-)
+from distribution.service.attempts import Attempted, Claimed, claim_due, record_outcomes
+from distribution.service.delivering import attempt, load_context
 from distribution.service.dispatch import release_for_post
 from distribution.service.planning import plan_for_release, withdraw_release
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
@@ -223,12 +212,6 @@ async def attempt_all(worker: DeliveryWorker) -> int:
 
 
 async def deliveries_of(db: Database, tenant: str) -> list[dict[str, Any]]:
-    """The tenant's delivery documents as the service shows them (with the outcomes still in
-    the outcome log)."""
-    return await MongoDeliveries(db).shown(await stored_deliveries(db, tenant))
-
-
-async def stored_deliveries(db: Database, tenant: str) -> list[dict[str, Any]]:
     return await db["deliveries"].find({"tenant_id": tenant}).to_list()
 
 
@@ -245,10 +228,19 @@ async def outbox_events(
     ]
 
 
+async def claim(app: FastAPI, owner: str, lease: timedelta) -> list[Claimed]:
+    """What a worker named ``owner`` claims now (it may then die)."""
+    distribution = distribution_of(app)
+    return await claim_due(
+        distribution.reader(), distribution.clock(), 100, owner=owner, lease=lease
+    )
+
+
 async def plan(app: FastAPI, event: ReleaseEvent) -> int:
     distribution = distribution_of(app)
+    page_size = distribution.settings.fan_out_page_size
     return await distribution.transact(
-        lambda uow: plan_for_release(uow, event, distribution.clock())
+        lambda uow: plan_for_release(uow, event, distribution.clock(), page_size=page_size)
     )
 
 
@@ -423,9 +415,7 @@ async def test_a_claim_whose_worker_died_is_retried_once_with_the_same_key(
         event = release(tenant, clock)
         await plan(app, event)
         # A worker claims the delivery, posts, and dies before recording the outcome.
-        [dead] = await distribution.transact(
-            lambda uow: claim_ready(uow, clock(), 10, owner="dead", lease=timedelta(minutes=1))
-        )
+        [dead] = await claim(app, "dead", timedelta(minutes=1))
         posts = split_thread(release_for_post(event.model_dump(mode="json")), Network.MASTODON)
         config = channels["mastodon"].config
         outcome = await distribution.senders.networks["mastodon"].publish(
@@ -462,12 +452,8 @@ async def test_a_withdrawal_cancels_what_is_pending_and_asks_to_delete_what_was_
         )
         await add_subscribers(app, tenant, clock)
         await plan(app, release(tenant, clock))
-        # Only the post goes out before the withdrawal: the emails are still pending (their
-        # pages taken off the ready queue, and held for an hour).
-        emails = await db["deliveries"].distinct(
-            "_id", {"tenant_id": tenant, "channel_kind": "email"}
-        )
-        await db["ready"].delete_many({"tenant_id": tenant, "delivery_ids": {"$in": emails}})
+        # Only the post goes out before the withdrawal: the emails are still pending (due in
+        # an hour).
         await db["deliveries"].update_many(
             {"tenant_id": tenant, "channel_kind": "email"},
             {"$set": {"next_attempt_at": clock() + timedelta(hours=1)}},
@@ -556,11 +542,11 @@ async def test_a_webhook_gets_only_the_event_types_it_subscribed_to(
 
 
 async def test_a_fan_out_larger_than_a_page_is_planned_page_by_page_and_sent_once(
-    settings, clock, db, unique, smtp_sink, monkeypatch
+    settings, clock, db, unique, smtp_sink
 ) -> None:
-    monkeypatch.setattr("distribution.service.planning.PAGE_SIZE", 5)
     tenant = f"t-{unique}"
-    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+    paged = {"worker_enabled": False, "fan_out_page_size": 5}
+    async with running(settings.model_copy(update=paged), clock) as app:
         await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
         groups = await add_subscribers(app, tenant, clock)
         # The release event's own transaction plans the first page only.
@@ -570,22 +556,18 @@ async def test_a_fan_out_larger_than_a_page_is_planned_page_by_page_and_sent_onc
             assert [await worker.plan_once() for _ in range(3)] == [5, 2, None]
             [fan_out] = await db["fan_outs"].find({"tenant_id": tenant}).to_list()
             assert (fan_out["pages"], fan_out["planned"], fan_out["done"]) == (3, 12, True)
-            # Queued deliveries are held: the search for due work does not see them.
             assert await worker.run_once() == 12
             await worker.wait_idle()
     found = await deliveries_of(db, tenant)
     assert sorted(d["status"] for d in found) == ["sent"] * 12
     for address in groups["confirmed"]:
         assert len(smtp_sink.received_by(address)) == 1
-    assert await db["ready"].count_documents({"tenant_id": tenant}) == 0
 
 
-async def test_a_withdrawal_stops_a_fan_out_between_pages(
-    settings, clock, db, unique, monkeypatch
-) -> None:
-    monkeypatch.setattr("distribution.service.planning.PAGE_SIZE", 5)
+async def test_a_withdrawal_stops_a_fan_out_between_pages(settings, clock, db, unique) -> None:
     tenant = f"t-{unique}"
-    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+    paged = {"worker_enabled": False, "fan_out_page_size": 5}
+    async with running(settings.model_copy(update=paged), clock) as app:
         distribution = distribution_of(app)
         await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
         await add_subscribers(app, tenant, clock)
@@ -598,19 +580,19 @@ async def test_a_withdrawal_stops_a_fan_out_between_pages(
         )
         async with worker_for(app) as worker:
             assert await worker.plan_once() is None
-            # The queued page's deliveries were cancelled: claiming it sends nothing.
+            # The planned page's deliveries were cancelled: nothing to claim.
             assert await worker.run_once() == 0
     found = await deliveries_of(db, tenant)
     assert sorted(d["status"] for d in found) == ["cancelled"] * 5
 
 
 async def test_the_lift_of_an_embargo_mails_everyone_but_the_journalists_who_had_the_preview(
-    settings, clock, db, unique, smtp_sink, monkeypatch
+    settings, clock, db, unique, smtp_sink
 ) -> None:
-    monkeypatch.setattr("distribution.service.planning.PAGE_SIZE", 5)
     tenant = f"t-{unique}"
     lift = clock() + timedelta(hours=1)
-    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+    paged = {"worker_enabled": False, "fan_out_page_size": 5}
+    async with running(settings.model_copy(update=paged), clock) as app:
         await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
         groups = await add_subscribers(app, tenant, clock)
         journalists = {f"reader{n}@example.org" for n in (1, 6, 9)}
@@ -642,72 +624,14 @@ async def test_the_lift_of_an_embargo_mails_everyone_but_the_journalists_who_had
     }
 
 
-async def test_a_queued_delivery_whose_page_is_lost_is_sent_after_the_hold(
-    settings, clock, db, unique, smtp_sink
-) -> None:
-    """The ready queue only speeds things up: a delivery whose page never gets taken becomes
-    due when its hold runs out, and goes out then (later, never lost)."""
-    tenant = f"t-{unique}"
-    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
-        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
-        groups = await add_subscribers(app, tenant, clock)
-        await plan(app, release(tenant, clock))
-        await db["ready"].delete_many({"tenant_id": tenant})
-        async with worker_for(app) as worker:
-            assert await worker.run_once() == 0  # held
-            clock.advance(READY_HOLD + timedelta(seconds=1))
-            assert await attempt_all(worker) == len(groups["confirmed"])
-    for address in groups["confirmed"]:
-        assert len(smtp_sink.received_by(address)) == 1
-
-
-async def test_an_email_page_whose_worker_died_is_taken_again_for_what_has_no_outcome(
-    settings, clock, db, unique, smtp_sink
-) -> None:
-    """A fan-out's emails are held by their ready page's lease, with nothing written on them
-    until their outcomes; a page whose worker died is taken again when its lease runs out, and
-    only the emails without an outcome go out."""
-    tenant = f"t-{unique}"
-    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
-        distribution = distribution_of(app)
-        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
-        groups = await add_subscribers(app, tenant, clock)
-        await plan(app, release(tenant, clock))
-        lease = timedelta(minutes=1)
-        dead = await distribution.transact(
-            lambda uow: claim_ready(uow, clock(), 100, owner="dead", lease=lease)
-        )
-        assert len(dead) == len(groups["confirmed"])
-        assert all(c.page is not None for c in dead)
-        stored = await deliveries_of(db, tenant)
-        assert {(d["status"], d["attempts"]) for d in stored} == {("pending", 0)}
-        # It records one email's outcome, and dies before the others'.
-        first = dead[0]
-        await distribution.transact(
-            lambda uow: record_outcome(uow, first, Success("<first@acme.example>"), clock())
-        )
-        async with worker_for(app) as worker:
-            assert await worker.run_once() == 0  # the page's lease still holds
-            clock.advance(lease + timedelta(seconds=1))
-            assert await worker.run_once() == len(dead) - 1
-            await worker.wait_idle()
-    found = {d["_id"]: d for d in await deliveries_of(db, tenant)}
-    assert {d["status"] for d in found.values()} == {"sent"}
-    assert found[first.delivery.id]["remote_id"] == "<first@acme.example>"
-    received = [len(smtp_sink.received_by(a)) for a in groups["confirmed"]]
-    assert sorted(received) == [0] + [1] * (len(dead) - 1)  # the first was the dead one's
-    assert len(await outbox_events(db, tenant, DeliverySucceeded.topic)) == len(dead)
-    assert await db["ready"].count_documents({"tenant_id": tenant}) == 0
-
-
 async def test_a_page_of_subscribers_who_bounced_or_complained_does_not_end_the_fan_out(
-    settings, clock, db, unique, smtp_sink, monkeypatch
+    settings, clock, db, unique, smtp_sink
 ) -> None:
     """A page is read by the confirmed-subscribers index and those no longer reachable are
     skipped when planning: a page with nobody to mail still moves the fan-out on."""
-    monkeypatch.setattr("distribution.service.planning.PAGE_SIZE", 5)
     tenant = f"t-{unique}"
-    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+    paged = {"worker_enabled": False, "fan_out_page_size": 5}
+    async with running(settings.model_copy(update=paged), clock) as app:
         await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
         groups = await add_subscribers(app, tenant, clock)
         now = clock()
@@ -737,120 +661,64 @@ async def test_a_page_of_subscribers_who_bounced_or_complained_does_not_end_the_
         assert smtp_sink.received_by(subscriber.email) == []
 
 
-async def held_with_the_first_cancelled(
-    app: FastAPI, tenant: str, clock: MutableClock, lease: timedelta
-) -> list[Claimed]:
-    """A fan-out's emails held by their ready page's lease, the first of them cancelled during
-    its attempt (an unsubscribe)."""
-    distribution = distribution_of(app)
-    await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
-    await add_subscribers(app, tenant, clock)
-    await plan(app, release(tenant, clock))
-    held = await distribution.transact(
-        lambda uow: claim_ready(uow, clock(), 100, owner="w", lease=lease)
-    )
-    recipient = held[0].delivery.recipient
-    await distribution.transact(
-        lambda uow: uow.deliveries.cancel_pending(
-            tenant, reason="unsubscribed", now=clock(), recipients=[recipient]
-        )
-    )
-    return held
-
-
-async def test_late_held_outcomes_written_over_a_cancellation_but_not_over_another_worker_s(
-    settings, clock, db, unique
+async def test_an_expired_email_claim_is_taken_over_and_the_old_holders_outcome_is_dropped(
+    settings, clock, db, unique, smtp_sink
 ) -> None:
-    """The rare paths of recording emails held by their page after its lease ran out (they
-    are written on the deliveries, not logged): one was cancelled during its attempt (it went
-    out: recorded as sent), one was recorded by a worker that took the page over (its result
-    counts: not written again, no second event)."""
+    """A worker claims the emails and stalls (or dies) before sending; once its lease has run
+    out another worker sends them, once each. The first one's late outcome then matches
+    nothing: no write, no second event."""
     tenant = f"t-{unique}"
     async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
         distribution = distribution_of(app)
-        held = await held_with_the_first_cancelled(app, tenant, clock, timedelta(minutes=1))
-        cancelled, taken_over, *rest = held
-        clock.advance(timedelta(minutes=1, seconds=1))  # the lease ran out
-        other = replace(taken_over, claim="another-worker")
-        await distribution.transact(
-            lambda uow: record_outcome(uow, other, Success("<theirs@acme.example>"), clock())
-        )
-        sent = [Attempted(c, Success(f"<{c.delivery.id}@acme.example>")) for c in held]
-        results = await distribution.transact(lambda uow: record_outcomes(uow, sent, clock()))
-    assert [r is not None for r in results] == [True, False] + [True] * len(rest)
-    assert await db[OUTCOMES_COLLECTION].count_documents({"tenant_id": tenant}) == 0
-    found = {d["_id"]: d for d in await stored_deliveries(db, tenant)}
-    assert {d["status"] for d in found.values()} == {"sent"}
-    assert found[cancelled.delivery.id]["remote_id"] == f"<{cancelled.delivery.id}@acme.example>"
-    assert found[taken_over.delivery.id]["remote_id"] == "<theirs@acme.example>"
-    events = await outbox_events(db, tenant, DeliverySucceeded.topic)
-    delivered = [
-        DeliverySucceeded.model_validate_json(bytes(e["value"])).delivery_id for e in events
-    ]
-    assert sorted(delivered) == sorted(c.delivery.id for c in held)  # one event each
-
-
-async def test_sent_emails_are_logged_while_their_page_is_leased_and_folded_when_idle(
-    settings, clock, db, unique
-) -> None:
-    """While their page's lease holds, sent emails are recorded in the outcome log (nothing
-    written on the deliveries; one event each), shown as sent on every read, one cancelled
-    during its attempt too (it went out); an idle worker folds the log into the deliveries."""
-    tenant = f"t-{unique}"
-    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
-        distribution = distribution_of(app)
-        held = await held_with_the_first_cancelled(app, tenant, clock, timedelta(minutes=5))
-        cancelled, *rest = held
-        clock.advance(timedelta(minutes=3))  # well within the lease (a quarter of it left)
-        sent = [Attempted(c, Success(f"<{c.delivery.id}@acme.example>")) for c in held]
-        results = await distribution.transact(lambda uow: record_outcomes(uow, sent, clock()))
-        assert all(r is not None and r.status is DeliveryStatus.SENT for r in results)
-        stored = {d["_id"]: d for d in await stored_deliveries(db, tenant)}
-        assert stored[cancelled.delivery.id]["status"] == "cancelled"
-        assert {stored[c.delivery.id]["status"] for c in rest} == {"pending"}
-        assert await db[OUTCOMES_COLLECTION].count_documents({"tenant_id": tenant}) == len(held)
-        shown = await distribution.transact(
-            lambda uow: uow.deliveries.of_ids(tenant, [c.delivery.id for c in held])
-        )
-        assert {d.status for d in shown} == {DeliveryStatus.SENT}
-        summary = await distribution.transact(
-            lambda uow: uow.deliveries.counts_of_release(tenant, "r1")
-        )
-        assert set(summary.values()) == {len(held)}
-        async with worker_for(app) as worker:
-            assert await worker.fold_once() == len(held)
-            assert await distribution.transact(lambda uow: fold_outcomes(uow, 100)) == 0
-    assert await db[OUTCOMES_COLLECTION].count_documents({"tenant_id": tenant}) == 0
-    found = {d["_id"]: d for d in await stored_deliveries(db, tenant)}
-    assert {d["status"] for d in found.values()} == {"sent"}
-    for claimed in held:
-        assert found[claimed.delivery.id]["remote_id"] == f"<{claimed.delivery.id}@acme.example>"
-        assert found[claimed.delivery.id]["recorded_by"] == claimed.claim
-        assert found[claimed.delivery.id]["attempts"] == 1
-    events = await outbox_events(db, tenant, DeliverySucceeded.topic)
-    assert len(events) == len(held)
-
-
-async def test_a_worker_folds_the_log_only_once_it_has_been_quiet(
-    settings, clock, db, unique, smtp_sink, monkeypatch
-) -> None:
-    """Folding costs an update per delivery, what logging spared the fan-out: not while the
-    worker has attempts in flight or has just taken work from the ready queue."""
-    tenant = f"t-{unique}"
-    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
         await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
         groups = await add_subscribers(app, tenant, clock)
         await plan(app, release(tenant, clock))
-        # However slow this machine, the worker has not been quiet for an hour.
-        monkeypatch.setattr("distribution.entrypoints.worker.FOLD_QUIET_S", 3600.0)
+        lease = timedelta(minutes=1)
+        stalled = await claim(app, "stalled", lease)
+        assert len(stalled) == len(groups["confirmed"])
         async with worker_for(app) as worker:
-            assert await worker.run_once() == len(groups["confirmed"])
-            assert await worker.fold_once() == 0  # attempts in flight
-            await worker.wait_idle()
-            assert await worker.fold_once() == 0  # quiet for less than FOLD_QUIET_S
-            logged = await db[OUTCOMES_COLLECTION].count_documents({"tenant_id": tenant})
-            assert logged == len(groups["confirmed"])
-            monkeypatch.setattr("distribution.entrypoints.worker.FOLD_QUIET_S", 0.0)
-            assert await worker.fold_once() == logged
-    stored = await stored_deliveries(db, tenant)
-    assert {d["status"] for d in stored} == {"sent"}
+            assert await worker.run_once() == 0  # the stalled worker's lease still holds
+            clock.advance(lease + timedelta(seconds=1))
+            assert await attempt_all(worker) == len(stalled)
+        late = [Attempted(c, Success(f"<late-{c.delivery.id}@acme.example>")) for c in stalled]
+        results = await distribution.transact(lambda uow: record_outcomes(uow, late, clock()))
+    assert results == [None] * len(stalled)
+    for address in groups["confirmed"]:
+        assert len(smtp_sink.received_by(address)) == 1
+    found = await deliveries_of(db, tenant)
+    assert {d["status"] for d in found} == {"sent"}
+    assert not any(d["remote_id"].startswith("<late-") for d in found)
+    assert {d["attempts"] for d in found} == {2}
+    events = await outbox_events(db, tenant, DeliverySucceeded.topic)
+    delivered = [DeliverySucceeded.model_validate_json(bytes(e["value"])) for e in events]
+    assert sorted(e.delivery_id for e in delivered) == sorted(c.delivery.id for c in stalled)
+
+
+async def test_an_email_whose_worker_died_after_sending_goes_again_with_its_message_id(
+    settings, clock, db, unique, smtp_sink
+) -> None:
+    """SMTP has no idempotency: a sent email whose outcome was never recorded (its worker
+    died) is sent again after the lease, with the same Message-ID; one event in all."""
+    tenant = f"t-{unique}"
+    async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
+        await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
+        await add_subscribers(app, tenant, clock)
+        await plan(app, release(tenant, clock))
+        lease = timedelta(minutes=1)
+        async with worker_for(app) as worker:
+            [first, *_] = await claim(app, "dying", lease)
+            # Only the first is sent before the worker dies; the rest come back with it.
+            context = await load_context(distribution_of(app).reader(), [first.delivery])
+            sent = await attempt(distribution_of(app).senders, first.delivery, context, clock())
+            assert isinstance(sent, Success)
+            clock.advance(lease + timedelta(seconds=1))
+            assert await attempt_all(worker) > 0
+    found = {d["_id"]: d for d in await deliveries_of(db, tenant)}
+    assert {d["status"] for d in found.values()} == {"sent"}
+    assert found[first.delivery.id]["remote_id"] == sent.remote_id
+    number = first.delivery.recipient.split("-")[0].removeprefix("s")
+    mails = smtp_sink.received_by(f"reader{number}@example.org")
+    # The dead worker's and the retry: the same message.
+    assert [m.message["Message-ID"] for m in mails] == [sent.remote_id] * 2
+    events = await outbox_events(db, tenant, DeliverySucceeded.topic)
+    assert len(events) == len(found)

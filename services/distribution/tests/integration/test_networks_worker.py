@@ -164,8 +164,8 @@ async def test_a_dead_workers_post_is_found_not_posted_again(
         event = release(tenant, clock)
         channel = await planned(distribution, tenant, kind, event)
         # A worker claims the delivery, posts, and dies before recording the outcome.
-        [dead] = await distribution.transact(
-            lambda uow: attempts.claim_ready(uow, clock(), 10, owner="dead", lease=LEASE)
+        [dead] = await attempts.claim_due(
+            distribution.reader(), clock(), 10, owner="dead", lease=LEASE
         )
         assert not dead.delivery.outcome_unknown
         posted = await dispatch.attempt_social(

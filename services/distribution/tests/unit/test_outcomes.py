@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from distribution.adapters.transport_errors import classify_error
 from distribution.domain.delivery import Delivery, DeliveryStatus, withdraw
 from distribution.domain.outcomes import (
     PermanentFailure,
@@ -17,7 +18,6 @@ from distribution.domain.outcomes import (
     Success,
     TransientFailure,
     apply_outcome,
-    classify_error,
     classify_http_status,
     classify_smtp_reply,
     parse_retry_after,

@@ -20,13 +20,13 @@ import aiosmtplib
 from aiosmtplib.email import extract_recipients, extract_sender, flatten_message, parse_address
 
 from distribution.adapters.smtp_pool import ConnectionPool, PooledConnection, TokenBucket
+from distribution.adapters.transport_errors import classify_error
 from distribution.domain.email.wire import PreparedMessage
 from distribution.domain.outcomes import (
     Outcome,
     PermanentFailure,
     Success,
     TransientFailure,
-    classify_error,
     classify_smtp_reply,
 )
 

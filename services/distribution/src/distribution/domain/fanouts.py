@@ -1,42 +1,32 @@
-"""A release's email fan-out, planned a page of subscribers at a time, and the ready queue.
+"""A release's email fan-out, planned a page of subscribers at a time.
 
 A release to 100,000 subscribers cannot be planned in one transaction: it would run for minutes,
 outlive the database's transaction limit, and keep the first email waiting for the last delivery
 to be planned. A :class:`FanOut` is the durable plan of one (release event, email channel): it
 remembers the last subscriber planned (subscribers go in id order), and each page of up to
-:data:`PAGE_SIZE` subscribers is planned in its own transaction, which also advances the fan-out
+``page_size`` subscribers is planned in its own transaction, which also advances the fan-out
 (optimistically: two workers planning the same page conflict, one of them rolls back). The
 release event's own transaction plans the first page, so a small list needs nothing more.
 
-Planned deliveries go to the **ready queue**: pages of delivery ids the worker takes whole,
-instead of searching the deliveries collection for due work (a search that costs the local
-database a scan of every due delivery, so a large fan-out would cost the square of its size).
-A queued delivery is held: its ``next_attempt_at`` is :data:`READY_HOLD` ahead, so the search for
-due work (retries, expired leases) does not see it while its page waits. A worker leases whole
-pages (see :func:`distribution.service.attempts.claim_ready`); a page leaves the queue when its
-deliveries' first outcomes are recorded, and a page whose worker died is taken again after its
-lease. If a page ever waited longer than the hold (a worker backlog of half an hour), its
-deliveries become due and the search finds them: later, never lost.
-Subscribers who confirm while a fan-out runs are planned if their id comes after the page reached.
+Planned deliveries are plain pending deliveries, due at once: the worker finds them as it finds
+every due delivery (see :mod:`distribution.service.attempts`). Subscribers who confirm while a
+fan-out runs are planned if their id comes after the page it has reached.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 from distribution.domain.subscribers import Subscriber
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished
 
-# Subscribers per planning transaction: large enough that a fan-out takes few transactions,
-# small enough that one stays well inside the database's transaction time limit.
+# Subscribers per planning transaction by default (``DISTRIBUTION_FAN_OUT_PAGE_SIZE``): large
+# enough that a fan-out takes few transactions, small enough that one stays well inside the
+# database's transaction time limit.
 PAGE_SIZE = 500
-# Delivery ids per ready-queue entry: the worker takes whole entries, as many as it has room for.
-READY_PAGE = 100
-# How long a queued delivery is left to its ready-queue entry before the due search sees it.
-READY_HOLD = timedelta(minutes=30)
 
 ReleaseEvent = ReleasePublished | ReleaseEmbargoed
 _EVENT_TYPES: dict[str, type[ReleaseEvent]] = {
@@ -88,30 +78,14 @@ class FanOut:
         return _EVENT_TYPES[self.event_type].model_validate(self.event)
 
     def advanced(
-        self,
-        page: Sequence[Subscriber],
-        planned: int,
-        now: datetime,
-        page_size: int = PAGE_SIZE,
-        *,
-        up_to: str | None = None,
+        self, page: Sequence[Subscriber], planned: int, now: datetime, page_size: int
     ) -> FanOut:
-        """After planning ``page`` (the subscribers read, in id order; ``planned`` deliveries).
-
-        ``up_to``: the page was read up to that id (see :class:`PageEnds`), so it ends there
-        even if short (subscribers left since) or empty; without it, a page shorter than
-        ``page_size`` was the last."""
-        after: str | None
-        last = False
-        if len(page) >= page_size:
-            after = page[-1].id
-        elif up_to is not None:
-            after = up_to
-        else:
-            after, last = (page[-1].id if page else self.after), True
+        """After planning ``page`` (the subscribers read, in id order; ``planned`` deliveries):
+        a page shorter than ``page_size`` was the last."""
+        last = len(page) < page_size
         return replace(
             self,
-            after=after,
+            after=page[-1].id if page else self.after,
             pages=self.pages + 1,
             planned=self.planned + planned,
             updated_at=now,
@@ -122,16 +96,3 @@ class FanOut:
     def closed(self, now: datetime) -> FanOut:
         """Nothing more to plan (the release was withdrawn, the channel removed)."""
         return replace(self, done=True, updated_at=now, finished_at=now)
-
-
-class PageEnds(Protocol):
-    """Where a fan-out's next page ends: the id of its ``page_size``-th confirmed subscriber
-    after ``fan_out.after``, or None when fewer are left (the page reads to the end). Asked
-    again for the same ``after`` (a transaction run again), it answers the same."""
-
-    async def __call__(self, fan_out: FanOut, page_size: int) -> str | None: ...
-
-
-def held_until(now: datetime) -> datetime:
-    """``next_attempt_at`` of a delivery waiting in the ready queue (see the module docstring)."""
-    return now + READY_HOLD

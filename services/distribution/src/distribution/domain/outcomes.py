@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-# Only httpx's exception types, to classify them; the domain never holds a client.
-import httpx
-
 from distribution.domain.delivery import Delivery
 
 REASON_MAX = 300  # far sides can answer with whole HTML pages; keep what people can read
@@ -59,7 +56,8 @@ PERMANENT_REASONS: Mapping[int, str] = {
 }
 
 
-def _excerpt(detail: str) -> str:
+def excerpt(detail: str) -> str:
+    """The far side's text on one line, shortened to :data:`REASON_MAX` characters."""
     text = " ".join(detail.split())
     return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
 
@@ -91,7 +89,7 @@ def classify_http_status(
     """
     if 200 <= status < 300:
         return None
-    suffix = f": {_excerpt(detail)}" if detail.strip() else ""
+    suffix = f": {excerpt(detail)}" if detail.strip() else ""
     if status in TRANSIENT_STATUSES or status >= 500:
         retry_after = parse_retry_after(_header(headers, "retry-after"), now)
         return TransientFailure(f"HTTP {status}{suffix}", retry_after)
@@ -110,21 +108,10 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 
 def classify_smtp_reply(code: int, message: str = "") -> TransientFailure | PermanentFailure:
     """SMTP: 4xx means try later (greylisting, full mailbox), 5xx means this address will not do."""
-    suffix = f": {_excerpt(message)}" if message.strip() else ""
+    suffix = f": {excerpt(message)}" if message.strip() else ""
     if 400 <= code < 500:
         return TransientFailure(f"SMTP {code}{suffix}")
     return PermanentFailure(f"SMTP {code}{suffix}")
-
-
-def classify_error(error: BaseException) -> TransientFailure | None:
-    """Network trouble is transient; anything else is ``None``: a bug, let it surface."""
-    if isinstance(error, httpx.TimeoutException | TimeoutError):
-        return TransientFailure(f"timed out: {type(error).__name__}")
-    if isinstance(error, httpx.TransportError | ConnectionError):
-        return TransientFailure(
-            f"connection failed: {type(error).__name__}: {_excerpt(str(error))}"
-        )
-    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,9 @@ def release_handler(distribution: Distribution) -> EventHandler:
             await withdraw_release(uow, event, now)
         else:
             assert isinstance(event, ReleasePublished | ReleaseEmbargoed)
-            await plan_for_release(uow, event, now)
+            await plan_for_release(
+                uow, event, now, page_size=distribution.settings.fan_out_page_size
+            )
         await uow.flush()
 
     return apply

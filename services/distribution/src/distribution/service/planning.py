@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.channels import Channel, WebhookConfig
-from distribution.domain.delivery import Delivery, plan_deliveries, withdraw
-from distribution.domain.fanouts import PAGE_SIZE, FanOut, PageEnds, ReleaseEvent, held_until
+from distribution.domain.delivery import plan_deliveries, withdraw
+from distribution.domain.fanouts import PAGE_SIZE, FanOut, ReleaseEvent
 from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
 
 
-async def plan_for_release(uow: MongoUnitOfWork, event: ReleaseEvent, now: datetime) -> int:
+async def plan_for_release(
+    uow: MongoUnitOfWork, event: ReleaseEvent, now: datetime, *, page_size: int = PAGE_SIZE
+) -> int:
     """Stores the release's facts (the worker composes from them), plans a delivery for each
     public channel and starts a fan-out per email channel, planning its first page; returns how
     many deliveries are new (none when the same release is planned again). The rest of a large
@@ -26,21 +27,20 @@ async def plan_for_release(uow: MongoUnitOfWork, event: ReleaseEvent, now: datet
         if _wants(channel, event)
     ]
     public = [channel for channel in channels if channel.kind != "email"]
-    planned = await _queue(uow, plan_deliveries(event, public, [], now), now)
+    planned = len(await uow.deliveries.add_new(plan_deliveries(event, public, [], now)))
     for channel in (channel for channel in channels if channel.kind == "email"):
         fan_out = FanOut.start(event, channel.id, now)
         if await uow.fan_outs.start(fan_out):
-            planned += await _plan_page(uow, fan_out, channel, event, now)
+            planned += await _plan_page(uow, fan_out, channel, event, now, page_size)
     return planned
 
 
 async def plan_next_page(
-    uow: MongoUnitOfWork, now: datetime, page_ends: PageEnds | None = None
+    uow: MongoUnitOfWork, now: datetime, *, page_size: int = PAGE_SIZE
 ) -> int | None:
     """Plans the next page of the open fan-out that waited longest; None when none is open,
     else how many deliveries it planned. Raises FanOutMovedError when another transaction
-    planned that page first (this one must roll back). ``page_ends`` bounds the page's read
-    (without it the page is read by its start and a limit)."""
+    planned that page first (this one must roll back)."""
     fan_out = await uow.fan_outs.next_open()
     if fan_out is None:
         return None
@@ -48,8 +48,15 @@ async def plan_next_page(
     if channel is None or not channel.enabled:
         await uow.fan_outs.advance(fan_out, fan_out.closed(now))
         return 0
-    up_to = await page_ends(fan_out, PAGE_SIZE) if page_ends is not None else None
-    return await _plan_page(uow, fan_out, channel, fan_out.release_event(), now, up_to=up_to)
+    return await _plan_page(uow, fan_out, channel, fan_out.release_event(), now, page_size)
+
+
+async def room_to_plan(uow: MongoUnitOfWork, now: datetime, *, ahead: int) -> bool:
+    """Whether fan-outs may plan another page: fewer than ``ahead`` pending deliveries are
+    due. Pages are planned a little ahead of the sending, not all at once: a withdrawal then
+    has few deliveries to cancel, and planning does not compete with the sending for the
+    database."""
+    return await uow.deliveries.count_due(now, up_to=ahead) < ahead
 
 
 async def _plan_page(
@@ -58,13 +65,10 @@ async def _plan_page(
     channel: Channel,
     event: ReleaseEvent,
     now: datetime,
-    *,
-    up_to: str | None = None,
+    page_size: int,
 ) -> int:
-    # Read in the page's transaction, whatever told where it ends: what it plans is the
-    # subscribers as they are now (an address erased a moment ago is not planned again).
     page = await uow.subscribers.confirmed_page(
-        fan_out.tenant_id, fan_out.newsroom_id, after=fan_out.after, limit=PAGE_SIZE, up_to=up_to
+        fan_out.tenant_id, fan_out.newsroom_id, after=fan_out.after, limit=page_size
     )
     reachable = [s for s in page if s.reachable]  # neither bounced nor complained
     # The tenant's suppression list beats every newsroom's subscriber list.
@@ -77,25 +81,9 @@ async def _plan_page(
     # the previews its invited journalists got.
     previewed = isinstance(event, ReleasePublished) and event.embargo_until is not None
     deliveries = plan_deliveries(event, [channel], readers, now)
-    planned = await _queue(uow, deliveries, now, some_may_exist=previewed)
-    await uow.fan_outs.advance(
-        fan_out, fan_out.advanced(page, planned, now, PAGE_SIZE, up_to=up_to)
-    )
+    planned = len(await uow.deliveries.add_new(deliveries, some_may_exist=previewed))
+    await uow.fan_outs.advance(fan_out, fan_out.advanced(page, planned, now, page_size))
     return planned
-
-
-async def _queue(
-    uow: MongoUnitOfWork, deliveries: list[Delivery], now: datetime, *, some_may_exist: bool = True
-) -> int:
-    """Stores the new ones of ``deliveries`` held for the ready queue, and queues them."""
-    if not deliveries:
-        return 0
-    held = held_until(now)
-    new = await uow.deliveries.add_new(
-        [replace(d, next_attempt_at=held) for d in deliveries], some_may_exist=some_may_exist
-    )
-    await uow.ready.put(deliveries[0].tenant_id, [d.id for d in new], now)
-    return len(new)
 
 
 def _wants(channel: Channel, event: ReleaseEvent) -> bool:

@@ -17,7 +17,7 @@ from distribution.adapters.mongo.channels import MongoChannels
 from distribution.adapters.mongo.confirmations import MongoConfirmations
 from distribution.adapters.mongo.deliveries import MongoDeliveries
 from distribution.adapters.mongo.failures import MongoFailedAttempts
-from distribution.adapters.mongo.fanouts import MongoFanOuts, MongoReadyQueue
+from distribution.adapters.mongo.fanouts import MongoFanOuts
 from distribution.adapters.mongo.newsrooms import MongoNewsrooms
 from distribution.adapters.mongo.releases import MongoReleases
 from distribution.adapters.mongo.subscribers import MongoSubscribers
@@ -52,7 +52,6 @@ class MongoUnitOfWork:
         self.confirmations = MongoConfirmations(db, session)
         self.failed_attempts = MongoFailedAttempts(db, session)
         self.fan_outs = MongoFanOuts(db, session)
-        self.ready = MongoReadyQueue(db, session)
 
     def emit(self, event: Event) -> None:
         if self._session is None:

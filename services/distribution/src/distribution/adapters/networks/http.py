@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from distribution.adapters.transport_errors import classify_error
 from distribution.domain.channels import check_outbound_url
 from distribution.domain.outcomes import (
     PermanentFailure,
     TransientFailure,
-    classify_error,
     classify_http_status,
 )
 

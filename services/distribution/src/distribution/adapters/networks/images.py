@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from distribution.adapters.networks.http import OutcomeError, check_destination, failure_for, refuse
-from distribution.domain.outcomes import classify_error
+from distribution.adapters.transport_errors import classify_error
 
 # Formats every network we upload to accepts as a still image.
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})

@@ -48,7 +48,7 @@ class DeliveryOut(BaseModel):
             attempts=delivery.attempts,
             under_embargo=delivery.under_embargo,
             created_at=delivery.created_at,
-            # Before the first attempt the stored time is the ready queue's hold, not a plan.
+            # Before the first attempt there is no retry to show: it is due at once.
             next_attempt_at=delivery.next_attempt_at if pending and delivery.attempts else None,
             sent_at=delivery.sent_at,
             remote_id=delivery.remote_id,
