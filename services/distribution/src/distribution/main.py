@@ -20,6 +20,7 @@ from distribution.entrypoints.http import (
 )
 from distribution.entrypoints.http.errors import install_service_error_handler
 from distribution.entrypoints.worker import DeliveryWorker
+from newsroom_shared.auth import without_api_keys
 from newsroom_shared.http.auth import Authenticator
 from newsroom_shared.runtime import ServiceRuntime, package_version
 
@@ -78,7 +79,8 @@ def create_app(
         description=DESCRIPTION,
         routers=list(ROUTERS),
         wired=distribution,
-        subscriptions=SUBSCRIPTIONS,
+        # Another authenticator (tests) needs no replica of the keys: no key consumers then.
+        subscriptions=SUBSCRIPTIONS if authenticator is None else without_api_keys(SUBSCRIPTIONS),
         authenticator=authenticator or distribution.keys.authenticator,
         prepare=[create_indexes, distribution.keys.ensure_indexes],
         background=[mailer.loop] if settings.worker_enabled else [],

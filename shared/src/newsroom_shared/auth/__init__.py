@@ -9,7 +9,12 @@ hashes. See ``README.md`` here.
 
 from newsroom_shared.auth.authenticator import ReplicatedKeyAuthenticator
 from newsroom_shared.auth.cache import VerifiedTokens
-from newsroom_shared.auth.follow import KeyFollower, api_key_subscriptions, follow_api_keys
+from newsroom_shared.auth.follow import (
+    KeyFollower,
+    api_key_subscriptions,
+    follow_api_keys,
+    without_api_keys,
+)
 from newsroom_shared.auth.hashing import TokenHashes, owasp_minimum_hasher
 from newsroom_shared.auth.read_model import ReplicatedKey, apply_issued, apply_revoked
 from newsroom_shared.auth.replica import KeyReplica
@@ -31,4 +36,5 @@ __all__ = [
     "owasp_minimum_hasher",
     "parse_token",
     "token_digest",
+    "without_api_keys",
 ]

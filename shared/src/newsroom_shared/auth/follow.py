@@ -7,7 +7,7 @@ does all three on a bare runtime (tests, and services without a table of their o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -80,6 +80,11 @@ def api_key_subscriptions(follower: Callable[[W], KeyFollower]) -> list[Subscrip
             serves_the_api=True,
         ),
     ]
+
+
+def without_api_keys(table: Sequence[Subscription[W]]) -> list[Subscription[W]]:
+    """``table`` less the key rows: for an app given another authenticator (tests)."""
+    return [row for row in table if row.name not in (ISSUED_HANDLER, REVOKED_HANDLER)]
 
 
 def follow_api_keys(
