@@ -16,6 +16,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from prometheus_client import Counter, Gauge
 
@@ -36,15 +37,19 @@ LAST_PASS = Gauge(
 )
 
 
+class Wakeable(Protocol):
+    def wake(self) -> None: ...
+
+
 class Doorbell:
     """Lets one part of a process tell the loops attached to it that work is ready now (a
     consumer that just committed due work, the worker that acts on it), without either knowing
     the other. Ringing a bell with no loop attached does nothing."""
 
     def __init__(self) -> None:
-        self._loops: list[BackgroundLoop] = []
+        self._loops: list[Wakeable] = []
 
-    def attach(self, loop: BackgroundLoop) -> None:
+    def attach(self, loop: Wakeable) -> None:
         self._loops.append(loop)
 
     def ring(self) -> None:

@@ -30,6 +30,7 @@ from distribution.adapters.webhooks import WebhookSender
 from distribution.config import DistributionSettings, key_list
 from distribution.service.dispatch import Senders
 from newsroom_shared.auth import KeyFollower
+from newsroom_shared.background import Doorbell
 from newsroom_shared.mongo import in_transaction
 from newsroom_shared.runtime import ServiceRuntime
 
@@ -55,6 +56,8 @@ class Distribution:
     digest_key: bytes
     clock: Clock
     keys: KeyFollower
+    doorbell: Doorbell
+    """Rung once a consumer committed due deliveries: wakes this process's delivery worker."""
 
     def joined(self, session: AsyncClientSession) -> MongoUnitOfWork:
         """A unit of work inside someone else's transaction (a consumer's inbox transaction)."""
@@ -148,4 +151,5 @@ def bootstrap(
         digest_key=_keys(settings, "recipient_digest_key", new_key)[0].encode(),
         clock=clock,
         keys=KeyFollower(runtime.db, settings),
+        doorbell=Doorbell(),
     )

@@ -8,6 +8,8 @@ registers this table; the event docs list it (``docs/events.md``, ``docs/asyncap
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from distribution.bootstrap import Distribution
@@ -52,6 +54,12 @@ def newsroom_handler(distribution: Distribution) -> EventHandler:
     return apply
 
 
+def ring_the_worker(distribution: Distribution) -> Callable[[], None]:
+    """Planned deliveries are due at once: the worker here claims them now, not at its next
+    poll (other replicas' workers find them by polling)."""
+    return distribution.doorbell.ring
+
+
 SUBSCRIPTIONS: list[Subscription[Distribution]] = [
     Subscription(
         "distribution.release-published",
@@ -59,6 +67,7 @@ SUBSCRIPTIONS: list[Subscription[Distribution]] = [
         release_handler,
         purpose="plans the release's posts, webhooks and subscriber emails",
         on_publish_path=True,
+        after_commit=ring_the_worker,
     ),
     Subscription(
         "distribution.release-embargoed",
@@ -66,6 +75,7 @@ SUBSCRIPTIONS: list[Subscription[Distribution]] = [
         release_handler,
         purpose="plans the release's deliveries for the embargo's end",
         on_publish_path=True,
+        after_commit=ring_the_worker,
     ),
     Subscription(
         "distribution.release-withdrawn",

@@ -59,7 +59,13 @@ class DeliveryWorker:
         self._planner: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._recorder = OutcomeRecorder(distribution.transact, distribution.clock)
+        distribution.doorbell.attach(self)
         self._next_retraction_look = 0.0  # time.monotonic() of the next look for retractions
+
+    def wake(self) -> None:
+        """Claim now instead of after the idle wait: due work was just committed here (the
+        release consumers ring ``distribution.doorbell`` after their commit)."""
+        self._wake.set()
 
     async def start(self) -> None:
         self._loop = asyncio.create_task(self._run(), name="delivery-worker")
