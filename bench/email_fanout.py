@@ -26,6 +26,7 @@ back to back with nothing else; its rate bounds the system's on this database se
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import statistics
 import sys
@@ -38,6 +39,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import aiosmtplib
 from asgi_lifespan import LifespanManager
@@ -52,6 +54,7 @@ from distribution.domain.channels import Channel, ChannelConfig, EmailConfig
 from distribution.domain.email import Recipient, ReleaseEmail, Sender, render_release
 from distribution.domain.subscribers import Consent, Subscriber
 from distribution.main import create_app
+from newsroom_shared import runtime
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import ReleasePublished
 from newsroom_shared.mongo import Database, make_client
@@ -64,6 +67,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services/distribut
 from fakes import FakeBluesky, FakeFacebook, FakeLinkedIn, FakeMastodon, FakeX, serving
 from fakes.smtp_sink import SmtpSink
 
+from bench.counting import Commands
 from bench.email_db_share import db_share_round
 from bench.social_latency import network_channels, posts_created
 
@@ -88,6 +92,7 @@ class Harness:
     sink: SmtpSink
     fakes: dict[str, Any]
     bootstrap_servers: str
+    commands: Commands
 
     @property
     def distribution(self) -> Distribution:
@@ -135,14 +140,18 @@ async def harness(bootstrap: str, mongo_uri: str) -> AsyncIterator[Harness]:
             "facebook": stack.enter_context(serving(FakeFacebook())),
         }
         settings = settings_for(bootstrap, mongo_uri, run_id, sink, fakes)
-        client = make_client(mongo_uri)
+        client = make_client(mongo_uri)  # the benchmark's own: its polls are not counted
         stack.push_async_callback(client.close)
         stack.push_async_callback(drop_test_database, client, settings.database_name)
-        app = create_app(settings)
+        # The service's own client reports every command it sends to the benchmark's counter.
+        commands = Commands()
+        counted = functools.partial(make_client, event_listeners=[commands])
+        with mock.patch.object(runtime, "make_client", counted):
+            app = create_app(settings)
         await stack.enter_async_context(
             LifespanManager(app, startup_timeout=120, shutdown_timeout=120)
         )
-        yield Harness(app, client[settings.database_name], sink, fakes, bootstrap)
+        yield Harness(app, client[settings.database_name], sink, fakes, bootstrap, commands)
 
 
 async def add_channels(h: Harness, tenant: str, configs: dict[str, ChannelConfig]) -> None:
@@ -362,9 +371,11 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
             # objects made each full garbage collection of the shared process stop it for 2-4 s
             # (measured with gc.callbacks: 4.1 s once, at the start of a system round).
             gc.collect()
+            h.commands.reset()
             first_s, system_s, recorded_s = await system_email_round(
                 h, email_tenant, events, f"r{number}"
             )
+            per_email = h.commands.per(events)
             social_s = await social_round(h, social_tenant, f"s{number}")
             db_share_s = await db_share(mongo_uri, events)
             report["rounds"].append(
@@ -378,9 +389,12 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
                     "publication_to_last_social_post_s": social_s,
                     "db_share_emails_per_s": events / db_share_s,
                     "ratio_db_share_to_raw": raw_s / db_share_s,
+                    "db_commands_per_email": per_email["total"],
+                    "db_commands_per_email_by_name": per_email,
                 }
             )
             print(report["rounds"][-1], file=sys.stderr, flush=True)
-    for key in report["rounds"][0]:
-        report[f"median_{key}"] = statistics.median(r[key] for r in report["rounds"])
+    for key, value in report["rounds"][0].items():
+        if isinstance(value, float | int):
+            report[f"median_{key}"] = statistics.median(r[key] for r in report["rounds"])
     return report

@@ -14,7 +14,8 @@ a consumer with the same fetch settings as distribution's publish-path consumer 
 makes one httpx POST of a status to the fake; timed from the send to the fake having the status.
 Rounds alternate raw and system.
 
-Idle CPU: each service started as its own process (``python -m <service>``, default settings),
+Idle CPU: each service started as its own process (``python -m <service>``, default settings,
+so the production fetch wait, not the local broker's short one),
 given 10 s to settle once ready, then its CPU time over 60 s (``/proc/<pid>/stat``), as a share
 of one core. Short fetch waits buy latency with idle fetches; this shows what they cost.
 """
@@ -249,8 +250,10 @@ async def idle_cpu(bootstrap: str, mongo_uri: str) -> dict[str, float]:
     """Each service as its own process, idle: its CPU over IDLE_MEASURE_S as a share of a core."""
     run = uuid.uuid4().hex[:8]
     ports = {"publisher": 18701, "distribution": 18704}
+    # The production settings: without the local broker's short fetch wait (see config.py).
+    inherited = {k: v for k, v in os.environ.items() if k != "KAFKA_FETCH_MAX_WAIT_MS"}
     env = {
-        **os.environ,
+        **inherited,
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         "MONGODB_URI": mongo_uri,
         "LOG_LEVEL": "WARNING",

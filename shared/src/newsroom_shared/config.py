@@ -19,7 +19,9 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-COMMON = frozenset({"kafka_bootstrap_servers", "mongodb_uri", "log_level", "log_json"})
+COMMON = frozenset(
+    {"kafka_bootstrap_servers", "mongodb_uri", "kafka_fetch_max_wait_ms", "log_level", "log_json"}
+)
 
 # The local default only: retryWrites=false because the local SecantusDB server slows down under
 # retryable writes (see README, "Local infrastructure"). Production URIs keep the driver defaults.
@@ -46,11 +48,12 @@ class ServiceSettings(BaseSettings):
     mongodb_uri: str = LOCAL_MONGODB_URI
     mongodb_database: str = ""  # empty: newsroom_<service>
 
-    # Consumers on the publish-to-post path need a short fetch wait (aiokafka's default of 500 ms
-    # is paid on every hop when the topic is idle). Not shorter: an idle consumer sends one fetch
-    # per wait, and at 10 ms (~80 fetches/s per handler) that cost a third of distribution's CPU
-    # in benchmark P2. Consumers off that path use OFF_PATH_FETCH_WAIT_MS.
-    kafka_fetch_max_wait_ms: int = 100
+    # How long the broker may hold a fetch of the publish-path consumers. Apache Kafka answers a
+    # fetch as soon as data arrives, so a long wait costs no latency there and spares idle
+    # fetches (each idle consumer sends one per wait): aiokafka's default. The local Kafka-protocol
+    # broker holds a fetch for the whole wait instead, so local runs set 100 ms
+    # (deploy/local/devstack.py exports KAFKA_FETCH_MAX_WAIT_MS with the local broker).
+    kafka_fetch_max_wait_ms: int = 500
     kafka_session_timeout_ms: int = 10_000
     kafka_heartbeat_interval_ms: int = 3_000
     consumer_group: str = ""  # empty: newsroom-<service>

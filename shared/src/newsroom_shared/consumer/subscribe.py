@@ -44,10 +44,11 @@ DEFAULT_MAX_RECORDS = 500
 OFF_PATH_FETCH_WAIT_MS = 500
 """The fetch wait of consumers off the publish-to-post path (key events, media facts, withdrawals).
 
-An idle consumer sends one fetch request per wait: at 10 ms that was ~80 requests a second per
-handler, measured as a third of the distribution process's CPU in benchmark P2. The settings'
-``kafka_fetch_max_wait_ms`` (100 ms) serves the release's trip to the networks; events whose
-latency nobody watches wait up to this long instead (aiokafka's own default)."""
+An idle consumer sends one fetch request per wait, so short waits cost idle requests and CPU.
+Apache Kafka answers a fetch as soon as data arrives, so there this costs no latency; the
+publish-path consumers use the settings' ``kafka_fetch_max_wait_ms`` (the same by default,
+shorter where a broker holds fetches for the whole wait), and events whose latency nobody
+watches always wait up to this long (aiokafka's own default)."""
 
 
 def consumer_group(settings: ServiceSettings, name: str) -> str:
