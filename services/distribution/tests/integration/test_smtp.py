@@ -12,7 +12,6 @@ import pytest
 from fakes.smtp_sink import SmtpSink
 
 from distribution.adapters.smtp import SmtpConfig, SmtpSender
-from distribution.adapters.smtp_pool import TokenBucket
 from distribution.domain.email import (
     Recipient,
     ReleaseEmail,
@@ -21,6 +20,7 @@ from distribution.domain.email import (
     render_release,
 )
 from distribution.domain.outcomes import PermanentFailure, Success, TransientFailure
+from newsroom_shared.token_bucket import PacedBucket
 from newsroom_testing.consumer import eventually
 
 SENDER = Sender(address="news@acme.example", name="Acme News")
@@ -228,7 +228,7 @@ class FakeClock:
         await asyncio.sleep(0)
 
 
-class RecordingBucket(TokenBucket):
+class RecordingBucket(PacedBucket):
     def __init__(self, clock: FakeClock, rate_per_s: float, burst: int) -> None:
         super().__init__(rate_per_s, burst, clock=clock, sleep=clock.sleep)
         self.clock = clock

@@ -19,23 +19,15 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from fastapi import Request
 
 from newsroom_shared.http.errors import TooManyRequests
 from newsroom_shared.http.openapi_problems import raises
 from newsroom_shared.http.shared_limits import SharedRateLimits
-
-Clock = Callable[[], float]
+from newsroom_shared.token_bucket import Clock, TokenBucket
 
 DEFAULT_MAX_CLIENTS = 100_000
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
 
 
 class TokenBuckets:
@@ -56,32 +48,24 @@ class TokenBuckets:
         self.clock = clock
         self.max_clients = max_clients
         # Ordered by last use, oldest first, so eviction only ever looks at the front.
-        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
+        self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
 
     def take(self, key: str) -> float:
         """Spend one token for ``key``: 0.0 when allowed, else the seconds until one is due."""
-        now = self.clock()
         bucket = self._buckets.pop(key, None)
-        self._evict(now)  # with ``key`` out, so its own bucket is never the one evicted
-        bucket = bucket or _Bucket(tokens=self.burst, updated=now)
-        elapsed = max(0.0, now - bucket.updated)
-        bucket.tokens = min(self.burst, bucket.tokens + elapsed * self.rate)
-        bucket.updated = now
+        self._evict()  # with ``key`` out, so its own bucket is never the one evicted
+        bucket = bucket or TokenBucket(self.rate, self.burst, clock=self.clock)
         self._buckets[key] = bucket
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return 0.0
-        return (1 - bucket.tokens) / self.rate
+        return bucket.take()
 
     def __len__(self) -> int:
         return len(self._buckets)
 
-    def _evict(self, now: float) -> None:
-        refill_s = self.burst / self.rate  # after this long idle, any bucket is full again
+    def _evict(self) -> None:
         while self._buckets:
             key, oldest = next(iter(self._buckets.items()))
             room_left = len(self._buckets) < self.max_clients  # room for the key being taken
-            if now - oldest.updated < refill_s and room_left:
+            if not oldest.full_again() and room_left:
                 return
             del self._buckets[key]
 

@@ -19,7 +19,7 @@ from types import TracebackType
 import aiosmtplib
 from aiosmtplib.email import extract_recipients, extract_sender, flatten_message, parse_address
 
-from distribution.adapters.smtp_pool import ConnectionPool, PooledConnection, TokenBucket
+from distribution.adapters.smtp_pool import ConnectionPool, PooledConnection
 from distribution.adapters.transport_errors import classify_error
 from distribution.domain.email.wire import PreparedMessage
 from distribution.domain.outcomes import (
@@ -29,6 +29,7 @@ from distribution.domain.outcomes import (
     TransientFailure,
     classify_smtp_reply,
 )
+from newsroom_shared.token_bucket import PacedBucket
 
 logger = logging.getLogger(__name__)
 
@@ -168,12 +169,12 @@ class SmtpSender:
         self,
         config: SmtpConfig,
         *,
-        bucket: TokenBucket | None = None,
+        bucket: PacedBucket | None = None,
         pool: ConnectionPool | None = None,
     ) -> None:
         self.config = config
         if bucket is None and config.rate_per_s is not None:
-            bucket = TokenBucket(config.rate_per_s, config.burst)
+            bucket = PacedBucket(config.rate_per_s, config.burst)
         self._bucket = bucket
         self._pool = pool or ConnectionPool(
             functools.partial(make_client, config),

@@ -1,4 +1,4 @@
-"""A pool of persistent SMTP connections and the token bucket that paces what goes through it.
+"""A pool of persistent SMTP connections (the pace is `newsroom_shared.token_bucket.PacedBucket`).
 
 Opening an SMTP session costs several round trips (greeting, EHLO, maybe STARTTLS and AUTH), so
 the sender keeps a few sessions open and reuses them for many messages. A session the server has
@@ -10,60 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import aiosmtplib
 
 logger = logging.getLogger(__name__)
-
-Clock = Callable[[], float]  # monotonic seconds, like time.monotonic
-Sleep = Callable[[float], Awaitable[None]]
-
-
-class TokenBucket:
-    """At most ``rate_per_s`` grants a second on average, bursts of at most ``burst``.
-
-    Hand-written (25 lines) because the limiters on PyPI read the event loop's clock, and tests
-    must drive the clock themselves. Waiters queue on a lock and are served in arrival order:
-    the one at the head sleeps until its token is due, the rest wait behind it.
-    """
-
-    def __init__(
-        self,
-        rate_per_s: float,
-        burst: int = 1,
-        *,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        if rate_per_s <= 0 or burst < 1:
-            raise ValueError("the rate must be positive and the burst at least 1")
-        self.rate_per_s = rate_per_s
-        self.burst = burst
-        self._clock = clock
-        self._sleep = sleep
-        self._tokens = float(burst)
-        self._updated = clock()
-        self._lock = asyncio.Lock()
-
-    async def acquire(self) -> None:
-        """Wait until a token is available and take it."""
-        async with self._lock:
-            self._refill()
-            if self._tokens < 1:
-                await self._sleep((1 - self._tokens) / self.rate_per_s)
-                self._refill()
-            # After the exact wait the refill can fall short of 1 by float error: never below 0.
-            self._tokens = max(self._tokens - 1, 0.0)
-
-    def _refill(self) -> None:
-        now = self._clock()
-        elapsed = max(now - self._updated, 0.0)
-        self._tokens = min(self._tokens + elapsed * self.rate_per_s, float(self.burst))
-        self._updated = now
-
 
 ClientFactory = Callable[[], aiosmtplib.SMTP]
 
