@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from newsroom_shared.events.base import Event
 from publisher.domain.api_key import ApiKey
 from publisher.domain.errors import NotAllowedError, NotFoundError
-from publisher.service import events
+from publisher.service import events, republishing
 from publisher.service.ports import Caller, Deps, UnitOfWork
+from publisher.service.republishing import republish_all
 from publisher.service.transactions import atomically
 from publisher.service.views import NewKey, Slice
 
@@ -84,7 +86,7 @@ async def revoke_key(uow: UnitOfWork, deps: Deps, caller: Caller, key_id: str) -
     return key
 
 
-REPUBLISH_BATCH = 200  # keys per transaction: one page read, its events into the outbox
+REPUBLISH_BATCH = republishing.BATCH
 
 
 async def republish_keys(uow: UnitOfWork, *, batch_size: int = REPUBLISH_BATCH) -> int:
@@ -94,23 +96,14 @@ async def republish_keys(uow: UnitOfWork, *, batch_size: int = REPUBLISH_BATCH) 
     apply them as idempotent upserts, so running it again changes nothing. Returns the number
     of keys republished.
     """
-    after_id: str | None = None
-    total = 0
-    while True:
-        page = await _republish_page(uow, after_id, batch_size)
-        total += len(page)
-        if len(page) < batch_size:
-            return total
-        after_id = page[-1].id
+    return await republish_all(
+        uow,
+        lambda after_id, limit: uow.api_keys.page_all(after_id=after_id, limit=limit),
+        _key_events,
+        batch_size,
+    )
 
 
-async def _republish_page(uow: UnitOfWork, after_id: str | None, limit: int) -> list[ApiKey]:
-    async def command() -> list[ApiKey]:
-        page = await uow.api_keys.page_all(after_id=after_id, limit=limit)
-        for key in page:
-            uow.emit(events.key_issued(key))
-            if not key.active:
-                uow.emit(events.key_revoked(key))
-        return page
-
-    return await atomically(uow, command)
+def _key_events(key: ApiKey) -> list[Event]:
+    issued: list[Event] = [events.key_issued(key)]
+    return issued if key.active else [*issued, events.key_revoked(key)]

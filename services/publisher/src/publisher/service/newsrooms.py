@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from publisher.domain.errors import NotFoundError
 from publisher.domain.newsroom import Newsroom, NewsroomChanges
 from publisher.domain.values import ContactPerson
-from publisher.service import events
+from publisher.service import events, republishing
 from publisher.service.ports import Caller, Deps, UnitOfWork
+from publisher.service.republishing import republish_all
 from publisher.service.transactions import atomically
 from publisher.service.views import Slice
 
@@ -83,7 +84,7 @@ async def change_newsroom(
     return await atomically(uow, command)
 
 
-REPUBLISH_BATCH = 200  # newsrooms per transaction: one page read, its events into the outbox
+REPUBLISH_BATCH = republishing.BATCH
 
 
 async def republish_newsrooms(uow: UnitOfWork, *, batch_size: int = REPUBLISH_BATCH) -> int:
@@ -93,21 +94,9 @@ async def republish_newsrooms(uow: UnitOfWork, *, batch_size: int = REPUBLISH_BA
     event carries the newsroom's current version, which consumers apply only over an older
     one, so running it again (or alongside edits) changes nothing.
     """
-    after_id: str | None = None
-    total = 0
-    while True:
-        page = await _republish_page(uow, after_id, batch_size)
-        total += len(page)
-        if len(page) < batch_size:
-            return total
-        after_id = page[-1].id
-
-
-async def _republish_page(uow: UnitOfWork, after_id: str | None, limit: int) -> list[Newsroom]:
-    async def command() -> list[Newsroom]:
-        page = await uow.newsrooms.page_all(after_id=after_id, limit=limit)
-        for newsroom in page:
-            uow.emit(events.newsroom_updated(newsroom))
-        return page
-
-    return await atomically(uow, command)
+    return await republish_all(
+        uow,
+        lambda after_id, limit: uow.newsrooms.page_all(after_id=after_id, limit=limit),
+        lambda newsroom: [events.newsroom_updated(newsroom)],
+        batch_size,
+    )
