@@ -9,6 +9,11 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from newsroom_shared.mongo import Database, Document
 
+# ``_find`` reads the whole result into a list anyway: ask for it in one reply (each reply is
+# still at most 16 MiB) instead of the server's default first batch of 101 documents and a
+# getMore for the rest, a round trip saved on every read of a claim's 500 deliveries.
+WHOLE_RESULT = 10_000
+
 
 class Repository:
     COLLECTION: ClassVar[str]
@@ -20,5 +25,11 @@ class Repository:
     async def _find(
         self, query: Document, *, limit: int = 0, projection: Document | None = None
     ) -> list[Document]:
-        cursor = self._collection.find(query, projection, session=self._session, limit=limit)
+        cursor = self._collection.find(
+            query,
+            projection,
+            session=self._session,
+            limit=limit,
+            batch_size=min(limit, WHOLE_RESULT) if limit else WHOLE_RESULT,
+        )
         return [document async for document in cursor]

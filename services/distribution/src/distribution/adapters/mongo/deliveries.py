@@ -149,6 +149,7 @@ class MongoDeliveries(Repository):
             {"_id": 1, "status": 1},
             sort=[("next_attempt_at", 1)],
             limit=limit,
+            batch_size=limit,  # the candidates in one reply
             session=self._session,
         ).to_list()
         if not candidates:
@@ -256,7 +257,7 @@ class MongoDeliveries(Repository):
         (claimed as deliveries are: ids, one update, read back by the token)."""
         due = {"retraction_due_at": {"$lte": now}}
         candidates = await self._collection.find(
-            due, {"_id": 1}, limit=limit, session=self._session
+            due, {"_id": 1}, limit=limit, batch_size=limit, session=self._session
         ).to_list()
         if not candidates:
             return []

@@ -73,7 +73,10 @@ class MongoSubscribers(Repository):
         (a fan-out's page: one bounded scan of the index below; whether each is still
         reachable is the caller's to check)."""
         cursor = self._collection.find(
-            _confirmed(tenant_id, newsroom_id, after), session=self._session, limit=limit
+            _confirmed(tenant_id, newsroom_id, after),
+            session=self._session,
+            limit=limit,
+            batch_size=limit,  # the page in one reply
         )
         return [subscriber_from(d) async for d in cursor.sort([("_id", 1)])]
 
