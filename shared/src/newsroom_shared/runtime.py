@@ -135,9 +135,9 @@ class ServiceRuntime:
     def on_prepare(self, hook: Hook) -> None:
         """Run ``hook`` before any consumer or background job starts: collections and indexes.
 
-        Consumers rely on unique indexes for idempotency, so those must exist first. (Also, the
-        local SecantusDB server livelocks when a collection is created while a transaction
-        writing to the same new collection is open: preparing first rules that out.)
+        Consumers rely on unique indexes for idempotency, so those must exist first; and a
+        collection created implicitly inside concurrent transactions makes them conflict, so
+        collections are made here, before anything writes in a transaction.
         """
         self._prepare.append(hook)
 

@@ -206,9 +206,9 @@ class OutboxRelay:
                 logger.info("outbox relay: publishing again after %d failed passes", failures)
                 failures = 0
             busy_passes = busy_passes + 1 if published else 0
-            # While entries keep coming the relay polls, and a change stream would only add work
-            # on the database for every insert (on SecantusDB the writers ran measurably slower
-            # with it open); it listens again from the first pass that finds nothing.
+            # While entries keep coming the relay polls: a change stream would answer each insert
+            # with its own wake-up (a getMore each) where one poll per pass takes them all; it
+            # listens again from the first pass that finds nothing.
             await self._follow_inserts(self._holding and busy_passes < BUSY_PASSES_BEFORE_POLLING)
             if self._holding and published:
                 # A short pause lets the next batch grow instead of chasing every insert.
