@@ -46,6 +46,7 @@ from distribution.config import DistributionSettings
 from distribution.domain.channels import Channel, MastodonConfig
 from distribution.main import create_app as create_distribution
 from newsroom_shared.mongo import make_client
+from newsroom_testing.consumer import eventually
 from newsroom_testing.fixtures import drop_test_database
 from publisher.config import PublisherSettings
 from publisher.main import create_app as create_publisher
@@ -106,16 +107,7 @@ def distribution_settings(bootstrap: str, mongo_uri: str, run: str) -> Distribut
 
 
 async def until(check: Callable[[], Awaitable[bool] | bool], what: str) -> None:
-    deadline = time.monotonic() + TIMEOUT_S
-    while True:
-        result = check()
-        if not isinstance(result, bool):
-            result = await result
-        if result:
-            return
-        if time.monotonic() > deadline:
-            raise TimeoutError(what)
-        await asyncio.sleep(POLL_S)
+    await eventually(check, what, timeout_s=TIMEOUT_S, interval_s=POLL_S)
 
 
 @asynccontextmanager

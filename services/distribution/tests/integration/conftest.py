@@ -26,6 +26,9 @@ from fakes import (
     FakeX,
     serving,
 )
+from fakes.smtp_sink import smtp_sink  # the SMTP sink fixture every test of email shares
+
+__all__ = ["smtp_sink"]
 
 FakeT = TypeVar("FakeT", bound=FakeServer)
 FAKES = (FakeMastodon, FakeBluesky, FakeX, FakeLinkedIn, FakeFacebook, FakeWebhookReceiver)

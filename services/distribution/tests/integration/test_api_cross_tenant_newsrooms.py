@@ -6,7 +6,7 @@ subscribe by the newsroom's slug, and the read model says whose newsroom that is
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -24,16 +24,6 @@ A, B = "tenant-a", "tenant-b"
 VICTIM_NEWSROOM, SLUG = "n-victim", "victim-news"
 A_SENDER, B_SENDER = "news@a.example", "news@b.example"
 UNKNOWN = "newsroom_id: unknown newsroom: no newsroom with this id in your tenant"
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.start()
-    try:
-        yield sink
-    finally:
-        sink.stop()
 
 
 @pytest.fixture

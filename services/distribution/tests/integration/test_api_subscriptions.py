@@ -5,7 +5,7 @@ reaching only confirmed, unsuppressed, unerased subscribers; forged and expired 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,16 +45,6 @@ class MutableClock:
 @pytest.fixture
 def clock() -> MutableClock:
     return MutableClock()
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.start()
-    try:
-        yield sink
-    finally:
-        sink.stop()
 
 
 @pytest.fixture

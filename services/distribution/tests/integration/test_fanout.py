@@ -4,7 +4,7 @@ DeliverySucceeded / DeliveryFailed through the outbox, and the failure paths."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -72,16 +72,6 @@ class MutableClock:
 @pytest.fixture
 def clock() -> MutableClock:
     return MutableClock()
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.start()
-    try:
-        yield sink
-    finally:
-        sink.stop()
 
 
 @pytest.fixture

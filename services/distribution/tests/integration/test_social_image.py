@@ -7,7 +7,7 @@ before the post, and the email shows the image. Without ``image``, nothing is up
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -56,16 +56,6 @@ NETWORKS = ("mastodon", "bluesky", "x", "linkedin", "facebook")
 
 def clock() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.start()
-    try:
-        yield sink
-    finally:
-        sink.stop()
 
 
 @pytest.fixture

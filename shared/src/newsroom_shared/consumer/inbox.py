@@ -23,8 +23,8 @@ from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.mongo import Database, Document
 
 TTL_INDEX = "applied_at_ttl"
-# MongoDB answers IndexOptionsConflict (85) for the same index with another TTL; the local
-# SecantusDB answers IndexKeySpecsConflict (86).
+# The same index with another TTL: MongoDB answers IndexOptionsConflict (85), some
+# MongoDB-protocol servers IndexKeySpecsConflict (86); both mean "exists, other options".
 INDEX_CONFLICTS = frozenset({85, 86})
 
 

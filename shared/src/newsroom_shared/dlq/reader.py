@@ -31,9 +31,9 @@ class DlqReader:
 
     async def read(self, start: dict[TopicPartition, int]) -> list[Any]:
         """Every record from ``start`` to the end of each partition, oldest first."""
-        # ListOffsets is only a lower bound of the end here: Tansu answers the last batch's base
-        # offset + 1. The high watermark of a fetch response is right on both, so read until the
-        # position reaches it (fetching each partition at least once to learn it).
+        # ListOffsets is only a lower bound of the end on some Kafka-protocol brokers (they answer
+        # the last batch's base offset + 1). The high watermark of a fetch response is right on
+        # all, so read until the position reaches it (fetching each partition at least once).
         listed_end = await self.consumer.end_offsets(self.partitions)
         for tp in self.partitions:
             self.consumer.seek(tp, start.get(tp, 0))

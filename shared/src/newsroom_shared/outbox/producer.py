@@ -34,7 +34,7 @@ def kafka_producer(bootstrap_servers: str, *, linger_ms: int = 0) -> AIOKafkaPro
         # Marked sent only after every in-sync replica has the record.
         acks="all",
         # Off: duplicates after a retry are what the consumers' idempotency is for, and not
-        # every Kafka-protocol broker supports idempotent producers (README, local servers).
+        # every Kafka-protocol broker supports idempotent producers.
         enable_idempotence=False,
         # The relay queues a whole batch before it yields to the event loop, so the records are
         # already grouped into one request per partition; lingering would only delay every pass.
