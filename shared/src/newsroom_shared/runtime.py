@@ -103,7 +103,9 @@ class ServiceRuntime:
         self.settings = settings
         self.instance = instance_id()
         self.source = f"/newsroom/{settings.service_name}"
-        self.mongo = make_client(settings.mongodb_uri)
+        # The application name shows in MongoDB's logs, currentOp and profiler: which service
+        # (and so which replica set of pods) a slow query or an open transaction came from.
+        self.mongo = make_client(settings.mongodb_uri, appname=f"newsroom-{settings.service_name}")
         self.db: Database = self.mongo[settings.database_name]
         self.broker = KafkaBroker(
             settings.kafka_bootstrap_servers,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
+import pymongo
+import pymongo.errors
 import pytest
 from pymongo import AsyncMongoClient
 
@@ -47,6 +51,10 @@ async def database(
     await drop_test_database(mongo_client, name)
 
 
+# A schema operation that waits longer than this for the server is a hung server, not a slow one.
+SCHEMA_OPERATION_LIMIT_S = 30.0
+
+
 async def drop_test_database(client: AsyncMongoClient[Document], name: str) -> None:
     """Drop a test's database, first ending every open session on the server.
 
@@ -55,7 +63,73 @@ async def drop_test_database(client: AsyncMongoClient[Document], name: str) -> N
     that transaction instead). A test that leaves a transaction behind (an app task still
     running, a client killed mid-way) would hang the whole suite at this drop. Ending all
     sessions aborts such transactions first; it also aborts those of anything else using the
-    same server at that moment (e.g. ``./dev up``), which retry.
+    same server at that moment (e.g. ``./dev up``), which retry. The drop is bounded: should the
+    server hang anyway, this test fails and ``server_answers`` stops the run with the reason,
+    instead of every later test waiting on it.
     """
+    with pymongo.timeout(SCHEMA_OPERATION_LIMIT_S):
+        await client.admin.command({"killAllSessions": []})
+        await client.drop_database(name)
+
+
+async def end_sessions_of_departed(
+    client: AsyncMongoClient[Document], appname: str, *, timeout_s: float = 30.0
+) -> None:
+    """Waits until no connection of ``appname`` (a process just SIGKILLed) is left on the
+    server, then ends every session there.
+
+    A killed client's last commands may still sit in the server's receive buffer: the server
+    runs them after the process died and only then sees the connection close. One of them can
+    start a transaction that nobody will ever commit or abort (MongoDB aborts it after its
+    transaction lifetime, 60 s). Ending sessions before that connection is gone can miss it;
+    ``currentOp`` with ``$all`` lists idle connections with their client metadata, so waiting
+    for the application's connections to disappear closes that window.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        report = await client.admin.command({"currentOp": 1, "$all": True})
+        present = [
+            op
+            for op in report.get("inprog", [])
+            if (op.get("clientMetadata") or {}).get("application", {}).get("name") == appname
+        ]
+        if not present or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.05)
     await client.admin.command({"killAllSessions": []})
-    await client.drop_database(name)
+
+
+_server_pings: dict[str, pymongo.MongoClient[Document]] = {}
+
+
+@pytest.fixture(autouse=True)
+def server_answers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Stops the whole run, with the reason, when the MongoDB-protocol server stops answering.
+
+    A hung server would otherwise make every later test wait out its own timeout, one by one,
+    for hours. Checked before and after every test that uses the servers: one catalog read each.
+    """
+    if "infra" not in request.fixturenames:
+        yield
+        return
+    infra: Infra = request.getfixturevalue("infra")
+    _ping_or_exit(infra.mongodb_uri, "before", request.node.nodeid)
+    yield
+    _ping_or_exit(infra.mongodb_uri, "after", request.node.nodeid)
+
+
+def _ping_or_exit(uri: str, when: str, test: str) -> None:
+    client = _server_pings.get(uri)
+    if client is None:
+        client = _server_pings[uri] = pymongo.MongoClient(
+            uri, serverSelectionTimeoutMS=10_000, socketTimeoutMS=20_000
+        )
+    try:
+        # Not ``ping``: a hung local server still answers that, but no longer reads its catalog.
+        client.admin.command("listDatabases", nameOnly=True)
+    except pymongo.errors.PyMongoError as error:
+        pytest.exit(
+            f"the MongoDB-protocol server stopped answering ({when} {test}): {error}. "
+            "Stopping the run; with the local server, see .local/logs/secantus.log",
+            returncode=3,
+        )

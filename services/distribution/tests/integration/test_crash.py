@@ -18,7 +18,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,7 +53,7 @@ from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import ReleasePublished
 from newsroom_shared.mongo import Database
 from newsroom_testing.consumer import eventually, produce_envelopes
-from newsroom_testing.fixtures import drop_test_database
+from newsroom_testing.fixtures import drop_test_database, end_sessions_of_departed
 
 # Six lives of a real process (each starts in ~3 s) on a shared 2-core machine: measured 100-115 s
 # there, past the suite's default limit.
@@ -67,6 +67,7 @@ NEWSROOM = "n1"
 SMTP_RATE_PER_S = 100
 LEASE_S = 3  # a killed process's claims come back this soon
 UNFINISHED = ["pending", "sending"]
+APPNAME = "newsroom-distribution"  # the name its MongoDB client gives itself (runtime.py)
 
 
 @dataclass(frozen=True)
@@ -218,22 +219,30 @@ def service_environment(
     return environment
 
 
-@contextmanager
-def service_process(environment: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """``python -m distribution`` on a free port; SIGKILLed at the end if still alive."""
+def start_service(environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as output:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             [sys.executable, "-m", "distribution", "--port", str(free_port())],
             env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+
+
+@asynccontextmanager
+async def service_process(
+    environment: dict[str, str], log: Path, mongo_client: Any
+) -> AsyncIterator[subprocess.Popen[bytes]]:
+    """``python -m distribution`` on a free port; SIGKILLed at the end if still alive, and its
+    transactions ended once the server has seen the last of its connections."""
+    process = start_service(environment, log)
     try:
         yield process
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
+        await end_dead_transactions(mongo_client)
 
 
 def progress(sink: SmtpSink, fakes: Fakes) -> int:
@@ -242,12 +251,13 @@ def progress(sink: SmtpSink, fakes: Fakes) -> int:
 
 
 async def end_dead_transactions(client: Any) -> None:
-    """Aborts the transactions the killed process left open. The server would abort them after
-    its transaction lifetime (60 s); until then their writes block every claim that meets one
-    of their deliveries (WriteConflict), and the local server livelocks when the next process
-    creates its indexes on their collections (README, "Local infrastructure"). It ends other
-    clients' sessions too, as ``drop_test_database`` does; they retry."""
-    await client.admin.command({"killAllSessions": []})
+    """Aborts the transactions the killed process left open. MongoDB would abort them after
+    their transaction lifetime (60 s); until then their writes block every claim that meets one
+    of their deliveries (WriteConflict), and the local server hangs when the next process
+    creates its indexes on their collections (README, "Local servers: known differences from
+    production"). It ends other clients' sessions too, as ``drop_test_database`` does; they
+    retry."""
+    await end_sessions_of_departed(client, APPNAME)
 
 
 async def unfinished(db: Database, tenant: str) -> int:
@@ -283,7 +293,7 @@ async def test_sigkilled_service_restarted_delivers_every_post_and_email_exactly
     started = time.monotonic()
     for life in range(KILLS):
         before = progress(sink, fakes)
-        with service_process(environment, log) as process:
+        async with service_process(environment, log, mongo_client) as process:
 
             async def moved(start: int = before) -> bool:
                 assert process.poll() is None, log.read_text()[-3000:]
@@ -293,15 +303,15 @@ async def test_sigkilled_service_restarted_delivers_every_post_and_email_exactly
             await eventually(moved, timeout_s=60, interval_s=0.01)
             await asyncio.sleep(rng.uniform(0.0, 0.6))
             process.send_signal(signal.SIGKILL)
-            process.wait(timeout=10)
-        await end_dead_transactions(mongo_client)
         left = await unfinished(crash_db, tenant)
         planned = await crash_db["deliveries"].count_documents({"tenant_id": tenant})
         elapsed = time.monotonic() - started
         print(f"{elapsed:5.1f}s life {life}: killed, {left} of {planned} deliveries unfinished")
-        kills_in_flight += planned == expected and left > 0
+        # In flight: something planned was not finished, or not everything was planned yet (on
+        # a slow machine the first kill can land before the email fan-out's page is planned).
+        kills_in_flight += left > 0 or planned < expected
 
-    with service_process(environment, log):
+    async with service_process(environment, log, mongo_client):
 
         async def finished() -> bool:
             planned = await crash_db["deliveries"].count_documents({"tenant_id": tenant})
