@@ -79,7 +79,9 @@ async def db_share_round(client: AsyncMongoClient[Document], db: Database, count
 
     def unit_of_work(session: AsyncClientSession | None) -> MongoUnitOfWork:
         envelope = partial(envelope_for, source="/bench/db-share")
-        return MongoUnitOfWork(db, outbox, envelope, cipher, session)
+        return MongoUnitOfWork(
+            client, db, outbox, envelope, cipher, transactional=False, session=session
+        )
 
     lease = timedelta(minutes=5)
     claimed: list[Claimed] = []

@@ -1,6 +1,9 @@
 """Wiring: settings and runtime in, the distribution service's dependencies out.
 
-Tests swap the clock here; everything else receives what this builds.
+The real adapters behind the service layer's ports (:mod:`distribution.service.ports`) are
+chosen here: MongoDB repositories in a unit of work, the SMTP sender, the network adapters, the
+webhook sender and the token signer. Tests swap the clock here; everything else receives what
+this builds.
 """
 
 from __future__ import annotations
@@ -8,8 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -21,7 +23,6 @@ from distribution.adapters.networks import (
     FacebookAdapter,
     LinkedInAdapter,
     MastodonAdapter,
-    NetworkAdapter,
     XAdapter,
 )
 from distribution.adapters.signing import SubscriberTokens
@@ -29,19 +30,16 @@ from distribution.adapters.smtp import SmtpConfig, SmtpSender
 from distribution.adapters.webhooks import WebhookSender
 from distribution.config import DistributionSettings, key_list
 from distribution.service.dispatch import Senders
+from distribution.service.ports import SocialNetwork, UnitOfWork
 from newsroom_shared.auth import KeyFollower
 from newsroom_shared.background import Doorbell
+from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.mongo import in_transaction
 from newsroom_shared.runtime import ServiceRuntime
 
-Clock = Callable[[], datetime]
 T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -52,6 +50,10 @@ class Distribution:
     runtime: ServiceRuntime
     cipher: CredentialCipher
     senders: Senders
+    smtp: SmtpSender
+    """The email sender in ``senders``, whose connection pool starts and stops with the app."""
+    tokens: SubscriberTokens
+    """The token signer in ``senders``, which also verifies the links that come back."""
     http: httpx.AsyncClient
     digest_key: bytes
     clock: Clock
@@ -61,16 +63,28 @@ class Distribution:
 
     def joined(self, session: AsyncClientSession) -> MongoUnitOfWork:
         """A unit of work inside someone else's transaction (a consumer's inbox transaction)."""
-        runtime = self.runtime
-        return MongoUnitOfWork(runtime.db, runtime.outbox, runtime.envelope, self.cipher, session)
+        return self._unit_of_work(session=session)
 
     def reader(self) -> MongoUnitOfWork:
         """A unit of work outside any transaction, so without events: reads, and writes each
         atomic on its own (the worker's claims)."""
-        runtime = self.runtime
-        return MongoUnitOfWork(runtime.db, runtime.outbox, runtime.envelope, self.cipher)
+        return self._unit_of_work(transactional=False)
 
-    async def transact(self, work: Callable[[MongoUnitOfWork], Awaitable[T]]) -> T:
+    def _unit_of_work(
+        self, *, transactional: bool = True, session: AsyncClientSession | None = None
+    ) -> MongoUnitOfWork:
+        runtime = self.runtime
+        return MongoUnitOfWork(
+            runtime.mongo,
+            runtime.db,
+            runtime.outbox,
+            runtime.envelope,
+            self.cipher,
+            transactional=transactional,
+            session=session,
+        )
+
+    async def transact(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """``work`` in one transaction with its events in the outbox; run again on a conflict."""
 
         async def run(session: AsyncClientSession) -> T:
@@ -82,10 +96,10 @@ class Distribution:
         return await in_transaction(self.runtime.mongo, run)
 
     async def start(self) -> None:
-        await self.senders.smtp.start()
+        await self.smtp.start()
 
     async def stop(self) -> None:
-        await self.senders.smtp.stop()
+        await self.smtp.stop()
         await self.http.aclose()
 
 
@@ -118,7 +132,7 @@ def _smtp(settings: DistributionSettings) -> SmtpConfig:
 
 def _networks(
     settings: DistributionSettings, http: httpx.AsyncClient, timeout: httpx.Timeout
-) -> dict[str, NetworkAdapter[Any]]:
+) -> dict[str, SocialNetwork]:
     return {
         "mastodon": MastodonAdapter(http, timeout),
         "bluesky": BlueskyAdapter(http, timeout),
@@ -128,18 +142,24 @@ def _networks(
     }
 
 
+def clock_or_system(clock: Clock | None) -> Clock:
+    return SystemClock() if clock is None else clock
+
+
 def bootstrap(
     settings: DistributionSettings, runtime: ServiceRuntime, clock: Clock | None = None
 ) -> Distribution:
-    clock = clock or system_clock
+    clock = clock_or_system(clock)
     timeout = httpx.Timeout(settings.http_timeout_s, connect=min(5.0, settings.http_timeout_s))
     http = httpx.AsyncClient(timeout=timeout)
     token_keys = _keys(settings, "subscriber_token_keys", new_key)
+    smtp = SmtpSender(_smtp(settings))
+    tokens = SubscriberTokens(token_keys, clock=lambda: clock.now().timestamp())
     senders = Senders(
         networks=_networks(settings, http, timeout),
-        webhooks=WebhookSender(http, timeout, clock=clock),
-        smtp=SmtpSender(_smtp(settings)),
-        tokens=SubscriberTokens(token_keys, clock=lambda: clock().timestamp()),
+        webhooks=WebhookSender(http, timeout, clock=clock.now),
+        smtp=smtp,
+        tokens=tokens,
         public_base_url=settings.public_base_url.rstrip("/"),
     )
     return Distribution(
@@ -147,6 +167,8 @@ def bootstrap(
         runtime=runtime,
         cipher=CredentialCipher(_keys(settings, "credentials_keys", new_key)),
         senders=senders,
+        smtp=smtp,
+        tokens=tokens,
         http=http,
         digest_key=_keys(settings, "recipient_digest_key", new_key)[0].encode(),
         clock=clock,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from distribution.adapters.mongo.indexes import ensure_indexes
-from distribution.bootstrap import Clock, bootstrap
+from distribution.bootstrap import bootstrap
 from distribution.config import DistributionSettings
 from distribution.entrypoints.confirmations import ConfirmationMailer
 from distribution.entrypoints.consumers import SUBSCRIPTIONS
@@ -21,6 +21,7 @@ from distribution.entrypoints.http import (
 from distribution.entrypoints.http.errors import install_service_error_handler
 from distribution.entrypoints.worker import DeliveryWorker
 from newsroom_shared.auth import without_api_keys
+from newsroom_shared.clock import Clock
 from newsroom_shared.http.auth import Authenticator
 from newsroom_shared.runtime import ServiceRuntime, package_version
 

@@ -12,9 +12,10 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from distribution.adapters.crypto import new_key
-from distribution.bootstrap import Clock, Distribution
+from distribution.bootstrap import Distribution
 from distribution.config import DistributionSettings
 from distribution.main import create_app
+from newsroom_shared.clock import Clock
 from newsroom_shared.http.auth import Principal, Scope
 
 TENANTS = ("tenant-a", "tenant-b")

@@ -20,6 +20,7 @@ from distribution.entrypoints.confirmations import ConfirmationMailer
 from distribution.entrypoints.worker import DeliveryWorker
 from distribution.service.planning import plan_for_release
 from newsroom_shared.events.publisher import ReleasePublished
+from newsroom_testing.clock import FakeClock
 from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
@@ -31,25 +32,14 @@ SENDER = "news@acme.example"
 LINK = re.compile(r"https://news\.example(/v1/public/subscriptions/confirm/[A-Za-z0-9_.\-]+)")
 
 
-class MutableClock:
-    def __init__(self) -> None:
-        self.moment = datetime.now(UTC).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, by: timedelta) -> None:
-        self.moment += by
-
-
 @pytest.fixture
-def clock() -> MutableClock:
-    return MutableClock()
+def clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC))
 
 
 @pytest.fixture
 async def api(
-    infra: Any, unique: str, mongo_client: Any, smtp_sink: SmtpSink, clock: MutableClock
+    infra: Any, unique: str, mongo_client: Any, smtp_sink: SmtpSink, clock: FakeClock
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = api_settings(
         infra,
@@ -108,7 +98,7 @@ async def status_of(api: httpx.AsyncClient, email: str) -> SubscriberStatus | No
 
 
 async def publish(
-    api: httpx.AsyncClient, clock: MutableClock, release_id: str, language: str = "en"
+    api: httpx.AsyncClient, clock: FakeClock, release_id: str, language: str = "en"
 ) -> None:
     event = ReleasePublished(
         tenant_id=A,
@@ -122,10 +112,10 @@ async def publish(
         categories=["products"],
         url=release_url(release_id),
         version=1,
-        published_at=clock(),
+        published_at=clock.now(),
     )
     distribution = distribution_of(api)
-    await distribution.transact(lambda uow: plan_for_release(uow, event, clock()))
+    await distribution.transact(lambda uow: plan_for_release(uow, event, clock.now()))
     worker = DeliveryWorker(
         distribution, interval_s=1.0, batch_size=50, lease_s=60.0, concurrency={"email": 4}
     )
@@ -146,7 +136,7 @@ def release_mails(sink: SmtpSink, address: str) -> list[ReceivedMail]:
 
 
 async def test_subscribe_confirm_and_receive_a_release(
-    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
     await email_channel(api)
 
@@ -177,7 +167,7 @@ async def test_subscribe_confirm_and_receive_a_release(
 
 
 async def test_the_answer_is_the_same_for_new_pending_and_confirmed_addresses(
-    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
     await email_channel(api)
     new = await subscribe(api, "new@example.org")
@@ -194,7 +184,7 @@ async def test_the_answer_is_the_same_for_new_pending_and_confirmed_addresses(
 
 
 async def test_a_pending_address_gets_a_fresh_email_only_after_a_while(
-    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
     await email_channel(api)
     await subscribe(api, "slow@example.org")
@@ -210,7 +200,7 @@ async def test_a_pending_address_gets_a_fresh_email_only_after_a_while(
 
 
 async def test_unconfirmed_suppressed_and_erased_subscribers_get_nothing(
-    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
     await email_channel(api)
     for address in ("pending@x.example", "bounced@x.example", "erased@x.example", "ok@x.example"):
@@ -239,7 +229,7 @@ async def test_unconfirmed_suppressed_and_erased_subscribers_get_nothing(
 
 
 async def test_forged_expired_and_unknown_links_and_bad_input(
-    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
     no_channel = await subscribe(api, "a@example.org")
     assert (no_channel.status_code, no_channel.json()["detail"]) == (
@@ -276,7 +266,7 @@ def parts(mail: ReceivedMail) -> tuple[str, str]:
 
 
 async def test_emails_name_the_newsroom_and_link_the_releases_page(
-    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: MutableClock
+    api: httpx.AsyncClient, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
     await email_channel(api)  # named "Acme News", sender name "Acme News"
     await subscribe(api, "reader@example.org")

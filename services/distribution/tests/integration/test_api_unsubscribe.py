@@ -73,7 +73,7 @@ async def status_of(api: httpx.AsyncClient, subscriber: Subscriber) -> Subscribe
 
 
 def link(api: httpx.AsyncClient, subscriber: Subscriber, purpose: TokenPurpose) -> str:
-    tokens = distribution_of(api).senders.tokens
+    tokens = distribution_of(api).tokens
     token = tokens.issue(purpose, {"t": subscriber.tenant_id, "s": subscriber.id})
     return f"/v1/unsubscribe/{token}"
 

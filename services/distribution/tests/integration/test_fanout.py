@@ -48,6 +48,7 @@ from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceede
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished, ReleaseWithdrawn
 from newsroom_shared.mongo import Database
+from newsroom_testing.clock import FakeClock
 from newsroom_testing.consumer import eventually, produce_envelopes
 from newsroom_testing.fixtures import drop_test_database
 
@@ -58,20 +59,9 @@ STATUSES = "/api/v1/statuses"
 CREATE_RECORD = "/xrpc/com.atproto.repo.createRecord"
 
 
-class MutableClock:
-    def __init__(self) -> None:
-        self.moment = datetime.now(UTC).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, by: timedelta) -> None:
-        self.moment += by
-
-
 @pytest.fixture
-def clock() -> MutableClock:
-    return MutableClock()
+def clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC))
 
 
 @pytest.fixture
@@ -110,7 +100,7 @@ async def db(mongo_client: Any, settings: DistributionSettings) -> AsyncIterator
 
 
 @asynccontextmanager
-async def running(settings: DistributionSettings, clock: MutableClock) -> AsyncIterator[FastAPI]:
+async def running(settings: DistributionSettings, clock: FakeClock) -> AsyncIterator[FastAPI]:
     app = create_app(settings, clock=clock)
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
         yield app
@@ -121,7 +111,7 @@ def distribution_of(app: FastAPI) -> Distribution:
     return distribution
 
 
-def release(tenant: str, clock: MutableClock, release_id: str = "r1") -> ReleasePublished:
+def release(tenant: str, clock: FakeClock, release_id: str = "r1") -> ReleasePublished:
     return ReleasePublished(
         tenant_id=tenant,
         release_id=release_id,
@@ -134,7 +124,7 @@ def release(tenant: str, clock: MutableClock, release_id: str = "r1") -> Release
         categories=["products"],
         url=f"https://news.example/acme/{release_id}",
         version=1,
-        published_at=clock(),
+        published_at=clock.now(),
     )
 
 
@@ -165,9 +155,9 @@ def webhook(fake: FakeWebhookReceiver) -> WebhookConfig:
     return WebhookConfig(url=fake.url, secret=SECRET, allow_insecure_url=True)
 
 
-async def add_subscribers(app: FastAPI, tenant: str, clock: MutableClock) -> dict[str, set[str]]:
+async def add_subscribers(app: FastAPI, tenant: str, clock: FakeClock) -> dict[str, set[str]]:
     """20 subscribers: 12 confirmed, 4 awaiting confirmation, 4 unsubscribed."""
-    now = clock()
+    now = clock.now()
     consent = Consent(given_at=now, method="double_opt_in")
     people = []
     groups: dict[str, set[str]] = {"confirmed": set(), "pending": set(), "unsubscribed": set()}
@@ -222,7 +212,7 @@ async def claim(app: FastAPI, owner: str, lease: timedelta) -> list[Claimed]:
     """What a worker named ``owner`` claims now (it may then die)."""
     distribution = distribution_of(app)
     return await claim_due(
-        distribution.reader(), distribution.clock(), 100, owner=owner, lease=lease
+        distribution.reader(), distribution.clock.now(), 100, owner=owner, lease=lease
     )
 
 
@@ -230,7 +220,7 @@ async def plan(app: FastAPI, event: ReleaseEvent) -> int:
     distribution = distribution_of(app)
     page_size = distribution.settings.fan_out_page_size
     return await distribution.transact(
-        lambda uow: plan_for_release(uow, event, distribution.clock(), page_size=page_size)
+        lambda uow: plan_for_release(uow, event, distribution.clock.now(), page_size=page_size)
     )
 
 
@@ -355,7 +345,7 @@ async def test_a_rate_limited_network_waits_while_the_others_complete(
             waiting = found["mastodon"]
             assert waiting.status is DeliveryStatus.PENDING
             assert "HTTP 429" in (waiting.last_error or "")
-            assert waiting.next_attempt_at >= clock() + timedelta(seconds=RETRY_AFTER_SECONDS)
+            assert waiting.next_attempt_at >= clock.now() + timedelta(seconds=RETRY_AFTER_SECONDS)
             assert fake_mastodon.statuses == {}
             # Not before the far side said so...
             assert await worker.run_once() == 0
@@ -430,7 +420,7 @@ async def test_a_claim_whose_worker_died_is_retried_once_with_the_same_key(
 
 
 async def test_a_withdrawal_cancels_what_is_pending_and_asks_to_delete_what_was_posted(
-    settings, clock: MutableClock, db: Database, unique, fake_mastodon: FakeMastodon
+    settings, clock: FakeClock, db: Database, unique, fake_mastodon: FakeMastodon
 ) -> None:
     tenant = f"t-{unique}"
     async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
@@ -446,7 +436,7 @@ async def test_a_withdrawal_cancels_what_is_pending_and_asks_to_delete_what_was_
         # an hour).
         await db["deliveries"].update_many(
             {"tenant_id": tenant, "channel_kind": "email"},
-            {"$set": {"next_attempt_at": clock() + timedelta(hours=1)}},
+            {"$set": {"next_attempt_at": clock.now() + timedelta(hours=1)}},
         )
         async with worker_for(app) as worker:
             assert await worker.run_once() == 1
@@ -455,11 +445,11 @@ async def test_a_withdrawal_cancels_what_is_pending_and_asks_to_delete_what_was_
                 tenant_id=tenant,
                 release_id="r1",
                 newsroom_id="n1",
-                withdrawn_at=clock(),
+                withdrawn_at=clock.now(),
                 reason="x",
             )
             changed = await distribution.transact(
-                lambda uow: withdraw_release(uow, withdrawn, clock())
+                lambda uow: withdraw_release(uow, withdrawn, clock.now())
             )
             assert changed == 13
             found = await deliveries_of(db, tenant)
@@ -470,7 +460,9 @@ async def test_a_withdrawal_cancels_what_is_pending_and_asks_to_delete_what_was_
             assert post.retraction_requested_at is not None
             # The event again changes nothing, and nothing more goes out, ever.
             assert (
-                await distribution.transact(lambda uow: withdraw_release(uow, withdrawn, clock()))
+                await distribution.transact(
+                    lambda uow: withdraw_release(uow, withdrawn, clock.now())
+                )
                 == 0
             )
             # The worker deletes the post; then nothing is left to do, ever.
@@ -486,7 +478,7 @@ async def test_a_withdrawal_cancels_what_is_pending_and_asks_to_delete_what_was_
 
 
 async def test_a_subscriber_who_left_after_planning_gets_no_email(
-    settings, clock: MutableClock, db: Database, unique, smtp_sink: SmtpSink
+    settings, clock: FakeClock, db: Database, unique, smtp_sink: SmtpSink
 ) -> None:
     tenant = f"t-{unique}"
     async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
@@ -496,7 +488,7 @@ async def test_a_subscriber_who_left_after_planning_gets_no_email(
         subscribers = MongoSubscribers(distribution_of(app).runtime.db)
         leaver_id = f"s0-{tenant}"
         [leaver] = (await subscribers.of_ids(tenant, [leaver_id])).values()
-        await subscribers.save(leaver.unsubscribe(clock()))
+        await subscribers.save(leaver.unsubscribe(clock.now()))
         async with worker_for(app) as worker:
             assert await worker.run_once() == len(groups["confirmed"])
             await worker.wait_idle()
@@ -512,7 +504,7 @@ async def test_a_subscriber_who_left_after_planning_gets_no_email(
 
 
 async def test_a_webhook_gets_only_the_event_types_it_subscribed_to(
-    settings, clock: MutableClock, db: Database, unique, webhook_receiver: FakeWebhookReceiver
+    settings, clock: FakeClock, db: Database, unique, webhook_receiver: FakeWebhookReceiver
 ) -> None:
     tenant = f"t-{unique}"
     async with running(settings.model_copy(update={"worker_enabled": False}), clock) as app:
@@ -563,10 +555,15 @@ async def test_a_withdrawal_stops_a_fan_out_between_pages(settings, clock, db, u
         await add_subscribers(app, tenant, clock)
         assert await plan(app, release(tenant, clock)) == 5
         withdrawn = ReleaseWithdrawn(
-            tenant_id=tenant, release_id="r1", newsroom_id="n1", withdrawn_at=clock(), reason="x"
+            tenant_id=tenant,
+            release_id="r1",
+            newsroom_id="n1",
+            withdrawn_at=clock.now(),
+            reason="x",
         )
         assert (
-            await distribution.transact(lambda uow: withdraw_release(uow, withdrawn, clock())) == 5
+            await distribution.transact(lambda uow: withdraw_release(uow, withdrawn, clock.now()))
+            == 5
         )
         async with worker_for(app) as worker:
             assert await worker.plan_once() is None
@@ -580,7 +577,7 @@ async def test_the_lift_of_an_embargo_mails_everyone_but_the_journalists_who_had
     settings, clock, db, unique, smtp_sink
 ) -> None:
     tenant = f"t-{unique}"
-    lift = clock() + timedelta(hours=1)
+    lift = clock.now() + timedelta(hours=1)
     paged = {"worker_enabled": False, "fan_out_page_size": 5}
     async with running(settings.model_copy(update=paged), clock) as app:
         await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
@@ -599,7 +596,7 @@ async def test_the_lift_of_an_embargo_mails_everyone_but_the_journalists_who_had
                 pass
             assert await worker.run_once() == len(journalists)
             await worker.wait_idle()
-            clock.moment = lift
+            clock.set(lift)
             await plan(app, published)
             while await worker.plan_once() is not None:
                 pass
@@ -624,7 +621,7 @@ async def test_a_page_of_subscribers_who_bounced_or_complained_does_not_end_the_
     async with running(settings.model_copy(update=paged), clock) as app:
         await add_channels(app, tenant, {"email": EmailConfig(sender=SENDER)})
         groups = await add_subscribers(app, tenant, clock)
-        now = clock()
+        now = clock.now()
         consent = Consent(given_at=now, method="double_opt_in")
         gone = [
             Subscriber.create(
@@ -671,7 +668,7 @@ async def test_an_expired_email_claim_is_taken_over_and_the_old_holders_outcome_
             clock.advance(lease + timedelta(seconds=1))
             assert await attempt_all(worker) == len(stalled)
         late = [Attempted(c, Success(f"<late-{c.delivery.id}@acme.example>")) for c in stalled]
-        results = await distribution.transact(lambda uow: record_outcomes(uow, late, clock()))
+        results = await distribution.transact(lambda uow: record_outcomes(uow, late, clock.now()))
     assert results == [None] * len(stalled)
     for address in groups["confirmed"]:
         assert len(smtp_sink.received_by(address)) == 1
@@ -699,7 +696,7 @@ async def test_an_email_whose_worker_died_after_sending_goes_again_with_its_mess
             [first, *_] = await claim(app, "dying", lease)
             # Only the first is sent before the worker dies; the rest come back with it.
             context = await load_context(distribution_of(app).reader(), [first.delivery])
-            sent = await attempt(distribution_of(app).senders, first.delivery, context, clock())
+            sent = await attempt(distribution_of(app).senders, first.delivery, context, clock.now())
             assert isinstance(sent, Success)
             clock.advance(lease + timedelta(seconds=1))
             assert await attempt_all(worker) > 0

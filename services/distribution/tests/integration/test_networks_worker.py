@@ -39,23 +39,16 @@ from distribution.service import attempts, dispatch
 from distribution.service.planning import plan_for_release, withdraw_release
 from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
 from newsroom_shared.mongo import Database
+from newsroom_testing.clock import FakeClock
 from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 LEASE = timedelta(minutes=1)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.moment = datetime.now(UTC).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC))
 
 
 @pytest.fixture
@@ -89,7 +82,7 @@ async def db(mongo_client: Any, settings: DistributionSettings) -> AsyncIterator
 
 @asynccontextmanager
 async def started(
-    settings: DistributionSettings, clock: Clock
+    settings: DistributionSettings, clock: FakeClock
 ) -> AsyncIterator[tuple[Distribution, DeliveryWorker]]:
     app: FastAPI = create_app(settings, clock=clock)
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
@@ -107,7 +100,7 @@ async def started(
             await worker.stop()
 
 
-def release(tenant: str, clock: Clock, lead: str = "Faster than ever.") -> ReleasePublished:
+def release(tenant: str, clock: FakeClock, lead: str = "Faster than ever.") -> ReleasePublished:
     return ReleasePublished(
         tenant_id=tenant,
         release_id="r1",
@@ -119,7 +112,7 @@ def release(tenant: str, clock: Clock, lead: str = "Faster than ever.") -> Relea
         language="en",
         url="https://news.example/acme/r1",
         version=1,
-        published_at=clock(),
+        published_at=clock.now(),
     )
 
 
@@ -140,7 +133,7 @@ async def planned(
     channel = Channel(id=f"{kind}-{tenant}", tenant_id=tenant, name=kind, config=CONFIGS[kind])
     await MongoChannels(distribution.runtime.db, distribution.cipher).save(channel)
     assert await distribution.transact(
-        lambda uow: plan_for_release(uow, event, distribution.clock())
+        lambda uow: plan_for_release(uow, event, distribution.clock.now())
     )
     return channel
 
@@ -165,7 +158,7 @@ async def test_a_dead_workers_post_is_found_not_posted_again(
         channel = await planned(distribution, tenant, kind, event)
         # A worker claims the delivery, posts, and dies before recording the outcome.
         [dead] = await attempts.claim_due(
-            distribution.reader(), clock(), 10, owner="dead", lease=LEASE
+            distribution.reader(), clock.now(), 10, owner="dead", lease=LEASE
         )
         assert not dead.delivery.outcome_unknown
         posted = await dispatch.attempt_social(
@@ -173,7 +166,7 @@ async def test_a_dead_workers_post_is_found_not_posted_again(
         )
         assert isinstance(posted, Success)
 
-        clock.moment += LEASE * 2
+        clock.advance(LEASE * 2)
         assert await worker.run_once() == 1
         await worker.wait_idle()
 
@@ -201,7 +194,7 @@ async def test_a_lost_answer_is_retried_into_exactly_one_post(
         assert waiting.outcome_unknown
         assert fake.created == 1
 
-        clock.moment = waiting.next_attempt_at
+        clock.set(waiting.next_attempt_at)
         assert await worker.run_once() == 1
         await worker.wait_idle()
 
@@ -229,7 +222,7 @@ async def test_a_thread_cut_short_resumes_and_a_withdrawal_deletes_all_of_it(
         assert waiting.outcome_unknown
         assert fake_x.created == 1
 
-        clock.moment = waiting.next_attempt_at
+        clock.set(waiting.next_attempt_at)
         assert await worker.run_once() == 1
         await worker.wait_idle()
         delivery = await the_delivery(db, tenant)
@@ -239,9 +232,9 @@ async def test_a_thread_cut_short_resumes_and_a_withdrawal_deletes_all_of_it(
         assert set(delivery.remote_ids) == set(fake_x.posts)
 
         withdrawn = ReleaseWithdrawn(
-            tenant_id=tenant, release_id="r1", newsroom_id="n1", withdrawn_at=clock()
+            tenant_id=tenant, release_id="r1", newsroom_id="n1", withdrawn_at=clock.now()
         )
-        await distribution.transact(lambda uow: withdraw_release(uow, withdrawn, clock()))
+        await distribution.transact(lambda uow: withdraw_release(uow, withdrawn, clock.now()))
         await worker.run_once()  # the worker claims the retraction and deletes the thread
         await worker.wait_idle()
 

@@ -157,8 +157,10 @@ async def test_the_image_is_uploaded_and_attached(adapter, fake_x):
     assert created.json() == {"text": post.text, "media": {"media_ids": [media_id]}}
 
 
-async def test_a_too_large_image_is_refused_before_any_upload(adapter, fake_x, monkeypatch):
-    monkeypatch.setattr("distribution.adapters.networks.x.MAX_IMAGE_BYTES", len(PNG) - 1)
+async def test_a_too_large_image_is_refused_before_any_upload(http_client, fake_x):
+    adapter = XAdapter(
+        http_client, timeout=CLIENT_TIMEOUT, base_url=fake_x.base_url, max_image_bytes=len(PNG) - 1
+    )
     post = compose(short_release(image_url=fake_x.image_url), Network.X)
 
     outcome = await adapter.publish(config(), [post], KEY)

@@ -54,7 +54,7 @@ ALT = "The rocket skate on the test track"
 NETWORKS = ("mastodon", "bluesky", "x", "linkedin", "facebook")
 
 
-def clock() -> datetime:
+def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
@@ -156,7 +156,7 @@ def release(tenant: str, image: ReleaseImage | None) -> ReleasePublished:
         language="en",
         url="https://news.example/acme/r1",
         version=1,
-        published_at=clock(),
+        published_at=now(),
         image=image,
     )
 
@@ -169,7 +169,7 @@ def fake_image(fake: FakeServer) -> ReleaseImage:
 
 @asynccontextmanager
 async def started(settings: DistributionSettings) -> AsyncIterator[Distribution]:
-    app: FastAPI = create_app(settings, clock=clock)
+    app: FastAPI = create_app(settings)
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
         yield app.state.distribution
 
@@ -180,11 +180,11 @@ async def prepared(distribution: Distribution, tenant: str, fakes: dict[str, Fak
         await channels.save(
             Channel(id=f"{kind}-{tenant}", tenant_id=tenant, name=kind, config=config)
         )
-    now = clock()
+    moment = now()
     reader = Subscriber.create(
         subscriber_id=f"s-{tenant}", tenant_id=tenant, newsroom_id="n1", email=READER,
-        consent=Consent(given_at=now, method="double_opt_in"), now=now,
-    ).confirm(now)  # fmt: skip
+        consent=Consent(given_at=moment, method="double_opt_in"), now=moment,
+    ).confirm(moment)  # fmt: skip
     await MongoSubscribers(distribution.runtime.db).add_many([reader])
 
 
@@ -224,7 +224,7 @@ async def test_every_network_uploads_the_image_and_the_email_shows_it(
         await prepared(distribution, tenant, fakes)
         event = release(tenant, fake_image(image_source))
         planned = await distribution.transact(
-            lambda uow: plan_for_release(uow, event, distribution.clock())
+            lambda uow: plan_for_release(uow, event, distribution.clock.now())
         )
         assert planned == len(NETWORKS) + 1
         await delivered(distribution, db, tenant)
@@ -244,7 +244,9 @@ async def test_without_an_image_nothing_is_uploaded_and_the_email_has_none(
     async with started(settings) as distribution:
         await prepared(distribution, tenant, fakes)
         event = release(tenant, None)
-        await distribution.transact(lambda uow: plan_for_release(uow, event, distribution.clock()))
+        await distribution.transact(
+            lambda uow: plan_for_release(uow, event, distribution.clock.now())
+        )
         await delivered(distribution, db, tenant)
 
     for kind, fake in fakes.items():

@@ -4,8 +4,8 @@ a webhook still gets the event's data only."""
 
 from datetime import UTC, datetime
 
-from distribution.adapters.mongo.releases import NEWSROOM_NAME
 from distribution.domain.delivery import Delivery
+from distribution.domain.releases import NEWSROOM_NAME
 from distribution.service.dispatch import release_email, webhook_payload
 
 FACTS = {

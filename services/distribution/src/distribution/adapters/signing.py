@@ -7,12 +7,10 @@ has expired, request a new one" rather than a bare 400.
 
 from __future__ import annotations
 
-import base64
-import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -20,22 +18,11 @@ from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeTimedSe
 from itsdangerous.timed import TimestampSigner
 from standardwebhooks import Webhook
 
+from distribution.domain.channels import new_webhook_secret as new_webhook_secret
+from distribution.domain.tokens import MAX_AGE as MAX_AGE
+from distribution.domain.tokens import TokenPurpose as TokenPurpose
+
 Clock = Callable[[], float]  # seconds since the epoch, like time.time
-
-
-class TokenPurpose(StrEnum):
-    CONFIRM_SUBSCRIPTION = "confirm-subscription"
-    UNSUBSCRIBE = "unsubscribe"
-    PREFERENCE_CENTER = "preference-center"
-
-
-# None: never expires. Unsubscribe links must work from any old email (RFC 8058, and the law).
-# The preference center shows the address and choices, so a forwarded link should not live forever.
-MAX_AGE: Mapping[TokenPurpose, timedelta | None] = {
-    TokenPurpose.CONFIRM_SUBSCRIPTION: timedelta(hours=48),
-    TokenPurpose.UNSUBSCRIBE: None,
-    TokenPurpose.PREFERENCE_CENTER: timedelta(days=30),
-}
 
 
 class TokenProblem(StrEnum):
@@ -119,11 +106,6 @@ class SubscriberTokens:
 
 
 # --- Standard Webhooks -------------------------------------------------------------------------
-
-
-def new_webhook_secret() -> str:
-    """A fresh Standard Webhooks secret: ``whsec_`` + base64 of 32 random bytes."""
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def webhook_headers(

@@ -16,6 +16,7 @@ import base64
 import binascii
 import ipaddress
 import re
+import secrets
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -330,3 +331,8 @@ def _secret_fields(config_type: type[ChannelConfig]) -> set[str]:
         for name, field in config_type.model_fields.items()
         if "SecretStr" in str(field.annotation)
     }
+
+
+def new_webhook_secret() -> str:
+    """A fresh Standard Webhooks secret: ``whsec_`` + base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()

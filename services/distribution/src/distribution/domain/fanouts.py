@@ -28,6 +28,11 @@ from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished
 # database's transaction time limit.
 PAGE_SIZE = 500
 
+
+class FanOutMovedError(Exception):
+    """Another transaction planned this page first (two workers on one fan-out): roll back."""
+
+
 ReleaseEvent = ReleasePublished | ReleaseEmbargoed
 _EVENT_TYPES: dict[str, type[ReleaseEvent]] = {
     ReleasePublished.ce_type: ReleasePublished,

@@ -38,6 +38,21 @@ class PermanentFailure:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Posted(Success):
+    """A success that names every post made, in thread order (``remote_id`` is the first): a
+    withdrawal deletes them all."""
+
+    remote_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Unconfirmed(TransientFailure):
+    """A transient failure after which a post may exist: the request went out and its answer
+    was lost (a timeout, a dropped connection, a 5xx), or a thread stopped after some posts
+    landed. The delivery is marked, and the next attempt looks for the post before posting."""
+
+
 Outcome = Success | TransientFailure | PermanentFailure
 
 # Statuses worth retrying: the far side is busy, slow or briefly broken.

@@ -2,19 +2,16 @@
 
 Small and separate from the delivery worker (a confirmation is not a delivery of a release);
 claims are leases, so a crashed replica's emails are sent by another, with the same Message-ID.
+What it sends and records is :func:`distribution.service.confirmations.send_due`'s.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import timedelta
 
 from distribution.bootstrap import Distribution
 from distribution.service import confirmations
 from newsroom_shared.background import BackgroundLoop
-
-logger = logging.getLogger(__name__)
 
 
 class ConfirmationMailer:
@@ -29,18 +26,10 @@ class ConfirmationMailer:
     async def run_once(self) -> int:
         """Claims due confirmation emails and sends them; returns how many were claimed."""
         distribution = self._distribution
-        now = distribution.clock()
-        claim, due = await distribution.transact(
-            lambda uow: confirmations.claim_due(uow, now, self._batch_size, self._lease)
+        return await confirmations.send_due(
+            distribution,
+            distribution.senders,
+            distribution.clock,
+            limit=self._batch_size,
+            lease=self._lease,
         )
-        results = await asyncio.gather(
-            *(confirmations.send_one(distribution, c, claim) for c in due), return_exceptions=True
-        )
-        for confirmation, result in zip(due, results, strict=True):
-            if isinstance(result, BaseException):
-                logger.error(
-                    "confirmation %s: sending raised; its lease brings it back",
-                    confirmation.id,
-                    exc_info=result,
-                )
-        return len(due)

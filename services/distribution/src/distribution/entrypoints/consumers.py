@@ -32,7 +32,7 @@ def release_handler(distribution: Distribution) -> EventHandler:
     async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
         event = received.data
         uow = distribution.joined(session)
-        now = distribution.clock()
+        now = distribution.clock.now()
         if isinstance(event, ReleaseWithdrawn):
             await withdraw_release(uow, event, now)
         else:

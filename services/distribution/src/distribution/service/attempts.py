@@ -19,18 +19,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
-from distribution.adapters.networks.base import Posted, Unconfirmed
 from distribution.domain.delivery import Delivery, DeliveryStatus
 from distribution.domain.failures import failed_attempt
 from distribution.domain.outcomes import (
     DEFAULT_POLICY,
     Outcome,
+    Posted,
     RetryPolicy,
     Success,
     TransientFailure,
+    Unconfirmed,
     apply_outcome,
 )
+from distribution.service.ports import UnitOfWork
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 
 
@@ -48,7 +49,7 @@ class Claimed:
 
 
 async def claim_due(
-    uow: MongoUnitOfWork, now: datetime, limit: int, *, owner: str, lease: timedelta
+    uow: UnitOfWork, now: datetime, limit: int, *, owner: str, lease: timedelta
 ) -> list[Claimed]:
     """Atomically per delivery, no transaction needed: up to ``limit`` due deliveries (pending
     and due, or sending with their lease run out) become ``sending``, owned by ``owner`` under
@@ -73,7 +74,7 @@ class Attempted:
 
 
 async def record_outcomes(
-    uow: MongoUnitOfWork,
+    uow: UnitOfWork,
     attempted: Sequence[Attempted],
     now: datetime,
     *,
@@ -111,7 +112,7 @@ async def record_outcomes(
 
 
 async def record_outcome(
-    uow: MongoUnitOfWork,
+    uow: UnitOfWork,
     claimed: Claimed,
     outcome: Outcome,
     now: datetime,
@@ -137,7 +138,7 @@ def _remember_posts(delivery: Delivery, outcome: Outcome) -> Delivery:
 
 
 async def cancel_claimed(
-    uow: MongoUnitOfWork, claimed: Claimed, now: datetime, reason: str
+    uow: UnitOfWork, claimed: Claimed, now: datetime, reason: str
 ) -> Delivery | None:
     """Gives up a claimed delivery without an attempt (its subscriber left meanwhile); None
     when the claim was lost."""
@@ -153,7 +154,7 @@ RETRACTION_RETRY = timedelta(minutes=5)
 
 
 async def claim_retractions(
-    uow: MongoUnitOfWork, now: datetime, limit: int, *, lease: timedelta
+    uow: UnitOfWork, now: datetime, limit: int, *, lease: timedelta
 ) -> list[Claimed]:
     """Posts of withdrawn releases due for deletion, held until ``now + lease``."""
     claim = uuid.uuid4().hex
@@ -164,7 +165,7 @@ async def claim_retractions(
 
 
 async def record_retraction(
-    uow: MongoUnitOfWork, claimed: Claimed, outcome: Outcome, now: datetime
+    uow: UnitOfWork, claimed: Claimed, outcome: Outcome, now: datetime
 ) -> bool:
     """Deleted: marked retracted. Transient failure: due again later. Permanent: given up, with
     the reason kept (the post may need deleting by hand)."""
@@ -176,7 +177,7 @@ async def record_retraction(
     return await uow.deliveries.finish_retraction(delivery, claimed.claim, retry_at, outcome.reason)
 
 
-def _emit_terminal(uow: MongoUnitOfWork, delivery: Delivery, recipient: str, now: datetime) -> None:
+def _emit_terminal(uow: UnitOfWork, delivery: Delivery, recipient: str, now: datetime) -> None:
     common: dict[str, Any] = {
         "tenant_id": delivery.tenant_id,
         "delivery_id": delivery.id,

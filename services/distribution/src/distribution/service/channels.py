@@ -16,12 +16,16 @@ from typing import Any
 
 from pydantic import SecretStr, TypeAdapter, ValidationError
 
-from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
-from distribution.adapters.signing import new_webhook_secret
-from distribution.domain.channels import AnyChannelConfig, Channel, ChannelConfig
+from distribution.domain.channels import (
+    AnyChannelConfig,
+    Channel,
+    ChannelConfig,
+    new_webhook_secret,
+)
 from distribution.domain.failures import FailedAttempt
 from distribution.service.errors import ConflictError, InvalidInputError, NotFoundError
 from distribution.service.newsrooms import own_newsroom
+from distribution.service.ports import UnitOfWork
 
 _CONFIG: TypeAdapter[Any] = TypeAdapter(AnyChannelConfig)
 INSECURE_FLAG = "allow_insecure_url"
@@ -101,7 +105,7 @@ class CreatedChannel:
 
 
 async def create_channel(
-    uow: MongoUnitOfWork,
+    uow: UnitOfWork,
     tenant_id: str,
     *,
     newsroom_id: str,
@@ -134,7 +138,7 @@ async def create_channel(
     return CreatedChannel(channel, secret)
 
 
-async def get_channel(uow: MongoUnitOfWork, tenant_id: str, channel_id: str) -> Channel:
+async def get_channel(uow: UnitOfWork, tenant_id: str, channel_id: str) -> Channel:
     channel = await uow.channels.get(tenant_id, channel_id)
     if channel is None:
         raise NotFoundError(f"no channel {channel_id!r}")
@@ -142,7 +146,7 @@ async def get_channel(uow: MongoUnitOfWork, tenant_id: str, channel_id: str) -> 
 
 
 async def failure_log(
-    uow: MongoUnitOfWork,
+    uow: UnitOfWork,
     tenant_id: str,
     channel_id: str,
     *,
@@ -155,7 +159,7 @@ async def failure_log(
 
 
 async def list_channels(
-    uow: MongoUnitOfWork,
+    uow: UnitOfWork,
     tenant_id: str,
     *,
     newsroom_id: str | None,
@@ -169,7 +173,7 @@ async def list_channels(
 
 
 async def change_channel(
-    uow: MongoUnitOfWork,
+    uow: UnitOfWork,
     tenant_id: str,
     channel_id: str,
     *,
@@ -212,9 +216,7 @@ async def change_channel(
     return channel
 
 
-async def delete_channel(
-    uow: MongoUnitOfWork, tenant_id: str, channel_id: str, now: datetime
-) -> int:
+async def delete_channel(uow: UnitOfWork, tenant_id: str, channel_id: str, now: datetime) -> int:
     """Deletes the channel; returns how many of its pending deliveries were cancelled."""
     if not await uow.channels.delete(tenant_id, channel_id):
         raise NotFoundError(f"no channel {channel_id!r}")

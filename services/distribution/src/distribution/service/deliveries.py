@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.delivery import Delivery, DeliveryStatus
 from distribution.domain.suppressions import mask_email
 from distribution.service.errors import ConflictError, NotFoundError
+from distribution.service.ports import UnitOfWork
 
 ERASED = "(erased)"
 
 
-async def _known_release(uow: MongoUnitOfWork, tenant_id: str, release_id: str) -> None:
+async def _known_release(uow: UnitOfWork, tenant_id: str, release_id: str) -> None:
     """404 unless the tenant has this release (its facts, or deliveries planned for it)."""
     if (await uow.releases.of_ids(tenant_id, [release_id])).get(release_id) is not None:
         return
@@ -24,7 +24,7 @@ async def _known_release(uow: MongoUnitOfWork, tenant_id: str, release_id: str) 
 
 
 async def list_deliveries(
-    uow: MongoUnitOfWork,
+    uow: UnitOfWork,
     tenant_id: str,
     release_id: str,
     *,
@@ -40,7 +40,7 @@ async def list_deliveries(
 
 
 async def shown_recipients(
-    uow: MongoUnitOfWork, tenant_id: str, deliveries: list[Delivery]
+    uow: UnitOfWork, tenant_id: str, deliveries: list[Delivery]
 ) -> dict[str, str]:
     """How each delivery's recipient is shown: the account or origin, or a masked address."""
     subscriber_ids = [d.recipient for d in deliveries if d.channel_kind == "email"]
@@ -55,16 +55,14 @@ async def shown_recipients(
     return shown
 
 
-async def summary(
-    uow: MongoUnitOfWork, tenant_id: str, release_id: str
-) -> dict[tuple[str, str], int]:
+async def summary(uow: UnitOfWork, tenant_id: str, release_id: str) -> dict[tuple[str, str], int]:
     """Counts per (channel id, status)."""
     await _known_release(uow, tenant_id, release_id)
     return await uow.deliveries.counts_of_release(tenant_id, release_id)
 
 
 async def retry_delivery(
-    uow: MongoUnitOfWork, tenant_id: str, delivery_id: str, now: datetime
+    uow: UnitOfWork, tenant_id: str, delivery_id: str, now: datetime
 ) -> Delivery:
     """A failed delivery back to pending with a fresh budget and the same idempotency key."""
     delivery = await uow.deliveries.get(tenant_id, delivery_id)

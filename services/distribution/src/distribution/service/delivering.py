@@ -1,8 +1,9 @@
-"""What the worker decides about one claimed delivery: load what its attempt needs, give it up
-when its recipient can no longer be mailed, or attempt it through its channel kind's sender.
+"""What the worker decides about claimed deliveries: claim them with what their attempts need,
+give one up when its recipient can no longer be mailed, attempt it through its channel kind's
+sender, record the outcome (by group commit); and the same for posts to delete.
 
-The worker (:mod:`distribution.entrypoints.worker`) only schedules: claims, concurrency caps,
-the group commit of outcomes.
+The worker (:mod:`distribution.entrypoints.worker`) only schedules: when to claim, how many at
+once, the per-kind concurrency caps. Everything it decides goes through :class:`Deliverer`.
 """
 
 from __future__ import annotations
@@ -10,16 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.channels import Channel
 from distribution.domain.delivery import Delivery
 from distribution.domain.outcomes import Outcome, PermanentFailure, TransientFailure
+from distribution.domain.releases import ReleaseFacts
 from distribution.domain.subscribers import Subscriber, keyed_digest
-from distribution.service import dispatch
+from distribution.service import attempts, dispatch
+from distribution.service.attempts import Attempted, Claimed
 from distribution.service.dispatch import Senders
-from newsroom_shared.mongo import Document
+from distribution.service.group_commit import OutcomeRecorder
+from distribution.service.ports import UnitOfWork, UnitsOfWork
+from newsroom_shared.clock import Clock
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ class Context:
     tenant. Keyed by (tenant id, id)."""
 
     channels: dict[tuple[str, str], Channel] = field(default_factory=dict)
-    releases: dict[tuple[str, str], Document] = field(default_factory=dict)
+    releases: dict[tuple[str, str], ReleaseFacts] = field(default_factory=dict)
     subscribers: dict[tuple[str, str], Subscriber] = field(default_factory=dict)
     # (tenant id, address) on the tenant's suppression list (bounced, complained, by hand).
     suppressed: set[tuple[str, str]] = field(default_factory=set)
@@ -38,14 +42,14 @@ class Context:
     def channel(self, delivery: Delivery) -> Channel | None:
         return self.channels.get((delivery.tenant_id, delivery.channel_id))
 
-    def release(self, delivery: Delivery) -> Document | None:
+    def release(self, delivery: Delivery) -> ReleaseFacts | None:
         return self.releases.get((delivery.tenant_id, delivery.release_id))
 
     def subscriber(self, delivery: Delivery) -> Subscriber | None:
         return self.subscribers.get((delivery.tenant_id, delivery.recipient))
 
 
-async def load_context(uow: MongoUnitOfWork, deliveries: Sequence[Delivery]) -> Context:
+async def load_context(uow: UnitOfWork, deliveries: Sequence[Delivery]) -> Context:
     """The channels, release facts, subscribers and suppressions of ``deliveries``, read as
     they are now (right before the attempts)."""
     context = Context()
@@ -117,3 +121,96 @@ async def retract(senders: Senders, delivery: Delivery, context: Context) -> Out
     if channel is None:
         return PermanentFailure("the channel is gone")
     return await dispatch.retract_social(senders, delivery, channel)
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Claimed deliveries and what their attempts need."""
+
+    claimed: list[Claimed]
+    context: Context
+
+
+class Deliverer:
+    """The worker's use cases, on the ports (see the module docstring).
+
+    ``owner`` names this process among the replicas (a claim's owner); ``lease`` is how long a
+    claim holds: meant to be much longer than any attempt takes.
+    """
+
+    def __init__(
+        self,
+        units: UnitsOfWork,
+        senders: Senders,
+        clock: Clock,
+        *,
+        digest_key: bytes,
+        owner: str,
+        lease: timedelta,
+    ) -> None:
+        self._units = units
+        self._senders = senders
+        self._clock = clock
+        self._digest_key = digest_key
+        self._owner = owner
+        self._lease = lease
+        self._recorder = OutcomeRecorder(units, clock)
+
+    @property
+    def backlog(self) -> int:
+        """Outcomes handed over and not yet committed (the worker's back-pressure)."""
+        return self._recorder.backlog
+
+    async def claim(self, limit: int) -> Batch:
+        """Up to ``limit`` due deliveries, claimed, with their context read right after."""
+        reader = self._units.reader()
+        now = self._clock.now()
+        claimed = await attempts.claim_due(reader, now, limit, owner=self._owner, lease=self._lease)
+        return await self._with_context(reader, claimed)
+
+    async def claim_retractions(self, limit: int) -> Batch:
+        """Up to ``limit`` posts of withdrawn releases due for deletion, claimed."""
+        reader = self._units.reader()
+        now = self._clock.now()
+        claimed = await attempts.claim_retractions(reader, now, limit, lease=self._lease)
+        return await self._with_context(reader, claimed)
+
+    async def _with_context(self, reader: UnitOfWork, claimed: list[Claimed]) -> Batch:
+        if not claimed:
+            return Batch([], Context())
+        return Batch(claimed, await load_context(reader, [c.delivery for c in claimed]))
+
+    async def cancel_if_unreachable(self, claimed: Claimed, context: Context) -> bool:
+        """Cancels the delivery when its recipient may no longer be mailed (see
+        :func:`reason_to_cancel`); whether it did."""
+        reason = reason_to_cancel(claimed.delivery, context)
+        if reason is None:
+            return False
+        await self._units.transact(
+            lambda uow: attempts.cancel_claimed(uow, claimed, self._clock.now(), reason)
+        )
+        return True
+
+    def lease_holds(self, claimed: Claimed) -> bool:
+        """True while a quarter of the claim's lease is left: time for the attempt. Past that,
+        another worker may take the delivery over any moment, and two attempts at once would
+        send twice."""
+        return self._clock.now() + self._lease / 4 < claimed.delivery.next_attempt_at
+
+    async def attempt(self, claimed: Claimed, context: Context) -> Attempted:
+        """One attempt through the channel kind's sender, with what its event will name."""
+        delivery = claimed.delivery
+        outcome = await attempt(self._senders, delivery, context, self._clock.now())
+        return Attempted(claimed, outcome, event_recipient(delivery, context, self._digest_key))
+
+    async def record(self, attempted: Attempted) -> None:
+        """Returns once the outcome is committed, with its event (group commit)."""
+        await self._recorder.record(attempted.claimed, attempted.outcome, attempted.recipient)
+
+    async def retract(self, claimed: Claimed, context: Context) -> Outcome:
+        return await retract(self._senders, claimed.delivery, context)
+
+    async def record_retraction(self, claimed: Claimed, outcome: Outcome) -> None:
+        await self._units.transact(
+            lambda uow: attempts.record_retraction(uow, claimed, outcome, self._clock.now())
+        )

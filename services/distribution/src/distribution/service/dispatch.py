@@ -14,11 +14,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from distribution.adapters.mongo.releases import NEWSROOM_NAME, NOT_EVENT_DATA
-from distribution.adapters.networks.base import NetworkAdapter
-from distribution.adapters.signing import SubscriberTokens, TokenPurpose
-from distribution.adapters.smtp import SmtpSender
-from distribution.adapters.webhooks import WebhookSender
 from distribution.domain.channels import Channel, EmailConfig, WebhookConfig
 from distribution.domain.delivery import Delivery
 from distribution.domain.email import (
@@ -30,6 +25,7 @@ from distribution.domain.email import (
 )
 from distribution.domain.email.wire import ReleaseMail
 from distribution.domain.outcomes import Outcome, PermanentFailure, Success
+from distribution.domain.releases import NEWSROOM_NAME, NOT_EVENT_DATA, ReleaseFacts
 from distribution.domain.social import (
     Network,
     ReleaseForPost,
@@ -38,19 +34,20 @@ from distribution.domain.social import (
     split_thread,
 )
 from distribution.domain.subscribers import Subscriber
-from newsroom_shared.mongo import Document
+from distribution.domain.tokens import TokenPurpose
+from distribution.service.ports import EmailSender, SocialNetwork, TokenIssuer, WebhookDeliverer
 
 RENDER_CACHE_SIZE = 256
 
 
 @dataclass
 class Senders:
-    """The far sides' clients, one per channel kind."""
+    """The far sides' clients, one per channel kind (``bootstrap.py`` wires the real ones)."""
 
-    networks: Mapping[str, NetworkAdapter[Any]]
-    webhooks: WebhookSender
-    smtp: SmtpSender
-    tokens: SubscriberTokens
+    networks: Mapping[str, SocialNetwork]
+    webhooks: WebhookDeliverer
+    smtp: EmailSender
+    tokens: TokenIssuer
     public_base_url: str
     _rendered: dict[tuple[str, ...], ReleaseMail] = field(default_factory=dict)
 
@@ -64,7 +61,7 @@ class Senders:
         return self._rendered[key]
 
 
-def social_image(release: Document) -> SocialImage | None:
+def social_image(release: ReleaseFacts) -> SocialImage | None:
     """The release's social-card image from its stored facts (the event's ``image``), if any.
 
     The contract admits https URLs only, and the adapters check the destination before they
@@ -76,7 +73,7 @@ def social_image(release: Document) -> SocialImage | None:
     return SocialImage(url=image["url"], alt=image.get("alt_text", ""))
 
 
-def release_for_post(release: Document) -> ReleaseForPost:
+def release_for_post(release: ReleaseFacts) -> ReleaseForPost:
     return ReleaseForPost(
         title=release["title"],
         lead=release.get("lead", ""),
@@ -88,7 +85,7 @@ def release_for_post(release: Document) -> ReleaseForPost:
 
 
 async def attempt_social(
-    senders: Senders, delivery: Delivery, channel: Channel, release: Document
+    senders: Senders, delivery: Delivery, channel: Channel, release: ReleaseFacts
 ) -> Outcome:
     try:
         posts = split_thread(release_for_post(release), Network(channel.kind))
@@ -115,14 +112,14 @@ async def retract_social(senders: Senders, delivery: Delivery, channel: Channel)
     return Success(remote_ids[0])
 
 
-def webhook_payload(release: Document) -> dict[str, Any]:
+def webhook_payload(release: ReleaseFacts) -> dict[str, Any]:
     """What the hook receives: the release event's type and data, as we consumed it."""
     data = {k: v for k, v in release.items() if k not in NOT_EVENT_DATA}
     return {"type": release.get("event_type"), "data": data}
 
 
 async def attempt_webhook(
-    senders: Senders, delivery: Delivery, channel: Channel, release: Document
+    senders: Senders, delivery: Delivery, channel: Channel, release: ReleaseFacts
 ) -> Outcome:
     assert isinstance(channel.config, WebhookConfig)
     return await senders.webhooks.deliver(
@@ -130,7 +127,7 @@ async def attempt_webhook(
     )
 
 
-def release_email(release: Document, delivery: Delivery) -> ReleaseEmail:
+def release_email(release: ReleaseFacts, delivery: Delivery) -> ReleaseEmail:
     embargo = release.get("embargo_until") if delivery.under_embargo else None
     image = social_image(release)
     return ReleaseEmail(
@@ -149,7 +146,7 @@ def release_email(release: Document, delivery: Delivery) -> ReleaseEmail:
 
 
 def _rendered_for(
-    senders: Senders, delivery: Delivery, channel: Channel, release: Document, now: datetime
+    senders: Senders, delivery: Delivery, channel: Channel, release: ReleaseFacts, now: datetime
 ) -> ReleaseMail:
     config = channel.config
     assert isinstance(config, EmailConfig)
@@ -175,7 +172,7 @@ async def attempt_email(
     senders: Senders,
     delivery: Delivery,
     channel: Channel,
-    release: Document,
+    release: ReleaseFacts,
     subscriber: Subscriber,
     now: datetime,
 ) -> Outcome:

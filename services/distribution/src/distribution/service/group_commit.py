@@ -12,17 +12,14 @@ same Message-ID) to about two commits.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 
-from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.outcomes import Outcome
 from distribution.service import attempts
 from distribution.service.attempts import Claimed
+from distribution.service.ports import UnitOfWork, UnitsOfWork
+from newsroom_shared.clock import Clock
 
-# Runs its argument in one transaction (``Distribution.transact``).
-Transact = Callable[[Callable[[MongoUnitOfWork], Awaitable[None]]], Awaitable[None]]
 # Outcomes per group-commit transaction at most: bounds how long one transaction runs.
 MAX_OUTCOMES_PER_TRANSACTION = 200
 
@@ -40,12 +37,12 @@ class OutcomeRecorder:
 
     def __init__(
         self,
-        transact: Transact,
-        clock: Callable[[], datetime],
+        units: UnitsOfWork,
+        clock: Clock,
         *,
         max_per_transaction: int = MAX_OUTCOMES_PER_TRANSACTION,
     ) -> None:
-        self._transact = transact
+        self._units = units
         self._clock = clock
         self._max = max_per_transaction
         self._queue: list[_Pending] = []
@@ -81,11 +78,11 @@ class OutcomeRecorder:
     async def _commit(self, group: list[_Pending]) -> None:
         attempted = [attempts.Attempted(i.claimed, i.outcome, i.recipient) for i in group]
 
-        async def record_all(uow: MongoUnitOfWork) -> None:
-            await attempts.record_outcomes(uow, attempted, self._clock())
+        async def record_all(uow: UnitOfWork) -> None:
+            await attempts.record_outcomes(uow, attempted, self._clock.now())
 
         try:
-            await self._transact(record_all)
+            await self._units.transact(record_all)
         except Exception as error:
             for item in group:
                 if not item.committed.done():

@@ -6,15 +6,15 @@ reveals nothing about other tenants' ids.
 
 from __future__ import annotations
 
-from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.newsrooms import Newsroom
 from distribution.service.errors import InvalidInputError, NotFoundError
+from distribution.service.ports import UnitOfWork
 from newsroom_shared.events.publisher import NewsroomFacts
 
 UNKNOWN_NEWSROOM = "unknown newsroom: no newsroom with this id in your tenant"
 
 
-async def apply_newsroom_event(uow: MongoUnitOfWork, event: NewsroomFacts) -> bool:
+async def apply_newsroom_event(uow: UnitOfWork, event: NewsroomFacts) -> bool:
     """Stores the newsroom's state unless a newer one is stored; whether it was stored."""
     newsroom = Newsroom(
         tenant_id=event.tenant_id,
@@ -30,7 +30,7 @@ async def apply_newsroom_event(uow: MongoUnitOfWork, event: NewsroomFacts) -> bo
     return True
 
 
-async def own_newsroom(uow: MongoUnitOfWork, tenant_id: str, newsroom_id: str) -> Newsroom:
+async def own_newsroom(uow: UnitOfWork, tenant_id: str, newsroom_id: str) -> Newsroom:
     """The tenant's newsroom, or a 422 on ``newsroom_id`` (also for another tenant's)."""
     newsroom = await uow.newsrooms.get(tenant_id, newsroom_id)
     if newsroom is None:
@@ -38,7 +38,7 @@ async def own_newsroom(uow: MongoUnitOfWork, tenant_id: str, newsroom_id: str) -
     return newsroom
 
 
-async def public_newsroom(uow: MongoUnitOfWork, slug: str) -> Newsroom:
+async def public_newsroom(uow: UnitOfWork, slug: str) -> Newsroom:
     """The newsroom with this public slug, or 404."""
     newsroom = await uow.newsrooms.with_slug(slug)
     if newsroom is None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.channels import Channel, WebhookConfig
 from distribution.domain.delivery import plan_deliveries, withdraw
-from distribution.domain.fanouts import PAGE_SIZE, FanOut, ReleaseEvent
+from distribution.domain.fanouts import PAGE_SIZE, FanOut, FanOutMovedError, ReleaseEvent
+from distribution.service.ports import UnitOfWork, UnitsOfWork
 from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
 
 
 async def plan_for_release(
-    uow: MongoUnitOfWork, event: ReleaseEvent, now: datetime, *, page_size: int = PAGE_SIZE
+    uow: UnitOfWork, event: ReleaseEvent, now: datetime, *, page_size: int = PAGE_SIZE
 ) -> int:
     """Stores the release's facts (the worker composes from them), plans a delivery for each
     public channel and starts a fan-out per email channel, planning its first page; returns how
@@ -36,7 +36,7 @@ async def plan_for_release(
 
 
 async def plan_next_page(
-    uow: MongoUnitOfWork, now: datetime, *, page_size: int = PAGE_SIZE
+    uow: UnitOfWork, now: datetime, *, page_size: int = PAGE_SIZE
 ) -> int | None:
     """Plans the next page of the open fan-out that waited longest; None when none is open,
     else how many deliveries it planned. Raises FanOutMovedError when another transaction
@@ -51,7 +51,27 @@ async def plan_next_page(
     return await _plan_page(uow, fan_out, channel, fan_out.release_event(), now, page_size)
 
 
-async def room_to_plan(uow: MongoUnitOfWork, now: datetime, *, ahead: int) -> bool:
+# Fan-outs plan pages only while fewer pending deliveries than this are due: enough to keep the
+# attempts busy, not so many that a withdrawal finds thousands planned.
+PLAN_AHEAD = 2_000
+
+
+async def plan_ahead(
+    units: UnitsOfWork, now: datetime, *, page_size: int = PAGE_SIZE, ahead: int = PLAN_AHEAD
+) -> int | None:
+    """The worker's planner: plans the next page of an open fan-out in its own transaction,
+    unless ``ahead`` deliveries are due already. None: nothing to plan now; else how many
+    deliveries were planned (0 for a page another worker planned first, or a fan-out closed
+    because its channel is gone)."""
+    if not await room_to_plan(units.reader(), now, ahead=ahead):
+        return None
+    try:
+        return await units.transact(lambda uow: plan_next_page(uow, now, page_size=page_size))
+    except FanOutMovedError:
+        return 0  # another worker planned that page; on to the next
+
+
+async def room_to_plan(uow: UnitOfWork, now: datetime, *, ahead: int) -> bool:
     """Whether fan-outs may plan another page: fewer than ``ahead`` pending deliveries are
     due. Pages are planned a little ahead of the sending, not all at once: a withdrawal then
     has few deliveries to cancel, and planning does not compete with the sending for the
@@ -60,7 +80,7 @@ async def room_to_plan(uow: MongoUnitOfWork, now: datetime, *, ahead: int) -> bo
 
 
 async def _plan_page(
-    uow: MongoUnitOfWork,
+    uow: UnitOfWork,
     fan_out: FanOut,
     channel: Channel,
     event: ReleaseEvent,
@@ -94,7 +114,7 @@ def _wants(channel: Channel, event: ReleaseEvent) -> bool:
     return event_type in channel.config.event_types
 
 
-async def withdraw_release(uow: MongoUnitOfWork, event: ReleaseWithdrawn, now: datetime) -> int:
+async def withdraw_release(uow: UnitOfWork, event: ReleaseWithdrawn, now: datetime) -> int:
     """Pending deliveries cancelled, sent posts marked for deletion; returns how many changed."""
     await uow.fan_outs.close_release(event.tenant_id, event.release_id, now)
     deliveries = await uow.deliveries.of_release(event.tenant_id, event.release_id)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.channels import Channel
 from distribution.domain.confirmations import ConfirmationEmail, may_resend
 from distribution.domain.newsrooms import Newsroom
@@ -28,10 +27,11 @@ from distribution.domain.subscribers import (
 )
 from distribution.service.errors import ConflictError, NotFoundError
 from distribution.service.newsrooms import public_newsroom
+from distribution.service.ports import UnitOfWork
 from distribution.service.suppressions import address
 
 
-async def email_channel_of(uow: MongoUnitOfWork, newsroom: Newsroom) -> Channel:
+async def email_channel_of(uow: UnitOfWork, newsroom: Newsroom) -> Channel:
     """The newsroom's email channel (its own tenant's); 404 when it has none."""
     channels = await uow.channels.email_channels_of_newsroom(newsroom.tenant_id, newsroom.id)
     if not channels:
@@ -48,7 +48,7 @@ class SubscribeRequest:
     ip_hash: str | None
 
 
-async def subscribe(uow: MongoUnitOfWork, request: SubscribeRequest, now: datetime) -> None:
+async def subscribe(uow: UnitOfWork, request: SubscribeRequest, now: datetime) -> None:
     """Starts (or restarts) the double opt-in; does nothing visible for a known address."""
     email = address(request.email)
     newsroom = await public_newsroom(uow, request.newsroom_slug)
@@ -92,7 +92,7 @@ async def subscribe(uow: MongoUnitOfWork, request: SubscribeRequest, now: dateti
     )
 
 
-async def confirm(uow: MongoUnitOfWork, tenant_id: str, subscriber_id: str, now: datetime) -> None:
+async def confirm(uow: UnitOfWork, tenant_id: str, subscriber_id: str, now: datetime) -> None:
     """Confirms a pending subscription (idempotent once confirmed)."""
     found = (await uow.subscribers.of_ids(tenant_id, [subscriber_id])).get(subscriber_id)
     if found is None:
@@ -108,7 +108,7 @@ async def confirm(uow: MongoUnitOfWork, tenant_id: str, subscriber_id: str, now:
 
 
 async def list_subscribers(
-    uow: MongoUnitOfWork,
+    uow: UnitOfWork,
     tenant_id: str,
     *,
     newsroom_id: str | None,
@@ -121,7 +121,7 @@ async def list_subscribers(
     )
 
 
-async def export_address(uow: MongoUnitOfWork, tenant_id: str, email: str) -> dict[str, Any]:
+async def export_address(uow: UnitOfWork, tenant_id: str, email: str) -> dict[str, Any]:
     """Everything the tenant holds about the address (GDPR art. 15 / 20)."""
     normalised = address(email)
     subscribers = await uow.subscribers.with_email(tenant_id, normalised)
@@ -167,7 +167,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 async def erase_address(
-    uow: MongoUnitOfWork, tenant_id: str, email: str, digest_key: bytes, now: datetime
+    uow: UnitOfWork, tenant_id: str, email: str, digest_key: bytes, now: datetime
 ) -> int:
     """GDPR art. 17: the address's subscriptions removed, its pending deliveries cancelled, its
     deliveries keep only a keyed digest; returns how many subscriptions were erased."""

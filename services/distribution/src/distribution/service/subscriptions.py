@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
+from distribution.service.ports import UnitOfWork
 
 
-async def unsubscribe(
-    uow: MongoUnitOfWork, tenant_id: str, subscriber_id: str, now: datetime
-) -> bool:
+async def unsubscribe(uow: UnitOfWork, tenant_id: str, subscriber_id: str, now: datetime) -> bool:
     """Unsubscribe one subscriber (idempotent); False when there is no such subscriber."""
     found = (await uow.subscribers.of_ids(tenant_id, [subscriber_id])).get(subscriber_id)
     if found is None:

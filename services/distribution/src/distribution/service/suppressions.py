@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from distribution.adapters.mongo.unit_of_work import MongoUnitOfWork
 from distribution.domain.subscribers import InvalidSubscriberError, normalise_email
 from distribution.domain.suppressions import Suppression, SuppressionReason
 from distribution.service.errors import InvalidInputError, NotFoundError
+from distribution.service.ports import UnitOfWork
 
 
 def address(raw: str) -> str:
@@ -22,7 +22,7 @@ def address(raw: str) -> str:
 
 
 async def suppress(
-    uow: MongoUnitOfWork, tenant_id: str, email: str, reason: SuppressionReason, now: datetime
+    uow: UnitOfWork, tenant_id: str, email: str, reason: SuppressionReason, now: datetime
 ) -> Suppression:
     entry = Suppression(tenant_id=tenant_id, email=address(email), reason=reason, created_at=now)
     await uow.suppressions.add(entry)
@@ -46,12 +46,12 @@ async def suppress(
 
 
 async def list_suppressions(
-    uow: MongoUnitOfWork, tenant_id: str, after_email: str | None, limit: int
+    uow: UnitOfWork, tenant_id: str, after_email: str | None, limit: int
 ) -> list[Suppression]:
     return await uow.suppressions.page(tenant_id, after_email, limit)
 
 
-async def unsuppress(uow: MongoUnitOfWork, tenant_id: str, email: str) -> None:
+async def unsuppress(uow: UnitOfWork, tenant_id: str, email: str) -> None:
     """Takes the address off the list (its subscriptions keep their bounce/complaint flags)."""
     try:
         normalised = normalise_email(email)

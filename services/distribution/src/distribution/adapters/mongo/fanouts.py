@@ -10,15 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from distribution.adapters.mongo.base import Repository
-from distribution.domain.fanouts import FanOut
+from distribution.domain.fanouts import FanOut, FanOutMovedError
 from newsroom_shared.mongo import Document
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(FanOut))
 RETENTION_S = 30 * 24 * 3600
-
-
-class FanOutMovedError(Exception):
-    """Another transaction planned this page first (two workers on one fan-out): roll back."""
 
 
 def fan_out_document(fan_out: FanOut) -> Document:

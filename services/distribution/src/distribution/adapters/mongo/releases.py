@@ -11,12 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from distribution.adapters.mongo.base import Repository
+from distribution.domain.releases import NEWSROOM_NAME
+from distribution.domain.releases import NOT_EVENT_DATA as NOT_EVENT_DATA
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished
 from newsroom_shared.mongo import Document
-
-NEWSROOM_NAME = "newsroom_name"
-NOT_EVENT_DATA = frozenset({"_id", "event_type", NEWSROOM_NAME})
-"""Fields of a stored release that are ours, not the event's."""
 
 
 class MongoReleases(Repository):

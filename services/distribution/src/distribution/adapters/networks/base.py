@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from distribution.domain.channels import ChannelConfig
-from distribution.domain.outcomes import Outcome, Success, TransientFailure
+from distribution.domain.outcomes import Outcome
+from distribution.domain.outcomes import Posted as Posted  # the outcomes only networks give
+from distribution.domain.outcomes import Unconfirmed as Unconfirmed
 from distribution.domain.social import Post
 
 ConfigT_contra = TypeVar("ConfigT_contra", bound=ChannelConfig, contravariant=True)
@@ -16,21 +17,6 @@ ConfigT_contra = TypeVar("ConfigT_contra", bound=ChannelConfig, contravariant=Tr
 # Our clock and the network's differ a little: posts are looked for from this long before
 # the first attempt.
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-@dataclass(frozen=True, slots=True)
-class Posted(Success):
-    """A success that names every post made, in thread order (``remote_id`` is the first): a
-    withdrawal deletes them all."""
-
-    remote_ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Unconfirmed(TransientFailure):
-    """A transient failure after which a post may exist: the request went out and its answer
-    was lost (a timeout, a dropped connection, a 5xx), or a thread stopped after some posts
-    landed. The delivery is marked, and the next attempt looks for the post before posting."""
 
 
 class NetworkAdapter(Protocol[ConfigT_contra]):

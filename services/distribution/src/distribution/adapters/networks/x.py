@@ -93,17 +93,22 @@ def _found(tweet: Any) -> FoundPost | None:
 
 
 class XAdapter:
-    """``base_url``: the API's (the channel config has none: every account posts to one API)."""
+    """``base_url``: the API's (the channel config has none: every account posts to one API).
+    ``max_image_bytes``: the largest image uploaded (X's limit; larger ones are refused before
+    any upload)."""
 
     def __init__(
         self,
         client: httpx.AsyncClient,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         base_url: str = API_URL,
+        *,
+        max_image_bytes: int = MAX_IMAGE_BYTES,
     ) -> None:
         self._client = client
         self._timeout = timeout
         self._base_url = base_url.rstrip("/")
+        self._max_image_bytes = max_image_bytes
         self._user_ids: dict[str, str] = {}  # account -> its user id (never changes)
 
     async def publish(
@@ -195,7 +200,7 @@ class XAdapter:
         image = await download_image(
             self._client,
             post.image.url,
-            max_bytes=MAX_IMAGE_BYTES,
+            max_bytes=self._max_image_bytes,
             http_timeout=self._timeout,
             allow_insecure=config.allow_insecure_url,
         )

@@ -130,6 +130,6 @@ async def delete_channel(
     channel_id: str, tenant: EditorTenant, distribution: DistributionDep
 ) -> Response:
     """Delete a channel; its pending deliveries are cancelled."""
-    now = distribution.clock()
+    now = distribution.clock.now()
     await distribution.transact(lambda uow: channels.delete_channel(uow, tenant, channel_id, now))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

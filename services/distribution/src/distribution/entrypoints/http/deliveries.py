@@ -61,7 +61,7 @@ async def retry_delivery(
     delivery_id: str, tenant: EditorTenant, distribution: DistributionDep
 ) -> DeliveryOut:
     """Retry a failed delivery: a fresh budget of attempts, the same idempotency key."""
-    now = distribution.clock()
+    now = distribution.clock.now()
     delivery = await distribution.transact(
         lambda uow: deliveries.retry_delivery(uow, tenant, delivery_id, now)
     )

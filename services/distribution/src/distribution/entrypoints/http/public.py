@@ -72,7 +72,7 @@ async def subscribe(
         categories=tuple(body.categories),
         ip_hash=keyed_digest(client, distribution.digest_key) if client else None,
     )
-    now = distribution.clock()
+    now = distribution.clock.now()
     # The same address subscribing at the same moment: the other request did the work.
     with contextlib.suppress(DuplicateKeyError):
         await distribution.transact(lambda uow: subscribers.subscribe(uow, subscribe_request, now))
@@ -80,7 +80,7 @@ async def subscribe(
 
 
 def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
-    check = distribution.senders.tokens.verify(TokenPurpose.CONFIRM_SUBSCRIPTION, token)
+    check = distribution.tokens.verify(TokenPurpose.CONFIRM_SUBSCRIPTION, token)
     if check.problem is TokenProblem.EXPIRED:
         raise Gone(
             "This confirmation link has expired: subscribe again to get a new one",
@@ -103,7 +103,7 @@ def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
 async def confirm_subscription(token: Token, distribution: DistributionDep) -> Confirmed:
     """Confirm a subscription with the link from the confirmation email (idempotent)."""
     tenant_id, subscriber_id = _subscriber_of(distribution, token)
-    now = distribution.clock()
+    now = distribution.clock.now()
     await distribution.transact(lambda uow: subscribers.confirm(uow, tenant_id, subscriber_id, now))
     return Confirmed()
 

@@ -61,7 +61,7 @@ async def erase_subscriber(
     email: EmailQuery, tenant: AdminTenant, distribution: DistributionDep
 ) -> Response:
     """Erase an address: subscriptions removed, pending deliveries cancelled (idempotent)."""
-    now = distribution.clock()
+    now = distribution.clock.now()
     key = distribution.digest_key
     await distribution.transact(lambda uow: subscribers.erase_address(uow, tenant, email, key, now))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

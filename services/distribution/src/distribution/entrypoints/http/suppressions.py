@@ -22,7 +22,7 @@ async def add_suppression(
     body: SuppressionIn, tenant: EditorTenant, distribution: DistributionDep
 ) -> SuppressionOut:
     """Never mail this address again from any newsroom of the tenant (idempotent)."""
-    now = distribution.clock()
+    now = distribution.clock.now()
     entry = await distribution.transact(
         lambda uow: suppressions.suppress(uow, tenant, body.email, body.reason, now)
     )

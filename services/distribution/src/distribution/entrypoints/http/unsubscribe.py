@@ -45,7 +45,7 @@ router = APIRouter(
 
 
 def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
-    check = distribution.senders.tokens.verify(TokenPurpose.UNSUBSCRIBE, token)
+    check = distribution.tokens.verify(TokenPurpose.UNSUBSCRIBE, token)
     payload = check.payload
     if (
         payload is None
