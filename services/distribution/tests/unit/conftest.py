@@ -143,6 +143,8 @@ class FakeSubscribers:
         return [s for s in self.s.subscribers.values() if s.tenant_id == tenant_id]
 
     async def save(self, subscriber: Subscriber) -> None:
+        stored = self.s.subscribers.get(subscriber.id)
+        assert stored is None or stored.tenant_id == subscriber.tenant_id, "another tenant's id"
         self.s.subscribers[subscriber.id] = subscriber
 
     async def confirmed_page(
