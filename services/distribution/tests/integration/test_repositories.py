@@ -181,6 +181,21 @@ async def test_a_claim_whose_lease_ran_out_is_taken_again_and_the_old_claim_writ
     assert stored.status is DeliveryStatus.SENT
 
 
+async def test_claimed_deliveries_are_what_the_database_now_holds(database) -> None:
+    # Claimed without a read-back when the update took every candidate: the claim's copy must
+    # equal a fresh read, times to the millisecond included.
+    await ensure_indexes(database)
+    deliveries = MongoDeliveries(database)
+    await deliveries.add_new([planned("t1", "s1")])
+    await deliveries.claim_due(NOW, 10, owner="dead", claim="dead", lease_until=NOW + LEASE)
+    await deliveries.add_new([planned("t1", "s2")])
+    later = NOW + LEASE * 2 + timedelta(microseconds=123_456)
+    claimed = await deliveries.claim_due(later, 10, owner="w", claim="w", lease_until=later + LEASE)
+    assert len(claimed) == 2
+    for delivery in claimed:
+        assert delivery == await deliveries.get("t1", delivery.id)
+
+
 async def test_channels_are_served_per_tenant_and_newsroom_with_credentials_encrypted(
     database,
 ) -> None:
