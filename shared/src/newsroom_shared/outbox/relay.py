@@ -217,6 +217,11 @@ class OutboxRelay:
                 # quiet spell (woken by the change stream) runs at once: only a busy relay
                 # lingers.
                 await self._wait(self._stopping, self._busy_pause_s)
+                if self._wakeup.listening and not self._wake.is_set():
+                    # Nothing came during the pause and the change stream will say when
+                    # something does: a pass now would only find nothing. The burst is over.
+                    busy_passes = 0
+                    await self._wait(self._wake, self._idle_wait_s())
             elif self._holding:
                 await self._wait(self._wake, self._idle_wait_s())
             else:
