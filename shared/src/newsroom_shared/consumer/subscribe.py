@@ -44,15 +44,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_RECORDS = 500
 """Events per batch (one transaction each); like the outbox relay's batch size."""
 
-OFF_PATH_FETCH_WAIT_MS = 500
-"""The fetch wait of consumers off the publish-to-post path (key events, media facts, withdrawals).
-
-An idle consumer sends one fetch request per wait, so short waits cost idle requests and CPU.
-Apache Kafka answers a fetch as soon as data arrives, so there this costs no latency; the
-publish-path consumers use the settings' ``kafka_fetch_max_wait_ms`` (the same by default,
-shorter where a broker holds fetches for the whole wait), and events whose latency nobody
-watches always wait up to this long (aiokafka's own default)."""
-
 
 def consumer_group(settings: ServiceSettings, name: str) -> str:
     """One Kafka consumer group per handler (``newsroom-publisher.media-processed``): a handler
@@ -98,9 +89,10 @@ def subscribe(
     ``batch_handler`` instead of ``handler`` receives all of a batch's new events in one call
     (same transaction), for effects written in bulk. ``max_records`` caps a batch;
     ``batch_timeout_ms`` (default: the fetch wait) is how long an idle poll waits;
-    ``fetch_max_wait_ms`` (default ``settings.kafka_fetch_max_wait_ms``; see
-    :data:`OFF_PATH_FETCH_WAIT_MS`) how long the broker holds a fetch for new events. FastStream's
-    per-message access log is lowered to DEBUG on this broker (it halves throughput at INFO).
+    ``fetch_max_wait_ms`` (default ``settings.kafka_fetch_max_wait_ms``; the subscription table
+    gives consumers off the publish path ``settings.kafka_off_path_fetch_max_wait_ms``) how long
+    the broker holds a fetch for new events. FastStream's per-message access log is lowered to
+    DEBUG on this broker (it halves throughput at INFO).
     ``after_commit`` is called once a batch's effects are committed (e.g. to wake a worker of
     this process that acts on them), never for a batch that applied nothing.
     """
