@@ -12,7 +12,8 @@ composing and posting.
 Baseline (raw chain), same run, same servers, same fake: an aiokafka producer sends one message,
 a consumer with the same fetch settings as distribution's publish-path consumer receives it and
 makes one httpx POST of a status to the fake; timed from the send to the fake having the status.
-Rounds alternate raw and system.
+Rounds alternate raw and system. The system's stages (request committed, relayed, consumed,
+planned, claimed, posted) are read from the services' database commands (``stages.py``).
 
 Idle CPU: each service started as its own process (``python -m <service>``, default settings,
 so the production fetch wait, not the local broker's short one),
@@ -39,7 +40,9 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from pymongo import monitoring
 
+from bench.stages import StageClock
 from distribution.adapters.crypto import new_key
 from distribution.adapters.mongo.channels import MongoChannels
 from distribution.config import DistributionSettings
@@ -71,6 +74,7 @@ class Stack:
     token: str
     newsroom_id: str
     publisher_app: FastAPI
+    stages: StageClock
 
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
@@ -115,6 +119,10 @@ async def system(bootstrap: str, mongo_uri: str, mastodon: FakeMastodon) -> Asyn
     run = uuid.uuid4().hex[:8]
     p_settings = publisher_settings(bootstrap, mongo_uri, run)
     d_settings = distribution_settings(bootstrap, mongo_uri, run)
+    # Registered before the services make their clients, so it sees their commands.
+    stages = StageClock()
+    stages.watch(p_settings.database_name, d_settings.database_name)
+    monitoring.register(stages)
     async with AsyncExitStack() as stack:
         client = make_client(mongo_uri)
         stack.push_async_callback(client.close)
@@ -151,7 +159,7 @@ async def system(bootstrap: str, mongo_uri: str, mastodon: FakeMastodon) -> Asyn
             ),
         )
         await MongoChannels(distribution.runtime.db, distribution.cipher).save(channel)
-        yield Stack(http, mastodon, token, newsroom_id, publisher_app)
+        yield Stack(http, mastodon, token, newsroom_id, publisher_app, stages)
 
 
 async def publish_and_time(stack: Stack, number: int) -> float:
@@ -168,11 +176,15 @@ async def publish_and_time(stack: Stack, number: int) -> float:
     draft.raise_for_status()
     release_id = draft.json()["id"]
     before = len(stack.mastodon.statuses)
+    stack.stages.start()
     started = time.perf_counter()
     answer = await stack.publisher.post(f"/v1/releases/{release_id}/publish", headers=stack.auth())
     answer.raise_for_status()
     await until(lambda: len(stack.mastodon.statuses) > before, f"post of {release_id}")
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    stack.stages.mark("posted")
+    stack.stages.finish()
+    return elapsed
 
 
 @asynccontextmanager
@@ -242,8 +254,9 @@ async def idle_cpu(bootstrap: str, mongo_uri: str) -> dict[str, float]:
     """Each service as its own process, idle: its CPU over IDLE_MEASURE_S as a share of a core."""
     run = uuid.uuid4().hex[:8]
     ports = {"publisher": 18701, "distribution": 18704}
-    # The production settings: without the local broker's short fetch wait (see config.py).
-    inherited = {k: v for k, v in os.environ.items() if k != "KAFKA_FETCH_MAX_WAIT_MS"}
+    # The production settings: without the local broker's short fetch waits (see config.py).
+    local_waits = {"KAFKA_FETCH_MAX_WAIT_MS", "KAFKA_OFF_PATH_FETCH_MAX_WAIT_MS"}
+    inherited = {k: v for k, v in os.environ.items() if k not in local_waits}
     env = {
         **inherited,
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
@@ -314,6 +327,7 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
             system(bootstrap, mongo_uri, mastodon) as stack,
         ):
             await publish_and_time(stack, -1)  # consumers joined, connections open
+            stack.stages.samples.clear()
             number = 0
             for _ in range(rounds):
                 for _ in range(per_round):
@@ -322,6 +336,7 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
                 for _ in range(per_round):
                     number += 1
                     measured.append(await publish_and_time(stack, number))
+            report["system_stages"] = stack.stages.report()
     report["raw_chain"] = percentiles(raw)
     report["system"] = percentiles(measured)
     report["p50_over_raw_ms"] = report["system"]["p50_ms"] - report["raw_chain"]["p50_ms"]

@@ -59,8 +59,8 @@ def test_every_row_becomes_a_subscriber_with_its_handler_built_from_the_wiring()
 
 
 def test_fetch_wait_follows_the_row() -> None:
-    settings = ServiceSettings(kafka_fetch_max_wait_ms=100)
-    assert TABLE[0].fetch_max_wait_ms(settings) == 500
+    settings = ServiceSettings(kafka_fetch_max_wait_ms=100, kafka_off_path_fetch_max_wait_ms=2000)
+    assert TABLE[0].fetch_max_wait_ms(settings) == 2000
     assert TABLE[1].fetch_max_wait_ms(settings) == 100
 
 

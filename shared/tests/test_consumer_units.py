@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
+from unittest.mock import MagicMock
 
 import pytest
-from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaConnectionError
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from pymongo.errors import AutoReconnect, OperationFailure
 
+from newsroom_shared.config import ServiceSettings
 from newsroom_shared.consumer import subscribe
 from newsroom_shared.consumer.batch import _HandlerError, _Pending, is_infrastructure_error
 from newsroom_shared.consumer.dead_letters import (
@@ -22,7 +25,12 @@ from newsroom_shared.consumer.dead_letters import (
 )
 from newsroom_shared.consumer.errors import ConsumerUnavailableError
 from newsroom_shared.consumer.retry import RetryPolicy
-from newsroom_shared.consumer.subscribe import parse_batch_with_binary_headers, raw_bodies
+from newsroom_shared.consumer.subscribe import (
+    _BatchSubscriberWithoutIdleSleep,
+    parse_batch_with_binary_headers,
+    poll_batch,
+    raw_bodies,
+)
 from newsroom_shared.dlq.records import DeadLetterInfo, original_headers
 from newsroom_shared.dlq.replay import _replayed_prefix
 from newsroom_shared.events.envelope import ReceivedEvent
@@ -245,3 +253,65 @@ async def test_after_commit_is_called_for_a_batch_that_applied_something_only(
 
     assert rung == [-1, 1]  # applied then rung; the duplicate applied nothing and rang nothing
     assert await things.effects(thing_id="good") == 1
+
+
+class _PollClock:
+    """A monotonic clock that only a fake poll moves, and the sleeps asked of it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+
+
+class _FakeConsumer:
+    """``getmany`` that waits ``waited_s`` on the fake clock and answers ``batches``."""
+
+    def __init__(self, clock: _PollClock, waited_s: float, batches: dict[Any, Any]) -> None:
+        self._clock = clock
+        self._waited_s = waited_s
+        self._batches = batches
+
+    async def getmany(self, *, timeout_ms: int, max_records: int | None) -> dict[Any, Any]:
+        self._clock.now += self._waited_s
+        return self._batches
+
+
+@pytest.mark.parametrize(
+    ("waited_s", "batches", "expected", "sleeps"),
+    [
+        # Waited its whole timeout for nothing: poll again at once (FastStream would sleep).
+        (0.5, {}, (), []),
+        # Came back empty early: the rest of the timeout is waited, so the loop never spins.
+        (0.1, {}, (), [0.4]),
+        # Records: handed on at once, in partition order.
+        (0.0, {"p0": [record(1)], "p1": [record(2)]}, (record(1), record(2)), []),
+    ],
+)
+async def test_the_batch_poll_sleeps_only_to_finish_an_early_empty_wait(
+    waited_s: float, batches: dict[Any, Any], expected: tuple[Any, ...], sleeps: list[float]
+) -> None:
+    clock = _PollClock()
+    consumer = cast(AIOKafkaConsumer, _FakeConsumer(clock, waited_s, batches))
+
+    polled = await poll_batch(consumer, 500, 100, clock=clock.monotonic, sleep=clock.sleep)
+
+    assert polled == expected
+    assert clock.sleeps == pytest.approx(sleeps)
+
+
+def test_subscribers_poll_without_faststreams_sleep_after_an_empty_batch() -> None:
+    subscriber = subscribe(
+        KafkaBroker(),
+        event_class=thing_event_on("test.poll"),
+        handler=lambda session, event: asyncio.sleep(0),
+        db=cast(Database, MagicMock()),
+        name="poll",
+        settings=ServiceSettings(),
+    )
+    assert isinstance(subscriber, _BatchSubscriberWithoutIdleSleep)

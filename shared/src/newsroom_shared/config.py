@@ -20,7 +20,14 @@ from pydantic_settings import (
 )
 
 COMMON = frozenset(
-    {"kafka_bootstrap_servers", "mongodb_uri", "kafka_fetch_max_wait_ms", "log_level", "log_json"}
+    {
+        "kafka_bootstrap_servers",
+        "mongodb_uri",
+        "kafka_fetch_max_wait_ms",
+        "kafka_off_path_fetch_max_wait_ms",
+        "log_level",
+        "log_json",
+    }
 )
 
 # The local default only: retryWrites=false because the local SecantusDB server slows down under
@@ -54,6 +61,13 @@ class ServiceSettings(BaseSettings):
     # broker holds a fetch for the whole wait instead, so local runs set 100 ms
     # (deploy/local/devstack.py exports KAFKA_FETCH_MAX_WAIT_MS with the local broker).
     kafka_fetch_max_wait_ms: int = 500
+    # The same for consumers off that path (key events, newsroom and media facts, withdrawals):
+    # an idle consumer sends one fetch per wait, and a service runs several, so a longer wait
+    # spares idle fetches and CPU (bench/README.md, P5's idle CPU). Apache Kafka answers as
+    # soon as data arrives, so this costs no latency there. The local broker holds a fetch for
+    # its whole wait: locally 500 ms (deploy/local/devstack.py exports
+    # KAFKA_OFF_PATH_FETCH_MAX_WAIT_MS).
+    kafka_off_path_fetch_max_wait_ms: int = 2_000
     kafka_session_timeout_ms: int = 10_000
     kafka_heartbeat_interval_ms: int = 3_000
     consumer_group: str = ""  # empty: newsroom-<service>
@@ -63,6 +77,10 @@ class ServiceSettings(BaseSettings):
 
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 1.0
+    # While entries keep coming, the relay pauses this long between passes so each pass takes
+    # the commits of the whole pause (fewer reads, marks and produce requests per event); it
+    # is the most a busy relay adds to an event's latency. An idle relay publishes at once.
+    outbox_busy_pause_s: float = 0.05
     outbox_lease_ttl_s: float = 10.0
 
     retry_max_attempts: int = 5

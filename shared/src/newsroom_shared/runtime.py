@@ -122,6 +122,7 @@ class ServiceRuntime:
             owner=self.instance,
             batch_size=settings.outbox_batch_size,
             poll_interval_s=settings.outbox_poll_interval_s,
+            busy_pause_s=settings.outbox_busy_pause_s,
             lease_ttl_s=settings.outbox_lease_ttl_s,
         )
         # Public rate limits shared by every replica (newsroom_shared.http.ratelimit).

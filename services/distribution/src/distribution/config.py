@@ -78,8 +78,14 @@ class DistributionSettings(ServiceSettings):
 
     worker_enabled: bool = Field(default=True, description="Run the delivery worker here")
     worker_interval_s: float = Field(default=1.0, description="How often due work is looked for")
-    # Each claim is three commands whatever its size: large claims keep the commands per
-    # delivery low during a fan-out.
+    confirmation_interval_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often due double opt-in emails are looked for (each look is a "
+        "transaction even when none is due: an idle replica's polls cost CPU)",
+    )
+    # Each claim is two or three commands whatever its size: large claims keep the commands
+    # per delivery low during a fan-out.
     worker_batch_size: int = Field(default=500, ge=1, description="Deliveries in flight at most")
     worker_lease_s: float = Field(
         default=300.0,

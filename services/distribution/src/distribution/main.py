@@ -61,7 +61,7 @@ def create_app(
     )
     mailer = ConfirmationMailer(
         distribution,
-        interval_s=settings.worker_interval_s,
+        interval_s=settings.confirmation_interval_s,
         batch_size=settings.worker_batch_size,
         lease_s=settings.worker_lease_s,
     )

@@ -16,6 +16,7 @@ from distribution.adapters.mongo.channels import MongoChannels
 from distribution.adapters.mongo.deliveries import MongoDeliveries
 from distribution.adapters.mongo.fanouts import FanOutMovedError, MongoFanOuts
 from distribution.adapters.mongo.indexes import ensure_indexes
+from distribution.adapters.mongo.releases import MongoReleases
 from distribution.adapters.mongo.subscribers import MongoSubscribers
 from distribution.adapters.mongo.suppressions import MongoSuppressions
 from distribution.domain.channels import Channel, EmailConfig, MastodonConfig
@@ -79,6 +80,22 @@ async def test_planning_the_same_deliveries_again_stores_nothing_new(database) -
     stored = await deliveries.of_release("t1", "r1")
     assert len(stored) == 6
     assert await deliveries.of_release("t2", "r1") == []
+
+
+async def test_release_facts_keep_the_latest_version_and_text_as_it_came(database) -> None:
+    await ensure_indexes(database)
+    releases = MongoReleases(database)
+    second = release_published().model_copy(update={"version": 2, "title": "$title v2"})
+    await releases.remember(second, newsroom_name="Acme")
+    await releases.remember(release_published())  # version 1, arriving late: changes nothing
+    stored = (await releases.of_ids("t1", ["r1"]))["r1"]
+    assert (stored["version"], stored["title"], stored["newsroom_name"]) == (2, "$title v2", "Acme")
+
+    third = release_published().model_copy(update={"version": 3, "title": "Title v3"})
+    await releases.remember(third)
+    stored = (await releases.of_ids("t1", ["r1"]))["r1"]
+    assert (stored["version"], stored["title"], stored["newsroom_name"]) == (3, "Title v3", "Acme")
+    assert await database["releases"].count_documents({}) == 1
 
 
 async def test_two_workers_racing_claim_disjoint_sets_across_tenants(database) -> None:
@@ -162,6 +179,21 @@ async def test_a_claim_whose_lease_ran_out_is_taken_again_and_the_old_claim_writ
     stored = await deliveries.get("t1", dead.id)
     assert stored is not None
     assert stored.status is DeliveryStatus.SENT
+
+
+async def test_claimed_deliveries_are_what_the_database_now_holds(database) -> None:
+    # Claimed without a read-back when the update took every candidate: the claim's copy must
+    # equal a fresh read, times to the millisecond included.
+    await ensure_indexes(database)
+    deliveries = MongoDeliveries(database)
+    await deliveries.add_new([planned("t1", "s1")])
+    await deliveries.claim_due(NOW, 10, owner="dead", claim="dead", lease_until=NOW + LEASE)
+    await deliveries.add_new([planned("t1", "s2")])
+    later = NOW + LEASE * 2 + timedelta(microseconds=123_456)
+    claimed = await deliveries.claim_due(later, 10, owner="w", claim="w", lease_until=later + LEASE)
+    assert len(claimed) == 2
+    for delivery in claimed:
+        assert delivery == await deliveries.get("t1", delivery.id)
 
 
 async def test_channels_are_served_per_tenant_and_newsroom_with_credentials_encrypted(

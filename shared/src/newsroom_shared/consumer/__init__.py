@@ -6,14 +6,12 @@ from newsroom_shared.consumer.errors import ConsumerUnavailableError, PermanentE
 from newsroom_shared.consumer.inbox import Inbox
 from newsroom_shared.consumer.retry import RetryPolicy
 from newsroom_shared.consumer.subscribe import (
-    OFF_PATH_FETCH_WAIT_MS,
     EventHandler,
     EventsHandler,
     subscribe,
 )
 
 __all__ = [
-    "OFF_PATH_FETCH_WAIT_MS",
     "BatchProcessor",
     "BatchResult",
     "ConsumerUnavailableError",

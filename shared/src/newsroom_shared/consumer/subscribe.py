@@ -15,9 +15,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from collections.abc import Awaitable, Callable
+from itertools import chain
 from typing import Any
 
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from faststream.exceptions import NackMessage
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -40,15 +43,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_RECORDS = 500
 """Events per batch (one transaction each); like the outbox relay's batch size."""
-
-OFF_PATH_FETCH_WAIT_MS = 500
-"""The fetch wait of consumers off the publish-to-post path (key events, media facts, withdrawals).
-
-An idle consumer sends one fetch request per wait, so short waits cost idle requests and CPU.
-Apache Kafka answers a fetch as soon as data arrives, so there this costs no latency; the
-publish-path consumers use the settings' ``kafka_fetch_max_wait_ms`` (the same by default,
-shorter where a broker holds fetches for the whole wait), and events whose latency nobody
-watches always wait up to this long (aiokafka's own default)."""
 
 
 def consumer_group(settings: ServiceSettings, name: str) -> str:
@@ -95,9 +89,10 @@ def subscribe(
     ``batch_handler`` instead of ``handler`` receives all of a batch's new events in one call
     (same transaction), for effects written in bulk. ``max_records`` caps a batch;
     ``batch_timeout_ms`` (default: the fetch wait) is how long an idle poll waits;
-    ``fetch_max_wait_ms`` (default ``settings.kafka_fetch_max_wait_ms``; see
-    :data:`OFF_PATH_FETCH_WAIT_MS`) how long the broker holds a fetch for new events. FastStream's
-    per-message access log is lowered to DEBUG on this broker (it halves throughput at INFO).
+    ``fetch_max_wait_ms`` (default ``settings.kafka_fetch_max_wait_ms``; the subscription table
+    gives consumers off the publish path ``settings.kafka_off_path_fetch_max_wait_ms``) how long
+    the broker holds a fetch for new events. FastStream's per-message access log is lowered to
+    DEBUG on this broker (it halves throughput at INFO).
     ``after_commit`` is called once a batch's effects are committed (e.g. to wake a worker of
     this process that acts on them), never for a batch that applied nothing.
     """
@@ -136,7 +131,45 @@ def subscribe(
         description=f"{name}: applies each {event_class.__name__} event once",
     )
     subscriber(_batch_handler(processor, policy, name))
+    subscriber.__class__ = _BatchSubscriberWithoutIdleSleep
     return subscriber
+
+
+class _BatchSubscriberWithoutIdleSleep(BatchSubscriber):
+    """FastStream's batch subscriber, minus its sleep after an empty poll.
+
+    FastStream 0.7.8's ``BatchSubscriber.get_msg`` sleeps ``batch_timeout_ms`` whenever a
+    ``getmany`` came back empty: an event that arrives during that sleep waits up to the whole
+    timeout more (on the publish path with the default 500 ms, half a second of latency after
+    every quiet spell) although the fetcher already holds it. ``getmany`` itself waits up to
+    the timeout for records and answers as soon as some arrive, so an idle loop does not spin
+    without the sleep (see :func:`poll_batch`).
+    """
+
+    __slots__ = ()
+
+    async def get_msg(self, consumer: AIOKafkaConsumer) -> tuple[ConsumerRecord[Any, Any], ...]:
+        return await poll_batch(consumer, self.batch_timeout_ms, self.max_records)
+
+
+async def poll_batch(
+    consumer: AIOKafkaConsumer,
+    timeout_ms: int,
+    max_records: int | None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> tuple[ConsumerRecord[Any, Any], ...]:
+    """The records ``getmany`` has within ``timeout_ms``; after an empty answer that came
+    early (it should not), the rest of the timeout is waited, so the loop never spins."""
+    started = clock()
+    batches = await consumer.getmany(timeout_ms=timeout_ms, max_records=max_records)
+    if not batches:
+        rest_s = timeout_ms / 1000 - (clock() - started)
+        if rest_s > 0:
+            await sleep(rest_s)
+        return ()
+    return tuple(chain(*batches.values()))
 
 
 def _batch_handler(

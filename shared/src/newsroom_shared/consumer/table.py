@@ -18,12 +18,7 @@ from typing import Generic, TypeVar
 from faststream.kafka import KafkaBroker
 
 from newsroom_shared.config import ServiceSettings
-from newsroom_shared.consumer.subscribe import (
-    OFF_PATH_FETCH_WAIT_MS,
-    EventHandler,
-    group_name,
-    subscribe,
-)
+from newsroom_shared.consumer.subscribe import EventHandler, group_name, subscribe
 from newsroom_shared.events.base import Event
 from newsroom_shared.mongo import Database
 
@@ -44,8 +39,8 @@ class Subscription(Generic[W]):
     """One line: what the service does with the event (shown in the docs)."""
     on_publish_path: bool = False
     """On the way from publication to the public: fetch with the settings' short wait
-    (``kafka_fetch_max_wait_ms``); every other consumer waits up to
-    :data:`~newsroom_shared.consumer.subscribe.OFF_PATH_FETCH_WAIT_MS`, sparing idle fetches."""
+    (``kafka_fetch_max_wait_ms``); every other consumer waits up to the longer
+    ``kafka_off_path_fetch_max_wait_ms``, sparing idle fetches."""
     serves_the_api: bool = False
     """Keeps something the HTTP side reads (the staff key replica): consumed even in API-only
     replicas (``consumers_enabled`` off), so their revocations apply at once there too."""
@@ -54,7 +49,9 @@ class Subscription(Generic[W]):
     worker in this process that acts on them, instead of letting it find them by polling)."""
 
     def fetch_max_wait_ms(self, settings: ServiceSettings) -> int:
-        return settings.kafka_fetch_max_wait_ms if self.on_publish_path else OFF_PATH_FETCH_WAIT_MS
+        if self.on_publish_path:
+            return settings.kafka_fetch_max_wait_ms
+        return settings.kafka_off_path_fetch_max_wait_ms
 
 
 def register(

@@ -55,7 +55,7 @@ class OutboxRelay:
         lease_ttl_s: float = 10.0,
         linger_ms: int = 0,
         max_backoff_s: float = 5.0,
-        busy_pause_s: float = 0.01,
+        busy_pause_s: float = 0.05,
         stop_timeout_s: float = 10.0,
         producer: Producer | None = None,
         clock: Clock | None = None,
@@ -211,12 +211,28 @@ class OutboxRelay:
             # listens again from the first pass that finds nothing.
             await self._follow_inserts(self._holding and busy_passes < BUSY_PASSES_BEFORE_POLLING)
             if self._holding and published:
-                # A short pause lets the next batch grow instead of chasing every insert.
+                # A short pause lets the next batch grow instead of chasing every insert: one
+                # read, one produce request and one mark then serve the commits of the whole
+                # pause (and the consumers fetch them as one batch). The first pass after a
+                # quiet spell (woken by the change stream) runs at once: only a busy relay
+                # lingers.
                 await self._wait(self._stopping, self._busy_pause_s)
+                if self._wakeup.listening and not self._wake.is_set():
+                    # Nothing came during the pause and the change stream will say when
+                    # something does: a pass now would only find nothing. The burst is over.
+                    busy_passes = 0
+                    await self._wait(self._wake, self._idle_wait_s())
             elif self._holding:
-                await self._wait(self._wake, min(self._poll_interval_s, self._renew_every_s))
+                await self._wait(self._wake, self._idle_wait_s())
             else:
                 await self._wait(self._stopping, self._poll_interval_s)
+
+    def _idle_wait_s(self) -> float:
+        """How long an idle holder waits for a wake-up: while its change stream is open, an
+        insert wakes it, so it only needs to pass in time to renew the lease; else it polls."""
+        if self._wakeup.listening:
+            return self._renew_every_s
+        return min(self._poll_interval_s, self._renew_every_s)
 
     async def _follow_inserts(self, listen: bool) -> None:
         """Only an idle lease holder listens to inserts; the others poll."""

@@ -11,6 +11,7 @@ Every query on the collection lives here (the relay receives an :class:`Outbox`)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -139,6 +140,8 @@ class Outbox:
         self._entries = db[self.COLLECTION]
         self._retention = retention
         self._clock = clock or SystemClock()
+        # Of the last unsent() read; sizes the next one's first reply.
+        self._events_per_document = 1.0
 
     async def ensure_indexes(self) -> None:
         # The outbox is drained across tenants in commit order, so unlike tenant data its
@@ -177,16 +180,26 @@ class Outbox:
             .sort(PUBLISH_ORDER)
             .hint(UNSENT_INDEX)
             .limit(limit)
-            # Documents may hold many events each: fetch a few at a time, stop when enough.
-            .batch_size(8)
+            .batch_size(self._first_reply_size(limit))
         )
         entries: list[OutboxEntry] = []
+        documents = 0
         async for document in cursor:
             entries += OutboxEntry.all_from(document)
+            documents += 1
             if len(entries) >= limit:
                 break
         await cursor.close()
+        if documents:
+            self._events_per_document = len(entries) / documents
         return entries
+
+    def _first_reply_size(self, limit: int) -> int:
+        """Documents in the read's first reply: as many as hold ``limit`` events if they are
+        like the last read's. Documents may hold one event or hundreds: a fixed small reply
+        costs a ``getMore`` per few single-event documents, a large one would decode hundreds
+        of large documents to use a few (the read stops once it has ``limit`` events)."""
+        return max(1, min(limit, math.ceil(limit / self._events_per_document)))
 
     async def mark_sent(self, ids: Sequence[str], sent_at: datetime) -> None:
         """Mark published documents (ids of :attr:`OutboxEntry.document_id`) sent, in one

@@ -24,10 +24,17 @@ class InsertWakeup:
         self._retry_s = retry_s
         self._task: asyncio.Task[None] | None = None
         self._warned = False
+        self._open = False
 
     @property
     def running(self) -> bool:
         return self._task is not None
+
+    @property
+    def listening(self) -> bool:
+        """Whether the stream is open now (not opening, nor waiting to retry after a failure):
+        only then does every insert wake the relay."""
+        return self._task is not None and self._open
 
     def start(self) -> None:
         if self._task is None:
@@ -44,6 +51,7 @@ class InsertWakeup:
         while True:
             try:
                 async with await self._outbox.watch_inserts() as stream:
+                    self._open = True
                     # Entries may have arrived while the stream was opening.
                     self._wake.set()
                     async for _ in stream:
@@ -52,4 +60,6 @@ class InsertWakeup:
                 if not self._warned:
                     logger.warning("outbox change stream unavailable, polling only: %s", error)
                     self._warned = True
+            finally:
+                self._open = False
             await asyncio.sleep(self._retry_s)

@@ -8,9 +8,11 @@ preview) leaves existing deliveries alone.
 transition done atomically in the database (:meth:`MongoDeliveries.claim_due`). The ids of due
 deliveries (pending and due, or ``sending`` with their lease run out: their worker died) come
 from the ``(status, next_attempt_at)`` index, oldest due first; one ``update_many`` makes those
-still due ``sending`` under a fresh claim token, with ``next_attempt_at`` as the lease's expiry;
-they are read back by that token. Two workers never claim the same delivery: the loser's update
-matches nothing. The search spans tenants by design: the worker serves them all.
+still due ``sending`` under a fresh claim token, with ``next_attempt_at`` as the lease's expiry.
+When the update took every candidate (the usual case), the claimed deliveries are the candidates
+as read with the claim applied; when another worker took some, they are read back by the token.
+Two workers never claim the same delivery: the loser's update matches nothing. The search spans
+tenants by design: the worker serves them all.
 
 An outcome is written only while its claim holds (:meth:`MongoDeliveries.finish_many`: one bulk
 of ``UpdateOne({_id, claim}, ...)``); once the lease ran out and another worker claimed the
@@ -43,6 +45,31 @@ def delivery_fields(delivery: Delivery) -> Document:
         # Left unset, not null: the claim's $min sets it, and null would sort below any date.
         del fields["first_attempt_at"]
     return fields
+
+
+def _unknown_outcome(status: str) -> Document:
+    return {"outcome_unknown": True} if status == _SENDING else {}
+
+
+def _claimed(candidate: Document, claiming: Document, now: datetime) -> Document:
+    """A candidate as :meth:`MongoDeliveries.claim_due`'s update leaves it (times as BSON
+    stores them, to the millisecond, so it equals what a read would give)."""
+    now = _as_stored(now)
+    first = candidate.get("first_attempt_at")
+    return (
+        candidate
+        | claiming
+        | _unknown_outcome(candidate["status"])
+        | {
+            "next_attempt_at": _as_stored(claiming["next_attempt_at"]),
+            "attempts": candidate.get("attempts", 0) + 1,
+            "first_attempt_at": now if first is None else min(first, now),
+        }
+    )
+
+
+def _as_stored(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def delivery_from(document: Document) -> Delivery:
@@ -143,10 +170,10 @@ class MongoDeliveries(Repository):
         self, now: datetime, limit: int, *, owner: str, claim: str, lease_until: datetime
     ) -> list[Delivery]:
         """Up to ``limit`` due deliveries, oldest due first, now ``sending`` under ``claim``
-        until ``lease_until`` (see the module docstring): three commands whatever ``limit``."""
+        until ``lease_until`` (see the module docstring): two commands whatever ``limit``,
+        three when another worker took some of the candidates meanwhile."""
         candidates = await self._collection.find(
             _due(now),
-            {"_id": 1, "status": 1},
             sort=[("next_attempt_at", 1)],
             limit=limit,
             batch_size=limit,  # the candidates in one reply
@@ -166,13 +193,12 @@ class MongoDeliveries(Repository):
         # One statement per status the candidates had, in one command. A ``sending``
         # delivery whose lease ran out: its worker died mid-attempt, so a post may exist that
         # no one recorded. Marked, so the next attempt looks for it first.
-        await self._collection.bulk_write(
+        result = await self._collection.bulk_write(
             [
                 UpdateMany(
                     {"_id": {"$in": ids}, "status": status, "next_attempt_at": {"$lte": now}},
                     {
-                        "$set": claiming
-                        | ({"outcome_unknown": True} if status == _SENDING else {}),
+                        "$set": claiming | _unknown_outcome(status),
                         "$inc": {"attempts": 1},
                         "$min": {"first_attempt_at": now},
                     },
@@ -182,8 +208,11 @@ class MongoDeliveries(Repository):
             ordered=False,
             session=self._session,
         )
-        # Read back by the token among the candidates (their ids bound the read to the _id
-        # index; the token tells which the update took).
+        if result.modified_count == len(candidates):
+            # The update took every candidate, from the state read: no need to read them back.
+            return [delivery_from(_claimed(c, claiming, now)) for c in candidates]
+        # Another worker took some: read back by the token among the candidates (their ids
+        # bound the read to the _id index; the token tells which the update took).
         return [
             delivery_from(d)
             for d in await self._find(

@@ -25,14 +25,21 @@ class MongoReleases(Repository):
         self, event: ReleasePublished | ReleaseEmbargoed, *, newsroom_name: str | None = None
     ) -> None:
         key = {"tenant_id": event.tenant_id, "release_id": event.release_id}
-        stored = await self._collection.find_one(key, {"version": 1}, session=self._session)
-        if stored is not None and stored["version"] > event.version:
-            return  # an older version arriving late
         facts: dict[str, Any] = event.model_dump(mode="json")
         facts["event_type"] = event.ce_type
         if newsroom_name is not None:
             facts[NEWSROOM_NAME] = newsroom_name
-        await self._collection.update_one(key, {"$set": facts}, upsert=True, session=self._session)
+        # One command: the stored document stays as it is when it holds a later version (an
+        # older one arriving late), else the facts are merged in ($literal: text such as a
+        # title starting with "$" is data, not a field path).
+        later_stored = {"$gt": [{"$ifNull": ["$version", -1]}, event.version]}
+        merged = {"$mergeObjects": ["$$ROOT", {"$literal": facts}]}
+        await self._collection.update_one(
+            key,
+            [{"$replaceWith": {"$cond": [later_stored, "$$ROOT", merged]}}],
+            upsert=True,
+            session=self._session,
+        )
 
     async def of_ids(self, tenant_id: str, release_ids: list[str]) -> dict[str, Document]:
         documents = await self._find({"tenant_id": tenant_id, "release_id": {"$in": release_ids}})

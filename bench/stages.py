@@ -1,0 +1,119 @@
+"""P5's stages: when each step on the way from a publish request to the social post happened.
+
+Read from the database commands the two services send (PyMongo command monitoring, registered
+for every client made afterwards), so the benchmark needs no hook in the services' code:
+
+- ``committed``: the publisher's transaction (the one that wrote the outbox entry) committed;
+- ``relayed``: the publisher's relay marks the outbox entry sent (``update outbox``, sent once
+  the broker acknowledged the event);
+- ``consumed``: distribution's release consumer starts its transaction (``insert inbox``, its
+  first command);
+- ``planned``: that transaction committed (the session that inserted the deliveries);
+- ``claimed``: the delivery worker's claim (``update deliveries``) has been answered;
+- ``posted``: the Mastodon fake holds the status (timed by the benchmark).
+
+Each stage is the first such command after the previous stage, in milliseconds from the request.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from pymongo import monitoring
+
+STAGES = ("committed", "relayed", "consumed", "planned", "claimed", "posted")
+
+
+@dataclass
+class _Release:
+    started: float
+    marks: dict[str, float] = field(default_factory=dict)
+    # The sessions whose commit is a stage: the one that inserted the outbox entry, the one
+    # that inserted the deliveries.
+    sessions: dict[str, Any] = field(default_factory=dict)
+
+
+# (service, command, collection) -> the stage the command's start is, or the stage whose
+# session it names (its commit is the stage).
+_STARTS = {
+    ("publisher", "update", "outbox"): "relayed",
+    ("distribution", "insert", "inbox"): "consumed",
+}
+_SESSIONS = {
+    ("publisher", "insert", "outbox"): "committed",
+    ("distribution", "insert", "deliveries"): "planned",
+}
+_ANSWERS = {("distribution", "update", "deliveries"): "claimed"}
+
+
+class StageClock(monitoring.CommandListener):
+    """Stamps the stages of the release being timed (one at a time) from command events."""
+
+    def __init__(self) -> None:
+        self._databases: dict[str, str] = {}
+        self._current: _Release | None = None
+        self._awaited: dict[int, str] = {}  # request id -> the stage its success stamps
+        self.samples: list[dict[str, float]] = []
+
+    def watch(self, publisher_db: str, distribution_db: str) -> None:
+        self._databases = {publisher_db: "publisher", distribution_db: "distribution"}
+
+    def start(self) -> None:
+        self._current = _Release(time.perf_counter())
+        self._awaited.clear()
+
+    def mark(self, stage: str) -> None:
+        if self._current is not None:
+            self._stamp(self._current, stage)
+
+    def finish(self) -> None:
+        """Ends the release being timed (after ``mark("posted")``); keeps it if complete."""
+        release, self._current = self._current, None
+        if release is not None and all(stage in release.marks for stage in STAGES):
+            self.samples.append(release.marks)
+
+    def _stamp(self, release: _Release, stage: str) -> None:
+        previous = STAGES[STAGES.index(stage) - 1] if stage != STAGES[0] else None
+        if stage not in release.marks and (previous is None or previous in release.marks):
+            release.marks[stage] = (time.perf_counter() - release.started) * 1000
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        release = self._current
+        if release is None:
+            return
+        if event.command_name == "commitTransaction":
+            for stage, session in release.sessions.items():
+                if event.command.get("lsid") == session:
+                    self._awaited[event.request_id] = stage
+            return
+        collection = event.command.get(event.command_name)
+        key = (self._databases.get(event.database_name, ""), event.command_name, collection)
+        if key in _STARTS:
+            self._stamp(release, _STARTS[key])
+        elif key in _SESSIONS:
+            release.sessions.setdefault(_SESSIONS[key], event.command.get("lsid"))
+        elif key in _ANSWERS:
+            self._awaited[event.request_id] = _ANSWERS[key]
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        stage = self._awaited.pop(event.request_id, None)
+        if stage is not None and self._current is not None:
+            self._stamp(self._current, stage)
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        self._awaited.pop(event.request_id, None)
+
+    def report(self) -> dict[str, Any]:
+        """Per stage, the median time from the request and from the stage before."""
+        if not self.samples:
+            return {"n": 0}
+        at = {stage: statistics.median(s[stage] for s in self.samples) for stage in STAGES}
+        steps = {
+            f"{before}_to_{stage}": statistics.median(s[stage] - s[before] for s in self.samples)
+            for before, stage in pairwise(STAGES)
+        }
+        return {"n": len(self.samples), "p50_ms_from_request": at, "p50_ms_per_step": steps}
