@@ -376,6 +376,7 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
                 h, email_tenant, events, f"r{number}"
             )
             per_email = h.commands.per(events)
+            per_email_by_collection = h.commands.per_collection(events)
             social_s = await social_round(h, social_tenant, f"s{number}")
             db_share_s = await db_share(mongo_uri, events)
             report["rounds"].append(
@@ -391,6 +392,7 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
                     "ratio_db_share_to_raw": raw_s / db_share_s,
                     "db_commands_per_email": per_email["total"],
                     "db_commands_per_email_by_name": per_email,
+                    "db_commands_per_email_by_collection": per_email_by_collection,
                 }
             )
             print(report["rounds"][-1], file=sys.stderr, flush=True)
