@@ -78,9 +78,9 @@ class DistributionSettings(ServiceSettings):
 
     worker_enabled: bool = Field(default=True, description="Run the delivery worker here")
     worker_interval_s: float = Field(default=1.0, description="How often due work is looked for")
-    # Each claim is three commands whatever its size: large claims keep the commands per
-    # delivery low during a fan-out.
-    worker_batch_size: int = Field(default=500, ge=1, description="Deliveries in flight at most")
+    # Each claim is seven commands whatever its size (three to claim, four for the context):
+    # large claims keep the commands per delivery low during a fan-out.
+    worker_batch_size: int = Field(default=1000, ge=1, description="Deliveries in flight at most")
     worker_lease_s: float = Field(
         default=300.0,
         description="A claimed delivery without an outcome after this long is claimed again "
