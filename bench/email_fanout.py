@@ -339,12 +339,16 @@ async def social_round(h: Harness, tenant: str, release_id: str) -> float:
     return seconds
 
 
-async def idle_commands_per_s(h: Harness) -> float:
-    """The service's database commands per second while it has nothing to do (``IDLE_S``)."""
+async def idle_commands_per_s(h: Harness) -> dict[str, float]:
+    """The service's database commands per second while it has nothing to do (``IDLE_S``), in
+    total and by name and collection."""
     h.commands.reset()
     started = time.perf_counter()
     await asyncio.sleep(IDLE_S)
-    return sum(h.commands.counts.values()) / (time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return {"total": sum(h.commands.counts.values()) / seconds} | {
+        key: count / seconds for key, count in h.commands.by_collection.most_common()
+    }
 
 
 async def db_share(mongo_uri: str, count: int) -> float:
@@ -395,7 +399,7 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
             per_email = h.commands.per(events)
             per_email_by_collection = h.commands.per_collection(events)
             idle_per_s = await idle_commands_per_s(h)
-            fan_out_path = per_email["total"] - idle_per_s * recorded_s / events
+            fan_out_path = per_email["total"] - idle_per_s["total"] * recorded_s / events
             social_s = await social_round(h, social_tenant, f"s{number}")
             db_share_s = await db_share(mongo_uri, events)
             report["rounds"].append(
@@ -412,7 +416,8 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
                     "db_commands_per_email": per_email["total"],
                     "db_commands_per_email_by_name": per_email,
                     "db_commands_per_email_by_collection": per_email_by_collection,
-                    "db_idle_commands_per_s": idle_per_s,
+                    "db_idle_commands_per_s": idle_per_s["total"],
+                    "db_idle_commands_per_s_by_collection": idle_per_s,
                     "db_commands_per_email_net_of_idle": fan_out_path,
                 }
             )

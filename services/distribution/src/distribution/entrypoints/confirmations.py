@@ -3,6 +3,10 @@
 Small and separate from the delivery worker (a confirmation is not a delivery of a release);
 claims are leases, so a crashed replica's emails are sent by another, with the same Message-ID.
 What it sends and records is :func:`distribution.service.confirmations.send_due`'s.
+
+A subscription made in this process rings ``distribution.mail_bell`` and the mailer sends at
+once; otherwise it looks every ``IDLE_INTERVALS`` intervals (another replica's subscriptions,
+a lease run out), so an idle replica spends few database commands on it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from distribution.bootstrap import Distribution
 from distribution.service import confirmations
 from newsroom_shared.background import BackgroundLoop
 
+IDLE_INTERVALS = 5
+
 
 class ConfirmationMailer:
     def __init__(
@@ -21,7 +27,14 @@ class ConfirmationMailer:
         self._distribution = distribution
         self._batch_size = batch_size
         self._lease = timedelta(seconds=lease_s)
-        self.loop = BackgroundLoop("confirmation-mailer", self.run_once, interval_s=interval_s)
+        self.loop = BackgroundLoop(
+            "confirmation-mailer", self.run_once, interval_s=interval_s * IDLE_INTERVALS
+        )
+        distribution.mail_bell.attach(self)
+
+    def wake(self) -> None:
+        """Send now: a subscription here just committed a confirmation email."""
+        self.loop.wake()
 
     async def run_once(self) -> int:
         """Claims due confirmation emails and sends them; returns how many were claimed."""
