@@ -22,7 +22,7 @@ from distribution.domain.subscribers import Subscriber, keyed_digest
 from distribution.service import attempts, dispatch
 from distribution.service.attempts import Attempted, Claimed
 from distribution.service.dispatch import Senders
-from distribution.service.group_commit import OutcomeRecorder, nothing_expected
+from distribution.service.group_commit import MAX_WAIT_S, OutcomeRecorder, nothing_expected
 from distribution.service.ports import UnitOfWork, UnitsOfWork
 from newsroom_shared.clock import Clock
 
@@ -171,7 +171,15 @@ class Deliverer:
         self._digest_key = digest_key
         self._owner = owner
         self._lease = lease
-        self._recorder = OutcomeRecorder(units, clock, expected=outcomes_expected)
+        # An outcome waits for its group at most an eighth of the lease: an attempt starts
+        # with a quarter of its lease left (lease_holds), so the answer, the wait and the
+        # commit fit in it; a claim that ran out would be taken over and sent again.
+        self._recorder = OutcomeRecorder(
+            units,
+            clock,
+            max_wait_s=min(MAX_WAIT_S, lease.total_seconds() / 8),
+            expected=outcomes_expected,
+        )
 
     @property
     def backlog(self) -> int:
