@@ -13,7 +13,7 @@ from distribution.domain.delivery import DeliveryStatus
 from distribution.domain.outcomes import Success
 from distribution.service import planning
 from distribution.service.attempts import Claimed
-from distribution.service.delivering import Deliverer, largest_claim
+from distribution.service.delivering import Deliverer, group_wait_s, largest_claim
 from distribution.service.group_commit import OutcomeRecorder
 from newsroom_shared.events.distribution import DeliverySucceeded
 from newsroom_shared.events.publisher import ReleasePublished
@@ -122,3 +122,8 @@ def test_a_claim_is_the_batch_unless_paced_sending_would_outlast_the_lease() -> 
     assert largest_claim(1000, lease, 2.0) == 300
     assert largest_claim(100, lease, 2.0) == 100
     assert largest_claim(1000, lease, 0.001) == 1
+
+
+def test_an_outcome_waits_for_its_group_a_second_and_never_past_an_eighth_of_the_lease() -> None:
+    assert group_wait_s(timedelta(minutes=5)) == 1.0
+    assert group_wait_s(timedelta(seconds=3)) == 0.375

@@ -138,6 +138,14 @@ def largest_claim(batch_size: int, lease: timedelta, sends_per_s: float | None) 
     return max(1, min(batch_size, math.floor(sends_per_s * lease.total_seconds() / 2)))
 
 
+def group_wait_s(lease: timedelta) -> float:
+    """How long an outcome may wait for its group commit: ``MAX_WAIT_S``, and at most an
+    eighth of the lease. An attempt starts with a quarter of its lease left
+    (:meth:`Deliverer.lease_holds`), so the answer, the wait and the commit fit in it; a claim
+    that ran out before its outcome committed would be taken over and sent again."""
+    return min(MAX_WAIT_S, lease.total_seconds() / 8)
+
+
 @dataclass(frozen=True, slots=True)
 class Batch:
     """Claimed deliveries and what their attempts need."""
@@ -171,14 +179,8 @@ class Deliverer:
         self._digest_key = digest_key
         self._owner = owner
         self._lease = lease
-        # An outcome waits for its group at most an eighth of the lease: an attempt starts
-        # with a quarter of its lease left (lease_holds), so the answer, the wait and the
-        # commit fit in it; a claim that ran out would be taken over and sent again.
         self._recorder = OutcomeRecorder(
-            units,
-            clock,
-            max_wait_s=min(MAX_WAIT_S, lease.total_seconds() / 8),
-            expected=outcomes_expected,
+            units, clock, max_wait_s=group_wait_s(lease), expected=outcomes_expected
         )
 
     @property
