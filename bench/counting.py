@@ -5,7 +5,8 @@ Kafka's. The number of database commands and Kafka requests per event, email or 
 over, so benchmarks report those beside their timings:
 
 - :class:`Commands`: a PyMongo command listener (``event_listeners=[...]`` on the client under
-  test) counting commands by name. Connection handshakes and heartbeats are not command events.
+  test) counting commands by name, and by name and collection (which loop spends what).
+  Connection handshakes and heartbeats are not command events.
 - :class:`KafkaRequests`: counts the requests every aiokafka client in this process sends, by
   kind (``ProduceRequest``, ``FetchRequest``, ``OffsetCommitRequest``, ...), by wrapping
   ``AIOKafkaClient.send`` for the benchmark's duration. FastStream's consumers and our relay's
@@ -26,9 +27,11 @@ from pymongo import monitoring
 class Commands(monitoring.CommandListener):
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
+        self.by_collection: Counter[str] = Counter()
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         self.counts[event.command_name] += 1
+        self.by_collection[f"{event.command_name} {collection_of(event)}"] += 1
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
@@ -38,12 +41,28 @@ class Commands(monitoring.CommandListener):
 
     def reset(self) -> None:
         self.counts.clear()
+        self.by_collection.clear()
 
     def per(self, units: int) -> dict[str, float]:
         """Commands per unit of work, in total and by name (most frequent first)."""
         report = {"total": sum(self.counts.values()) / units}
         report.update({name: count / units for name, count in self.counts.most_common()})
         return report
+
+    def per_collection(self, units: int) -> dict[str, float]:
+        """Commands per unit of work by ``"<name> <collection>"`` (most frequent first)."""
+        return {key: count / units for key, count in self.by_collection.most_common()}
+
+
+def collection_of(event: monitoring.CommandStartedEvent) -> str:
+    """The collection a command works on: the value of its first field for most commands
+    (``find``, ``update``, ``aggregate`` ...), ``collection`` for a ``getMore``; ``-`` when the
+    command names none (``commitTransaction``, a database-wide change stream)."""
+    command = event.command
+    target = command.get("collection") if event.command_name == "getMore" else None
+    if target is None:
+        target = command.get(event.command_name)
+    return target if isinstance(target, str) else "-"
 
 
 class KafkaRequests:

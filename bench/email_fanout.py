@@ -19,6 +19,11 @@ thread of this process, so both sides share the interpreter with it alike. Round
 and system. Social latency: a release for a newsroom with one channel on each of the 5 network
 fakes (threads of this process), timed from the event's production to the fakes' fifth post.
 
+Database commands (what carries over to MongoDB): the service's own client counts them from
+the event's production until every delivery has ended, by name and by collection; then the
+service idles ``IDLE_S`` seconds and its idle rate (the relay's, worker's and mailer's polls)
+is reported too, with the commands per email net of it (the fan-out path's own).
+
 Database share (``email_db_share.py``): the service's own database work for the N emails done
 back to back with nothing else; its rate bounds the system's on this database server.
 """
@@ -81,6 +86,10 @@ POLL_S = 0.01
 # they are kept rare, not to compete with the service for the database.
 DB_POLL_S = 2.0
 TIMEOUT_S = 900.0
+# After each email round, the service's commands are counted this long with nothing to do:
+# its background loops' idle rate (relay, claim and mailer polls), which runs whatever the
+# fan-out and is subtracted to give the fan-out path's own commands per email.
+IDLE_S = 10.0
 
 
 @dataclass
@@ -330,6 +339,18 @@ async def social_round(h: Harness, tenant: str, release_id: str) -> float:
     return seconds
 
 
+async def idle_commands_per_s(h: Harness) -> dict[str, float]:
+    """The service's database commands per second while it has nothing to do (``IDLE_S``), in
+    total and by name and collection."""
+    h.commands.reset()
+    started = time.perf_counter()
+    await asyncio.sleep(IDLE_S)
+    seconds = time.perf_counter() - started
+    return {"total": sum(h.commands.counts.values()) / seconds} | {
+        key: count / seconds for key, count in h.commands.by_collection.most_common()
+    }
+
+
 async def db_share(mongo_uri: str, count: int) -> float:
     """The service's database work for ``count`` emails alone (see email_db_share.py), in a
     database of its own on the same server."""
@@ -376,6 +397,9 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
                 h, email_tenant, events, f"r{number}"
             )
             per_email = h.commands.per(events)
+            per_email_by_collection = h.commands.per_collection(events)
+            idle_per_s = await idle_commands_per_s(h)
+            fan_out_path = per_email["total"] - idle_per_s["total"] * recorded_s / events
             social_s = await social_round(h, social_tenant, f"s{number}")
             db_share_s = await db_share(mongo_uri, events)
             report["rounds"].append(
@@ -391,6 +415,10 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
                     "ratio_db_share_to_raw": raw_s / db_share_s,
                     "db_commands_per_email": per_email["total"],
                     "db_commands_per_email_by_name": per_email,
+                    "db_commands_per_email_by_collection": per_email_by_collection,
+                    "db_idle_commands_per_s": idle_per_s["total"],
+                    "db_idle_commands_per_s_by_collection": idle_per_s,
+                    "db_commands_per_email_net_of_idle": fan_out_path,
                 }
             )
             print(report["rounds"][-1], file=sys.stderr, flush=True)

@@ -60,6 +60,8 @@ class Distribution:
     keys: KeyFollower
     doorbell: Doorbell
     """Rung once a consumer committed due deliveries: wakes this process's delivery worker."""
+    mail_bell: Doorbell
+    """Rung once a subscription committed a confirmation email: wakes this process's mailer."""
 
     def joined(self, session: AsyncClientSession) -> MongoUnitOfWork:
         """A unit of work inside someone else's transaction (a consumer's inbox transaction)."""
@@ -174,4 +176,5 @@ def bootstrap(
         clock=clock,
         keys=KeyFollower(runtime.db, settings),
         doorbell=Doorbell(),
+        mail_bell=Doorbell(),
     )

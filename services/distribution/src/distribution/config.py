@@ -81,12 +81,12 @@ class DistributionSettings(ServiceSettings):
     confirmation_interval_s: float = Field(
         default=5.0,
         gt=0,
-        description="How often due double opt-in emails are looked for (each look is a "
-        "transaction even when none is due: an idle replica's polls cost CPU)",
+        description="How often due double opt-in emails are looked for when no subscription in "
+        "this replica woke the mailer (subscriptions made in other replicas, leases run out)",
     )
-    # Each claim is two or three commands whatever its size: large claims keep the commands
-    # per delivery low during a fan-out.
-    worker_batch_size: int = Field(default=500, ge=1, description="Deliveries in flight at most")
+    # Each claim is six or seven commands whatever its size (two or three to claim, four for the
+    # context): large claims keep the commands per delivery low during a fan-out.
+    worker_batch_size: int = Field(default=1000, ge=1, description="Deliveries in flight at most")
     worker_lease_s: float = Field(
         default=300.0,
         description="A claimed delivery without an outcome after this long is claimed again "

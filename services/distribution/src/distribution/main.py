@@ -58,6 +58,7 @@ def create_app(
         batch_size=settings.worker_batch_size,
         lease_s=settings.worker_lease_s,
         concurrency=settings.concurrency,
+        sends_per_s=settings.smtp_rate_per_s,
     )
     mailer = ConfirmationMailer(
         distribution,

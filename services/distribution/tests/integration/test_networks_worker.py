@@ -235,6 +235,7 @@ async def test_a_thread_cut_short_resumes_and_a_withdrawal_deletes_all_of_it(
             tenant_id=tenant, release_id="r1", newsroom_id="n1", withdrawn_at=clock.now()
         )
         await distribution.transact(lambda uow: withdraw_release(uow, withdrawn, clock.now()))
+        distribution.doorbell.ring()  # as the withdrawal's consumer does after its commit
         await worker.run_once()  # the worker claims the retraction and deletes the thread
         await worker.wait_idle()
 

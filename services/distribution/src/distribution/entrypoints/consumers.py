@@ -55,8 +55,9 @@ def newsroom_handler(distribution: Distribution) -> EventHandler:
 
 
 def ring_the_worker(distribution: Distribution) -> Callable[[], None]:
-    """Planned deliveries are due at once: the worker here claims them now, not at its next
-    poll (other replicas' workers find them by polling)."""
+    """Planned deliveries (and a withdrawn release's posts to delete) are due at once: the
+    worker here claims them now, not at its next poll (other replicas' workers find them by
+    polling)."""
     return distribution.doorbell.ring
 
 
@@ -82,6 +83,7 @@ SUBSCRIPTIONS: list[Subscription[Distribution]] = [
         ReleaseWithdrawn,
         release_handler,
         purpose="cancels the release's pending deliveries",
+        after_commit=ring_the_worker,
     ),
     Subscription(
         "distribution.newsroom-created",

@@ -4,12 +4,19 @@ Scheduling only: two background loops (:class:`newsroom_shared.background.Backgr
 jitter, error backoff, metrics), one claiming, one planning; what to do with a delivery is
 decided by :class:`distribution.service.delivering.Deliverer`. Claimed deliveries run as
 independent tasks, capped per channel kind by a semaphore: a network that answers slowly or
-rate-limits us holds up only its own deliveries, and the loop claims more work as slots free up
-(at most ``batch_size`` attempts waiting for the far side). The slot of a channel kind, and the
-attempt's place in the batch, are freed as soon as the far side answered, not when the outcome
-is committed: outcomes are recorded by group commit
-(:class:`distribution.service.group_commit.OutcomeRecorder`), and claims pause while too many
-wait for their commit.
+rate-limits us holds up only its own deliveries, and the loop claims more work once half of its
+places are free (at most ``batch_size`` attempts waiting for the far side): few, large claims,
+each a handful of commands whatever its size. The slot of a channel kind, and the attempt's
+place in the batch, are freed as soon as the far side answered, not when the outcome is
+committed: outcomes are recorded by group commit
+(:class:`distribution.service.group_commit.OutcomeRecorder`), and claims pause while a whole
+group waits for its commit.
+
+The planner looks for fan-out pages to plan when the doorbell rang (a fan-out started), after
+each claim (due work went down), and otherwise every ``PLANNER_IDLE_INTERVALS`` intervals (a
+fan-out of another replica); posts to delete are looked for when the doorbell rang (a
+withdrawal) and otherwise every ``RETRACTION_LOOK_INTERVALS`` intervals. So neither costs
+commands per delivery during a fan-out.
 """
 
 from __future__ import annotations
@@ -24,15 +31,20 @@ from typing import Any
 from distribution.bootstrap import Distribution
 from distribution.service import planning
 from distribution.service.attempts import Claimed
-from distribution.service.delivering import Context, Deliverer
+from distribution.service.delivering import Context, Deliverer, largest_claim
 from distribution.service.group_commit import MAX_OUTCOMES_PER_TRANSACTION
 from newsroom_shared.background import BackgroundLoop
 
 logger = logging.getLogger(__name__)
 
-# Outcomes waiting for their commit at most before claims pause (see run_once): a group
-# committing and the next one filling, so the connections stay busy during a commit.
-MAX_UNCOMMITTED = 2 * MAX_OUTCOMES_PER_TRANSACTION
+# Outcomes waiting for their commit at most before claims pause (see run_once): one full group.
+# The attempts already claimed go on while it commits (the connections stay busy); a crash
+# forgets at most this many answers and the attempts in flight.
+MAX_UNCOMMITTED = MAX_OUTCOMES_PER_TRANSACTION
+# Without a ring of the doorbell or a claim, the planner looks for pages to plan every this
+# many intervals, and the worker for posts to delete.
+PLANNER_IDLE_INTERVALS = 5
+RETRACTION_LOOK_INTERVALS = 10
 
 
 class DeliveryWorker:
@@ -44,10 +56,13 @@ class DeliveryWorker:
         batch_size: int,
         lease_s: float,
         concurrency: dict[str, int],
+        sends_per_s: float | None = None,
     ) -> None:
         self._distribution = distribution
         self._interval_s = interval_s
         self._batch_size = batch_size
+        # Claims small enough that a paced SMTP relay starts each attempt well inside its lease.
+        self._claim_size = largest_claim(batch_size, timedelta(seconds=lease_s), sends_per_s)
         self._slots = {kind: asyncio.Semaphore(n) for kind, n in concurrency.items()}
         self._in_flight: set[asyncio.Task[None]] = set()
         # Of those, the ones still waiting for the far side (see run_once).
@@ -59,16 +74,22 @@ class DeliveryWorker:
             digest_key=distribution.digest_key,
             owner=distribution.runtime.instance,
             lease=timedelta(seconds=lease_s),
+            outcomes_expected=lambda: len(self._attempting),
         )
         self.loop = BackgroundLoop("delivery-worker", self.run_once, interval_s=interval_s)
-        self.planner = BackgroundLoop("fan-out-planner", self._plan_pass, interval_s=interval_s)
+        self.planner = BackgroundLoop(
+            "fan-out-planner", self._plan_pass, interval_s=interval_s * PLANNER_IDLE_INTERVALS
+        )
         distribution.doorbell.attach(self)
         self._next_retraction_look = 0.0  # time.monotonic() of the next look for retractions
 
     def wake(self) -> None:
-        """Claim now instead of after the idle wait: due work was just committed here (the
-        release consumers ring ``distribution.doorbell`` after their commit)."""
+        """Claim, plan and look for posts to delete now instead of after the idle wait: work
+        was just committed here (the release consumers ring ``distribution.doorbell`` after
+        their commit: new deliveries, a fan-out started, a withdrawal)."""
+        self._next_retraction_look = 0.0
         self.loop.wake()
+        self.planner.wake()
 
     async def start(self) -> None:
         await self.loop.start()
@@ -82,30 +103,34 @@ class DeliveryWorker:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
     async def run_once(self) -> int:
-        """Claims what fits in the free slots and starts the attempts; returns how many.
+        """Claims what fits in the free places and starts the attempts; returns how many.
 
-        Posts to delete are looked for when the claim left room, or else once per interval
-        (a fan-out keeps every claim full). While attempts are in flight it waits until a
-        quarter of the slots are free: a claim of a handful is not worth its commands."""
+        While attempts are in flight it waits until half of the places are free: a claim is a
+        handful of commands whatever its size, so few large claims keep the commands per
+        delivery low. Posts to delete are looked for when the doorbell rang, or else every
+        ``RETRACTION_LOOK_INTERVALS`` intervals."""
         if self._deliverer.backlog >= MAX_UNCOMMITTED:
             # Outcomes come faster than they are committed: let the commits catch up (also
             # bounds what a crash forgets, and so the emails sent twice).
             return 0
-        free = self._batch_size - len(self._attempting)
-        if free <= 0 or (self._attempting and free < self._batch_size // 4):
+        free = min(self._batch_size - len(self._attempting), self._claim_size)
+        if free <= 0 or (self._attempting and free < self._claim_size // 2):
             return 0
         batch = await self._deliverer.claim(free)
         for claimed in batch.claimed:
             self._spawn(self._attempt(claimed, batch.context))
-        free -= len(batch.claimed)
-        retracted = 0
-        if free > 0 or time.monotonic() >= self._next_retraction_look:
-            self._next_retraction_look = time.monotonic() + self._interval_s
-            retractions = await self._deliverer.claim_retractions(max(free, 1))
-            for claimed in retractions.claimed:
-                self._spawn(self._retract(claimed, retractions.context))
-            retracted = len(retractions.claimed)
-        return len(batch.claimed) + retracted
+        if batch.claimed:
+            self.planner.wake()  # due work went down: maybe room for the next page
+        return len(batch.claimed) + await self._claim_retractions(max(free - len(batch.claimed), 1))
+
+    async def _claim_retractions(self, limit: int) -> int:
+        if time.monotonic() < self._next_retraction_look:
+            return 0
+        self._next_retraction_look = time.monotonic() + self._interval_s * RETRACTION_LOOK_INTERVALS
+        retractions = await self._deliverer.claim_retractions(limit)
+        for claimed in retractions.claimed:
+            self._spawn(self._retract(claimed, retractions.context))
+        return len(retractions.claimed)
 
     async def plan_once(self) -> int | None:
         """Plans one page unless enough is due already; None: nothing to plan now, else how
@@ -117,7 +142,7 @@ class DeliveryWorker:
             page_size=distribution.settings.fan_out_page_size,
         )
         if planned:
-            self.wake()
+            self.loop.wake()
         return planned
 
     async def _plan_pass(self) -> int:
@@ -137,12 +162,14 @@ class DeliveryWorker:
         task = asyncio.current_task()
         if task in self._attempting:
             self._attempting.discard(task)
-            self.wake()
+            self.loop.wake()
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
-        self._attempting.discard(task)
-        self.wake()
+        if task in self._attempting:
+            self._attempting.discard(task)
+            self._deliverer.attempt_ended()  # ended without an outcome: none to wait for
+        self.loop.wake()
 
     async def wait_idle(self) -> None:
         """Until the attempts started so far have ended (for tests and shutdown)."""

@@ -9,7 +9,8 @@ once, the per-kind concurrency caps. Everything it decides goes through :class:`
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,7 +22,7 @@ from distribution.domain.subscribers import Subscriber, keyed_digest
 from distribution.service import attempts, dispatch
 from distribution.service.attempts import Attempted, Claimed
 from distribution.service.dispatch import Senders
-from distribution.service.group_commit import OutcomeRecorder
+from distribution.service.group_commit import MAX_WAIT_S, OutcomeRecorder, nothing_expected
 from distribution.service.ports import UnitOfWork, UnitsOfWork
 from newsroom_shared.clock import Clock
 
@@ -123,6 +124,28 @@ async def retract(senders: Senders, delivery: Delivery, context: Context) -> Out
     return await dispatch.retract_social(senders, delivery, channel)
 
 
+def largest_claim(batch_size: int, lease: timedelta, sends_per_s: float | None) -> int:
+    """How many deliveries one claim may take: ``batch_size``, or fewer when sending is paced.
+
+    Every attempt of a claim must start while three quarters of its lease are left
+    (:meth:`Deliverer.lease_holds`); past that another worker may take it over. Paced at
+    ``sends_per_s``, the last of ``n`` claimed emails starts about ``n / sends_per_s`` seconds
+    after the claim, so a claim takes at most what the pace sends in half the lease (a quarter
+    to spare for waiting on a connection or a slow answer). Unpaced, attempts run at the far
+    side's speed and a lease of minutes holds claims of thousands."""
+    if sends_per_s is None:
+        return batch_size
+    return max(1, min(batch_size, math.floor(sends_per_s * lease.total_seconds() / 2)))
+
+
+def group_wait_s(lease: timedelta) -> float:
+    """How long an outcome may wait for its group commit: ``MAX_WAIT_S``, and at most an
+    eighth of the lease. An attempt starts with a quarter of its lease left
+    (:meth:`Deliverer.lease_holds`), so the answer, the wait and the commit fit in it; a claim
+    that ran out before its outcome committed would be taken over and sent again."""
+    return min(MAX_WAIT_S, lease.total_seconds() / 8)
+
+
 @dataclass(frozen=True, slots=True)
 class Batch:
     """Claimed deliveries and what their attempts need."""
@@ -135,7 +158,8 @@ class Deliverer:
     """The worker's use cases, on the ports (see the module docstring).
 
     ``owner`` names this process among the replicas (a claim's owner); ``lease`` is how long a
-    claim holds: meant to be much longer than any attempt takes.
+    claim holds: meant to be much longer than any attempt takes. ``outcomes_expected`` tells the
+    group commit how many attempts are still waiting for the far side (the worker's count).
     """
 
     def __init__(
@@ -147,6 +171,7 @@ class Deliverer:
         digest_key: bytes,
         owner: str,
         lease: timedelta,
+        outcomes_expected: Callable[[], int] = nothing_expected,
     ) -> None:
         self._units = units
         self._senders = senders
@@ -154,7 +179,9 @@ class Deliverer:
         self._digest_key = digest_key
         self._owner = owner
         self._lease = lease
-        self._recorder = OutcomeRecorder(units, clock)
+        self._recorder = OutcomeRecorder(
+            units, clock, max_wait_s=group_wait_s(lease), expected=outcomes_expected
+        )
 
     @property
     def backlog(self) -> int:
@@ -206,6 +233,11 @@ class Deliverer:
     async def record(self, attempted: Attempted) -> None:
         """Returns once the outcome is committed, with its event (group commit)."""
         await self._recorder.record(attempted.claimed, attempted.outcome, attempted.recipient)
+
+    def attempt_ended(self) -> None:
+        """An attempt ended without an outcome to record (cancelled, lease too short, a bug):
+        a group waiting for it commits without it."""
+        self._recorder.recheck()
 
     async def retract(self, claimed: Claimed, context: Context) -> Outcome:
         return await retract(self._senders, claimed.delivery, context)

@@ -62,8 +62,11 @@ async def plan_ahead(
     """The worker's planner: plans the next page of an open fan-out in its own transaction,
     unless ``ahead`` deliveries are due already. None: nothing to plan now; else how many
     deliveries were planned (0 for a page another worker planned first, or a fan-out closed
-    because its channel is gone)."""
-    if not await room_to_plan(units.reader(), now, ahead=ahead):
+    because its channel is gone). With no fan-out open, one read and no transaction."""
+    reader = units.reader()
+    if await reader.fan_outs.next_open() is None or not await room_to_plan(
+        reader, now, ahead=ahead
+    ):
         return None
     try:
         return await units.transact(lambda uow: plan_next_page(uow, now, page_size=page_size))

@@ -62,8 +62,9 @@ class MongoConfirmations(Repository):
         ).to_list()
         if not candidates:
             return []
+        ids = [c["_id"] for c in candidates]
         await self._collection.update_many(
-            {"_id": {"$in": [c["_id"] for c in candidates]}, **_due(now)},
+            {"_id": {"$in": ids}, **_due(now)},
             {
                 "$set": {
                     "status": str(ConfirmationStatus.SENDING),
@@ -74,7 +75,9 @@ class MongoConfirmations(Repository):
             },
             session=self._session,
         )
-        return [confirmation_from(d) for d in await self._find({"claim": claim})]
+        # Read back by the token among the candidates (their ids bound the read to _id).
+        documents = await self._find({"_id": {"$in": ids}, "claim": claim})
+        return [confirmation_from(d) for d in documents]
 
     async def finish(self, confirmation: ConfirmationEmail, claim: str) -> bool:
         """Writes the attempt's result; False when the claim was lost."""

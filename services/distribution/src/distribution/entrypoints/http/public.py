@@ -76,6 +76,7 @@ async def subscribe(
     # The same address subscribing at the same moment: the other request did the work.
     with contextlib.suppress(DuplicateKeyError):
         await distribution.transact(lambda uow: subscribers.subscribe(uow, subscribe_request, now))
+    distribution.mail_bell.ring()  # a confirmation email may be due: this replica sends it now
     return SubscribeAccepted()
 
 
