@@ -77,7 +77,13 @@ class DistributionSettings(ServiceSettings):
     allow_insecure_urls: bool = False
 
     worker_enabled: bool = Field(default=True, description="Run the delivery worker here")
-    worker_interval_s: float = Field(default=1.0, description="How often due work is looked for")
+    worker_interval_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often the delivery worker looks for due work nobody told it about "
+        "(retries coming due, leases run out, work of other replicas); work committed in this "
+        "replica (a release consumed, a page planned, a retry requested) wakes it at once",
+    )
     confirmation_interval_s: float = Field(
         default=5.0,
         gt=0,

@@ -30,6 +30,11 @@ DEFAULT_RETENTION = timedelta(days=7)
 
 # Entries not yet published. The relay's query repeats this filter exactly, which is what lets
 # MongoDB use the partial index (``{$eq: null}`` is an equality a partial index accepts).
+# How long the server holds the change stream's getMore when nothing was inserted. It answers as
+# soon as an insert arrives (awaitData), so a long wait costs no latency and turns an idle
+# relay's one getMore a second (the server's default wait) into one in ten seconds.
+WATCH_AWAIT_MS = 10_000
+
 UNSENT: Document = {"sent_at": None}
 # The partial index of the unsent entries, named in the relay's queries so that the plan of
 # this hot, repeated query can never flip to the retention index on ``sent_at``, which would
@@ -219,4 +224,4 @@ class Outbox:
             {"$match": {"operationType": "insert"}},
             {"$project": {"_id": True}},
         ]
-        return await self._entries.watch(pipeline)
+        return await self._entries.watch(pipeline, max_await_time_ms=WATCH_AWAIT_MS)

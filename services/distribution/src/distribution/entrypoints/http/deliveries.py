@@ -65,5 +65,6 @@ async def retry_delivery(
     delivery = await distribution.transact(
         lambda uow: deliveries.retry_delivery(uow, tenant, delivery_id, now)
     )
+    distribution.doorbell.ring()  # due now: this replica's worker claims it without polling
     shown = await deliveries.shown_recipients(distribution.reader(), tenant, [delivery])
     return DeliveryOut.of(delivery, shown[delivery.id])
