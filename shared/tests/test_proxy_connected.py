@@ -112,7 +112,10 @@ def proxy(
         process.wait(timeout=30)
 
 
-def publisher_settings(infra: Any, unique: str) -> PublisherSettings:
+OPERATOR_TOKEN = "operator-token-for-tests"
+
+
+def publisher_settings(infra: Any, unique: str, origin: str) -> PublisherSettings:
     return PublisherSettings(
         kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
         mongodb_uri=infra.mongodb_uri,
@@ -120,6 +123,10 @@ def publisher_settings(infra: Any, unique: str) -> PublisherSettings:
         consumer_group=f"proxy-publisher-{unique}",
         outbox_poll_interval_s=0.1,
         scheduler_enabled=False,
+        platform_token=OPERATOR_TOKEN,
+        # As ./dev up sets them: links point at the one origin.
+        public_web_origin=origin,
+        public_base_url=f"{origin}/api/publisher",
         log_json=False,
         consumers_enabled=False,
     )
@@ -144,7 +151,8 @@ def distribution_settings(infra: Any, unique: str) -> DistributionSettings:
 async def test_one_origin_routes_pages_and_each_api_to_its_service(
     infra: Any, unique: str, mongo_client: Any, proxy: Any, proxy_port: int
 ) -> None:
-    pub_settings = publisher_settings(infra, unique)
+    origin = f"http://127.0.0.1:{proxy_port}"
+    pub_settings = publisher_settings(infra, unique, origin)
     dist_settings = distribution_settings(infra, unique)
     publisher = Recording(create_publisher(pub_settings))
     distribution = Recording(create_distribution(dist_settings))
@@ -154,10 +162,10 @@ async def test_one_origin_routes_pages_and_each_api_to_its_service(
             serving(distribution, "/api/distribution") as distribution_port,
         ):
             proxy({"publisher": publisher_port, "distribution": distribution_port})
-            origin = f"http://127.0.0.1:{proxy_port}"
             async with httpx.AsyncClient(base_url=origin, timeout=10) as http:
                 await _proxy_answers(http)
                 await _check_routes(http, publisher, distribution, proxy_port)
+                await _check_release_page(http, unique, origin)
     finally:
         await mongo_client.drop_database(pub_settings.database_name)
         await mongo_client.drop_database(dist_settings.database_name)
@@ -209,3 +217,29 @@ async def _check_routes(
     assert [path for path, _ in publisher.seen] == [
         "/api/publisher/acme/releases/01-no-such-release"
     ]
+
+
+async def _check_release_page(http: httpx.AsyncClient, unique: str, origin: str) -> None:
+    """The URL a published release carries is its page, served through the one origin."""
+    api = "/api/publisher/v1"
+    operator = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+    tenant = await http.post(f"{api}/tenants", json={"name": "Acme"}, headers=operator)
+    assert tenant.status_code == 201, tenant.text
+    key = {"Authorization": f"Bearer {tenant.json()['api_key']['token']}"}
+    slug = f"acme-{unique}"
+    room = await http.post(
+        f"{api}/newsrooms",
+        json={"slug": slug, "name": "Acme", "default_language": "en"},
+        headers=key,
+    )
+    assert room.status_code == 201, room.text
+    body = {"newsroom_id": room.json()["id"], "title": "Roadrunner 2"}
+    release = (await http.post(f"{api}/releases", json=body, headers=key)).json()
+    published = await http.post(f"{api}/releases/{release['id']}/publish", headers=key)
+    url = published.json()["url"]
+    assert url == f"{origin}/{slug}/releases/{release['id']}"
+    page = await http.get(url)
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert f'<link rel="canonical" href="{url}">' in page.text
+    assert (await http.get(url, headers={"If-None-Match": page.headers["etag"]})).status_code == 304
