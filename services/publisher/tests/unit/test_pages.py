@@ -14,7 +14,7 @@ from publisher.domain.newsroom import Newsroom
 from publisher.entrypoints.web.conditional import Validators, not_modified
 from publisher.entrypoints.web.rendering import script_json
 from publisher.service import newsrooms, pages, releases, workflow
-from publisher.service.ports import Caller
+from publisher.service.ports import Caller, PublicPosition
 
 
 async def _release(uow, deps, caller, newsroom, title: str):
@@ -102,3 +102,28 @@ def test_json_ld_cannot_close_its_script_element() -> None:
     assert ">" not in text
     assert "&" not in text
     assert json.loads(text) == value
+
+
+async def test_the_home_page_lists_published_releases_newest_first_in_slices(
+    uow, deps, caller
+) -> None:
+    acme = await newsrooms.create_newsroom(uow, deps, caller, name="Acme", default_language="en")
+    ids = []
+    for n in range(3):
+        deps.clock.advance(timedelta(minutes=1))
+        release = await _release(uow, deps, caller, acme, f"R{n}")
+        await workflow.publish(uow, deps, caller, release.id)
+        ids.append(release.id)
+    await _release(uow, deps, caller, acme, "Draft")
+
+    first = await pages.newsroom_home(uow, acme.slug, after=None, limit=2)
+    assert first.newsroom.id == acme.id
+    assert [r.id for r in first.releases.items] == [ids[2], ids[1]]
+    assert first.releases.more
+    last = first.releases.items[-1]
+    after = PublicPosition(published_at=last.published_at, release_id=last.id)
+    rest = await pages.newsroom_home(uow, acme.slug, after=after, limit=2)
+    assert [r.id for r in rest.releases.items] == [ids[0]]
+    assert not rest.releases.more
+    with pytest.raises(NotFoundError):
+        await pages.newsroom_home(uow, "nobody", after=None, limit=2)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from publisher.domain.errors import NotFoundError
+from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 from publisher.domain.workflow import Status
-from publisher.service.ports import UnitOfWork
-from publisher.service.views import ReleaseView
+from publisher.service.ports import PublicPosition, UnitOfWork
+from publisher.service.views import ReleaseView, Slice
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +49,31 @@ async def release_page(uow: UnitOfWork, newsroom_slug: str, release_id: str) -> 
     if not was_public(release):
         raise NotFoundError("release", release_id)
     return ReleasePage(ReleaseView(release, newsroom))
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    """A newsroom and one page of its published releases, newest first."""
+
+    newsroom: Newsroom
+    releases: Slice[Release]
+
+
+async def newsroom_home(
+    uow: UnitOfWork, newsroom_slug: str, *, after: PublicPosition | None, limit: int
+) -> HomePage:
+    """The newsroom's front page (embargoed releases stay out until the lift)."""
+    async with uow:
+        newsroom = await uow.newsrooms.get_by_slug(newsroom_slug)
+        if newsroom is None:
+            raise NotFoundError("newsroom", newsroom_slug)
+        rows = await uow.releases.list_published(
+            newsroom.tenant_id, newsroom.id, tag=None, language=None, after=after, limit=limit + 1
+        )
+    return HomePage(newsroom, Slice.of(rows, limit))
+
+
+async def newsrooms_for_sitemap(uow: UnitOfWork, *, limit: int) -> list[Newsroom]:
+    """Every newsroom, by id (the site's sitemap index lists one sitemap per newsroom)."""
+    async with uow:
+        return await uow.newsrooms.page_all(after_id=None, limit=limit)

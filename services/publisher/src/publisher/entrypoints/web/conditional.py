@@ -15,6 +15,12 @@ from email.utils import format_datetime, parsedate_to_datetime
 from starlette.requests import Request
 
 
+def etag_of(parts: Iterable[object]) -> str:
+    """A strong ETag for a page made of exactly ``parts`` (their ``str`` forms)."""
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
 @dataclass(frozen=True, slots=True)
 class Validators:
     etag: str
@@ -22,11 +28,9 @@ class Validators:
 
     @classmethod
     def of(cls, parts: Iterable[object], modified: datetime) -> Validators:
-        digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
         # HTTP dates are in whole seconds, in GMT.
-        return cls(
-            etag=f'"{digest}"', last_modified=modified.astimezone(UTC).replace(microsecond=0)
-        )
+        last_modified = modified.astimezone(UTC).replace(microsecond=0)
+        return cls(etag=etag_of(parts), last_modified=last_modified)
 
     def headers(self) -> dict[str, str]:
         return {
@@ -39,12 +43,20 @@ def _opaque(tag: str) -> str:
     return tag.strip().removeprefix("W/")
 
 
+def etag_matches(request: Request, etag: str) -> bool | None:
+    """Whether If-None-Match names ``etag`` (weak comparison); ``None`` without the header."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is None:
+        return None
+    tags = [_opaque(t) for t in if_none_match.split(",")]
+    return "*" in tags or _opaque(etag) in tags
+
+
 def not_modified(request: Request, validators: Validators) -> bool:
     """Whether the client's copy is current: If-None-Match first; If-Modified-Since without it."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = [_opaque(t) for t in if_none_match.split(",")]
-        return "*" in tags or _opaque(validators.etag) in tags  # weak comparison
+    matches = etag_matches(request, validators.etag)
+    if matches is not None:
+        return matches
     if_modified_since = request.headers.get("if-modified-since")
     if if_modified_since is None:
         return False

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from functools import cache
 from typing import Any
+from xml.etree.ElementTree import Element, tostring
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -40,3 +41,9 @@ def environment() -> Environment:
 
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
+
+
+def xml_document(root: Element) -> bytes:
+    """``root`` as a UTF-8 XML document with its declaration (feeds, sitemaps)."""
+    document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
