@@ -309,6 +309,8 @@ def test_service_knows_its_prefix_and_links_point_at_the_one_origin(name: str) -
     env = environment(SERVICES[name])
     prefix = name.upper()
     assert env[f"{prefix}_HTTP_ROOT_PATH"] == f"/api/{name}"
+    # Behind the proxy the peer is the proxy: the client is its X-Forwarded-For entry.
+    assert env[f"{prefix}_HTTP_TRUSTED_PROXIES"] == "1"
     [(host_port, _)] = published_ports(SERVICES["proxy"])
     origin = f"http://localhost:{host_port}"
     assert env[f"{prefix}_PUBLIC_BASE_URL"] == f"{origin}/api/{name}"
