@@ -11,7 +11,7 @@ from email.utils import format_datetime
 from xml.etree.ElementTree import Element, SubElement
 
 from publisher.domain.release import Release
-from publisher.entrypoints.web.rendering import xml_document
+from publisher.entrypoints.web.rendering import xml_document, xml_text
 from publisher.service.pages import HomePage
 from publisher.service.ports import Links
 
@@ -21,8 +21,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _text(parent: Element, tag: str, text: str, **attrs: str) -> Element:
-    element = SubElement(parent, tag, attrs)
-    element.text = text
+    element = SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
+    element.text = xml_text(text)
     return element
 
 
@@ -83,5 +83,5 @@ def atom(home: HomePage, links: Links) -> bytes:
         _text(entry, "summary", release.content.lead)
         _text(entry, "content", release.content.body, type="html")
         for tag in release.content.tags:
-            SubElement(entry, "category", {"term": tag})
+            SubElement(entry, "category", {"term": xml_text(tag)})
     return xml_document(feed)

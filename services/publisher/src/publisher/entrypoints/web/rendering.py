@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -47,3 +48,13 @@ def xml_document(root: Element) -> bytes:
     """``root`` as a UTF-8 XML document with its declaration (feeds, sitemaps)."""
     document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
     return document
+
+
+# Characters XML 1.0 does not allow in a document, even escaped (control characters, lone
+# surrogates, U+FFFE/U+FFFF). Staff text may hold them; a feed with one is unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML cannot carry (ElementTree escapes the rest)."""
+    return _NOT_XML.sub("", value)
