@@ -101,6 +101,7 @@ async def test_a_published_release_is_a_page_people_and_machines_can_read(client
     # What crawlers and share cards read.
     url = release["url"]
     assert page.all("link", rel="canonical", href=url)
+    assert page.all("link", rel="alternate", type="application/atom+xml", href=f"/{slug}/atom.xml")
     assert page.meta("og:type") == "article"
     assert page.meta("og:title") == "Acme launches the Roadrunner 2"
     assert page.meta("og:description") == "Faster than ever."
