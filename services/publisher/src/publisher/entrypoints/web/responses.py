@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from pathlib import Path
+
 from fastapi.responses import HTMLResponse
 
 from newsroom_shared.runtime import package_version
@@ -15,9 +19,12 @@ def cache_control(shared_max_age_s: int) -> str:
     return f"public, max-age=0, must-revalidate, s-maxage={shared_max_age_s}"
 
 
+@cache
 def code_version() -> str:
-    """Part of every ETag: a new version of the templates is a new page."""
-    return package_version("newsroom-publisher")
+    """Part of every ETag: changed templates make new pages, even within one package version."""
+    templates = sorted((Path(__file__).parent / "templates").glob("*.html"))
+    digest = hashlib.sha256(b"".join(t.read_bytes() for t in templates)).hexdigest()[:12]
+    return f"{package_version('newsroom-publisher')}+{digest}"
 
 
 def error_page(status: int, heading: str, message: str) -> HTMLResponse:
