@@ -91,11 +91,12 @@ def proxy_port() -> int:
 @pytest.fixture
 def proxy(
     caddy: Path, tmp_path: Path, proxy_port: int
-) -> Iterator[Callable[[dict[str, int]], None]]:
+) -> Iterator[Callable[[dict[str, int]], Path]]:
+    """Starts Caddy with ./dev up's Caddyfile for the given service ports; returns its log."""
     processes: list[subprocess.Popen[bytes]] = []
     log = tmp_path / "caddy.log"
 
-    def start(service_ports: dict[str, int]) -> None:
+    def start(service_ports: dict[str, int]) -> Path:
         config = tmp_path / "Caddyfile"
         config.write_text(routes().local_caddyfile(proxy_port, service_ports), encoding="utf-8")
         with log.open("ab") as out:
@@ -108,6 +109,7 @@ def proxy(
                     stdin=subprocess.DEVNULL,
                 )
             )
+        return log
 
     yield start
     for process in processes:
@@ -164,9 +166,9 @@ async def test_one_origin_routes_pages_and_each_api_to_its_service(
             serving(publisher, "/api/publisher") as publisher_port,
             serving(distribution, "/api/distribution") as distribution_port,
         ):
-            proxy({"publisher": publisher_port, "distribution": distribution_port})
+            log = proxy({"publisher": publisher_port, "distribution": distribution_port})
             async with httpx.AsyncClient(base_url=origin, timeout=10) as http:
-                await _proxy_answers(http)
+                await _proxy_answers(http, log)
                 await _check_routes(http, publisher, distribution, proxy_port)
                 await _check_release_page(http, unique, origin)
     finally:
@@ -174,14 +176,17 @@ async def test_one_origin_routes_pages_and_each_api_to_its_service(
         await mongo_client.drop_database(dist_settings.database_name)
 
 
-async def _proxy_answers(http: httpx.AsyncClient) -> None:
+async def _proxy_answers(http: httpx.AsyncClient, log: Path) -> None:
     async def up() -> bool:
         try:
             return (await http.get("/api/publisher/healthz")).status_code == 200
         except httpx.TransportError:
             return False
 
-    await eventually(up, timeout_s=30)
+    try:
+        await eventually(up, timeout_s=30)
+    except Exception as error:  # say what Caddy said
+        pytest.fail(f"the proxy did not answer ({error!r}); its log:\n{log.read_text()[-3000:]}")
 
 
 async def _check_routes(
