@@ -176,6 +176,10 @@ async def test_one_origin_routes_pages_and_each_api_to_its_service(
         await mongo_client.drop_database(dist_settings.database_name)
 
 
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:]
+
+
 async def _proxy_answers(http: httpx.AsyncClient, log: Path) -> None:
     async def up() -> bool:
         try:
@@ -186,7 +190,7 @@ async def _proxy_answers(http: httpx.AsyncClient, log: Path) -> None:
     try:
         await eventually(up, timeout_s=30)
     except Exception as error:  # say what Caddy said
-        pytest.fail(f"the proxy did not answer ({error!r}); its log:\n{log.read_text()[-3000:]}")
+        pytest.fail(f"the proxy did not answer ({error!r}); its log:\n{_tail(log)}")
 
 
 async def _check_routes(
