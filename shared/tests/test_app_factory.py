@@ -94,3 +94,10 @@ async def test_api_docs_load_their_assets_from_the_service_itself() -> None:
         assert script.status_code == 200
         assert "SwaggerUIBundle" in script.text
         assert (await client.get("/static-offline-docs/swagger-ui.css")).status_code == 200
+
+
+def test_rate_limits_learn_how_many_proxies_stand_in_front() -> None:
+    _, app = make_app(Wired(), http_trusted_proxies=1)
+    assert app.state.trusted_proxies == 1  # type: ignore[attr-defined]
+    _, direct = make_app(Wired())
+    assert direct.state.trusted_proxies == 0  # type: ignore[attr-defined]

@@ -274,3 +274,45 @@ def test_service_module_can_be_run_with_python_m(name: str) -> None:
     assert result.returncode == 0, result.stderr
     assert "--host" in result.stdout
     assert "--port" in result.stdout
+
+
+# The one origin: a Caddy container with the committed routes.
+
+
+def caddyfile_upstreams(text: str) -> dict[str, str]:
+    """Path matcher -> upstream of each ``handle``/``handle_path`` block with a reverse_proxy."""
+    blocks = re.findall(r"\t(handle(?:_path)?)(?: (\S+))? \{\n\t\treverse_proxy (\S+)\n", text)
+    return {f"{kind} {path or '*'}": upstream for kind, path, upstream in blocks}
+
+
+def test_proxy_is_caddy_with_the_committed_routes_in_front_of_every_service() -> None:
+    proxy = SERVICES["proxy"]
+    assert proxy["image"].startswith("caddy:2")
+    [mount] = proxy["volumes"]
+    source, target, mode = mount.split(":")
+    assert (ROOT / source).resolve() == ROOT / "deploy" / "proxy" / "Caddyfile"
+    assert (target, mode) == ("/etc/caddy/Caddyfile", "ro")  # where the image reads its config
+    [(_, container_port)] = published_ports(proxy)
+    text = (ROOT / source).read_text(encoding="utf-8")
+    assert f"\n:{container_port} {{\n" in text  # the site listens where the port is published
+    assert sorted(proxy["depends_on"]) == APPS
+    upstreams = caddyfile_upstreams(text)
+    for name in APPS:
+        [(_, app_port)] = published_ports(SERVICES[name])
+        assert upstreams[f"handle_path /api/{name}/*"] == f"{name}:{app_port}"
+    [(_, publisher_port)] = published_ports(SERVICES["publisher"])
+    assert upstreams["handle *"] == f"publisher:{publisher_port}"  # the pages
+
+
+@pytest.mark.parametrize("name", APPS)
+def test_service_knows_its_prefix_and_links_point_at_the_one_origin(name: str) -> None:
+    env = environment(SERVICES[name])
+    prefix = name.upper()
+    assert env[f"{prefix}_HTTP_ROOT_PATH"] == f"/api/{name}"
+    # Behind the proxy the peer is the proxy: the client is its X-Forwarded-For entry.
+    assert env[f"{prefix}_HTTP_TRUSTED_PROXIES"] == "1"
+    [(host_port, _)] = published_ports(SERVICES["proxy"])
+    origin = f"http://localhost:{host_port}"
+    assert env[f"{prefix}_PUBLIC_BASE_URL"] == f"{origin}/api/{name}"
+    if name == "publisher":
+        assert env["PUBLISHER_PUBLIC_WEB_ORIGIN"] == origin

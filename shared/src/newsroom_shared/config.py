@@ -100,6 +100,15 @@ class ServiceSettings(BaseSettings):
     # Request bodies longer than this answer 413 (newsroom_shared.http.body_limits): our APIs
     # take JSON; uploads, where a service has them, set their own larger limit.
     http_max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # The path prefix under which a reverse proxy serves this API, stripped before the request
+    # reaches us (the one origin: /api/<service>). The server (``python -m <service>``) gives it
+    # to the app as the ASGI root path, so the OpenAPI ``servers`` and /docs name it and work
+    # through the proxy.
+    http_root_path: str = Field(default="", pattern=r"^(/[A-Za-z0-9._~-]+)*$")
+    # How many proxies we run in front of the service, each appending the address it saw to
+    # X-Forwarded-For: per-client rate limits read the client from there (0: the peer address;
+    # the one origin's proxy makes it 1 where the peer is the proxy, as in compose).
+    http_trusted_proxies: int = Field(default=0, ge=0)
 
     log_level: str = "INFO"
     log_json: bool = True

@@ -232,6 +232,7 @@ class ServiceRuntime:
         app.state.service = wired
         app.state.authenticator = authenticator
         app.state.rate_limits = self.rate_limits
+        app.state.trusted_proxies = settings.http_trusted_proxies  # read by rate limits
         install_error_handlers(app, max_body_bytes=settings.http_max_body_bytes)
         install_http_metrics(app, settings.service_name)
         app.add_middleware(RequestIdMiddleware)

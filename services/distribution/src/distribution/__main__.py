@@ -8,6 +8,8 @@ import sys
 
 import uvicorn
 
+from distribution.config import DistributionSettings
+
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m distribution", description=__doc__)
@@ -21,7 +23,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(openapi_document())
         return
     # The factory builds settings from the environment when the server starts.
-    uvicorn.run("distribution.main:create_app", factory=True, host=args.host, port=args.port)
+    # Behind the one origin's proxy the API lives under a prefix the proxy strips (the
+    # ASGI root path: the OpenAPI ``servers`` and /docs name it).
+    root_path = DistributionSettings().http_root_path
+    uvicorn.run(
+        "distribution.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        root_path=root_path,
+    )
 
 
 if __name__ == "__main__":

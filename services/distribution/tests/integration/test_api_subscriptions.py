@@ -153,6 +153,11 @@ async def test_subscribe_confirm_and_receive_a_release(
     page = await api.get(path)
     assert page.status_code == 200
     assert f'action="{path}"' in page.text
+    # Behind the one origin's proxy (root path /api/distribution) the button still works.
+    transport = httpx.ASGITransport(app=app_of(api), root_path="/api/distribution")
+    async with httpx.AsyncClient(transport=transport, base_url="https://test") as proxied:
+        proxied_page = await proxied.get(path)
+    assert f'action="/api/distribution{path}"' in proxied_page.text
     assert await status_of(api, "jane@example.org") is SubscriberStatus.PENDING_CONFIRMATION
 
     confirmed = await api.post(path)

@@ -107,6 +107,19 @@ async def test_a_get_shows_a_form_and_changes_nothing(api: httpx.AsyncClient) ->
     assert await status_of(api, subscriber) is SubscriberStatus.CONFIRMED
 
 
+async def test_the_form_posts_under_the_prefix_the_api_is_served_under(
+    api: httpx.AsyncClient,
+) -> None:
+    """Behind the one origin's proxy (root path /api/distribution) the button still works."""
+    subscriber = await confirmed_subscriber(api, "tenant-a")
+    url = link(api, subscriber, TokenPurpose.UNSUBSCRIBE)
+    transport = httpx.ASGITransport(app=api.app, root_path="/api/distribution")  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=transport, base_url="https://test") as proxied:
+        page = await proxied.get(url)
+    assert page.status_code == 200
+    assert f'method=post action="/api/distribution{url}"' in page.text
+
+
 @pytest.mark.parametrize("method", ["GET", "POST"])
 async def test_forged_and_wrong_purpose_links_are_refused(
     api: httpx.AsyncClient, method: str

@@ -42,3 +42,9 @@ class PublisherSettings(ServiceSettings):
     scheduler_batch_size: int = 100
     public_rate_per_minute: int = Field(default=120, description="Public endpoints, per client")
     public_rate_burst: int = 30
+    page_shared_max_age_s: int = Field(
+        default=60,
+        ge=0,
+        description="How long a shared cache (the proxy, a CDN) may serve a public page without "
+        "asking again; browsers always revalidate (ETag, Last-Modified)",
+    )

@@ -15,6 +15,7 @@ from publisher.entrypoints.http import api_keys, newsrooms, release_workflow, re
 from publisher.entrypoints.http.errors import install_domain_error_handler
 from publisher.entrypoints.http.public import public_router
 from publisher.entrypoints.scheduler import Scheduler
+from publisher.entrypoints.web.pages import pages_router
 
 DESCRIPTION = """Tenants, newsrooms, staff API keys and press releases with their workflow.
 
@@ -51,6 +52,12 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
             releases.router,
             release_workflow.router,
             public_router(settings.public_rate_per_minute, settings.public_rate_burst),
+            # Last: /{newsroom slug}/releases/{id} must not shadow an API path.
+            pages_router(
+                settings.public_rate_per_minute,
+                settings.public_rate_burst,
+                settings.page_shared_max_age_s,
+            ),
         ],
         wired=publisher,
         subscriptions=SUBSCRIPTIONS,

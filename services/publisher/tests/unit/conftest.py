@@ -325,6 +325,12 @@ class FakeLinks:
     def release_url(self, newsroom_slug: str, release_id: str) -> str:
         return f"https://news.test/{newsroom_slug}/releases/{release_id}"
 
+    def newsroom_url(self, newsroom_slug: str) -> str:
+        return f"https://news.test/{newsroom_slug}/"
+
+    def site_url(self, path: str) -> str:
+        return f"https://news.test{path}"
+
     def preview_token(self, release: Release, expires_at: datetime) -> str:
         return f"{release.tenant_id}|{release.id}|{expires_at.isoformat()}"
 

@@ -31,6 +31,12 @@ class SignedLinks:
     def release_url(self, newsroom_slug: str, release_id: str) -> str:
         return f"{self._web}/{quote(newsroom_slug)}/releases/{quote(release_id)}"
 
+    def newsroom_url(self, newsroom_slug: str) -> str:
+        return f"{self._web}/{quote(newsroom_slug)}/"
+
+    def site_url(self, path: str) -> str:
+        return f"{self._web}{path}"
+
     def preview_token(self, release: Release, expires_at: datetime) -> str:
         payload = {"t": release.tenant_id, "r": release.id, "e": int(expires_at.timestamp() * 1000)}
         return self._serializer.dumps(payload)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,6 +10,7 @@ from datetime import datetime
 from slugify import slugify
 
 from publisher.domain import limits
+from publisher.domain.errors import InvalidInputError
 from publisher.domain.ids import new_id
 from publisher.domain.values import (
     ContactPerson,
@@ -17,6 +19,24 @@ from publisher.domain.values import (
     require_slug,
     require_text,
 )
+
+# A newsroom's pages live at /<slug>/ on the public origin, beside the service's own paths
+# (its API, docs, health, metrics): these first path segments stay theirs.
+RESERVED_SLUGS = frozenset(
+    {"api", "docs", "redoc", "healthz", "readyz", "metrics", "static-offline-docs", "openapi"}
+)
+API_VERSION_SLUG = re.compile(r"v[0-9]+")  # /v1/..., and the versions to come
+
+
+def is_reserved(slug: str) -> bool:
+    return slug in RESERVED_SLUGS or API_VERSION_SLUG.fullmatch(slug) is not None
+
+
+def require_public_slug(slug: str) -> str:
+    slug = require_slug("slug", slug)
+    if is_reserved(slug):
+        raise InvalidInputError("slug", f"{slug!r} is reserved for the site's own pages")
+    return slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +91,12 @@ class Newsroom:
                 # A name such as "0" or "☃" gives no usable slug; any name may be given, so the
                 # newsroom gets one that is free by construction rather than a refusal.
                 slug = f"newsroom-{newsroom_id}"
+            elif is_reserved(slug):
+                slug = f"{slug}-newsroom"  # a name such as "API": given, so not refused
         newsroom = cls(
             id=newsroom_id,
             tenant_id=tenant_id,
-            slug=require_slug("slug", slug),
+            slug=require_public_slug(slug),
             name=name,
             default_language=require_language("default_language", default_language),
             created_at=now,

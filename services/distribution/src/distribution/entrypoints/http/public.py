@@ -114,10 +114,13 @@ async def confirm_subscription(token: Token, distribution: DistributionDep) -> C
     response_class=HTMLResponse,
     responses=error_responses(400, 410),
 )
-async def confirm_page(token: Token, distribution: DistributionDep) -> HTMLResponse:
+async def confirm_page(
+    token: Token, distribution: DistributionDep, request: Request
+) -> HTMLResponse:
     """A page whose button confirms (a GET changes nothing: mail scanners follow links)."""
     _subscriber_of(distribution, token)
-    action = html.escape(f"{CONFIRM_PATH}{token}", quote=True)
+    # Behind the one origin the API is under a prefix (the ASGI root path): the form names it.
+    action = html.escape(f"{request.scope.get('root_path', '')}{CONFIRM_PATH}{token}", quote=True)
     return HTMLResponse(
         "<!doctype html><meta charset=utf-8><title>Confirm your subscription</title>"
         f'<form method=post action="{action}">'

@@ -73,10 +73,14 @@ async def unsubscribe(token: Token, distribution: DistributionDep) -> Unsubscrib
 
 
 @router.get("/{token}", response_class=HTMLResponse, responses=error_responses(400))
-async def unsubscribe_page(token: Token, distribution: DistributionDep) -> HTMLResponse:
+async def unsubscribe_page(
+    token: Token, distribution: DistributionDep, request: Request
+) -> HTMLResponse:
     """A page asking to confirm; its button POSTs to the same link (a GET changes nothing)."""
     _subscriber_of(distribution, token)
-    action = html.escape(f"/v1/unsubscribe/{token}", quote=True)
+    # Behind the one origin the API is under a prefix (the ASGI root path): the form names it.
+    root_path = request.scope.get("root_path", "")
+    action = html.escape(f"{root_path}/v1/unsubscribe/{token}", quote=True)
     return HTMLResponse(
         "<!doctype html><meta charset=utf-8><title>Unsubscribe</title>"
         f'<form method=post action="{action}">'

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from newsroom_shared.http.errors import BadRequest, error_responses
 from newsroom_shared.http.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from newsroom_shared.http.ratelimit import rate_limit
+from publisher.domain.release import Release
 from publisher.entrypoints.http.dependencies import PublisherDep
 from publisher.entrypoints.http.schemas.newsrooms import PublicNewsroom
 from publisher.entrypoints.http.schemas.public import PublicRelease, PublicReleaseSummary
@@ -20,7 +21,8 @@ Slug = Annotated[str, Path(max_length=100)]
 ERRORS = error_responses(404)
 
 
-def _position(cursor: str | None) -> PublicPosition | None:
+def public_position(cursor: str | None) -> PublicPosition | None:
+    """Where the listing continues, from a cursor of the previous page (400 when invalid)."""
     if cursor is None:
         return None
     values = decode_cursor(cursor, required_keys=["p", "id"])
@@ -30,6 +32,11 @@ def _position(cursor: str | None) -> PublicPosition | None:
     if published_at.tzinfo is None:
         raise BadRequest("invalid cursor", code="invalid_cursor")
     return PublicPosition(published_at=published_at, release_id=release_id)
+
+
+def cursor_after(release: Release) -> str:
+    """The cursor of the listing page that follows ``release``."""
+    return encode_cursor({"p": release.published_at, "id": release.id})
 
 
 def public_router(per_minute: int, burst: int) -> APIRouter:
@@ -60,13 +67,10 @@ def public_router(per_minute: int, burst: int) -> APIRouter:
             slug,
             tag=tag,
             language=language,
-            after=_position(cursor),
+            after=public_position(cursor),
             limit=limit,
         )
-        next_cursor = None
-        if page.more:
-            last = page.items[-1].release
-            next_cursor = encode_cursor({"p": last.published_at, "id": last.id})
+        next_cursor = cursor_after(page.items[-1].release) if page.more else None
         links = publisher.deps.links
         return Page(
             items=[PublicReleaseSummary.of(v, links) for v in page.items], next_cursor=next_cursor

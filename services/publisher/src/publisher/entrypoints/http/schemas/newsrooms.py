@@ -24,8 +24,11 @@ class NewsroomCreate(Model):
         min_length=limits.SLUG_MIN,
         max_length=limits.SLUG_MAX,
         pattern=SLUG_PATTERN,
-        description="Globally unique, part of public URLs, never changes; default: from the "
-        "name (`newsroom-<id>` when the name gives fewer than 3 letters or digits)",
+        description="Globally unique, part of public URLs (`/<slug>/`), never changes; default: "
+        "from the name (`newsroom-<id>` when the name gives fewer than 3 letters or digits, "
+        "`<slug>-newsroom` when it gives a reserved one). Reserved (422), as paths of the site "
+        "itself: `api`, `docs`, `redoc`, `healthz`, `readyz`, `metrics`, `openapi`, "
+        "`static-offline-docs` and `v` followed by digits",
     )
     default_language: Language
     description: str = Field(default="", max_length=limits.DESCRIPTION_MAX)

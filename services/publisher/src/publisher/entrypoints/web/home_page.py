@@ -1,0 +1,62 @@
+"""A newsroom's home page: its latest published releases, newest first, paged by cursor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from publisher.entrypoints.http.public import cursor_after
+from publisher.entrypoints.web.conditional import etag_of
+from publisher.entrypoints.web.rendering import render, script_json
+from publisher.entrypoints.web.responses import code_version
+from publisher.service.pages import HomePage
+
+PAGE_SIZE = 20
+
+
+def home_etag(home: HomePage, variant: str | None) -> str:
+    """The ETag of a listing of ``home`` (no Last-Modified: a release withdrawn from it leaves
+    no date behind); ``variant`` tells the page, feeds and sitemap apart, and the cursor."""
+    newsroom = home.newsroom
+    releases = [(r.id, r.version) for r in home.releases.items]
+    return etag_of((newsroom.id, newsroom.version, variant, releases, code_version()))
+
+
+def organization(home: HomePage, url: str) -> dict[str, Any]:
+    """The newsroom as a schema.org ``Organization``, with its press contacts."""
+    newsroom = home.newsroom
+    found: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": newsroom.name,
+        "url": url,
+    }
+    if newsroom.description:
+        found["description"] = newsroom.description
+    contacts = [
+        {
+            "@type": "ContactPoint",
+            "contactType": "press",
+            "name": person.name,
+            **({"email": person.email} if person.email else {}),
+            **({"telephone": person.phone} if person.phone else {}),
+        }
+        for person in newsroom.contacts
+    ]
+    if contacts:
+        found["contactPoint"] = contacts
+    return found
+
+
+def home_html(home: HomePage, url: str, home_url: str, cursor: str | None) -> str:
+    page = home.releases
+    return render(
+        "home.html",
+        newsroom=home.newsroom,
+        releases=page.items,
+        contacts=home.newsroom.contacts,
+        first_page=cursor is None,
+        next_cursor=cursor_after(page.items[-1]) if page.more else None,
+        canonical_url=url,
+        home_url=home_url,
+        json_ld=script_json(organization(home, url)),
+    )

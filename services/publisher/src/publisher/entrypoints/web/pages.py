@@ -1,0 +1,149 @@
+"""The public pages' routes: releases, newsroom homes, feeds, sitemaps and robots.txt.
+
+HTML and XML, not API: left out of the OpenAPI document. Rate limited per client like the
+public API. Pages carry an ETag (and Last-Modified where one date makes the page), a
+conditional GET of a current page gets a 304 without a rendered body, and ``Cache-Control``
+lets a shared cache (the proxy, a CDN) keep a page ``PUBLISHER_PAGE_SHARED_MAX_AGE_S`` while
+browsers revalidate every time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from newsroom_shared.http.errors import BadRequest
+from newsroom_shared.http.ratelimit import rate_limit
+from publisher.domain.errors import NotFoundError
+from publisher.domain.values import SLUG_PATTERN
+from publisher.entrypoints.http.dependencies import PublisherDep
+from publisher.entrypoints.http.public import public_position
+from publisher.entrypoints.web import crawlers, feeds
+from publisher.entrypoints.web.conditional import etag_matches, etag_of, not_modified
+from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag, home_html
+from publisher.entrypoints.web.release_page import release_html, release_validators
+from publisher.entrypoints.web.responses import cache_control, error_page, not_found_page
+from publisher.service import pages
+
+Slug = Annotated[str, Path(max_length=100)]
+ReleaseId = Annotated[str, Path(max_length=100)]
+Cursor = Annotated[str | None, Query(max_length=500)]
+RSS = "application/rss+xml"
+ATOM = "application/atom+xml"
+XML = "application/xml"
+
+
+def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRouter:
+    router = APIRouter(
+        tags=["pages"],
+        include_in_schema=False,
+        dependencies=[Depends(rate_limit(per_minute, burst))],
+    )
+    caching = cache_control(shared_max_age_s)
+
+    def cached(request: Request, etag: str, body: bytes | str, media_type: str) -> Response:
+        headers = {"ETag": etag, "Cache-Control": caching}
+        if etag_matches(request, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type=media_type, headers=headers)
+
+    @router.get("/robots.txt")
+    async def robots_txt(publisher: PublisherDep) -> Response:
+        """Which parts of the site crawlers may read, and where the sitemap is."""
+        body = crawlers.robots_txt(publisher.deps.links)
+        return Response(body, media_type="text/plain", headers={"Cache-Control": caching})
+
+    @router.get("/sitemap.xml")
+    async def sitemap_index(request: Request, publisher: PublisherDep) -> Response:
+        """One sitemap per newsroom."""
+        limit = crawlers.SITEMAP_MAX_URLS
+        newsrooms = await pages.newsrooms_for_sitemap(publisher.reader(), limit=limit)
+        etag = etag_of(["sitemap-index", *(n.slug for n in newsrooms)])
+        body = crawlers.sitemap_index(newsrooms, publisher.deps.links)
+        return cached(request, etag, body, XML)
+
+    async def home_of(publisher: PublisherDep, slug: str, limit: int) -> pages.HomePage | None:
+        try:
+            return await pages.newsroom_home(publisher.reader(), slug, after=None, limit=limit)
+        except NotFoundError:
+            return None
+
+    @router.get("/{newsroom_slug}/sitemap.xml")
+    async def newsroom_sitemap(
+        newsroom_slug: Slug, request: Request, publisher: PublisherDep
+    ) -> Response:
+        """The newsroom's home and its published releases."""
+        home = await home_of(publisher, newsroom_slug, crawlers.SITEMAP_MAX_URLS - 1)
+        if home is None:
+            return not_found_page()
+        etag = home_etag(home, "sitemap")
+        return cached(request, etag, crawlers.newsroom_sitemap(home, publisher.deps.links), XML)
+
+    @router.get("/{newsroom_slug}/rss.xml")
+    async def rss_feed(newsroom_slug: Slug, request: Request, publisher: PublisherDep) -> Response:
+        """RSS 2.0: the latest published releases."""
+        home = await home_of(publisher, newsroom_slug, feeds.FEED_SIZE)
+        if home is None:
+            return not_found_page()
+        return cached(request, home_etag(home, "rss"), feeds.rss(home, publisher.deps.links), RSS)
+
+    @router.get("/{newsroom_slug}/atom.xml")
+    async def atom_feed(newsroom_slug: Slug, request: Request, publisher: PublisherDep) -> Response:
+        """Atom: the latest published releases, with their bodies."""
+        home = await home_of(publisher, newsroom_slug, feeds.FEED_SIZE)
+        if home is None:
+            return not_found_page()
+        body = feeds.atom(home, publisher.deps.links)
+        return cached(request, home_etag(home, "atom"), body, ATOM)
+
+    @router.get("/{newsroom_slug}/releases/{release_id}", response_class=HTMLResponse)
+    async def release_page(
+        newsroom_slug: Slug, release_id: ReleaseId, request: Request, publisher: PublisherDep
+    ) -> Response:
+        """A published release; 410 with the notice once withdrawn; else 404."""
+        try:
+            page = await pages.release_page(publisher.reader(), newsroom_slug, release_id)
+        except NotFoundError:
+            return not_found_page()
+        validators = release_validators(page)
+        headers = {**validators.headers(), "Cache-Control": caching}
+        # Only a page that exists can be "not modified"; a withdrawn one always says why it is gone.
+        if not page.withdrawn and not_modified(request, validators):
+            return Response(status_code=304, headers=headers)
+        url = publisher.deps.links.release_url(newsroom_slug, release_id)
+        html = release_html(page, url, home_url=f"/{newsroom_slug}/")
+        return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
+
+    @router.get("/{newsroom_slug}/", response_class=HTMLResponse)
+    async def newsroom_home(
+        newsroom_slug: Slug, request: Request, publisher: PublisherDep, cursor: Cursor = None
+    ) -> Response:
+        """The newsroom's latest releases, newest first; ``cursor`` pages back in time."""
+        try:
+            after = public_position(cursor)
+        except BadRequest:
+            return error_page(400, "Invalid link", "This page link is not valid.")
+        try:
+            home = await pages.newsroom_home(
+                publisher.reader(), newsroom_slug, after=after, limit=PAGE_SIZE
+            )
+        except NotFoundError:
+            return not_found_page()
+        etag = home_etag(home, f"home:{cursor}")
+        url = publisher.deps.links.newsroom_url(newsroom_slug)
+        if cursor is not None:  # the canonical page of a later slice is itself
+            url = f"{url}?cursor={cursor}"
+        html = home_html(home, url, f"/{newsroom_slug}/", cursor)
+        return cached(request, etag, html, "text/html; charset=utf-8")
+
+    @router.get("/{newsroom_slug}")
+    async def newsroom_home_without_slash(newsroom_slug: Slug) -> Response:
+        """``/acme`` is ``/acme/``."""
+        if not re.fullmatch(SLUG_PATTERN, newsroom_slug):
+            return not_found_page()
+        return RedirectResponse(f"/{newsroom_slug}/", status_code=308)
+
+    return router

@@ -1,0 +1,60 @@
+"""Jinja2 templates of the pages, from this package; every value is escaped unless marked safe."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from functools import cache
+from typing import Any
+from xml.etree.ElementTree import Element, tostring
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+# Characters that could end a <script> element or open a comment inside it: JSON-LD is embedded
+# in the page, so they are written as JSON escapes, which parsers read back unchanged.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_json(value: Any) -> Markup:
+    """``value`` as JSON that is safe inside ``<script type="application/ld+json">``."""
+    return Markup(json.dumps(value, ensure_ascii=False).translate(_SCRIPT_SAFE))
+
+
+def long_date(moment: datetime) -> str:
+    """``3 December 2026`` (UTC): the page's English chrome; i18n catalogues come later."""
+    return f"{moment.day} {moment:%B %Y}"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("publisher.entrypoints.web", "templates"),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,  # a missing value is a bug, not an empty string
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = long_date
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def xml_document(root: Element) -> bytes:
+    """``root`` as a UTF-8 XML document with its declaration (feeds, sitemaps)."""
+    document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
+
+
+# Characters XML 1.0 does not allow in a document, even escaped (control characters, lone
+# surrogates, U+FFFE/U+FFFF). Staff text may hold them; a feed with one is unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML cannot carry (ElementTree escapes the rest)."""
+    return _NOT_XML.sub("", value)

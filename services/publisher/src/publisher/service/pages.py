@@ -1,0 +1,79 @@
+"""The public web pages' use cases: which release a visitor may read, by its stable URL.
+
+A page is found by ``/<newsroom slug>/releases/<release id>`` (the URL events and emails carry):
+the slug names the newsroom, and so the tenant; the release must belong to that very newsroom.
+Only published releases are shown. A release that was public and is now withdrawn is gone, and
+says so; a draft, a scheduled or an embargoed release (even one withdrawn before it ever went
+out) does not exist for a visitor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from publisher.domain.errors import NotFoundError
+from publisher.domain.newsroom import Newsroom
+from publisher.domain.release import Release
+from publisher.domain.workflow import Status
+from publisher.service.ports import PublicPosition, UnitOfWork
+from publisher.service.views import ReleaseView, Slice
+
+
+@dataclass(frozen=True, slots=True)
+class ReleasePage:
+    """A release a visitor may see; ``withdrawn`` pages show only the withdrawal notice."""
+
+    view: ReleaseView
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.view.release.status is Status.WITHDRAWN
+
+
+def was_public(release: Release) -> bool:
+    """Published now, or withdrawn after it had been published."""
+    if release.status is Status.PUBLISHED:
+        return True
+    return release.status is Status.WITHDRAWN and release.published_at is not None
+
+
+async def release_page(uow: UnitOfWork, newsroom_slug: str, release_id: str) -> ReleasePage:
+    """The release at its public URL; NotFoundError unless a visitor may know it exists."""
+    async with uow:
+        newsroom = await uow.newsrooms.get_by_slug(newsroom_slug)
+        release = (
+            None if newsroom is None else await uow.releases.get(newsroom.tenant_id, release_id)
+        )
+    if newsroom is None or release is None or release.newsroom_id != newsroom.id:
+        raise NotFoundError("release", release_id)
+    if not was_public(release):
+        raise NotFoundError("release", release_id)
+    return ReleasePage(ReleaseView(release, newsroom))
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    """A newsroom and one page of its published releases, newest first."""
+
+    newsroom: Newsroom
+    releases: Slice[Release]
+
+
+async def newsroom_home(
+    uow: UnitOfWork, newsroom_slug: str, *, after: PublicPosition | None, limit: int
+) -> HomePage:
+    """The newsroom's front page (embargoed releases stay out until the lift)."""
+    async with uow:
+        newsroom = await uow.newsrooms.get_by_slug(newsroom_slug)
+        if newsroom is None:
+            raise NotFoundError("newsroom", newsroom_slug)
+        rows = await uow.releases.list_published(
+            newsroom.tenant_id, newsroom.id, tag=None, language=None, after=after, limit=limit + 1
+        )
+    return HomePage(newsroom, Slice.of(rows, limit))
+
+
+async def newsrooms_for_sitemap(uow: UnitOfWork, *, limit: int) -> list[Newsroom]:
+    """Every newsroom, by id (the site's sitemap index lists one sitemap per newsroom)."""
+    async with uow:
+        return await uow.newsrooms.page_all(after_id=None, limit=limit)
