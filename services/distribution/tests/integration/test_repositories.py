@@ -25,6 +25,7 @@ from distribution.domain.fanouts import FanOut
 from distribution.domain.subscribers import Consent, Subscriber
 from distribution.domain.suppressions import Suppression, SuppressionReason
 from newsroom_shared.events.publisher import ReleasePublished
+from newsroom_shared.mongo import Database
 
 pytestmark = pytest.mark.connected
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -423,3 +424,18 @@ async def test_subscribers_and_fan_outs_are_read_per_tenant(database) -> None:
     await fan_outs.start(started)
     assert await fan_outs.get("t2", started.id) is None
     assert await fan_outs.close_release("t2", "r1", NOW) == 0
+
+
+async def test_startup_drops_the_collections_of_earlier_versions_and_keeps_the_rest(
+    database: Database,
+) -> None:
+    await database["delivery_outcomes"].insert_one({"old": True})
+    await database["ready"].insert_one({"old": True})
+    await database["deliveries"].insert_one({"_id": "kept", "tenant_id": "t"})
+
+    await ensure_indexes(database)
+    await ensure_indexes(database)  # again: nothing left to drop, nothing else touched
+
+    names = set(await database.list_collection_names())
+    assert not names & {"delivery_outcomes", "ready"}
+    assert await database["deliveries"].count_documents({"_id": "kept"}) == 1

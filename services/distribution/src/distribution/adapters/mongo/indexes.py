@@ -1,4 +1,5 @@
-"""The distribution service's indexes, created at startup (idempotent)."""
+"""The distribution service's schema at startup (idempotent): its indexes, and collections
+of earlier versions removed."""
 
 from __future__ import annotations
 
@@ -13,8 +14,13 @@ from distribution.adapters.mongo.subscribers import MongoSubscribers
 from distribution.adapters.mongo.suppressions import MongoSuppressions
 from newsroom_shared.mongo import Database
 
+# Collections earlier versions kept and nothing reads any more: the outcome log and the ready
+# queue of email pages (replaced by the one claim path in issue 10).
+OBSOLETE_COLLECTIONS = ("delivery_outcomes", "ready")
+
 
 async def ensure_indexes(db: Database) -> None:
+    await drop_obsolete_collections(db)
     for repository in (
         MongoChannels,
         MongoSubscribers,
@@ -33,3 +39,12 @@ async def ensure_indexes(db: Database) -> None:
             await collection.create_index(keys, unique=True)
         for field, seconds in getattr(repository, "TTL_INDEXES", ()):
             await collection.create_index(field, expireAfterSeconds=seconds)
+
+
+async def drop_obsolete_collections(db: Database) -> list[str]:
+    """Drops the collections of :data:`OBSOLETE_COLLECTIONS` that exist; returns their names.
+    One listing when there are none (every start after the first)."""
+    present = await db.list_collection_names(filter={"name": {"$in": list(OBSOLETE_COLLECTIONS)}})
+    for name in present:
+        await db.drop_collection(name)
+    return sorted(present)
