@@ -703,6 +703,22 @@ class Seed:
         self.s = store
         self.clock = clock
 
+    def published(self, tenant: str = TENANT) -> ReleasePublished:
+        """The publisher's event for release r1 of newsroom n1, published now."""
+        return ReleasePublished(
+            tenant_id=tenant,
+            release_id="r1",
+            newsroom_id="n1",
+            newsroom_slug="acme",
+            slug="launch",
+            title="Launch day",
+            lead="Our rocket skates.",
+            language="en",
+            url="https://news.example/acme/launch",
+            version=1,
+            published_at=self.clock.now(),
+        )
+
     def newsroom(
         self, tenant: str = TENANT, newsroom_id: str = "n1", slug: str = "acme"
     ) -> Newsroom:

@@ -29,21 +29,9 @@ def deliverer(units, far, clock, owner: str = "worker-1") -> Deliverer:
     return Deliverer(units, far.senders, clock, digest_key=KEY, owner=owner, lease=LEASE)
 
 
-async def plan(units, clock, tenant: str = TENANT) -> None:
-    event = ReleasePublished(
-        tenant_id=tenant,
-        release_id="r1",
-        newsroom_id="n1",
-        newsroom_slug="acme",
-        slug="launch",
-        title="Launch day",
-        lead="Our rocket skates.",
-        language="en",
-        url="https://news.example/acme/launch",
-        version=1,
-        published_at=clock.now(),
-    )
-    await units.transact(lambda uow: planning.plan_for_release(uow, event, clock.now()))
+async def plan(units, seed, tenant: str = TENANT) -> None:
+    event = seed.published(tenant)
+    await units.transact(lambda uow: planning.plan_for_release(uow, event, seed.clock.now()))
 
 
 async def run(worker: Deliverer) -> int:
@@ -76,7 +64,7 @@ async def test_each_kind_goes_through_its_own_sender_and_succeeds(
     newsroom.email_channel()
     newsroom.channel(WebhookConfig(url="https://hooks.example/a", secret=SECRET))
     reader = newsroom.subscriber("s1", email="jane@example.org")
-    await plan(units, clock)
+    await plan(units, newsroom)
     assert await run(deliverer(units, far, clock)) == 3
     assert statuses(units) == {
         "mastodon": DeliveryStatus.SENT,
@@ -103,7 +91,7 @@ async def test_a_reader_who_can_no_longer_be_mailed_is_cancelled_not_sent(
 ) -> None:
     newsroom.email_channel()
     reader = newsroom.subscriber("s1", email="jane@example.org")
-    await plan(units, clock)
+    await plan(units, newsroom)
     # Meanwhile, after planning and before the attempt:
     if why == "unsubscribed":
         units.store.subscribers[reader.id] = reader.unsubscribe(clock.now())
@@ -124,7 +112,7 @@ async def test_a_permanent_failure_fails_the_delivery_and_says_so(
     units, far, clock, newsroom
 ) -> None:
     newsroom.mastodon_channel()
-    await plan(units, clock)
+    await plan(units, newsroom)
     far.mastodon.outcome = PermanentFailure("the token was revoked")
     await run(deliverer(units, far, clock))
     [delivery] = units.store.deliveries.values()
@@ -140,7 +128,7 @@ async def test_a_transient_failure_is_tried_again_later_with_the_same_key(
     units, far, clock, newsroom
 ) -> None:
     newsroom.mastodon_channel()
-    await plan(units, clock)
+    await plan(units, newsroom)
     far.mastodon.outcome = TransientFailure("503 from the instance")
     worker = deliverer(units, far, clock)
     await run(worker)
@@ -165,7 +153,7 @@ async def test_an_outcome_after_the_claim_was_taken_over_records_nothing(
     units, far, clock, newsroom
 ) -> None:
     newsroom.mastodon_channel()
-    await plan(units, clock)
+    await plan(units, newsroom)
     slow = deliverer(units, far, clock, owner="slow")
     batch = await slow.claim(10)
     [claimed] = batch.claimed
@@ -182,7 +170,7 @@ async def test_an_outcome_after_the_claim_was_taken_over_records_nothing(
 
 async def test_a_withdrawn_releases_post_is_deleted(units, far, clock, newsroom) -> None:
     newsroom.mastodon_channel()
-    await plan(units, clock)
+    await plan(units, newsroom)
     await run(deliverer(units, far, clock))
     [sent] = units.store.deliveries.values()
     withdrawn = replace(sent, retraction_requested_at=clock.now())
@@ -202,10 +190,10 @@ async def test_each_tenants_release_goes_to_its_own_readers_only(units, far, clo
         seed.newsroom(tenant, slug=tenant)  # the same newsroom id "n1" in both tenants
         seed.email_channel(tenant)
         seed.subscriber(f"reader-{tenant}", tenant=tenant, email=f"reader@{tenant}.example")
-    await plan(units, clock, TENANT)
+    await plan(units, seed, TENANT)
     assert await run(deliverer(units, far, clock)) == 1
     assert [m.recipient for m in far.email.sent] == [f"reader@{TENANT}.example"]  # type: ignore[union-attr]
-    await plan(units, clock, OTHER)
+    await plan(units, seed, OTHER)
     assert await run(deliverer(units, far, clock)) == 1
     assert far.email.sent[-1].recipient == f"reader@{OTHER}.example"  # type: ignore[union-attr]
     by_tenant = {d.tenant_id: d.recipient for d in units.store.deliveries.values()}

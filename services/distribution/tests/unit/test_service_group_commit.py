@@ -16,7 +16,6 @@ from distribution.service.attempts import Claimed
 from distribution.service.delivering import Deliverer, group_wait_s, largest_claim
 from distribution.service.group_commit import OutcomeRecorder
 from newsroom_shared.events.distribution import DeliverySucceeded
-from newsroom_shared.events.publisher import ReleasePublished
 
 TENANT = "tenant-a"
 LEASE = timedelta(minutes=5)
@@ -30,19 +29,7 @@ async def claimed(units, far, clock, seed) -> list[Claimed]:
     seed.email_channel()
     for n in range(READERS):
         seed.subscriber(f"s{n}", email=f"reader{n}@example.org")
-    event = ReleasePublished(
-        tenant_id=TENANT,
-        release_id="r1",
-        newsroom_id="n1",
-        newsroom_slug="acme",
-        slug="launch",
-        title="Launch day",
-        lead="Our rocket skates.",
-        language="en",
-        url="https://news.example/acme/launch",
-        version=1,
-        published_at=clock.now(),
-    )
+    event = seed.published()
     await units.transact(lambda uow: planning.plan_for_release(uow, event, clock.now()))
     deliverer = Deliverer(units, far.senders, clock, digest_key=b"k", owner="w", lease=LEASE)
     batch = await deliverer.claim(READERS)

@@ -10,25 +10,10 @@ from distribution.domain.channels import WebhookConfig
 from distribution.domain.delivery import DeliveryStatus
 from distribution.domain.suppressions import Suppression, SuppressionReason
 from distribution.service import planning
-from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
+from newsroom_shared.events.publisher import ReleaseWithdrawn
 
 TENANT, OTHER = "tenant-a", "tenant-b"
 SECRET = "whsec_" + "A" * 44
-
-
-def published(clock, tenant: str = TENANT) -> ReleasePublished:
-    return ReleasePublished(
-        tenant_id=tenant,
-        release_id="r1",
-        newsroom_id="n1",
-        newsroom_slug="acme",
-        slug="launch",
-        title="Launch",
-        language="en",
-        url="https://news.example/acme/launch",
-        version=1,
-        published_at=clock.now(),
-    )
 
 
 async def test_a_release_plans_each_channel_and_the_first_page_of_readers(
@@ -41,7 +26,7 @@ async def test_a_release_plans_each_channel_and_the_first_page_of_readers(
         seed.subscriber(f"s{number}")
     seed.subscriber("unconfirmed", confirmed=False)
     seed.subscriber("elsewhere", newsroom_id="n2")
-    event = published(clock)
+    event = seed.published()
     planned = await units.transact(
         lambda uow: planning.plan_for_release(uow, event, clock.now(), page_size=2)
     )
@@ -64,7 +49,7 @@ async def test_the_planner_plans_the_remaining_pages_then_has_nothing_to_do(
     seed.email_channel()
     for number in range(5):
         seed.subscriber(f"s{number}")
-    event = published(clock)
+    event = seed.published()
     await units.transact(
         lambda uow: planning.plan_for_release(uow, event, clock.now(), page_size=2)
     )
@@ -82,7 +67,7 @@ async def test_the_planner_waits_while_enough_is_due(units, clock, seed) -> None
     seed.email_channel()
     for number in range(5):
         seed.subscriber(f"s{number}")
-    event = published(clock)
+    event = seed.published()
     await units.transact(
         lambda uow: planning.plan_for_release(uow, event, clock.now(), page_size=2)
     )
@@ -100,7 +85,7 @@ async def test_suppressed_and_bounced_readers_are_not_planned(units, clock, seed
     units.store.suppressions[(TENANT, suppressed.email)] = Suppression(
         TENANT, suppressed.email, SuppressionReason.MANUAL, clock.now()
     )
-    event = published(clock)
+    event = seed.published()
     await units.transact(lambda uow: planning.plan_for_release(uow, event, clock.now()))
     assert {d.recipient for d in units.store.deliveries.values()} == {"ok"}
 
@@ -111,7 +96,7 @@ async def test_only_the_events_tenant_channels_and_readers_are_planned(units, cl
     seed.email_channel(OTHER)
     seed.mastodon_channel(OTHER)
     seed.subscriber("theirs", tenant=OTHER)
-    event = published(clock)
+    event = seed.published()
     planned = await units.transact(lambda uow: planning.plan_for_release(uow, event, clock.now()))
     assert planned == 0
     assert units.store.deliveries == {}
@@ -126,7 +111,7 @@ async def test_a_webhook_gets_only_the_event_types_it_asked_for(units, clock, se
         channel_id="withdrawals-only",
     )
     seed.channel(WebhookConfig(url="https://hooks.example/b", secret=SECRET), channel_id="all")
-    event = published(clock)
+    event = seed.published()
     await units.transact(lambda uow: planning.plan_for_release(uow, event, clock.now()))
     assert {d.channel_id for d in units.store.deliveries.values()} == {"all"}
 
@@ -136,7 +121,7 @@ async def test_publishing_again_plans_nothing_new(units, clock, seed) -> None:
     seed.mastodon_channel()
     seed.email_channel()
     seed.subscriber("s1")
-    event = published(clock)
+    event = seed.published()
     assert await units.transact(lambda uow: planning.plan_for_release(uow, event, clock.now())) == 2
     assert await units.transact(lambda uow: planning.plan_for_release(uow, event, clock.now())) == 0
     assert len(units.store.deliveries) == 2
@@ -150,7 +135,7 @@ async def test_a_withdrawal_cancels_pending_and_marks_sent_posts_for_deletion(
     seed.email_channel()
     for number in range(3):
         seed.subscriber(f"s{number}")
-    event = published(clock)
+    event = seed.published()
     await units.transact(
         lambda uow: planning.plan_for_release(uow, event, clock.now(), page_size=2)
     )
