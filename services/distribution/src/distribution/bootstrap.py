@@ -30,6 +30,7 @@ from distribution.adapters.smtp import SmtpConfig, SmtpSender
 from distribution.adapters.webhooks import WebhookSender
 from distribution.config import DistributionSettings, key_list
 from distribution.service.dispatch import Senders
+from distribution.service.handoff import Handoff
 from distribution.service.ports import SocialNetwork, UnitOfWork
 from newsroom_shared.auth import KeyFollower
 from newsroom_shared.background import Doorbell
@@ -60,6 +61,8 @@ class Distribution:
     keys: KeyFollower
     doorbell: Doorbell
     """Rung once a consumer committed due deliveries: wakes this process's delivery worker."""
+    handoff: Handoff
+    """Deliveries the release consumer here planned, for this process's worker to claim by id."""
     mail_bell: Doorbell
     """Rung once a subscription committed a confirmation email: wakes this process's mailer."""
 
@@ -176,5 +179,6 @@ def bootstrap(
         clock=clock,
         keys=KeyFollower(runtime.db, settings),
         doorbell=Doorbell(),
+        handoff=Handoff(),
         mail_bell=Doorbell(),
     )

@@ -93,10 +93,76 @@ async def test_release_facts_keep_the_latest_version_and_text_as_it_came(databas
     assert (stored["version"], stored["title"], stored["newsroom_name"]) == (2, "$title v2", "Acme")
 
     third = release_published().model_copy(update={"version": 3, "title": "Title v3"})
-    await releases.remember(third)
+    returned = await releases.remember(third)
     stored = (await releases.of_ids("t1", ["r1"]))["r1"]
     assert (stored["version"], stored["title"], stored["newsroom_name"]) == (3, "Title v3", "Acme")
+    assert returned == stored  # what the planner hands to the worker is what a read gives
     assert await database["releases"].count_documents({}) == 1
+
+
+async def test_remembering_an_older_version_returns_the_later_one_stored(database) -> None:
+    await ensure_indexes(database)
+    releases = MongoReleases(database)
+    await releases.remember(release_published().model_copy(update={"version": 2, "title": "v2"}))
+    returned = await releases.remember(release_published())  # version 1, late
+    assert (returned["version"], returned["title"]) == (2, "v2")
+
+
+async def test_claiming_planned_deliveries_by_id_takes_only_those_still_due(database) -> None:
+    await ensure_indexes(database)
+    deliveries = MongoDeliveries(database)
+    batch = [planned("t1", f"s{i}") for i in range(4)]
+    await deliveries.add_new(batch)
+    # One went to another worker's due search first; another is not due yet.
+    [taken] = await deliveries.claim_due(NOW, 1, owner="x", claim="x", lease_until=NOW + LEASE)
+    await database["deliveries"].update_one(
+        {"_id": batch[3].id}, {"$set": {"next_attempt_at": NOW + timedelta(hours=1)}}
+    )
+
+    claimed = await deliveries.claim_these(
+        batch, NOW, owner="w", claim="w", lease_until=NOW + LEASE
+    )
+
+    expected = {d.id for d in batch} - {taken.id, batch[3].id}
+    assert {d.id for d in claimed} == expected
+    # As stored (the read-back path, since not all were taken), and the claim is "w"'s.
+    assert {d.status for d in claimed} == {DeliveryStatus.SENDING}
+    assert await database["deliveries"].count_documents({"claim": "w"}) == 2
+    assert (
+        await deliveries.claim_these(batch, NOW, owner="v", claim="v", lease_until=NOW + LEASE)
+        == []
+    )
+
+
+async def test_claiming_planned_deliveries_returns_them_as_a_read_would(database) -> None:
+    await ensure_indexes(database)
+    deliveries = MongoDeliveries(database)
+    batch = [planned("t1", f"s{i}") for i in range(3)]
+    await deliveries.add_new(batch)
+    claimed = await deliveries.claim_these(
+        batch, NOW, owner="w", claim="w", lease_until=NOW + LEASE
+    )
+    stored = {d.id: d for d in await deliveries.of_release("t1", "r1")}
+    assert {d.id: d for d in claimed} == stored  # one command, no read-back, same state
+
+
+async def test_claiming_by_id_never_reaches_another_tenants_deliveries(database) -> None:
+    await ensure_indexes(database)
+    deliveries = MongoDeliveries(database)
+    theirs = planned("t2", "s1")
+    await deliveries.add_new([theirs])
+    # The same id presented as t1's (a forged or mixed-up hand-off) claims nothing.
+    posing = replace(theirs, tenant_id="t1")
+    assert (
+        await deliveries.claim_these([posing], NOW, owner="w", claim="w", lease_until=NOW + LEASE)
+        == []
+    )
+    [stored] = await deliveries.of_release("t2", "r1")
+    assert stored.status == DeliveryStatus.PENDING
+    with pytest.raises(ValueError, match="one tenant"):
+        await deliveries.claim_these(
+            [planned("t1", "s1"), theirs], NOW, owner="w", claim="w", lease_until=NOW + LEASE
+        )
 
 
 async def test_two_workers_racing_claim_disjoint_sets_across_tenants(database) -> None:

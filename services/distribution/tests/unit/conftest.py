@@ -260,6 +260,34 @@ class FakeDeliveries:
             claimed.append(after)
         return claimed
 
+    async def claim_these(
+        self,
+        deliveries: Sequence[Delivery],
+        now: datetime,
+        *,
+        owner: str,
+        claim: str,
+        lease_until: datetime,
+    ) -> list[Delivery]:
+        claimed = []
+        for planned in deliveries:
+            d = self.s.deliveries.get(planned.id)
+            if d is None or d.tenant_id != planned.tenant_id:
+                continue
+            if d.status is not DeliveryStatus.PENDING or d.next_attempt_at > now:
+                continue
+            after = replace(
+                d,
+                status=DeliveryStatus.SENDING,
+                next_attempt_at=lease_until,
+                attempts=d.attempts + 1,
+                first_attempt_at=min(d.first_attempt_at or now, now),
+            )
+            self.s.deliveries[d.id] = after
+            self.s.claims[d.id] = claim
+            claimed.append(after)
+        return claimed
+
     async def count_due(self, now: datetime, *, up_to: int) -> int:
         return min(up_to, sum(1 for d in self.s.deliveries.values() if d.is_due(now)))
 
@@ -383,15 +411,16 @@ class FakeReleases:
 
     async def remember(
         self, event: ReleasePublished | ReleaseEmbargoed, *, newsroom_name: str | None = None
-    ) -> None:
+    ) -> ReleaseFacts:
         key = (event.tenant_id, event.release_id)
         stored = self.s.releases.get(key)
         if stored is not None and stored["version"] > event.version:
-            return
+            return stored
         facts = event.model_dump(mode="json") | {"event_type": event.ce_type}
         if newsroom_name is not None:
             facts[NEWSROOM_NAME] = newsroom_name
         self.s.releases[key] = facts
+        return facts
 
     async def of_ids(self, tenant_id: str, release_ids: list[str]) -> Mapping[str, ReleaseFacts]:
         return {

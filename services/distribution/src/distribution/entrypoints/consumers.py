@@ -38,7 +38,11 @@ def release_handler(distribution: Distribution) -> EventHandler:
         else:
             assert isinstance(event, ReleasePublished | ReleaseEmbargoed)
             await plan_for_release(
-                uow, event, now, page_size=distribution.settings.fan_out_page_size
+                uow,
+                event,
+                now,
+                page_size=distribution.settings.fan_out_page_size,
+                handoff=distribution.handoff,
             )
         await uow.flush()
 
@@ -56,9 +60,14 @@ def newsroom_handler(distribution: Distribution) -> EventHandler:
 
 def ring_the_worker(distribution: Distribution) -> Callable[[], None]:
     """Planned deliveries (and a withdrawn release's posts to delete) are due at once: the
-    worker here claims them now, not at its next poll (other replicas' workers find them by
-    polling)."""
-    return distribution.doorbell.ring
+    worker here claims them now, those planned here by id (the hand-off), not at its next
+    poll (other replicas' workers find them by polling)."""
+
+    def committed() -> None:
+        distribution.handoff.committed()
+        distribution.doorbell.ring()
+
+    return committed
 
 
 SUBSCRIPTIONS: list[Subscription[Distribution]] = [

@@ -31,7 +31,7 @@ from typing import Any
 from distribution.bootstrap import Distribution
 from distribution.service import planning
 from distribution.service.attempts import Claimed
-from distribution.service.delivering import Context, Deliverer, largest_claim
+from distribution.service.delivering import Batch, Context, Deliverer, largest_claim
 from distribution.service.group_commit import MAX_OUTCOMES_PER_TRANSACTION
 from newsroom_shared.background import BackgroundLoop
 
@@ -116,12 +116,19 @@ class DeliveryWorker:
         free = min(self._batch_size - len(self._attempting), self._claim_size)
         if free <= 0 or (self._attempting and free < self._claim_size // 2):
             return 0
-        batch = await self._deliverer.claim(free)
+        # What the consumer here just planned first: claimed by id, attempted without reading
+        # its context again (distribution.service.handoff).
+        handed = await self._deliverer.claim_handed(self._distribution.handoff.take())
+        for claimed in handed.claimed:
+            self._spawn(self._attempt(claimed, handed.context))
+        free -= len(handed.claimed)
+        batch = await self._deliverer.claim(free) if free > 0 else Batch([], Context())
         for claimed in batch.claimed:
             self._spawn(self._attempt(claimed, batch.context))
         if batch.claimed:
             self.planner.wake()  # due work went down: maybe room for the next page
-        return len(batch.claimed) + await self._claim_retractions(max(free - len(batch.claimed), 1))
+        started = len(handed.claimed) + len(batch.claimed)
+        return started + await self._claim_retractions(max(free - len(batch.claimed), 1))
 
     async def _claim_retractions(self, limit: int) -> int:
         if time.monotonic() < self._next_retraction_look:

@@ -23,6 +23,7 @@ from distribution.service import attempts, dispatch
 from distribution.service.attempts import Attempted, Claimed
 from distribution.service.dispatch import Senders
 from distribution.service.group_commit import MAX_WAIT_S, OutcomeRecorder, nothing_expected
+from distribution.service.handoff import Planned
 from distribution.service.ports import UnitOfWork, UnitsOfWork
 from newsroom_shared.clock import Clock
 
@@ -194,6 +195,29 @@ class Deliverer:
         now = self._clock.now()
         claimed = await attempts.claim_due(reader, now, limit, owner=self._owner, lease=self._lease)
         return await self._with_context(reader, claimed)
+
+    async def claim_handed(self, handed: Sequence[Planned]) -> Batch:
+        """The deliveries this process's consumer planned and handed over (see
+        :mod:`distribution.service.handoff`), claimed by id, one command per tenant, with the
+        channels and facts their planner read: no due search, no context reads."""
+        context = Context()
+        by_tenant: dict[str, list[Delivery]] = {}
+        for planned in handed:
+            first = planned.deliveries[0]
+            tenant = first.tenant_id
+            by_tenant.setdefault(tenant, []).extend(planned.deliveries)
+            context.channels.update({(tenant, k): v for k, v in planned.channels.items()})
+            context.releases[(tenant, first.release_id)] = planned.release
+        reader = self._units.reader()
+        now = self._clock.now()
+        claimed = [
+            claim
+            for deliveries in by_tenant.values()
+            for claim in await attempts.claim_these(
+                reader, deliveries, now, owner=self._owner, lease=self._lease
+            )
+        ]
+        return Batch(claimed, context)
 
     async def claim_retractions(self, limit: int) -> Batch:
         """Up to ``limit`` posts of withdrawn releases due for deletion, claimed."""

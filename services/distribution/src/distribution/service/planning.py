@@ -8,26 +8,36 @@ from datetime import datetime
 from distribution.domain.channels import Channel, WebhookConfig
 from distribution.domain.delivery import plan_deliveries, withdraw
 from distribution.domain.fanouts import PAGE_SIZE, FanOut, FanOutMovedError, ReleaseEvent
+from distribution.service.handoff import Handoff, Planned
 from distribution.service.ports import UnitOfWork, UnitsOfWork
 from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
 
 
 async def plan_for_release(
-    uow: UnitOfWork, event: ReleaseEvent, now: datetime, *, page_size: int = PAGE_SIZE
+    uow: UnitOfWork,
+    event: ReleaseEvent,
+    now: datetime,
+    *,
+    page_size: int = PAGE_SIZE,
+    handoff: Handoff | None = None,
 ) -> int:
     """Stores the release's facts (the worker composes from them), plans a delivery for each
     public channel and starts a fan-out per email channel, planning its first page; returns how
     many deliveries are new (none when the same release is planned again). The rest of a large
-    fan-out is planned by :func:`plan_next_page`."""
+    fan-out is planned by :func:`plan_next_page`. The new public deliveries go to ``handoff``
+    with their channels and facts (see :mod:`distribution.service.handoff`)."""
     newsroom = await uow.newsrooms.get(event.tenant_id, event.newsroom_id)
-    await uow.releases.remember(event, newsroom_name=newsroom.name if newsroom else None)
+    facts = await uow.releases.remember(event, newsroom_name=newsroom.name if newsroom else None)
     channels = [
         channel
         for channel in await uow.channels.serving(event.tenant_id, event.newsroom_id)
         if _wants(channel, event)
     ]
     public = [channel for channel in channels if channel.kind != "email"]
-    planned = len(await uow.deliveries.add_new(plan_deliveries(event, public, [], now)))
+    new = await uow.deliveries.add_new(plan_deliveries(event, public, [], now))
+    if handoff is not None:
+        handoff.add(Planned(tuple(new), {channel.id: channel for channel in public}, facts))
+    planned = len(new)
     for channel in (channel for channel in channels if channel.kind == "email"):
         fan_out = FanOut.start(event, channel.id, now)
         if await uow.fan_outs.start(fan_out):

@@ -105,6 +105,19 @@ class DeliveryRepository(Protocol):
         ``lease_until``."""
         ...
 
+    async def claim_these(
+        self,
+        deliveries: Sequence[Delivery],
+        now: datetime,
+        *,
+        owner: str,
+        claim: str,
+        lease_until: datetime,
+    ) -> list[Delivery]:
+        """Of ``deliveries`` (one tenant's, as planned), those still pending and due, now
+        ``sending`` under ``claim`` until ``lease_until``: no search for due work."""
+        ...
+
     async def count_due(self, now: datetime, *, up_to: int) -> int:
         """Across tenants: pending deliveries due, counted up to ``up_to``."""
         ...
@@ -162,8 +175,9 @@ class DeliveryRepository(Protocol):
 class ReleaseRepository(Protocol):
     async def remember(
         self, event: ReleasePublished | ReleaseEmbargoed, *, newsroom_name: str | None = None
-    ) -> None:
-        """Stores the event's facts unless a newer version of the release is stored."""
+    ) -> ReleaseFacts:
+        """Stores the event's facts unless a newer version of the release is stored; returns
+        the facts stored now (the later version's, if that was stored)."""
         ...
 
     async def of_ids(

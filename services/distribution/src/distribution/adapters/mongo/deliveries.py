@@ -37,8 +37,11 @@ _PENDING = str(DeliveryStatus.PENDING)
 _SENDING = str(DeliveryStatus.SENDING)
 
 
-def delivery_fields(delivery: Delivery) -> Document:
-    fields: dict[str, Any] = {name: getattr(delivery, name) for name in _FIELDS if name != "id"}
+def delivery_fields(delivery: Delivery, *, without: tuple[str, ...] = ()) -> Document:
+    left_out = ("id", *without)
+    fields: dict[str, Any] = {
+        name: getattr(delivery, name) for name in _FIELDS if name not in left_out
+    }
     fields["status"] = str(delivery.status)
     fields["remote_ids"] = list(delivery.remote_ids)
     if delivery.first_attempt_at is None:
@@ -66,6 +69,29 @@ def _claimed(candidate: Document, claiming: Document, now: datetime) -> Document
             "first_attempt_at": now if first is None else min(first, now),
         }
     )
+
+
+def _claiming(owner: str, claim: str, lease_until: datetime) -> Document:
+    return {"status": _SENDING, "next_attempt_at": lease_until, "owner": owner, "claim": claim}
+
+
+def _claim_update(claiming: Document, status: str, now: datetime) -> Document:
+    """The update that claims deliveries of ``status``."""
+    return {
+        "$set": claiming | _unknown_outcome(status),
+        "$inc": {"attempts": 1},
+        "$min": {"first_attempt_at": now},
+    }
+
+
+def _as_planned_document(delivery: Delivery) -> Document:
+    """A delivery planned in this process as its stored document reads (times to the
+    millisecond, as BSON keeps them)."""
+    fields = {
+        name: _as_stored(value) if isinstance(value, datetime) else value
+        for name, value in delivery_fields(delivery).items()
+    }
+    return {"_id": delivery.id, **fields}
 
 
 def _as_stored(moment: datetime) -> datetime:
@@ -122,28 +148,42 @@ class MongoDeliveries(Repository):
     async def add_new(
         self, deliveries: Sequence[Delivery], *, some_may_exist: bool = True
     ) -> list[Delivery]:
-        """Stores the deliveries not stored yet (all of one tenant); returns those.
+        """Stores the deliveries not stored yet (all of one tenant); returns those. One
+        command either way.
 
-        ``some_may_exist=False`` skips looking them up first (a fan-out's page of subscribers
-        no earlier plan can have reached): a delivery that did exist then fails the insert
-        with a duplicate key error, aborting the transaction rather than sending twice."""
+        With ``some_may_exist`` each is an upsert that only inserts (the stored one, if any,
+        stays as it is), and the reply names those inserted. Without it (a fan-out's page of
+        subscribers no earlier plan can have reached) a plain insert: a delivery that did exist
+        then fails it with a duplicate key error, aborting the transaction rather than sending
+        twice."""
         if not deliveries:
             return []
         tenants = {d.tenant_id for d in deliveries}
         if len(tenants) != 1:
             raise ValueError("deliveries of one tenant at a time")
-        stored: set[str] = set()
-        if some_may_exist:
-            query = {"_id": {"$in": [d.id for d in deliveries]}, "tenant_id": tenants.pop()}
-            stored = {d["_id"] for d in await self._find(query, projection={"_id": 1})}
-        new = [d for d in deliveries if d.id not in stored]
-        if new:
+        if not some_may_exist:
             await self._collection.insert_many(
-                [{"_id": d.id, **delivery_fields(d)} for d in new],
+                [{"_id": d.id, **delivery_fields(d)} for d in deliveries],
                 ordered=False,
                 session=self._session,
             )
-        return new
+            return list(deliveries)
+        tenant = tenants.pop()
+        result = await self._collection.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": d.id, "tenant_id": tenant},
+                    # The filter's fields go into an inserted document by themselves.
+                    {"$setOnInsert": delivery_fields(d, without=("tenant_id",))},
+                    upsert=True,
+                )
+                for d in deliveries
+            ],
+            ordered=False,
+            session=self._session,
+        )
+        inserted = set((result.upserted_ids or {}).values())
+        return [d for d in deliveries if d.id in inserted]
 
     async def get(self, tenant_id: str, delivery_id: str) -> Delivery | None:
         document = await self._collection.find_one(
@@ -181,12 +221,7 @@ class MongoDeliveries(Repository):
         ).to_list()
         if not candidates:
             return []
-        claiming: Document = {
-            "status": _SENDING,
-            "next_attempt_at": lease_until,
-            "owner": owner,
-            "claim": claim,
-        }
+        claiming = _claiming(owner, claim, lease_until)
         by_status: dict[str, list[str]] = {}
         for candidate in candidates:
             by_status.setdefault(candidate["status"], []).append(candidate["_id"])
@@ -197,26 +232,61 @@ class MongoDeliveries(Repository):
             [
                 UpdateMany(
                     {"_id": {"$in": ids}, "status": status, "next_attempt_at": {"$lte": now}},
-                    {
-                        "$set": claiming | _unknown_outcome(status),
-                        "$inc": {"attempts": 1},
-                        "$min": {"first_attempt_at": now},
-                    },
+                    _claim_update(claiming, status, now),
                 )
                 for status, ids in by_status.items()
             ],
             ordered=False,
             session=self._session,
         )
-        if result.modified_count == len(candidates):
+        return await self._as_claimed(candidates, result.modified_count, claiming, now)
+
+    async def claim_these(
+        self,
+        deliveries: Sequence[Delivery],
+        now: datetime,
+        *,
+        owner: str,
+        claim: str,
+        lease_until: datetime,
+    ) -> list[Delivery]:
+        """Of ``deliveries`` (one tenant's, as planned), those still pending and due, now
+        ``sending`` under ``claim``: one command when all of them were (the usual case: the
+        consumer planned them a moment ago), two when some had been claimed meanwhile."""
+        if not deliveries:
+            return []
+        tenants = {d.tenant_id for d in deliveries}
+        if len(tenants) != 1:
+            raise ValueError("deliveries of one tenant at a time")
+        claiming = _claiming(owner, claim, lease_until)
+        result = await self._collection.update_many(
+            {
+                "_id": {"$in": [d.id for d in deliveries]},
+                "tenant_id": tenants.pop(),
+                "status": _PENDING,
+                "next_attempt_at": {"$lte": now},
+            },
+            _claim_update(claiming, _PENDING, now),
+            session=self._session,
+        )
+        planned = [_as_planned_document(d) for d in deliveries]
+        return await self._as_claimed(planned, result.modified_count, claiming, now)
+
+    async def _as_claimed(
+        self, candidates: list[Document], modified: int, claiming: Document, now: datetime
+    ) -> list[Delivery]:
+        """The candidates a claim's update took, as they are now."""
+        if modified == len(candidates):
             # The update took every candidate, from the state read: no need to read them back.
             return [delivery_from(_claimed(c, claiming, now)) for c in candidates]
+        if modified == 0:
+            return []
         # Another worker took some: read back by the token among the candidates (their ids
         # bound the read to the _id index; the token tells which the update took).
         return [
             delivery_from(d)
             for d in await self._find(
-                {"_id": {"$in": [c["_id"] for c in candidates]}, "claim": claim}
+                {"_id": {"$in": [c["_id"] for c in candidates]}, "claim": claiming["claim"]}
             )
         ]
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pymongo import ReturnDocument
+
 from distribution.adapters.mongo.base import Repository
-from distribution.domain.releases import NEWSROOM_NAME
+from distribution.domain.releases import NEWSROOM_NAME, ReleaseFacts
 from distribution.domain.releases import NOT_EVENT_DATA as NOT_EVENT_DATA
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished
 from newsroom_shared.mongo import Document
@@ -23,7 +25,7 @@ class MongoReleases(Repository):
 
     async def remember(
         self, event: ReleasePublished | ReleaseEmbargoed, *, newsroom_name: str | None = None
-    ) -> None:
+    ) -> ReleaseFacts:
         key = {"tenant_id": event.tenant_id, "release_id": event.release_id}
         facts: dict[str, Any] = event.model_dump(mode="json")
         facts["event_type"] = event.ce_type
@@ -34,12 +36,16 @@ class MongoReleases(Repository):
         # title starting with "$" is data, not a field path).
         later_stored = {"$gt": [{"$ifNull": ["$version", -1]}, event.version]}
         merged = {"$mergeObjects": ["$$ROOT", {"$literal": facts}]}
-        await self._collection.update_one(
+        # The stored facts come back in the same reply: the planner hands them to the worker.
+        stored: Document | None = await self._collection.find_one_and_update(
             key,
             [{"$replaceWith": {"$cond": [later_stored, "$$ROOT", merged]}}],
             upsert=True,
+            return_document=ReturnDocument.AFTER,
             session=self._session,
         )
+        assert stored is not None  # an upsert returning the document after it always has one
+        return stored
 
     async def of_ids(self, tenant_id: str, release_ids: list[str]) -> dict[str, Document]:
         documents = await self._find({"tenant_id": tenant_id, "release_id": {"$in": release_ids}})
