@@ -8,7 +8,7 @@ for every client made afterwards), so the benchmark needs no hook in the service
   the broker acknowledged the event);
 - ``consumed``: distribution's release consumer starts its transaction (``insert inbox``, its
   first command);
-- ``planned``: that transaction committed (the session that inserted the deliveries);
+- ``planned``: that transaction committed (the session that wrote the deliveries);
 - ``claimed``: the delivery worker's claim (``update deliveries``) has been answered;
 - ``posted``: the Mastodon fake holds the status (timed by the benchmark).
 
@@ -35,6 +35,10 @@ class _Release:
     # The sessions whose commit is a stage: the one that inserted the outbox entry, the one
     # that inserted the deliveries.
     sessions: dict[str, Any] = field(default_factory=dict)
+    # Database commands each service sent from the request to the post (by service); the
+    # idle polls of the services in that window count too (a few per second).
+    commands: dict[str, int] = field(default_factory=dict)
+    owners: dict[bytes, str] = field(default_factory=dict)  # session id -> service
 
 
 # (service, command, collection) -> the stage the command's start is, or the stage whose
@@ -47,6 +51,7 @@ _SESSIONS = {
     ("publisher", "insert", "outbox"): "committed",
     ("distribution", "insert", "deliveries"): "planned",
 }
+_PLANNING = ("distribution", "update", "deliveries")
 _ANSWERS = {("distribution", "update", "deliveries"): "claimed"}
 
 
@@ -58,6 +63,7 @@ class StageClock(monitoring.CommandListener):
         self._current: _Release | None = None
         self._awaited: dict[int, str] = {}  # request id -> the stage its success stamps
         self.samples: list[dict[str, float]] = []
+        self.commands: list[dict[str, int]] = []
 
     def watch(self, publisher_db: str, distribution_db: str) -> None:
         self._databases = {publisher_db: "publisher", distribution_db: "distribution"}
@@ -75,6 +81,7 @@ class StageClock(monitoring.CommandListener):
         release, self._current = self._current, None
         if release is not None and all(stage in release.marks for stage in STAGES):
             self.samples.append(release.marks)
+            self.commands.append(release.commands)
 
     def _stamp(self, release: _Release, stage: str) -> None:
         previous = STAGES[STAGES.index(stage) - 1] if stage != STAGES[0] else None
@@ -85,6 +92,15 @@ class StageClock(monitoring.CommandListener):
         release = self._current
         if release is None:
             return
+        service = self._databases.get(event.database_name)
+        lsid = event.command.get("lsid")
+        if service is not None and lsid is not None:
+            release.owners[_session_key(lsid)] = service
+        elif service is None and event.command_name in ("commitTransaction", "abortTransaction"):
+            # Commits go to ``admin``: they belong to the service whose session wrote.
+            service = release.owners.get(_session_key(lsid)) if lsid is not None else None
+        if service is not None and "posted" not in release.marks:
+            release.commands[service] = release.commands.get(service, 0) + 1
         if event.command_name == "commitTransaction":
             for stage, session in release.sessions.items():
                 if event.command.get("lsid") == session:
@@ -92,7 +108,11 @@ class StageClock(monitoring.CommandListener):
             return
         collection = event.command.get(event.command_name)
         key = (self._databases.get(event.database_name, ""), event.command_name, collection)
-        if key in _STARTS:
+        if key == _PLANNING and "txnNumber" in event.command:
+            # The planner's write of the deliveries, in the consumer's transaction (the
+            # worker's claim is the same command outside any transaction).
+            release.sessions.setdefault("planned", event.command.get("lsid"))
+        elif key in _STARTS:
             self._stamp(release, _STARTS[key])
         elif key in _SESSIONS:
             release.sessions.setdefault(_SESSIONS[key], event.command.get("lsid"))
@@ -116,4 +136,18 @@ class StageClock(monitoring.CommandListener):
             f"{before}_to_{stage}": statistics.median(s[stage] - s[before] for s in self.samples)
             for before, stage in pairwise(STAGES)
         }
-        return {"n": len(self.samples), "p50_ms_from_request": at, "p50_ms_per_step": steps}
+        services = sorted({service for counts in self.commands for service in counts})
+        commands = {
+            service: statistics.median(counts.get(service, 0) for counts in self.commands)
+            for service in services
+        }
+        return {
+            "n": len(self.samples),
+            "p50_ms_from_request": at,
+            "p50_ms_per_step": steps,
+            "p50_database_commands_per_release": commands,
+        }
+
+
+def _session_key(lsid: Any) -> bytes:
+    return bytes(lsid["id"])
