@@ -47,6 +47,7 @@ def test_facts_stored_before_the_read_model_fall_back_to_the_slug() -> None:
 def test_a_webhook_gets_the_events_data_without_our_own_fields() -> None:
     payload = webhook_payload({**FACTS, NEWSROOM_NAME: "Acme Press Room"})
     assert payload["type"] == "io.newsroom.release.published.v1"
-    assert NEWSROOM_NAME not in payload["data"]
+    assert payload["data"][NEWSROOM_NAME] == "Acme Press Room"  # a field of the event
+    assert "event_type" not in payload["data"]
     assert "_id" not in payload["data"]
     assert payload["data"]["newsroom_slug"] == "acme"

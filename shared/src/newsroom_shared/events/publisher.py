@@ -33,6 +33,13 @@ class ReleaseFacts(Event):
     release_id: str
     newsroom_id: str
     newsroom_slug: str
+    newsroom_name: str | None = Field(
+        default=None,
+        description=(
+            "The newsroom's display name when the event was emitted (for notifications that "
+            "name it); absent from events emitted before it was added"
+        ),
+    )
     slug: str
     title: str
     lead: str = ""

@@ -26,8 +26,7 @@ async def plan_for_release(
     many deliveries are new (none when the same release is planned again). The rest of a large
     fan-out is planned by :func:`plan_next_page`. The new public deliveries go to ``handoff``
     with their channels and facts (see :mod:`distribution.service.handoff`)."""
-    newsroom = await uow.newsrooms.get(event.tenant_id, event.newsroom_id)
-    facts = await uow.releases.remember(event, newsroom_name=newsroom.name if newsroom else None)
+    facts = await uow.releases.remember(event, newsroom_name=await _newsroom_name(uow, event))
     channels = [
         channel
         for channel in await uow.channels.serving(event.tenant_id, event.newsroom_id)
@@ -117,6 +116,14 @@ async def _plan_page(
     planned = len(await uow.deliveries.add_new(deliveries, some_may_exist=previewed))
     await uow.fan_outs.advance(fan_out, fan_out.advanced(page, planned, now, page_size))
     return planned
+
+
+async def _newsroom_name(uow: UnitOfWork, event: ReleaseEvent) -> str | None:
+    """The event's own, or (events emitted before they carried it) the read model's."""
+    if event.newsroom_name is not None:
+        return event.newsroom_name
+    newsroom = await uow.newsrooms.get(event.tenant_id, event.newsroom_id)
+    return newsroom.name if newsroom else None
 
 
 def _wants(channel: Channel, event: ReleaseEvent) -> bool:

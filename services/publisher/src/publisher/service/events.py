@@ -31,6 +31,7 @@ def _facts(
         "release_id": release.id,
         "newsroom_id": newsroom.id,
         "newsroom_slug": newsroom.slug,
+        "newsroom_name": newsroom.name,
         "slug": release.slug,
         "title": content.title,
         "lead": content.lead,

@@ -2,8 +2,8 @@
 
 The worker composes posts and emails from these (the delivery carries only ids), so it never
 calls the publisher back. A later version of a release replaces an earlier one, never the reverse.
-Besides the event's data, a document holds the newsroom's name as the newsroom read model knew
-it when the release was planned (:data:`NEWSROOM_NAME`, for emails; not part of the event).
+The newsroom's name (:data:`NEWSROOM_NAME`, for emails) is the event's, or for events emitted
+before they carried it, the name the newsroom read model knew when the release was planned.
 """
 
 from __future__ import annotations
