@@ -1,0 +1,54 @@
+"""Collection ``releases``: the read model of the publisher's releases (from its events).
+
+``_id`` is ``<tenant>:<release id>``; ``release_id`` is indexed on its own, unique: a visitor's
+request names only the release, and that lookup is how it finds the tenant (release ids are
+ObjectIds, global in the publisher).
+"""
+
+from __future__ import annotations
+
+from comments.adapters.mongo.base import Repository, scoped_id
+from comments.domain.releases import KnownRelease
+from newsroom_shared.mongo import Document
+
+
+def _release(document: Document) -> KnownRelease:
+    return KnownRelease(
+        tenant_id=document["tenant_id"],
+        release_id=document["release_id"],
+        newsroom_id=document["newsroom_id"],
+        title=document["title"],
+        url=document["url"],
+        version=document["version"],
+        published_at=document["published_at"],
+        withdrawn_at=document["withdrawn_at"],
+    )
+
+
+class MongoReleases(Repository):
+    COLLECTION = "releases"
+
+    async def get(self, tenant_id: str, release_id: str) -> KnownRelease | None:
+        found = await self._find_one({"_id": scoped_id(tenant_id, release_id)})
+        return None if found is None else _release(found)
+
+    async def find_public(self, release_id: str) -> KnownRelease | None:
+        found = await self._find_one({"release_id": release_id})
+        return None if found is None else _release(found)
+
+    async def put(self, release: KnownRelease) -> None:
+        await self._collection.replace_one(
+            {"_id": scoped_id(release.tenant_id, release.release_id)},
+            {
+                "tenant_id": release.tenant_id,
+                "release_id": release.release_id,
+                "newsroom_id": release.newsroom_id,
+                "title": release.title,
+                "url": release.url,
+                "version": release.version,
+                "published_at": release.published_at,
+                "withdrawn_at": release.withdrawn_at,
+            },
+            upsert=True,
+            **self._opts(),
+        )
