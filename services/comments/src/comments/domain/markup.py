@@ -30,6 +30,7 @@ DROPPED_WITH_CONTENT = frozenset(
 _HREF = re.compile(r'href="([^"]*)"')
 _BARE_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_BLOCK_END = re.compile(r"(</p>|</blockquote>|</pre>|<br>)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,9 @@ def sanitise(raw: str) -> Body:
         url_relative="deny",
         strip_comments=True,
     ).strip()
-    text = html.unescape(nh3.clean(cleaned, tags=set())).strip()
+    # Blocks end a line in the text too, so "quoted" and the next paragraph stay two words.
+    with_breaks = _BLOCK_END.sub(lambda end: end.group(1) + "\n", cleaned)
+    text = html.unescape(nh3.clean(with_breaks, tags=set())).strip()
     hrefs = set(_HREF.findall(cleaned))
     bare = set(_BARE_URL.findall(text))
     return Body(html=cleaned, text=text, links=len({html.unescape(h) for h in hrefs} | bare))
