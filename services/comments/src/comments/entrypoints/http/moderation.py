@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from comments.domain.comment import Status
 from comments.entrypoints.http.dependencies import CommentsDep, Editor, Viewer, cursor_str
-from comments.entrypoints.http.schemas.common import OBJECT_ID_PATTERN, ObjectIdPath
+from comments.entrypoints.http.schemas.common import OBJECT_ID_PATTERN, IdPath
 from comments.entrypoints.http.schemas.staff import (
     AuditOut,
     DecisionIn,
@@ -51,9 +51,7 @@ async def queue(
 
 
 @router.get("/comments/{comment_id}", responses=error_responses(404))
-async def get_comment(
-    comment_id: ObjectIdPath, staff: Viewer, comments: CommentsDep
-) -> StaffCommentOut:
+async def get_comment(comment_id: IdPath, staff: Viewer, comments: CommentsDep) -> StaffCommentOut:
     """One comment of your tenant, with its moderation state."""
     found = await moderation.get_comment(comments.reader(), staff.tenant_id, comment_id)
     return StaffCommentOut.of(found)
@@ -61,7 +59,7 @@ async def get_comment(
 
 @router.post("/comments/{comment_id}/decisions", responses=error_responses(404, 409))
 async def decide(
-    comment_id: ObjectIdPath, body: DecisionIn, staff: Editor, comments: CommentsDep
+    comment_id: IdPath, body: DecisionIn, staff: Editor, comments: CommentsDep
 ) -> StaffCommentOut:
     """Approve, reject (with a reason), mark as spam, or hide a comment; logged and emitted."""
     decided = await moderation.decide(
@@ -76,7 +74,7 @@ async def decide(
     responses=error_responses(404),
 )
 async def official_reply(
-    comment_id: ObjectIdPath, body: OfficialReplyIn, staff: Editor, comments: CommentsDep
+    comment_id: IdPath, body: OfficialReplyIn, staff: Editor, comments: CommentsDep
 ) -> StaffCommentOut:
     """Answer a comment in the company's name: shown at once, pinned under it."""
     reply = await replies.official_reply(

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from comments.config import CommentsSettings
 from comments.domain.comment import Comment
 from comments.entrypoints.http.dependencies import CommentsDep, VisitorDep
-from comments.entrypoints.http.schemas.common import ObjectIdPath
+from comments.entrypoints.http.schemas.common import IdPath
 from comments.entrypoints.http.schemas.public import (
     AfterEditOut,
     CommentIn,
@@ -81,7 +81,7 @@ def _position(cursor: str | None) -> Position | None:
 
 @router.get("/comments", dependencies=READ, responses=error_responses(404))
 async def thread(
-    release_id: ObjectIdPath,
+    release_id: IdPath,
     comments: CommentsDep,
     limit: Limit,
     cursor: Cursor = None,
@@ -97,8 +97,8 @@ async def thread(
     return ThreadOut(items=items, next_cursor=next_cursor)
 
 
-@router.get("/comments/count", dependencies=READ, responses=error_responses(404))
-async def count(release_id: ObjectIdPath, comments: CommentsDep) -> CountOut:
+@router.get("/comment-count", dependencies=READ, responses=error_responses(404))
+async def count(release_id: IdPath, comments: CommentsDep) -> CountOut:
     """How many comments the release shows, and whether it takes new ones."""
     found = await reading.comment_count(comments.reader(), comments.deps, release_id)
     return CountOut(release_id=found.release_id, visible=found.visible, open=found.open)
@@ -111,7 +111,7 @@ async def count(release_id: ObjectIdPath, comments: CommentsDep) -> CountOut:
     responses=error_responses(403, 404, 409),
 )
 async def post(
-    release_id: ObjectIdPath, body: CommentIn, visitor: VisitorDep, comments: CommentsDep
+    release_id: IdPath, body: CommentIn, visitor: VisitorDep, comments: CommentsDep
 ) -> PostedOut:
     """Comment on the release, or reply to one of its comments (`parent_id`)."""
     new = posting.NewComment(
@@ -147,8 +147,8 @@ def _after_edit(comment: Comment) -> AfterEditOut:
     "/comments/{comment_id}", dependencies=WRITE, responses=error_responses(400, 404, 409, 410)
 )
 async def edit(
-    release_id: ObjectIdPath,
-    comment_id: ObjectIdPath,
+    release_id: IdPath,
+    comment_id: IdPath,
     body: EditIn,
     token: AuthorToken,
     comments: CommentsDep,
@@ -168,7 +168,7 @@ async def edit(
     responses=error_responses(400, 404, 410),
 )
 async def delete(
-    release_id: ObjectIdPath, comment_id: ObjectIdPath, token: AuthorToken, comments: CommentsDep
+    release_id: IdPath, comment_id: IdPath, token: AuthorToken, comments: CommentsDep
 ) -> Response:
     """The author deletes their comment within the edit window (idempotent)."""
     await authoring.delete_comment(comments.uow(), comments.deps, token, release_id, comment_id)
@@ -177,8 +177,8 @@ async def delete(
 
 @router.post("/comments/{comment_id}/reactions", dependencies=WRITE, responses=error_responses(404))
 async def react(
-    release_id: ObjectIdPath,
-    comment_id: ObjectIdPath,
+    release_id: IdPath,
+    comment_id: IdPath,
     body: ReactionIn,
     visitor: VisitorDep,
     comments: CommentsDep,
@@ -198,8 +198,8 @@ async def react(
     responses=error_responses(404),
 )
 async def report(
-    release_id: ObjectIdPath,
-    comment_id: ObjectIdPath,
+    release_id: IdPath,
+    comment_id: IdPath,
     body: ReportIn,
     visitor: VisitorDep,
     comments: CommentsDep,

@@ -12,7 +12,7 @@ from comments.service import settings as use_cases
 
 router = APIRouter(prefix="/v1/newsrooms/{newsroom_id}/comment-settings", tags=["settings"])
 NewsroomId = Annotated[
-    str, Path(pattern=r"^[0-9a-f]{24}$", description="A newsroom of your tenant (publisher's id)")
+    str, Path(min_length=1, max_length=100, description="A newsroom of your tenant (its id)")
 ]
 
 

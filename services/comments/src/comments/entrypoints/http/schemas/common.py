@@ -25,8 +25,10 @@ def _address(value: str) -> str:
 
 
 OBJECT_ID_PATTERN = r"^[0-9a-f]{24}$"
-ObjectIdPath = Annotated[
-    str, Path(pattern=OBJECT_ID_PATTERN, description="An id as this API gives it (24 hex digits)")
+# Any id in a path: one that names nothing (of the caller's tenant) answers 404.
+IdPath = Annotated[
+    str,
+    Path(min_length=1, max_length=100, description="An id as this API or the publisher gave it"),
 ]
 ObjectId = Annotated[str, Field(pattern=OBJECT_ID_PATTERN)]
 NotBlank = Annotated[str, Field(pattern=NOT_BLANK_PATTERN)]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from comments.domain.comment import Comment
 from comments.domain.moderation import AuditEntry, Ban, BanKind, Decision
 from comments.domain.settings import MAX_WORD_CHARS, MAX_WORDS, CommentSettings, ModerationMode
 from comments.entrypoints.http.schemas.common import AuthorName, Model, Text
 from newsroom_shared.events.comments import SHA256_HEX
+from newsroom_shared.http.params import JsonInt, json_integer
 
 Word = Annotated[str, Field(min_length=1, max_length=MAX_WORD_CHARS)]
 
@@ -23,14 +24,13 @@ class SettingsIn(Model):
         "pre_until_approved: a commenter's comments wait until `approvals_needed` of theirs "
         "were approved",
     )
-    approvals_needed: int = Field(default=1, ge=1, le=1000)
-    open_days: int | None = Field(
+    approvals_needed: JsonInt = Field(default=1, ge=1, le=1000)
+    # The bounds before the validator: after it the schema would not state them.
+    open_days: Annotated[int, Field(ge=1, le=36_500), BeforeValidator(json_integer)] | None = Field(
         default=None,
-        ge=1,
-        le=36_500,
         description="Comments close this many days after publication; null: until withdrawn",
     )
-    max_links: int = Field(default=2, ge=0, le=100, description="More links hold a comment")
+    max_links: JsonInt = Field(default=2, ge=0, le=100, description="More links hold a comment")
     banned_words: list[Word] = Field(
         default_factory=list,
         max_length=MAX_WORDS,
