@@ -23,9 +23,10 @@ from fastapi import FastAPI
 from comments.bootstrap import Comments
 from comments.config import CommentsSettings
 from comments.main import create_app
+from comments.service.newsrooms import newsroom_changed
 from comments.service.releases import release_published
 from newsroom_shared.clock import Clock
-from newsroom_shared.events.publisher import ReleasePublished
+from newsroom_shared.events.publisher import NewsroomCreated, ReleasePublished
 from newsroom_shared.http.auth import Principal, Scope
 from newsroom_testing.clock import FakeClock
 from newsroom_testing.fixtures import drop_test_database
@@ -155,9 +156,23 @@ def published(
     return ReleasePublished(**values)
 
 
+def newsroom_of(event: ReleasePublished) -> NewsroomCreated:
+    return NewsroomCreated(
+        tenant_id=event.tenant_id,
+        newsroom_id=event.newsroom_id,
+        slug=event.newsroom_slug,
+        name="Acme Newsroom",
+        default_language="en",
+        version=1,
+        updated_at=event.published_at,
+    )
+
+
 async def known_release(client: httpx.AsyncClient, event: ReleasePublished) -> ReleasePublished:
-    """The release in the read model, as the published event's consumer would have put it."""
+    """The release and its newsroom in the read models, as the consumers of the publisher's
+    events would have put them there."""
     async with comments_of(client).uow() as uow:
+        await newsroom_changed(uow, newsroom_of(event))
         await release_published(uow, event)
     return event
 

@@ -18,7 +18,17 @@ from newsroom_shared.events.publisher import ReleasePublished, ReleaseUpdated, R
 from newsroom_testing.consumer import RawMessage, eventually, produce, produce_envelopes
 from newsroom_testing.fixtures import drop_test_database
 
-from .conftest import A, comments_of, new_id, ok, published, running, settings_for
+from .conftest import (
+    A,
+    comments_of,
+    new_id,
+    newsroom_of,
+    ok,
+    published,
+    running,
+    settings_for,
+    staff,
+)
 
 pytestmark = pytest.mark.connected
 PUBLISHER = "/newsroom/publisher"
@@ -48,7 +58,16 @@ async def test_a_release_opens_when_published_and_closes_when_withdrawn(
     api: httpx.AsyncClient, infra: Any
 ) -> None:
     event = published(A)
-    await produce_envelopes(infra.kafka_bootstrap_servers, [envelope_for(event, source=PUBLISHER)])
+    await produce_envelopes(
+        infra.kafka_bootstrap_servers,
+        [envelope_for(e, source=PUBLISHER) for e in (newsroom_of(event), event)],
+    )
+    settings_url = f"/v1/newsrooms/{event.newsroom_id}/comment-settings"
+
+    async def newsroom_known() -> bool:
+        return (await api.get(settings_url, headers=staff(A))).status_code == 200
+
+    await eventually(newsroom_known, "newsroom known", timeout_s=60)
 
     async def opened() -> bool:
         answer = await count(api, event.release_id)

@@ -11,15 +11,17 @@ from typing import Any
 import httpx
 import pytest
 
+from comments.adapters.mongo.newsrooms import MongoNewsrooms
 from comments.adapters.mongo.releases import MongoReleases
 from comments.main import create_app
+from comments.service.newsrooms import newsroom_changed
 from comments.service.releases import release_published
 from newsroom_shared.events.publisher import ReleasePublished
 from newsroom_shared.http.auth import Scope
 from newsroom_shared.mongo import make_client
 from newsroom_testing.openapi_fuzz import drop_database_now, fuzz_every_operation, served
 
-from .conftest import A, TokenAuthenticator, published, settings_for, staff
+from .conftest import A, TokenAuthenticator, newsroom_of, published, settings_for, staff
 
 pytestmark = [pytest.mark.connected, pytest.mark.slow]
 # Rules JSON Schema cannot state; the OpenAPI describes each in words.
@@ -32,17 +34,20 @@ UNSTATED_RULES = {
 }
 
 
-class _Releases:
-    """The read model's repository outside any unit of work (the seed's only write)."""
+class _ReadModels:
+    """The read models' repositories outside any unit of work (the seed's only writes)."""
 
-    def __init__(self, repository: MongoReleases) -> None:
-        self.releases = repository
+    def __init__(self, db: Any) -> None:
+        self.releases = MongoReleases(db)
+        self.newsrooms = MongoNewsrooms(db)
 
 
 async def known_release_now(mongodb_uri: str, database: str, event: ReleasePublished) -> None:
     client = make_client(mongodb_uri)
     try:
-        await release_published(_Releases(MongoReleases(client[database])), event)  # type: ignore[arg-type]
+        db = client[database]
+        await newsroom_changed(_ReadModels(db), newsroom_of(event))  # type: ignore[arg-type]
+        await release_published(_ReadModels(db), event)  # type: ignore[arg-type]
     finally:
         await client.close()
 

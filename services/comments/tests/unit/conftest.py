@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from comments.domain.comment import Comment, Status
 from comments.domain.errors import TokenError
 from comments.domain.moderation import AuditEntry, Ban
+from comments.domain.newsrooms import KnownNewsroom
 from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings
 from comments.service.ports import AuthorClaim, Deps, Order, Position, QueueFilter
@@ -32,6 +33,7 @@ from newsroom_testing.clock import FakeClock
 @dataclass
 class Store:
     releases: dict[tuple[str, str], KnownRelease] = field(default_factory=dict)
+    newsrooms: dict[tuple[str, str], KnownNewsroom] = field(default_factory=dict)
     settings: dict[tuple[str, str], CommentSettings] = field(default_factory=dict)
     comments: dict[tuple[str, str], Comment] = field(default_factory=dict)
     reactions: set[tuple[str, str, str, str]] = field(default_factory=set)
@@ -57,6 +59,17 @@ class FakeReleases:
 
     async def put(self, release: KnownRelease) -> None:
         self.s.releases[(release.tenant_id, release.release_id)] = release
+
+
+class FakeNewsrooms:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    async def get(self, tenant_id: str, newsroom_id: str) -> KnownNewsroom | None:
+        return self.s.newsrooms.get((tenant_id, newsroom_id))
+
+    async def put(self, newsroom: KnownNewsroom) -> None:
+        self.s.newsrooms[(newsroom.tenant_id, newsroom.newsroom_id)] = newsroom
 
 
 class FakeSettings:
@@ -235,6 +248,7 @@ class FakeUnitOfWork:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.releases = FakeReleases(store)
+        self.newsrooms = FakeNewsrooms(store)
         self.settings = FakeSettings(store)
         self.comments = FakeComments(store)
         self.reactions = FakeReactions(store)

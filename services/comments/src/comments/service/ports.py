@@ -16,6 +16,7 @@ from typing import Protocol, Self
 
 from comments.domain.comment import Comment, Status
 from comments.domain.moderation import AuditEntry, Ban
+from comments.domain.newsrooms import KnownNewsroom
 from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings
 from newsroom_shared.clock import Clock
@@ -50,6 +51,11 @@ class KnownReleaseRepository(Protocol):
         ...
 
     async def put(self, release: KnownRelease) -> None: ...
+
+
+class NewsroomRepository(Protocol):
+    async def get(self, tenant_id: str, newsroom_id: str) -> KnownNewsroom | None: ...
+    async def put(self, newsroom: KnownNewsroom) -> None: ...
 
 
 class SettingsRepository(Protocol):
@@ -129,6 +135,8 @@ class UnitOfWork(Protocol):
 
     @property
     def releases(self) -> KnownReleaseRepository: ...
+    @property
+    def newsrooms(self) -> NewsroomRepository: ...
     @property
     def settings(self) -> SettingsRepository: ...
     @property

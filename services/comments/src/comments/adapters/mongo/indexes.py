@@ -16,6 +16,7 @@ from newsroom_shared.mongo import Database
 
 INDEXES: dict[str, list[IndexModel]] = {
     "releases": [IndexModel([("release_id", ASCENDING)], unique=True, name="public_release")],
+    "newsrooms": [],
     "newsroom_settings": [],
     "comments": [
         # A release's thread (roots by posting time) and its count.

@@ -8,6 +8,7 @@ from pymongo.errors import PyMongoError
 from comments.adapters.mongo.audit import MongoAudit
 from comments.adapters.mongo.bans import MongoBans
 from comments.adapters.mongo.comments import MongoComments
+from comments.adapters.mongo.newsrooms import MongoNewsrooms
 from comments.adapters.mongo.reactions import MongoReactions
 from comments.adapters.mongo.releases import MongoReleases
 from comments.adapters.mongo.settings import MongoSettings
@@ -24,6 +25,7 @@ class MongoUnitOfWork(UnitOfWorkBase):
 
     def _bind(self, session: AsyncClientSession | None) -> None:
         self.releases = MongoReleases(self._db, session)
+        self.newsrooms = MongoNewsrooms(self._db, session)
         self.settings = MongoSettings(self._db, session)
         self.comments = MongoComments(self._db, session)
         self.reactions = MongoReactions(self._db, session)
