@@ -8,6 +8,7 @@ has N approved comments).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -78,7 +79,10 @@ def _mode_holds(settings: CommentSettings, facts: Facts) -> bool:
 
 def _contains_any(text: str, words: tuple[str, ...]) -> bool:
     """Whole words or phrases, so "class" does not hit "ass"."""
-    if not words:
-        return False
-    pattern = r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)"
-    return re.search(pattern, text) is not None
+    return bool(words) and _matcher(words).search(text) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _matcher(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern per word list, built once: every comment of a newsroom uses the same lists."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")

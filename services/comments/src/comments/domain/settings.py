@@ -3,6 +3,7 @@ which words are refused or held, how many links a comment may carry."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -48,7 +49,7 @@ class CommentSettings:
             words: tuple[str, ...] = getattr(self, name)
             if len(words) > MAX_WORDS:
                 raise InvalidInputError(name, f"at most {MAX_WORDS} entries")
-            cleaned = tuple(dict.fromkeys(normalised(w) for w in words if normalised(w)))
+            cleaned = _cleaned(words)
             if any(len(w) > MAX_WORD_CHARS for w in cleaned):
                 raise InvalidInputError(name, f"each entry at most {MAX_WORD_CHARS} characters")
             object.__setattr__(self, name, cleaned)
@@ -57,3 +58,9 @@ class CommentSettings:
     def defaults(cls, tenant_id: str, newsroom_id: str) -> CommentSettings:
         """What a newsroom that never changed its settings has: pre-moderation, no period."""
         return cls(tenant_id=tenant_id, newsroom_id=newsroom_id)
+
+
+@functools.lru_cache(maxsize=256)
+def _cleaned(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Normalised, without blanks and repeats; cached: settings are loaded on every post."""
+    return tuple(dict.fromkeys(normalised(w) for w in words if normalised(w)))
