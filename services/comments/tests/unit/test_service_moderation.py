@@ -159,3 +159,18 @@ async def test_bans_are_listed_lifted_and_logged(uow: FakeUnitOfWork, deps: Deps
         ("unbanned", ban.id),
         ("banned", ban.id),
     ]
+
+
+async def test_an_edit_cannot_undo_a_decision_or_the_honeypot(
+    uow: FakeUnitOfWork, deps: Deps
+) -> None:
+    for decision in (Decision.rejected, Decision.spam, Decision.hidden):
+        new = posting.NewComment("r1", "Jane", f"{decision.value}@example.com", "Buy my stuff")
+        posted = await posting.post_comment(uow, deps, READER, new)
+        await moderation.decide(uow, deps, STAFF, posted.comment.id, decision, "no")
+        with pytest.raises(NotAllowedError):
+            await authoring.edit_comment(uow, deps, posted.token, "r1", posted.comment.id, "Nice")
+    bot = posting.NewComment("r1", "Bot", "bot@example.com", "Spam", honeypot="http://x.example")
+    caught = await posting.post_comment(uow, deps, READER, bot)
+    with pytest.raises(NotAllowedError):
+        await authoring.edit_comment(uow, deps, caught.token, "r1", caught.comment.id, "Innocent")

@@ -104,8 +104,12 @@ class Comment:
     def edited(
         self, body: Body, status: Status, reasons: tuple[str, ...], now: datetime
     ) -> Comment:
+        """The author's new text, screened again. Only a comment still shown or waiting may
+        change: an edit must not undo a moderator's (or the filter's) rejection, spam or hiding."""
         if self.deleted_at is not None:
             raise NotAllowedError("this comment was deleted")
+        if self.status not in (Status.pending, Status.approved):
+            raise NotAllowedError(f"this comment is {self.status.value}: it can no longer change")
         return replace(
             self,
             body=body,
