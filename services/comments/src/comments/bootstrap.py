@@ -15,6 +15,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from comments.adapters.mongo.unit_of_work import MongoUnitOfWork
 from comments.adapters.rate_limits import SharedEmailRateLimit
+from comments.adapters.read_cache import ReadCaches
 from comments.adapters.tokens import SignedAuthorTokens
 from comments.config import CommentsSettings, key_list
 from comments.service.ports import Deps
@@ -33,6 +34,8 @@ class Comments:
     runtime: ServiceRuntime
     deps: Deps
     keys: KeyFollower
+    caches: ReadCaches
+    """Releases and settings as visitors' requests read them, kept seconds in this process."""
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""
@@ -55,6 +58,7 @@ class Comments:
             runtime.db,
             runtime.outbox,
             runtime.envelope,
+            self.caches,
             transactional=transactional,
             session=session,
         )
@@ -86,5 +90,9 @@ def bootstrap(
         edit_window_s=settings.edit_window_s,
     )
     return Comments(
-        settings=settings, runtime=runtime, deps=deps, keys=KeyFollower(runtime.db, settings)
+        settings=settings,
+        runtime=runtime,
+        deps=deps,
+        keys=KeyFollower(runtime.db, settings),
+        caches=ReadCaches.of(settings.read_cache_ttl_s),
     )

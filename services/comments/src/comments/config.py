@@ -43,6 +43,13 @@ class CommentsSettings(ServiceSettings):
     edit_window_s: int = Field(
         default=15 * 60, ge=1, description="How long an author may edit or delete a comment"
     )
+    read_cache_ttl_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long this process serves a release and its newsroom's settings to "
+        "visitors' requests without reading them again: another replica's change (new settings, "
+        "a withdrawal) shows here within this time; 0: read every time",
+    )
     public_rate_per_minute: int = Field(
         default=120, ge=1, description="Public reads (threads, counts): requests/minute/client"
     )
