@@ -3,7 +3,8 @@ against a raw insert loop of the same documents in the same run.
 
 System: the comments service's use case ``posting.post_comment`` with its real adapters on
 MongoDB: the text sanitised (nh3) and checked, the per-email limit taken in the shared window,
-one transaction that finds the release and the newsroom's settings, checks bans, looks up what
+one transaction that finds the release and the newsroom's settings (from the service's short
+read cache, as the app wires it), checks bans, looks up what
 the rules need (the author's approved comments: the newsroom is pre-moderated until one was
 approved; duplicates of the text), stores the comment, logs a hold in the audit log, and puts
 ``CommentPosted`` in the outbox. ``WRITERS`` visitors post at once, as requests would.
@@ -33,7 +34,9 @@ from comments.adapters.mongo.releases import MongoReleases
 from comments.adapters.mongo.settings import MongoSettings
 from comments.adapters.mongo.unit_of_work import MongoUnitOfWork
 from comments.adapters.rate_limits import SharedEmailRateLimit
+from comments.adapters.read_cache import ReadCaches
 from comments.adapters.tokens import SignedAuthorTokens
+from comments.config import CommentsSettings
 from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings, ModerationMode
 from comments.service.ports import Deps, Visitor
@@ -120,12 +123,14 @@ async def system_round(
     db = await fresh_db(client, "system")
     release_id, deps = await seed(db)
     outbox = Outbox(db)
+    # As the service wires it: the release and the settings from the visitors' read cache.
+    caches = ReadCaches.of(CommentsSettings.model_fields["read_cache_ttl_s"].default)
 
     def envelope(event: Any) -> Any:
         return envelope_for(event, source=SOURCE)
 
     async def post(n: int) -> None:
-        uow = MongoUnitOfWork(client, db, outbox, envelope)
+        uow = MongoUnitOfWork(client, db, outbox, envelope, caches)
         visitor = Visitor(client=f"198.51.100.{n % 250}")
         await post_comment(uow, deps, visitor, comment_of(release_id, n))
 
