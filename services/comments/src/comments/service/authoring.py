@@ -15,9 +15,9 @@ from comments.domain.markup import sanitise
 from comments.domain.moderation import AuditEntry, Decision
 from comments.domain.screening import screen
 from comments.service import events
+from comments.service.facts import screening_facts
 from comments.service.lookups import comment_of, open_release
 from comments.service.ports import AuthorClaim, Deps, UnitOfWork
-from comments.service.posting import screening_facts
 from comments.service.transactions import atomically
 
 DELETED_BY_AUTHOR = "deleted by its author"

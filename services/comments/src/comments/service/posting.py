@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from comments.domain.comment import Comment, Place, checked_body, checked_name
+from comments.domain.comment import Comment, Place, Status, checked_body, checked_name
 from comments.domain.errors import ForbiddenError, RateLimitedError
 from comments.domain.identity import client_digest, email_digest
 from comments.domain.ids import new_id
 from comments.domain.markup import Body, sanitise
 from comments.domain.moderation import AuditEntry, BanKind
 from comments.domain.releases import KnownRelease
-from comments.domain.screening import Facts, Verdict, checks_duplicates, screen
-from comments.domain.settings import CommentSettings, ModerationMode
+from comments.domain.screening import Facts, Verdict, screen
+from comments.domain.settings import CommentSettings
 from comments.service import events
+from comments.service.facts import screening_facts
 from comments.service.lookups import open_release, visible_comment
 from comments.service.ports import AuthorClaim, Deps, UnitOfWork, Visitor
 from comments.service.transactions import atomically
@@ -101,28 +102,6 @@ async def _place(uow: UnitOfWork, release: KnownRelease, parent_id: str | None) 
     return parent.place_of_reply()
 
 
-async def screening_facts(
-    uow: UnitOfWork,
-    settings: CommentSettings,
-    body: Body,
-    release_id: str,
-    email_hash: str | None,
-    *,
-    honeypot_filled: bool = False,
-    except_id: str | None = None,
-) -> Facts:
-    """The lookups the rules need, only those the newsroom's settings and the text call for."""
-    approved = 0
-    if settings.mode is ModerationMode.pre_until_approved and email_hash is not None:
-        approved = await uow.comments.approved_count(
-            settings.tenant_id, settings.newsroom_id, email_hash, settings.approvals_needed
-        )
-    duplicate = checks_duplicates(body) and await uow.comments.has_duplicate(
-        settings.tenant_id, body.digest, release_id, email_hash, except_id=except_id
-    )
-    return Facts(honeypot_filled=honeypot_filled, approved_before=approved, duplicate=duplicate)
-
-
 async def _facts(
     uow: UnitOfWork,
     settings: CommentSettings,
@@ -144,7 +123,7 @@ async def _record_filter(uow: UnitOfWork, comment: Comment, verdict: Verdict) ->
         AuditEntry(
             id=new_id(),
             tenant_id=comment.tenant_id,
-            action="held" if verdict.status.value == "pending" else verdict.status.value,
+            action="held" if verdict.status is Status.pending else verdict.status.value,
             at=comment.posted_at,
             actor=None,
             reason=", ".join(verdict.reasons),
