@@ -20,6 +20,7 @@ from newsroom_testing.fixtures import drop_test_database
 
 from .conftest import (
     A,
+    B,
     comments_of,
     new_id,
     newsroom_of,
@@ -118,8 +119,11 @@ async def test_a_malformed_event_is_dead_lettered_and_a_redelivered_one_applied_
         b'{"tenant_id": "tenant-a"}', f"broken-{unique}".encode(), list(headers.items())
     )
     await produce(infra.kafka_bootstrap_servers, ReleasePublished.topic, [broken])
-    # The same event twice (a redelivery after a lost commit looks just like this).
-    await produce_envelopes(infra.kafka_bootstrap_servers, [good, good])
+    # The same event twice (a redelivery after a lost commit looks just like this), then the
+    # same release id claimed by another tenant: never applied.
+    event = ReleasePublished.model_validate_json(good.data)
+    claimed = envelope_for(event.model_copy(update={"tenant_id": B}), source=PUBLISHER)
+    await produce_envelopes(infra.kafka_bootstrap_servers, [good, good, claimed])
 
     db = comments_of(api).runtime.db
     inbox_key = f"{A}:comments.release-published:{good.id}"
@@ -134,9 +138,12 @@ async def test_a_malformed_event_is_dead_lettered_and_a_redelivered_one_applied_
     async def dead_lettered() -> bool:
         dlq_topic = f"{ReleasePublished.topic}.dlq"
         async with open_dlq(infra.kafka_bootstrap_servers, dlq_topic, f"reader-{unique}") as dlq:
-            return any(r.key == f"broken-{unique}".encode() for r in await dlq.read({}))
+            ids = {dict(r.headers).get("ce_id") for r in await dlq.read({})}
+        return {f"broken-{unique}".encode(), claimed.id.encode()} <= ids
 
-    await eventually(dead_lettered, "the malformed event in the dead-letter topic", timeout_s=60)
+    await eventually(dead_lettered, "both bad events in the dead-letter topic", timeout_s=60)
+    [stored] = await db["releases"].find({"release_id": good.subject}).to_list()
+    assert stored["tenant_id"] == A
 
 
 async def test_comments_follow_the_release_through_the_broker(

@@ -52,5 +52,10 @@ class RateLimitedError(DomainError):
         self.retry_after_s = retry_after_s
 
 
+class TenantMismatchError(DomainError):
+    """An event names an aggregate another tenant already has (ids are global): it can never
+    be applied, whatever happens next."""
+
+
 class ConcurrentModificationError(DomainError):
     """Someone else changed the aggregate between our read and our write; retry the command."""

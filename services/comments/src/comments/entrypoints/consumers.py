@@ -13,10 +13,12 @@ from __future__ import annotations
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from comments.bootstrap import Comments
+from comments.domain.errors import TenantMismatchError
 from comments.service.newsrooms import newsroom_changed
 from comments.service.releases import release_published, release_withdrawn
 from newsroom_shared.auth import api_key_subscriptions
 from newsroom_shared.consumer import EventHandler
+from newsroom_shared.consumer.errors import PermanentError
 from newsroom_shared.consumer.table import Subscription
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.events.publisher import (
@@ -32,11 +34,14 @@ def release_handler(comments: Comments) -> EventHandler:
     async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
         event = received.data
         uow = comments.joined(session)
-        if isinstance(event, ReleaseWithdrawn):
-            await release_withdrawn(uow, event)
-        else:
-            assert isinstance(event, ReleasePublished | ReleaseUpdated)
-            await release_published(uow, event)
+        try:
+            if isinstance(event, ReleaseWithdrawn):
+                await release_withdrawn(uow, event)
+            else:
+                assert isinstance(event, ReleasePublished | ReleaseUpdated)
+                await release_published(uow, event)
+        except TenantMismatchError as error:
+            raise PermanentError(str(error)) from error  # a dead letter at once, no retries
 
     return apply
 

@@ -1,5 +1,5 @@
-"""Settings are kept only for newsrooms the publisher's events told of, per tenant; the read
-model of newsrooms keeps the newest version."""
+"""The read models: settings are kept only for newsrooms the publisher's events told of, per
+tenant; the newest newsroom version wins; a release id is one tenant's only."""
 
 from __future__ import annotations
 
@@ -7,10 +7,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from comments.domain.errors import NotFoundError
+from comments.domain.errors import NotFoundError, TenantMismatchError
 from comments.domain.settings import CommentSettings, ModerationMode
-from comments.service import newsrooms, settings
-from newsroom_shared.events.publisher import NewsroomCreated, NewsroomUpdated
+from comments.service import newsrooms, releases, settings
+from newsroom_shared.events.publisher import (
+    NewsroomCreated,
+    NewsroomUpdated,
+    ReleasePublished,
+    ReleaseWithdrawn,
+)
 
 from .conftest import FakeUnitOfWork, Store
 
@@ -44,3 +49,26 @@ async def test_an_older_newsroom_event_changes_nothing(uow: FakeUnitOfWork, stor
     await newsrooms.newsroom_changed(uow, newer)
     await newsrooms.newsroom_changed(uow, created(version=2, name="Acme Two"))
     assert store.newsrooms[("t1", "n1")].name == "Acme Three"
+
+
+async def test_a_release_id_another_tenant_has_is_never_applied(uow: FakeUnitOfWork) -> None:
+    first = ReleasePublished(
+        tenant_id="t1",
+        release_id="r1",
+        newsroom_id="n1",
+        newsroom_slug="acme",
+        slug="news",
+        title="News",
+        language="en",
+        url="https://news.example/acme/releases/r1",
+        version=1,
+        published_at=datetime(2030, 1, 1, tzinfo=UTC),
+    )
+    await releases.release_published(uow, first)
+    with pytest.raises(TenantMismatchError):
+        await releases.release_published(uow, first.model_copy(update={"tenant_id": "t2"}))
+    withdrawn = ReleaseWithdrawn(
+        tenant_id="t2", release_id="r1", newsroom_id="n1", withdrawn_at=first.published_at
+    )
+    with pytest.raises(TenantMismatchError):
+        await releases.release_withdrawn(uow, withdrawn)
