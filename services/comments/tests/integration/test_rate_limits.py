@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from .conftest import A, comment_body, known_release, post_mode, published, runn
 pytestmark = pytest.mark.connected
 
 
+@asynccontextmanager
 async def limited(
     infra: Any, unique: str, mongo_client: Any, **limits: int
 ) -> AsyncIterator[httpx.AsyncClient]:
@@ -45,7 +47,7 @@ async def test_a_client_writing_too_often_gets_429(
     infra: Any, unique: str, mongo_client: Any
 ) -> None:
     limits = {"post_rate_per_minute": 2, "post_rate_burst": 2}
-    async for api in limited(infra, unique, mongo_client, **limits):
+    async with limited(infra, unique, mongo_client, **limits) as api:
         url = await open_release(api)
         answers = [
             await api.post(url, json=comment_body(f"Comment {n}", email=f"{n}@example.com"))
@@ -60,7 +62,7 @@ async def test_a_client_writing_too_often_gets_429(
 async def test_one_email_commenting_too_often_gets_429_whatever_the_case(
     infra: Any, unique: str, mongo_client: Any
 ) -> None:
-    async for api in limited(infra, unique, mongo_client, email_rate_per_minute=1):
+    async with limited(infra, unique, mongo_client, email_rate_per_minute=1) as api:
         url = await open_release(api)
         assert (
             await api.post(url, json=comment_body("First", email="jane@example.com"))
