@@ -27,3 +27,19 @@ DateTimeParam = Annotated[
     Field(json_schema_extra={"pattern": RFC3339_PATTERN}, examples=["2026-12-03T09:00:00Z"]),
 ]
 """A time in a query string: RFC 3339 with an offset (``Z`` or ``+01:00``)."""
+
+
+def json_integer(value: object) -> object:
+    # JSON Schema's "integer" is any number with a zero fraction (3 and 3.0), never a boolean;
+    # pydantic's lax mode also takes true/false, its strict mode refuses 3.0.
+    if isinstance(value, bool):
+        raise ValueError("must be an integer, not true or false")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(json_integer)]
+"""An integer in a JSON body exactly as the schema's ``integer`` means it (3 or 3.0, not true).
+Bounds of an optional one go before the validator, or the schema would not state them:
+``Annotated[int, Field(ge=1), BeforeValidator(json_integer)] | None``."""

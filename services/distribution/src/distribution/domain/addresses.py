@@ -11,18 +11,6 @@ Lookaheads are in both ECMA and Python regexes; the check runs in Python.
 
 from __future__ import annotations
 
-ADDRESS_MAX = 254  # RFC 5321's limit on a forward path, less the angle brackets
-
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
-_LABEL = r"(?![A-Za-z0-9]{2}--)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_SPECIAL_USE = ("arpa", "invalid", "local", "localhost", "onion", "test")
-
-
-def _any_case(word: str) -> str:
-    return "".join(f"[{letter.upper()}{letter}]" for letter in word)
-
-
-_NOT_SPECIAL_USE = "(?!(" + "|".join(_any_case(word) for word in _SPECIAL_USE) + ")$)"
-ADDRESS_PATTERN = (
-    rf"^(?![^@]{{65}}){_ATEXT}+(\.{_ATEXT}+)*@({_LABEL}\.)+{_NOT_SPECIAL_USE}[A-Za-z]{{2,63}}$"
-)
+# The pattern is shared with the comments service's authors (one syntax in every API).
+from newsroom_shared.patterns import ADDRESS_MAX as ADDRESS_MAX
+from newsroom_shared.patterns import ADDRESS_PATTERN as ADDRESS_PATTERN

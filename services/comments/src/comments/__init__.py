@@ -1,0 +1,1 @@
+"""The comments service: visitor comments on published releases, official replies, moderation."""

@@ -1,0 +1,1 @@
+"""MongoDB repositories: every query takes the tenant."""

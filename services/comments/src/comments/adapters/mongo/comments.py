@@ -1,0 +1,187 @@
+"""Collection ``comments``: every comment, with its author's raw email (which never leaves
+this service) beside the digest that events carry. Every query starts with the tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from comments.adapters.mongo.base import Repository
+from comments.domain.comment import Comment, Place, Status
+from comments.domain.markup import Body
+from comments.service.ports import Order, Position, QueueFilter
+from newsroom_shared.mongo import Document
+
+APPROVED = Status.approved.value
+
+
+def comment_document(comment: Comment) -> Document:
+    return {
+        "_id": comment.id,
+        "tenant_id": comment.tenant_id,
+        "release_id": comment.release_id,
+        "newsroom_id": comment.newsroom_id,
+        "parent_id": comment.place.parent_id,
+        "root_id": comment.root_id,
+        "depth": comment.place.depth,
+        "author_name": comment.author_name,
+        "email": comment.email,
+        "email_hash": comment.email_hash,
+        "client_hash": comment.client_hash,
+        "body_html": comment.body.html,
+        "body_text": comment.body.text,
+        "links": comment.body.links,
+        "text_digest": comment.body.digest if comment.body.text else None,
+        "status": comment.status.value,
+        "posted_at": comment.posted_at,
+        "is_official_reply": comment.is_official_reply,
+        "staff_key_id": comment.staff_key_id,
+        "hold_reasons": list(comment.hold_reasons),
+        "needs_review": comment.needs_review,
+        "reports": comment.reports,
+        "reactions": dict(comment.reactions),
+        "edited_at": comment.edited_at,
+        "deleted_at": comment.deleted_at,
+    }
+
+
+def _comment(d: Document) -> Comment:
+    root_id = d["root_id"] if d["depth"] > 0 else None
+    return Comment(
+        id=d["_id"],
+        tenant_id=d["tenant_id"],
+        release_id=d["release_id"],
+        newsroom_id=d["newsroom_id"],
+        place=Place(parent_id=d["parent_id"], root_id=root_id, depth=d["depth"]),
+        author_name=d["author_name"],
+        email=d["email"],
+        email_hash=d["email_hash"],
+        client_hash=d["client_hash"],
+        body=Body(html=d["body_html"], text=d["body_text"], links=d["links"]),
+        status=Status(d["status"]),
+        posted_at=d["posted_at"],
+        is_official_reply=d["is_official_reply"],
+        staff_key_id=d["staff_key_id"],
+        hold_reasons=tuple(d["hold_reasons"]),
+        needs_review=d["needs_review"],
+        reports=d["reports"],
+        reactions=dict(d["reactions"]),
+        edited_at=d["edited_at"],
+        deleted_at=d["deleted_at"],
+    )
+
+
+def _after(order: Order, after: Position) -> Document:
+    beyond = "$lt" if order is Order.newest else "$gt"
+    return {
+        "$or": [
+            {"posted_at": {beyond: after.posted_at}},
+            {"posted_at": after.posted_at, "_id": {beyond: after.comment_id}},
+        ]
+    }
+
+
+class MongoComments(Repository):
+    COLLECTION = "comments"
+
+    async def add(self, comment: Comment) -> None:
+        await self._collection.insert_one(comment_document(comment), **self._opts())
+
+    async def get(self, tenant_id: str, comment_id: str) -> Comment | None:
+        found = await self._find_one({"tenant_id": tenant_id, "_id": comment_id})
+        return None if found is None else _comment(found)
+
+    async def save(self, comment: Comment) -> None:
+        await self._collection.replace_one(
+            {"tenant_id": comment.tenant_id, "_id": comment.id},
+            comment_document(comment),
+            **self._opts(),
+        )
+
+    async def roots(
+        self, tenant_id: str, release_id: str, order: Order, after: Position | None, limit: int
+    ) -> list[Comment]:
+        query: Document = {
+            "tenant_id": tenant_id,
+            "release_id": release_id,
+            "status": APPROVED,
+            "depth": 0,
+        }
+        if after is not None:
+            query.update(_after(order, after))
+        direction = -1 if order is Order.newest else 1
+        rows = await self._find(
+            query, sort=[("posted_at", direction), ("_id", direction)], limit=limit
+        )
+        return [_comment(row) for row in rows]
+
+    async def replies(
+        self, tenant_id: str, release_id: str, root_ids: Sequence[str]
+    ) -> list[Comment]:
+        if not root_ids:
+            return []
+        cursor = self._collection.find(
+            {
+                "tenant_id": tenant_id,
+                "root_id": {"$in": list(root_ids)},
+                "release_id": release_id,
+                "status": APPROVED,
+                "depth": {"$gt": 0},
+            },
+            **self._opts(),
+        )
+        return [_comment(row) async for row in cursor]
+
+    async def count_visible(self, tenant_id: str, release_id: str) -> int:
+        return await self._collection.count_documents(
+            {"tenant_id": tenant_id, "release_id": release_id, "status": APPROVED},
+            **self._opts(),
+        )
+
+    async def queue(
+        self, tenant_id: str, where: QueueFilter, after_id: str | None, limit: int
+    ) -> list[Comment]:
+        query: dict[str, Any] = {"tenant_id": tenant_id, "needs_review": True}
+        for name, value in (
+            ("newsroom_id", where.newsroom_id),
+            ("release_id", where.release_id),
+            ("status", where.status.value if where.status else None),
+            ("hold_reasons", where.reason),
+        ):
+            if value is not None:
+                query[name] = value
+        if after_id is not None:
+            query["_id"] = {"$gt": after_id}
+        rows = await self._find(query, sort=[("_id", 1)], limit=limit)
+        return [_comment(row) for row in rows]
+
+    async def approved_count(
+        self, tenant_id: str, newsroom_id: str, email_hash: str, up_to: int
+    ) -> int:
+        return await self._collection.count_documents(
+            {
+                "tenant_id": tenant_id,
+                "email_hash": email_hash,
+                "newsroom_id": newsroom_id,
+                "status": APPROVED,
+            },
+            limit=up_to,
+            **self._opts(),
+        )
+
+    async def has_duplicate(
+        self,
+        tenant_id: str,
+        digest: str,
+        release_id: str,
+        email_hash: str | None,
+        *,
+        except_id: str | None = None,
+    ) -> bool:
+        same_place: list[Document] = [{"release_id": release_id}]
+        if email_hash is not None:
+            same_place.append({"email_hash": email_hash})
+        query: Document = {"tenant_id": tenant_id, "text_digest": digest, "$or": same_place}
+        if except_id is not None:
+            query["_id"] = {"$ne": except_id}
+        return await self._find_one(query) is not None

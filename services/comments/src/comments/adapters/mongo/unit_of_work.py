@@ -1,0 +1,58 @@
+"""The comments unit of work: its repositories on the shared unit-of-work base."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import PyMongoError
+
+from comments.adapters.mongo.audit import MongoAudit
+from comments.adapters.mongo.bans import MongoBans
+from comments.adapters.mongo.comments import MongoComments
+from comments.adapters.mongo.newsrooms import MongoNewsrooms
+from comments.adapters.mongo.reactions import MongoReactions
+from comments.adapters.mongo.releases import MongoReleases
+from comments.adapters.mongo.settings import MongoSettings
+from comments.adapters.read_cache import ReadCaches
+from comments.domain.errors import ConcurrentModificationError
+from newsroom_shared.events.base import Event
+from newsroom_shared.events.envelope import Envelope
+from newsroom_shared.mongo import Database, Document
+from newsroom_shared.outbox import Outbox
+from newsroom_shared.unit_of_work import MongoUnitOfWork as UnitOfWorkBase
+
+
+class MongoUnitOfWork(UnitOfWorkBase):
+    """``async with`` opens a transaction (or, for reads, none) and commits when it ends.
+
+    Given a ``session`` it joins that transaction instead (a consumer's inbox transaction) and
+    neither commits nor may be retried: the transaction's owner does both.
+    """
+
+    def __init__(
+        self,
+        client: AsyncMongoClient[Document],
+        db: Database,
+        outbox: Outbox,
+        envelope: Callable[[Event], Envelope],
+        caches: ReadCaches | None = None,
+        *,
+        transactional: bool = True,
+        session: AsyncClientSession | None = None,
+    ) -> None:
+        self._caches = caches or ReadCaches.off()  # before the base binds the repositories
+        super().__init__(client, db, outbox, envelope, transactional=transactional, session=session)
+
+    def _bind(self, session: AsyncClientSession | None) -> None:
+        self.releases = MongoReleases(self._db, session, self._caches.releases)
+        self.newsrooms = MongoNewsrooms(self._db, session)
+        self.settings = MongoSettings(self._db, session, self._caches.settings)
+        self.comments = MongoComments(self._db, session)
+        self.reactions = MongoReactions(self._db, session)
+        self.bans = MongoBans(self._db, session)
+        self.audit = MongoAudit(self._db, session)
+
+    def conflict(self, error: PyMongoError) -> Exception:
+        return ConcurrentModificationError(str(error))

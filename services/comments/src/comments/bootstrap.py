@@ -1,0 +1,98 @@
+"""Wiring: settings and runtime in, the comments service's dependencies out.
+
+The real adapters behind the service layer's ports (:mod:`comments.service.ports`) are chosen
+here: MongoDB repositories in a unit of work, the token signer, the shared rate limits, the
+staff key replica. Tests swap the clock here; everything else receives what this builds.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from comments.adapters.mongo.unit_of_work import MongoUnitOfWork
+from comments.adapters.rate_limits import SharedEmailRateLimit
+from comments.adapters.read_cache import ReadCaches
+from comments.adapters.tokens import SignedAuthorTokens
+from comments.config import CommentsSettings, key_list
+from comments.service.ports import Deps
+from newsroom_shared.auth import KeyFollower
+from newsroom_shared.clock import Clock, SystemClock
+from newsroom_shared.runtime import ServiceRuntime
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Comments:
+    """The wired service: what routes and consumers work with."""
+
+    settings: CommentsSettings
+    runtime: ServiceRuntime
+    deps: Deps
+    keys: KeyFollower
+    caches: ReadCaches
+    """Releases and settings as visitors' requests read them, kept seconds in this process."""
+
+    def uow(self) -> MongoUnitOfWork:
+        """A unit of work for a command: one transaction, events through the outbox."""
+        return self._unit_of_work()
+
+    def reader(self) -> MongoUnitOfWork:
+        """A unit of work for queries: no transaction (reads need none, and they are cheaper)."""
+        return self._unit_of_work(transactional=False)
+
+    def joined(self, session: AsyncClientSession) -> MongoUnitOfWork:
+        """A unit of work inside someone else's transaction (a consumer's inbox transaction)."""
+        return self._unit_of_work(session=session)
+
+    def _unit_of_work(
+        self, *, transactional: bool = True, session: AsyncClientSession | None = None
+    ) -> MongoUnitOfWork:
+        runtime = self.runtime
+        return MongoUnitOfWork(
+            runtime.mongo,
+            runtime.db,
+            runtime.outbox,
+            runtime.envelope,
+            self.caches,
+            transactional=transactional,
+            session=session,
+        )
+
+
+def _keys(settings: CommentsSettings, name: str) -> list[str]:
+    keys = key_list(getattr(settings, name))
+    if keys:
+        return keys
+    logger.warning(
+        "COMMENTS_%s is not set: a random key is used and dies with this process "
+        "(development only)",
+        name.upper(),
+    )
+    return [secrets.token_urlsafe(32)]
+
+
+def bootstrap(
+    settings: CommentsSettings, runtime: ServiceRuntime, clock: Clock | None = None
+) -> Comments:
+    clock = clock or SystemClock()
+    deps = Deps(
+        clock=clock,
+        tokens=SignedAuthorTokens(
+            _keys(settings, "author_token_keys"), clock=lambda: clock.now().timestamp()
+        ),
+        digest_key=_keys(settings, "email_hash_key")[0].encode(),
+        email_rate=SharedEmailRateLimit(runtime.rate_limits, settings.email_rate_per_minute),
+        edit_window_s=settings.edit_window_s,
+    )
+    return Comments(
+        settings=settings,
+        runtime=runtime,
+        deps=deps,
+        keys=KeyFollower(runtime.db, settings),
+        caches=ReadCaches.of(settings.read_cache_ttl_s),
+    )

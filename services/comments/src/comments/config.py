@@ -1,0 +1,65 @@
+"""Comments settings: environment variables ``COMMENTS_*`` (connections also unprefixed).
+
+Key lists are comma-separated, newest first: the newest key signs, every listed key still
+verifies, so keys rotate without breaking the author links already sent.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from newsroom_shared.config import ServiceSettings
+
+
+def key_list(value: SecretStr | None) -> list[str]:
+    """The keys of a comma-separated setting, newest first (empty when unset)."""
+    if value is None:
+        return []
+    return [key.strip() for key in value.get_secret_value().split(",") if key.strip()]
+
+
+class CommentsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(extra="ignore", env_prefix="COMMENTS_")
+    service_name: ClassVar[str] = "comments"
+
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8003",
+        description="Base of this API's public URLs (no trailing slash): what links to it in "
+        "what the service sends will start with (the author's edit link, once it is emailed)",
+    )
+    author_token_keys: SecretStr | None = Field(
+        default=None,
+        description="Keys signing the author's edit/delete tokens, comma-separated, newest "
+        "first; unset: a random key per process (dev only: tokens die with it)",
+    )
+    email_hash_key: SecretStr | None = Field(
+        default=None,
+        description="Key of the keyed SHA-256 of authors' emails and clients' addresses (in "
+        "events, bans and rate limits); unset: a random key per process (dev only)",
+    )
+    edit_window_s: int = Field(
+        default=15 * 60, ge=1, description="How long an author may edit or delete a comment"
+    )
+    read_cache_ttl_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long this process serves a release and its newsroom's settings to "
+        "visitors' requests without reading them again: another replica's change (new settings, "
+        "a withdrawal) shows here within this time; 0: read every time",
+    )
+    public_rate_per_minute: int = Field(
+        default=120, ge=1, description="Public reads (threads, counts): requests/minute/client"
+    )
+    public_rate_burst: int = Field(default=30, ge=1, description="Public reads: at once")
+    post_rate_per_minute: int = Field(
+        default=6,
+        ge=1,
+        description="Public writes (post, edit, react, report): requests/minute/client",
+    )
+    post_rate_burst: int = Field(default=3, ge=1, description="Public writes: at once")
+    email_rate_per_minute: int = Field(
+        default=3, ge=1, description="Comments per minute per author email, across replicas"
+    )

@@ -1,0 +1,1 @@
+"""Plain Python: comments, threads, markup, moderation rules. No I/O library."""

@@ -1,0 +1,1 @@
+"""HTTP routers and the subscription table: parse, call a use case, present."""

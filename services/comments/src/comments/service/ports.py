@@ -1,0 +1,209 @@
+"""What the use cases need from the outside world, as protocols the adapters implement.
+
+Repositories return domain objects and take the tenant id on every call but one: a public
+request names a release only, and ``KnownReleaseRepository.find_public`` is how its tenant is
+found in the first place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from types import TracebackType
+from typing import Protocol, Self
+
+from comments.domain.comment import Comment, Status
+from comments.domain.moderation import AuditEntry, Ban
+from comments.domain.newsrooms import KnownNewsroom
+from comments.domain.releases import KnownRelease
+from comments.domain.settings import CommentSettings
+from newsroom_shared.clock import Clock
+from newsroom_shared.events.base import Event
+
+
+class Order(StrEnum):
+    newest = "newest"
+    oldest = "oldest"
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a page of top-level comments ends: posting time, then id."""
+
+    posted_at: datetime
+    comment_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    newsroom_id: str | None = None
+    release_id: str | None = None
+    status: Status | None = None
+    reason: str | None = None
+
+
+class KnownReleaseRepository(Protocol):
+    async def get(self, tenant_id: str, release_id: str) -> KnownRelease | None: ...
+    async def find_public(self, release_id: str) -> KnownRelease | None:
+        """Across tenants: a visitor names the release only (release ids are global)."""
+        ...
+
+    async def put(self, release: KnownRelease) -> None: ...
+
+
+class NewsroomRepository(Protocol):
+    async def get(self, tenant_id: str, newsroom_id: str) -> KnownNewsroom | None: ...
+    async def put(self, newsroom: KnownNewsroom) -> None: ...
+
+
+class SettingsRepository(Protocol):
+    async def get(self, tenant_id: str, newsroom_id: str) -> CommentSettings | None: ...
+    async def put(self, settings: CommentSettings) -> None: ...
+
+
+class CommentRepository(Protocol):
+    async def add(self, comment: Comment) -> None: ...
+    async def get(self, tenant_id: str, comment_id: str) -> Comment | None: ...
+    async def save(self, comment: Comment) -> None: ...
+    async def roots(
+        self, tenant_id: str, release_id: str, order: Order, after: Position | None, limit: int
+    ) -> list[Comment]:
+        """Visible top-level comments of the release, in ``order``."""
+        ...
+
+    async def replies(
+        self, tenant_id: str, release_id: str, root_ids: Sequence[str]
+    ) -> list[Comment]:
+        """Visible replies in the threads of ``root_ids``."""
+        ...
+
+    async def count_visible(self, tenant_id: str, release_id: str) -> int: ...
+    async def queue(
+        self, tenant_id: str, where: QueueFilter, after_id: str | None, limit: int
+    ) -> list[Comment]:
+        """Comments waiting for a moderator, oldest first."""
+        ...
+
+    async def approved_count(
+        self, tenant_id: str, newsroom_id: str, email_hash: str, up_to: int
+    ) -> int: ...
+    async def has_duplicate(
+        self,
+        tenant_id: str,
+        digest: str,
+        release_id: str,
+        email_hash: str | None,
+        *,
+        except_id: str | None = None,
+    ) -> bool:
+        """The same text already on this release, or from this author anywhere."""
+        ...
+
+
+class ReactionRepository(Protocol):
+    async def add(self, tenant_id: str, comment_id: str, reactor: str, kind: str) -> bool:
+        """Record a reader's reaction (or report: kind ``report``); False when this reader
+        already did the same to this comment."""
+        ...
+
+
+class BanRepository(Protocol):
+    async def put(self, ban: Ban) -> None: ...
+    async def remove(self, tenant_id: str, ban_id: str) -> bool: ...
+    async def any_of(self, tenant_id: str, ban_ids: Sequence[str]) -> bool: ...
+    async def page(self, tenant_id: str, after_id: str | None, limit: int) -> list[Ban]: ...
+
+
+class AuditRepository(Protocol):
+    async def add(self, entry: AuditEntry) -> None: ...
+    async def page(
+        self, tenant_id: str, comment_id: str | None, after_id: str | None, limit: int
+    ) -> list[AuditEntry]:
+        """Newest first."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """Repositories over one transaction; events emitted go to the outbox in it.
+
+    ``async with uow:`` opens a transaction and commits it when the block ends without error.
+    Write conflicts surface as ConcurrentModificationError; ``retryable`` says whether the caller
+    may run the block again (not when the transaction belongs to someone else, e.g. a consumer).
+    """
+
+    @property
+    def releases(self) -> KnownReleaseRepository: ...
+    @property
+    def newsrooms(self) -> NewsroomRepository: ...
+    @property
+    def settings(self) -> SettingsRepository: ...
+    @property
+    def comments(self) -> CommentRepository: ...
+    @property
+    def reactions(self) -> ReactionRepository: ...
+    @property
+    def bans(self) -> BanRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
+    @property
+    def retryable(self) -> bool: ...
+
+    def emit(self, event: Event) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorClaim:
+    tenant_id: str
+    release_id: str
+    comment_id: str
+
+
+class AuthorTokens(Protocol):
+    """The signed token an author edits or deletes their comment with (what they would get
+    by email)."""
+
+    def issue(self, claim: AuthorClaim) -> str: ...
+    def read(self, token: str, max_age_s: int) -> AuthorClaim:
+        """The claim of a valid token; TokenError (``expired`` set when too old) otherwise."""
+        ...
+
+
+class EmailRateLimit(Protocol):
+    async def take(self, key: str) -> float:
+        """Count one comment for ``key``: 0.0 when allowed, else the seconds to wait."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """Everything use cases need besides the database, wired once in bootstrap."""
+
+    clock: Clock
+    tokens: AuthorTokens
+    digest_key: bytes
+    email_rate: EmailRateLimit
+    edit_window_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    """Who posts from the public API: their client's address (digested at once)."""
+
+    client: str
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """A staff caller: the tenant and the key that acts (recorded in the audit log)."""
+
+    tenant_id: str
+    key_id: str

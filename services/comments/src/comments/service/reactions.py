@@ -1,0 +1,67 @@
+"""Readers react to a comment (once per reader and kind) or report it to the moderators.
+
+A reader is their client's keyed digest. A report puts the comment in the moderation queue;
+it stays shown until a moderator decides (a report is a reader's opinion, not a decision).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from comments.domain.comment import Comment, Reaction
+from comments.domain.identity import client_digest
+from comments.domain.ids import new_id
+from comments.domain.moderation import AuditEntry
+from comments.service.lookups import public_release, visible_comment
+from comments.service.ports import Deps, UnitOfWork, Visitor
+from comments.service.transactions import atomically
+
+REPORT = "report"
+
+
+async def react(
+    uow: UnitOfWork,
+    deps: Deps,
+    visitor: Visitor,
+    release_id: str,
+    comment_id: str,
+    kind: Reaction,
+) -> Comment:
+    async def command() -> Comment:
+        release = await public_release(uow, release_id)
+        comment = await visible_comment(uow, release, comment_id)
+        reader = client_digest(deps.digest_key, release.tenant_id, visitor.client)
+        if not await uow.reactions.add(release.tenant_id, comment.id, reader, kind.value):
+            return comment  # this reader reacted so already
+        counts = {**comment.reactions, kind.value: comment.reactions.get(kind.value, 0) + 1}
+        reacted = replace(comment, reactions=counts)
+        await uow.comments.save(reacted)
+        return reacted
+
+    return await atomically(uow, command)
+
+
+async def report(
+    uow: UnitOfWork, deps: Deps, visitor: Visitor, release_id: str, comment_id: str, reason: str
+) -> None:
+    async def command() -> None:
+        release = await public_release(uow, release_id)
+        comment = await visible_comment(uow, release, comment_id)
+        reader = client_digest(deps.digest_key, release.tenant_id, visitor.client)
+        if not await uow.reactions.add(release.tenant_id, comment.id, reader, REPORT):
+            return  # one report per reader and comment
+        await uow.comments.save(comment.reported())
+        await uow.audit.add(
+            AuditEntry(
+                id=new_id(),
+                tenant_id=comment.tenant_id,
+                action="reported",
+                at=deps.clock.now(),
+                actor="reader",
+                reason=reason,
+                comment_id=comment.id,
+                release_id=comment.release_id,
+            )
+        )
+
+    await atomically(uow, command)
