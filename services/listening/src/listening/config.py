@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from newsroom_shared.config import ServiceSettings
@@ -14,6 +14,11 @@ class ListeningSettings(ServiceSettings):
     model_config = SettingsConfigDict(extra="ignore", env_prefix="LISTENING_")
     service_name: ClassVar[str] = "listening"
 
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8005",
+        description="Base of this API's public URLs (a webhook source's inbound URL), no "
+        "trailing slash",
+    )
     queries_poll_interval_s: float = Field(
         default=2.0,
         gt=0,
@@ -21,8 +26,11 @@ class ListeningSettings(ServiceSettings):
         "read of a version counter); a change made through this replica applies at once",
     )
     max_queries_per_tenant: int = Field(default=1000, ge=1, description="Queries a tenant may keep")
-    webhook_tolerance_s: int = Field(
-        default=300,
-        ge=1,
-        description="Inbound webhooks: how far a signature's timestamp may be from now (replays)",
+    webhook_secret_keys: SecretStr | None = Field(
+        default=None,
+        description="Keys inbound webhook secrets are derived from, comma-separated, newest "
+        "first; unset: a random key per process (dev only: secrets then die with it)",
+    )
+    near_copy_window_days: int = Field(
+        default=7, ge=1, description="How far back a near copy of a mention's text is looked for"
     )

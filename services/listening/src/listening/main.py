@@ -38,6 +38,9 @@ def create_app(
     async def create_indexes() -> None:
         await ensure_indexes(runtime.db)
 
+    async def load_queries() -> None:
+        await listening.index.refresh()
+
     app = runtime.create_app(
         title="Newsroom listening",
         version=package_version("newsroom-listening"),
@@ -47,7 +50,9 @@ def create_app(
         # Another authenticator (tests) needs no replica of the keys: no key consumers then.
         subscriptions=SUBSCRIPTIONS if authenticator is None else without_api_keys(SUBSCRIPTIONS),
         authenticator=authenticator or listening.keys.authenticator,
-        prepare=[create_indexes, listening.keys.ensure_indexes],
+        # The matcher is built before the consumers start: a post consumed earlier would meet
+        # no query and be lost.
+        prepare=[create_indexes, listening.keys.ensure_indexes, load_queries],
         background=listening.loops(),
     )
     install_domain_error_handler(app)

@@ -24,3 +24,15 @@ class NotFoundError(DomainError):
 
 class LimitReachedError(DomainError):
     """The tenant already has as many of something as it may."""
+
+
+class InvalidPostError(DomainError):
+    """An inbound post's body is not what the source must send."""
+
+
+class BadSignatureError(DomainError):
+    """An inbound webhook's signature does not verify (or its timestamp is too old)."""
+
+
+class ConcurrentModificationError(DomainError):
+    """Another transaction changed the same document first; the command may run again."""

@@ -90,7 +90,8 @@ def parse_query(text: str) -> Node:
         tree = _PARSER.parse(text)
         node: Node = _Build().transform(tree)
     except UnexpectedCharacters as error:
-        raise QuerySyntaxError(_unexpected_character(text, error.pos_in_stream), error.pos_in_stream) from None
+        position = error.pos_in_stream or 0
+        raise QuerySyntaxError(_unexpected_character(text, position), position) from None
     except UnexpectedEOF:
         raise _early_end(text) from None
     except UnexpectedToken as error:
@@ -204,8 +205,9 @@ def _term(token: Token, text: str, *, quoted: bool = False) -> Term:
     if not found:
         what = "the phrase has no words" if quoted else "the term has no letters or digits"
         raise QuerySyntaxError(what, _at(token))
-    kind = "word" if len(found) == 1 else "phrase"
-    return Term(kind, found, str(token))
+    if len(found) == 1:
+        return Term("word", found, str(token))
+    return Term("phrase", found, str(token))
 
 
 def _near_operand(node: Node | Token, near: Node | Token) -> Term | Or:
@@ -222,4 +224,3 @@ def _at(item: Node | Token) -> int:
     if isinstance(item, Token) and item.start_pos is not None:
         return item.start_pos
     return 0
-

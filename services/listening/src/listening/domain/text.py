@@ -11,9 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-# Letters NFKD does not take apart into a base letter and a mark.
+# Letters NFKD does not take apart into a base letter and a mark (the last is the dotless i).
 _SPECIAL = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "ı": "i"}
+    {"ø": "o", "æ": "ae", "œ": "oe", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "\u0131": "i"}
 )
 _WORD = re.compile(r"\w+")
 

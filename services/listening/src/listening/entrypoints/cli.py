@@ -14,7 +14,14 @@ def openapi_document() -> str:
     """The OpenAPI document as committed: stable key order, two-space indent, final newline."""
     from listening.main import create_app  # the app only when asked for: it wires everything
 
-    return json.dumps(create_app(ListeningSettings()).openapi(), indent=2, sort_keys=True) + "\n"
+    return (
+        json.dumps(
+            create_app(ListeningSettings(webhook_secret_keys="openapi")).openapi(),
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

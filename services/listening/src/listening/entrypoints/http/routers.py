@@ -1,0 +1,7 @@
+"""The routers of the listening API, in the order they are mounted."""
+
+from __future__ import annotations
+
+from listening.entrypoints.http import mentions, queries, sources
+
+ROUTERS = (queries.router, mentions.router, sources.router, sources.inbound_router)
