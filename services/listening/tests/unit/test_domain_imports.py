@@ -10,7 +10,16 @@ import listening.domain
 
 DOMAIN = Path(listening.domain.__file__).parent
 IO_LIBRARIES = frozenset(
-    {"httpx", "pymongo", "aiokafka", "faststream", "fastapi", "socket", "urllib.request", "requests"}
+    {
+        "httpx",
+        "pymongo",
+        "aiokafka",
+        "faststream",
+        "fastapi",
+        "socket",
+        "urllib.request",
+        "requests",
+    }
 )
 
 

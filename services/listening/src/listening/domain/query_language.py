@@ -55,13 +55,15 @@ GRAMMAR = r"""
      | FILTER -> filter
      | WORD -> word
 
-_OR.2: "OR"
-_AND.2: "AND"
-_NOT.2: "NOT"
-NEAR.2: /NEAR\/[0-9]+/
+// A term ends at white space, a parenthesis, a quote or the end ((?![^\s()"]) below): the
+// lexer tries terminals by priority, not by length, so without it ANDROID would lex as AND.
+_OR.2: /OR(?![^\s()"])/
+_AND.2: /AND(?![^\s()"])/
+_NOT.2: /NOT(?![^\s()"])/
+NEAR.2: /NEAR\/[0-9]+(?![^\s()"])/
 PHRASE: /"[^"]*"/
 FILTER.3: /[A-Za-z]+:[^\s()"]*/
-PREFIX: /[^\s()"*:]+\*/
+PREFIX: /[^\s()"*:]+\*(?![^\s()"])/
 WORD: /[^\s()"*:]+/
 %ignore /\s+/
 """
