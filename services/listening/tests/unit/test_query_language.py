@@ -277,9 +277,13 @@ QUERY_ALPHABET = st.sampled_from(
 @given(st.lists(QUERY_ALPHABET, max_size=20).map("".join) | st.text(max_size=60))
 @settings(max_examples=400, deadline=None)
 def test_any_text_parses_or_says_where_it_does_not(text: str) -> None:
+    outcome: object
     try:
-        tree = parse_query(text)
+        outcome = parse_query(text)
     except QuerySyntaxError as error:
-        assert 0 <= error.position <= len(text)
+        outcome = error
+    if isinstance(outcome, QuerySyntaxError):
+        assert 0 <= outcome.position <= len(text)
     else:
-        assert list(positive_terms(tree))  # anchored: the automaton can find its candidates
+        assert isinstance(outcome, Term | And | Or | Near)
+        assert list(positive_terms(outcome))  # anchored: the automaton finds its candidates
