@@ -34,7 +34,8 @@ class Mention:
     post_key: str
     dedupe_key: str
     """The canonical URL's digest, or the post key when the post has no URL: one mention each."""
-    fingerprint: int
+    signature: tuple[int, ...]
+    """MinHash of the text (:mod:`listening.domain.dedupe`): finds near copies."""
     source_kind: str
     source_url: str
     text: str

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from listening.domain.dedupe import simhash, url_key
+from listening.domain.dedupe import minhash, url_key
 from listening.domain.ids import new_id
 from listening.domain.matching import Match, Matcher
 from listening.domain.mentions import Mention
@@ -52,16 +52,16 @@ async def _new_mention(
     matches: list[Match],
 ) -> Mention | None:
     now = deps.clock.now()
-    fingerprint = simhash(document.words)
+    signature = minhash(document.words)
     since = now - timedelta(days=deps.near_copy_window_days)
-    if await uow.mentions.near_copies(post.tenant_id, fingerprint, since=since):
+    if await uow.mentions.near_copies(post.tenant_id, signature, since=since):
         return None
     return Mention(
         id=new_id(),
         tenant_id=post.tenant_id,
         post_key=post.post_key,
         dedupe_key=url_key(post.url) if post.url else post.post_key,
-        fingerprint=fingerprint,
+        signature=signature,
         source_kind=post.source_kind,
         source_url=post.source_url,
         text=post.text,

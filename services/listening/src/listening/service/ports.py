@@ -75,7 +75,9 @@ class MentionRepository(Protocol):
         """False when the tenant already has a mention with this dedupe key."""
         ...
 
-    async def near_copies(self, tenant_id: str, fingerprint: int, *, since: datetime) -> list[str]:
+    async def near_copies(
+        self, tenant_id: str, signature: Sequence[int], *, since: datetime
+    ) -> list[str]:
         """Ids of the tenant's mentions since ``since`` whose text is a near copy."""
         ...
 

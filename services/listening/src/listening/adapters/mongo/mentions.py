@@ -3,6 +3,7 @@ bands for near-copy lookups and the hour for counts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pymongo import DESCENDING
@@ -12,6 +13,10 @@ from listening.domain.dedupe import bands, near
 from listening.domain.mentions import Mention, Sentiment
 from listening.service.ports import HourCount, MentionFilter, MentionPosition
 from newsroom_shared.mongo import Document
+
+# The most recent candidates sharing a band that are compared: a post copied thousands of times
+# is recognised by its latest copies as well as by its first.
+NEAR_CANDIDATES = 100
 
 
 def _hour(moment: datetime) -> datetime:
@@ -24,9 +29,8 @@ def _document(mention: Mention) -> Document:
         "tenant_id": mention.tenant_id,
         "post_key": mention.post_key,
         "dedupe_key": mention.dedupe_key,
-        # Hex: BSON integers are signed 64-bit, a fingerprint is unsigned.
-        "fingerprint": f"{mention.fingerprint:016x}",
-        "bands": bands(mention.fingerprint),
+        "signature": list(mention.signature),
+        "bands": bands(mention.signature),
         "source_kind": mention.source_kind,
         "source_url": mention.source_url,
         "text": mention.text,
@@ -52,7 +56,7 @@ def _mention(document: Document) -> Mention:
         tenant_id=document["tenant_id"],
         post_key=document["post_key"],
         dedupe_key=document["dedupe_key"],
-        fingerprint=int(document["fingerprint"], 16),
+        signature=tuple(document["signature"]),
         source_kind=document["source_kind"],
         source_url=document["source_url"],
         text=document["text"],
@@ -104,17 +108,16 @@ class MongoMentions(Repository):
         await self._collection.insert_one(_document(mention), **self._opts())
         return True
 
-    async def near_copies(self, tenant_id: str, fingerprint: int, *, since: datetime) -> list[str]:
-        rows = await self._find(
-            {
-                "tenant_id": tenant_id,
-                "bands": {"$in": bands(fingerprint)},
-                "detected_at": {"$gte": since},
-            },
-            sort=[("detected_at", DESCENDING)],
-            limit=100,
-        )
-        return [row["_id"] for row in rows if near(int(row["fingerprint"], 16), fingerprint)]
+    async def near_copies(
+        self, tenant_id: str, signature: Sequence[int], *, since: datetime
+    ) -> list[str]:
+        where = {
+            "tenant_id": tenant_id,
+            "bands": {"$in": bands(signature)},
+            "detected_at": {"$gte": since},
+        }
+        rows = await self._find(where, sort=[("detected_at", DESCENDING)], limit=NEAR_CANDIDATES)
+        return [row["_id"] for row in rows if near(row["signature"], signature)]
 
     async def get(self, tenant_id: str, mention_id: str) -> Mention | None:
         found = await self._find_one({"_id": mention_id, "tenant_id": tenant_id})
