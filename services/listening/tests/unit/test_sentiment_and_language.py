@@ -1,0 +1,71 @@
+"""The real adapters on sentences the tests choose: VADER (English) and py3langid. No I/O:
+both ship their lexicon or model in the wheel."""
+
+from __future__ import annotations
+
+import pytest
+
+from listening.adapters.language import LangidDetector
+from listening.adapters.sentiment import VaderSentiment
+from listening.domain.mentions import label_of
+
+ENGLISH = VaderSentiment()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "label"),
+    [
+        ("I love the new Roadrunner, it is absolutely brilliant!", "positive"),
+        ("Acme support was helpful and quick :)", "positive"),
+        ("The Roadrunner 2 is broken again and support is useless.", "negative"),
+        ("Worst purchase ever. Never buying Acme again!!!", "negative"),
+        ("The Roadrunner is not good.", "negative"),  # negation
+        ("Acme released the Roadrunner 2 on Tuesday.", "neutral"),
+    ],
+)
+def test_english_sentences(sentence: str, label: str) -> None:
+    assert ENGLISH.score(sentence, "en").label == label
+
+
+def test_scores_stay_within_the_contracts_range() -> None:
+    for text in ("AMAZING!!! BEST EVER!!! :D :D", "horrible awful terrible disgusting!!!"):
+        assert -1.0 <= ENGLISH.score(text, "en").score <= 1.0
+
+
+def test_a_language_without_an_analyzer_is_neutral() -> None:
+    assert ENGLISH.score("Das ist schrecklich", "de").label == "neutral"
+    assert ENGLISH.score("anything", None).label == "neutral"
+
+
+def test_a_regional_tag_uses_its_language() -> None:
+    assert ENGLISH.score("I love it", "en-GB").label == "positive"
+
+
+def test_labels_follow_vaders_thresholds() -> None:
+    assert [label_of(s) for s in (0.05, 0.049, -0.049, -0.05)] == [
+        "positive",
+        "neutral",
+        "neutral",
+        "negative",
+    ]
+
+
+@pytest.fixture(scope="module")
+def detector() -> LangidDetector:
+    return LangidDetector()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The new Roadrunner is broken again and support does not answer", "en"),
+        ("Den nya Roadrunner är trasig igen och supporten svarar inte", "sv"),
+        ("Der neue Roadrunner ist schon wieder kaputt und niemand antwortet", "de"),
+    ],
+)
+def test_language_detection(detector: LangidDetector, text: str, language: str) -> None:
+    assert detector.detect(text) == language
+
+
+def test_detection_abstains_when_unsure(detector: LangidDetector) -> None:
+    assert detector.detect("ok 123") is None
