@@ -113,13 +113,13 @@ async def test_triage(stored: httpx.AsyncClient) -> None:
 
 
 async def test_hourly_counts_per_sentiment(stored: httpx.AsyncClient) -> None:
-    counts = await get(stored, "/v1/mentions/counts")
+    counts = await get(stored, "/v1/mention-counts")
     assert counts["items"] == [
         {"hour": "2030-01-01T09:00:00Z", "sentiment": "negative", "count": 2},
         {"hour": "2030-01-01T09:00:00Z", "sentiment": "positive", "count": 1},
         {"hour": "2030-01-01T10:00:00Z", "sentiment": "neutral", "count": 1},
     ]
-    only_sv = await get(stored, "/v1/mentions/counts", language="sv")
+    only_sv = await get(stored, "/v1/mention-counts", language="sv")
     assert [row["count"] for row in only_sv["items"]] == [1]
 
 

@@ -56,7 +56,7 @@ async def snapshot(api: httpx.AsyncClient, ids: dict[str, str]) -> dict[str, Any
         "queries": await ok(api, "GET", "/v1/queries"),
         "mention": await ok(api, "GET", "/v1/mentions/m1"),
         "mentions": await ok(api, "GET", "/v1/mentions"),
-        "counts": await ok(api, "GET", "/v1/mentions/counts"),
+        "counts": await ok(api, "GET", "/v1/mention-counts"),
         "sources": await ok(api, "GET", "/v1/sources/webhooks"),
     }
 
@@ -88,12 +88,12 @@ async def test_another_tenant_gets_404_on_every_staff_route_and_changes_nothing(
     for listing in ("/v1/queries", "/v1/mentions", "/v1/sources/webhooks"):
         answer = await api.get(listing, headers=headers(B))
         assert answer.json()["items"] == [], listing
-    counts = await api.get("/v1/mentions/counts", headers=headers(B))
+    counts = await api.get("/v1/mention-counts", headers=headers(B))
     assert counts.json() == {"items": []}
     assert listing_paths(api) == {
         "/v1/queries",
         "/v1/mentions",
-        "/v1/mentions/counts",
+        "/v1/mention-counts",
         "/v1/sources/webhooks",
     }
 

@@ -1,7 +1,7 @@
 """Mentions of the caller's tenant: filter, read, triage, hourly counts."""
 
 # No "from __future__ import annotations": FastAPI reads the Annotated query parameters.
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -21,10 +21,12 @@ from listening.entrypoints.http.schemas.mentions import (
 )
 from listening.service import mentions
 from listening.service.ports import MentionFilter, MentionPosition
-from newsroom_shared.http.errors import invalid_input
 from newsroom_shared.http.pagination import Cursor, Limit, Page, encode_cursor
+from newsroom_shared.http.params import DateTimeParam
 
 router = APIRouter(prefix="/v1/mentions", tags=["mentions"])
+# Not under /v1/mentions/: a path of its own cannot be taken for a mention's id.
+counts_router = APIRouter(prefix="/v1/mention-counts", tags=["mentions"])
 
 SourceKindParam = Literal["rss", "atom", "mastodon", "bluesky", "webhook", "comment"]
 
@@ -34,15 +36,25 @@ def _filter(
     sentiment: SentimentLabel | None = None,
     source: SourceKindParam | None = None,
     language: Annotated[str | None, Query(pattern=r"^[a-z]{2,3}$")] = None,
-    since: Annotated[datetime | None, Query(description="Detected at or after (ISO 8601)")] = None,
-    until: Annotated[datetime | None, Query(description="Detected before (ISO 8601)")] = None,
+    since: Annotated[DateTimeParam | None, Query(description="Detected at or after")] = None,
+    until: Annotated[DateTimeParam | None, Query(description="Detected before")] = None,
     handled: bool | None = None,
     assignee: Annotated[str | None, Query(max_length=200)] = None,
 ) -> MentionFilter:
-    for name, moment in (("since", since), ("until", until)):
-        if moment is not None and moment.tzinfo is None:
-            raise invalid_input(f"query.{name}", "give a time zone (e.g. Z or +01:00)")
-    return MentionFilter(query_id, sentiment, source, language, since, until, handled, assignee)
+    return MentionFilter(
+        query_id, sentiment, source, language, _utc(since), _utc(until), handled, assignee
+    )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A bound in UTC; one whose UTC instant falls outside the years 1-9999 bounds nothing,
+    and is clamped to the earliest or latest time (which filters the same)."""
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 Filter = Annotated[MentionFilter, Depends(_filter)]
@@ -65,7 +77,7 @@ async def list_mentions(
     return Page(items=[MentionOut.of(m) for m in page.items], next_cursor=next_cursor)
 
 
-@router.get("/counts")
+@counts_router.get("")
 async def hourly_counts(tenant: ViewerTenant, listening: ListeningDep, where: Filter) -> HourCounts:
     """Mentions per hour and sentiment, oldest first, ready to chart."""
     rows = await mentions.hourly_counts(listening.reader(), tenant, where)

@@ -4,4 +4,10 @@ from __future__ import annotations
 
 from listening.entrypoints.http import mentions, queries, sources
 
-ROUTERS = (queries.router, mentions.router, sources.router, sources.inbound_router)
+ROUTERS = (
+    queries.router,
+    mentions.router,
+    mentions.counts_router,
+    sources.router,
+    sources.inbound_router,
+)
