@@ -1,5 +1,5 @@
-"""The real adapters on sentences the tests choose: VADER (English) and py3langid. No I/O:
-both ship their lexicon or model in the wheel."""
+"""The real adapters on sentences the tests choose: VADER (English, and the vendored Swedish
+one) and py3langid. No I/O: both ship their lexicon or model with the code."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from listening.adapters.language import LangidDetector
 from listening.adapters.sentiment import VaderSentiment
 from listening.domain.mentions import label_of
 
-ENGLISH = VaderSentiment()
+VADER = VaderSentiment()
 
 
 @pytest.mark.parametrize(
@@ -24,21 +24,43 @@ ENGLISH = VaderSentiment()
     ],
 )
 def test_english_sentences(sentence: str, label: str) -> None:
-    assert ENGLISH.score(sentence, "en").label == label
+    assert VADER.score(sentence, "en").label == label
+
+
+@pytest.mark.parametrize(
+    ("sentence", "label"),
+    [
+        ("Jag älskar den nya Roadrunner, den är fantastisk!", "positive"),
+        ("Supporten var snabb och hjälpsam, riktigt bra.", "positive"),
+        ("Roadrunner är trasig igen och supporten är usel.", "negative"),
+        ("Den är inte bra.", "negative"),  # Swedish negation
+        ("Acme släppte Roadrunner 2 på tisdag.", "neutral"),
+    ],
+)
+def test_swedish_sentences(sentence: str, label: str) -> None:
+    assert VADER.score(sentence, "sv").label == label
+
+
+def test_each_language_reads_with_its_own_lexicon() -> None:
+    # "bra" (good) is not an English word, "love" is not a Swedish one.
+    assert VADER.score("bra", "sv").label == "positive"
+    assert VADER.score("bra", "en").label == "neutral"
+    assert VADER.score("I love it", "sv").label == "neutral"
+    assert VADER.languages == ["en", "sv"]
 
 
 def test_scores_stay_within_the_contracts_range() -> None:
     for text in ("AMAZING!!! BEST EVER!!! :D :D", "horrible awful terrible disgusting!!!"):
-        assert -1.0 <= ENGLISH.score(text, "en").score <= 1.0
+        assert -1.0 <= VADER.score(text, "en").score <= 1.0
 
 
 def test_a_language_without_an_analyzer_is_neutral() -> None:
-    assert ENGLISH.score("Das ist schrecklich", "de").label == "neutral"
-    assert ENGLISH.score("anything", None).label == "neutral"
+    assert VADER.score("Das ist schrecklich", "de").label == "neutral"
+    assert VADER.score("anything", None).label == "neutral"
 
 
 def test_a_regional_tag_uses_its_language() -> None:
-    assert ENGLISH.score("I love it", "en-GB").label == "positive"
+    assert VADER.score("I love it", "en-GB").label == "positive"
 
 
 def test_labels_follow_vaders_thresholds() -> None:

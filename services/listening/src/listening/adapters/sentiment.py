@@ -1,9 +1,12 @@
 """Sentiment behind the one port (:class:`listening.service.ports.SentimentAnalyzer`): VADER,
 a lexicon and rules tuned to social media, per language.
 
-English uses ``vaderSentiment``. Posts in a language without an analyzer here score 0
-(neutral): a lexicon of another language would read noise into them. A model (a transformer
-behind the same port) can replace or extend this without touching the service layer.
+English uses the ``vaderSentiment`` package; Swedish the Swedish VADER (lexicon, negations and
+boosters of its own), vendored under ``adapters/vader_swedish`` because its package installs a
+module of the English one's name (see its PROVENANCE.md). Posts in a language without an
+analyzer here score 0 (neutral): a lexicon of another language would read noise into them. A
+model (a transformer behind the same port) can replace or extend this without touching the
+service layer.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Protocol
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from listening.adapters.vader_swedish import SentimentIntensityAnalyzer as SwedishAnalyzer
 from listening.domain.mentions import Sentiment, label_of
 
 
@@ -23,7 +27,9 @@ class PolarityScorer(Protocol):
 class VaderSentiment:
     def __init__(self, analyzers: Mapping[str, PolarityScorer] | None = None) -> None:
         self._analyzers: Mapping[str, PolarityScorer] = (
-            analyzers if analyzers is not None else {"en": SentimentIntensityAnalyzer()}
+            analyzers
+            if analyzers is not None
+            else {"en": SentimentIntensityAnalyzer(), "sv": SwedishAnalyzer()}
         )
 
     @property
