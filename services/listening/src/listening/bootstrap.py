@@ -16,6 +16,7 @@ from listening.adapters.language import LangidDetector
 from listening.adapters.mongo.unit_of_work import MongoUnitOfWork
 from listening.adapters.sentiment import VaderSentiment
 from listening.adapters.webhook_secrets import DerivedWebhookSecrets
+from listening.adapters.word_frequency import commonness
 from listening.config import ListeningSettings
 from listening.service.ports import Deps
 from listening.service.query_index import QueryIndex
@@ -35,7 +36,7 @@ class Listening:
         self.runtime = runtime
         self.deps = deps
         self.keys = KeyFollower(runtime.db, settings)
-        self.index = QueryIndex(self.reader)
+        self.index = QueryIndex(self.reader, commonness)
         self.queries_changed = Doorbell()
         """Rung after a query change commits here: the matcher of this replica rebuilds now."""
 

@@ -10,7 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from listening.domain.errors import QuerySyntaxError
-from listening.domain.query_ast import And, Filter, Near, Not, Or, Term, evaluate, positive_terms
+from listening.domain.query_ast import (
+    And,
+    Filter,
+    Near,
+    Not,
+    Or,
+    Term,
+    anchor_terms,
+    evaluate,
+    positive_terms,
+)
 from listening.domain.query_language import MAX_QUERY_LENGTH, parse_query
 from listening.domain.sources import SOURCE_KINDS
 from listening.domain.text import Document, fold, words
@@ -287,3 +297,34 @@ def test_any_text_parses_or_says_where_it_does_not(text: str) -> None:
     else:
         assert isinstance(outcome, Term | And | Or | Near)
         assert list(positive_terms(outcome))  # anchored: the automaton finds its candidates
+
+
+@pytest.mark.parametrize(
+    ("query", "anchors"),
+    [
+        ("acme", ["acme"]),
+        ("acme OR coyote", ["acme", "coyote"]),
+        ("supports* AND support", ["support"]),  # a word beats a prefix of the same letters
+        ("acme AND (broken OR slow OR awful)", ["acme"]),  # one term beats three
+        ('"acme corp" AND acme', ['"acme corp"']),  # the longer
+        ("acme NEAR/3 (love OR hate)", ["acme"]),
+        ("(acme OR coyote) AND roadrunner NOT anvil", ["roadrunner"]),
+        ("(acme lang:en) OR (coyote source:rss)", ["acme", "coyote"]),
+        ("acme AND NOT coyote", ["acme"]),
+    ],
+)
+def test_anchor_terms_are_one_required_side(query: str, anchors: list[str]) -> None:
+    assert [term.text for term in anchor_terms(parse_query(query))] == anchors
+
+
+@given(st.lists(QUERY_ALPHABET, max_size=20).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_every_match_contains_an_anchor(text: str) -> None:
+    try:
+        tree = parse_query(text)
+    except QuerySyntaxError:
+        return
+    for post in ("acme", "acme acme x acme", "é acme ~", "sv lang acme", "x y"):
+        document = Document.of(post, language="sv", source="rss")
+        if evaluate(tree, document):
+            assert any(term.spans(document) for term in anchor_terms(tree))

@@ -91,3 +91,17 @@ def test_language_detection(detector: LangidDetector, text: str, language: str) 
 
 def test_detection_abstains_when_unsure(detector: LangidDetector) -> None:
     assert detector.detect("ok 123") is None
+
+
+def test_word_frequencies_pick_the_rarer_side() -> None:
+    from listening.adapters.word_frequency import commonness
+    from listening.domain.query_ast import anchor_terms
+    from listening.domain.query_language import parse_query
+
+    def anchors(text: str) -> list[str]:
+        return [term.text for term in anchor_terms(parse_query(text), commonness)]
+
+    assert anchors("brand7* AND support") == ["brand7*"]  # the length rule would pick "support"
+    assert anchors("acme AND (outage OR broken)") == ["acme"]
+    assert anchors('"the acme" AND roadrunner') == ["roadrunner"]  # a phrase: its rarest word
+    assert anchors("supporten NEAR/2 acme") == ["acme"]  # Swedish counts too

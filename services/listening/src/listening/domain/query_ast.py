@@ -7,7 +7,7 @@ everything else answers true or false.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -127,6 +127,41 @@ def positive_terms(node: Node) -> Iterator[Term]:
     elif isinstance(node, Near):
         yield from positive_terms(node.left)
         yield from positive_terms(node.right)
+
+
+Commonness = Callable[[Term], float]
+"""How often a term occurs in posts, in any unit that orders terms (higher: more common)."""
+
+
+def by_length(term: Term) -> float:
+    """Commonness without statistics: short terms are common, and a prefix (``sustainab*``)
+    finds more than the word of the same letters."""
+    letters = len(" ".join(term.words))
+    return 1 / letters * (2 if term.kind == "prefix" else 1)
+
+
+def anchor_terms(node: Node, commonness: Commonness = by_length) -> list[Term]:
+    """A set of terms one of which occurs in every post the query matches: what the automaton
+    needs to find the query's candidates. Smaller than :func:`positive_terms`: of an AND or a
+    NEAR only one side must occur, so only the rarest side is indexed (``acme AND support``
+    anchors on ``acme`` alone, and a post saying "support" is no candidate); a side's
+    commonness is the sum of its terms'. Raises ValueError for a query not :func:`anchored`."""
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Or):
+        return [term for operand in node.operands for term in anchor_terms(operand, commonness)]
+    if isinstance(node, Near):
+        sides = [anchor_terms(node.left, commonness), anchor_terms(node.right, commonness)]
+        return _rarest(sides, commonness)
+    if isinstance(node, And):
+        sides = [anchor_terms(op, commonness) for op in node.operands if anchored(op)]
+        if sides:
+            return _rarest(sides, commonness)
+    raise ValueError("the query has no term that must occur")
+
+
+def _rarest(sides: list[list[Term]], commonness: Commonness) -> list[Term]:
+    return min(sides, key=lambda terms: sum(commonness(term) for term in terms))
 
 
 def anchored(node: Node) -> bool:

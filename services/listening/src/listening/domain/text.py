@@ -8,21 +8,25 @@ looked for as the phrase of those words.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
-# Letters NFKD does not take apart into a base letter and a mark (the last is the dotless i).
-_SPECIAL = str.maketrans(
+# Letters NFKD does not take apart into a base letter and a mark (the last is the dotless i),
+# and every combining mark, dropped: one str.translate does both, at C speed.
+_FOLD = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "\u0131": "i"}
+    | {chr(c): None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
 )
 _WORD = re.compile(r"\w+")
 
 
 def fold(text: str) -> str:
     """Lower case without diacritics: ``Ångström`` -> ``angstrom``, ``Straße`` -> ``strasse``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.translate(_SPECIAL)
+    if text.isascii():  # most posts: nothing to decompose, and casefold is lower
+        return text.lower()
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD)
 
 
 def words(text: str) -> list[str]:
@@ -30,24 +34,28 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Document:
-    """A post ready for matching: its words with their positions, language and source."""
+    """A post ready for matching: its words, language and source (and, when a query is
+    evaluated, where each word is)."""
 
     words: tuple[str, ...]
     language: str | None = None
     source: str | None = None
-    positions: dict[str, list[int]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, text: str, *, language: str | None = None, source: str | None = None) -> Document:
-        found = words(text)
-        positions: dict[str, list[int]] = {}
-        for index, word in enumerate(found):
-            positions.setdefault(word, []).append(index)
-        return cls(tuple(found), language, source, positions)
+        return cls(tuple(words(text)), language, source)
 
-    @property
+    @cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """Each word's positions: built on first use, i.e. only for posts with a candidate."""
+        found: dict[str, list[int]] = {}
+        for index, word in enumerate(self.words):
+            found.setdefault(word, []).append(index)
+        return found
+
+    @cached_property
     def spaced(self) -> str:
         """The words joined by single spaces, with a space before and after: what the
         multi-pattern automaton scans (so a pattern ``" acme "`` is a whole word)."""
