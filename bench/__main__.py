@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from bench import email_fanout, outbox_throughput, publish_latency
+from bench import email_fanout, listening_matching, outbox_throughput, publish_latency
 
 BENCHMARKS = {
     "p1-outbox": outbox_throughput.run,
@@ -16,6 +16,8 @@ BENCHMARKS = {
     "p2-email": email_fanout.run,
     # P5: publish request to the first social post against a raw chain; idle CPU per service.
     "p5-latency": publish_latency.run,
+    # P3: posts/s through listening's pipeline with 10,000 queries, against one regex per query.
+    "p3-matching": listening_matching.run,
 }
 
 
