@@ -8,7 +8,13 @@ import json
 import os
 from pathlib import Path
 
-from bench import email_fanout, listening_matching, outbox_throughput, publish_latency
+from bench import (
+    email_fanout,
+    listening_end_to_end,
+    listening_matching,
+    outbox_throughput,
+    publish_latency,
+)
 
 BENCHMARKS = {
     "p1-outbox": outbox_throughput.run,
@@ -18,6 +24,8 @@ BENCHMARKS = {
     "p5-latency": publish_latency.run,
     # P3: posts/s through listening's pipeline with 10,000 queries, against one regex per query.
     "p3-matching": listening_matching.run,
+    # P3 end to end: the internal topic to MentionDetected through the app, against a raw loop.
+    "p3-end-to-end": listening_end_to_end.run,
 }
 
 
