@@ -31,6 +31,16 @@ class ListeningSettings(ServiceSettings):
         description="Keys inbound webhook secrets are derived from, comma-separated, newest "
         "first; unset: a random key per process (dev only: secrets then die with it)",
     )
+    inbound_rate_per_minute: int = Field(
+        default=600,
+        ge=1,
+        description="Inbound webhooks: deliveries per minute per source and replica (a relay "
+        "such as Zapier sends for many sources from the same addresses, so the limit is per "
+        "source, not per client address)",
+    )
+    inbound_rate_burst: int = Field(
+        default=100, ge=1, description="Inbound webhooks: deliveries at once per source"
+    )
     near_copy_window_days: int = Field(
         default=7, ge=1, description="How far back a near copy of a mention's text is looked for"
     )

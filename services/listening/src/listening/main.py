@@ -11,6 +11,7 @@ from listening.config import ListeningSettings
 from listening.entrypoints.consumers import SUBSCRIPTIONS
 from listening.entrypoints.http.errors import install_domain_error_handler
 from listening.entrypoints.http.routers import ROUTERS
+from listening.entrypoints.http.sources import inbound_rate_limit
 from newsroom_shared.auth import without_api_keys
 from newsroom_shared.clock import Clock
 from newsroom_shared.http.auth import Authenticator
@@ -57,4 +58,7 @@ def create_app(
     )
     install_domain_error_handler(app)
     app.state.listening = listening
+    app.state.inbound_rate_limit = inbound_rate_limit(
+        settings.inbound_rate_per_minute, settings.inbound_rate_burst
+    )
     return app

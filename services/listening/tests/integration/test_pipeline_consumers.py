@@ -215,3 +215,21 @@ async def test_a_malformed_post_is_dead_lettered_and_the_next_applies(
             return any(record.value and marker in record.value for record in await dlq.read({}))
 
     assert await eventually(dead_letter, timeout_s=60)
+
+
+async def test_inbound_deliveries_are_limited_per_source(
+    infra: Any, unique: str, mongo_client: Any
+) -> None:
+    settings = api_settings(infra, unique, inbound_rate_per_minute=1, inbound_rate_burst=2)
+    try:
+        async with staff_api(settings) as api:
+            made = await api.post(
+                "/v1/sources/webhooks", json={"name": "Zapier"}, headers=headers(A)
+            )
+            inbound = f"/v1/inbound/webhooks/{made.json()['id']}"
+            statuses = [(await api.post(inbound, content=b"{}")).status_code for _ in range(3)]
+            assert statuses == [400, 400, 429]  # unsigned: refused, then limited before checking
+            other = await api.post("/v1/inbound/webhooks/another-source", content=b"{}")
+            assert other.status_code == 404  # another source has its own bucket
+    finally:
+        await drop_test_database(mongo_client, settings.database_name)

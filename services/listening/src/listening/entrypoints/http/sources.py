@@ -4,6 +4,9 @@ credential)."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request, Response, status
 
 from listening.entrypoints.http.dependencies import (
@@ -19,8 +22,9 @@ from listening.entrypoints.http.schemas.sources import (
 )
 from listening.service import sources
 from listening.service.intake import InboundPost
-from newsroom_shared.http.errors import error_responses
+from newsroom_shared.http.errors import TooManyRequests, error_responses
 from newsroom_shared.http.pagination import Cursor, Limit, Page, encode_cursor
+from newsroom_shared.http.ratelimit import TokenBuckets
 
 router = APIRouter(prefix="/v1/sources/webhooks", tags=["sources"])
 inbound_router = APIRouter(prefix="/v1/inbound/webhooks", tags=["inbound"])
@@ -60,10 +64,23 @@ async def delete_webhook_source(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+def inbound_rate_limit(per_minute: int, burst: int) -> Callable[[str], None]:
+    """The per-source limit of the inbound route (``create_app`` puts it in the app's state):
+    a token bucket per source in this replica, checked before the signature (no I/O)."""
+    buckets = TokenBuckets(per_minute, burst)
+
+    def take(source_id: str) -> None:
+        wait_s = buckets.take(source_id)
+        if wait_s > 0:
+            raise TooManyRequests("Too many deliveries: slow down", retry_after=math.ceil(wait_s))
+
+    return take
+
+
 @inbound_router.post(
     "/{source_id}",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=error_responses(400, 404, 422),
+    responses=error_responses(400, 404, 422, 429),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -73,7 +90,9 @@ async def delete_webhook_source(
 )
 async def receive_webhook(source_id: str, request: Request, listening: ListeningDep) -> Response:
     """A post from the source, signed per Standard Webhooks (headers webhook-id,
-    webhook-timestamp, webhook-signature); 400 when the signature does not verify."""
+    webhook-timestamp, webhook-signature); 400 when the signature does not verify, 429 past the
+    source's rate."""
+    request.app.state.inbound_rate_limit(source_id[:64])
     body = await request.body()
     headers = {key.lower(): value for key, value in request.headers.items()}
     await sources.receive_webhook(listening.uow(), listening.deps, source_id, body, headers)
