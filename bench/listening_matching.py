@@ -22,7 +22,7 @@ from listening.adapters.language import LangidDetector
 from listening.adapters.sentiment import VaderSentiment
 from listening.adapters.word_frequency import commonness
 from listening.domain.dedupe import minhash, url_key
-from listening.domain.matching import Matcher
+from listening.domain.matching import Matcher, matches_among
 from listening.domain.queries import ListeningQuery
 from listening.domain.query_ast import positive_terms
 from listening.domain.text import Document
@@ -168,11 +168,12 @@ class Pipeline:
         document = Document.of(text, source="webhook")
         if self.language_for_every_post:
             language = self.language.detect(text)
-        if not self.matcher.candidates(document, tenant):
+        candidates = self.matcher.candidates(document, tenant)
+        if not candidates:
             return
         if not self.language_for_every_post:
             language = self.language.detect(text)
-        matches = self.matcher.match(replace(document, language=language), tenant)
+        matches = matches_among(candidates, replace(document, language=language))
         if not matches:
             return
         key = (tenant, url_key(url))

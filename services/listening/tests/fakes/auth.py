@@ -17,7 +17,6 @@ from listening.main import create_app
 from newsroom_shared.clock import Clock
 from newsroom_shared.http.auth import Principal, Scope
 
-TENANTS = ("tenant-a", "tenant-b")
 SCOPES = (Scope.admin, Scope.editor, Scope.viewer)
 WEBHOOK_KEY = "webhook-key-for-tests"
 

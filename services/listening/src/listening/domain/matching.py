@@ -68,11 +68,16 @@ class Matcher:
 
     def match(self, document: Document, tenant_id: str) -> list[Match]:
         """The tenant's queries the post matches, each with its positive terms found."""
-        return [
-            Match(query, _found_terms(query, document))
-            for query in self.candidates(document, tenant_id)
-            if evaluate(query.tree, document)
-        ]
+        return matches_among(self.candidates(document, tenant_id), document)
+
+
+def matches_among(candidates: Iterable[ListeningQuery], document: Document) -> list[Match]:
+    """The candidates whose tree holds for the post, each with its positive terms found."""
+    return [
+        Match(query, _found_terms(query, document))
+        for query in candidates
+        if evaluate(query.tree, document)
+    ]
 
 
 def _found_terms(query: ListeningQuery, document: Document) -> tuple[str, ...]:

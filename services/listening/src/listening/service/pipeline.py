@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from listening.domain.dedupe import minhash, url_key
 from listening.domain.ids import new_id
-from listening.domain.matching import Match, Matcher
+from listening.domain.matching import Match, Matcher, matches_among
 from listening.domain.mentions import Mention
 from listening.domain.releases import link_keys
 from listening.domain.text import Document
@@ -30,10 +30,11 @@ async def match_post(
 ) -> Mention | None:
     """The mention the post became, or None (no query matched, or a copy of one stored)."""
     document = Document.of(post.text, source=post.source_kind)
-    if not matcher.candidates(document, post.tenant_id):
+    candidates = matcher.candidates(document, post.tenant_id)
+    if not candidates:
         return None
     language = post.language or deps.language.detect(post.text)
-    matches = matcher.match(replace(document, language=language), post.tenant_id)
+    matches = matches_among(candidates, replace(document, language=language))
     if not matches:
         return None
     mention = await _new_mention(uow, deps, post, document, language, matches)
