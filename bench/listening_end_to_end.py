@@ -47,7 +47,9 @@ def posts_as_events(count: int, run_id: str) -> list[Any]:
             ),
             source="/newsroom/listening",
         )
-        for n, (tenant, url, text) in enumerate(make_posts(count))
+        # Posts of their own per run (seeded by it): the same posts again would be copies of
+        # the mentions an earlier run left, and dropped.
+        for n, (tenant, url, text) in enumerate(make_posts(count, seed=int(run_id, 16)))
     ]
 
 
@@ -74,6 +76,17 @@ async def until(check: Any, timeout_s: float) -> None:
         await asyncio.sleep(0.05)
 
 
+async def caught_up(db: Any, applied: dict[str, Any]) -> int:
+    """The inbox count once it has stopped growing (at least 5 s: the group's join)."""
+    await asyncio.sleep(5)
+    previous, current = -1, 0
+    while current != previous:
+        previous = current
+        current = int(await db["inbox"].count_documents(applied))
+        await asyncio.sleep(2)
+    return current
+
+
 async def system_round(bootstrap: str, mongo_uri: str, count: int) -> dict[str, Any]:
     run_id = uuid.uuid4().hex[:8]
     settings = ListeningSettings(
@@ -95,20 +108,24 @@ async def system_round(bootstrap: str, mongo_uri: str, count: int) -> dict[str, 
         with mock.patch.object(runtime, "make_client", counted):
             app = create_app(settings)
         events = posts_as_events(count, run_id)
+        applied = {"consumer": "listening.post-fetched"}
         async with LifespanManager(app, startup_timeout=120, shutdown_timeout=120):
-            await asyncio.sleep(5)  # the consumer joins its group
+            # A new consumer group starts at the topic's beginning: let it join and apply what
+            # earlier runs and tests left there, so the timed window holds this run's posts only.
+            before = await caught_up(db, applied)
+            mentions_before = await db["mentions"].count_documents({})
             commands.reset()
             started = time.perf_counter()
             await produce_envelopes(bootstrap, events)
 
             async def all_applied() -> bool:
-                return await db["inbox"].count_documents({}) >= count
+                return await db["inbox"].count_documents(applied) >= before + count
 
             await until(all_applied, timeout_s=600)
             elapsed = time.perf_counter() - started
             per_post = commands.per(count)
             by_collection = commands.per_collection(count)
-        mentions = await db["mentions"].count_documents({})
+        mentions = await db["mentions"].count_documents({}) - mentions_before
         return {
             "posts": count,
             "posts_per_s": round(count / elapsed, 1),
