@@ -8,7 +8,14 @@ import json
 import os
 from pathlib import Path
 
-from bench import comment_acceptance, email_fanout, outbox_throughput, publish_latency
+from bench import (
+    comment_acceptance,
+    email_fanout,
+    listening_end_to_end,
+    listening_matching,
+    outbox_throughput,
+    publish_latency,
+)
 
 BENCHMARKS = {
     "p1-outbox": outbox_throughput.run,
@@ -18,6 +25,10 @@ BENCHMARKS = {
     "p5-latency": publish_latency.run,
     # P8 (first half): comments accepted per second through the acceptance path vs raw inserts.
     "p8-comments": comment_acceptance.run,
+    # P3: posts/s through listening's pipeline with 10,000 queries, against one regex per query.
+    "p3-matching": listening_matching.run,
+    # P3 end to end: the internal topic to MentionDetected through the app, against a raw loop.
+    "p3-end-to-end": listening_end_to_end.run,
 }
 
 

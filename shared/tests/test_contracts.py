@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from newsroom_shared.events import Event, envelope_for, parse
 from newsroom_shared.events.comments import CommentModerated, CommentPosted
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
-from newsroom_shared.events.listening import MentionDetected, MentionSpike
+from newsroom_shared.events.listening import MentionDetected, MentionSpike, PostFetched
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
 from newsroom_shared.events.publisher import (
     ApiKeyIssued,
@@ -181,6 +181,14 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "negative_share": 0.7,
         "sample_mention_ids": ["x1"],
         "detected_at": NOW,
+    },
+    PostFetched: {
+        "tenant_id": "t1",
+        "post_key": "webhook:s1:msg_1",
+        "source_kind": "webhook",
+        "source_url": "urn:newsroom:webhook-source:s1",
+        "text": "Acme's new Roadrunner is brilliant",
+        "fetched_at": NOW,
     },
 }
 

@@ -39,6 +39,11 @@ class MentionDetected(Event):
     published_at: datetime | None = Field(
         default=None, description="When the source published it, when the source says"
     )
+    release_id: str | None = Field(
+        default=None,
+        description="The tenant's release the mention is about, when it names one (a comment on "
+        "it, or a link to it); null otherwise",
+    )
 
 
 class MentionSpike(Event):
@@ -64,3 +69,27 @@ class MentionSpike(Event):
         default_factory=list, description="A few mentions of the window, most relevant first"
     )
     detected_at: datetime
+
+
+class PostFetched(Event):
+    """A post, article or comment a source brought in, on its way to matching. INTERNAL topic
+    (docs/events.md): fetchers produce it, listening's matchers consume it, so the two scale
+    apart; keyed by ``post_key`` (the canonical URL's digest, or the source's own id), so copies
+    of one post meet on one partition and matching scales with the partition count."""
+
+    topic: ClassVar[str] = "newsroom.post.fetched.v1"
+    ce_type: ClassVar[str] = "io.newsroom.post.fetched.v1"
+    aggregate_field: ClassVar[str] = "post_key"
+
+    post_key: str = Field(min_length=1, description="Stable id of the post within its tenant")
+    source_kind: SourceKind
+    source_url: str = Field(description="The feed, account, webhook source or release it came from")
+    text: str = Field(min_length=1, description="The post's plain text (title and body)")
+    url: str | None = Field(default=None, description="Link to the post itself, when it has one")
+    author: str | None = None
+    language: str | None = Field(default=None, description="As the source says, when it does")
+    published_at: datetime | None = None
+    fetched_at: datetime
+    release_id: str | None = Field(
+        default=None, description="The tenant's release it is about, when the source knows"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from newsroom_shared.events.base import Event
 from newsroom_shared.events.comments import CommentModerated, CommentPosted
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
-from newsroom_shared.events.listening import MentionDetected, MentionSpike
+from newsroom_shared.events.listening import MentionDetected, MentionSpike, PostFetched
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
 from newsroom_shared.events.publisher import (
     ApiKeyIssued,
@@ -38,6 +38,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     DeliveryFailed,
     MentionDetected,
     MentionSpike,
+    PostFetched,
 )
 
 PRODUCERS: dict[str, str] = {

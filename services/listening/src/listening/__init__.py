@@ -1,0 +1,1 @@
+"""Newsroom listening: mentions, sentiment, spikes."""

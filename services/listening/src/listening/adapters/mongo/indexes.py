@@ -1,0 +1,59 @@
+"""Every index of listening's database, created at startup (idempotent), and the collections
+written inside transactions, created first.
+
+Tenant data is indexed under ``tenant_id`` first. Two reads find the tenant instead of starting
+from it, by design: every query of every tenant (the matcher; a whole-collection read) and a
+webhook source by its ``_id`` (an inbound delivery's URL names only the source).
+"""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from newsroom_shared.mongo import Database
+
+INDEXES: dict[str, list[IndexModel]] = {
+    "queries": [
+        IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
+    ],
+    "query_version": [],
+    "mentions": [
+        IndexModel(
+            [("tenant_id", ASCENDING), ("dedupe_key", ASCENDING)],
+            unique=True,
+            name="tenant_post",
+        ),
+        IndexModel(
+            [("tenant_id", ASCENDING), ("bands", ASCENDING), ("detected_at", DESCENDING)],
+            name="tenant_near_copies",
+        ),
+        IndexModel(
+            [("tenant_id", ASCENDING), ("detected_at", DESCENDING), ("_id", DESCENDING)],
+            name="tenant_newest",
+        ),
+        IndexModel(
+            [("tenant_id", ASCENDING), ("query_ids", ASCENDING), ("detected_at", DESCENDING)],
+            name="tenant_query_newest",
+        ),
+    ],
+    "releases": [
+        IndexModel(
+            [("tenant_id", ASCENDING), ("release_id", ASCENDING)],
+            unique=True,
+            name="tenant_release",
+        ),
+        IndexModel([("tenant_id", ASCENDING), ("url_key", ASCENDING)], name="tenant_url"),
+    ],
+    "webhook_sources": [
+        IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
+    ],
+}
+
+
+async def ensure_indexes(db: Database) -> None:
+    existing = set(await db.list_collection_names())
+    for collection, indexes in INDEXES.items():
+        if collection not in existing:
+            await db.create_collection(collection)
+        if indexes:
+            await db[collection].create_indexes(indexes)

@@ -1,0 +1,102 @@
+"""Wiring: settings and runtime in, the listening service's dependencies out.
+
+The real adapters behind the service layer's ports (:mod:`listening.service.ports`) are chosen
+here: MongoDB repositories in a unit of work, py3langid, VADER, the webhook secrets. Tests swap
+the clock here; everything else receives what this builds.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from listening.adapters.language import LangidDetector
+from listening.adapters.mongo.unit_of_work import MongoUnitOfWork
+from listening.adapters.sentiment import VaderSentiment
+from listening.adapters.webhook_secrets import DerivedWebhookSecrets
+from listening.adapters.word_frequency import commonness
+from listening.config import ListeningSettings
+from listening.service.ports import Deps
+from listening.service.query_index import QueryIndex
+from newsroom_shared.auth import KeyFollower
+from newsroom_shared.background import BackgroundLoop, Doorbell
+from newsroom_shared.clock import Clock, SystemClock
+from newsroom_shared.runtime import ServiceRuntime
+
+logger = logging.getLogger(__name__)
+
+
+class Listening:
+    """The wired service: what routes and consumers work with."""
+
+    def __init__(self, settings: ListeningSettings, runtime: ServiceRuntime, deps: Deps) -> None:
+        self.settings = settings
+        self.runtime = runtime
+        self.deps = deps
+        self.keys = KeyFollower(runtime.db, settings)
+        self.index = QueryIndex(self.reader, commonness)
+        self.queries_changed = Doorbell()
+        """Rung after a query change commits here: the matcher of this replica rebuilds now."""
+
+    def uow(self) -> MongoUnitOfWork:
+        """A unit of work for a command: one transaction, events through the outbox."""
+        return self._unit_of_work()
+
+    def reader(self) -> MongoUnitOfWork:
+        """A unit of work for reads: no transaction."""
+        return self._unit_of_work(transactional=False)
+
+    def joined(self, session: AsyncClientSession) -> MongoUnitOfWork:
+        """A unit of work inside someone else's transaction (a consumer's inbox transaction)."""
+        return self._unit_of_work(session=session)
+
+    def _unit_of_work(
+        self, *, transactional: bool = True, session: AsyncClientSession | None = None
+    ) -> MongoUnitOfWork:
+        runtime = self.runtime
+        return MongoUnitOfWork(
+            runtime.mongo,
+            runtime.db,
+            runtime.outbox,
+            runtime.envelope,
+            transactional=transactional,
+            session=session,
+        )
+
+    def loops(self) -> list[BackgroundLoop]:
+        """The query follower: polls the query version, woken at once by local changes."""
+        loop = BackgroundLoop(
+            "listening-queries",
+            self.index.refresh,
+            interval_s=self.settings.queries_poll_interval_s,
+        )
+        self.queries_changed.attach(loop)
+        return [loop]
+
+
+def _webhook_keys(settings: ListeningSettings) -> list[str]:
+    value = settings.webhook_secret_keys
+    keys = [k.strip() for k in value.get_secret_value().split(",") if k.strip()] if value else []
+    if keys:
+        return keys
+    logger.warning(
+        "LISTENING_WEBHOOK_SECRET_KEYS is not set: inbound webhook secrets come from a random "
+        "key and die with this process (development only)"
+    )
+    return [secrets.token_urlsafe(32)]
+
+
+def bootstrap(
+    settings: ListeningSettings, runtime: ServiceRuntime, clock: Clock | None = None
+) -> Listening:
+    deps = Deps(
+        clock=clock or SystemClock(),
+        language=LangidDetector(),
+        sentiment=VaderSentiment(),
+        secrets=DerivedWebhookSecrets(_webhook_keys(settings)),
+        near_copy_window_days=settings.near_copy_window_days,
+        max_queries_per_tenant=settings.max_queries_per_tenant,
+    )
+    return Listening(settings, runtime, deps)

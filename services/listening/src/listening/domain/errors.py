@@ -1,0 +1,38 @@
+"""Errors the domain raises; the HTTP layer maps each to a 4xx problem."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of the listening domain's errors."""
+
+
+class QuerySyntaxError(DomainError):
+    """A query that does not parse, or parses into something that cannot be matched."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(f"{message} (at position {position})")
+        self.message = message
+        self.position = position
+        """0-based character offset in the query text."""
+
+
+class NotFoundError(DomainError):
+    def __init__(self, kind: str, identifier: str) -> None:
+        super().__init__(f"{kind} {identifier} not found")
+
+
+class LimitReachedError(DomainError):
+    """The tenant already has as many of something as it may."""
+
+
+class InvalidPostError(DomainError):
+    """An inbound post's body is not what the source must send."""
+
+
+class BadSignatureError(DomainError):
+    """An inbound webhook's signature does not verify (or its timestamp is too old)."""
+
+
+class ConcurrentModificationError(DomainError):
+    """Another transaction changed the same document first; the command may run again."""

@@ -1,0 +1,64 @@
+"""A mention: a post that matched one or more of a tenant's queries, scored, and what the
+staff did about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Literal
+
+SentimentLabel = Literal["positive", "neutral", "negative"]
+EXCERPT_CHARS = 280
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    score: float
+    """From -1 (most negative) to 1 (most positive)."""
+    label: SentimentLabel
+
+
+def label_of(score: float, *, threshold: float = 0.05) -> SentimentLabel:
+    """VADER's own convention: compound >= 0.05 positive, <= -0.05 negative."""
+    if score >= threshold:
+        return "positive"
+    if score <= -threshold:
+        return "negative"
+    return "neutral"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    id: str
+    tenant_id: str
+    post_key: str
+    dedupe_key: str
+    """The canonical URL's digest, or the post key when the post has no URL: one mention each."""
+    signature: tuple[int, ...]
+    """MinHash of the text (:mod:`listening.domain.dedupe`): finds near copies."""
+    source_kind: str
+    source_url: str
+    text: str
+    url: str | None
+    author: str | None
+    language: str | None
+    query_ids: tuple[str, ...]
+    matched_terms: tuple[str, ...]
+    sentiment: Sentiment
+    detected_at: datetime
+    published_at: datetime | None
+    release_id: str | None = None
+    handled: bool = False
+    assignee: str | None = None
+
+    @property
+    def excerpt(self) -> str:
+        text = " ".join(self.text.split())
+        return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+    def triaged(self, *, handled: bool | None, assignee: str | None, unassign: bool) -> Mention:
+        return replace(
+            self,
+            handled=self.handled if handled is None else handled,
+            assignee=None if unassign else (assignee or self.assignee),
+        )

@@ -1,0 +1,86 @@
+"""What listening consumes: our own comments and the posts every source fetched (matched into
+mentions), the publisher's releases (what a mention may name) and its staff keys.
+
+Each handler runs inside the shared consumer's inbox transaction, so a redelivered event is
+skipped and a malformed one goes to the dead-letter topic; the mention and its
+``MentionDetected`` (outbox) commit together with the inbox record. The app factory registers
+this table; the event docs list it (``docs/events.md``, ``docs/asyncapi.yaml``).
+"""
+
+from __future__ import annotations
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from listening.bootstrap import Listening
+from listening.domain.releases import KnownRelease
+from listening.service.intake import comment_to_post
+from listening.service.pipeline import match_post
+from newsroom_shared.auth import api_key_subscriptions
+from newsroom_shared.consumer import EventHandler
+from newsroom_shared.consumer.table import Subscription
+from newsroom_shared.events.comments import CommentPosted
+from newsroom_shared.events.envelope import ReceivedEvent
+from newsroom_shared.events.listening import PostFetched
+from newsroom_shared.events.publisher import ReleasePublished, ReleaseUpdated
+
+
+def post_handler(listening: Listening) -> EventHandler:
+    async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
+        post = received.data
+        assert isinstance(post, PostFetched)
+        uow = listening.joined(session)
+        await match_post(uow, listening.deps, listening.index.matcher, post)
+        await uow.flush()
+
+    return apply
+
+
+def comment_handler(listening: Listening) -> EventHandler:
+    async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
+        comment = received.data
+        assert isinstance(comment, CommentPosted)
+        uow = listening.joined(session)
+        await comment_to_post(uow, comment, listening.deps.clock.now())
+        await uow.flush()
+
+    return apply
+
+
+def release_handler(listening: Listening) -> EventHandler:
+    async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
+        release = received.data
+        assert isinstance(release, ReleasePublished | ReleaseUpdated)
+        known = KnownRelease(release.tenant_id, release.release_id, release.url, release.title)
+        await listening.joined(session).releases.put(known)
+
+    return apply
+
+
+SUBSCRIPTIONS: list[Subscription[Listening]] = [
+    Subscription(
+        "listening.post-fetched",
+        PostFetched,
+        post_handler,
+        purpose="matches the post against every query of its tenant; stores the mention and "
+        "emits MentionDetected",
+    ),
+    Subscription(
+        "listening.comment-posted",
+        CommentPosted,
+        comment_handler,
+        purpose="passes visitors' comments on to matching as posts of the source 'comment'",
+    ),
+    Subscription(
+        "listening.release-published",
+        ReleasePublished,
+        release_handler,
+        purpose="remembers the release's URL, so a mention that links to it names it",
+    ),
+    Subscription(
+        "listening.release-updated",
+        ReleaseUpdated,
+        release_handler,
+        purpose="keeps the release's URL and title current",
+    ),
+    *api_key_subscriptions(lambda listening: listening.keys),
+]

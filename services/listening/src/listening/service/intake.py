@@ -1,0 +1,85 @@
+"""Posts coming in: each source turns what it heard into a ``PostFetched`` on the internal
+topic (through the outbox), where the matchers pick it up."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from listening.domain.dedupe import url_key
+from listening.domain.errors import InvalidPostError
+from listening.domain.webhook_sources import WebhookSource
+from listening.service.ports import UnitOfWork
+from newsroom_shared.events.comments import CommentPosted
+from newsroom_shared.events.listening import PostFetched
+
+MAX_TEXT = 20_000
+
+
+async def comment_to_post(uow: UnitOfWork, comment: CommentPosted, now: datetime) -> None:
+    """A visitor's comment on one of the tenant's releases (staff replies are the company
+    speaking, not a mention)."""
+    if comment.is_official_reply or comment.status == "spam":
+        return
+    release = await uow.releases.get(comment.tenant_id, comment.release_id)
+    uow.emit(
+        PostFetched(
+            tenant_id=comment.tenant_id,
+            post_key=f"comment:{comment.comment_id}",
+            source_kind="comment",
+            source_url=release.url if release else f"urn:newsroom:release:{comment.release_id}",
+            text=comment.body_text[:MAX_TEXT],
+            author=comment.author_name,
+            language=comment.language,
+            published_at=comment.posted_at,
+            fetched_at=now,
+            release_id=comment.release_id,
+        )
+    )
+
+
+class InboundPost(BaseModel):
+    """The body an inbound webhook sends (signed per Standard Webhooks)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="The post's plain text")
+    url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://\S+$")
+    author: str | None = Field(default=None, max_length=200)
+    language: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+    published_at: datetime | None = None
+
+
+def inbound_post(payload: dict[str, Any]) -> InboundPost:
+    try:
+        return InboundPost.model_validate(payload)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InvalidPostError(f"{where}: {first['msg']}") from None
+
+
+async def webhook_to_post(
+    uow: UnitOfWork, source: WebhookSource, message_id: str, post: InboundPost, now: datetime
+) -> None:
+    """A post an outside system sent; ``message_id`` is its ``webhook-id`` (the same id sent
+    again is the same post)."""
+    async with uow:
+        uow.emit(
+            PostFetched(
+                tenant_id=source.tenant_id,
+                # Keyed by the canonical URL when there is one: copies of one page meet on one
+                # partition, in order.
+                post_key=url_key(post.url) if post.url else f"webhook:{source.id}:{message_id}",
+                source_kind="webhook",
+                source_url=f"urn:newsroom:webhook-source:{source.id}",
+                text=post.text,
+                url=post.url,
+                author=post.author,
+                language=post.language.lower() if post.language else None,
+                published_at=post.published_at,
+                fetched_at=now,
+            )
+        )

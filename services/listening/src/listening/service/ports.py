@@ -1,0 +1,167 @@
+"""What the use cases need from the outside world, as protocols the adapters implement.
+
+Repositories take the tenant id on every tenant-scoped call. The calls without one say why:
+the matcher holds every tenant's queries at once, and an inbound webhook finds its tenant
+through its source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from listening.domain.mentions import Mention, Sentiment, SentimentLabel
+from listening.domain.queries import ListeningQuery
+from listening.domain.releases import KnownRelease
+from listening.domain.webhook_sources import WebhookSource
+from newsroom_shared.clock import Clock
+from newsroom_shared.events.base import Event
+
+
+class QueryRepository(Protocol):
+    async def add(self, query: ListeningQuery) -> None: ...
+    async def get(self, tenant_id: str, query_id: str) -> ListeningQuery | None: ...
+    async def page(
+        self, tenant_id: str, *, after_id: str | None, limit: int
+    ) -> list[ListeningQuery]: ...
+    async def count(self, tenant_id: str) -> int: ...
+    async def save(self, query: ListeningQuery) -> None: ...
+    async def delete(self, tenant_id: str, query_id: str) -> bool: ...
+    async def all_tenants(self) -> list[ListeningQuery]:
+        """Across tenants: the matcher matches every tenant's queries at once."""
+        ...
+
+
+class QueryVersion(Protocol):
+    """One counter for all queries, raised in the transaction of every change: replicas
+    compare it with the one their matcher was built at."""
+
+    async def bump(self) -> None: ...
+    async def current(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MentionFilter:
+    query_id: str | None = None
+    sentiment: SentimentLabel | None = None
+    source_kind: str | None = None
+    language: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    handled: bool | None = None
+    assignee: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HourCount:
+    hour: datetime
+    sentiment: SentimentLabel
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class MentionPosition:
+    """Where a page of mentions ends: newest first by detection time, then id."""
+
+    detected_at: datetime
+    mention_id: str
+
+
+class MentionRepository(Protocol):
+    async def add(self, mention: Mention) -> bool:
+        """False when the tenant already has a mention with this dedupe key."""
+        ...
+
+    async def near_copies(
+        self, tenant_id: str, signature: Sequence[int], *, since: datetime
+    ) -> list[str]:
+        """Ids of the tenant's mentions since ``since`` whose text is a near copy."""
+        ...
+
+    async def get(self, tenant_id: str, mention_id: str) -> Mention | None: ...
+    async def save_triage(self, mention: Mention) -> None: ...
+    async def page(
+        self, tenant_id: str, where: MentionFilter, *, after: MentionPosition | None, limit: int
+    ) -> list[Mention]: ...
+    async def hourly_counts(self, tenant_id: str, where: MentionFilter) -> list[HourCount]: ...
+
+
+class ReleaseRepository(Protocol):
+    """The tenant's published releases, from the publisher's events: what a mention names."""
+
+    async def put(self, release: KnownRelease) -> None: ...
+    async def get(self, tenant_id: str, release_id: str) -> KnownRelease | None: ...
+    async def by_url_keys(self, tenant_id: str, keys: Sequence[str]) -> list[KnownRelease]: ...
+
+
+class WebhookSourceRepository(Protocol):
+    async def add(self, source: WebhookSource) -> None: ...
+    async def get(self, tenant_id: str, source_id: str) -> WebhookSource | None: ...
+    async def find(self, source_id: str) -> WebhookSource | None:
+        """Across tenants: an inbound webhook's URL names only its source."""
+        ...
+
+    async def page(
+        self, tenant_id: str, *, after_id: str | None, limit: int
+    ) -> list[WebhookSource]: ...
+    async def delete(self, tenant_id: str, source_id: str) -> bool: ...
+
+
+class UnitOfWork(Protocol):
+    @property
+    def queries(self) -> QueryRepository: ...
+    @property
+    def query_version(self) -> QueryVersion: ...
+    @property
+    def mentions(self) -> MentionRepository: ...
+    @property
+    def releases(self) -> ReleaseRepository: ...
+    @property
+    def webhook_sources(self) -> WebhookSourceRepository: ...
+
+    def emit(self, event: Event) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class LanguageDetector(Protocol):
+    def detect(self, text: str) -> str | None:
+        """An ISO 639-1 code, or None when the text gives no clear answer."""
+        ...
+
+
+class SentimentAnalyzer(Protocol):
+    """One port for every language; a model could fill it later."""
+
+    def score(self, text: str, language: str | None) -> Sentiment: ...
+
+
+class WebhookSecrets(Protocol):
+    """Each webhook source's signing secret, derived from service keys, never stored."""
+
+    def secret(self, source: WebhookSource) -> str: ...
+    def verify(
+        self, source: WebhookSource, body: bytes, headers: dict[str, str]
+    ) -> dict[str, object]:
+        """The verified JSON payload; raises ``BadSignatureError`` otherwise."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """Everything use cases need besides the database, wired once in bootstrap."""
+
+    clock: Clock
+    language: LanguageDetector
+    sentiment: SentimentAnalyzer
+    secrets: WebhookSecrets
+    near_copy_window_days: int = 7
+    max_queries_per_tenant: int = 1000

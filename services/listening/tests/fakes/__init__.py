@@ -1,0 +1,1 @@
+"""Test doubles of listening: an authenticator for two tenants, the app running with it."""

@@ -1,0 +1,29 @@
+"""Listening's integration tests: tests/fakes importable, and the app on the real servers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+# Tests run with --import-mode=importlib (no sys.path changes): make tests/fakes importable.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fakes.auth import api_settings, staff_api
+
+from newsroom_testing.fixtures import drop_test_database
+
+
+@pytest.fixture
+async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The API alone (no consumers), on a database of its own."""
+    settings = api_settings(infra, unique)
+    try:
+        async with staff_api(settings) as client:
+            yield client
+    finally:
+        await drop_test_database(mongo_client, settings.database_name)

@@ -1,0 +1,302 @@
+"""In-memory fakes of the service ports, so use cases run without I/O (cosmicpython style).
+Every fake repository filters by tenant exactly as the Mongo one does."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from listening.domain.dedupe import near
+from listening.domain.mentions import Mention, Sentiment, label_of
+from listening.domain.queries import ListeningQuery
+from listening.domain.releases import KnownRelease
+from listening.domain.webhook_sources import WebhookSource
+from listening.service.ports import Deps, HourCount, MentionFilter, MentionPosition
+from newsroom_shared.events.base import Event
+from newsroom_testing.clock import FakeClock
+
+
+@dataclass
+class Store:
+    queries: dict[str, ListeningQuery] = field(default_factory=dict)
+    version: int = 0
+    mentions: dict[str, Mention] = field(default_factory=dict)
+    releases: dict[tuple[str, str], KnownRelease] = field(default_factory=dict)
+    sources: dict[str, WebhookSource] = field(default_factory=dict)
+    outbox: list[Event] = field(default_factory=list)
+
+
+def _newest_first(rows: list[Any], after_id: str | None, limit: int) -> list[Any]:
+    rows = sorted(rows, key=lambda row: row.id, reverse=True)
+    if after_id is not None:
+        rows = [row for row in rows if row.id < after_id]
+    return rows[:limit]
+
+
+class FakeQueries:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def add(self, query: ListeningQuery) -> None:
+        self.s.queries[query.id] = query
+
+    async def get(self, tenant_id: str, query_id: str) -> ListeningQuery | None:
+        found = self.s.queries.get(query_id)
+        return found if found and found.tenant_id == tenant_id else None
+
+    async def page(
+        self, tenant_id: str, *, after_id: str | None, limit: int
+    ) -> list[ListeningQuery]:
+        mine = [q for q in self.s.queries.values() if q.tenant_id == tenant_id]
+        return _newest_first(mine, after_id, limit)
+
+    async def count(self, tenant_id: str) -> int:
+        return sum(q.tenant_id == tenant_id for q in self.s.queries.values())
+
+    async def save(self, query: ListeningQuery) -> None:
+        self.s.queries[query.id] = query
+
+    async def delete(self, tenant_id: str, query_id: str) -> bool:
+        if await self.get(tenant_id, query_id) is None:
+            return False
+        del self.s.queries[query_id]
+        return True
+
+    async def all_tenants(self) -> list[ListeningQuery]:
+        return list(self.s.queries.values())
+
+
+class FakeQueryVersion:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def bump(self) -> None:
+        self.s.version += 1
+
+    async def current(self) -> int:
+        return self.s.version
+
+
+def _selected(mention: Mention, where: MentionFilter) -> bool:
+    return (
+        (where.query_id is None or where.query_id in mention.query_ids)
+        and (where.sentiment is None or mention.sentiment.label == where.sentiment)
+        and (where.source_kind is None or mention.source_kind == where.source_kind)
+        and (where.language is None or mention.language == where.language)
+        and (where.since is None or mention.detected_at >= where.since)
+        and (where.until is None or mention.detected_at < where.until)
+        and (where.handled is None or mention.handled == where.handled)
+        and (where.assignee is None or mention.assignee == where.assignee)
+    )
+
+
+class FakeMentions:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def add(self, mention: Mention) -> bool:
+        for other in self.s.mentions.values():
+            if (other.tenant_id, other.dedupe_key) == (mention.tenant_id, mention.dedupe_key):
+                return False
+        self.s.mentions[mention.id] = mention
+        return True
+
+    async def near_copies(
+        self, tenant_id: str, signature: Sequence[int], *, since: datetime
+    ) -> list[str]:
+        return [
+            m.id
+            for m in self.s.mentions.values()
+            if m.tenant_id == tenant_id and m.detected_at >= since and near(m.signature, signature)
+        ]
+
+    async def get(self, tenant_id: str, mention_id: str) -> Mention | None:
+        found = self.s.mentions.get(mention_id)
+        return found if found and found.tenant_id == tenant_id else None
+
+    async def save_triage(self, mention: Mention) -> None:
+        self.s.mentions[mention.id] = mention
+
+    async def page(
+        self, tenant_id: str, where: MentionFilter, *, after: MentionPosition | None, limit: int
+    ) -> list[Mention]:
+        rows = sorted(
+            (
+                m
+                for m in self.s.mentions.values()
+                if m.tenant_id == tenant_id and _selected(m, where)
+            ),
+            key=lambda m: (m.detected_at, m.id),
+            reverse=True,
+        )
+        if after is not None:
+            rows = [
+                m for m in rows if (m.detected_at, m.id) < (after.detected_at, after.mention_id)
+            ]
+        return rows[:limit]
+
+    async def hourly_counts(self, tenant_id: str, where: MentionFilter) -> list[HourCount]:
+        counted = Counter(
+            (m.detected_at.replace(minute=0, second=0, microsecond=0), m.sentiment.label)
+            for m in self.s.mentions.values()
+            if m.tenant_id == tenant_id and _selected(m, where)
+        )
+        return [HourCount(hour, label, n) for (hour, label), n in sorted(counted.items())]
+
+
+class FakeReleases:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def put(self, release: KnownRelease) -> None:
+        self.s.releases[(release.tenant_id, release.release_id)] = release
+
+    async def get(self, tenant_id: str, release_id: str) -> KnownRelease | None:
+        return self.s.releases.get((tenant_id, release_id))
+
+    async def by_url_keys(self, tenant_id: str, keys: Sequence[str]) -> list[KnownRelease]:
+        return [
+            r for r in self.s.releases.values() if r.tenant_id == tenant_id and r.url_key in keys
+        ]
+
+
+class FakeSources:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def add(self, source: WebhookSource) -> None:
+        self.s.sources[source.id] = source
+
+    async def get(self, tenant_id: str, source_id: str) -> WebhookSource | None:
+        found = self.s.sources.get(source_id)
+        return found if found and found.tenant_id == tenant_id else None
+
+    async def find(self, source_id: str) -> WebhookSource | None:
+        return self.s.sources.get(source_id)
+
+    async def page(
+        self, tenant_id: str, *, after_id: str | None, limit: int
+    ) -> list[WebhookSource]:
+        mine = [s for s in self.s.sources.values() if s.tenant_id == tenant_id]
+        return _newest_first(mine, after_id, limit)
+
+    async def delete(self, tenant_id: str, source_id: str) -> bool:
+        if await self.get(tenant_id, source_id) is None:
+            return False
+        del self.s.sources[source_id]
+        return True
+
+
+class FakeUnitOfWork:
+    """Transactions by copy: the store is restored when the block raises. Used without
+    ``async with`` it is joined to a consumer's transaction: :meth:`flush` adds the events."""
+
+    def __init__(self) -> None:
+        self.store = Store()
+        self.commits = 0
+        self._pending: list[Event] = []
+        self._before: Store | None = None
+        self.queries = FakeQueries(self.store)
+        self.query_version = FakeQueryVersion(self.store)
+        self.mentions = FakeMentions(self.store)
+        self.releases = FakeReleases(self.store)
+        self.webhook_sources = FakeSources(self.store)
+
+    @property
+    def events(self) -> list[Event]:
+        return self.store.outbox
+
+    def emit(self, event: Event) -> None:
+        self._pending.append(event)
+
+    async def flush(self) -> None:
+        self.store.outbox.extend(self._pending)
+        self._pending = []
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self._before = copy.deepcopy(self.store)
+        self._pending = []
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc is not None:
+            assert self._before is not None
+            self.store.__dict__.update(copy.deepcopy(self._before).__dict__)
+            self._pending = []
+            return
+        await self.flush()
+        self.commits += 1
+
+
+class FakeLanguage:
+    """Says what the test told it; counts how often it was asked (detection is costly)."""
+
+    def __init__(self, answer: str | None = "en") -> None:
+        self.answer = answer
+        self.calls = 0
+
+    def detect(self, text: str) -> str | None:
+        self.calls += 1
+        return self.answer
+
+
+class FakeSentiment:
+    """Negative when the text says "broken", positive when it says "love"."""
+
+    def score(self, text: str, language: str | None) -> Sentiment:
+        lowered = text.lower()
+        score = -0.6 if "broken" in lowered else 0.7 if "love" in lowered else 0.0
+        return Sentiment(score, label_of(score))
+
+
+class FakeSecrets:
+    def secret(self, source: WebhookSource) -> str:
+        return f"whsec_{source.id}"
+
+    def verify(
+        self, source: WebhookSource, body: bytes, headers: dict[str, str]
+    ) -> dict[str, object]:
+        from listening.domain.errors import BadSignatureError
+
+        if headers.get("webhook-signature") != f"ok:{source.id}":
+            raise BadSignatureError("the webhook signature does not verify")
+        import json
+
+        payload: dict[str, object] = json.loads(body)
+        return payload
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def language() -> FakeLanguage:
+    return FakeLanguage()
+
+
+@pytest.fixture
+def deps(clock: FakeClock, language: FakeLanguage) -> Deps:
+    return Deps(
+        clock=clock,
+        language=language,
+        sentiment=FakeSentiment(),
+        secrets=FakeSecrets(),
+        max_queries_per_tenant=3,
+    )
+
+
+def with_time(mention: Mention, moment: datetime) -> Mention:
+    return replace(mention, detected_at=moment)
