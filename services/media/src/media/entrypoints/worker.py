@@ -32,6 +32,7 @@ class RenditionWorker:
         media = self._media
         found = await process_next(
             media.uow(),
+            media.reader(),
             media.deps,
             media.renderer,
             instance=media.runtime.instance,

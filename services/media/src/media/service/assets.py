@@ -11,6 +11,9 @@ from media.service.ports import Caller, Deps, UnitOfWork
 from newsroom_shared.events.media import MediaDeleted
 
 ATTEMPTS = 3  # a describe or delete that meets a concurrent change reads again
+# A deletion holds the item while the request removes its files, so the worker leaves it
+# alone meanwhile; if the request dies, the worker finishes the job once this has passed.
+PURGE_LEASE_S = 300.0
 
 
 async def get(uow: UnitOfWork, caller: Caller, media_id: str) -> MediaItem:
@@ -51,7 +54,7 @@ async def delete(uow: UnitOfWork, deps: Deps, caller: Caller, media_id: str) -> 
             async with uow:
                 item = await _existing(uow, caller, media_id)
                 now = deps.clock.now()
-                deleted = item.deleted(now)
+                deleted = item.deleted(now).claimed(f"delete:{media_id}", now, PURGE_LEASE_S)
                 await uow.media.save(deleted, expected_version=item.version)
                 uow.emit(
                     MediaDeleted(tenant_id=item.tenant_id, media_id=item.media_id, deleted_at=now)

@@ -22,12 +22,19 @@ logger = logging.getLogger(__name__)
 
 
 async def process_next(
-    uow: UnitOfWork, deps: Deps, renderer: Renderer, *, instance: str, lease_s: float
+    uow: UnitOfWork,
+    claims: UnitOfWork,
+    deps: Deps,
+    renderer: Renderer,
+    *,
+    instance: str,
+    lease_s: float,
 ) -> bool:
-    """Handle one item if there is one; whether there was."""
+    """Handle one item if there is one; whether there was. ``claims`` needs no transaction:
+    a claim is one atomic update."""
     owner = f"{instance}:{new_id()}"  # one claim, one owner: a retry by the same process differs
-    async with uow:
-        item = await uow.media.claim_next(owner, deps.clock.now(), lease_s)
+    async with claims:
+        item = await claims.media.claim_next(owner, deps.clock.now(), lease_s)
     if item is None:
         return False
     if item.status is Status.DELETED:
