@@ -13,7 +13,7 @@ import pytest
 # Tests run with --import-mode=importlib (no sys.path changes): make tests/support importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from support.app import media_api, test_settings
+from support.app import media_api, settings_for
 
 from media.config import MediaSettings
 from newsroom_testing.clock import FakeClock
@@ -22,7 +22,7 @@ from newsroom_testing.fixtures import drop_test_database
 
 @pytest.fixture
 def settings(infra, unique) -> MediaSettings:
-    return test_settings(infra, unique)
+    return settings_for(infra, unique)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ class TokenAuthenticator:
     """``token(tenant, scope)`` authenticates as that tenant with that scope; nothing else."""
 
     def __init__(self) -> None:
-        self._principals = {
+        self._principals: dict[str, Principal] = {
             token(tenant, scope): Principal(
                 tenant, f"key-{tenant}-{scope.value}", frozenset({scope})
             )
@@ -46,7 +46,7 @@ class TokenAuthenticator:
         return self._principals.get(token)
 
 
-def test_settings(infra: Any, unique: str, **overrides: Any) -> MediaSettings:
+def settings_for(infra: Any, unique: str, **overrides: Any) -> MediaSettings:
     values: dict[str, Any] = {
         "kafka_bootstrap_servers": infra.kafka_bootstrap_servers,
         "mongodb_uri": infra.mongodb_uri,
