@@ -16,6 +16,7 @@ from media.domain.item import MediaItem, Status
 from media.service.assets import purge
 from media.service.events import processed_event
 from media.service.ports import Deps, Rendered, Renderer, RenderFailedError, UnitOfWork
+from media.service.transactions import retried
 from newsroom_shared.events.media import MediaRejected
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,20 @@ async def process_next(
 async def _finish(
     uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, rendered: Rendered
 ) -> None:
+    recorded = await retried(lambda: _record(uow, deps, claimed, owner, rendered))
+    if recorded is None:
+        logger.info("item %s was taken over or deleted: renditions dropped", claimed.media_id)
+        await deps.storage.delete(claimed.tenant_id, [r.file_id for r in rendered.renditions])
+    else:
+        # Files of the item not in its record: renditions of a worker that died holding it.
+        keep = frozenset(f.file_id for f in recorded.files)
+        await deps.storage.delete_all(claimed.tenant_id, claimed.media_id, keep=keep)
+
+
+async def _record(
+    uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, rendered: Rendered
+) -> MediaItem | None:
+    """In one transaction: the item as recorded processed, or None when it is not ours."""
     async with uow:
         current = await uow.media.get(claimed.tenant_id, claimed.media_id)
         if current is None or not current.holds_claim(owner):
@@ -67,20 +82,22 @@ async def _finish(
             await uow.media.save(recorded, expected_version=current.version)
             await uow.usage.add(claimed.tenant_id, sum(r.bytes for r in rendered.renditions))
             uow.emit(processed_event(recorded, deps.links))
-    if recorded is None:
-        logger.info("item %s was taken over or deleted: renditions dropped", claimed.media_id)
-        await deps.storage.delete(claimed.tenant_id, [r.file_id for r in rendered.renditions])
-    else:
-        # Files of the item not in its record: renditions of a worker that died holding it.
-        keep = frozenset(f.file_id for f in recorded.files)
-        await deps.storage.delete_all(claimed.tenant_id, claimed.media_id, keep=keep)
+    return recorded
 
 
 async def _reject(uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, reason: str) -> None:
+    if await retried(lambda: _record_rejection(uow, deps, claimed, owner, reason)):
+        # No byte of a rejected upload stays stored; the item stays, to say why.
+        await deps.storage.delete_all(claimed.tenant_id, claimed.media_id, keep=frozenset())
+
+
+async def _record_rejection(
+    uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, reason: str
+) -> bool:
     async with uow:
         current = await uow.media.get(claimed.tenant_id, claimed.media_id)
         if current is None or not current.holds_claim(owner):
-            return
+            return False
         now = deps.clock.now()
         await uow.media.save(current.rejected(reason, now), expected_version=current.version)
         await uow.usage.add(current.tenant_id, -current.original.bytes)
@@ -92,5 +109,4 @@ async def _reject(uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, r
                 rejected_at=now,
             )
         )
-    # No byte of a rejected upload stays stored; the item stays, to say why.
-    await deps.storage.delete_all(claimed.tenant_id, claimed.media_id, keep=frozenset())
+    return True

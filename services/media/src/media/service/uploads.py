@@ -13,6 +13,7 @@ from media.domain.kinds import FileType
 from media.domain.renditions import ORIGINAL, StoredFile
 from media.service.ports import Caller, Deps, FileWriter, UnitOfWork
 from media.service.streams import Tally, read_head
+from media.service.transactions import retried
 from newsroom_shared.events.media import MediaUploaded
 
 
@@ -97,6 +98,10 @@ async def _store(
 
 
 async def _commit(uow: UnitOfWork, deps: Deps, item: MediaItem) -> None:
+    await retried(lambda: _record(uow, deps, item))
+
+
+async def _record(uow: UnitOfWork, deps: Deps, item: MediaItem) -> None:
     async with uow:
         quota = deps.limits.tenant_quota_bytes
         if not await uow.usage.reserve(item.tenant_id, item.original.bytes, quota):

@@ -105,7 +105,12 @@ async def delete_media(media_id: str, caller: Editor, media: MediaDep) -> Respon
 @router.get(
     "/{media_id}/original",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/octet-stream": {}}}, **error_responses(416)},
+    responses={
+        200: {"content": {"image/*": {}, "application/pdf": {}}},
+        206: {"description": "The range asked for"},
+        304: {"description": "Not modified (If-None-Match)"},
+        **error_responses(416),
+    },
 )
 async def download_original(
     media_id: str, request: Request, caller: Viewer, media: MediaDep

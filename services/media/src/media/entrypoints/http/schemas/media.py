@@ -93,7 +93,8 @@ class MediaOut(BaseModel):
 class MediaUpdate(BaseModel):
     """The fields to change; those left out keep their value."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Strict: 0 is not false, "1" is not a tag count; what the schema says is what is taken.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     title: str | None = Field(default=None, max_length=300)
     caption: str | None = Field(default=None, max_length=2000)
