@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from bench import email_fanout, outbox_throughput, publish_latency
+from bench import email_fanout, media_renditions, outbox_throughput, publish_latency
 
 BENCHMARKS = {
     "p1-outbox": outbox_throughput.run,
@@ -16,6 +16,8 @@ BENCHMARKS = {
     "p2-email": email_fanout.run,
     # P5: publish request to the first social post against a raw chain; idle CPU per service.
     "p5-latency": publish_latency.run,
+    # P7: images rendered per second by the media service against a raw Pillow process pool.
+    "p7-renditions": media_renditions.run,
 }
 
 

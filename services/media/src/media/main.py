@@ -44,7 +44,7 @@ def create_app(
         media,
         interval_s=settings.worker_interval_s,
         lease_s=settings.worker_lease_s,
-        parallel=settings.render_processes,
+        lanes=settings.render_processes + 1,
     )
 
     async def create_indexes() -> None:

@@ -82,15 +82,13 @@ class GridFsStorage:
             oid = ObjectId(file_id)
         except InvalidId:
             return None
-        found = await self._db["fs.files"].find_one(
-            {"_id": oid, "metadata.tenant_id": tenant_id}, {"_id": 1}
-        )
-        if found is None:
-            return None
         try:
-            return GridContent(await self._bucket.open_download_stream(oid))
+            grid_out = await self._bucket.open_download_stream(oid)
         except NoFile:
             return None
+        if (grid_out.metadata or {}).get("tenant_id") != tenant_id:
+            return None  # another tenant's file is not found, like a missing one
+        return GridContent(grid_out)
 
     async def delete(self, tenant_id: str, file_ids: Sequence[str]) -> None:
         ids = [ObjectId(i) for i in file_ids]

@@ -1,5 +1,8 @@
-"""The rendition worker: a background loop that claims uploaded items and renders them, as many
-at a time as the process pool has processes."""
+"""The rendition worker: a background loop that claims uploaded items and renders them.
+
+A pass runs ``lanes`` lanes at once, each taking item after item until none is left, so a lane
+that finishes does not wait for the others: with one lane more than the pool has processes,
+the pool always has the next image queued while a finished one is stored and recorded."""
 
 from __future__ import annotations
 
@@ -11,22 +14,28 @@ from newsroom_shared.background import BackgroundLoop
 
 
 class RenditionWorker:
-    def __init__(self, media: Media, *, interval_s: float, lease_s: float, parallel: int) -> None:
+    def __init__(self, media: Media, *, interval_s: float, lease_s: float, lanes: int) -> None:
         self._media = media
         self._lease_s = lease_s
-        self._parallel = parallel
+        self._lanes = lanes
         self.loop = BackgroundLoop("media.renditions", self.step, interval_s=interval_s)
         media.doorbell.attach(self.loop)
 
     async def step(self) -> int:
-        """One pass: up to ``parallel`` items at once; how many were handled."""
+        """One pass: every claimable item, ``lanes`` at a time; how many were handled."""
         outcomes = await asyncio.gather(
-            *(self._one() for _ in range(self._parallel)), return_exceptions=True
+            *(self._lane() for _ in range(self._lanes)), return_exceptions=True
         )
         for outcome in outcomes:  # all finished first: none is left running on its own
             if isinstance(outcome, BaseException):
                 raise outcome
         return sum(o for o in outcomes if isinstance(o, int))
+
+    async def _lane(self) -> int:
+        handled = 0
+        while await self._one():
+            handled += 1
+        return handled
 
     async def _one(self) -> int:
         media = self._media

@@ -1,0 +1,28 @@
+"""Run in a fresh process by P7: resident memory around one rendering. Imports only the
+rendering code, so the figures are a rendition process's, not the benchmark's."""
+
+from __future__ import annotations
+
+import resource
+import tempfile
+from pathlib import Path
+
+from media.adapters.imaging import render_image
+from media.adapters.pillow_setup import configure_pillow
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def render_and_measure(path: str, max_pixels: int) -> dict[str, float]:
+    """RSS before, and the peak while rendering ``path``, in MB."""
+    configure_pillow(max_pixels)
+    before = rss_mb()
+    with tempfile.TemporaryDirectory() as out:
+        render_image(path, out)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"rss_before_mb": round(before, 1), "peak_rss_mb": round(peak, 1)}
