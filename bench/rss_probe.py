@@ -3,7 +3,6 @@ rendering code, so the figures are a rendition process's, not the benchmark's.""
 
 from __future__ import annotations
 
-import resource
 import tempfile
 from pathlib import Path
 
@@ -11,9 +10,11 @@ from media.adapters.imaging import render_image
 from media.adapters.pillow_setup import configure_pillow
 
 
-def rss_mb() -> float:
+def status_mb(field: str) -> float:
+    """``VmRSS`` (now) or ``VmHWM`` (peak) of this process, from /proc (``ru_maxrss`` would
+    carry the parent's peak: Linux keeps it across exec)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -21,8 +22,7 @@ def rss_mb() -> float:
 def render_and_measure(path: str, max_pixels: int) -> dict[str, float]:
     """RSS before, and the peak while rendering ``path``, in MB."""
     configure_pillow(max_pixels)
-    before = rss_mb()
+    before = status_mb("VmRSS")
     with tempfile.TemporaryDirectory() as out:
         render_image(path, out)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"rss_before_mb": round(before, 1), "peak_rss_mb": round(peak, 1)}
+    return {"rss_before_mb": round(before, 1), "peak_rss_mb": round(status_mb("VmHWM"), 1)}

@@ -70,3 +70,15 @@ def test_a_pixel_flood_is_an_error_not_a_warning(tmp_path: Path) -> None:
             render(tmp_path, corpus.png(1200, 1000))  # 1.2 MP: over 1 MP, under Pillow's 2x
     finally:
         configure_pillow(DEFAULT_MAX_PIXELS)
+
+
+def test_an_image_is_turned_upright_by_its_exif_orientation(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # taken rotated: shown turned 90 degrees clockwise
+    out = io.BytesIO()
+    Image.new("RGB", (2400, 1600), (1, 2, 3)).save(out, "JPEG", exif=exif)
+    output = render(tmp_path, out.getvalue())
+    assert (output.width, output.height) == (1600, 2400)
+    files = {f.name: f for f in output.files}
+    assert (files["web"].width, files["web"].height) == (1067, 1600)
+    assert (files["social_card"].width, files["social_card"].height) == (1200, 630)

@@ -10,6 +10,7 @@ size. Renditions carry no metadata but the colour profile: EXIF (GPS, camera ser
 from __future__ import annotations
 
 import hashlib
+import math
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +27,6 @@ from media.domain.renditions import (
     rendition_name,
 )
 
-LARGEST = (
-    max(s.width for s in IMAGE_RENDITIONS),
-    max(s.height for s in IMAGE_RENDITIONS),
-)
 QUALITY = {"jpeg": 85, "webp": 80}
 # Reduce by whole factors first, then resample the rest: Pillow's own speed-up, the same
 # quality as a full LANCZOS to the eye at these ratios.
@@ -89,7 +86,10 @@ def _load(source: str) -> tuple[Image.Image, int, int]:
     with Image.open(source) as image:
         width, height = image.size
         orientation = image.getexif().get(_ORIENTATION, 1)
-        image.draft("RGB", LARGEST)  # JPEG only: decode at 1/2, 1/4 or 1/8 when that suffices
+        upright_size = (height, width) if orientation in _ROTATED else (width, height)
+        scale = _scale_needed(*upright_size)
+        # JPEG only: decode at 1/2, 1/4 or 1/8 when that still covers every rendition.
+        image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
         image.load()  # a truncated or corrupt file fails here
         upright = ImageOps.exif_transpose(image)
         has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
@@ -97,6 +97,15 @@ def _load(source: str) -> tuple[Image.Image, int, int]:
     if orientation in _ROTATED:
         width, height = height, width
     return picture, width, height
+
+
+def _scale_needed(width: int, height: int) -> float:
+    """The largest scale any rendition takes of an upright ``width`` x ``height`` picture."""
+    scales = []
+    for spec in IMAGE_RENDITIONS:
+        ratios = (spec.width / width, spec.height / height)
+        scales.append(max(ratios) if spec.crop else min(ratios))
+    return min(1.0, max(scales))
 
 
 def _shaped(picture: Image.Image, spec: RenditionSpec) -> Image.Image:
