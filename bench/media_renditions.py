@@ -137,6 +137,7 @@ async def system_round(
                     done += handled
                 elapsed = time.perf_counter() - started
                 per_image = commands.per(len(photos))
+                by_collection = commands.per_collection(len(photos))
                 processed = await media.runtime.db["items"].count_documents({"status": "processed"})
                 assert processed == len(photos), processed
     finally:
@@ -148,6 +149,7 @@ async def system_round(
         "seconds": round(elapsed, 3),
         "images_per_s": round(len(photos) / elapsed, 2),
         "db_commands_per_image": {k: round(v, 2) for k, v in per_image.items()},
+        "db_commands_per_image_by_collection": {k: round(v, 2) for k, v in by_collection.items()},
     }
 
 
