@@ -116,3 +116,11 @@ async def test_another_tenants_ids_answer_404_everywhere(api: httpx.AsyncClient)
     assert (await api.get("/v1/media", headers=B)).json()["items"] == []
     listed = (await api.get("/v1/media", headers=A)).json()["items"]
     assert [i["id"] for i in listed] == [item["id"]]
+
+
+async def test_a_file_under_another_extension_is_not_found(api: httpx.AsyncClient) -> None:
+    web = files_of(await processed_item(api))["web"]
+    path = local_path(web["url"])
+    assert (await api.get(path)).status_code == 200
+    assert (await api.get(path.removesuffix(".jpg") + ".html")).status_code == 404
+    assert (await api.get(path.replace("/web-", "/thumbnail-"))).status_code == 404

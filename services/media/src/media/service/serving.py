@@ -22,14 +22,18 @@ class ServedFile:
 
 
 async def open_file(
-    uow: UnitOfWork, deps: Deps, tenant_id: str, media_id: str, key: str
+    uow: UnitOfWork, deps: Deps, tenant_id: str, media_id: str, file_name: str
 ) -> ServedFile:
-    """``key`` is ``<name>-<digest>``; another tenant's, a deleted item's or an unknown file
-    is not found alike."""
+    """``file_name`` is ``<name>-<digest>.<extension>`` as the item lists it; another tenant's,
+    a deleted item's, an unknown file and a known one under another extension are not found
+    alike."""
+    key, _, extension = file_name.rpartition(".")
     name, _, digest = key.rpartition("-")
     async with uow:
         item = await uow.media.get(tenant_id, media_id)
     file = None if item is None else item.file(name, digest)
+    if file is not None and file.extension != extension:
+        file = None
     content = None if file is None else await deps.storage.open(tenant_id, file.file_id)
     if item is None or file is None or content is None:
         raise MediaNotFoundError("No such file")

@@ -44,8 +44,7 @@ async def get_file(
     tenant_id: str, media_id: str, file_name: str, request: Request, media: MediaDep
 ) -> Response:
     """A file of a media item: `<name>-<sha256>.<ext>`, as the item's `files` list it."""
-    key = file_name.rsplit(".", 1)[0]
-    served = await serving.open_file(media.reader(), media.deps, tenant_id, media_id, key)
+    served = await serving.open_file(media.reader(), media.deps, tenant_id, media_id, file_name)
     return file_response(request, served)
 
 
