@@ -8,6 +8,7 @@ import struct
 import zipfile
 import zlib
 
+import pillow_heif
 from PIL import Image
 
 GPS_TAG = 0x8825
@@ -41,6 +42,8 @@ def png(width: int = 640, height: int = 480, *, alpha: bool = False) -> bytes:
 
 
 def other(image_format: str, width: int = 300, height: int = 200) -> bytes:
+    """GIF, WEBP, AVIF or HEIF (HEIC: pillow-heif's encoder)."""
+    pillow_heif.register_heif_opener()
     out = io.BytesIO()
     Image.new("RGB", (width, height), (30, 160, 60)).save(out, image_format)
     return out.getvalue()

@@ -52,7 +52,7 @@ def test_small_images_are_not_enlarged_and_alpha_survives_in_webp(tmp_path: Path
     assert Image.open(files["web"].path).mode == "RGB"
 
 
-@pytest.mark.parametrize("image_format", ["GIF", "WEBP", "AVIF"])
+@pytest.mark.parametrize("image_format", ["GIF", "WEBP", "AVIF", "HEIF"])
 def test_other_formats_render(tmp_path: Path, image_format: str) -> None:
     output = render(tmp_path, corpus.other(image_format))
     assert (output.width, output.height) == (300, 200)
