@@ -46,6 +46,12 @@ class MediaSettings(ServiceSettings):
     render_processes: int = Field(
         default=2, ge=1, description="Size of the process pool renditions are made in"
     )
+    render_max_attempts: int = Field(
+        default=3,
+        ge=1,
+        description="Attempts at rendering an item (each ended by a crash, a "
+        "timeout or a passing error) before it is rejected",
+    )
     render_timeout_s: float = Field(
         default=60.0, gt=0, description="Longest a rendition job may take before it fails"
     )

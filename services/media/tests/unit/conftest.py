@@ -147,6 +147,7 @@ class FakeItems:
                     item,
                     claim=Claim(owner, now + timedelta(seconds=lease_s)),
                     version=item.version + 1,
+                    attempts=item.attempts + 1,
                 )
                 self.items[item.media_id] = claimed
                 return claimed

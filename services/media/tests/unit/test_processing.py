@@ -77,6 +77,24 @@ async def test_a_passing_failure_keeps_the_claim_until_it_expires(
     assert (await uow.media.get("tenant-a", item.media_id)).status is Status.PROCESSED
 
 
+async def test_an_item_that_keeps_failing_is_rejected_after_its_attempts(
+    uow, deps, renderer, clock, storage
+) -> None:
+    item = await uploaded(uow, deps)
+    renderer.fail_with = TimeoutError()
+    for _ in range(3):
+        with pytest.raises(TimeoutError):
+            await process_next(uow, uow, deps, renderer, instance="w", lease_s=10.0, max_attempts=3)
+        clock.advance(timedelta(seconds=11))
+    assert await process_next(uow, uow, deps, renderer, instance="w", lease_s=10.0, max_attempts=3)
+    rejected = await uow.media.get("tenant-a", item.media_id)
+    assert rejected is not None
+    assert rejected.status is Status.REJECTED
+    assert rejected.reason == "The file could not be rendered in 3 attempts"
+    assert uow.topics()[-1] == "newsroom.media.rejected.v1"
+    assert storage.files == {}
+
+
 async def test_a_late_worker_drops_its_renditions(uow, deps, renderer, storage, clock) -> None:
     item = await uploaded(uow, deps)
     async with uow:

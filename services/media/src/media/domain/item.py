@@ -47,6 +47,7 @@ class MediaItem:
     blurhash: str | None = None
     reason: str | None = None  # why it was rejected
     claim: Claim | None = None
+    attempts: int = 0  # claims taken to render it: one that keeps failing is given up on
     version: int = 1
 
     @property
@@ -73,7 +74,8 @@ class MediaItem:
         return next((f for f in self.files if f.name == name and f.digest == digest), None)
 
     def claimed(self, owner: str, now: datetime, lease_s: float) -> MediaItem:
-        return self._next(now, claim=Claim(owner, now + timedelta(seconds=lease_s)))
+        claim = Claim(owner, now + timedelta(seconds=lease_s))
+        return self._next(now, claim=claim, attempts=self.attempts + 1)
 
     def holds_claim(self, owner: str) -> bool:
         return self.claim is not None and self.claim.owner == owner

@@ -46,5 +46,6 @@ class RenditionWorker:
             media.renderer,
             instance=media.runtime.instance,
             lease_s=self._lease_s,
+            max_attempts=media.settings.render_max_attempts,
         )
         return int(found)

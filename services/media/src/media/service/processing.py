@@ -30,6 +30,7 @@ async def process_next(
     *,
     instance: str,
     lease_s: float,
+    max_attempts: int = 3,
 ) -> bool:
     """Handle one item if there is one; whether there was. ``claims`` needs no transaction:
     a claim is one atomic update."""
@@ -40,6 +41,10 @@ async def process_next(
         return False
     if item.status is Status.DELETED:
         await purge(uow, deps, item)
+        return True
+    if item.attempts > max_attempts:  # each attempt died, timed out or failed on the way
+        reason = f"The file could not be rendered in {max_attempts} attempts"
+        await _reject(uow, deps, item, owner, reason)
         return True
     try:
         rendered = await renderer.render(item)

@@ -32,6 +32,7 @@ def item_document(item: MediaItem) -> Document:
         "claim": None if item.claim is None else asdict(item.claim),
         # Indexed: the worker looks for claimable items by it (None: nobody holds it).
         "claim_expires_at": None if item.claim is None else item.claim.expires_at,
+        "attempts": item.attempts,
         "version": item.version,
     }
 
@@ -55,5 +56,6 @@ def item_of(document: Document) -> MediaItem:
         blurhash=document.get("blurhash"),
         reason=document.get("reason"),
         claim=None if claim is None else Claim(**claim),
+        attempts=document.get("attempts", 0),
         version=document["version"],
     )

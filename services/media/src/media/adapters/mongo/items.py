@@ -62,7 +62,7 @@ class MongoItems(Repository):
                     "claim": {"owner": owner, "expires_at": expires},
                     "claim_expires_at": expires,
                 },
-                "$inc": {"version": 1},
+                "$inc": {"version": 1, "attempts": 1},
             },
             sort=[("claim_expires_at", 1)],
             return_document=ReturnDocument.AFTER,
