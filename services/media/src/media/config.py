@@ -46,6 +46,15 @@ class MediaSettings(ServiceSettings):
     render_processes: int = Field(
         default=2, ge=1, description="Size of the process pool renditions are made in"
     )
+    sweep_interval_s: float = Field(
+        default=600.0, gt=0, description="How often files no item recorded are looked for"
+    )
+    sweep_after_s: float = Field(
+        default=3600.0,
+        gt=0,
+        description="How long a stored file may wait for its item's "
+        "record before the sweeper deletes it (a process died in between)",
+    )
     render_max_attempts: int = Field(
         default=3,
         ge=1,

@@ -12,7 +12,7 @@ from media.entrypoints.consumers import SUBSCRIPTIONS
 from media.entrypoints.http import files
 from media.entrypoints.http import media as media_routes
 from media.entrypoints.http.errors import install_domain_error_handler
-from media.entrypoints.worker import RenditionWorker
+from media.entrypoints.worker import RenditionWorker, Sweeper
 from newsroom_shared.auth import without_api_keys
 from newsroom_shared.clock import Clock
 from newsroom_shared.http.auth import Authenticator
@@ -47,6 +47,8 @@ def create_app(
         lanes=settings.render_processes + 1,
     )
 
+    sweeper = Sweeper(media, interval_s=settings.sweep_interval_s, after_s=settings.sweep_after_s)
+
     async def create_indexes() -> None:
         await ensure_indexes(runtime.db)
 
@@ -61,10 +63,11 @@ def create_app(
         subscriptions=SUBSCRIPTIONS if authenticator is None else without_api_keys(SUBSCRIPTIONS),
         authenticator=authenticator or media.keys.authenticator,
         prepare=[create_indexes, media.keys.ensure_indexes],
-        background=[worker.loop] if settings.worker_enabled else [],
+        background=[worker.loop, sweeper.loop] if settings.worker_enabled else [],
         streamed_paths=[media_routes.UPLOAD_PATH],
     )
     install_domain_error_handler(app)
     app.state.media = media
     app.state.worker = worker
+    app.state.sweeper = sweeper
     return app

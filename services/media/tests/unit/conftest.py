@@ -20,7 +20,7 @@ from media.domain.errors import ConcurrentModificationError
 from media.domain.item import Claim, MediaItem, Status
 from media.domain.limits import UploadLimits
 from media.domain.renditions import StoredFile
-from media.service.ports import Deps, Rendered, RenderFailedError
+from media.service.ports import Deps, PendingFile, Rendered, RenderFailedError
 from newsroom_shared.events.base import Event
 from newsroom_testing.clock import FakeClock
 
@@ -39,6 +39,8 @@ class Stored:
     name: str
     data: bytearray = field(default_factory=bytearray)
     complete: bool = False
+    pending: bool = True
+    stored_at: datetime | None = None
 
 
 class FakeWriter:
@@ -50,7 +52,9 @@ class FakeWriter:
         self._storage.files[self.file_id].data += chunk
 
     async def close(self) -> None:
-        self._storage.files[self.file_id].complete = True
+        stored = self._storage.files[self.file_id]
+        stored.complete = True
+        stored.stored_at = self._storage.clock.now()
 
     async def abort(self) -> None:
         self._storage.files.pop(self.file_id, None)
@@ -69,8 +73,22 @@ class FakeContent:
 
 
 class FakeStorage:
-    def __init__(self) -> None:
+    def __init__(self, clock: FakeClock) -> None:
         self.files: dict[str, Stored] = {}
+        self.clock = clock
+
+    async def keep(self, tenant_id: str, file_ids: Sequence[str]) -> None:
+        for file_id in file_ids:
+            if file_id in self.files and self.files[file_id].tenant_id == tenant_id:
+                self.files[file_id].pending = False
+
+    async def pending(self, before: datetime, limit: int) -> list[PendingFile]:
+        found = [
+            PendingFile(f.tenant_id, f.media_id, i)
+            for i, f in self.files.items()
+            if f.pending and f.stored_at is not None and f.stored_at < before
+        ]
+        return found[:limit]
 
     async def create(
         self, tenant_id: str, media_id: str, name: str, content_type: str
@@ -229,8 +247,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def storage() -> FakeStorage:
-    return FakeStorage()
+def storage(clock: FakeClock) -> FakeStorage:
+    return FakeStorage(clock)
 
 
 @pytest.fixture

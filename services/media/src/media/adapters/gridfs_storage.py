@@ -7,12 +7,14 @@ can be found (and deleted) without the item's record.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
 from gridfs.asynchronous import AsyncGridFSBucket, AsyncGridIn, AsyncGridOut
 from gridfs.errors import NoFile
 
+from media.service.ports import PendingFile
 from newsroom_shared.mongo import Database
 
 CHUNK_BYTES = 255 * 1024  # GridFS's default chunk size: one chunk document per read
@@ -73,9 +75,25 @@ class GridFsStorage:
                 "media_id": media_id,
                 "name": name,
                 "content_type": content_type,
+                "pending": True,
             },
         )
         return GridFile(grid_in, self._bucket)
+
+    async def keep(self, tenant_id: str, file_ids: Sequence[str]) -> None:
+        if file_ids:
+            await self._db["fs.files"].update_many(
+                {"_id": {"$in": [ObjectId(i) for i in file_ids]}, "metadata.tenant_id": tenant_id},
+                {"$unset": {"metadata.pending": ""}},
+            )
+
+    async def pending(self, before: datetime, limit: int) -> list[PendingFile]:
+        query = {"metadata.pending": True, "uploadDate": {"$lt": before}}
+        cursor = self._db["fs.files"].find(query, {"metadata": 1}).sort("uploadDate", 1)
+        return [
+            PendingFile(d["metadata"]["tenant_id"], d["metadata"]["media_id"], str(d["_id"]))
+            async for d in cursor.limit(limit)
+        ]
 
     async def open(self, tenant_id: str, file_id: str) -> GridContent | None:
         try:

@@ -10,7 +10,10 @@ import asyncio
 
 from media.bootstrap import Media
 from media.service.processing import process_next
+from media.service.sweeping import sweep
 from newsroom_shared.background import BackgroundLoop
+
+SWEEP_BATCH = 500
 
 
 class RenditionWorker:
@@ -49,3 +52,18 @@ class RenditionWorker:
             max_attempts=media.settings.render_max_attempts,
         )
         return int(found)
+
+
+class Sweeper:
+    """Deletes stored files their item never recorded (see ``media.service.sweeping``)."""
+
+    def __init__(self, media: Media, *, interval_s: float, after_s: float) -> None:
+        self._media = media
+        self._after_s = after_s
+        self.loop = BackgroundLoop("media.sweeper", self.step, interval_s=interval_s)
+
+    async def step(self) -> int:
+        media = self._media
+        return await sweep(
+            media.reader(), media.deps, older_than_s=self._after_s, limit=SWEEP_BATCH
+        )

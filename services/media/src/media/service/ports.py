@@ -101,12 +101,32 @@ class StoredContent(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class PendingFile:
+    tenant_id: str
+    media_id: str
+    file_id: str
+
+
 class Storage(Protocol):
-    """Where files live: one port, GridFS by default."""
+    """Where files live: one port, GridFS by default.
+
+    A file is *pending* from its creation until ``keep`` says its item records it: a process
+    that dies between storing a file and recording it leaves a pending file for ``pending``
+    (the sweeper) to find.
+    """
 
     async def create(
         self, tenant_id: str, media_id: str, name: str, content_type: str
     ) -> FileWriter: ...
+    async def keep(self, tenant_id: str, file_ids: Sequence[str]) -> None:
+        """The files are recorded by their item: no longer pending."""
+        ...
+
+    async def pending(self, before: datetime, limit: int) -> list[PendingFile]:
+        """Across tenants (the sweeper serves them all): files pending since before ``before``."""
+        ...
+
     async def open(self, tenant_id: str, file_id: str) -> StoredContent | None:
         """The file if it belongs to the tenant, else None."""
         ...

@@ -63,6 +63,7 @@ async def _finish(
         logger.info("item %s was taken over or deleted: renditions dropped", claimed.media_id)
         await deps.storage.delete(claimed.tenant_id, [r.file_id for r in rendered.renditions])
     else:
+        await deps.storage.keep(claimed.tenant_id, [r.file_id for r in rendered.renditions])
         # Files of the item not in its record: renditions of a worker that died holding it.
         keep = frozenset(f.file_id for f in recorded.files)
         await deps.storage.delete_all(claimed.tenant_id, claimed.media_id, keep=keep)

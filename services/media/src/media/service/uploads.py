@@ -76,6 +76,7 @@ async def upload(
     except BaseException:
         await writer.abort()
         raise
+    await deps.storage.keep(item.tenant_id, [writer.file_id])
     return item
 
 

@@ -22,6 +22,12 @@ INDEXES: dict[str, list[IndexModel]] = {
             name="tenant_media",
         ),
         IndexModel([("filename", ASCENDING), ("uploadDate", ASCENDING)]),  # GridFS's own
+        # The sweeper's: only files not yet recorded by their item are in it.
+        IndexModel(
+            [("uploadDate", ASCENDING)],
+            name="pending_since",
+            partialFilterExpression={"metadata.pending": True},
+        ),
     ],
     "fs.chunks": [
         IndexModel([("files_id", ASCENDING), ("n", ASCENDING)], unique=True),  # GridFS's own
