@@ -88,3 +88,20 @@ def test_safe_filenames() -> None:
     assert safe_filename('../../etc/"pass<wd>.exe', png) == "passwd.png"
     assert safe_filename(None, png) == "upload.png"
     assert safe_filename("C:\\photos\\Zoë.jpg", png) == "Zoë.png"
+
+
+async def test_a_concurrent_upload_that_filled_the_quota_is_caught_at_the_commit(
+    uow, deps, storage
+) -> None:
+    data = corpus.noise_png(100, 100)
+    uow.usage.bytes["tenant-a"] = 2_990_000
+
+    async def nothing_used_yet(tenant_id: str) -> int:  # read before the other upload committed
+        return 0
+
+    uow.usage.used = nothing_used_yet
+    with pytest.raises(UploadRefusedError) as refused:
+        await upload(uow, deps, A, chunks_of(data), filename=None, announced_bytes=None)
+    assert refused.value.refusal is Refusal.QUOTA_EXCEEDED
+    assert storage.files == {}
+    assert uow.events == []

@@ -11,7 +11,7 @@ from media.domain.ids import new_id
 from media.domain.item import MediaItem
 from media.domain.kinds import FileType
 from media.domain.renditions import ORIGINAL, StoredFile
-from media.service.ports import Caller, Deps, FileWriter, UnitOfWork
+from media.service.ports import Caller, Deps, FileWriter, ImageHeader, UnitOfWork
 from media.service.streams import Tally, read_head
 from media.service.transactions import retried
 from newsroom_shared.events.media import MediaUploaded
@@ -39,39 +39,20 @@ async def upload(
     if not head:
         raise UploadRefusedError(Refusal.EMPTY, "The upload is empty")
     file_type = deps.inspector.file_type(head)
-    if announced_bytes is not None:
+    async with uow:
+        used = await uow.usage.used(caller.tenant_id)
+    if announced_bytes is not None:  # refused before a byte is stored
         deps.limits.check_size(file_type, announced_bytes)
-        async with uow:
-            deps.limits.check_quota(await uow.usage.used(caller.tenant_id), announced_bytes)
+        deps.limits.check_quota(used, announced_bytes)
     header = deps.inspector.image_header(file_type, head) if file_type.is_image else None
     if header is not None:
         deps.limits.check_pixels(header.width, header.height, header.frames)
     media_id = new_id()
     writer = await deps.storage.create(caller.tenant_id, media_id, ORIGINAL, file_type.content_type)
     try:
-        tally = await _store(writer, deps, file_type, head, chunks)
+        tally = await _store(writer, deps, file_type, used, head, chunks)
         deps.inspector.check_whole(file_type, head, tally.tail, tally.size)
-        original = StoredFile(
-            name=ORIGINAL,
-            file_id=writer.file_id,
-            content_type=file_type.content_type,
-            extension=file_type.extension,
-            digest=tally.digest,
-            bytes=tally.size,
-            width=None if header is None else header.width,
-            height=None if header is None else header.height,
-        )
-        now = deps.clock.now()
-        item = MediaItem(
-            tenant_id=caller.tenant_id,
-            media_id=media_id,
-            kind=file_type.kind,
-            content_type=file_type.content_type,
-            filename=safe_filename(filename, file_type),
-            original=original,
-            created_at=now,
-            updated_at=now,
-        )
+        item = _item_of(caller, media_id, file_type, filename, writer.file_id, tally, header, deps)
         await _commit(uow, deps, item)
     except BaseException:
         await writer.abort()
@@ -80,18 +61,56 @@ async def upload(
     return item
 
 
+def _item_of(
+    caller: Caller,
+    media_id: str,
+    file_type: FileType,
+    filename: str | None,
+    file_id: str,
+    tally: Tally,
+    header: ImageHeader | None,
+    deps: Deps,
+) -> MediaItem:
+    original = StoredFile(
+        name=ORIGINAL,
+        file_id=file_id,
+        content_type=file_type.content_type,
+        extension=file_type.extension,
+        digest=tally.digest,
+        bytes=tally.size,
+        width=None if header is None else header.width,
+        height=None if header is None else header.height,
+    )
+    now = deps.clock.now()
+    return MediaItem(
+        tenant_id=caller.tenant_id,
+        media_id=media_id,
+        kind=file_type.kind,
+        content_type=file_type.content_type,
+        filename=safe_filename(filename, file_type),
+        original=original,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 async def _store(
     writer: FileWriter,
     deps: Deps,
     file_type: FileType,
+    used: int,
     head: bytes,
     chunks: AsyncIterator[bytes],
 ) -> Tally:
+    """Stream the body into ``writer``, refusing it as soon as it passes the kind's size limit
+    or the tenant's quota (``used``: the tenant's bytes when the upload began; the commit
+    reserves the bytes for good)."""
     tally = Tally()
     chunk: bytes | None = head
     while chunk is not None:
         tally.count(chunk)
         deps.limits.check_size(file_type, tally.size)
+        deps.limits.check_quota(used, tally.size)
         await writer.write(chunk)
         chunk = await anext(chunks, None)
     await writer.close()
