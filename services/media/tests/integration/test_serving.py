@@ -124,3 +124,15 @@ async def test_a_file_under_another_extension_is_not_found(api: httpx.AsyncClien
     assert (await api.get(path)).status_code == 200
     assert (await api.get(path.removesuffix(".jpg") + ".html")).status_code == 404
     assert (await api.get(path.replace("/web-", "/thumbnail-"))).status_code == 404
+
+
+async def test_head_answers_like_get_without_the_body(api: httpx.AsyncClient) -> None:
+    web = files_of(await processed_item(api))["web"]
+    path = local_path(web["url"])
+    got, head = await api.get(path), await api.head(path)
+    assert head.status_code == 200
+    assert head.content == b""
+    for name in ("etag", "content-length", "content-type", "cache-control", "content-disposition"):
+        assert head.headers[name] == got.headers[name], name
+    assert (await api.head(path, headers={"Range": "bytes=0-9"})).status_code == 206
+    assert (await api.head(path.replace("tenant-a", "tenant-b"))).status_code == 404

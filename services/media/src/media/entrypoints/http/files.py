@@ -30,8 +30,11 @@ class RangeNotSatisfiable(ApiError):  # noqa: N818 (HTTP status names read bette
     default_message = "The range lies beyond the end of the file"
 
 
+FILE_PATH = "/files/{tenant_id}/{media_id}/{file_name}"
+
+
 @router.get(
-    "/files/{tenant_id}/{media_id}/{file_name}",
+    FILE_PATH,
     response_class=StreamingResponse,
     responses={
         200: {"content": {"image/*": {}, "application/pdf": {}}},
@@ -46,6 +49,16 @@ async def get_file(
     """A file of a media item: `<name>-<sha256>.<ext>`, as the item's `files` list it."""
     served = await serving.open_file(media.reader(), media.deps, tenant_id, media_id, file_name)
     return file_response(request, served)
+
+
+@router.head(FILE_PATH, include_in_schema=False)  # HEAD is implied by GET (RFC 9110)
+async def head_file(
+    tenant_id: str, media_id: str, file_name: str, request: Request, media: MediaDep
+) -> Response:
+    """The answer GET would give, without its body (link previews and caches ask this)."""
+    served = await serving.open_file(media.reader(), media.deps, tenant_id, media_id, file_name)
+    answer = file_response(request, served)  # its body is never read
+    return Response(status_code=answer.status_code, headers=dict(answer.headers))
 
 
 def file_response(request: Request, served: ServedFile) -> Response:
