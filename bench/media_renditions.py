@@ -37,7 +37,7 @@ from PIL import Image
 from pymongo import monitoring
 
 from bench.counting import Commands
-from bench.rss_probe import render_and_measure
+from bench.rss_probe import render_and_measure, warm
 from media.adapters.imaging import render_image
 from media.config import MediaSettings
 from media.main import create_app
@@ -83,7 +83,7 @@ def fresh_pool(processes: int = PROCESSES) -> ProcessPoolExecutor:
 async def raw_round(paths: list[str]) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
     with fresh_pool() as pool:
-        await asyncio.gather(*(loop.run_in_executor(pool, pow, 2, 2) for _ in range(PROCESSES)))
+        await asyncio.gather(*(loop.run_in_executor(pool, warm) for _ in range(PROCESSES)))
         started = time.perf_counter()
         await asyncio.gather(*(loop.run_in_executor(pool, raw_render, p) for p in paths))
         elapsed = time.perf_counter() - started
@@ -125,7 +125,7 @@ async def system_round(
                 executor = media.pool.executor()
                 loop = asyncio.get_running_loop()
                 await asyncio.gather(
-                    *(loop.run_in_executor(executor, pow, 2, 2) for _ in range(PROCESSES))
+                    *(loop.run_in_executor(executor, warm) for _ in range(PROCESSES))
                 )
                 commands.reset()
                 started = time.perf_counter()
