@@ -13,6 +13,7 @@ from bench import (
     email_fanout,
     listening_end_to_end,
     listening_matching,
+    media_renditions,
     outbox_throughput,
     publish_latency,
 )
@@ -29,6 +30,8 @@ BENCHMARKS = {
     "p3-matching": listening_matching.run,
     # P3 end to end: the internal topic to MentionDetected through the app, against a raw loop.
     "p3-end-to-end": listening_end_to_end.run,
+    # P7: images rendered per second by the media service against a raw Pillow process pool.
+    "p7-renditions": media_renditions.run,
 }
 
 

@@ -18,7 +18,12 @@ from newsroom_shared.events import Event, envelope_for, parse
 from newsroom_shared.events.comments import CommentModerated, CommentPosted
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 from newsroom_shared.events.listening import MentionDetected, MentionSpike, PostFetched
-from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
+from newsroom_shared.events.media import (
+    MediaDeleted,
+    MediaProcessed,
+    MediaRejected,
+    MediaUploaded,
+)
 from newsroom_shared.events.publisher import (
     ApiKeyIssued,
     ApiKeyRevoked,
@@ -97,6 +102,15 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
     ApiKeyRevoked: {"tenant_id": "t1", "key_id": "0123456789abcdef01234567", "revoked_at": NOW},
     NewsroomCreated: NEWSROOM,
     NewsroomUpdated: {**NEWSROOM, "name": "Acme News", "version": 2},
+    MediaUploaded: {
+        "tenant_id": "t1",
+        "media_id": "m1",
+        "kind": "image",
+        "content_type": "image/png",
+        "filename": "logo.png",
+        "bytes": 2048,
+        "uploaded_at": NOW,
+    },
     MediaProcessed: {
         "tenant_id": "t1",
         "media_id": "m1",

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from pydantic import BaseModel
 
 from newsroom_shared.http.errors import install_error_handlers
@@ -101,3 +101,27 @@ def test_the_openapi_declares_413_and_415_for_operations_with_a_body() -> None:
     responses = make_app().openapi()["paths"]["/notes"]["post"]["responses"]
     assert {"413", "415"} <= set(responses)
     assert "application/problem+json" in responses["415"]["content"]
+
+
+async def test_a_streamed_path_takes_longer_bodies_and_sees_them_whole() -> None:
+    app = FastAPI()
+    install_error_handlers(app, max_body_bytes=LIMIT, streamed_paths=["/uploads"])
+
+    @app.post("/uploads")
+    async def upload(request: Request) -> dict[str, int]:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+        return {"size": size}
+
+    @app.post("/notes")
+    def create(note: Note) -> Note:
+        return note
+
+    transport = httpx.ASGITransport(app=app, root_path="/api/media")
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        answer = await client.post("/api/media/uploads", content=b"x" * (LIMIT * 10))
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"size": LIMIT * 10}
+        # Other paths keep the limit.
+        problem_of(await client.post("/api/media/notes", json={"text": "x" * LIMIT}), 413)

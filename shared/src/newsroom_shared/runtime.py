@@ -195,6 +195,7 @@ class ServiceRuntime:
         prepare: Sequence[Hook] = (),
         background: Sequence[BackgroundLoop] = (),
         openapi_tags: list[dict[str, str]] | None = None,
+        streamed_paths: Sequence[str] = (),
     ) -> FastAPI:
         """The service's FastAPI app, with the runtime in its lifespan.
 
@@ -204,7 +205,9 @@ class ServiceRuntime:
         loops start once everything is up and stop first. ``wired`` (the service's wiring, see
         its ``bootstrap.py``) is what the subscription rows build their handlers from, and is
         kept at ``app.state.service``. ``authenticator`` checks staff tokens on the routes that
-        need them (``newsroom_shared.http.auth``).
+        need them (``newsroom_shared.http.auth``). ``streamed_paths`` are routes that stream
+        their request body (uploads) and enforce their own size limits instead of
+        ``http_max_body_bytes``.
         """
         settings = self.settings
         configure_logging(settings.log_level, settings.log_json, settings.service_name)
@@ -233,7 +236,9 @@ class ServiceRuntime:
         app.state.authenticator = authenticator
         app.state.rate_limits = self.rate_limits
         app.state.trusted_proxies = settings.http_trusted_proxies  # read by rate limits
-        install_error_handlers(app, max_body_bytes=settings.http_max_body_bytes)
+        install_error_handlers(
+            app, max_body_bytes=settings.http_max_body_bytes, streamed_paths=streamed_paths
+        )
         install_http_metrics(app, settings.service_name)
         app.add_middleware(RequestIdMiddleware)
         app.include_router(

@@ -25,8 +25,28 @@ class Rendition(BaseModel):
     bytes: int = Field(ge=0)
 
 
+class MediaUploaded(Event):
+    """An upload was stored after its content passed the checks; its renditions come next
+    (``MediaProcessed``), or ``MediaRejected`` if it turns out not to decode."""
+
+    topic: ClassVar[str] = "newsroom.media.uploaded.v1"
+    ce_type: ClassVar[str] = "io.newsroom.media.uploaded.v1"
+    aggregate_field: ClassVar[str] = "media_id"
+
+    media_id: str
+    kind: MediaKind
+    content_type: str = Field(description="Told by the content (magic bytes), never the name")
+    filename: str
+    bytes: int = Field(ge=0)
+    uploaded_at: datetime
+
+
 class MediaProcessed(Event):
-    """An upload passed validation and its renditions are ready."""
+    """An upload passed validation and its renditions are ready.
+
+    Sent again, with a later ``processed_at``, when staff change the item's describing fields
+    (alt text, caption, credit...): ``processed_at`` is the time of this description.
+    """
 
     topic: ClassVar[str] = "newsroom.media.processed.v1"
     ce_type: ClassVar[str] = "io.newsroom.media.processed.v1"
@@ -40,6 +60,15 @@ class MediaProcessed(Event):
     alt_text: str = ""
     renditions: list[Rendition] = Field(default_factory=list)
     processed_at: datetime
+    width: int | None = Field(default=None, description="The original's width in pixels")
+    height: int | None = Field(default=None, description="The original's height in pixels")
+    blurhash: str | None = Field(default=None, description="A BlurHash placeholder of the image")
+    decorative: bool = Field(
+        default=False, description="Marked as needing no alt text (purely decorative)"
+    )
+    caption: str = ""
+    credit: str = ""
+    licence: str = Field(default="", description="Usage terms, e.g. free for editorial use")
 
 
 class MediaRejected(Event):

@@ -6,7 +6,12 @@ from newsroom_shared.events.base import Event
 from newsroom_shared.events.comments import CommentModerated, CommentPosted
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 from newsroom_shared.events.listening import MentionDetected, MentionSpike, PostFetched
-from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
+from newsroom_shared.events.media import (
+    MediaDeleted,
+    MediaProcessed,
+    MediaRejected,
+    MediaUploaded,
+)
 from newsroom_shared.events.publisher import (
     ApiKeyIssued,
     ApiKeyRevoked,
@@ -29,6 +34,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ApiKeyRevoked,
     NewsroomCreated,
     NewsroomUpdated,
+    MediaUploaded,
     MediaProcessed,
     MediaRejected,
     MediaDeleted,

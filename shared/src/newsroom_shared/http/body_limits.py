@@ -1,7 +1,12 @@
 """Request bodies over a size limit answer 413, whether announced (``Content-Length``) or
-streamed (chunked): nothing reads more than the limit into memory."""
+streamed (chunked): nothing reads more than the limit into memory.
+
+Routes that stream their body somewhere else (an upload written to storage chunk by chunk)
+are named in ``streamed_paths``: they enforce their own, larger limits while streaming."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,12 +24,18 @@ def too_large(max_bytes: int) -> HTTPException:
 class BodyLimitMiddleware:
     """Refuses request bodies longer than ``max_bytes`` with a 413 problem."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        streamed_paths: Iterable[str] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.streamed_paths = frozenset(streamed_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or _route_path(scope) in self.streamed_paths:
             await self.app(scope, receive, send)
             return
         announced = _content_length(scope)
@@ -57,3 +68,10 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+def _route_path(scope: Scope) -> str:
+    """The path the app's routes see: without the root path a proxy serves it under."""
+    path: str = scope.get("path", "")
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path

@@ -152,10 +152,18 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"description": status_phrase(status)} for status in statuses}
 
 
-def install_error_handlers(app: FastAPI, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+def install_error_handlers(
+    app: FastAPI,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    streamed_paths: Sequence[str] = (),
+) -> None:
     """Answer every error with a problem and declare them in the app's OpenAPI; request bodies
-    over ``max_body_bytes`` answer 413."""
-    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    over ``max_body_bytes`` answer 413, except on ``streamed_paths`` (uploads: the route
+    streams the body and enforces its own limits)."""
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=max_body_bytes, streamed_paths=tuple(streamed_paths)
+    )
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,201 @@
+"""Benchmark P7: images processed per second with all renditions, against a raw loop.
+
+System: the media service as it runs (``create_app``): images uploaded through its API first
+(stored in GridFS), then timed from the worker's first claim to the last item recorded
+processed: claim, original copied out of GridFS, renditions made in the service's process
+pool, streamed back into GridFS, item and ``MediaProcessed`` recorded in one transaction.
+
+Baseline (raw), same run, same images, same library, same number of processes: a plain
+``ProcessPoolExecutor`` mapping the same Pillow rendering function (``render_image``: decode in
+draft mode, upright, each rendition resized and saved as JPEG and WebP, a BlurHash) over the
+image files on local disk: no database, no storage, no claims, no events. So the ratio is what
+the service adds around the rendering itself. Rounds alternate raw and system.
+
+Also reported: database commands per image (PyMongo command monitoring, every client of the
+process) and the peak resident memory of a rendition process on a 50-megapixel JPEG, against
+the same process idle (memory stays bounded: JPEG draft mode decodes at 1/4 or 1/8 scale).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import multiprocessing
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
+from PIL import Image
+from pymongo import monitoring
+
+from bench.counting import Commands
+from bench.rss_probe import render_and_measure, warm
+from media.adapters.imaging import render_image
+from media.config import MediaSettings
+from media.main import create_app
+from newsroom_shared.http.auth import Principal, Scope
+from newsroom_shared.mongo import make_client
+
+IMAGES = 24  # per round: 4-megapixel photos
+SIZE = (2400, 1600)
+PROCESSES = 2
+TOKEN = "bench-token"
+
+
+class BenchAuthenticator:
+    async def authenticate(self, token: str) -> Principal | None:
+        if token != TOKEN:
+            return None
+        return Principal("bench-tenant", "bench-key", frozenset({Scope.editor}))
+
+
+def photo(seed: int) -> bytes:
+    """A JPEG that compresses like a photo: a gradient with noise."""
+    rng = random.Random(seed)
+    base = Image.linear_gradient("L").resize(SIZE).convert("RGB")
+    noise = Image.frombytes(
+        "RGB", (SIZE[0] // 8, SIZE[1] // 8), rng.randbytes(SIZE[0] * SIZE[1] * 3 // 64)
+    )
+    picture = Image.blend(base, noise.resize(SIZE), 0.3)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def raw_render(path: str) -> int:
+    """The renditions of one file on local disk, written to a scratch folder; their count."""
+    with tempfile.TemporaryDirectory() as out:
+        return len(render_image(path, out).files)
+
+
+def fresh_pool(processes: int = PROCESSES) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+
+
+async def raw_round(paths: list[str]) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    with fresh_pool() as pool:
+        await asyncio.gather(*(loop.run_in_executor(pool, warm) for _ in range(PROCESSES)))
+        started = time.perf_counter()
+        await asyncio.gather(*(loop.run_in_executor(pool, raw_render, p) for p in paths))
+        elapsed = time.perf_counter() - started
+    return {
+        "images": len(paths),
+        "seconds": round(elapsed, 3),
+        "images_per_s": round(len(paths) / elapsed, 2),
+    }
+
+
+async def system_round(
+    bootstrap: str, mongo_uri: str, photos: list[bytes], commands: Commands
+) -> dict[str, Any]:
+    settings = MediaSettings(
+        kafka_bootstrap_servers=bootstrap,
+        mongodb_uri=mongo_uri,
+        mongodb_database=f"bench_media_{uuid.uuid4().hex[:8]}",
+        consumer_group=f"bench-media-{uuid.uuid4().hex[:8]}",
+        consumers_enabled=False,
+        worker_enabled=False,  # driven below, so the clock covers rendering only
+        render_processes=PROCESSES,
+        log_level="WARNING",
+        log_json=False,
+    )
+    app = create_app(settings, authenticator=BenchAuthenticator())
+    media = app.state.media
+    worker = app.state.worker
+    try:
+        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+                for data in photos:
+                    answer = await http.post(
+                        "/v1/media", content=data, headers={"Authorization": f"Bearer {TOKEN}"}
+                    )
+                    answer.raise_for_status()
+                # Warm the pool's processes (spawned on first use) outside the clock, as the
+                # raw loop does.
+                executor = media.pool.executor()
+                loop = asyncio.get_running_loop()
+                await asyncio.gather(
+                    *(loop.run_in_executor(executor, warm) for _ in range(PROCESSES))
+                )
+                commands.reset()
+                started = time.perf_counter()
+                done = 0
+                while done < len(photos):
+                    handled = await worker.step()
+                    if not handled:
+                        raise RuntimeError("the worker found nothing left to do before the end")
+                    done += handled
+                elapsed = time.perf_counter() - started
+                per_image = commands.per(len(photos))
+                by_collection = commands.per_collection(len(photos))
+                processed = await media.runtime.db["items"].count_documents({"status": "processed"})
+                assert processed == len(photos), processed
+    finally:
+        client = make_client(mongo_uri)
+        await client.drop_database(settings.database_name)
+        await client.close()
+    return {
+        "images": len(photos),
+        "seconds": round(elapsed, 3),
+        "images_per_s": round(len(photos) / elapsed, 2),
+        "db_commands_per_image": {k: round(v, 2) for k, v in per_image.items()},
+        "db_commands_per_image_by_collection": {k: round(v, 2) for k, v in by_collection.items()},
+    }
+
+
+async def memory_on_50_megapixels() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "50mp.jpg"
+        big = Image.linear_gradient("L").resize((8600, 5800)).convert("RGB")  # 49.9 MP
+        big.save(path, "JPEG", quality=90)
+        del big
+        loop = asyncio.get_running_loop()
+        with fresh_pool(1) as pool:
+            measured = await loop.run_in_executor(
+                pool, render_and_measure, str(path), MediaSettings().max_image_pixels
+            )
+        return {
+            "file_mb": round(path.stat().st_size / 1e6, 1),
+            **measured,
+            "decoded_full_size_would_be_mb": round(8600 * 5800 * 3 / 1e6, 1),
+        }
+
+
+async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[str, Any]:
+    del events  # P7's unit is an image: IMAGES per round
+    commands = Commands()
+    monitoring.register(commands)  # every client of the process, the app's included
+    photos = [photo(seed) for seed in range(IMAGES)]
+    report: dict[str, Any] = {
+        "benchmark": "P7 renditions",
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "images_per_round": IMAGES,
+        "image": f"{SIZE[0]}x{SIZE[1]} JPEG, ~{round(statistics.mean(map(len, photos)) / 1e3)} KB",
+        "processes": PROCESSES,
+        "rounds": [],
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for n, data in enumerate(photos):
+            path = Path(folder) / f"{n}.jpg"
+            path.write_bytes(data)
+            paths.append(str(path))
+        for _ in range(rounds):
+            raw = await raw_round(paths)
+            system = await system_round(bootstrap, mongo_uri, photos, commands)
+            system["ratio"] = round(system["images_per_s"] / raw["images_per_s"], 3)
+            report["rounds"].append({"raw": raw, "system": system})
+    report["median_ratio"] = statistics.median(r["system"]["ratio"] for r in report["rounds"])
+    report["goal"] = "system >= 0.8 of raw"
+    report["memory_50_megapixel_jpeg"] = await memory_on_50_megapixels()
+    return report

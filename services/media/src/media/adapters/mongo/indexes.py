@@ -1,0 +1,44 @@
+"""Every index of the media database, created at startup (idempotent).
+
+Items are indexed under ``tenant_id`` first; the worker's claim looks across tenants by
+``(status, claim_expires_at)``, by design. GridFS files are looked up by their item.
+"""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from newsroom_shared.mongo import Database
+
+INDEXES: dict[str, list[IndexModel]] = {
+    "items": [
+        IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
+        IndexModel([("status", ASCENDING), ("claim_expires_at", ASCENDING)], name="claimable"),
+    ],
+    "usage": [],
+    "fs.files": [
+        IndexModel(
+            [("metadata.tenant_id", ASCENDING), ("metadata.media_id", ASCENDING)],
+            name="tenant_media",
+        ),
+        IndexModel([("filename", ASCENDING), ("uploadDate", ASCENDING)]),  # GridFS's own
+        # The sweeper's: only files not yet recorded by their item are in it.
+        IndexModel(
+            [("uploadDate", ASCENDING)],
+            name="pending_since",
+            partialFilterExpression={"metadata.pending": True},
+        ),
+    ],
+    "fs.chunks": [
+        IndexModel([("files_id", ASCENDING), ("n", ASCENDING)], unique=True),  # GridFS's own
+    ],
+}
+
+
+async def ensure_indexes(db: Database) -> None:
+    existing = set(await db.list_collection_names())
+    for collection, indexes in INDEXES.items():
+        if collection not in existing:
+            await db.create_collection(collection)
+        if indexes:
+            await db[collection].create_indexes(indexes)

@@ -1,0 +1,20 @@
+"""The media unit of work: its repositories on the shared unit-of-work base."""
+
+from __future__ import annotations
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import PyMongoError
+
+from media.adapters.mongo.items import MongoItems
+from media.adapters.mongo.usage import MongoUsage
+from media.domain.errors import ConcurrentModificationError
+from newsroom_shared.unit_of_work import MongoUnitOfWork as UnitOfWorkBase
+
+
+class MongoUnitOfWork(UnitOfWorkBase):
+    def _bind(self, session: AsyncClientSession | None) -> None:
+        self.media = MongoItems(self._db, session)
+        self.usage = MongoUsage(self._db, session)
+
+    def conflict(self, error: PyMongoError) -> Exception:
+        return ConcurrentModificationError(str(error))

@@ -1,0 +1,66 @@
+"""Media settings: environment variables ``MEDIA_*`` (connections also unprefixed)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from newsroom_shared.config import ServiceSettings
+
+MIB = 1024 * 1024
+
+
+class MediaSettings(ServiceSettings):
+    model_config = SettingsConfigDict(extra="ignore", env_prefix="MEDIA_")
+    service_name: ClassVar[str] = "media"
+
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8002",
+        description="Base of the file URLs in events and answers (no trailing slash); "
+        "the publisher shows images only at https URLs",
+    )
+    max_image_bytes: int = Field(default=40 * MIB, ge=1, description="Largest image upload")
+    max_document_bytes: int = Field(default=100 * MIB, ge=1, description="Largest PDF upload")
+    max_image_pixels: int = Field(
+        default=50_000_000,
+        ge=1,
+        description="Largest image by width x height (pixel floods and decompression bombs are "
+        "refused, never decoded)",
+    )
+    tenant_quota_bytes: int = Field(
+        default=10 * 1024 * MIB,
+        ge=0,
+        description="Storage a tenant may use (originals and "
+        "renditions); an upload past it answers 413",
+    )
+    worker_enabled: bool = Field(default=True, description="Run the rendition worker here")
+    worker_interval_s: float = Field(default=1.0, gt=0, description="Idle poll of the worker")
+    worker_lease_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="How long a claim on an item lasts; a worker that "
+        "died holding one lets another take the item after this",
+    )
+    render_processes: int = Field(
+        default=2, ge=1, description="Size of the process pool renditions are made in"
+    )
+    sweep_interval_s: float = Field(
+        default=600.0, gt=0, description="How often files no item recorded are looked for"
+    )
+    sweep_after_s: float = Field(
+        default=3600.0,
+        gt=0,
+        description="How long a stored file may wait for its item's "
+        "record before the sweeper deletes it (a process died in between)",
+    )
+    render_max_attempts: int = Field(
+        default=3,
+        ge=1,
+        description="Attempts at rendering an item (each ended by a crash, a "
+        "timeout or a passing error) before it is rejected",
+    )
+    render_timeout_s: float = Field(
+        default=60.0, gt=0, description="Longest a rendition job may take before it fails"
+    )

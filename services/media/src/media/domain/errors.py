@@ -1,0 +1,37 @@
+"""Why the media service refuses something, in words the client is shown."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Refusal(StrEnum):
+    """Why an upload is refused; each maps to one HTTP status."""
+
+    UNSUPPORTED_TYPE = "unsupported_type"  # 415
+    TOO_LARGE = "too_large"  # 413
+    QUOTA_EXCEEDED = "quota_exceeded"  # 413
+    PIXEL_FLOOD = "pixel_flood"  # 422
+    TRUNCATED = "truncated"  # 422
+    POLYGLOT = "polyglot"  # 422
+    UNREADABLE = "unreadable"  # 422
+    EMPTY = "empty"  # 422
+
+
+class MediaError(Exception):
+    """Base of the domain's errors."""
+
+
+class UploadRefusedError(MediaError):
+    def __init__(self, refusal: Refusal, message: str) -> None:
+        self.refusal = refusal
+        self.message = message
+        super().__init__(message)
+
+
+class MediaNotFoundError(MediaError):
+    """No such item in the caller's tenant (another tenant's look the same)."""
+
+
+class ConcurrentModificationError(MediaError):
+    """Someone else changed the item since it was read; the caller may try again."""

@@ -1,0 +1,112 @@
+"""A media item: one upload, its state, its files and its describing fields.
+
+Its life: ``uploaded`` (stored, checked by its content), then a worker claims it for a while
+(``claim``) and it ends ``processed`` (renditions made) or ``rejected`` (it did not decode);
+deleting it makes it ``deleted`` until its files are gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from media.domain.fields import AssetFields
+from media.domain.kinds import Kind
+from media.domain.renditions import StoredFile
+
+
+class Status(StrEnum):
+    UPLOADED = "uploaded"
+    PROCESSED = "processed"
+    REJECTED = "rejected"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A worker's hold on an item while it renders it; another may take it once expired."""
+
+    owner: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MediaItem:
+    tenant_id: str
+    media_id: str
+    kind: Kind
+    content_type: str
+    filename: str
+    original: StoredFile
+    created_at: datetime
+    updated_at: datetime
+    status: Status = Status.UPLOADED
+    fields: AssetFields = field(default_factory=AssetFields)
+    renditions: tuple[StoredFile, ...] = ()
+    blurhash: str | None = None
+    reason: str | None = None  # why it was rejected
+    claim: Claim | None = None
+    attempts: int = 0  # claims taken to render it: one that keeps failing is given up on
+    version: int = 1
+
+    @property
+    def width(self) -> int | None:
+        return self.original.width
+
+    @property
+    def height(self) -> int | None:
+        return self.original.height
+
+    @property
+    def stored_bytes(self) -> int:
+        """What the item counts against its tenant's quota: nothing once rejected (its bytes
+        were deleted and released then; ``reason`` says it was, even after a deletion)."""
+        if self.reason is not None:
+            return 0
+        return self.original.bytes + sum(r.bytes for r in self.renditions)
+
+    @property
+    def files(self) -> tuple[StoredFile, ...]:
+        return (self.original, *self.renditions)
+
+    def file(self, name: str, digest: str) -> StoredFile | None:
+        return next((f for f in self.files if f.name == name and f.digest == digest), None)
+
+    def claimed(self, owner: str, now: datetime, lease_s: float) -> MediaItem:
+        claim = Claim(owner, now + timedelta(seconds=lease_s))
+        return self._next(now, claim=claim, attempts=self.attempts + 1)
+
+    def holds_claim(self, owner: str) -> bool:
+        return self.claim is not None and self.claim.owner == owner
+
+    def processed(
+        self,
+        renditions: tuple[StoredFile, ...],
+        *,
+        width: int | None,
+        height: int | None,
+        blurhash: str | None,
+        now: datetime,
+    ) -> MediaItem:
+        original = replace(self.original, width=width, height=height)
+        return self._next(
+            now,
+            status=Status.PROCESSED,
+            original=original,
+            renditions=renditions,
+            blurhash=blurhash,
+            claim=None,
+        )
+
+    def rejected(self, reason: str, now: datetime) -> MediaItem:
+        return self._next(now, status=Status.REJECTED, reason=reason, renditions=(), claim=None)
+
+    def described(self, fields: AssetFields, now: datetime) -> MediaItem:
+        return self._next(now, fields=fields)
+
+    def deleted(self, now: datetime) -> MediaItem:
+        return self._next(now, status=Status.DELETED, claim=None)
+
+    def _next(self, now: datetime, **changes: object) -> MediaItem:
+        return replace(self, updated_at=now, version=self.version + 1, **changes)  # type: ignore[arg-type]

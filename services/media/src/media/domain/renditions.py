@@ -1,0 +1,58 @@
+"""The renditions every image gets, and where files are served (content-addressed paths)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RenditionSpec:
+    """One derived picture: fitted inside ``width`` x ``height`` (never enlarged), or cut to
+    exactly that size when ``crop`` (the social card's 1.91:1 for OpenGraph and posts)."""
+
+    name: str
+    width: int
+    height: int
+    crop: bool = False
+
+
+IMAGE_RENDITIONS = (
+    RenditionSpec("thumbnail", 320, 320),
+    RenditionSpec("web", 1600, 1600),
+    RenditionSpec("social_card", 1200, 630, crop=True),
+)
+# Each rendition in JPEG (understood everywhere: social networks, email) and WebP beside it.
+FORMATS = ("jpeg", "webp")
+CONTENT_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp"}
+EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
+ORIGINAL = "original"
+
+
+def rendition_name(spec: RenditionSpec, image_format: str) -> str:
+    """``social_card`` for the JPEG (the name the publisher looks for), ``social_card_webp``
+    for the WebP beside it."""
+    return spec.name if image_format == "jpeg" else f"{spec.name}_{image_format}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """One file of an item in storage: the original or a rendition."""
+
+    name: str
+    file_id: str
+    content_type: str
+    extension: str
+    digest: str  # SHA-256 of the content, hex
+    bytes: int
+    width: int | None = None
+    height: int | None = None
+
+    def path(self, tenant_id: str, media_id: str) -> str:
+        """Its URL path: the content's digest is in it, so what it names never changes (a strong
+        ETag, cacheable forever) and it cannot be guessed from the ids."""
+        return f"/files/{tenant_id}/{media_id}/{self.name}-{self.digest}.{self.extension}"
+
+
+def file_key(name: str, digest: str) -> str:
+    """What a file path's last segment names (without the extension)."""
+    return f"{name}-{digest}"

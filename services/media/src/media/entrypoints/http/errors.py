@@ -1,0 +1,58 @@
+"""Domain errors as HTTP answers: problem details like every other error."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+from media.domain.errors import (
+    ConcurrentModificationError,
+    MediaError,
+    MediaNotFoundError,
+    Refusal,
+    UploadRefusedError,
+)
+from newsroom_shared.http.errors import ApiError, Conflict, NotFound, Unprocessable
+
+
+class PayloadTooLarge(ApiError):  # noqa: N818 (HTTP status names read better)
+    status = 413
+    default_code = "body_too_large"
+    default_message = "The upload is too large"
+
+
+class UnsupportedType(ApiError):  # noqa: N818 (HTTP status names read better)
+    status = 415
+    default_code = "unsupported_media_type"
+    default_message = "The upload's content is not a type this takes"
+
+
+def upload_error(error: UploadRefusedError) -> ApiError:
+    code = error.refusal.value
+    if error.refusal is Refusal.UNSUPPORTED_TYPE:
+        return UnsupportedType(error.message, code="unsupported_media_type")
+    if error.refusal in (Refusal.TOO_LARGE, Refusal.QUOTA_EXCEEDED):
+        return PayloadTooLarge(
+            error.message, code="body_too_large" if code == "too_large" else code
+        )
+    return Unprocessable(error.message, code=code)
+
+
+def api_error(error: MediaError) -> ApiError:
+    """The HTTP answer to a domain error (404s never say whether another tenant has it)."""
+    if isinstance(error, UploadRefusedError):
+        return upload_error(error)
+    if isinstance(error, MediaNotFoundError):
+        return NotFound(str(error))
+    if isinstance(error, ConcurrentModificationError):
+        return Conflict("the item is being changed by someone else; retry", code="busy")
+    return Conflict(str(error))
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MediaError)
+    return api_error(exc).response(request)
+
+
+def install_domain_error_handler(app: FastAPI) -> None:
+    app.add_exception_handler(MediaError, _domain_error)

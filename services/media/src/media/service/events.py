@@ -1,0 +1,39 @@
+"""The events that describe an item to other services."""
+
+from __future__ import annotations
+
+from media.domain.item import MediaItem
+from media.service.ports import Links
+from newsroom_shared.events.media import MediaProcessed, Rendition
+
+
+def processed_event(item: MediaItem, links: Links) -> MediaProcessed:
+    fields = item.fields
+    return MediaProcessed(
+        tenant_id=item.tenant_id,
+        media_id=item.media_id,
+        kind=item.kind.value,
+        content_type=item.content_type,
+        filename=item.filename,
+        url=links.file_url(item, item.original),
+        alt_text=fields.alt_text,
+        renditions=[
+            Rendition(
+                name=f.name,
+                content_type=f.content_type,
+                url=links.file_url(item, f),
+                width=f.width,
+                height=f.height,
+                bytes=f.bytes,
+            )
+            for f in item.files
+        ],
+        processed_at=item.updated_at,
+        width=item.width,
+        height=item.height,
+        blurhash=item.blurhash,
+        decorative=fields.decorative,
+        caption=fields.caption,
+        credit=fields.credit,
+        licence=fields.licence,
+    )

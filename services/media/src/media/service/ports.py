@@ -1,0 +1,201 @@
+"""What the use cases need from the outside world, as protocols the adapters implement.
+
+Repositories return domain objects and take the tenant id on every tenant-scoped call. The one
+call without a tenant (``claim_next``: the worker takes work across tenants) says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from media.domain.item import MediaItem
+from media.domain.kinds import FileType
+from media.domain.limits import UploadLimits
+from media.domain.renditions import StoredFile
+from newsroom_shared.clock import Clock
+from newsroom_shared.events.base import Event
+
+
+class MediaRepository(Protocol):
+    async def add(self, item: MediaItem) -> None: ...
+    async def get(self, tenant_id: str, media_id: str) -> MediaItem | None:
+        """The item unless it is deleted."""
+        ...
+
+    async def save(self, item: MediaItem, *, expected_version: int) -> None:
+        """Replace the stored item if its version is still ``expected_version``, else raise
+        ConcurrentModificationError."""
+        ...
+
+    async def remove(self, item: MediaItem) -> bool:
+        """Forget a deleted item once its files are gone; False if it was already gone."""
+        ...
+
+    async def page(self, tenant_id: str, *, after_id: str | None, limit: int) -> list[MediaItem]:
+        """Newest first; deleted items are left out."""
+        ...
+
+    async def claim_next(self, owner: str, now: datetime, lease_s: float) -> MediaItem | None:
+        """Across tenants: one uploaded item nobody holds (or whose claim expired), now held
+        by ``owner`` until ``now + lease_s``; or one deleted item whose files remain."""
+        ...
+
+
+class UsageRepository(Protocol):
+    async def used(self, tenant_id: str) -> int: ...
+    async def reserve(self, tenant_id: str, size: int, quota: int) -> bool:
+        """Count ``size`` more bytes for the tenant if that stays within ``quota``."""
+        ...
+
+    async def add(self, tenant_id: str, size: int) -> None:
+        """Count (or, negative, release) bytes whatever the quota: renditions and deletions."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """Repositories over one transaction; events emitted go to the outbox in that transaction.
+
+    ``async with uow:`` opens a transaction and commits it when the block ends without error.
+    """
+
+    @property
+    def media(self) -> MediaRepository: ...
+    @property
+    def usage(self) -> UsageRepository: ...
+    def emit(self, event: Event) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class FileWriter(Protocol):
+    """A file being written to storage, chunk by chunk."""
+
+    @property
+    def file_id(self) -> str: ...
+    async def write(self, chunk: bytes) -> None: ...
+    async def close(self) -> None:
+        """The file is complete."""
+        ...
+
+    async def abort(self) -> None:
+        """Nothing of it stays stored."""
+        ...
+
+
+class StoredContent(Protocol):
+    """A stored file opened for reading, from any offset."""
+
+    @property
+    def length(self) -> int: ...
+    def chunks(self, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        """The bytes from ``start`` up to ``end`` (exclusive; None: the end), chunk by chunk."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PendingFile:
+    tenant_id: str
+    media_id: str
+    file_id: str
+
+
+class Storage(Protocol):
+    """Where files live: one port, GridFS by default.
+
+    A file is *pending* from its creation until ``keep`` says its item records it: a process
+    that dies between storing a file and recording it leaves a pending file for ``pending``
+    (the sweeper) to find.
+    """
+
+    async def create(
+        self, tenant_id: str, media_id: str, name: str, content_type: str
+    ) -> FileWriter: ...
+    async def keep(self, tenant_id: str, file_ids: Sequence[str]) -> None:
+        """The files are recorded by their item: no longer pending."""
+        ...
+
+    async def pending(self, before: datetime, limit: int) -> list[PendingFile]:
+        """Across tenants (the sweeper serves them all): files pending since before ``before``."""
+        ...
+
+    async def open(self, tenant_id: str, file_id: str) -> StoredContent | None:
+        """The file if it belongs to the tenant, else None."""
+        ...
+
+    async def delete(self, tenant_id: str, file_ids: Sequence[str]) -> None: ...
+    async def delete_all(self, tenant_id: str, media_id: str, *, keep: frozenset[str]) -> int:
+        """Delete the item's files except those in ``keep``; how many were deleted."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ImageHeader:
+    width: int
+    height: int
+    frames: int = 1
+
+
+class Inspector(Protocol):
+    """Tells a file's type from its content and checks its structure; no decoding of pixels."""
+
+    def file_type(self, head: bytes) -> FileType:
+        """The type told by the first bytes; raises UploadRefusedError (unknown, SVG...)."""
+        ...
+
+    def image_header(self, file_type: FileType, head: bytes) -> ImageHeader | None:
+        """Dimensions read from the header, or None when they lie beyond ``head``."""
+        ...
+
+    def check_whole(self, file_type: FileType, head: bytes, tail: bytes, size: int) -> None:
+        """Raise UploadRefusedError if the file is truncated or is also another kind of file."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What the renderer made of an original."""
+
+    renditions: tuple[StoredFile, ...]
+    width: int | None
+    height: int | None
+    blurhash: str | None
+
+
+class RenderFailedError(Exception):
+    """The original does not decode (truncated inside, a bomb, corrupt): reject the item."""
+
+
+class Renderer(Protocol):
+    async def render(self, item: MediaItem) -> Rendered:
+        """Make and store the item's renditions; raises RenderFailedError when its content is
+        unusable (anything else is a passing failure: the item is tried again)."""
+        ...
+
+
+class Links(Protocol):
+    def file_url(self, item: MediaItem, file: StoredFile) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """Everything use cases need besides the database, wired once in bootstrap."""
+
+    clock: Clock
+    storage: Storage
+    inspector: Inspector
+    links: Links
+    limits: UploadLimits
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    tenant_id: str

@@ -1,0 +1,118 @@
+"""The rendition worker's use case: claim one item, render it, record the outcome once.
+
+A claim lasts ``lease_s``; a worker that dies holding one lets another take the item after
+that. Only the holder of the current claim records an outcome (the item is read again in the
+finishing transaction), so an item is processed once, whoever rendered it: a late worker's
+renditions are deleted, and a finished item's files not in its record (a dead worker's
+renditions) are deleted too.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from media.domain.ids import new_id
+from media.domain.item import MediaItem, Status
+from media.service.assets import purge
+from media.service.events import processed_event
+from media.service.ports import Deps, Rendered, Renderer, RenderFailedError, UnitOfWork
+from media.service.transactions import retried
+from newsroom_shared.events.media import MediaRejected
+
+logger = logging.getLogger(__name__)
+
+
+async def process_next(
+    uow: UnitOfWork,
+    claims: UnitOfWork,
+    deps: Deps,
+    renderer: Renderer,
+    *,
+    instance: str,
+    lease_s: float,
+    max_attempts: int = 3,
+) -> bool:
+    """Handle one item if there is one; whether there was. ``claims`` needs no transaction:
+    a claim is one atomic update."""
+    owner = f"{instance}:{new_id()}"  # one claim, one owner: a retry by the same process differs
+    async with claims:
+        item = await claims.media.claim_next(owner, deps.clock.now(), lease_s)
+    if item is None:
+        return False
+    if item.status is Status.DELETED:
+        await purge(uow, deps, item)
+        return True
+    if item.attempts > max_attempts:  # each attempt died, timed out or failed on the way
+        reason = f"The file could not be rendered in {max_attempts} attempts"
+        await _reject(uow, deps, item, owner, reason)
+        return True
+    try:
+        rendered = await renderer.render(item)
+    except RenderFailedError as error:
+        await _reject(uow, deps, item, owner, str(error))
+        return True
+    await _finish(uow, deps, item, owner, rendered)
+    return True
+
+
+async def _finish(
+    uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, rendered: Rendered
+) -> None:
+    recorded = await retried(lambda: _record(uow, deps, claimed, owner, rendered))
+    if recorded is None:
+        logger.info("item %s was taken over or deleted: renditions dropped", claimed.media_id)
+        await deps.storage.delete(claimed.tenant_id, [r.file_id for r in rendered.renditions])
+    else:
+        await deps.storage.keep(claimed.tenant_id, [r.file_id for r in rendered.renditions])
+        # Files of the item not in its record: renditions of a worker that died holding it.
+        keep = frozenset(f.file_id for f in recorded.files)
+        await deps.storage.delete_all(claimed.tenant_id, claimed.media_id, keep=keep)
+
+
+async def _record(
+    uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, rendered: Rendered
+) -> MediaItem | None:
+    """In one transaction: the item as recorded processed, or None when it is not ours."""
+    async with uow:
+        current = await uow.media.get(claimed.tenant_id, claimed.media_id)
+        if current is None or not current.holds_claim(owner):
+            recorded = None
+        else:
+            recorded = current.processed(
+                rendered.renditions,
+                width=rendered.width,
+                height=rendered.height,
+                blurhash=rendered.blurhash,
+                now=deps.clock.now(),
+            )
+            await uow.media.save(recorded, expected_version=current.version)
+            await uow.usage.add(claimed.tenant_id, sum(r.bytes for r in rendered.renditions))
+            uow.emit(processed_event(recorded, deps.links))
+    return recorded
+
+
+async def _reject(uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, reason: str) -> None:
+    if await retried(lambda: _record_rejection(uow, deps, claimed, owner, reason)):
+        # No byte of a rejected upload stays stored; the item stays, to say why.
+        await deps.storage.delete_all(claimed.tenant_id, claimed.media_id, keep=frozenset())
+
+
+async def _record_rejection(
+    uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, reason: str
+) -> bool:
+    async with uow:
+        current = await uow.media.get(claimed.tenant_id, claimed.media_id)
+        if current is None or not current.holds_claim(owner):
+            return False
+        now = deps.clock.now()
+        await uow.media.save(current.rejected(reason, now), expected_version=current.version)
+        await uow.usage.add(current.tenant_id, -current.original.bytes)
+        uow.emit(
+            MediaRejected(
+                tenant_id=current.tenant_id,
+                media_id=current.media_id,
+                reason=reason,
+                rejected_at=now,
+            )
+        )
+    return True

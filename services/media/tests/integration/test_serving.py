@@ -1,0 +1,138 @@
+"""Serving: content-addressed URLs with strong ETags cached as immutable, ranges, downloads
+with Content-Disposition, never sniffed; and one tenant's ids are another's 404, on every
+operation the OpenAPI lists."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from support import corpus
+from support.app import app_of, headers, local_path
+from support.flows import processed, upload
+
+pytestmark = pytest.mark.connected
+A, B = headers("tenant-a"), headers("tenant-b")
+
+
+async def processed_item(api: httpx.AsyncClient) -> dict[str, Any]:
+    answer = await upload(api, corpus.jpeg(1000, 800), "Zoë's photo.jpg")
+    assert answer.status_code == 201, answer.text
+    item: dict[str, Any] = await processed(api, answer.json()["id"])
+    assert item["status"] == "processed", item
+    return item
+
+
+def files_of(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {f["name"]: f for f in item["files"]}
+
+
+async def test_a_rendition_is_cacheable_forever_and_never_sniffed(api: httpx.AsyncClient) -> None:
+    web = files_of(await processed_item(api))["web"]
+    answer = await api.get(local_path(web["url"]))
+    assert answer.status_code == 200
+    digest = re.search(r"-([0-9a-f]{64})\.jpg$", web["url"]).group(1)  # type: ignore[union-attr]
+    assert answer.headers["etag"] == f'"{digest}"'  # strong: the content's SHA-256
+    assert "immutable" in answer.headers["cache-control"]
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["content-type"] == "image/jpeg"
+    assert answer.headers["content-disposition"].startswith("inline;")
+    assert int(answer.headers["content-length"]) == web["bytes"] == len(answer.content)
+
+    again = await api.get(local_path(web["url"]), headers={"If-None-Match": f'"{digest}"'})
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+async def test_ranges(api: httpx.AsyncClient) -> None:
+    original = files_of(await processed_item(api))["original"]
+    url = local_path(original["url"])
+    whole = (await api.get(url)).content
+    size = len(whole)
+
+    part = await api.get(url, headers={"Range": "bytes=10-99"})
+    assert part.status_code == 206
+    assert part.headers["content-range"] == f"bytes 10-99/{size}"
+    assert part.content == whole[10:100]
+
+    suffix = await api.get(url, headers={"Range": "bytes=-20"})
+    assert (suffix.status_code, suffix.content) == (206, whole[-20:])
+    rest = await api.get(url, headers={"Range": f"bytes={size - 5}-"})
+    assert (rest.status_code, rest.content) == (206, whole[-5:])
+
+    beyond = await api.get(url, headers={"Range": f"bytes={size}-"})
+    assert beyond.status_code == 416
+    assert beyond.headers["content-range"] == f"bytes */{size}"
+    assert beyond.json()["code"] == "range_not_satisfiable"
+
+    stale = await api.get(url, headers={"Range": "bytes=0-9", "If-Range": '"other"'})
+    assert (stale.status_code, stale.content) == (200, whole)
+    several = await api.get(url, headers={"Range": "bytes=0-1,5-6"})
+    assert (several.status_code, several.content) == (200, whole)
+
+
+async def test_originals_download_under_their_name(api: httpx.AsyncClient) -> None:
+    item = await processed_item(api)
+    for url in (local_path(files_of(item)["original"]["url"]), f"/v1/media/{item['id']}/original"):
+        answer = await api.get(url, headers=A)
+        assert answer.status_code == 200, (url, answer.text)
+        disposition = answer.headers["content-disposition"]
+        assert disposition.startswith('attachment; filename="Zo_')
+        assert "filename*=UTF-8''Zo%C3%AB%27s%20photo.jpg" in disposition
+        assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def operations(api: httpx.AsyncClient) -> list[tuple[str, str]]:
+    document = app_of(api).openapi()
+    return [
+        (method.upper(), path)
+        for path, methods in document["paths"].items()
+        for method in methods
+        if "{" in path
+    ]
+
+
+async def test_another_tenants_ids_answer_404_everywhere(api: httpx.AsyncClient) -> None:
+    item = await processed_item(api)
+    web = files_of(item)["web"]
+    tenant, media_id, file_name = local_path(web["url"]).split("/")[2:]
+    values = {"media_id": media_id, "tenant_id": tenant, "file_name": file_name}
+    bodies = {"PATCH": {"alt_text": "defaced"}}
+    tried = []
+    for method, path in operations(api):
+        url = path.format(**values)
+        if path.startswith("/files/"):
+            url = path.format(**{**values, "tenant_id": "tenant-b"})  # B's tenant, A's ids
+        answer = await api.request(method, url, headers=B, json=bodies.get(method))
+        assert answer.status_code == 404, (method, url, answer.text)
+        assert answer.json()["code"] == "not_found"
+        tried.append((method, path))
+    assert ("DELETE", "/v1/media/{media_id}") in tried
+    assert ("GET", "/files/{tenant_id}/{media_id}/{file_name}") in tried
+    # A's item is as it was; B's listing does not show it.
+    assert (await api.get(f"/v1/media/{item['id']}", headers=A)).json() == item
+    assert (await api.get("/v1/media", headers=B)).json()["items"] == []
+    listed = (await api.get("/v1/media", headers=A)).json()["items"]
+    assert [i["id"] for i in listed] == [item["id"]]
+
+
+async def test_a_file_under_another_extension_is_not_found(api: httpx.AsyncClient) -> None:
+    web = files_of(await processed_item(api))["web"]
+    path = local_path(web["url"])
+    assert (await api.get(path)).status_code == 200
+    assert (await api.get(path.removesuffix(".jpg") + ".html")).status_code == 404
+    assert (await api.get(path.replace("/web-", "/thumbnail-"))).status_code == 404
+
+
+async def test_head_answers_like_get_without_the_body(api: httpx.AsyncClient) -> None:
+    web = files_of(await processed_item(api))["web"]
+    path = local_path(web["url"])
+    got, head = await api.get(path), await api.head(path)
+    assert head.status_code == 200
+    assert head.content == b""
+    for name in ("etag", "content-length", "content-type", "cache-control", "content-disposition"):
+        assert head.headers[name] == got.headers[name], name
+    assert (await api.head(path, headers={"Range": "bytes=0-9"})).status_code == 206
+    assert (await api.head(path.replace("tenant-a", "tenant-b"))).status_code == 404

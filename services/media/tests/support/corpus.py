@@ -1,0 +1,133 @@
+"""The attack corpus and the good files, made by the tests themselves (nothing downloaded)."""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import zipfile
+import zlib
+
+import pillow_heif
+from PIL import Image
+
+GPS_TAG = 0x8825
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
+    b'syntax-ns#"><rdf:Description xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/" '
+    b'xmpMM:History="edited-by-Jane-Secret"/></rdf:RDF></x:xmpmeta>'
+)
+
+
+def jpeg(width: int = 800, height: int = 600, *, gps: bool = False, color=(200, 40, 40)) -> bytes:
+    """A JPEG; with ``gps``, EXIF carrying a position and a camera serial, and XMP history."""
+    image = Image.new("RGB", (width, height), color)
+    out = io.BytesIO()
+    options: dict[str, object] = {"quality": 90}
+    if gps:
+        exif = Image.Exif()
+        exif[0x010F] = "SecretCam"  # Make
+        exif[0xA431] = "SERIAL-12345"  # BodySerialNumber
+        exif.get_ifd(GPS_TAG).update({1: "N", 2: (59.0, 19.0, 48.0), 3: "E", 4: (18.0, 4.0, 3.0)})
+        options.update(exif=exif, xmp=XMP)
+    image.save(out, "JPEG", **options)
+    return out.getvalue()
+
+
+def png(width: int = 640, height: int = 480, *, alpha: bool = False) -> bytes:
+    image = Image.new("RGBA" if alpha else "RGB", (width, height), (10, 120, 200, 128))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def other(image_format: str, width: int = 300, height: int = 200) -> bytes:
+    """GIF, WEBP, AVIF or HEIF (HEIC: pillow-heif's encoder)."""
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 160, 60)).save(out, image_format)
+    return out.getvalue()
+
+
+def pdf() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (200, 100), (255, 255, 255)).save(out, "PDF")
+    return out.getvalue()
+
+
+def svg() -> bytes:
+    return b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def html_named_jpg() -> bytes:
+    """A spoofed extension: a web page uploaded as ``photo.jpg``."""
+    return b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def png_named_jpg() -> bytes:
+    """Another spoof: a real PNG called ``.jpg``; its type comes out as PNG."""
+    return png(100, 100)
+
+
+def polyglot_zip() -> bytes:
+    """A JPEG with a ZIP archive appended: opens as a picture and as an archive (a GIFAR)."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("evil.class", b"\xca\xfe\xba\xbe")
+    return jpeg(64, 64) + archive.getvalue()
+
+
+def polyglot_html() -> bytes:
+    """A PNG whose text chunk carries a script: a page to a browser that sniffs it."""
+    data = png(32, 32)
+    text = b"Comment\x00<script>alert(1)</script>"
+    chunk = _chunk(b"tEXt", text)
+    return data[:33] + chunk + data[33:]
+
+
+def pixel_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A tiny PNG declaring 10 gigapixels: decoding it would take tens of GB."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    row = b"\x00" + b"\x00" * width
+    body = zlib.compress(row * 4, 9)  # a few rows are enough to look like a start
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", body)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def truncated_jpeg() -> bytes:
+    data = jpeg(400, 300)
+    return data[: len(data) // 2]
+
+
+def corrupt_inside_png() -> bytes:
+    """Complete on the outside (IHDR ... IEND) but its pixel data is not a zlib stream: only
+    decoding tells, so the worker rejects it after the upload was taken."""
+    header = struct.pack(">IIBBBBB", 64, 64, 8, 2, 0, 0, 0)
+    garbage = bytes((i * 37) % 251 for i in range(500))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", garbage)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def _png_of(header: bytes, data: bytes) -> bytes:
+    signature = b"\x89PNG\r\n\x1a\n"
+    return signature + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def noise_png(width: int, height: int, seed: int = 1) -> bytes:
+    """A PNG of noise: it does not compress, so its size is about 3 bytes a pixel."""
+    pixels = random.Random(seed).randbytes(width * height * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), pixels).save(out, "PNG")
+    return out.getvalue()

@@ -1,0 +1,275 @@
+"""In-memory fakes of the service layer's ports (tenant-scoped like the real ones)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from media.adapters.inspection import ContentInspector
+from media.adapters.links import FileLinks
+from media.domain.errors import ConcurrentModificationError
+from media.domain.item import Claim, MediaItem, Status
+from media.domain.limits import UploadLimits
+from media.domain.renditions import StoredFile
+from media.service.ports import Deps, PendingFile, Rendered, RenderFailedError
+from newsroom_shared.events.base import Event
+from newsroom_testing.clock import FakeClock
+
+LIMITS = UploadLimits(
+    max_image_bytes=2_000_000,
+    max_document_bytes=5_000_000,
+    max_image_pixels=10_000_000,
+    tenant_quota_bytes=3_000_000,
+)
+
+
+@dataclass
+class Stored:
+    tenant_id: str
+    media_id: str
+    name: str
+    data: bytearray = field(default_factory=bytearray)
+    complete: bool = False
+    pending: bool = True
+    stored_at: datetime | None = None
+
+
+class FakeWriter:
+    def __init__(self, storage: FakeStorage, file_id: str) -> None:
+        self._storage = storage
+        self.file_id = file_id
+
+    async def write(self, chunk: bytes) -> None:
+        self._storage.files[self.file_id].data += chunk
+
+    async def close(self) -> None:
+        stored = self._storage.files[self.file_id]
+        stored.complete = True
+        stored.stored_at = self._storage.clock.now()
+
+    async def abort(self) -> None:
+        self._storage.files.pop(self.file_id, None)
+
+
+class FakeContent:
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    @property
+    def length(self) -> int:
+        return len(self._data)
+
+    async def chunks(self, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        yield self._data[start:end]
+
+
+class FakeStorage:
+    def __init__(self, clock: FakeClock) -> None:
+        self.files: dict[str, Stored] = {}
+        self.clock = clock
+
+    async def keep(self, tenant_id: str, file_ids: Sequence[str]) -> None:
+        for file_id in file_ids:
+            if file_id in self.files and self.files[file_id].tenant_id == tenant_id:
+                self.files[file_id].pending = False
+
+    async def pending(self, before: datetime, limit: int) -> list[PendingFile]:
+        found = [
+            PendingFile(f.tenant_id, f.media_id, i)
+            for i, f in self.files.items()
+            if f.pending and f.stored_at is not None and f.stored_at < before
+        ]
+        return found[:limit]
+
+    async def create(
+        self, tenant_id: str, media_id: str, name: str, content_type: str
+    ) -> FakeWriter:
+        file_id = f"f{len(self.files) + 1}-{name}"
+        self.files[file_id] = Stored(tenant_id, media_id, name)
+        return FakeWriter(self, file_id)
+
+    async def open(self, tenant_id: str, file_id: str) -> FakeContent | None:
+        found = self.files.get(file_id)
+        if found is None or found.tenant_id != tenant_id or not found.complete:
+            return None
+        return FakeContent(bytes(found.data))
+
+    async def delete(self, tenant_id: str, file_ids: Sequence[str]) -> None:
+        for file_id in file_ids:
+            if file_id in self.files and self.files[file_id].tenant_id == tenant_id:
+                del self.files[file_id]
+
+    async def delete_all(self, tenant_id: str, media_id: str, *, keep: frozenset[str]) -> int:
+        gone = [
+            i
+            for i, f in self.files.items()
+            if f.tenant_id == tenant_id and f.media_id == media_id and i not in keep
+        ]
+        for file_id in gone:
+            del self.files[file_id]
+        return len(gone)
+
+
+class FakeItems:
+    def __init__(self) -> None:
+        self.items: dict[str, MediaItem] = {}
+
+    async def add(self, item: MediaItem) -> None:
+        self.items[item.media_id] = item
+
+    async def get(self, tenant_id: str, media_id: str) -> MediaItem | None:
+        item = self.items.get(media_id)
+        if item is None or item.tenant_id != tenant_id or item.status is Status.DELETED:
+            return None
+        return item
+
+    async def save(self, item: MediaItem, *, expected_version: int) -> None:
+        current = self.items.get(item.media_id)
+        if current is None or current.version != expected_version:
+            raise ConcurrentModificationError(item.media_id)
+        self.items[item.media_id] = item
+
+    async def remove(self, item: MediaItem) -> bool:
+        current = self.items.get(item.media_id)
+        if current is None or current.status is not Status.DELETED:
+            return False
+        del self.items[item.media_id]
+        return True
+
+    async def page(self, tenant_id: str, *, after_id: str | None, limit: int) -> list[MediaItem]:
+        mine = sorted(
+            (
+                i
+                for i in self.items.values()
+                if i.tenant_id == tenant_id and i.status is not Status.DELETED
+            ),
+            key=lambda i: i.media_id,
+            reverse=True,
+        )
+        return [i for i in mine if after_id is None or i.media_id < after_id][:limit]
+
+    async def claim_next(self, owner: str, now: datetime, lease_s: float) -> MediaItem | None:
+        for item in self.items.values():
+            claimable = item.claim is None or item.claim.expires_at <= now
+            if item.status in (Status.UPLOADED, Status.DELETED) and claimable:
+                claimed = replace(
+                    item,
+                    claim=Claim(owner, now + timedelta(seconds=lease_s)),
+                    version=item.version + 1,
+                    attempts=item.attempts + 1,
+                )
+                self.items[item.media_id] = claimed
+                return claimed
+        return None
+
+
+class FakeUsage:
+    def __init__(self) -> None:
+        self.bytes: dict[str, int] = {}
+
+    async def used(self, tenant_id: str) -> int:
+        return self.bytes.get(tenant_id, 0)
+
+    async def reserve(self, tenant_id: str, size: int, quota: int) -> bool:
+        if self.bytes.get(tenant_id, 0) + size > quota:
+            return False
+        await self.add(tenant_id, size)
+        return True
+
+    async def add(self, tenant_id: str, size: int) -> None:
+        self.bytes[tenant_id] = self.bytes.get(tenant_id, 0) + size
+
+
+class FakeUnitOfWork:
+    """Commits by keeping the events emitted in a block that ended without error."""
+
+    def __init__(self) -> None:
+        self.media = FakeItems()
+        self.usage = FakeUsage()
+        self.events: list[Event] = []
+        self._pending: list[Event] = []
+
+    def emit(self, event: Event) -> None:
+        self._pending.append(event)
+
+    async def __aenter__(self) -> Self:
+        self._pending = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            self.events.extend(self._pending)
+        self._pending = []
+
+    def topics(self) -> list[str]:
+        return [e.topic for e in self.events]
+
+
+class FakeRenderer:
+    """Makes two renditions of any image, or fails as told."""
+
+    def __init__(self, storage: FakeStorage) -> None:
+        self._storage = storage
+        self.fail_with: Exception | None = None
+        self.before_return: list[object] = []
+
+    async def render(self, item: MediaItem) -> Rendered:
+        if self.fail_with is not None:
+            raise self.fail_with
+        files = []
+        for name in ("thumbnail", "social_card"):
+            writer = await self._storage.create(item.tenant_id, item.media_id, name, "image/jpeg")
+            await writer.write(b"x" * 10)
+            await writer.close()
+            files.append(
+                StoredFile(name, writer.file_id, "image/jpeg", "jpg", name * 8, 10, 1200, 630)
+            )
+        return Rendered(tuple(files), 2400, 1260, "LKO2?U%2Tw=w]~RBVZRi};RPxuwH")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def storage(clock: FakeClock) -> FakeStorage:
+    return FakeStorage(clock)
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def deps(clock: FakeClock, storage: FakeStorage) -> Deps:
+    return Deps(
+        clock=clock,
+        storage=storage,
+        inspector=ContentInspector(),
+        links=FileLinks("https://media.example"),
+        limits=LIMITS,
+    )
+
+
+@pytest.fixture
+def renderer(storage: FakeStorage) -> FakeRenderer:
+    return FakeRenderer(storage)
+
+
+__all__ = ["RenderFailedError"]
