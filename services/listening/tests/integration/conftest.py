@@ -1,4 +1,5 @@
-"""Listening's integration tests: tests/fakes importable, and the app on the real servers."""
+"""Listening's integration tests: tests/listening_fakes importable, the app on the real
+servers."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-# Tests run with --import-mode=importlib (no sys.path changes): make tests/fakes importable.
+# Tests run with --import-mode=importlib (no sys.path changes): make tests/listening_fakes
+# importable. (Each service names its test helpers after itself: all share one sys.path.)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fakes.auth import api_settings, staff_api
+from listening_fakes.auth import api_settings, staff_api
 
 from newsroom_testing.fixtures import drop_test_database
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fakes.auth import headers, listening_of
+from listening_fakes.auth import headers, listening_of
 
 from listening.domain.mentions import Mention, Sentiment, label_of
 from newsroom_shared.http.auth import Scope

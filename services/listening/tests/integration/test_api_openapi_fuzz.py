@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fakes.auth import TokenAuthenticator, api_settings, headers
+from listening_fakes.auth import TokenAuthenticator, api_settings, headers
 
 from listening.main import create_app
 from newsroom_testing.openapi_fuzz import drop_database_now, fuzz_every_operation, served

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fakes.auth import headers, listening_of
+from listening_fakes.auth import headers, listening_of
 
 from listening.domain.text import Document
 from newsroom_shared.http.auth import Scope

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fakes.auth import app_of, headers, listening_of
+from listening_fakes.auth import app_of, headers, listening_of
 
 from listening.domain.mentions import Mention, Sentiment
 

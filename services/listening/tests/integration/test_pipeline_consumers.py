@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fakes.auth import api_settings, headers, listening_of, staff_api
+from listening_fakes.auth import api_settings, headers, listening_of, staff_api
 from standardwebhooks.webhooks import Webhook
 
 from newsroom_shared.dlq.reader import open_dlq

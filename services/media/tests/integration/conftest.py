@@ -10,10 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-# Tests run with --import-mode=importlib (no sys.path changes): make tests/support importable.
+# Tests run with --import-mode=importlib (no sys.path changes): make tests/media_support importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from support.app import media_api, settings_for
+from media_support.app import media_api, settings_for
 
 from media.config import MediaSettings
 from newsroom_testing.clock import FakeClock

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import corpus
-from support.app import media_api, settings_for
-from support.flows import upload
+from media_support import corpus
+from media_support.app import media_api, settings_for
+from media_support.flows import upload
 
 from newsroom_shared.outbox.store import OutboxEntry
 from newsroom_testing.consumer import eventually

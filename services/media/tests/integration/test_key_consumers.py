@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from support.app import settings_for
+from media_support.app import settings_for
 
 from media.main import create_app
 from newsroom_shared.auth import TokenHashes, compose_token

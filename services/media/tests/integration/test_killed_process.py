@@ -9,9 +9,9 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
 
 import pytest
-from support import corpus
-from support.app import headers, media_api, media_of, settings_for
-from support.flows import outbox_events, upload
+from media_support import corpus
+from media_support.app import headers, media_api, media_of, settings_for
+from media_support.flows import outbox_events, upload
 
 from newsroom_testing.clock import FakeClock
 from newsroom_testing.fixtures import drop_test_database

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from support import corpus
-from support.app import TokenAuthenticator, headers, settings_for
+from media_support import corpus
+from media_support.app import TokenAuthenticator, headers, settings_for
 
 from media.main import create_app
 from newsroom_testing.openapi_fuzz import drop_database_now, fuzz_every_operation, served

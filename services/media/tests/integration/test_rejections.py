@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from support import corpus
-from support.app import headers, media_api, media_of, settings_for
-from support.flows import outbox_events, processed, upload
+from media_support import corpus
+from media_support.app import headers, media_api, media_of, settings_for
+from media_support.flows import outbox_events, processed, upload
 
 from newsroom_testing.fixtures import drop_test_database
 

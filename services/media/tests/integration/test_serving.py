@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from support import corpus
-from support.app import app_of, headers, local_path
-from support.flows import processed, upload
+from media_support import corpus
+from media_support.app import app_of, headers, local_path
+from media_support.flows import processed, upload
 
 pytestmark = pytest.mark.connected
 A, B = headers("tenant-a"), headers("tenant-b")

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 from bson import ObjectId
-from support import corpus
-from support.app import media_api, media_of, settings_for
-from support.flows import upload
+from media_support import corpus
+from media_support.app import media_api, media_of, settings_for
+from media_support.flows import upload
 
 from newsroom_testing.clock import FakeClock
 from newsroom_testing.fixtures import drop_test_database

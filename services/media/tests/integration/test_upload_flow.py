@@ -7,10 +7,10 @@ import io
 
 import httpx
 import pytest
+from media_support import corpus
+from media_support.app import headers, local_path, media_of
+from media_support.flows import outbox_events, processed, upload
 from PIL import Image
-from support import corpus
-from support.app import headers, local_path, media_of
-from support.flows import outbox_events, processed, upload
 
 pytestmark = pytest.mark.connected
 A = headers("tenant-a")

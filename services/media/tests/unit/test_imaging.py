@@ -6,8 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from media_support import corpus
 from PIL import Image
-from support import corpus
 
 from media.adapters.imaging import UnusableImageError, render_image
 from media.adapters.pillow_setup import configure_pillow

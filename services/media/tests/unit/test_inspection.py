@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import corpus
+from media_support import corpus
 
 from media.adapters.inspection import ContentInspector
 from media.domain.errors import Refusal, UploadRefusedError

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from support import corpus
-from support.chunks import chunks_of
+from media_support import corpus
+from media_support.chunks import chunks_of
 
 from media.domain.item import Status
 from media.service import assets

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from support import corpus
-from support.chunks import chunks_of
+from media_support import corpus
+from media_support.chunks import chunks_of
 
 from media.service.ports import Caller
 from media.service.sweeping import sweep

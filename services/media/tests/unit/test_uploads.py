@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from support import corpus
-from support.chunks import chunks_of
+from media_support import corpus
+from media_support.chunks import chunks_of
 
 from media.domain.errors import Refusal, UploadRefusedError
 from media.service.ports import Caller

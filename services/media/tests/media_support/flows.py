@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 
+from media_support.app import headers, media_of
 from newsroom_shared.outbox.store import OutboxEntry
 from newsroom_testing.consumer import eventually
-from support.app import headers, media_of
 
 
 async def upload(
