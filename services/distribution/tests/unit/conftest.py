@@ -419,8 +419,11 @@ class FakeReleases:
         facts = event.model_dump(mode="json") | {"event_type": event.ce_type}
         if newsroom_name is not None:
             facts[NEWSROOM_NAME] = newsroom_name
-        self.s.releases[key] = facts
-        return facts
+        elif facts.get(NEWSROOM_NAME) is None:
+            facts.pop(NEWSROOM_NAME, None)  # no name known now: the one stored stays
+        merged = {**(stored or {}), **facts}  # merged over what is stored, as the adapter does
+        self.s.releases[key] = merged
+        return merged
 
     async def of_ids(self, tenant_id: str, release_ids: list[str]) -> Mapping[str, ReleaseFacts]:
         return {

@@ -160,3 +160,14 @@ async def test_a_withdrawal_cancels_pending_and_marks_sent_posts_for_deletion(
     # The fan-out is closed: the third reader is never planned.
     assert await planning.plan_ahead(units, clock.now(), page_size=2) is None
     assert len(units.store.deliveries) == 3
+
+
+async def test_the_newsroom_name_is_the_events_else_the_read_models(units, clock, seed) -> None:
+    seed.newsroom()  # known to the read model as "Acme Press Room"
+    older = seed.published()  # emitted before events carried the name
+    await units.transact(lambda uow: planning.plan_for_release(uow, older, clock.now()))
+    assert units.store.releases[(TENANT, "r1")]["newsroom_name"] == "Acme Press Room"
+
+    renamed = older.model_copy(update={"version": 2, "newsroom_name": "Acme Newsroom"})
+    await units.transact(lambda uow: planning.plan_for_release(uow, renamed, clock.now()))
+    assert units.store.releases[(TENANT, "r1")]["newsroom_name"] == "Acme Newsroom"

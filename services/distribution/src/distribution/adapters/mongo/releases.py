@@ -31,6 +31,8 @@ class MongoReleases(Repository):
         facts["event_type"] = event.ce_type
         if newsroom_name is not None:
             facts[NEWSROOM_NAME] = newsroom_name
+        elif facts.get(NEWSROOM_NAME) is None:
+            facts.pop(NEWSROOM_NAME, None)  # no name known now: the one stored stays
         # One command: the stored document stays as it is when it holds a later version (an
         # older one arriving late), else the facts are merged in ($literal: text such as a
         # title starting with "$" is data, not a field path).
