@@ -9,12 +9,12 @@ from publisher.entrypoints.web.conditional import etag_of
 from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.rendering import render, script_json
 from publisher.entrypoints.web.responses import code_version
-from publisher.service.pages import HomePage
+from publisher.service.pages import Listing
 
 PAGE_SIZE = 20
 
 
-def home_etag(home: HomePage, variant: str | None, ui: PageLanguage | None = None) -> str:
+def home_etag(home: Listing, variant: str | None, ui: PageLanguage | None = None) -> str:
     """The ETag of a listing of ``home`` (no Last-Modified: a release withdrawn from it leaves
     no date behind); ``variant`` tells the page, feeds and sitemap apart, and the cursor;
     ``ui`` the language of a page's words and links."""
@@ -24,7 +24,7 @@ def home_etag(home: HomePage, variant: str | None, ui: PageLanguage | None = Non
     return etag_of((newsroom.id, newsroom.version, variant, language, releases, code_version()))
 
 
-def organization(home: HomePage, url: str) -> dict[str, Any]:
+def organization(home: Listing, url: str) -> dict[str, Any]:
     """The newsroom as a schema.org ``Organization``, with its press contacts."""
     newsroom = home.newsroom
     found: dict[str, Any] = {
@@ -50,7 +50,7 @@ def organization(home: HomePage, url: str) -> dict[str, Any]:
     return found
 
 
-def home_html(home: HomePage, url: str, home_url: str, cursor: str | None, ui: PageLanguage) -> str:
+def home_html(home: Listing, url: str, home_url: str, cursor: str | None, ui: PageLanguage) -> str:
     page = home.releases
     return render(
         "home.html",

@@ -21,6 +21,12 @@ from newsroom_shared.i18n import Catalogues
 LANG_PARAM = "lang"
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
+    """Marks a message made outside a template for the catalogue (``pybabel extract`` finds
+    ``N_``) and returns it as it is: it is translated when a page is rendered, in its language."""
+    return message
+
+
 @cache
 def catalogues() -> Catalogues:
     return Catalogues(Path(__file__).parent / "locales")

@@ -22,14 +22,14 @@ from publisher.domain.values import SLUG_PATTERN
 from publisher.entrypoints.http.dependencies import PublisherDep
 from publisher.entrypoints.http.public import public_position
 from publisher.entrypoints.web import crawlers, feeds
-from publisher.entrypoints.web.conditional import etag_matches, etag_of, not_modified
+from publisher.entrypoints.web.answers import ATOM, HTML, RSS, XML, PageAnswers
+from publisher.entrypoints.web.archive_routes import add_archive_routes
+from publisher.entrypoints.web.conditional import etag_of, not_modified
 from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag, home_html
-from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.release_page import release_html, release_validators
 from publisher.entrypoints.web.responses import (
     INVALID_LINK,
     LINK_NOT_VALID,
-    cache_control,
     error_page,
     not_found_page,
 )
@@ -42,9 +42,6 @@ Cursor = Annotated[str | None, Query(max_length=500)]
 # ignored, as a browser ignores a language it does not know.
 # Declared by the page routes for its bound; language() reads it with the rest of the query.
 Lang = Annotated[str | None, Query(max_length=35)]
-RSS = "application/rss+xml"
-ATOM = "application/atom+xml"
-XML = "application/xml"
 
 
 def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRouter:
@@ -53,18 +50,9 @@ def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRoute
         include_in_schema=False,
         dependencies=[Depends(rate_limit(per_minute, burst))],
     )
-    caching = cache_control(shared_max_age_s)
-
-    def language(request: Request, default: str | None, path: str) -> PageLanguage:
-        """The page's language; ``path`` is the page's own (the app may sit under a root path)."""
-        query = dict(request.query_params)
-        return PageLanguage.of(query.get("lang"), default, path, query)
-
-    def cached(request: Request, etag: str, body: bytes | str, media_type: str) -> Response:
-        headers = {"ETag": etag, "Cache-Control": caching}
-        if etag_matches(request, etag):
-            return Response(status_code=304, headers=headers)
-        return Response(body, media_type=media_type, headers=headers)
+    answers = PageAnswers(shared_max_age_s)
+    caching, cached, language = answers.caching, answers.cached, answers.language
+    add_archive_routes(router, answers)
 
     @router.get("/robots.txt")
     async def robots_txt(publisher: PublisherDep) -> Response:
@@ -81,7 +69,7 @@ def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRoute
         body = crawlers.sitemap_index(newsrooms, publisher.deps.links)
         return cached(request, etag, body, XML)
 
-    async def home_of(publisher: PublisherDep, slug: str, limit: int) -> pages.HomePage | None:
+    async def home_of(publisher: PublisherDep, slug: str, limit: int) -> pages.Listing | None:
         try:
             return await pages.newsroom_home(publisher.reader(), slug, after=None, limit=limit)
         except NotFoundError:
@@ -165,7 +153,7 @@ def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRoute
         if cursor is not None:  # the canonical page of a later slice is itself
             url = f"{url}?cursor={cursor}"
         html = home_html(home, url, path, cursor, ui)
-        return cached(request, etag, html, "text/html; charset=utf-8")
+        return cached(request, etag, html, HTML)
 
     @router.get("/{newsroom_slug}")
     async def newsroom_home_without_slash(newsroom_slug: Slug, request: Request) -> Response:

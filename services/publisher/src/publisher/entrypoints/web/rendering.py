@@ -11,12 +11,14 @@ import re
 from datetime import datetime
 from functools import cache, partial
 from typing import Any
+from urllib.parse import quote
 from xml.etree.ElementTree import Element, tostring
 
 from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from publisher.domain.archive import Month
 from publisher.entrypoints.web.language import PageLanguage, catalogues
 
 # Characters that could end a <script> element or open a comment inside it: JSON-LD is embedded
@@ -27,6 +29,16 @@ _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 def script_json(value: Any) -> Markup:
     """``value`` as JSON that is safe inside ``<script type="application/ld+json">``."""
     return Markup(json.dumps(value, ensure_ascii=False).translate(_SCRIPT_SAFE))
+
+
+def month_name(month: Month, language: str) -> str:
+    """``December 2026``, ``december 2026``."""
+    return format_date(month.first_day.date(), "LLLL y", locale=language)
+
+
+def segment(value: str) -> str:
+    """``value`` as one path segment: every reserved character escaped, ``/`` too."""
+    return quote(value, safe="")
 
 
 def long_date(moment: datetime, language: str) -> str:
@@ -49,6 +61,8 @@ def environment(language: str) -> Environment:
         catalogues().translations(language), newstyle=True
     )
     env.filters["long_date"] = partial(long_date, language=language)
+    env.filters["month_name"] = partial(month_name, language=language)
+    env.filters["segment"] = segment
     return env
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi.responses import HTMLResponse
 
 from newsroom_shared.runtime import package_version
-from publisher.entrypoints.web.language import PageLanguage
+from publisher.entrypoints.web.language import N_, PageLanguage
 from publisher.entrypoints.web.rendering import render, translate
 
 NO_STORE = "no-store"  # a draft published a moment later must show at once
@@ -39,15 +39,9 @@ def not_found_page(ui: PageLanguage) -> HTMLResponse:
     return error_page(404, PAGE_NOT_FOUND, NO_PAGE_HERE, ui)
 
 
-# Messages made outside templates; `_` marks them for extraction (babel.cfg) and returns them
-# as they are: they are translated when a page is rendered, in its language.
-def _(message: str) -> str:
-    return message
-
-
-PAGE_NOT_FOUND = _("Page not found")
-NO_PAGE_HERE = _(
+PAGE_NOT_FOUND = N_("Page not found")
+NO_PAGE_HERE = N_(
     "There is no page at this address. The link may be mistyped, or the page may not be public yet."
 )
-INVALID_LINK = _("Invalid link")
-LINK_NOT_VALID = _("This page link is not valid.")
+INVALID_LINK = N_("Invalid link")
+LINK_NOT_VALID = N_("This page link is not valid.")
