@@ -42,3 +42,22 @@ async def test_a_reader_goes_from_a_release_to_its_tag_the_archive_and_a_month(
     titles = page.locator(".releases h3")
     assert await titles.all_inner_texts() == ["Roadrunner 2", "Roadrunner 1"]
     await assert_accessible(page, tools, "finding-month")
+
+
+async def test_a_reader_searches_a_swedish_newsroom_in_other_words_than_the_release(
+    site: Site, page: Page, tools: BrowserTools, unique: str
+) -> None:
+    staff = await site.new_tenant()
+    slug = f"acme-{unique}"
+    room = await staff.newsroom(slug, name="Acme Sverige", default_language="sv")
+    await staff.published(room["id"], "Acme lanserar elbilar", language="sv")
+    await staff.published(room["id"], "Acme öppnar kontor", language="sv")
+
+    await page.goto(f"{site.origin}/{slug}/")
+    await page.get_by_role("searchbox", name="Sök bland pressmeddelanden").fill("lanserade elbil")
+    await page.get_by_role("button", name="Sök").click()
+    await page.wait_for_url(f"{site.origin}/{slug}/search?q=lanserade+elbil")
+    assert await page.locator(".releases h3").all_inner_texts() == ["Acme lanserar elbilar"]
+    await assert_accessible(page, tools, "search-results")
+    await page.get_by_role("link", name="Acme lanserar elbilar").click()
+    assert await page.get_by_role("heading", level=1).inner_text() == "Acme lanserar elbilar"

@@ -22,6 +22,7 @@ from publisher.domain.history import ReleaseVersion
 from publisher.domain.media import MediaItem
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
+from publisher.domain.search import index_terms
 from publisher.domain.tenant import Tenant
 from publisher.domain.workflow import Status
 from publisher.service.ports import (
@@ -211,6 +212,17 @@ class FakeReleases:
             for r in self.s.releases.values()
             if (r.tenant_id, r.newsroom_id, r.status) == (tenant_id, newsroom_id, Status.PUBLISHED)
         ]
+
+    async def search_published(
+        self, tenant_id: str, newsroom_id: str, variants: Sequence[Sequence[str]], *, limit: int
+    ) -> list[Release]:
+        rows = [
+            r
+            for r in self._published(tenant_id, newsroom_id)
+            if any(set(v) <= set(index_terms(r.content)) for v in variants)
+        ]
+        rows.sort(key=lambda r: (r.published_at, r.id), reverse=True)  # type: ignore[arg-type, return-value]
+        return copy.deepcopy(rows[:limit])
 
     async def published_months(self, tenant_id: str, newsroom_id: str) -> list[MonthCount]:
         months = Counter(

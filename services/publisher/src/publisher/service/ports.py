@@ -128,6 +128,12 @@ class ReleaseRepository(Protocol):
         """Published releases, newest publication first (published ``within``, if given)."""
         ...
 
+    async def search_published(
+        self, tenant_id: str, newsroom_id: str, variants: Sequence[Sequence[str]], *, limit: int
+    ) -> list[Release]:
+        """Published releases holding every stem of one of ``variants``, newest first."""
+        ...
+
     async def published_months(self, tenant_id: str, newsroom_id: str) -> list[MonthCount]:
         """Each month (UTC) with a published release, and how many, in any order."""
         ...

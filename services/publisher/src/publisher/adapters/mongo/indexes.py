@@ -60,6 +60,15 @@ INDEXES: dict[str, list[IndexModel]] = {
             ],
             name="public_tag_listing",
         ),
+        IndexModel(
+            [
+                ("tenant_id", ASCENDING),
+                ("newsroom_id", ASCENDING),
+                ("status", ASCENDING),
+                ("search_terms", ASCENDING),
+            ],
+            name="public_search",
+        ),
         IndexModel([("tenant_id", ASCENDING), ("media_ids", ASCENDING)], name="tenant_media"),
         IndexModel([("status", ASCENDING), ("due_at", ASCENDING)], name="scheduler_due"),
     ],

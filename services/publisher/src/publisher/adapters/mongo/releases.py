@@ -8,6 +8,7 @@ under its own tenant id.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
@@ -114,6 +115,17 @@ class MongoReleases(Repository):
                 {"published_at": {"$lt": after.published_at}},
                 {"published_at": after.published_at, "_id": {"$lt": after.release_id}},
             ]
+        return [release_of(d) for d in await self._find(query, sort=PUBLIC_ORDER, limit=limit)]
+
+    async def search_published(
+        self, tenant_id: str, newsroom_id: str, variants: Sequence[Sequence[str]], *, limit: int
+    ) -> list[Release]:
+        query = {
+            "tenant_id": tenant_id,
+            "newsroom_id": newsroom_id,
+            "status": str(Status.PUBLISHED),
+            "$or": [{"search_terms": {"$all": list(stems)}} for stems in variants],
+        }
         return [release_of(d) for d in await self._find(query, sort=PUBLIC_ORDER, limit=limit)]
 
     async def published_months(self, tenant_id: str, newsroom_id: str) -> list[MonthCount]:
