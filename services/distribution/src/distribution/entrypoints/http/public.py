@@ -45,12 +45,12 @@ def public_rate_limit(settings: DistributionSettings) -> Callable[[Request], Awa
 
 
 @raises(429)
-async def _limited(request: Request) -> None:
+async def limited_per_client(request: Request) -> None:
     await request.app.state.public_rate_limit(request)
 
 
 router = APIRouter(
-    prefix="/v1/public", tags=["public subscription"], dependencies=[Depends(_limited)]
+    prefix="/v1/public", tags=["public subscription"], dependencies=[Depends(limited_per_client)]
 )
 
 
@@ -64,6 +64,14 @@ async def subscribe(
     """Subscribe to a newsroom's releases by email (double opt-in: a confirmation email).
 
     The newsroom is named by its public slug, as in its public URLs."""
+    await start_subscription(distribution, request, newsroom_slug, body)
+    return SubscribeAccepted()
+
+
+async def start_subscription(
+    distribution: Distribution, request: Request, newsroom_slug: str, body: SubscribeIn
+) -> None:
+    """The subscription's first step, the same from the API and from a newsroom page's form."""
     client = client_address(request, getattr(request.app.state, "trusted_proxies", 0))
     subscribe_request = subscribers.SubscribeRequest(
         newsroom_slug=newsroom_slug,
@@ -77,7 +85,6 @@ async def subscribe(
     with contextlib.suppress(DuplicateKeyError):
         await distribution.transact(lambda uow: subscribers.subscribe(uow, subscribe_request, now))
     distribution.mail_bell.ring()  # a confirmation email may be due: this replica sends it now
-    return SubscribeAccepted()
 
 
 def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
