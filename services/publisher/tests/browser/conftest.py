@@ -4,6 +4,7 @@ Caddy (the one origin, as ``./dev up`` runs it), and headless Chromium with axe-
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,9 @@ def _publisher_settings(infra: Any, unique: str, origin: str) -> PublisherSettin
     )
 
 
-def _distribution_settings(infra: Any, unique: str, origin: str) -> DistributionSettings:
+def _distribution_settings(
+    infra: Any, unique: str, origin: str, consumers: bool
+) -> DistributionSettings:
     return DistributionSettings(
         kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
         mongodb_uri=infra.mongodb_uri,
@@ -55,7 +58,13 @@ def _distribution_settings(infra: Any, unique: str, origin: str) -> Distribution
         outbox_poll_interval_s=0.1,
         worker_enabled=False,
         log_json=False,
-        consumers_enabled=False,
+        # Consumers learn the publisher's keys and newsrooms from its events; joining a group
+        # takes seconds, so only the stories that need them run them (short timeouts here).
+        consumers_enabled=consumers,
+        kafka_session_timeout_ms=6_000,
+        kafka_heartbeat_interval_ms=500,
+        public_rate_per_minute=10_000,
+        public_rate_burst=1_000,
     )
 
 
@@ -71,6 +80,12 @@ class Staff:
         answer = await self.http.request(method, f"/api/publisher/v1{url}", headers=headers, **kw)
         assert answer.status_code == status, f"{method} {url}: {answer.status_code} {answer.text}"
         return answer.json() if answer.content else None
+
+    async def distribution(self, method: str, url: str, **kw: Any) -> httpx.Response:
+        """A request to distribution's API with this admin's key (its copy of the key comes
+        from the publisher's events)."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        return await self.http.request(method, f"/api/distribution/v1{url}", headers=headers, **kw)
 
     async def newsroom(self, slug: str, **fields: Any) -> dict[str, Any]:
         body = {"name": f"Newsroom {slug}", "slug": slug, "default_language": "en", **fields}
@@ -98,25 +113,43 @@ class Site:
         return Staff(self.http, answer.json()["api_key"]["token"])
 
 
-@pytest.fixture
-async def site(infra: Any, unique: str, mongo_client: Any, tmp_path: Path) -> AsyncIterator[Site]:
+@asynccontextmanager
+async def running_site(
+    infra: Any, unique: str, mongo_client: Any, folder: Path, *, consumers: bool
+) -> AsyncIterator[Site]:
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     publisher = _publisher_settings(infra, unique, origin)
-    distribution = _distribution_settings(infra, unique, origin)
+    distribution = _distribution_settings(infra, unique, origin, consumers)
     try:
         async with (
             serving(create_publisher(publisher), "/api/publisher") as publisher_port,
             serving(create_distribution(distribution), "/api/distribution") as distribution_port,
         ):
             ports = {"publisher": publisher_port, "distribution": distribution_port}
-            with caddy(caddy_binary(), tmp_path, port, ports) as log:
+            with caddy(caddy_binary(), folder, port, ports) as log:
                 async with httpx.AsyncClient(base_url=origin, timeout=10) as http:
                     await wait_for_origin(http, log)
                     yield Site(origin, http)
     finally:
         await drop_test_database(mongo_client, publisher.database_name)
         await drop_test_database(mongo_client, distribution.database_name)
+
+
+@pytest.fixture
+async def site(infra: Any, unique: str, mongo_client: Any, tmp_path: Path) -> AsyncIterator[Site]:
+    """Both services behind the origin; distribution follows no events (pages only)."""
+    async with running_site(infra, unique, mongo_client, tmp_path, consumers=False) as found:
+        yield found
+
+
+@pytest.fixture
+async def live_site(
+    infra: Any, unique: str, mongo_client: Any, tmp_path: Path
+) -> AsyncIterator[Site]:
+    """Both services behind the origin, distribution following the publisher's events."""
+    async with running_site(infra, unique, mongo_client, tmp_path, consumers=True) as found:
+        yield found
 
 
 @pytest.fixture(scope="session")

@@ -93,6 +93,15 @@ async def listing(
     return Listing(newsroom, Slice.of(rows, limit))
 
 
+async def public_newsroom(uow: UnitOfWork, newsroom_slug: str) -> Newsroom:
+    """The newsroom of a page that shows no release (subscribing); NotFoundError if none."""
+    async with uow:
+        newsroom = await uow.newsrooms.get_by_slug(newsroom_slug)
+    if newsroom is None:
+        raise NotFoundError("newsroom", newsroom_slug)
+    return newsroom
+
+
 async def newsrooms_for_sitemap(uow: UnitOfWork, *, limit: int) -> list[Newsroom]:
     """Every newsroom, by id (the site's sitemap index lists one sitemap per newsroom)."""
     async with uow:

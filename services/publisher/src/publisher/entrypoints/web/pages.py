@@ -30,9 +30,13 @@ from publisher.entrypoints.web.release_page import release_html, release_validat
 from publisher.entrypoints.web.responses import (
     INVALID_LINK,
     LINK_NOT_VALID,
+    NOT_A_SERVER,
+    NOT_A_SERVER_DETAIL,
     error_page,
     not_found_page,
 )
+from publisher.entrypoints.web.share import mastodon_instance, mastodon_share_url
+from publisher.entrypoints.web.subscription_routes import add_subscription_routes
 from publisher.service import pages
 
 Slug = Annotated[str, Path(max_length=100)]
@@ -44,7 +48,9 @@ Cursor = Annotated[str | None, Query(max_length=500)]
 Lang = Annotated[str | None, Query(max_length=35)]
 
 
-def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRouter:
+def pages_router(
+    per_minute: int, burst: int, shared_max_age_s: int, distribution_path: str = "/api/distribution"
+) -> APIRouter:
     router = APIRouter(
         tags=["pages"],
         include_in_schema=False,
@@ -53,6 +59,7 @@ def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRoute
     answers = PageAnswers(shared_max_age_s)
     caching, cached, language = answers.caching, answers.cached, answers.language
     add_archive_routes(router, answers)
+    add_subscription_routes(router, answers, distribution_path)
 
     @router.get("/robots.txt")
     async def robots_txt(publisher: PublisherDep) -> Response:
@@ -126,6 +133,31 @@ def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRoute
         url = publisher.deps.links.release_url(newsroom_slug, release_id)
         html = release_html(page, url, home_url=f"/{newsroom_slug}/", ui=ui)
         return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
+
+    @router.get("/{newsroom_slug}/releases/{release_id}/share/mastodon")
+    async def share_on_mastodon(
+        newsroom_slug: Slug,
+        release_id: ReleaseId,
+        request: Request,
+        publisher: PublisherDep,
+        instance: Annotated[str, Query(max_length=300)] = "",
+        lang: Lang = None,
+    ) -> Response:
+        """To the reader's Mastodon server's share page, with the release's title and URL."""
+        path = f"/{newsroom_slug}/releases/{release_id}"
+        try:
+            page = await pages.release_page(publisher.reader(), newsroom_slug, release_id)
+        except NotFoundError:
+            return not_found_page(language(request, None, path))
+        host = mastodon_instance(instance)
+        if page.withdrawn or host is None:
+            ui = language(request, page.view.newsroom.default_language, path)
+            if page.withdrawn:
+                return not_found_page(ui)
+            return error_page(400, NOT_A_SERVER, NOT_A_SERVER_DETAIL, ui)
+        url = publisher.deps.links.release_url(newsroom_slug, release_id)
+        title = page.view.release.content.title
+        return RedirectResponse(mastodon_share_url(host, title, url), status_code=303)
 
     @router.get("/{newsroom_slug}/", response_class=HTMLResponse)
     async def newsroom_home(

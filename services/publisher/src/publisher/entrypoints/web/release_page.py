@@ -7,6 +7,7 @@ from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.metadata import page_meta
 from publisher.entrypoints.web.rendering import render, script_json
 from publisher.entrypoints.web.responses import code_version
+from publisher.entrypoints.web.share import share_links
 from publisher.service.pages import ReleasePage
 
 
@@ -32,4 +33,5 @@ def release_html(page: ReleasePage, url: str, home_url: str, ui: PageLanguage) -
         # The release's own contacts, else the newsroom's press contacts.
         contacts=view.release.content.contacts or view.newsroom.contacts,
         home_url=home_url,
+        share_links=share_links(meta.title, url),
     )

@@ -45,3 +45,8 @@ NO_PAGE_HERE = N_(
 )
 INVALID_LINK = N_("Invalid link")
 LINK_NOT_VALID = N_("This page link is not valid.")
+NOT_A_SERVER = N_("Not a Mastodon server")
+NOT_A_SERVER_DETAIL = N_(
+    "Give your Mastodon server's address, such as mastodon.social (the part after the second @ "
+    "of your handle)."
+)
