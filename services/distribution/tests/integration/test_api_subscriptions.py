@@ -151,14 +151,13 @@ async def test_subscribe_confirm_and_receive_a_release(
     assert mail.message.get_body(preferencelist=("html",)) is not None
     path = confirm_path(mail)
 
+    # A browser following the link lands on the newsroom's page (the publisher renders it).
     page = await api.get(path)
-    assert page.status_code == 200
-    assert f'action="{path}"' in page.text
-    # Behind the one origin's proxy (root path /api/distribution) the button still works.
-    transport = httpx.ASGITransport(app=app_of(api), root_path="/api/distribution")
-    async with httpx.AsyncClient(transport=transport, base_url="https://test") as proxied:
-        proxied_page = await proxied.get(path)
-    assert f'action="/api/distribution{path}"' in proxied_page.text
+    token = path.rsplit("/", 1)[1]
+    assert (page.status_code, page.headers["location"]) == (
+        303,
+        f"/{SLUG}/subscription/confirm/{token}",
+    )
     assert await status_of(api, "jane@example.org") is SubscriberStatus.PENDING_CONFIRMATION
 
     confirmed = await api.post(path)
@@ -342,3 +341,24 @@ async def test_a_bad_address_or_a_newsroom_without_email_goes_back_to_the_form(a
     ).status_code == 422
     bad_lang = await post_form(api, "email=not-an-address&lang=https://evil.example")
     assert bad_lang.headers["location"] == f"/{SLUG}/subscribe?problem=invalid_email"
+
+
+async def test_the_newsroom_pages_form_confirms_and_goes_back_to_the_newsrooms_pages(
+    api, smtp_sink
+) -> None:
+    await email_channel(api)
+    await subscribe(api, "jane@example.org")
+    assert await mailer(api).run_once() == 1
+    path = confirm_path(smtp_sink.received_by("jane@example.org")[0])
+    page_form = f"newsroom={SLUG}&lang=sv"
+    confirmed = await api.post(path, content=page_form, headers=FORM)
+    assert (confirmed.status_code, confirmed.headers["location"]) == (
+        303,
+        f"/{SLUG}/subscription/confirmed?lang=sv",
+    )
+    assert await status_of(api, "jane@example.org") is SubscriberStatus.CONFIRMED
+    forged = await api.post(path[:-3] + "abc", content=page_form, headers=FORM)
+    assert forged.headers["location"] == f"/{SLUG}/subscription/problem?code=invalid_token&lang=sv"
+    # A slug not of the publisher's shape is no page to go back to: the JSON answer.
+    json_answer = await api.post(path, content="newsroom=https://evil.example", headers=FORM)
+    assert (json_answer.status_code, json_answer.json()) == (200, {"status": "confirmed"})

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pymongo.errors import DuplicateKeyError
 
 from distribution.adapters.signing import TokenProblem, TokenPurpose
@@ -22,13 +22,14 @@ from distribution.config import DistributionSettings
 from distribution.domain.subscribers import keyed_digest
 from distribution.entrypoints.http.dependencies import DistributionDep
 from distribution.entrypoints.http.errors import Gone
+from distribution.entrypoints.http.newsroom_pages import PageForm, page_of
 from distribution.entrypoints.http.schemas.common import Token
 from distribution.entrypoints.http.schemas.subscribers import (
     Confirmed,
     SubscribeAccepted,
     SubscribeIn,
 )
-from distribution.service import subscribers
+from distribution.service import subscribers, subscriptions
 from distribution.service.confirmations import CONFIRM_PATH
 from newsroom_shared.http.errors import BadRequest, error_responses
 from newsroom_shared.http.openapi_problems import raises
@@ -107,25 +108,48 @@ def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
     return payload["t"], payload["s"]
 
 
-@router.post("/subscriptions/confirm/{token}", responses=error_responses(400, 409, 410))
-async def confirm_subscription(token: Token, distribution: DistributionDep) -> Confirmed:
-    """Confirm a subscription with the link from the confirmation email (idempotent)."""
-    tenant_id, subscriber_id = _subscriber_of(distribution, token)
+@router.post(
+    "/subscriptions/confirm/{token}",
+    response_model=Confirmed,
+    responses={
+        **error_responses(400, 409, 410),
+        303: {"description": "A form from the newsroom's page: back to its pages"},
+    },
+)
+async def confirm_subscription(
+    token: Token, distribution: DistributionDep, request: Request
+) -> Confirmed | RedirectResponse:
+    """Confirm a subscription with the link from the confirmation email (idempotent).
+
+    Posted as a form from the newsroom's page (field ``newsroom``), the answer is a redirect
+    to that newsroom's pages (``newsroom_pages.py``)."""
+    form = await PageForm.of(request)
+    try:
+        tenant_id, subscriber_id = _subscriber_of(distribution, token)
+    except (Gone, BadRequest) as problem:
+        if form is None:
+            raise
+        return form.outcome("problem", code=problem.code)
     now = distribution.clock.now()
     await distribution.transact(lambda uow: subscribers.confirm(uow, tenant_id, subscriber_id, now))
-    return Confirmed()
+    return Confirmed() if form is None else form.outcome("confirmed")
 
 
 @router.get(
     "/subscriptions/confirm/{token}",
     response_class=HTMLResponse,
-    responses=error_responses(400, 410),
+    responses={
+        **error_responses(400, 410),
+        303: {"description": "To the page of the subscriber's newsroom"},
+    },
 )
-async def confirm_page(
-    token: Token, distribution: DistributionDep, request: Request
-) -> HTMLResponse:
-    """A page whose button confirms (a GET changes nothing: mail scanners follow links)."""
-    _subscriber_of(distribution, token)
+async def confirm_page(token: Token, distribution: DistributionDep, request: Request) -> Response:
+    """The newsroom's page whose button confirms, or this plain one when the newsroom is not
+    known here (a GET changes nothing: mail scanners follow links)."""
+    tenant_id, subscriber_id = _subscriber_of(distribution, token)
+    slug = await subscriptions.newsroom_slug_of(distribution.reader(), tenant_id, subscriber_id)
+    if slug is not None:
+        return page_of(slug, "confirm", token)
     # Behind the one origin the API is under a prefix (the ASGI root path): the form names it.
     action = html.escape(f"{request.scope.get('root_path', '')}{CONFIRM_PATH}{token}", quote=True)
     return HTMLResponse(
