@@ -3,14 +3,19 @@ Caddy (the one origin, as ``./dev up`` runs it), and headless Chromium with axe-
 
 from __future__ import annotations
 
+import email
+import email.policy
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.async_api import BrowserContext, Page
 
 from distribution.adapters.crypto import new_key
@@ -43,8 +48,38 @@ def _publisher_settings(infra: Any, unique: str, origin: str) -> PublisherSettin
     )
 
 
+class Inbox:
+    """A real SMTP server on loopback (aiosmtpd, in its own thread) keeping what it receives."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list[EmailMessage] = []
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(parsed)  # type: ignore[arg-type]
+        return "250 OK"
+
+    def __enter__(self) -> Inbox:
+        self._controller.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._controller.stop()
+
+    def link(self, pattern: str) -> str | None:
+        """The first link matching ``pattern`` in the plain text of a message received."""
+        for message in self.messages:
+            body = message.get_body(preferencelist=("plain",))
+            found = body and re.search(pattern, body.get_content())
+            if found:
+                return found.group()
+        return None
+
+
 def _distribution_settings(
-    infra: Any, unique: str, origin: str, consumers: bool
+    infra: Any, unique: str, origin: str, consumers: bool, smtp_port: int
 ) -> DistributionSettings:
     return DistributionSettings(
         kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
@@ -56,7 +91,12 @@ def _distribution_settings(
         recipient_digest_key="digest-key-for-tests",
         public_base_url=f"{origin}/api/distribution",
         outbox_poll_interval_s=0.1,
-        worker_enabled=False,
+        # The delivery worker and the confirmation mailer run where events are followed.
+        worker_enabled=consumers,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_port,
+        smtp_timeout_s=5.0,
+        confirmation_interval_s=0.2,
         log_json=False,
         # Consumers learn the publisher's keys and newsrooms from its events; joining a group
         # takes seconds, so only the stories that need them run them (short timeouts here).
@@ -103,6 +143,7 @@ class Site:
 
     origin: str
     http: httpx.AsyncClient
+    inbox: Inbox  # distribution's outgoing email
 
     async def new_tenant(self, name: str = "Acme") -> Staff:
         operator = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
@@ -114,15 +155,23 @@ class Site:
 
 
 @asynccontextmanager
+async def _inbox(inbox: Inbox) -> AsyncIterator[Inbox]:
+    with inbox:
+        yield inbox
+
+
+@asynccontextmanager
 async def running_site(
     infra: Any, unique: str, mongo_client: Any, folder: Path, *, consumers: bool
 ) -> AsyncIterator[Site]:
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
+    inbox = Inbox()
     publisher = _publisher_settings(infra, unique, origin)
-    distribution = _distribution_settings(infra, unique, origin, consumers)
+    distribution = _distribution_settings(infra, unique, origin, consumers, inbox.port)
     try:
         async with (
+            _inbox(inbox),
             serving(create_publisher(publisher), "/api/publisher") as publisher_port,
             serving(create_distribution(distribution), "/api/distribution") as distribution_port,
         ):
@@ -130,7 +179,7 @@ async def running_site(
             with caddy(caddy_binary(), folder, port, ports) as log:
                 async with httpx.AsyncClient(base_url=origin, timeout=10) as http:
                     await wait_for_origin(http, log)
-                    yield Site(origin, http)
+                    yield Site(origin, http, inbox)
     finally:
         await drop_test_database(mongo_client, publisher.database_name)
         await drop_test_database(mongo_client, distribution.database_name)

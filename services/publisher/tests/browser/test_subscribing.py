@@ -1,7 +1,10 @@
 """A reader subscribes from a release page with the newsroom's own form (no script): the form
-posts to distribution's public API on the same origin, which sends the reader back."""
+posts to distribution's public API on the same origin, which sends the reader back; the email's
+confirm link, and the next release's unsubscribe link, lead to the newsroom's pages."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.async_api import Page
@@ -59,6 +62,33 @@ async def test_a_reader_subscribes_from_a_release_page(
         "pending_confirmation",
         "sv",
     )
+
+    # The confirmation email's link leads to the newsroom's page; its button confirms.
+    confirm = await eventually(
+        lambda: live_site.inbox.link(r"http://\S+/confirm/\S+"), "the confirmation email"
+    )
+    await page.goto(confirm)
+    await page.wait_for_url(re.compile(rf"{live_site.origin}/{slug}/subscription/confirm/"))
+    await assert_accessible(page, tools, "subscription-confirm")
+    await page.get_by_role("button", name="Bekräfta").click()
+    await page.wait_for_url(f"{live_site.origin}/{slug}/subscription/confirmed")
+    heading = await page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Prenumerationen är bekräftad"
+    await assert_accessible(page, tools, "subscription-confirmed")
+
+    # The next release reaches her; its unsubscribe link leads to the newsroom's page too.
+    await staff.published(room["id"], "Acme öppnar kontor", language="sv")
+    unsubscribe = await eventually(
+        lambda: live_site.inbox.link(r"http://\S+/v1/unsubscribe/\S+"), "the release's email"
+    )
+    await page.goto(unsubscribe)
+    await page.wait_for_url(re.compile(rf"{live_site.origin}/{slug}/subscription/unsubscribe/"))
+    await assert_accessible(page, tools, "subscription-unsubscribe")
+    await page.get_by_role("button", name="Avsluta prenumerationen").click()
+    await page.wait_for_url(f"{live_site.origin}/{slug}/subscription/unsubscribed")
+    await assert_accessible(page, tools, "subscription-unsubscribed")
+    listed = await staff.distribution("GET", "/subscribers", params={"newsroom_id": room["id"]})
+    assert listed.json()["items"][0]["status"] == "unsubscribed"
 
 
 async def test_a_mistyped_address_comes_back_to_the_form_with_the_reason(

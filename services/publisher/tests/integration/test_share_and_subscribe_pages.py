@@ -71,3 +71,51 @@ async def test_the_subscribe_page_posts_to_distribution_on_the_same_origin(clien
     assert "Check your email" in sent.text
     assert (await client.http.get(f"/{slug}/subscribe?problem=other")).status_code == 422
     assert (await client.http.get(f"/no-such-{slug}/subscribe")).status_code == 404
+
+
+TOKEN = ".eyJ0IjoiYSJ9.aBc_-1.sig"  # the shape of distribution's tokens; checked there, not here
+
+
+async def test_the_confirm_and_unsubscribe_pages_post_the_token_to_distribution(
+    client, release
+) -> None:
+    _, room, _ = release
+    slug = room["slug"]
+    for what, action in (
+        ("confirm", f"/api/distribution/v1/public/subscriptions/confirm/{TOKEN}"),
+        ("unsubscribe", f"/api/distribution/v1/unsubscribe/{TOKEN}"),
+    ):
+        answer = await client.http.get(f"/{slug}/subscription/{what}/{TOKEN}")
+        assert answer.status_code == 200
+        # A token in the URL: no cache keeps the page, no referrer carries it away.
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers["referrer-policy"] == "no-referrer"
+        page = Page(answer.text)
+        assert page.all("form", method="post", action=action)
+        assert page.all("input", type="hidden", name="newsroom", value=slug)
+    unsubscribe = Page((await client.http.get(f"/{slug}/subscription/unsubscribe/{TOKEN}")).text)
+    assert unsubscribe.all("input", name="List-Unsubscribe", value="One-Click")
+    bad = await client.http.get(f"/{slug}/subscription/confirm/not%20a%20token")
+    assert bad.status_code == 422
+
+
+async def test_the_outcome_pages_say_what_happened(client, release) -> None:
+    _, room, _ = release
+    slug = room["slug"]
+    texts = {
+        "confirmed": "Subscription confirmed",
+        "unsubscribed": "You are unsubscribed",
+        "problem?code=token_expired": (
+            "This confirmation link has expired: subscribe again to get a new one."
+        ),
+        "problem?code=invalid_token&lang=sv": (
+            "Använd länken från mejlet som den är, eller prenumerera igen."
+        ),
+    }
+    for path, text in texts.items():
+        answer = await client.http.get(f"/{slug}/subscription/{path}")
+        assert answer.status_code == 200
+        assert text in Page(answer.text).text
+    assert (await client.http.get(f"/{slug}/subscription/problem?code=other")).status_code == 422
+    assert (await client.http.get(f"/{slug}/subscription/other")).status_code == 422
+    assert (await client.http.get(f"/no-such-{slug}/subscription/confirmed")).status_code == 404

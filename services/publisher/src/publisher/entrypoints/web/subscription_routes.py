@@ -1,9 +1,12 @@
-"""The subscribe pages of a newsroom: the form, and what follows it.
+"""The subscription pages of a newsroom: subscribe, confirm, unsubscribe, and their outcomes.
 
-The form posts to distribution's public API on the same origin (``PUBLISHER_DISTRIBUTION_
-PUBLIC_PATH``, ``/api/distribution``), which owns subscribers; it answers with a redirect back
-here: ``/<slug>/subscribe/sent``, or the form again with ``?problem=``. These pages read only
-the newsroom.
+Their forms post to distribution's public API on the same origin (``PUBLISHER_DISTRIBUTION_
+PUBLIC_PATH``, ``/api/distribution``), which owns subscribers and checks the signed tokens; it
+answers with a redirect back here: ``/<slug>/subscribe/sent`` or the form again with
+``?problem=``; ``/<slug>/subscription/confirmed``, ``.../unsubscribed`` or ``.../problem``.
+Distribution also leads a browser that follows an email's link here
+(``/<slug>/subscription/confirm/<token>``). These pages read only the newsroom; the token is
+only passed on, so the pages that carry one are never stored by a cache nor sent as a referrer.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ Slug = Annotated[str, Path(max_length=100)]
 Lang = Annotated[str | None, Query(max_length=35)]
 # What distribution's form endpoint sends back: an address it refused, or no email channel.
 Problem = Annotated[Literal["invalid_email", "unavailable"] | None, Query()]
+Token = Annotated[str, Path(min_length=10, max_length=1000, pattern=r"^[A-Za-z0-9_.\-]+$")]
+# The codes distribution's answers carry (a link forged or cut, expired, or cancelled).
+Code = Annotated[Literal["invalid_token", "token_expired", "conflict", "not_found"] | None, Query()]
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def add_subscription_routes(router: APIRouter, answers: PageAnswers, distribution: str) -> None:
@@ -34,15 +41,21 @@ def add_subscription_routes(router: APIRouter, answers: PageAnswers, distributio
         slug: str,
         path: str,
         template: str,
+        action: str = "",
+        private: bool = False,
         **extra: object,
     ) -> Response:
+        """The page; ``private`` ones (a token in their URL) are neither cached nor referred."""
         try:
             newsroom = await pages.public_newsroom(publisher.reader(), slug)
         except NotFoundError:
             return not_found_page(answers.language(request, None, path))
         ui = answers.language(request, newsroom.default_language, path)
-        action = f"{distribution}/v1/public/newsrooms/{slug}/subscribers/form"
-        body = render(template, ui, newsroom=newsroom, home_url=f"/{slug}/", action=action, **extra)
+        action = action or f"{distribution}/v1/public/newsrooms/{slug}/subscribers/form"
+        home_url = f"/{slug}/"
+        body = render(template, ui, newsroom=newsroom, home_url=home_url, action=action, **extra)
+        if private:
+            return HTMLResponse(body, headers=PRIVATE)
         parts = (newsroom.id, newsroom.version, path, sorted(extra.items()), ui.code, ui.carried)
         return answers.cached(request, etag_of((*parts, code_version())), body, HTML)
 
@@ -67,3 +80,41 @@ def add_subscription_routes(router: APIRouter, answers: PageAnswers, distributio
         """After the form: the confirmation email is on its way (if the address can subscribe)."""
         path = f"/{newsroom_slug}/subscribe/sent"
         return await page(request, publisher, newsroom_slug, path, "subscribe_sent.html")
+
+    @router.get("/{newsroom_slug}/subscription/confirm/{token}", response_class=HTMLResponse)
+    async def confirm_page(
+        newsroom_slug: Slug, token: Token, request: Request, publisher: PublisherDep
+    ) -> Response:
+        """Where a confirmation email's link leads: a button that confirms (a GET does not)."""
+        path = f"/{newsroom_slug}/subscription/confirm/{token}"
+        action = f"{distribution}/v1/public/subscriptions/confirm/{token}"
+        return await page(
+            request, publisher, newsroom_slug, path, "subscription_confirm.html", action, True
+        )
+
+    @router.get("/{newsroom_slug}/subscription/unsubscribe/{token}", response_class=HTMLResponse)
+    async def unsubscribe_page(
+        newsroom_slug: Slug, token: Token, request: Request, publisher: PublisherDep
+    ) -> Response:
+        """Where an email's unsubscribe link leads: a button that unsubscribes."""
+        path = f"/{newsroom_slug}/subscription/unsubscribe/{token}"
+        action = f"{distribution}/v1/unsubscribe/{token}"
+        return await page(
+            request, publisher, newsroom_slug, path, "subscription_unsubscribe.html", action, True
+        )
+
+    @router.get("/{newsroom_slug}/subscription/{outcome}", response_class=HTMLResponse)
+    async def outcome_page(
+        newsroom_slug: Slug,
+        outcome: Literal["confirmed", "unsubscribed", "problem"],
+        request: Request,
+        publisher: PublisherDep,
+        code: Code = None,
+        lang: Lang = None,
+    ) -> Response:
+        """What came of a confirmation or an unsubscription (distribution sends readers here)."""
+        path = f"/{newsroom_slug}/subscription/{outcome}"
+        return await page(
+            request, publisher, newsroom_slug, path, "subscription_outcome.html",
+            outcome=outcome, code=code,
+        )  # fmt: skip
