@@ -325,7 +325,7 @@ async def test_the_form_starts_the_double_opt_in_and_sends_the_reader_back(api) 
 
 
 async def test_a_bad_address_or_a_newsroom_without_email_goes_back_to_the_form(api) -> None:
-    for body in ("email=not-an-address", "", "email=", "email=a%40b.c&language=%21%21", "\xff"):
+    for body in ("email=not-an-address", "email=", "email=a%40b.c&language=%21%21", "\xff"):
         answer = await post_form(api, body)
         assert (answer.status_code, answer.headers["location"]) == (
             303,
@@ -339,6 +339,13 @@ async def test_a_bad_address_or_a_newsroom_without_email_goes_back_to_the_form(a
     assert (
         await post_form(api, "email=jane%40example.org", slug="evil.example")
     ).status_code == 422
+    # No form at all is refused outright, as a problem.
+    assert (await post_form(api, "")).status_code == 422
+    as_json = await api.post(
+        f"/v1/public/newsrooms/{SLUG}/subscribers/form", json={"email": "jane@example.org"}
+    )
+    assert as_json.status_code == 415
+    assert as_json.headers["content-type"] == "application/problem+json"
     bad_lang = await post_form(api, "email=not-an-address&lang=https://evil.example")
     assert bad_lang.headers["location"] == f"/{SLUG}/subscribe?problem=invalid_email"
 

@@ -21,6 +21,7 @@ from distribution.entrypoints.http.dependencies import DistributionDep
 from distribution.entrypoints.http.public import limited_per_client, start_subscription
 from distribution.entrypoints.http.schemas.subscribers import SubscribeIn
 from distribution.service.errors import NotFoundError
+from newsroom_shared.http.errors import Unprocessable, UnsupportedMediaType, error_responses
 
 # The same slugs the publisher gives newsrooms: the redirect stays on this origin's pages.
 Slug = Annotated[
@@ -29,13 +30,15 @@ Slug = Annotated[
 ]
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 FORM = "application/x-www-form-urlencoded"
+# Every field is checked here and a refused one sends the reader back to the form with the
+# reason: the schema states only what is refused outright (no body, or not a form).
 FORM_SCHEMA = {
     "type": "object",
-    "required": ["email"],
+    "minProperties": 1,
     "properties": {
-        "email": {"type": "string", "maxLength": 254},
-        "language": {"type": "string", "maxLength": 35, "description": "Releases in it only"},
-        "lang": {"type": "string", "maxLength": 3, "description": "The pages' language"},
+        "email": {"type": "string", "description": "The reader's address"},
+        "language": {"type": "string", "description": "Releases in this language only"},
+        "lang": {"type": "string", "description": "The pages' language, kept on the way back"},
     },
 }
 
@@ -60,14 +63,23 @@ def _back(path: str, lang: str, **params: str) -> RedirectResponse:
     "/newsrooms/{newsroom_slug}/subscribers/form",
     status_code=status.HTTP_303_SEE_OTHER,
     response_class=RedirectResponse,
-    responses={303: {"description": "Back to the newsroom's pages: sent, or the problem"}},
+    responses={
+        **error_responses(415, 422),
+        303: {"description": "Back to the newsroom's pages: sent, or the problem"},
+    },
     openapi_extra={"requestBody": {"required": True, "content": {FORM: {"schema": FORM_SCHEMA}}}},
 )
 async def subscribe_by_form(
     newsroom_slug: Slug, request: Request, distribution: DistributionDep
 ) -> RedirectResponse:
     """Subscribe from the newsroom's page (an HTML form); answers with a redirect to a page."""
-    form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != FORM:
+        raise UnsupportedMediaType(f"The form must be sent as {FORM}")
+    body_bytes = await request.body()
+    if not body_bytes:
+        raise Unprocessable("The form is empty: send at least its email field")
+    form = parse_qs(body_bytes.decode("utf-8", errors="replace"))
     lang = _field(form, "lang")
     pages = f"/{newsroom_slug}/subscribe"
     try:
