@@ -35,8 +35,7 @@ from publisher.entrypoints.web.responses import (
     error_page,
     not_found_page,
 )
-from publisher.entrypoints.web.search_page import search_etag, search_html
-from publisher.service import archive, pages, search
+from publisher.service import archive, pages
 from publisher.service.ports import Links
 
 Slug = Annotated[str, Path(max_length=100)]
@@ -44,8 +43,6 @@ Tag = Annotated[str, Path(max_length=4 * TAG_MAX)]  # room for what the proxy ma
 Number = Annotated[str, Path(max_length=4)]
 Cursor = Annotated[str | None, Query(max_length=500)]
 Lang = Annotated[str | None, Query(max_length=35)]
-SearchText = Annotated[str, Query(max_length=200)]
-ResultPage = Annotated[int, Query(ge=1, le=search.CANDIDATES // search.PAGE_SIZE)]
 
 
 def _canonical(links: Links, path: str, cursor: str | None) -> str:
@@ -180,23 +177,3 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
             lambda ui: tag_heading(tag, ui),
             tag=tag,
         )
-
-    @router.get("/{newsroom_slug}/search", response_class=HTMLResponse)
-    async def search_page(
-        newsroom_slug: Slug,
-        request: Request,
-        publisher: PublisherDep,
-        q: SearchText = "",
-        page: ResultPage = 1,
-        lang: Lang = None,
-    ) -> Response:
-        """The newsroom's published releases matching ``q`` (English and Swedish stems), best
-        first; the form alone without ``q``."""
-        path = f"/{newsroom_slug}/search"
-        try:
-            # The query is read as English, Swedish and the newsroom's language alike.
-            found = await search.search(publisher.reader(), newsroom_slug, q, page=page)
-        except NotFoundError:
-            return not_found_page(language(request, None, path))
-        ui = language(request, found.newsroom.default_language, path)
-        return answers.cached(request, search_etag(found, ui), search_html(found, ui), HTML)

@@ -35,6 +35,7 @@ from publisher.entrypoints.web.responses import (
     error_page,
     not_found_page,
 )
+from publisher.entrypoints.web.search_routes import add_search_routes
 from publisher.entrypoints.web.share import mastodon_instance, mastodon_share_url
 from publisher.entrypoints.web.subscription_routes import add_subscription_routes
 from publisher.service import pages
@@ -59,6 +60,7 @@ def pages_router(
     answers = PageAnswers(shared_max_age_s)
     caching, cached, language = answers.caching, answers.cached, answers.language
     add_archive_routes(router, answers)
+    add_search_routes(router, answers)
     add_subscription_routes(router, answers, distribution_path)
 
     @router.get("/robots.txt")
