@@ -3,6 +3,7 @@ publisher and distribution apps served by uvicorn on loopback."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -15,6 +16,7 @@ from distribution.adapters.crypto import new_key
 from distribution.config import DistributionSettings
 from distribution.main import create_app as create_distribution
 from newsroom_testing.origin import (
+    PortTaken,
     Recording,
     caddy,
     caddy_binary,
@@ -162,3 +164,13 @@ async def _check_release_page(http: httpx.AsyncClient, unique: str, origin: str)
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert f'<link rel="canonical" href="{url}">' in page.text
     assert (await http.get(url, headers={"If-None-Match": page.headers["etag"]})).status_code == 304
+
+
+def test_a_port_taken_before_caddy_binds_it_is_told_apart(tmp_path: Path) -> None:
+    """A port chosen free may be taken before Caddy starts: the browser tests retry on this."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(PortTaken), caddy(caddy_binary(), tmp_path, port, {"publisher": 1}):
+            pass

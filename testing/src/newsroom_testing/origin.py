@@ -76,12 +76,25 @@ def caddy_binary() -> Path:
     return binary
 
 
+class PortTaken(Exception):  # noqa: N818 (says what happened)
+    """Caddy could not bind its port: another process took it after :func:`free_port` chose it
+    (a port found free is free only until someone binds it). Retry with another port."""
+
+
+# How long Caddy may take to bind its port or exit (it does one or the other at once).
+CADDY_START_S = 30.0
+
+
 @contextmanager
 def caddy(binary: Path, folder: Path, port: int, service_ports: dict[str, int]) -> Iterator[Path]:
-    """Caddy on ``port`` with ./dev up's Caddyfile for ``service_ports``; yields its log."""
+    """Caddy on ``port`` with ./dev up's Caddyfile for ``service_ports``; yields its log.
+
+    Raises :class:`PortTaken` when the port was taken meanwhile; fails with the log when Caddy
+    stops for another reason."""
     config = folder / "Caddyfile"
     config.write_text(routes().local_caddyfile(port, service_ports), encoding="utf-8")
     log = folder / "caddy.log"
+    start = log.stat().st_size if log.exists() else 0  # this run's lines follow
     with log.open("ab") as out:
         process = subprocess.Popen(
             [str(binary), "run", "--config", str(config), "--adapter", "caddyfile"],
@@ -91,10 +104,26 @@ def caddy(binary: Path, folder: Path, port: int, service_ports: dict[str, int]) 
             stdin=subprocess.DEVNULL,
         )
     try:
+        _until_serving(process, port, log, start)
         yield log
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _until_serving(process: subprocess.Popen[bytes], port: int, log: Path, start: int) -> None:
+    """Until Caddy says it serves, or exits. Not by connecting: whoever took the port answers."""
+    deadline = time.monotonic() + CADDY_START_S
+    while time.monotonic() < deadline:
+        said = log.read_bytes()[start:].decode(errors="replace")
+        if "serving initial configuration" in said:
+            return
+        if process.poll() is not None:
+            if "address already in use" in said:
+                raise PortTaken(f"port {port} was taken before Caddy could bind it")
+            pytest.fail(f"Caddy stopped (exit {process.returncode}); its log:\n{said[-3000:]}")
+        time.sleep(0.05)
+    pytest.fail(f"Caddy did not start on {port} within {CADDY_START_S:.0f} s:\n{log_tail(log)}")
 
 
 def log_tail(log: Path) -> str:

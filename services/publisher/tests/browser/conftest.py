@@ -23,7 +23,14 @@ from distribution.config import DistributionSettings
 from distribution.main import create_app as create_distribution
 from newsroom_testing.browser import BrowserTools, browser_tools, chromium
 from newsroom_testing.fixtures import drop_test_database
-from newsroom_testing.origin import caddy, caddy_binary, free_port, serving, wait_for_origin
+from newsroom_testing.origin import (
+    PortTaken,
+    caddy,
+    caddy_binary,
+    free_port,
+    serving,
+    wait_for_origin,
+)
 from publisher.config import PublisherSettings
 from publisher.main import create_app as create_publisher
 
@@ -160,10 +167,30 @@ async def _inbox(inbox: Inbox) -> AsyncIterator[Inbox]:
         yield inbox
 
 
+ATTEMPTS = 3  # a proxy port chosen free can be taken before Caddy binds it (PortTaken)
+
+
 @asynccontextmanager
 async def running_site(
     infra: Any, unique: str, mongo_client: Any, folder: Path, *, consumers: bool
 ) -> AsyncIterator[Site]:
+    for attempt in range(1, ATTEMPTS + 1):
+        place = folder / f"site-{attempt}"
+        place.mkdir()
+        try:
+            async with _site(infra, unique, mongo_client, place, consumers=consumers) as site:
+                yield site
+            return
+        except PortTaken:
+            if attempt == ATTEMPTS:
+                raise
+
+
+@asynccontextmanager
+async def _site(
+    infra: Any, unique: str, mongo_client: Any, folder: Path, *, consumers: bool
+) -> AsyncIterator[Site]:
+    """Both apps on loopback and Caddy in front of them, on a port chosen free."""
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     inbox = Inbox()
