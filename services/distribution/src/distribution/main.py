@@ -14,6 +14,7 @@ from distribution.entrypoints.http import (
     channels,
     deliveries,
     public,
+    subscribe_form,
     subscribers,
     suppressions,
     unsubscribe,
@@ -36,6 +37,7 @@ ROUTERS = (
     subscribers.router,
     suppressions.router,
     public.router,
+    subscribe_form.router,
     unsubscribe.router,
 )
 

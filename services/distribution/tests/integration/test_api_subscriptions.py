@@ -1,6 +1,7 @@
 """The public double opt-in end to end: subscribe (the same answer whatever the address's
 state), the confirmation email through a real SMTP server, confirm, and a published release
-reaching only confirmed, unsuppressed, unerased subscribers; forged and expired links."""
+reaching only confirmed, unsuppressed, unerased subscribers; forged and expired links; the
+subscribe form of the newsroom's pages."""
 
 from __future__ import annotations
 
@@ -150,14 +151,13 @@ async def test_subscribe_confirm_and_receive_a_release(
     assert mail.message.get_body(preferencelist=("html",)) is not None
     path = confirm_path(mail)
 
+    # A browser following the link lands on the newsroom's page (the publisher renders it).
     page = await api.get(path)
-    assert page.status_code == 200
-    assert f'action="{path}"' in page.text
-    # Behind the one origin's proxy (root path /api/distribution) the button still works.
-    transport = httpx.ASGITransport(app=app_of(api), root_path="/api/distribution")
-    async with httpx.AsyncClient(transport=transport, base_url="https://test") as proxied:
-        proxied_page = await proxied.get(path)
-    assert f'action="/api/distribution{path}"' in proxied_page.text
+    token = path.rsplit("/", 1)[1]
+    assert (page.status_code, page.headers["location"]) == (
+        303,
+        f"/{SLUG}/subscription/confirm/{token}",
+    )
     assert await status_of(api, "jane@example.org") is SubscriberStatus.PENDING_CONFIRMATION
 
     confirmed = await api.post(path)
@@ -294,3 +294,78 @@ async def test_emails_name_the_newsroom_and_link_the_releases_page(
     assert f"you subscribed to {NEWSROOM_NAME}. <a href=" in html  # a space before the link
     assert "Unsubscribe</a>" in html
     assert "/v1/public/" not in text + html  # no link into the JSON API
+
+
+# The subscribe form of a newsroom's pages: a plain HTML form post, answered with a redirect back
+# to the newsroom's pages on the same origin; the double opt-in is the API's.
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+async def post_form(api: httpx.AsyncClient, body: str, slug: str = SLUG) -> httpx.Response:
+    path = f"/v1/public/newsrooms/{slug}/subscribers/form"
+    return await api.post(path, content=body, headers=FORM)
+
+
+async def test_the_form_starts_the_double_opt_in_and_sends_the_reader_back(api) -> None:
+    await email_channel(api)
+    answer = await post_form(api, "email=Jane%40Example.org&language=sv&lang=sv")
+    assert (answer.status_code, answer.headers["location"]) == (
+        303,
+        f"/{SLUG}/subscribe/sent?lang=sv",
+    )
+    assert await status_of(api, "jane@example.org") is SubscriberStatus.PENDING_CONFIRMATION
+    found = (
+        await distribution_of(api).reader().subscribers.with_email("tenant-a", "jane@example.org")
+    )
+    assert found[0].language == "sv"
+    assert await mailer(api).run_once() == 1
+    # Again: the same answer, whatever the address's state (nobody learns who subscribed).
+    again = await post_form(api, "email=jane%40example.org")
+    assert (again.status_code, again.headers["location"]) == (303, f"/{SLUG}/subscribe/sent")
+
+
+async def test_a_bad_address_or_a_newsroom_without_email_goes_back_to_the_form(api) -> None:
+    for body in ("email=not-an-address", "email=", "email=a%40b.c&language=%21%21", "\xff"):
+        answer = await post_form(api, body)
+        assert (answer.status_code, answer.headers["location"]) == (
+            303,
+            f"/{SLUG}/subscribe?problem=invalid_email",
+        ), body
+    # The newsroom has no email channel yet; an unknown newsroom is the same to a reader.
+    for slug in (SLUG, "no-such-newsroom"):
+        answer = await post_form(api, "email=jane%40example.org&lang=en", slug=slug)
+        assert answer.headers["location"] == f"/{slug}/subscribe?problem=unavailable&lang=en"
+    # The redirect only ever names a slug and a language of this site's shape.
+    assert (
+        await post_form(api, "email=jane%40example.org", slug="evil.example")
+    ).status_code == 422
+    # No form at all is refused outright, as a problem.
+    assert (await post_form(api, "")).status_code == 422
+    as_json = await api.post(
+        f"/v1/public/newsrooms/{SLUG}/subscribers/form", json={"email": "jane@example.org"}
+    )
+    assert as_json.status_code == 415
+    assert as_json.headers["content-type"] == "application/problem+json"
+    bad_lang = await post_form(api, "email=not-an-address&lang=https://evil.example")
+    assert bad_lang.headers["location"] == f"/{SLUG}/subscribe?problem=invalid_email"
+
+
+async def test_the_newsroom_pages_form_confirms_and_goes_back_to_the_newsrooms_pages(
+    api, smtp_sink
+) -> None:
+    await email_channel(api)
+    await subscribe(api, "jane@example.org")
+    assert await mailer(api).run_once() == 1
+    path = confirm_path(smtp_sink.received_by("jane@example.org")[0])
+    page_form = f"newsroom={SLUG}&lang=sv"
+    confirmed = await api.post(path, content=page_form, headers=FORM)
+    assert (confirmed.status_code, confirmed.headers["location"]) == (
+        303,
+        f"/{SLUG}/subscription/confirmed?lang=sv",
+    )
+    assert await status_of(api, "jane@example.org") is SubscriberStatus.CONFIRMED
+    forged = await api.post(path[:-3] + "abc", content=page_form, headers=FORM)
+    assert forged.headers["location"] == f"/{SLUG}/subscription/problem?code=invalid_token&lang=sv"
+    # A slug not of the publisher's shape is no page to go back to: the JSON answer.
+    json_answer = await api.post(path, content="newsroom=https://evil.example", headers=FORM)
+    assert (json_answer.status_code, json_answer.json()) == (200, {"status": "confirmed"})

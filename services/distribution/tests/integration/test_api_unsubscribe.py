@@ -1,5 +1,6 @@
 """The unsubscribe link of every email: RFC 8058 one-click POST without cookies, idempotent;
-a GET changes nothing; forged links and links of another purpose are refused with a clear 400."""
+a GET changes nothing; forged links and links of another purpose are refused with a clear 400;
+a browser is led to the newsroom's page and back."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from fakes.newsrooms import newsroom_created
 
 from distribution.adapters.crypto import new_key
 from distribution.adapters.mongo.subscribers import MongoSubscribers
@@ -18,6 +20,7 @@ from distribution.bootstrap import Distribution
 from distribution.config import DistributionSettings
 from distribution.domain.subscribers import Consent, Subscriber, SubscriberStatus
 from distribution.main import create_app
+from distribution.service.newsrooms import apply_newsroom_event
 from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
@@ -148,3 +151,28 @@ async def test_a_link_to_an_erased_subscriber_answers_404(api: httpx.AsyncClient
 
     assert answer.status_code == 404
     assert answer.json()["code"] == "not_found"
+
+
+async def test_with_its_newsroom_known_the_link_leads_to_the_newsrooms_page_and_back(
+    api: httpx.AsyncClient,
+) -> None:
+    subscriber = await confirmed_subscriber(api, "tenant-a")
+    event = newsroom_created("tenant-a", "n1", slug="acme")
+    await distribution_of(api).transact(lambda uow: apply_newsroom_event(uow, event))
+    url = link(api, subscriber, TokenPurpose.UNSUBSCRIBE)
+    token = url.rsplit("/", 1)[1]
+
+    page = await api.get(url)
+    assert (page.status_code, page.headers["location"]) == (
+        303,
+        f"/acme/subscription/unsubscribe/{token}",
+    )
+    assert await status_of(api, subscriber) is SubscriberStatus.CONFIRMED  # a GET changes nothing
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    body = "List-Unsubscribe=One-Click&newsroom=acme"
+    done = await api.post(url, content=body, headers=form)
+    assert (done.status_code, done.headers["location"]) == (303, "/acme/subscription/unsubscribed")
+    assert await status_of(api, subscriber) is SubscriberStatus.UNSUBSCRIBED
+    # A mail client's one-click (no newsroom field) still gets the JSON answer.
+    one_click = await api.post(url, content="List-Unsubscribe=One-Click", headers=form)
+    assert (one_click.status_code, one_click.json()) == (200, {"status": "unsubscribed"})

@@ -42,6 +42,11 @@ class PublisherSettings(ServiceSettings):
     scheduler_batch_size: int = 100
     public_rate_per_minute: int = Field(default=120, description="Public endpoints, per client")
     public_rate_burst: int = 30
+    distribution_public_path: str = Field(
+        default="/api/distribution",
+        description="Where readers' browsers reach distribution's public API on this site's "
+        "origin (the one origin's route): the subscribe form posts there",
+    )
     page_shared_max_age_s: int = Field(
         default=60,
         ge=0,

@@ -79,3 +79,23 @@ async def test_create_tenant_emits_the_key_and_republish_sends_it_again(
         assert "republished 1 API keys" in out
         await client.outbox_drained()
         assert len(await events_of(servers, ApiKeyIssued.topic, key_id)) == 2
+
+
+async def test_index_search_gives_terms_to_releases_stored_without_them(
+    settings, clock, drop_database, mongo_client
+) -> None:
+    async with running(settings, clock) as client:
+        acme = await client.new_tenant()
+        room = await acme.newsroom("acme-cli")
+        release = await acme.release(room["id"], title="Acme launches rockets")
+        await acme.ok("POST", f"/v1/releases/{release['id']}/publish")
+    releases = mongo_client[settings.database_name]["releases"]
+    # As stored before search existed.
+    await releases.update_one({"_id": release["id"]}, {"$unset": {"search_terms": ""}})
+
+    out, _ = await run_cli(settings, "index-search")
+    assert "gave search terms to 1 releases" in out
+    stored = await releases.find_one({"_id": release["id"]})
+    assert stored["search_terms"] == ["acm", "launch", "rocket"]
+    out, _ = await run_cli(settings, "index-search")
+    assert "gave search terms to 0 releases" in out

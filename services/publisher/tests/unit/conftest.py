@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,11 +16,13 @@ import pytest
 from newsroom_shared.events.base import Event
 from newsroom_testing.clock import FakeClock
 from publisher.domain.api_key import ApiKey, compose_token
+from publisher.domain.archive import Month, MonthCount, Period, TagCount
 from publisher.domain.errors import AlreadyExistsError, ConcurrentModificationError
 from publisher.domain.history import ReleaseVersion
 from publisher.domain.media import MediaItem
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
+from publisher.domain.search import index_terms
 from publisher.domain.tenant import Tenant
 from publisher.domain.workflow import Status
 from publisher.service.ports import (
@@ -187,15 +190,14 @@ class FakeReleases:
         language: str | None,
         after: PublicPosition | None,
         limit: int,
+        within: Period | None = None,
     ) -> list[Release]:
         rows = [
             r
-            for r in self.s.releases.values()
-            if r.tenant_id == tenant_id
-            and r.newsroom_id == newsroom_id
-            and r.status is Status.PUBLISHED
-            and (tag is None or tag in r.content.tags)
+            for r in self._published(tenant_id, newsroom_id)
+            if (tag is None or tag in r.content.tags)
             and language in (None, r.content.language)
+            and (within is None or within.start <= r.published_at < within.end)  # type: ignore[operator]
         ]
         rows.sort(key=lambda r: (r.published_at, r.id), reverse=True)
         if after is not None:
@@ -203,6 +205,38 @@ class FakeReleases:
                 r for r in rows if (r.published_at, r.id) < (after.published_at, after.release_id)
             ]
         return copy.deepcopy(rows[:limit])
+
+    def _published(self, tenant_id: str, newsroom_id: str) -> list[Release]:
+        return [
+            r
+            for r in self.s.releases.values()
+            if (r.tenant_id, r.newsroom_id, r.status) == (tenant_id, newsroom_id, Status.PUBLISHED)
+        ]
+
+    async def search_published(
+        self, tenant_id: str, newsroom_id: str, variants: Sequence[Sequence[str]], *, limit: int
+    ) -> list[Release]:
+        rows = [
+            r
+            for r in self._published(tenant_id, newsroom_id)
+            if any(set(v) <= set(index_terms(r.content)) for v in variants)
+        ]
+        rows.sort(key=lambda r: (r.published_at, r.id), reverse=True)  # type: ignore[arg-type, return-value]
+        return copy.deepcopy(rows[:limit])
+
+    async def published_months(self, tenant_id: str, newsroom_id: str) -> list[MonthCount]:
+        months = Counter(
+            Month(r.published_at.year, r.published_at.month)  # type: ignore[union-attr]
+            for r in self._published(tenant_id, newsroom_id)
+        )
+        return [MonthCount(month, count) for month, count in months.items()]
+
+    async def published_tags(
+        self, tenant_id: str, newsroom_id: str, *, limit: int
+    ) -> list[TagCount]:
+        tags = Counter(t for r in self._published(tenant_id, newsroom_id) for t in r.content.tags)
+        ranked = sorted(tags.items(), key=lambda item: (-item[1], item[0]))
+        return [TagCount(tag, count) for tag, count in ranked[:limit]]
 
     async def get_published(self, tenant_id: str, newsroom_id: str, slug: str) -> Release | None:
         for r in self.s.releases.values():

@@ -11,14 +11,14 @@ from publisher.domain.content import ContentChanges
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 from publisher.entrypoints.web import feeds
-from publisher.service.pages import HomePage
+from publisher.service.pages import Listing
 from publisher.service.views import Slice
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 AWKWARD = 'Tom & Jerry <b>"bold"</b> ]]> \x00\x0bcontrol\x1f chars \ufffe'
 
 
-def _home(links) -> HomePage:
+def _home(links) -> Listing:
     newsroom = Newsroom.create(
         tenant_id="t", name="Acme & <Co>", default_language="en", now=NOW, slug="acme"
     )
@@ -32,7 +32,7 @@ def _home(links) -> HomePage:
         now=NOW,
     )
     release.published_at = NOW
-    return HomePage(newsroom, Slice(items=[release], more=False))
+    return Listing(newsroom, Slice(items=[release], more=False))
 
 
 @pytest.mark.parametrize(("make", "version"), [(feeds.rss, "rss20"), (feeds.atom, "atom10")])

@@ -1,4 +1,5 @@
-"""Subscriber commands that come from outside: the unsubscribe link in every email."""
+"""Subscriber commands that come from outside: the unsubscribe link in every email; and where
+a subscriber's links lead a browser (their newsroom's pages)."""
 
 from __future__ import annotations
 
@@ -14,3 +15,12 @@ async def unsubscribe(uow: UnitOfWork, tenant_id: str, subscriber_id: str, now: 
         return False
     await uow.subscribers.save(found.unsubscribe(now))
     return True
+
+
+async def newsroom_slug_of(uow: UnitOfWork, tenant_id: str, subscriber_id: str) -> str | None:
+    """The public slug of the subscriber's newsroom, when both are known."""
+    found = (await uow.subscribers.of_ids(tenant_id, [subscriber_id])).get(subscriber_id)
+    if found is None:
+        return None
+    newsroom = await uow.newsrooms.get(tenant_id, found.newsroom_id)
+    return None if newsroom is None else newsroom.slug

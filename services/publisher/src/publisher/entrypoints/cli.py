@@ -6,8 +6,10 @@
 existed or a service that starts following keys later; a running publisher's relay sends them.
 ``publisher republish-newsrooms`` emits ``NewsroomUpdated`` for every newsroom the same way, for
 newsrooms made before the newsroom events existed or a service that starts following them
-later (distribution's read model of newsrooms). ``publisher openapi`` prints the API's OpenAPI
-document (committed as ``services/publisher/openapi.json``, checked by a test so it stays true).
+later (distribution's read model of newsrooms). ``publisher index-search`` gives search terms to
+releases stored before search existed (run it once after upgrading). ``publisher openapi``
+prints the API's OpenAPI document (committed as ``services/publisher/openapi.json``, checked by
+a test so it stays true).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Awaitable, Callable
 
 from newsroom_shared.runtime import ServiceRuntime
 from publisher.adapters.mongo.indexes import ensure_indexes
+from publisher.adapters.mongo.search_terms import index_unsearchable
 from publisher.bootstrap import bootstrap
 from publisher.config import PublisherSettings
 from publisher.service import api_keys, newsrooms, tenants
@@ -71,6 +74,17 @@ async def republish_newsrooms(settings: PublisherSettings) -> int:
     return await republish(settings, "newsrooms", newsrooms.republish_newsrooms)
 
 
+async def index_search(settings: PublisherSettings) -> int:
+    runtime = ServiceRuntime(settings)
+    try:
+        await ensure_indexes(runtime.db)
+        count = await index_unsearchable(runtime.db)
+    finally:
+        await runtime.mongo.close()
+    print(f"gave search terms to {count} releases")
+    return 0
+
+
 def openapi_document() -> str:
     """The OpenAPI document as committed: stable key order, two-space indent, final newline."""
     from publisher.main import create_app  # the app only when asked for: it wires everything
@@ -92,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         "republish-newsrooms",
         help="emit NewsroomUpdated for every newsroom (services rebuild their read models)",
     )
+    commands.add_parser(
+        "index-search", help="give search terms to releases stored before search existed"
+    )
     commands.add_parser("openapi", help="print the OpenAPI document of the API")
     args = parser.parse_args(argv)
     if args.command == "openapi":
@@ -103,5 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(republish_api_keys(PublisherSettings()))
     if args.command == "republish-newsrooms":
         return asyncio.run(republish_newsrooms(PublisherSettings()))
+    if args.command == "index-search":
+        return asyncio.run(index_search(PublisherSettings()))
     parser.error(f"unknown command {args.command}")
     return 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from publisher.domain.archive import Period
 from publisher.domain.errors import NotFoundError
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
@@ -52,7 +53,7 @@ async def release_page(uow: UnitOfWork, newsroom_slug: str, release_id: str) -> 
 
 
 @dataclass(frozen=True, slots=True)
-class HomePage:
+class Listing:
     """A newsroom and one page of its published releases, newest first."""
 
     newsroom: Newsroom
@@ -61,16 +62,44 @@ class HomePage:
 
 async def newsroom_home(
     uow: UnitOfWork, newsroom_slug: str, *, after: PublicPosition | None, limit: int
-) -> HomePage:
+) -> Listing:
     """The newsroom's front page (embargoed releases stay out until the lift)."""
+    return await listing(uow, newsroom_slug, after=after, limit=limit)
+
+
+async def listing(
+    uow: UnitOfWork,
+    newsroom_slug: str,
+    *,
+    after: PublicPosition | None,
+    limit: int,
+    tag: str | None = None,
+    within: Period | None = None,
+) -> Listing:
+    """The newsroom's published releases, newest first: all, with ``tag``, or ``within``."""
     async with uow:
         newsroom = await uow.newsrooms.get_by_slug(newsroom_slug)
         if newsroom is None:
             raise NotFoundError("newsroom", newsroom_slug)
         rows = await uow.releases.list_published(
-            newsroom.tenant_id, newsroom.id, tag=None, language=None, after=after, limit=limit + 1
+            newsroom.tenant_id,
+            newsroom.id,
+            tag=tag,
+            language=None,
+            after=after,
+            limit=limit + 1,
+            within=within,
         )
-    return HomePage(newsroom, Slice.of(rows, limit))
+    return Listing(newsroom, Slice.of(rows, limit))
+
+
+async def public_newsroom(uow: UnitOfWork, newsroom_slug: str) -> Newsroom:
+    """The newsroom of a page that shows no release (subscribing); NotFoundError if none."""
+    async with uow:
+        newsroom = await uow.newsrooms.get_by_slug(newsroom_slug)
+    if newsroom is None:
+        raise NotFoundError("newsroom", newsroom_slug)
+    return newsroom
 
 
 async def newsrooms_for_sitemap(uow: UnitOfWork, *, limit: int) -> list[Newsroom]:

@@ -16,6 +16,7 @@ from typing import Protocol, Self
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
 from publisher.domain.api_key import ApiKey
+from publisher.domain.archive import MonthCount, Period, TagCount
 from publisher.domain.history import ReleaseVersion
 from publisher.domain.media import MediaItem
 from publisher.domain.newsroom import Newsroom
@@ -122,8 +123,25 @@ class ReleaseRepository(Protocol):
         language: str | None,
         after: PublicPosition | None,
         limit: int,
+        within: Period | None = None,
     ) -> list[Release]:
-        """Published releases, newest publication first."""
+        """Published releases, newest publication first (published ``within``, if given)."""
+        ...
+
+    async def search_published(
+        self, tenant_id: str, newsroom_id: str, variants: Sequence[Sequence[str]], *, limit: int
+    ) -> list[Release]:
+        """Published releases holding every stem of one of ``variants``, newest first."""
+        ...
+
+    async def published_months(self, tenant_id: str, newsroom_id: str) -> list[MonthCount]:
+        """Each month (UTC) with a published release, and how many, in any order."""
+        ...
+
+    async def published_tags(
+        self, tenant_id: str, newsroom_id: str, *, limit: int
+    ) -> list[TagCount]:
+        """The tags of published releases, the most used first (then by name)."""
         ...
 
     async def get_published(

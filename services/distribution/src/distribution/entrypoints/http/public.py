@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pymongo.errors import DuplicateKeyError
 
 from distribution.adapters.signing import TokenProblem, TokenPurpose
@@ -22,13 +22,14 @@ from distribution.config import DistributionSettings
 from distribution.domain.subscribers import keyed_digest
 from distribution.entrypoints.http.dependencies import DistributionDep
 from distribution.entrypoints.http.errors import Gone
+from distribution.entrypoints.http.newsroom_pages import PageForm, page_of
 from distribution.entrypoints.http.schemas.common import Token
 from distribution.entrypoints.http.schemas.subscribers import (
     Confirmed,
     SubscribeAccepted,
     SubscribeIn,
 )
-from distribution.service import subscribers
+from distribution.service import subscribers, subscriptions
 from distribution.service.confirmations import CONFIRM_PATH
 from newsroom_shared.http.errors import BadRequest, error_responses
 from newsroom_shared.http.openapi_problems import raises
@@ -45,12 +46,12 @@ def public_rate_limit(settings: DistributionSettings) -> Callable[[Request], Awa
 
 
 @raises(429)
-async def _limited(request: Request) -> None:
+async def limited_per_client(request: Request) -> None:
     await request.app.state.public_rate_limit(request)
 
 
 router = APIRouter(
-    prefix="/v1/public", tags=["public subscription"], dependencies=[Depends(_limited)]
+    prefix="/v1/public", tags=["public subscription"], dependencies=[Depends(limited_per_client)]
 )
 
 
@@ -64,6 +65,14 @@ async def subscribe(
     """Subscribe to a newsroom's releases by email (double opt-in: a confirmation email).
 
     The newsroom is named by its public slug, as in its public URLs."""
+    await start_subscription(distribution, request, newsroom_slug, body)
+    return SubscribeAccepted()
+
+
+async def start_subscription(
+    distribution: Distribution, request: Request, newsroom_slug: str, body: SubscribeIn
+) -> None:
+    """The subscription's first step, the same from the API and from a newsroom page's form."""
     client = client_address(request, getattr(request.app.state, "trusted_proxies", 0))
     subscribe_request = subscribers.SubscribeRequest(
         newsroom_slug=newsroom_slug,
@@ -77,7 +86,6 @@ async def subscribe(
     with contextlib.suppress(DuplicateKeyError):
         await distribution.transact(lambda uow: subscribers.subscribe(uow, subscribe_request, now))
     distribution.mail_bell.ring()  # a confirmation email may be due: this replica sends it now
-    return SubscribeAccepted()
 
 
 def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
@@ -100,25 +108,48 @@ def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
     return payload["t"], payload["s"]
 
 
-@router.post("/subscriptions/confirm/{token}", responses=error_responses(400, 409, 410))
-async def confirm_subscription(token: Token, distribution: DistributionDep) -> Confirmed:
-    """Confirm a subscription with the link from the confirmation email (idempotent)."""
-    tenant_id, subscriber_id = _subscriber_of(distribution, token)
+@router.post(
+    "/subscriptions/confirm/{token}",
+    response_model=Confirmed,
+    responses={
+        **error_responses(400, 409, 410),
+        303: {"description": "A form from the newsroom's page: back to its pages"},
+    },
+)
+async def confirm_subscription(
+    token: Token, distribution: DistributionDep, request: Request
+) -> Confirmed | RedirectResponse:
+    """Confirm a subscription with the link from the confirmation email (idempotent).
+
+    Posted as a form from the newsroom's page (field ``newsroom``), the answer is a redirect
+    to that newsroom's pages (``newsroom_pages.py``)."""
+    form = await PageForm.of(request)
+    try:
+        tenant_id, subscriber_id = _subscriber_of(distribution, token)
+    except (Gone, BadRequest) as problem:
+        if form is None:
+            raise
+        return form.outcome("problem", code=problem.code)
     now = distribution.clock.now()
     await distribution.transact(lambda uow: subscribers.confirm(uow, tenant_id, subscriber_id, now))
-    return Confirmed()
+    return Confirmed() if form is None else form.outcome("confirmed")
 
 
 @router.get(
     "/subscriptions/confirm/{token}",
     response_class=HTMLResponse,
-    responses=error_responses(400, 410),
+    responses={
+        **error_responses(400, 410),
+        303: {"description": "To the page of the subscriber's newsroom"},
+    },
 )
-async def confirm_page(
-    token: Token, distribution: DistributionDep, request: Request
-) -> HTMLResponse:
-    """A page whose button confirms (a GET changes nothing: mail scanners follow links)."""
-    _subscriber_of(distribution, token)
+async def confirm_page(token: Token, distribution: DistributionDep, request: Request) -> Response:
+    """The newsroom's page whose button confirms, or this plain one when the newsroom is not
+    known here (a GET changes nothing: mail scanners follow links)."""
+    tenant_id, subscriber_id = _subscriber_of(distribution, token)
+    slug = await subscriptions.newsroom_slug_of(distribution.reader(), tenant_id, subscriber_id)
+    if slug is not None:
+        return page_of(slug, "confirm", token)
     # Behind the one origin the API is under a prefix (the ASGI root path): the form names it.
     action = html.escape(f"{request.scope.get('root_path', '')}{CONFIRM_PATH}{token}", quote=True)
     return HTMLResponse(

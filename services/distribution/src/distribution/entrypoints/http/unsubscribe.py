@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from distribution.adapters.signing import TokenPurpose
 from distribution.bootstrap import Distribution
+from distribution.entrypoints.http.newsroom_pages import PageForm, page_of
 from distribution.entrypoints.http.schemas.common import Token
 from distribution.service import subscriptions
 from newsroom_shared.http.errors import BadRequest, NotFound, error_responses
@@ -59,25 +60,53 @@ def _subscriber_of(distribution: Distribution, token: str) -> tuple[str, str]:
     return payload["t"], payload["s"]
 
 
-@router.post("/{token}")
-async def unsubscribe(token: Token, distribution: DistributionDep) -> Unsubscribed:
-    """Unsubscribe (RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click`)."""
-    tenant_id, subscriber_id = _subscriber_of(distribution, token)
+@router.post(
+    "/{token}",
+    response_model=Unsubscribed,
+    responses={303: {"description": "A form from the newsroom's page: back to its pages"}},
+)
+async def unsubscribe(
+    token: Token, distribution: DistributionDep, request: Request
+) -> Unsubscribed | RedirectResponse:
+    """Unsubscribe (RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click`).
+
+    Posted as a form from the newsroom's page (field ``newsroom``), the answer is a redirect
+    to that newsroom's pages (``newsroom_pages.py``)."""
+    form = await PageForm.of(request)
+    try:
+        tenant_id, subscriber_id = _subscriber_of(distribution, token)
+    except BadRequest as problem:
+        if form is None:
+            raise
+        return form.outcome("problem", code=problem.code)
     now = datetime.now(UTC)
     found = await distribution.transact(
         lambda uow: subscriptions.unsubscribe(uow, tenant_id, subscriber_id, now)
     )
+    if form is not None:  # an erased subscriber is unsubscribed all the same, to a reader
+        return form.outcome("unsubscribed")
     if not found:
         raise NotFound("No such subscription (it may have been erased)")
     return Unsubscribed()
 
 
-@router.get("/{token}", response_class=HTMLResponse, responses=error_responses(400))
+@router.get(
+    "/{token}",
+    response_class=HTMLResponse,
+    responses={
+        **error_responses(400),
+        303: {"description": "To the page of the subscriber's newsroom"},
+    },
+)
 async def unsubscribe_page(
     token: Token, distribution: DistributionDep, request: Request
-) -> HTMLResponse:
-    """A page asking to confirm; its button POSTs to the same link (a GET changes nothing)."""
-    _subscriber_of(distribution, token)
+) -> Response:
+    """The newsroom's page whose button unsubscribes, or this plain one when the newsroom is
+    not known here; its button POSTs to the same link (a GET changes nothing)."""
+    tenant_id, subscriber_id = _subscriber_of(distribution, token)
+    slug = await subscriptions.newsroom_slug_of(distribution.reader(), tenant_id, subscriber_id)
+    if slug is not None:
+        return page_of(slug, "unsubscribe", token)
     # Behind the one origin the API is under a prefix (the ASGI root path): the form names it.
     root_path = request.scope.get("root_path", "")
     action = html.escape(f"{root_path}/v1/unsubscribe/{token}", quote=True)

@@ -49,6 +49,26 @@ INDEXES: dict[str, list[IndexModel]] = {
             ],
             name="public_listing",
         ),
+        IndexModel(
+            [
+                ("tenant_id", ASCENDING),
+                ("newsroom_id", ASCENDING),
+                ("status", ASCENDING),
+                ("tags", ASCENDING),
+                ("published_at", DESCENDING),
+                ("_id", DESCENDING),
+            ],
+            name="public_tag_listing",
+        ),
+        IndexModel(
+            [
+                ("tenant_id", ASCENDING),
+                ("newsroom_id", ASCENDING),
+                ("status", ASCENDING),
+                ("search_terms", ASCENDING),
+            ],
+            name="public_search",
+        ),
         IndexModel([("tenant_id", ASCENDING), ("media_ids", ASCENDING)], name="tenant_media"),
         IndexModel([("status", ASCENDING), ("due_at", ASCENDING)], name="scheduler_due"),
     ],

@@ -6,6 +6,7 @@ from newsroom_shared.mongo import Document
 from publisher.adapters.mongo.contacts import contacts_document, contacts_of
 from publisher.domain.content import MediaRef, MediaState, ReleaseContent
 from publisher.domain.release import Release
+from publisher.domain.search import index_terms
 from publisher.domain.workflow import Status
 
 
@@ -24,6 +25,8 @@ def release_document(release: Release) -> Document:
         "body": content.body,
         "language": content.language,
         "tags": content.tags,
+        # What search finds it by (domain/search.py): written with every change of the content.
+        "search_terms": index_terms(content),
         "categories": content.categories,
         "contacts": contacts_document(content.contacts),
         "media_ids": content.media_ids,

@@ -8,14 +8,17 @@ under its own tenant id.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from newsroom_shared.mongo import Document
+from publisher.adapters.mongo import release_archive
 from publisher.adapters.mongo.base import Repository
 from publisher.adapters.mongo.release_documents import release_document, release_of
+from publisher.domain.archive import MonthCount, Period, TagCount
 from publisher.domain.errors import ConcurrentModificationError
 from publisher.domain.release import Release
 from publisher.domain.workflow import Status
@@ -94,11 +97,17 @@ class MongoReleases(Repository):
         language: str | None,
         after: PublicPosition | None,
         limit: int,
+        within: Period | None = None,
     ) -> list[Release]:
         query = _filter(
             tenant_id,
             ReleaseFilter(
-                newsroom_id=newsroom_id, status=Status.PUBLISHED, tag=tag, language=language
+                newsroom_id=newsroom_id,
+                status=Status.PUBLISHED,
+                tag=tag,
+                language=language,
+                published_from=None if within is None else within.start,
+                published_to=None if within is None else within.end,
             ),
         )
         if after is not None:
@@ -107,6 +116,29 @@ class MongoReleases(Repository):
                 {"published_at": after.published_at, "_id": {"$lt": after.release_id}},
             ]
         return [release_of(d) for d in await self._find(query, sort=PUBLIC_ORDER, limit=limit)]
+
+    async def search_published(
+        self, tenant_id: str, newsroom_id: str, variants: Sequence[Sequence[str]], *, limit: int
+    ) -> list[Release]:
+        query = {
+            "tenant_id": tenant_id,
+            "newsroom_id": newsroom_id,
+            "status": str(Status.PUBLISHED),
+            "$or": [{"search_terms": {"$all": list(stems)}} for stems in variants],
+        }
+        return [release_of(d) for d in await self._find(query, sort=PUBLIC_ORDER, limit=limit)]
+
+    async def published_months(self, tenant_id: str, newsroom_id: str) -> list[MonthCount]:
+        return await release_archive.published_months(
+            self._collection, self._session, tenant_id, newsroom_id
+        )
+
+    async def published_tags(
+        self, tenant_id: str, newsroom_id: str, *, limit: int
+    ) -> list[TagCount]:
+        return await release_archive.published_tags(
+            self._collection, self._session, tenant_id, newsroom_id, limit
+        )
 
     async def get_published(self, tenant_id: str, newsroom_id: str, slug: str) -> Release | None:
         found = await self._find_one(

@@ -13,6 +13,7 @@ from publisher.domain.history import ReleaseVersion
 def _document(version: ReleaseVersion) -> Document:
     snapshot = release_document(version.snapshot)
     snapshot["id"] = snapshot.pop("_id")
+    del snapshot["search_terms"]  # only the current version is searched
     return {
         "_id": f"{version.release_id}:{version.version}",
         "tenant_id": version.tenant_id,

@@ -7,7 +7,7 @@ from xml.etree.ElementTree import Element, SubElement
 
 from publisher.domain.newsroom import Newsroom
 from publisher.entrypoints.web.rendering import xml_document
-from publisher.service.pages import HomePage
+from publisher.service.pages import Listing
 from publisher.service.ports import Links
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -29,7 +29,7 @@ def sitemap_index(newsrooms: Sequence[Newsroom], links: Links) -> bytes:
     return xml_document(root)
 
 
-def newsroom_sitemap(home: HomePage, links: Links) -> bytes:
+def newsroom_sitemap(home: Listing, links: Links) -> bytes:
     """The newsroom's home and every published release listed (newest first)."""
     newsroom = home.newsroom
     root = Element("urlset", {"xmlns": SITEMAP})

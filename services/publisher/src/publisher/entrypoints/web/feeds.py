@@ -6,13 +6,14 @@ staff, and a feed reader must always get well-formed XML.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from xml.etree.ElementTree import Element, SubElement
 
 from publisher.domain.release import Release
 from publisher.entrypoints.web.rendering import xml_document, xml_text
-from publisher.service.pages import HomePage
+from publisher.service.pages import Listing
 from publisher.service.ports import Links
 
 FEED_SIZE = 20
@@ -31,16 +32,31 @@ def _published(release: Release) -> datetime:
     return release.published_at or release.updated_at
 
 
-def feed_updated(home: HomePage) -> datetime:
+@dataclass(frozen=True, slots=True)
+class FeedPlace:
+    """A feed's title and the page it follows; the feed itself is beside the page."""
+
+    title: str
+    page_url: str  # ends with "/": ``rss.xml`` and ``atom.xml`` are under it
+
+
+def home_feed(home: Listing, links: Links) -> FeedPlace:
+    newsroom = home.newsroom
+    return FeedPlace(newsroom.name, links.newsroom_url(newsroom.slug))
+
+
+def feed_updated(home: Listing) -> datetime:
     return max([home.newsroom.updated_at, *(r.updated_at for r in home.releases.items)])
 
 
-def rss(home: HomePage, links: Links) -> bytes:
+def rss(home: Listing, links: Links, place: FeedPlace | None = None) -> bytes:
+    """The listing's releases (the newsroom's latest unless ``place`` says which page)."""
     newsroom = home.newsroom
-    home_url = links.newsroom_url(newsroom.slug)
+    place = place or home_feed(home, links)
+    home_url = place.page_url
     root = Element("rss", {"version": "2.0", "xmlns:atom": ATOM})
     channel = SubElement(root, "channel")
-    _text(channel, "title", newsroom.name)
+    _text(channel, "title", place.title)
     _text(channel, "link", home_url)
     _text(channel, "description", newsroom.description or newsroom.name)
     _text(channel, "language", newsroom.default_language)
@@ -60,12 +76,14 @@ def rss(home: HomePage, links: Links) -> bytes:
     return xml_document(root)
 
 
-def atom(home: HomePage, links: Links) -> bytes:
+def atom(home: Listing, links: Links, place: FeedPlace | None = None) -> bytes:
+    """The listing's releases with their bodies (``place`` as in :func:`rss`)."""
     newsroom = home.newsroom
-    home_url = links.newsroom_url(newsroom.slug)
+    place = place or home_feed(home, links)
+    home_url = place.page_url
     feed = Element("feed", {"xmlns": ATOM, XML_LANG: newsroom.default_language})
     _text(feed, "id", home_url)
-    _text(feed, "title", newsroom.name)
+    _text(feed, "title", place.title)
     _text(feed, "updated", feed_updated(home).isoformat())
     SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": home_url})
     self_link = {"rel": "self", "type": "application/atom+xml", "href": f"{home_url}atom.xml"}

@@ -6,22 +6,25 @@ from typing import Any
 
 from publisher.entrypoints.http.public import cursor_after
 from publisher.entrypoints.web.conditional import etag_of
+from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.rendering import render, script_json
 from publisher.entrypoints.web.responses import code_version
-from publisher.service.pages import HomePage
+from publisher.service.pages import Listing
 
 PAGE_SIZE = 20
 
 
-def home_etag(home: HomePage, variant: str | None) -> str:
+def home_etag(home: Listing, variant: str | None, ui: PageLanguage | None = None) -> str:
     """The ETag of a listing of ``home`` (no Last-Modified: a release withdrawn from it leaves
-    no date behind); ``variant`` tells the page, feeds and sitemap apart, and the cursor."""
+    no date behind); ``variant`` tells the page, feeds and sitemap apart, and the cursor;
+    ``ui`` the language of a page's words and links."""
     newsroom = home.newsroom
     releases = [(r.id, r.version) for r in home.releases.items]
-    return etag_of((newsroom.id, newsroom.version, variant, releases, code_version()))
+    language = None if ui is None else (ui.code, ui.carried)
+    return etag_of((newsroom.id, newsroom.version, variant, language, releases, code_version()))
 
 
-def organization(home: HomePage, url: str) -> dict[str, Any]:
+def organization(home: Listing, url: str) -> dict[str, Any]:
     """The newsroom as a schema.org ``Organization``, with its press contacts."""
     newsroom = home.newsroom
     found: dict[str, Any] = {
@@ -47,10 +50,11 @@ def organization(home: HomePage, url: str) -> dict[str, Any]:
     return found
 
 
-def home_html(home: HomePage, url: str, home_url: str, cursor: str | None) -> str:
+def home_html(home: Listing, url: str, home_url: str, cursor: str | None, ui: PageLanguage) -> str:
     page = home.releases
     return render(
         "home.html",
+        ui,
         newsroom=home.newsroom,
         releases=page.items,
         contacts=home.newsroom.contacts,

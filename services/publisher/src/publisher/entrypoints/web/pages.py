@@ -22,33 +22,46 @@ from publisher.domain.values import SLUG_PATTERN
 from publisher.entrypoints.http.dependencies import PublisherDep
 from publisher.entrypoints.http.public import public_position
 from publisher.entrypoints.web import crawlers, feeds
-from publisher.entrypoints.web.conditional import etag_matches, etag_of, not_modified
+from publisher.entrypoints.web.answers import ATOM, HTML, RSS, XML, PageAnswers
+from publisher.entrypoints.web.archive_routes import add_archive_routes
+from publisher.entrypoints.web.conditional import etag_of, not_modified
 from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag, home_html
 from publisher.entrypoints.web.release_page import release_html, release_validators
-from publisher.entrypoints.web.responses import cache_control, error_page, not_found_page
+from publisher.entrypoints.web.responses import (
+    INVALID_LINK,
+    LINK_NOT_VALID,
+    NOT_A_SERVER,
+    NOT_A_SERVER_DETAIL,
+    error_page,
+    not_found_page,
+)
+from publisher.entrypoints.web.search_routes import add_search_routes
+from publisher.entrypoints.web.share import mastodon_instance, mastodon_share_url
+from publisher.entrypoints.web.subscription_routes import add_subscription_routes
 from publisher.service import pages
 
 Slug = Annotated[str, Path(max_length=100)]
 ReleaseId = Annotated[str, Path(max_length=100)]
 Cursor = Annotated[str | None, Query(max_length=500)]
-RSS = "application/rss+xml"
-ATOM = "application/atom+xml"
-XML = "application/xml"
+# The language of the page's words (language.py): a BCP 47 tag; one without a catalogue is
+# ignored, as a browser ignores a language it does not know.
+# Declared by the page routes for its bound; language() reads it with the rest of the query.
+Lang = Annotated[str | None, Query(max_length=35)]
 
 
-def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRouter:
+def pages_router(
+    per_minute: int, burst: int, shared_max_age_s: int, distribution_path: str = "/api/distribution"
+) -> APIRouter:
     router = APIRouter(
         tags=["pages"],
         include_in_schema=False,
         dependencies=[Depends(rate_limit(per_minute, burst))],
     )
-    caching = cache_control(shared_max_age_s)
-
-    def cached(request: Request, etag: str, body: bytes | str, media_type: str) -> Response:
-        headers = {"ETag": etag, "Cache-Control": caching}
-        if etag_matches(request, etag):
-            return Response(status_code=304, headers=headers)
-        return Response(body, media_type=media_type, headers=headers)
+    answers = PageAnswers(shared_max_age_s)
+    caching, cached, language = answers.caching, answers.cached, answers.language
+    add_archive_routes(router, answers)
+    add_search_routes(router, answers)
+    add_subscription_routes(router, answers, distribution_path)
 
     @router.get("/robots.txt")
     async def robots_txt(publisher: PublisherDep) -> Response:
@@ -65,7 +78,7 @@ def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRoute
         body = crawlers.sitemap_index(newsrooms, publisher.deps.links)
         return cached(request, etag, body, XML)
 
-    async def home_of(publisher: PublisherDep, slug: str, limit: int) -> pages.HomePage | None:
+    async def home_of(publisher: PublisherDep, slug: str, limit: int) -> pages.Listing | None:
         try:
             return await pages.newsroom_home(publisher.reader(), slug, after=None, limit=limit)
         except NotFoundError:
@@ -78,7 +91,7 @@ def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRoute
         """The newsroom's home and its published releases."""
         home = await home_of(publisher, newsroom_slug, crawlers.SITEMAP_MAX_URLS - 1)
         if home is None:
-            return not_found_page()
+            return not_found_page(language(request, None, f"/{newsroom_slug}/sitemap.xml"))
         etag = home_etag(home, "sitemap")
         return cached(request, etag, crawlers.newsroom_sitemap(home, publisher.deps.links), XML)
 
@@ -87,7 +100,7 @@ def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRoute
         """RSS 2.0: the latest published releases."""
         home = await home_of(publisher, newsroom_slug, feeds.FEED_SIZE)
         if home is None:
-            return not_found_page()
+            return not_found_page(language(request, None, f"/{newsroom_slug}/rss.xml"))
         return cached(request, home_etag(home, "rss"), feeds.rss(home, publisher.deps.links), RSS)
 
     @router.get("/{newsroom_slug}/atom.xml")
@@ -95,55 +108,93 @@ def pages_router(per_minute: int, burst: int, shared_max_age_s: int) -> APIRoute
         """Atom: the latest published releases, with their bodies."""
         home = await home_of(publisher, newsroom_slug, feeds.FEED_SIZE)
         if home is None:
-            return not_found_page()
+            return not_found_page(language(request, None, f"/{newsroom_slug}/atom.xml"))
         body = feeds.atom(home, publisher.deps.links)
         return cached(request, home_etag(home, "atom"), body, ATOM)
 
     @router.get("/{newsroom_slug}/releases/{release_id}", response_class=HTMLResponse)
     async def release_page(
-        newsroom_slug: Slug, release_id: ReleaseId, request: Request, publisher: PublisherDep
+        newsroom_slug: Slug,
+        release_id: ReleaseId,
+        request: Request,
+        publisher: PublisherDep,
+        lang: Lang = None,
     ) -> Response:
         """A published release; 410 with the notice once withdrawn; else 404."""
+        path = f"/{newsroom_slug}/releases/{release_id}"
         try:
             page = await pages.release_page(publisher.reader(), newsroom_slug, release_id)
         except NotFoundError:
-            return not_found_page()
-        validators = release_validators(page)
+            return not_found_page(language(request, None, path))
+        ui = language(request, page.view.newsroom.default_language, path)
+        validators = release_validators(page, ui)
         headers = {**validators.headers(), "Cache-Control": caching}
         # Only a page that exists can be "not modified"; a withdrawn one always says why it is gone.
         if not page.withdrawn and not_modified(request, validators):
             return Response(status_code=304, headers=headers)
         url = publisher.deps.links.release_url(newsroom_slug, release_id)
-        html = release_html(page, url, home_url=f"/{newsroom_slug}/")
+        html = release_html(page, url, home_url=f"/{newsroom_slug}/", ui=ui)
         return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
+
+    @router.get("/{newsroom_slug}/releases/{release_id}/share/mastodon")
+    async def share_on_mastodon(
+        newsroom_slug: Slug,
+        release_id: ReleaseId,
+        request: Request,
+        publisher: PublisherDep,
+        instance: Annotated[str, Query(max_length=300)] = "",
+        lang: Lang = None,
+    ) -> Response:
+        """To the reader's Mastodon server's share page, with the release's title and URL."""
+        path = f"/{newsroom_slug}/releases/{release_id}"
+        try:
+            page = await pages.release_page(publisher.reader(), newsroom_slug, release_id)
+        except NotFoundError:
+            return not_found_page(language(request, None, path))
+        host = mastodon_instance(instance)
+        if page.withdrawn or host is None:
+            ui = language(request, page.view.newsroom.default_language, path)
+            if page.withdrawn:
+                return not_found_page(ui)
+            return error_page(400, NOT_A_SERVER, NOT_A_SERVER_DETAIL, ui)
+        url = publisher.deps.links.release_url(newsroom_slug, release_id)
+        title = page.view.release.content.title
+        return RedirectResponse(mastodon_share_url(host, title, url), status_code=303)
 
     @router.get("/{newsroom_slug}/", response_class=HTMLResponse)
     async def newsroom_home(
-        newsroom_slug: Slug, request: Request, publisher: PublisherDep, cursor: Cursor = None
+        newsroom_slug: Slug,
+        request: Request,
+        publisher: PublisherDep,
+        cursor: Cursor = None,
+        lang: Lang = None,
     ) -> Response:
         """The newsroom's latest releases, newest first; ``cursor`` pages back in time."""
+        path = f"/{newsroom_slug}/"
         try:
             after = public_position(cursor)
         except BadRequest:
-            return error_page(400, "Invalid link", "This page link is not valid.")
+            return error_page(400, INVALID_LINK, LINK_NOT_VALID, language(request, None, path))
         try:
             home = await pages.newsroom_home(
                 publisher.reader(), newsroom_slug, after=after, limit=PAGE_SIZE
             )
         except NotFoundError:
-            return not_found_page()
-        etag = home_etag(home, f"home:{cursor}")
+            return not_found_page(language(request, None, path))
+        ui = language(request, home.newsroom.default_language, path)
+        etag = home_etag(home, f"home:{cursor}", ui)
         url = publisher.deps.links.newsroom_url(newsroom_slug)
         if cursor is not None:  # the canonical page of a later slice is itself
             url = f"{url}?cursor={cursor}"
-        html = home_html(home, url, f"/{newsroom_slug}/", cursor)
-        return cached(request, etag, html, "text/html; charset=utf-8")
+        html = home_html(home, url, path, cursor, ui)
+        return cached(request, etag, html, HTML)
 
     @router.get("/{newsroom_slug}")
-    async def newsroom_home_without_slash(newsroom_slug: Slug) -> Response:
-        """``/acme`` is ``/acme/``."""
+    async def newsroom_home_without_slash(newsroom_slug: Slug, request: Request) -> Response:
+        """``/acme`` is ``/acme/`` (its query kept: ``?lang=sv`` too)."""
         if not re.fullmatch(SLUG_PATTERN, newsroom_slug):
-            return not_found_page()
-        return RedirectResponse(f"/{newsroom_slug}/", status_code=308)
+            return not_found_page(language(request, None, f"/{newsroom_slug}"))
+        query = request.url.query
+        return RedirectResponse(f"/{newsroom_slug}/{'?' + query if query else ''}", 308)
 
     return router

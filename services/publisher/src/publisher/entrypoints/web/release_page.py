@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 from publisher.entrypoints.web.conditional import Validators
+from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.metadata import page_meta
 from publisher.entrypoints.web.rendering import render, script_json
 from publisher.entrypoints.web.responses import code_version
+from publisher.entrypoints.web.share import share_links
 from publisher.service.pages import ReleasePage
 
 
-def release_validators(page: ReleasePage) -> Validators:
+def release_validators(page: ReleasePage, ui: PageLanguage) -> Validators:
     """From the versions the page is made of: no page is rendered to compare."""
     release, newsroom = page.view.release, page.view.newsroom
-    parts = (release.id, release.version, newsroom.id, newsroom.version, code_version())
+    language = (ui.code, ui.carried)
+    parts = (release.id, release.version, newsroom.id, newsroom.version, language, code_version())
     return Validators.of(parts, max(release.updated_at, newsroom.updated_at))
 
 
-def release_html(page: ReleasePage, url: str, home_url: str) -> str:
+def release_html(page: ReleasePage, url: str, home_url: str, ui: PageLanguage) -> str:
     view = page.view
     if page.withdrawn:
-        return render("withdrawn.html", view=view, home_url=home_url)
+        return render("withdrawn.html", ui, view=view, home_url=home_url)
     meta = page_meta(view, url)
     return render(
         "release.html",
+        ui,
         view=view,
         meta=meta,
         json_ld=script_json(meta.json_ld),
         # The release's own contacts, else the newsroom's press contacts.
         contacts=view.release.content.contacts or view.newsroom.contacts,
         home_url=home_url,
+        share_links=share_links(meta.title, url),
     )

@@ -1,0 +1,86 @@
+"""The pages that find older releases: a tag's releases, a month's, and the archive of both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from publisher.domain.archive import Month, by_year
+from publisher.entrypoints.http.public import cursor_after
+from publisher.entrypoints.web.conditional import etag_of
+from publisher.entrypoints.web.language import N_, PageLanguage
+from publisher.entrypoints.web.rendering import month_name, render, segment, translate
+from publisher.entrypoints.web.responses import code_version
+from publisher.service.archive import Archive
+from publisher.service.pages import Listing
+
+TAGGED = N_("Releases tagged “%(tag)s”")
+OF_MONTH = N_("Releases of %(month)s")
+
+
+def tag_path(slug: str, tag: str) -> str:
+    """``/<slug>/tags/<tag>/``: the tag as one escaped path segment (a tag may hold a ``/``)."""
+    return f"/{slug}/tags/{segment(tag)}/"
+
+
+def month_path(slug: str, month: Month) -> str:
+    return f"/{slug}/archive/{month.path}/"
+
+
+def tag_heading(tag: str, ui: PageLanguage) -> str:
+    return translate(ui, TAGGED) % {"tag": tag}
+
+
+def month_heading(month: Month, ui: PageLanguage) -> str:
+    return translate(ui, OF_MONTH) % {"month": month_name(month, ui.code)}
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPlace:
+    """Where a listing page is and what it is called."""
+
+    heading: str
+    path: str  # the page's path within the site, e.g. /acme/tags/launch/
+    canonical_url: str
+    feeds: bool  # tag pages have RSS and Atom beside them
+
+
+def listing_html(
+    listing: Listing, place: ListingPlace, cursor: str | None, ui: PageLanguage
+) -> str:
+    page = listing.releases
+    slug = listing.newsroom.slug
+    return render(
+        "listing.html",
+        ui,
+        newsroom=listing.newsroom,
+        heading=place.heading,
+        releases=page.items,
+        first_page=cursor is None,
+        next_cursor=cursor_after(page.items[-1]) if page.more else None,
+        canonical_url=place.canonical_url,
+        home_url=f"/{slug}/",
+        page_path=place.path,
+        feeds_url=place.path if place.feeds else None,
+    )
+
+
+def archive_etag(archive: Archive, ui: PageLanguage) -> str:
+    newsroom = archive.newsroom
+    months = [(m.month.path, m.count) for m in archive.months]
+    tags = [(t.tag, t.count) for t in archive.tags]
+    language = (ui.code, ui.carried)
+    return etag_of(
+        (newsroom.id, newsroom.version, "archive", language, months, tags, code_version())
+    )
+
+
+def archive_html(archive: Archive, canonical_url: str, ui: PageLanguage) -> str:
+    return render(
+        "archive.html",
+        ui,
+        newsroom=archive.newsroom,
+        years=by_year(archive.months),
+        tags=archive.tags,
+        canonical_url=canonical_url,
+        home_url=f"/{archive.newsroom.slug}/",
+    )
