@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import json
-
 from comments.config import CommentsSettings
+from newsroom_shared.serve import openapi_json
 
 
 def openapi_document() -> str:
@@ -13,4 +12,4 @@ def openapi_document() -> str:
     from comments.main import create_app  # the app only when asked for: it wires everything
 
     settings = CommentsSettings(author_token_keys="openapi", email_hash_key="openapi")
-    return json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True) + "\n"
+    return openapi_json(create_app(settings))

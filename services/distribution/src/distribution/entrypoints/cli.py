@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import json
-
 from distribution.config import DistributionSettings
+from newsroom_shared.serve import openapi_json
 
 
 def openapi_document() -> str:
@@ -13,4 +12,4 @@ def openapi_document() -> str:
     from distribution.main import create_app  # the app only when asked for: it wires everything
 
     settings = DistributionSettings(subscriber_token_keys="openapi", credentials_keys=None)
-    return json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True) + "\n"
+    return openapi_json(create_app(settings))

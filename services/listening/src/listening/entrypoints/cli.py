@@ -4,24 +4,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from listening.config import ListeningSettings
+from newsroom_shared.serve import openapi_json
 
 
 def openapi_document() -> str:
     """The OpenAPI document as committed: stable key order, two-space indent, final newline."""
     from listening.main import create_app  # the app only when asked for: it wires everything
 
-    return (
-        json.dumps(
-            create_app(ListeningSettings(webhook_secret_keys="openapi")).openapi(),
-            indent=2,
-            sort_keys=True,
-        )
-        + "\n"
-    )
+    return openapi_json(create_app(ListeningSettings(webhook_secret_keys="openapi")))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Awaitable, Callable
 
 from newsroom_shared.runtime import ServiceRuntime
+from newsroom_shared.serve import openapi_json
 from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.adapters.mongo.search_terms import index_unsearchable
 from publisher.bootstrap import bootstrap
@@ -89,7 +89,7 @@ def openapi_document() -> str:
     """The OpenAPI document as committed: stable key order, two-space indent, final newline."""
     from publisher.main import create_app  # the app only when asked for: it wires everything
 
-    return json.dumps(create_app(PublisherSettings()).openapi(), indent=2, sort_keys=True) + "\n"
+    return openapi_json(create_app(PublisherSettings()))
 
 
 def main(argv: list[str] | None = None) -> int:
