@@ -1,5 +1,5 @@
-"""A test authenticator (fixed tokens for the staff of two tenants, by scope) and the app
-running with it."""
+"""Distribution's app running with the test authenticator (:mod:`newsroom_testing.staff`:
+fixed tokens for the staff of two tenants, by scope), and settings for API tests."""
 
 from __future__ import annotations
 
@@ -8,60 +8,29 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
 
 from distribution.adapters.crypto import new_key
 from distribution.bootstrap import Distribution
 from distribution.config import DistributionSettings
 from distribution.main import create_app
 from newsroom_shared.clock import Clock
-from newsroom_shared.http.auth import Principal, Scope
-
-TENANTS = ("tenant-a", "tenant-b")
-SCOPES = (Scope.admin, Scope.editor, Scope.viewer)
-
-
-def token(tenant: str, scope: Scope = Scope.admin) -> str:
-    return f"test-key-{tenant}-{scope.value}"
-
-
-class TokenAuthenticator:
-    """``token(tenant, scope)`` authenticates as that tenant with that scope; nothing else."""
-
-    def __init__(self, tenants: tuple[str, ...] = TENANTS) -> None:
-        self._principals = {
-            token(tenant, scope): Principal(
-                tenant_id=tenant, key_id=f"key-{tenant}-{scope.value}", scopes=frozenset({scope})
-            )
-            for tenant in tenants
-            for scope in SCOPES
-        }
-
-    async def authenticate(self, token: str) -> Principal | None:
-        return self._principals.get(token)
-
-
-def headers(tenant: str, scope: Scope = Scope.admin) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(tenant, scope)}"}
+from newsroom_testing.staff import SCOPES as SCOPES
+from newsroom_testing.staff import TENANTS as TENANTS
+from newsroom_testing.staff import TokenAuthenticator, running
+from newsroom_testing.staff import app_of as app_of
+from newsroom_testing.staff import headers as headers
+from newsroom_testing.staff import token as token
 
 
 @asynccontextmanager
 async def staff_api(
     settings: DistributionSettings, clock: Clock | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """The app (with this authenticator) running, and an HTTP client for it (``client.app``)."""
-    app = create_app(settings, clock=clock, authenticator=TokenAuthenticator())
-    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="https://test") as client:
-            client.app = app  # type: ignore[attr-defined]
-            yield client
-
-
-def app_of(client: httpx.AsyncClient) -> FastAPI:
-    app: FastAPI = client.app  # type: ignore[attr-defined]
-    return app
+    """The app (with the test authenticator) running, and an HTTP client for it."""
+    async with running(
+        create_app(settings, clock=clock, authenticator=TokenAuthenticator())
+    ) as client:
+        yield client
 
 
 def distribution_of(client: httpx.AsyncClient) -> Distribution:

@@ -8,42 +8,28 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
 
 from media.bootstrap import Media
 from media.config import MediaSettings
 from media.main import create_app
 from newsroom_shared.clock import Clock
-from newsroom_shared.http.auth import Principal, Scope
+from newsroom_shared.http.auth import Scope
+from newsroom_testing import staff
+from newsroom_testing.staff import SCOPES as SCOPES
+from newsroom_testing.staff import TENANTS as TENANTS
+from newsroom_testing.staff import TokenAuthenticator, running
+from newsroom_testing.staff import app_of as app_of
 
-TENANTS = ("tenant-a", "tenant-b")
-SCOPES = (Scope.admin, Scope.editor, Scope.viewer)
 PUBLIC_BASE_URL = "https://media.example"
 
 
 def token(tenant: str, scope: Scope = Scope.editor) -> str:
-    return f"test-key-{tenant}-{scope.value}"
+    """A staff token (:mod:`newsroom_testing.staff`), an editor's unless told."""
+    return staff.token(tenant, scope)
 
 
 def headers(tenant: str, scope: Scope = Scope.editor) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(tenant, scope)}"}
-
-
-class TokenAuthenticator:
-    """``token(tenant, scope)`` authenticates as that tenant with that scope; nothing else."""
-
-    def __init__(self) -> None:
-        self._principals: dict[str, Principal] = {
-            token(tenant, scope): Principal(
-                tenant, f"key-{tenant}-{scope.value}", frozenset({scope})
-            )
-            for tenant in TENANTS
-            for scope in SCOPES
-        }
-
-    async def authenticate(self, token: str) -> Principal | None:
-        return self._principals.get(token)
+    return staff.headers(tenant, scope)
 
 
 def settings_for(infra: Any, unique: str, **overrides: Any) -> MediaSettings:
@@ -70,16 +56,8 @@ async def media_api(
     settings: MediaSettings, clock: Clock | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, clock=clock, authenticator=TokenAuthenticator())
-    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="https://test") as client:
-            client.app = app  # type: ignore[attr-defined]
-            yield client
-
-
-def app_of(client: httpx.AsyncClient) -> FastAPI:
-    app: FastAPI = client.app  # type: ignore[attr-defined]
-    return app
+    async with running(app) as client:
+        yield client
 
 
 def media_of(client: httpx.AsyncClient) -> Media:
