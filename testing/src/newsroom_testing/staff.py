@@ -48,11 +48,14 @@ class TokenAuthenticator:
 
 
 @asynccontextmanager
-async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The app running (its lifespan: broker, database, loops) and an HTTP client for it;
-    ``app_of(client)`` gives the app back."""
+async def running(
+    app: FastAPI, *, caller: tuple[str, int] = ("127.0.0.1", 123)
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app running (its lifespan: broker, database, loops) and an HTTP client for it,
+    calling from ``caller`` (the address per-client rate limits see); ``app_of(client)`` gives
+    the app back."""
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app, client=caller)
         async with httpx.AsyncClient(transport=transport, base_url="https://test") as client:
             client.app = app  # type: ignore[attr-defined]
             yield client

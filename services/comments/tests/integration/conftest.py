@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from bson import ObjectId
 from fastapi import FastAPI
 
@@ -27,39 +26,25 @@ from comments.service.newsrooms import newsroom_changed
 from comments.service.releases import release_published
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.publisher import NewsroomCreated, ReleasePublished
-from newsroom_shared.http.auth import Principal, Scope
+from newsroom_shared.http.auth import Scope
+from newsroom_testing import staff as staff_auth
 from newsroom_testing.clock import FakeClock
 from newsroom_testing.fixtures import drop_test_database
+from newsroom_testing.staff import TokenAuthenticator
 
 # Tests run with --import-mode=importlib (no sys.path changes): make tests/xss_corpus importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 A, B = "tenant-a", "tenant-b"
-SCOPES = (Scope.admin, Scope.editor, Scope.viewer)
 
 
 def token(tenant: str, scope: Scope = Scope.editor) -> str:
-    return f"test-key-{tenant}-{scope.value}"
+    """A staff token (:mod:`newsroom_testing.staff`), an editor's unless told."""
+    return staff_auth.token(tenant, scope)
 
 
 def staff(tenant: str, scope: Scope = Scope.editor) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(tenant, scope)}"}
-
-
-class TokenAuthenticator:
-    """``token(tenant, scope)`` authenticates as that tenant with that scope; nothing else."""
-
-    def __init__(self) -> None:
-        self._principals = {
-            token(tenant, scope): Principal(
-                tenant_id=tenant, key_id=f"key-{tenant}-{scope.value}", scopes=frozenset({scope})
-            )
-            for tenant in (A, B)
-            for scope in SCOPES
-        }
-
-    async def authenticate(self, token: str) -> Principal | None:
-        return self._principals.get(token)
+    return staff_auth.headers(tenant, scope)
 
 
 def settings_for(infra: Any, unique: str, **overrides: Any) -> CommentsSettings:
@@ -103,12 +88,9 @@ async def running(
     settings: CommentsSettings, clock: Clock | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app (with the test authenticator) running, and an HTTP client for it."""
-    app = create_app(settings, clock=clock, authenticator=TokenAuthenticator())
-    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
-        transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="https://test") as client:
-            client.app = app  # type: ignore[attr-defined]
-            yield client
+    app = create_app(settings, clock=clock, authenticator=TokenAuthenticator(tenants=(A, B)))
+    async with staff_auth.running(app, caller=("203.0.113.10", 50000)) as client:
+        yield client
 
 
 @pytest.fixture
