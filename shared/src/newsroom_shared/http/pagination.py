@@ -135,3 +135,13 @@ def _check_scalars(values: dict[str, Any], error: type[Exception]) -> None:
     for key, value in values.items():
         if not isinstance(key, str) or not isinstance(value, _SCALARS):
             raise error(f"cursor value for {key!r} is not a scalar")
+
+
+def cursor_str(cursor: str | None, key: str) -> str | None:
+    """The string ``key`` of a cursor (400 for a malformed cursor or a wrong-typed value)."""
+    if cursor is None:
+        return None
+    value = decode_cursor(cursor, required_keys=[key])[key]
+    if not isinstance(value, str):
+        raise BadRequest("invalid cursor", code="invalid_cursor")
+    return value

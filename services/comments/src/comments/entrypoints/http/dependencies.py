@@ -8,8 +8,7 @@ from fastapi import Depends, Request
 from comments.bootstrap import Comments
 from comments.service.ports import Staff, Visitor
 from newsroom_shared.http.auth import Principal, Scope, require
-from newsroom_shared.http.errors import BadRequest
-from newsroom_shared.http.pagination import decode_cursor
+from newsroom_shared.http.pagination import cursor_str as cursor_str
 from newsroom_shared.http.ratelimit import client_address
 
 
@@ -38,13 +37,3 @@ def _visitor(request: Request) -> Visitor:
 
 
 VisitorDep = Annotated[Visitor, Depends(_visitor)]
-
-
-def cursor_str(cursor: str | None, key: str) -> str | None:
-    """The string ``key`` of a cursor (400 for a malformed cursor or a wrong-typed value)."""
-    if cursor is None:
-        return None
-    value = decode_cursor(cursor, required_keys=[key])[key]
-    if not isinstance(value, str):
-        raise BadRequest("invalid cursor", code="invalid_cursor")
-    return value

@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Request
 from newsroom_shared.http.auth import Principal, Scope, require
 from newsroom_shared.http.errors import BadRequest
 from newsroom_shared.http.openapi_problems import raises
+from newsroom_shared.http.pagination import cursor_str as cursor_str
 from newsroom_shared.http.pagination import decode_cursor
 from publisher.bootstrap import Publisher
 from publisher.service.ports import Caller
@@ -57,16 +58,6 @@ def _if_match(
 
 
 IfMatch = Annotated[int | None, Depends(_if_match)]
-
-
-def cursor_str(cursor: str | None, key: str) -> str | None:
-    """The string ``key`` of a cursor (400 for a malformed cursor or a wrong-typed value)."""
-    if cursor is None:
-        return None
-    value = decode_cursor(cursor, required_keys=[key])[key]
-    if not isinstance(value, str):
-        raise BadRequest("invalid cursor", code="invalid_cursor")
-    return value
 
 
 def cursor_int(cursor: str | None, key: str) -> int | None:
