@@ -127,9 +127,36 @@ def _ping_or_exit(uri: str, when: str, test: str) -> None:
     try:
         # Not ``ping``: a hung local server still answers that, but no longer reads its catalog.
         client.admin.command("listDatabases", nameOnly=True)
+        stuck = stuck_operations(client.admin.command({"currentOp": 1, "$all": True}))
     except pymongo.errors.PyMongoError as error:
         pytest.exit(
             f"the MongoDB-protocol server stopped answering ({when} {test}): {error}. "
             "Stopping the run; with the local server, see .local/logs/secantus.log",
             returncode=3,
         )
+    if stuck:
+        pytest.exit(
+            f"the MongoDB-protocol server has operations stuck for over {STUCK_OPERATION_S:g} s "
+            f"({when} {test}): {stuck}. Stopping the run; with the local server, see "
+            ".local/logs/secantus.log",
+            returncode=3,
+        )
+
+
+# No test runs a command this long (the suite's limit per test is 120 s); one that has is stuck
+# (a write waiting on a lock that will never be released), and so will every test after it be.
+STUCK_OPERATION_S = 90
+
+
+def stuck_operations(report: Document) -> list[str]:
+    """The commands of a ``currentOp`` report that have run ``STUCK_OPERATION_S`` or longer,
+    as ``"<op> <namespace> (<seconds> s)"``. Filtered here: not every server applies
+    ``currentOp``'s filter arguments."""
+    return [
+        f"{op.get('op')} {op.get('ns')} ({op['secs_running']} s)"
+        for op in report.get("inprog", [])
+        if op.get("type", "op") == "op"
+        and op.get("active")
+        and op.get("op") not in ("hello", "isMaster", "ismaster")  # awaitable: they wait
+        and int(op.get("secs_running") or 0) >= STUCK_OPERATION_S
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from distribution.adapters.networks.facebook import API_URL as FACEBOOK_API_URL
@@ -96,7 +96,8 @@ class DistributionSettings(ServiceSettings):
     worker_lease_s: float = Field(
         default=300.0,
         description="A claimed delivery without an outcome after this long is claimed again "
-        "(its worker is presumed dead); longer than any attempt takes",
+        "(its worker is presumed dead); at least twice the longest send timeout "
+        "(SMTP_TIMEOUT_S, HTTP_TIMEOUT_S)",
     )
     fan_out_page_size: int = Field(
         default=PAGE_SIZE,
@@ -115,3 +116,19 @@ class DistributionSettings(ServiceSettings):
         },
         description="Attempts in flight at most, per channel kind (JSON object)",
     )
+
+    @model_validator(mode="after")
+    def _lease_outlasts_an_attempt(self) -> DistributionSettings:
+        """A lease shorter than an attempt may take lets another worker claim a delivery while
+        its far side is still answering, or while its outcome commits: that delivery goes out
+        twice. Twice the longest send timeout leaves the answer, the group commit's wait (an
+        eighth of the lease) and the commit inside the lease."""
+        longest = max(self.smtp_timeout_s, self.http_timeout_s)
+        if self.worker_lease_s < 2 * longest:
+            raise ValueError(
+                f"worker_lease_s ({self.worker_lease_s:g}) must be at least twice the longest "
+                f"send timeout (smtp_timeout_s {self.smtp_timeout_s:g}, http_timeout_s "
+                f"{self.http_timeout_s:g}): a shorter lease lets another worker send a "
+                "delivery again while its first attempt is still running"
+            )
+        return self
