@@ -23,7 +23,17 @@ from publisher.domain.values import (
 # A newsroom's pages live at /<slug>/ on the public origin, beside the service's own paths
 # (its API, docs, health, metrics): these first path segments stay theirs.
 RESERVED_SLUGS = frozenset(
-    {"api", "docs", "redoc", "healthz", "readyz", "metrics", "static-offline-docs", "openapi"}
+    {
+        "api",
+        "docs",
+        "redoc",
+        "healthz",
+        "readyz",
+        "metrics",
+        "static-offline-docs",
+        "openapi",
+        "oembed",
+    }
 )
 API_VERSION_SLUG = re.compile(r"v[0-9]+")  # /v1/..., and the versions to come
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from newsroom_shared.http.errors import BadRequest
 from newsroom_shared.http.ratelimit import rate_limit
@@ -25,8 +26,9 @@ from publisher.entrypoints.web import crawlers, feeds
 from publisher.entrypoints.web.answers import ATOM, HTML, RSS, XML, PageAnswers
 from publisher.entrypoints.web.archive_routes import add_archive_routes
 from publisher.entrypoints.web.conditional import etag_of, not_modified
+from publisher.entrypoints.web.embed import EMBED_POLICY, Size, oembed, release_of
 from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag, home_html
-from publisher.entrypoints.web.release_page import release_html, release_validators
+from publisher.entrypoints.web.release_page import embed_html, release_html, release_validators
 from publisher.entrypoints.web.responses import (
     INVALID_LINK,
     LINK_NOT_VALID,
@@ -39,6 +41,7 @@ from publisher.entrypoints.web.search_routes import add_search_routes
 from publisher.entrypoints.web.share import mastodon_instance, mastodon_share_url
 from publisher.entrypoints.web.subscription_routes import add_subscription_routes
 from publisher.service import pages
+from publisher.service.ports import Links
 
 Slug = Annotated[str, Path(max_length=100)]
 ReleaseId = Annotated[str, Path(max_length=100)]
@@ -47,6 +50,13 @@ Cursor = Annotated[str | None, Query(max_length=500)]
 # ignored, as a browser ignores a language it does not know.
 # Declared by the page routes for its bound; language() reads it with the rest of the query.
 Lang = Annotated[str | None, Query(max_length=35)]
+# oEmbed's bounds on the embed's size (a consumer's column width, in CSS pixels).
+Bound = Annotated[int | None, Query(ge=1, le=10_000)]
+
+
+def oembed_link(links: Links, release_url: str) -> str:
+    """The oEmbed discovery link of a release page."""
+    return links.site_url(f"/oembed?{urlencode({'url': release_url, 'format': 'json'})}")
 
 
 def pages_router(
@@ -77,6 +87,39 @@ def pages_router(
         etag = etag_of(["sitemap-index", *(n.slug for n in newsrooms)])
         body = crawlers.sitemap_index(newsrooms, publisher.deps.links)
         return cached(request, etag, body, XML)
+
+    @router.get("/oembed")
+    async def oembed_endpoint(
+        publisher: PublisherDep,
+        url: Annotated[str, Query(max_length=2000)],
+        maxwidth: Bound = None,
+        maxheight: Bound = None,
+        format: Annotated[str, Query(max_length=10)] = "json",
+    ) -> Response:
+        """oEmbed 1.0 for a release page URL: a ``rich`` embed of the release's card. 404 for
+        a URL that is not one of our published releases, 501 for a format other than JSON."""
+        if format != "json":
+            return JSONResponse({"error": "only format=json is offered"}, status_code=501)
+        links = publisher.deps.links
+        found = release_of(url, links.site_url("/"))
+        if found is None:
+            return JSONResponse({"error": "not a release page of this site"}, status_code=404)
+        slug, release_id = found
+        try:
+            page = await pages.release_page(publisher.reader(), slug, release_id)
+        except NotFoundError:
+            page = None
+        if page is None or page.withdrawn:
+            return JSONResponse({"error": "no published release at this URL"}, status_code=404)
+        answer = oembed(
+            release_url=links.release_url(slug, release_id),
+            title=page.view.release.content.title,
+            newsroom=page.view.newsroom.name,
+            newsroom_url=links.newsroom_url(slug),
+            size=Size.within(maxwidth, maxheight),
+            cache_age_s=shared_max_age_s,
+        )
+        return JSONResponse(answer, headers={"Cache-Control": caching})
 
     async def home_of(publisher: PublisherDep, slug: str, limit: int) -> pages.Listing | None:
         try:
@@ -132,8 +175,39 @@ def pages_router(
         # Only a page that exists can be "not modified"; a withdrawn one always says why it is gone.
         if not page.withdrawn and not_modified(request, validators):
             return Response(status_code=304, headers=headers)
-        url = publisher.deps.links.release_url(newsroom_slug, release_id)
-        html = release_html(page, url, home_url=f"/{newsroom_slug}/", ui=ui)
+        links = publisher.deps.links
+        url = links.release_url(newsroom_slug, release_id)
+        html = release_html(
+            page, url, home_url=f"/{newsroom_slug}/", ui=ui, oembed_url=oembed_link(links, url)
+        )
+        return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
+
+    @router.get("/{newsroom_slug}/releases/{release_id}/embed", response_class=HTMLResponse)
+    async def release_embed(
+        newsroom_slug: Slug,
+        release_id: ReleaseId,
+        request: Request,
+        publisher: PublisherDep,
+        lang: Lang = None,
+    ) -> Response:
+        """The release's card for other sites' frames (``embed.py``); 410 once withdrawn."""
+        path = f"/{newsroom_slug}/releases/{release_id}/embed"
+        try:
+            page = await pages.release_page(publisher.reader(), newsroom_slug, release_id)
+        except NotFoundError:
+            return not_found_page(language(request, None, path))
+        ui = language(request, page.view.newsroom.default_language, path)
+        validators = release_validators(page, ui)
+        headers = {
+            **validators.headers(),
+            "Cache-Control": caching,
+            "Content-Security-Policy": EMBED_POLICY,
+        }
+        if not page.withdrawn and not_modified(request, validators):
+            return Response(status_code=304, headers=headers)
+        links = publisher.deps.links
+        url = links.release_url(newsroom_slug, release_id)
+        html = embed_html(page, url, links.newsroom_url(newsroom_slug), ui)
         return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
 
     @router.get("/{newsroom_slug}/releases/{release_id}/share/mastodon")

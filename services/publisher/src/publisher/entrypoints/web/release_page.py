@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from publisher.entrypoints.web.conditional import Validators
+from publisher.entrypoints.web.embed import Size, embed_code
 from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.metadata import page_meta
 from publisher.entrypoints.web.rendering import render, script_json
@@ -19,7 +20,9 @@ def release_validators(page: ReleasePage, ui: PageLanguage) -> Validators:
     return Validators.of(parts, max(release.updated_at, newsroom.updated_at))
 
 
-def release_html(page: ReleasePage, url: str, home_url: str, ui: PageLanguage) -> str:
+def release_html(
+    page: ReleasePage, url: str, home_url: str, ui: PageLanguage, *, oembed_url: str
+) -> str:
     view = page.view
     if page.withdrawn:
         return render("withdrawn.html", ui, view=view, home_url=home_url)
@@ -34,4 +37,13 @@ def release_html(page: ReleasePage, url: str, home_url: str, ui: PageLanguage) -
         contacts=view.release.content.contacts or view.newsroom.contacts,
         home_url=home_url,
         share_links=share_links(meta.title, url),
+        embed_code=embed_code(url, meta.title, Size.within(None, None)),
+        oembed_url=oembed_url,
+    )
+
+
+def embed_html(page: ReleasePage, url: str, home_url: str, ui: PageLanguage) -> str:
+    """The release's card for other sites' frames (``embed.py``)."""
+    return render(
+        "embed.html", ui, view=page.view, url=url, home_url=home_url, withdrawn=page.withdrawn
     )
