@@ -15,6 +15,7 @@ from publisher.entrypoints.http import api_keys, newsrooms, release_workflow, re
 from publisher.entrypoints.http.errors import install_domain_error_handler
 from publisher.entrypoints.http.public import public_router
 from publisher.entrypoints.scheduler import Scheduler
+from publisher.entrypoints.web.framing import SameOriginFraming
 from publisher.entrypoints.web.pages import pages_router
 
 DESCRIPTION = """Tenants, newsrooms, staff API keys and press releases with their workflow.
@@ -67,6 +68,7 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
         background=[scheduler.loop] if settings.scheduler_enabled else [],
     )
     install_domain_error_handler(app)
+    app.add_middleware(SameOriginFraming)
     app.state.publisher = publisher
     app.state.scheduler = scheduler
     return app

@@ -96,3 +96,13 @@ async def test_another_tenants_slug_does_not_reach_the_release(client, release) 
     assert (await client.http.get(f"{path}/embed")).status_code == 404
     url = f"{PUBLIC_WEB_ORIGIN}{path}"
     assert (await client.http.get("/oembed", params={"url": url})).status_code == 404
+
+
+async def test_every_other_page_may_be_framed_by_our_own_origin_only(client, release) -> None:
+    _, room, made = release
+    for path in (f"/{room['slug']}/", f"/{room['slug']}/releases/{made['id']}", "/nope/"):
+        answer = await client.http.get(path)
+        assert answer.headers["content-security-policy"] == "frame-ancestors 'self'", path
+        assert answer.headers["x-frame-options"] == "SAMEORIGIN", path
+    api = await client.http.get(f"/v1/public/newsrooms/{room['slug']}")
+    assert "x-frame-options" not in api.headers

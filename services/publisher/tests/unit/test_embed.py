@@ -16,6 +16,7 @@ from publisher.entrypoints.web.embed import (
     oembed,
     release_of,
 )
+from publisher.entrypoints.web.framing import SAME_ORIGIN_ONLY, framing_headers
 
 SITE = "https://news.example/"
 
@@ -89,3 +90,13 @@ def test_the_oembed_answer_is_a_rich_embed_of_version_1() -> None:
     assert (answer["width"], answer["height"]) == (500, 300)
     assert answer["provider_url"] == "https://news.example/acme/"
     assert answer["html"].startswith('<iframe src="https://news.example/acme/releases/r1/embed"')
+
+
+def test_html_answers_may_be_framed_by_our_own_origin_only_unless_they_say_otherwise() -> None:
+    html = [(b"content-type", b"text/html; charset=utf-8")]
+    assert framing_headers(html) == [*html, *SAME_ORIGIN_ONLY]
+    own = [*html, (b"Content-Security-Policy", b"frame-ancestors *")]
+    assert framing_headers(own) == own  # the embed card's
+    json = [(b"content-type", b"application/json")]
+    assert framing_headers(json) == json
+    assert framing_headers([]) == []
