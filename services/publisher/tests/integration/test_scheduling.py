@@ -8,7 +8,7 @@ import pytest
 from newsroom_shared.events.publisher import ReleasePublished
 from newsroom_testing.consumer import eventually
 
-from .conftest import Client, events_by_key, events_of, running
+from .conftest import PUBLIC_WEB_ORIGIN, Client, events_by_key, events_of, running
 
 pytestmark = pytest.mark.connected
 TOPIC = ReleasePublished.topic
@@ -79,9 +79,13 @@ async def test_scheduled_and_embargoed_releases_publish_on_time_once(
     assert await status_of(acme, embargoed["id"]) == "embargoed"
     listed = await client.http.get(public)
     assert [r["slug"] for r in listed.json()["items"]] == ["scheduled"]
-    preview = await client.http.get(link["url"].removeprefix("https://news.example"))
+    assert link["url"] == f"{PUBLIC_WEB_ORIGIN}/preview/{link['token']}"  # the page
+    preview = await client.http.get(f"/v1/public/preview/{link['token']}")
     assert preview.status_code == 200
     assert preview.json()["embargo_until"] is not None
+    page = await client.http.get(f"/preview/{link['token']}")
+    assert page.status_code == 200
+    assert "Embargoed: not for publication before" in page.text
 
     clock.set(embargo_until + timedelta(seconds=5))
     await wait_for_status(acme, embargoed["id"], "published")
@@ -89,8 +93,9 @@ async def test_scheduled_and_embargoed_releases_publish_on_time_once(
     assert [r["slug"] for r in listed.json()["items"]] == ["embargoed", "scheduled"]
     lifted = await acme.ok("GET", f"/v1/releases/{embargoed['id']}")
     assert lifted["published_at"] == lifted["embargo_until"]
-    expired = await client.http.get(link["url"].removeprefix("https://news.example"))
+    expired = await client.http.get(f"/v1/public/preview/{link['token']}")
     assert expired.status_code == 404
+    assert (await client.http.get(f"/preview/{link['token']}")).status_code == 404
 
     await scheduler_passes(client)
     await one_publication_each(client, infra, acme, [scheduled["id"], embargoed["id"]])

@@ -369,7 +369,7 @@ class FakeLinks:
         return f"{release.tenant_id}|{release.id}|{expires_at.isoformat()}"
 
     def preview_url(self, token: str) -> str:
-        return f"https://news.test/v1/public/preview/{token}"
+        return f"https://news.test/preview/{token}"
 
     def read_preview_token(self, token: str, now: datetime) -> tuple[str, str] | None:
         try:

@@ -21,7 +21,7 @@ def test_a_token_names_the_release_until_it_expires() -> None:
     token = links.preview_token(release, NOW + timedelta(hours=1))
     assert links.read_preview_token(token, NOW) == ("t1", release.id)
     assert links.read_preview_token(token, NOW + timedelta(hours=1)) is None
-    assert links.preview_url(token) == f"https://news.example/v1/public/preview/{token}"
+    assert links.preview_url(token) == f"https://www.news.example/preview/{token}"  # the page
 
 
 def test_forged_or_foreign_tokens_are_refused() -> None:

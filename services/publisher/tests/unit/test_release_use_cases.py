@@ -116,7 +116,7 @@ async def test_embargo_emits_release_embargoed_with_a_preview_url(uow, deps, cal
     [event] = uow.events
     assert isinstance(event, ReleaseEmbargoed)
     assert event.embargo_until == until
-    assert event.preview_url.startswith("https://news.test/v1/public/preview/")
+    assert event.preview_url.startswith("https://news.test/preview/")
 
 
 async def test_withdraw_emits_release_withdrawn(uow, deps, caller, newsroom):

@@ -42,7 +42,8 @@ class SignedLinks:
         return self._serializer.dumps(payload)
 
     def preview_url(self, token: str) -> str:
-        return f"{self._base}/v1/public/preview/{token}"
+        """The preview page (the release as readers will see it, marked embargoed)."""
+        return f"{self._web}/preview/{token}"
 
     def read_preview_token(self, token: str, now: datetime) -> tuple[str, str] | None:
         try:

@@ -33,6 +33,7 @@ RESERVED_SLUGS = frozenset(
         "static-offline-docs",
         "openapi",
         "oembed",
+        "preview",
     }
 )
 API_VERSION_SLUG = re.compile(r"v[0-9]+")  # /v1/..., and the versions to come

@@ -28,6 +28,7 @@ from publisher.entrypoints.web.archive_routes import add_archive_routes
 from publisher.entrypoints.web.conditional import etag_of, not_modified
 from publisher.entrypoints.web.embed import EMBED_POLICY, Size, oembed, release_of
 from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag, home_html
+from publisher.entrypoints.web.preview_routes import add_preview_routes
 from publisher.entrypoints.web.release_page import embed_html, release_html, release_validators
 from publisher.entrypoints.web.responses import (
     INVALID_LINK,
@@ -72,6 +73,7 @@ def pages_router(
     add_archive_routes(router, answers)
     add_search_routes(router, answers)
     add_subscription_routes(router, answers, distribution_path)
+    add_preview_routes(router, answers)
 
     @router.get("/robots.txt")
     async def robots_txt(publisher: PublisherDep) -> Response:

@@ -10,6 +10,7 @@ from publisher.entrypoints.web.rendering import render, script_json
 from publisher.entrypoints.web.responses import code_version
 from publisher.entrypoints.web.share import share_links
 from publisher.service.pages import ReleasePage
+from publisher.service.views import ReleaseView
 
 
 def release_validators(page: ReleasePage, ui: PageLanguage) -> Validators:
@@ -40,6 +41,12 @@ def release_html(
         embed_code=embed_code(url, meta.title, Size.within(None, None)),
         oembed_url=oembed_url,
     )
+
+
+def preview_html(view: ReleaseView, ui: PageLanguage) -> str:
+    """An embargoed release for the journalists its preview link was sent to."""
+    contacts = view.release.content.contacts or view.newsroom.contacts
+    return render("preview.html", ui, view=view, contacts=contacts)
 
 
 def embed_html(page: ReleasePage, url: str, home_url: str, ui: PageLanguage) -> str:

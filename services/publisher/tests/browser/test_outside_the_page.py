@@ -1,11 +1,13 @@
-"""A blogger embeds a release: the code from the release page, in a page of another site, shows
-the release's card in a sandboxed frame, in Chromium."""
+"""A release seen outside its public page, in Chromium: embedded in a blog (the code from the
+release page, in a page of another site, shows the release's card in a sandboxed frame), and
+through an embargo preview link."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -91,3 +93,22 @@ async def test_a_blog_shows_the_embedded_release_in_a_sandboxed_frame(
     await page.route(card, without_policy)
     await page.goto(card)
     await assert_accessible(page, tools, "embed-card")
+
+
+async def test_an_invited_journalist_opens_the_embargo_preview_link(
+    site: Site, page: Page, tools: BrowserTools, unique: str
+) -> None:
+    staff = await site.new_tenant()
+    room = await staff.newsroom(f"acme-{unique}", name="Acme Newsroom")
+    body = {"newsroom_id": room["id"], "title": "Acme buys Globex", "lead": "In May."}
+    release = await staff.ok("POST", "/releases", 201, json=body)
+    lift = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    await staff.ok("POST", f"/releases/{release['id']}/publish", json={"embargo_until": lift})
+    link = await staff.ok("POST", f"/releases/{release['id']}/preview-links", 201)
+
+    await page.goto(link["url"])
+    note = page.get_by_role("note")
+    assert "Embargoed: not for publication before" in await note.inner_text()
+    heading = page.get_by_role("heading", level=1)
+    assert await heading.inner_text() == "Acme buys Globex"
+    await assert_accessible(page, tools, "embargo-preview")
