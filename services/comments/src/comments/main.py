@@ -10,7 +10,9 @@ from comments.bootstrap import bootstrap
 from comments.config import CommentsSettings
 from comments.entrypoints.consumers import SUBSCRIPTIONS
 from comments.entrypoints.http import bans, moderation, public, settings
+from comments.entrypoints.http.cors import PublicCors
 from comments.entrypoints.http.errors import install_domain_error_handler
+from comments.entrypoints.widget import routes as widget
 from newsroom_shared.auth import without_api_keys
 from newsroom_shared.clock import Clock
 from newsroom_shared.http.auth import Authenticator
@@ -24,10 +26,11 @@ rate limits) with an audit log. Emits CommentPosted and CommentModerated.
 Visitors' routes (`/v1/public/...`) need no key and are rate limited per client. Staff routes
 take the publisher's API keys (`Authorization: Bearer <key>`). Errors are RFC 9457 problem
 details (`application/problem+json`) with a stable `code`. Listings page with `limit` and
-`cursor`.
+`cursor`. The visitors' routes answer cross-origin requests (CORS, no credentials), so a
+page on any site can use them; `/widget.js` is the script tag that embeds a thread.
 """
 
-ROUTERS = (public.router, settings.router, moderation.router, bans.router)
+ROUTERS = (public.router, settings.router, moderation.router, bans.router, widget.router)
 
 
 def create_app(
@@ -57,6 +60,7 @@ def create_app(
         prepare=[create_indexes, comments.keys.ensure_indexes],
     )
     install_domain_error_handler(app)
+    app.add_middleware(PublicCors)
     app.state.public_rate_limits = public.public_limits(settings)
     app.state.comments = comments
     return app

@@ -47,6 +47,12 @@ class PublisherSettings(ServiceSettings):
         description="Where readers' browsers reach distribution's public API on this site's "
         "origin (the one origin's route): the subscribe form posts there",
     )
+    comments_public_path: str = Field(
+        default="",
+        description="Where readers' browsers reach the comments service on this site's origin "
+        "(the one origin's route, e.g. /api/comments): release pages embed its widget from "
+        "there; empty: the pages show no comments",
+    )
     page_shared_max_age_s: int = Field(
         default=60,
         ge=0,

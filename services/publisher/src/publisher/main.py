@@ -59,6 +59,7 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
                 settings.public_rate_burst,
                 settings.page_shared_max_age_s,
                 settings.distribution_public_path,
+                settings.comments_public_path,
             ),
         ],
         wired=publisher,

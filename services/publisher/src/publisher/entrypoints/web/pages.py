@@ -61,8 +61,14 @@ def oembed_link(links: Links, release_url: str) -> str:
 
 
 def pages_router(
-    per_minute: int, burst: int, shared_max_age_s: int, distribution_path: str = "/api/distribution"
+    per_minute: int,
+    burst: int,
+    shared_max_age_s: int,
+    distribution_path: str = "/api/distribution",
+    comments_path: str = "",
 ) -> APIRouter:
+    """The pages; ``comments_path`` (the comments service on this origin) puts its widget on
+    release pages, none when empty."""
     router = APIRouter(
         tags=["pages"],
         include_in_schema=False,
@@ -172,7 +178,7 @@ def pages_router(
         except NotFoundError:
             return not_found_page(language(request, None, path))
         ui = language(request, page.view.newsroom.default_language, path)
-        validators = release_validators(page, ui)
+        validators = release_validators(page, ui, comments_path)
         headers = {**validators.headers(), "Cache-Control": caching}
         # Only a page that exists can be "not modified"; a withdrawn one always says why it is gone.
         if not page.withdrawn and not_modified(request, validators):
@@ -180,7 +186,12 @@ def pages_router(
         links = publisher.deps.links
         url = links.release_url(newsroom_slug, release_id)
         html = release_html(
-            page, url, home_url=f"/{newsroom_slug}/", ui=ui, oembed_url=oembed_link(links, url)
+            page,
+            url,
+            home_url=f"/{newsroom_slug}/",
+            ui=ui,
+            oembed_url=oembed_link(links, url),
+            comments_path=comments_path,
         )
         return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
 

@@ -13,17 +13,33 @@ from publisher.service.pages import ReleasePage
 from publisher.service.views import ReleaseView
 
 
-def release_validators(page: ReleasePage, ui: PageLanguage) -> Validators:
-    """From the versions the page is made of: no page is rendered to compare."""
+def release_validators(page: ReleasePage, ui: PageLanguage, comments_path: str = "") -> Validators:
+    """From the versions the page is made of (and where its comments come from): no page is
+    rendered to compare."""
     release, newsroom = page.view.release, page.view.newsroom
     language = (ui.code, ui.carried)
-    parts = (release.id, release.version, newsroom.id, newsroom.version, language, code_version())
+    parts = (
+        release.id,
+        release.version,
+        newsroom.id,
+        newsroom.version,
+        language,
+        comments_path,
+        code_version(),
+    )
     return Validators.of(parts, max(release.updated_at, newsroom.updated_at))
 
 
 def release_html(
-    page: ReleasePage, url: str, home_url: str, ui: PageLanguage, *, oembed_url: str
+    page: ReleasePage,
+    url: str,
+    home_url: str,
+    ui: PageLanguage,
+    *,
+    oembed_url: str,
+    comments_path: str = "",
 ) -> str:
+    """The article, with the comments widget of ``comments_path`` when one is given."""
     view = page.view
     if page.withdrawn:
         return render("withdrawn.html", ui, view=view, home_url=home_url)
@@ -40,6 +56,7 @@ def release_html(
         share_links=share_links(meta.title, url),
         embed_code=embed_code(url, meta.title, Size.within(None, None)),
         oembed_url=oembed_url,
+        comments_widget=f"{comments_path.rstrip('/')}/widget.js" if comments_path else "",
     )
 
 
