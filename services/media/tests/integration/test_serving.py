@@ -1,6 +1,6 @@
 """Serving: content-addressed URLs with strong ETags cached as immutable, ranges, downloads
 with Content-Disposition, never sniffed; and one tenant's ids are another's 404, on every
-operation the OpenAPI lists."""
+operation the OpenAPI lists. Items are made public by a published release naming them."""
 
 from __future__ import annotations
 
@@ -11,17 +11,20 @@ import httpx
 import pytest
 from media_support import corpus
 from media_support.app import app_of, headers, local_path
-from media_support.flows import processed, upload
+from media_support.flows import apply_release_event, processed, upload
+from media_support.releases import published
 
 pytestmark = pytest.mark.connected
 A, B = headers("tenant-a"), headers("tenant-b")
 
 
-async def processed_item(api: httpx.AsyncClient) -> dict[str, Any]:
+async def processed_item(api: httpx.AsyncClient, *, public: bool = True) -> dict[str, Any]:
     answer = await upload(api, corpus.jpeg(1000, 800), "Zoë's photo.jpg")
     assert answer.status_code == 201, answer.text
     item: dict[str, Any] = await processed(api, answer.json()["id"])
     assert item["status"] == "processed", item
+    if public:
+        await apply_release_event(api, published(f"r-{item['id']}", [item["id"]]))
     return item
 
 
@@ -99,7 +102,7 @@ async def test_another_tenants_ids_answer_404_everywhere(api: httpx.AsyncClient)
     web = files_of(item)["web"]
     tenant, media_id, file_name = local_path(web["url"]).split("/")[2:]
     values = {"media_id": media_id, "tenant_id": tenant, "file_name": file_name}
-    bodies = {"PATCH": {"alt_text": "defaced"}}
+    bodies = {"PATCH": {"alt_text": "defaced"}, "POST": {}}
     tried = []
     for method, path in operations(api):
         url = path.format(**values)

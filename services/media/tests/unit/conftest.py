@@ -19,10 +19,14 @@ from media.adapters.links import FileLinks
 from media.domain.errors import ConcurrentModificationError
 from media.domain.item import Claim, MediaItem, Status
 from media.domain.limits import UploadLimits
+from media.domain.releases import KnownRelease
 from media.domain.renditions import StoredFile
 from media.service.ports import Deps, PendingFile, Rendered, RenderFailedError
 from newsroom_shared.events.base import Event
+from newsroom_shared.signed_urls import UrlSigner
 from newsroom_testing.clock import FakeClock
+
+SIGNER = UrlSigner(["unit-test-key"])
 
 LIMITS = UploadLimits(
     max_image_bytes=2_000_000,
@@ -189,12 +193,31 @@ class FakeUsage:
         self.bytes[tenant_id] = self.bytes.get(tenant_id, 0) + size
 
 
+class FakeReleases:
+    def __init__(self) -> None:
+        self.releases: dict[tuple[str, str], KnownRelease] = {}
+
+    async def get(self, tenant_id: str, release_id: str) -> KnownRelease | None:
+        return self.releases.get((tenant_id, release_id))
+
+    async def put(self, release: KnownRelease) -> None:
+        self.releases[(release.tenant_id, release.release_id)] = release
+
+    async def naming(self, tenant_id: str, media_ids: Sequence[str]) -> list[KnownRelease]:
+        return [
+            r
+            for (tenant, _), r in self.releases.items()
+            if tenant == tenant_id and set(r.media_ids) & set(media_ids)
+        ]
+
+
 class FakeUnitOfWork:
     """Commits by keeping the events emitted in a block that ended without error."""
 
     def __init__(self) -> None:
         self.media = FakeItems()
         self.usage = FakeUsage()
+        self.releases = FakeReleases()
         self.events: list[Event] = []
         self._pending: list[Event] = []
 
@@ -262,8 +285,10 @@ def deps(clock: FakeClock, storage: FakeStorage) -> Deps:
         clock=clock,
         storage=storage,
         inspector=ContentInspector(),
-        links=FileLinks("https://media.example"),
+        links=FileLinks("https://media.example", SIGNER),
         limits=LIMITS,
+        signatures=SIGNER,
+        max_signed_ttl_s=86_400,
     )
 
 

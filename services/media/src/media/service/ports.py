@@ -15,9 +15,11 @@ from typing import Protocol, Self
 from media.domain.item import MediaItem
 from media.domain.kinds import FileType
 from media.domain.limits import UploadLimits
+from media.domain.releases import KnownRelease
 from media.domain.renditions import StoredFile
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
+from newsroom_shared.signed_urls import Verdict
 
 
 class MediaRepository(Protocol):
@@ -56,6 +58,16 @@ class UsageRepository(Protocol):
         ...
 
 
+class ReleaseRepository(Protocol):
+    """The read model of the publisher's releases (fed by its events)."""
+
+    async def get(self, tenant_id: str, release_id: str) -> KnownRelease | None: ...
+    async def put(self, release: KnownRelease) -> None: ...
+    async def naming(self, tenant_id: str, media_ids: Sequence[str]) -> list[KnownRelease]:
+        """The tenant's known releases naming any of the items."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """Repositories over one transaction; events emitted go to the outbox in that transaction.
 
@@ -66,6 +78,8 @@ class UnitOfWork(Protocol):
     def media(self) -> MediaRepository: ...
     @property
     def usage(self) -> UsageRepository: ...
+    @property
+    def releases(self) -> ReleaseRepository: ...
     def emit(self, event: Event) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -183,6 +197,17 @@ class Renderer(Protocol):
 
 class Links(Protocol):
     def file_url(self, item: MediaItem, file: StoredFile) -> str: ...
+    def signed_url(self, path: str, expires_at: datetime) -> str:
+        """An absolute URL of one of this service's paths, fetchable until ``expires_at``."""
+        ...
+
+
+class Signatures(Protocol):
+    """Checks the signature of a signed link (``expires`` and ``signature`` of its query)."""
+
+    def check(
+        self, path: str, expires: str | None, signature: str | None, now: datetime
+    ) -> Verdict: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +219,8 @@ class Deps:
     inspector: Inspector
     links: Links
     limits: UploadLimits
+    signatures: Signatures
+    max_signed_ttl_s: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("status", ASCENDING), ("claim_expires_at", ASCENDING)], name="claimable"),
     ],
     "usage": [],
+    # Which known releases name an item (multikey): its access is decided from them.
+    "releases": [IndexModel([("tenant_id", ASCENDING), ("media_ids", ASCENDING)], name="media")],
     "fs.files": [
         IndexModel(
             [("metadata.tenant_id", ASCENDING), ("metadata.media_id", ASCENDING)],
