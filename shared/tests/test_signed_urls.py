@@ -50,5 +50,5 @@ def test_keys_rotate_newest_first() -> None:
 def test_key_lists() -> None:
     assert key_list(SecretStr(" k2, k1 ,")) == ["k2", "k1"]
     assert key_list(None) == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="signing key"):
         UrlSigner([])
