@@ -60,3 +60,7 @@ class InvalidInputError(MediaError):
     def __init__(self, message: str, code: str = "invalid_input") -> None:
         self.code = code
         super().__init__(message)
+
+
+class ReleaseHasGalleryError(MediaError):
+    """A release has one gallery; another already names it."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from media.domain.errors import InvalidInputError, MediaNotFoundError
+from media.domain.errors import MediaNotFoundError
 from media.domain.releases import Access, access_of
 from media.service.ports import Caller, Deps, UnitOfWork
 
@@ -19,11 +19,8 @@ class SignedFiles:
 
 
 def expiry(deps: Deps, ttl_s: int) -> datetime:
-    if not 1 <= ttl_s <= deps.max_signed_ttl_s:
-        raise InvalidInputError(
-            f"ttl_s must be between 1 and {deps.max_signed_ttl_s} seconds", code="invalid_ttl"
-        )
-    return deps.clock.now() + timedelta(seconds=ttl_s)
+    """``ttl_s`` from now, cut to the longest lifetime a link may have."""
+    return deps.clock.now() + timedelta(seconds=max(1, min(ttl_s, deps.max_signed_ttl_s)))
 
 
 async def signed_files(

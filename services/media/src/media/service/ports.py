@@ -12,6 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from media.domain.gallery import Gallery
 from media.domain.item import MediaItem
 from media.domain.kinds import FileType
 from media.domain.limits import UploadLimits
@@ -26,6 +27,10 @@ class MediaRepository(Protocol):
     async def add(self, item: MediaItem) -> None: ...
     async def get(self, tenant_id: str, media_id: str) -> MediaItem | None:
         """The item unless it is deleted."""
+        ...
+
+    async def many(self, tenant_id: str, media_ids: Sequence[str]) -> list[MediaItem]:
+        """Those of the items that exist (not deleted), in no particular order."""
         ...
 
     async def save(self, item: MediaItem, *, expected_version: int) -> None:
@@ -68,6 +73,23 @@ class ReleaseRepository(Protocol):
         ...
 
 
+class GalleryRepository(Protocol):
+    async def add(self, gallery: Gallery) -> None:
+        """Raises ReleaseHasGalleryError when its release has one already."""
+        ...
+
+    async def get(self, tenant_id: str, gallery_id: str) -> Gallery | None: ...
+    async def of_release(self, tenant_id: str, release_id: str) -> Gallery | None: ...
+    async def save(self, gallery: Gallery, *, expected_version: int) -> None:
+        """Raises ConcurrentModificationError, or ReleaseHasGalleryError."""
+        ...
+
+    async def delete(self, tenant_id: str, gallery_id: str) -> bool: ...
+    async def page(self, tenant_id: str, *, after_id: str | None, limit: int) -> list[Gallery]:
+        """Newest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """Repositories over one transaction; events emitted go to the outbox in that transaction.
 
@@ -80,6 +102,8 @@ class UnitOfWork(Protocol):
     def usage(self) -> UsageRepository: ...
     @property
     def releases(self) -> ReleaseRepository: ...
+    @property
+    def galleries(self) -> GalleryRepository: ...
     def emit(self, event: Event) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import PyMongoError
 
+from media.adapters.mongo.galleries import MongoGalleries
 from media.adapters.mongo.items import MongoItems
 from media.adapters.mongo.releases import MongoReleases
 from media.adapters.mongo.usage import MongoUsage
@@ -17,6 +18,7 @@ class MongoUnitOfWork(UnitOfWorkBase):
         self.media = MongoItems(self._db, session)
         self.usage = MongoUsage(self._db, session)
         self.releases = MongoReleases(self._db, session)
+        self.galleries = MongoGalleries(self._db, session)
 
     def conflict(self, error: PyMongoError) -> Exception:
         return ConcurrentModificationError(str(error))

@@ -14,6 +14,7 @@ from media.domain.errors import (
     MediaNotFoundError,
     NotPublicError,
     Refusal,
+    ReleaseHasGalleryError,
     UploadRefusedError,
     WithdrawnError,
 )
@@ -61,6 +62,8 @@ def api_error(error: MediaError) -> ApiError:
         return Forbidden(str(error), code="link_expired")
     if isinstance(error, BadSignatureError):
         return Forbidden(str(error), code="invalid_signature")
+    if isinstance(error, ReleaseHasGalleryError):
+        return Conflict(str(error), code="release_has_gallery")
     if isinstance(error, InvalidInputError):
         return Unprocessable(str(error), code=error.code)
     if isinstance(error, ConcurrentModificationError):

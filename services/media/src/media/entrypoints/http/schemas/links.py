@@ -10,13 +10,14 @@ from media.service.links import SignedFiles
 
 
 class SignedUrlsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # Not strict: JSON Schema's integer includes 600.0, so pydantic's lax int takes it.
+    model_config = ConfigDict(extra="forbid")
 
     ttl_s: int | None = Field(
         default=None,
         ge=1,
         description="How long the links work, in seconds (default MEDIA_SIGNED_URL_TTL_S; "
-        "at most MEDIA_SIGNED_URL_MAX_TTL_S)",
+        "a longer one is cut to MEDIA_SIGNED_URL_MAX_TTL_S: see `expires_at`)",
     )
 
 
