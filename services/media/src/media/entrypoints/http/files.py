@@ -97,7 +97,7 @@ def file_response(request: Request, served: ServedFile) -> Response:
         "Content-Security-Policy": SANDBOX,
         "Content-Disposition": _disposition(served),
     }
-    if _matches(request.headers.get("if-none-match"), file.digest):
+    if etag_matches(request.headers.get("if-none-match"), file.digest):
         return Response(status_code=304, headers=headers)
     wanted = _range(request, file.digest, size)
     if wanted is None:
@@ -127,7 +127,7 @@ def _range(request: Request, digest: str, size: int) -> ByteRange | None:
         ) from None
 
 
-def _matches(if_none_match: str | None, digest: str) -> bool:
+def etag_matches(if_none_match: str | None, digest: str) -> bool:
     if not if_none_match:
         return False
     tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
