@@ -4,10 +4,10 @@ process (server and client) allocates a small fraction of that, and it arrives w
 from __future__ import annotations
 
 import random
-import tempfile
 import tracemalloc
 import uuid
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,45 +31,46 @@ def big_pdf(size: int) -> bytes:
     return head + random.Random(7).randbytes(size - len(head) - len(end)) + end
 
 
-def test_a_kit_is_never_held_whole_in_memory(infra: Any) -> None:
+def test_a_kit_is_never_held_whole_in_memory(infra: Any, tmp_path: Path) -> None:
     settings = settings_for(infra, f"kit_{uuid.uuid4().hex[:10]}", max_document_bytes=2 * SIZE)
+    received = tmp_path / "kit.zip"
     try:
-        with served(lambda: create_app(settings, authenticator=TokenAuthenticator())) as url:
-            with httpx.Client(base_url=url, timeout=300) as http:
-                uploaded = http.post(
-                    "/v1/media", content=big_pdf(SIZE), params={"filename": "big.pdf"}, headers=A
-                )
-                assert uploaded.status_code == 201, uploaded.text
-                media_id = uploaded.json()["id"]
-                release = KnownRelease("tenant-a", "r1", ReleaseState.PUBLIC, (media_id,), 1)
-                with MongoClient(infra.mongodb_uri) as mongo:
-                    mongo[settings.database_name]["releases"].insert_one(release_document(release))
+        with (
+            served(lambda: create_app(settings, authenticator=TokenAuthenticator())) as url,
+            httpx.Client(base_url=url, timeout=300) as http,
+        ):
+            uploaded = http.post(
+                "/v1/media", content=big_pdf(SIZE), params={"filename": "big.pdf"}, headers=A
+            )
+            assert uploaded.status_code == 201, uploaded.text
+            release = KnownRelease(
+                "tenant-a", "r1", ReleaseState.PUBLIC, (uploaded.json()["id"],), 1
+            )
+            with MongoClient(infra.mongodb_uri) as mongo:
+                mongo[settings.database_name]["releases"].insert_one(release_document(release))
 
-                tracemalloc.start()
-                try:
-                    received, declared = _download(
-                        http, "/v1/public/tenant-a/releases/r1/press-kit.zip"
-                    )
-                    _, peak = tracemalloc.get_traced_memory()
-                finally:
-                    tracemalloc.stop()
+            tracemalloc.start()
+            try:
+                declared = _download(
+                    http, "/v1/public/tenant-a/releases/r1/press-kit.zip", received
+                )
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
     finally:
         drop_database_now(infra.mongodb_uri, settings.database_name)
     print(f"press kit of {declared} bytes: peak traced memory {peak} bytes")
     assert peak < SIZE / 4, f"peak {peak} bytes while sending {declared}"
+    assert received.stat().st_size == declared  # Content-Length is what was sent
     with zipfile.ZipFile(received) as archive:
         assert archive.testzip() is None  # every CRC right
         assert archive.getinfo("01-big.pdf").file_size == SIZE
 
 
-def _download(http: httpx.Client, path: str) -> tuple[Any, int]:
-    """The answer written to a temporary file as it arrives; its declared length."""
-    out = tempfile.TemporaryFile()
-    with http.stream("GET", path) as answer:
+def _download(http: httpx.Client, path: str, into: Path) -> int:
+    """The answer written to ``into`` as it arrives; its declared length."""
+    with http.stream("GET", path) as answer, into.open("wb") as out:
         assert answer.status_code == 200
-        declared = int(answer.headers["content-length"])
         for chunk in answer.iter_raw():
             out.write(chunk)
-    assert out.tell() == declared  # Content-Length is what was sent
-    out.seek(0)
-    return out, declared
+        return int(answer.headers["content-length"])
