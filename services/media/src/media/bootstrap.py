@@ -7,7 +7,11 @@ process-pool renderer. Tests swap the clock here; everything else receives what 
 
 from __future__ import annotations
 
+import logging
+import secrets
 from dataclasses import dataclass
+
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from media.adapters.gridfs_storage import GridFsStorage
 from media.adapters.inspection import ContentInspector
@@ -22,6 +26,9 @@ from newsroom_shared.auth import KeyFollower
 from newsroom_shared.background import Doorbell
 from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.runtime import ServiceRuntime
+from newsroom_shared.signed_urls import UrlSigner, key_list
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,13 @@ class Media:
         runtime = self.runtime
         return MongoUnitOfWork(runtime.mongo, runtime.db, runtime.outbox, runtime.envelope)
 
+    def joined(self, session: AsyncClientSession) -> MongoUnitOfWork:
+        """A unit of work inside someone else's transaction (a consumer's inbox transaction)."""
+        runtime = self.runtime
+        return MongoUnitOfWork(
+            runtime.mongo, runtime.db, runtime.outbox, runtime.envelope, session=session
+        )
+
     def reader(self) -> MongoUnitOfWork:
         """A unit of work for queries: no transaction."""
         runtime = self.runtime
@@ -59,18 +73,32 @@ def limits_of(settings: MediaSettings) -> UploadLimits:
     )
 
 
+def signing_keys(settings: MediaSettings) -> list[str]:
+    keys = key_list(settings.url_signing_keys)
+    if keys:
+        return keys
+    logger.warning(
+        "MEDIA_URL_SIGNING_KEYS is not set: a random key is used and dies with this process "
+        "(development only)"
+    )
+    return [secrets.token_urlsafe(32)]
+
+
 def bootstrap(
     settings: MediaSettings, runtime: ServiceRuntime, clock: Clock | None = None
 ) -> Media:
     configure_pillow(settings.max_image_pixels)  # the API process reads image headers too
     storage = GridFsStorage(runtime.db)
     pool = ProcessPool(settings.render_processes, settings.max_image_pixels)
+    signer = UrlSigner(signing_keys(settings))
     deps = Deps(
         clock=clock or SystemClock(),
         storage=storage,
         inspector=ContentInspector(),
-        links=FileLinks(settings.public_base_url),
+        links=FileLinks(settings.public_base_url, signer),
         limits=limits_of(settings),
+        signatures=signer,
+        max_signed_ttl_s=settings.signed_url_max_ttl_s,
     )
     return Media(
         settings=settings,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from newsroom_shared.config import ServiceSettings
@@ -63,4 +63,16 @@ class MediaSettings(ServiceSettings):
     )
     render_timeout_s: float = Field(
         default=60.0, gt=0, description="Longest a rendition job may take before it fails"
+    )
+    url_signing_keys: SecretStr | None = Field(
+        default=None,
+        description="Keys signing the expiring links to media not yet public (and press kits), "
+        "comma-separated, newest first: the newest signs, every listed key verifies, so keys "
+        "rotate; unset: a random key per process (dev only: links die with it)",
+    )
+    signed_url_ttl_s: int = Field(
+        default=3600, ge=1, description="Lifetime of a signed link when staff ask for none"
+    )
+    signed_url_max_ttl_s: int = Field(
+        default=7 * 24 * 3600, ge=1, description="Longest lifetime staff may ask a link for"
     )

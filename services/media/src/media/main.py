@@ -9,7 +9,7 @@ from media.adapters.mongo.indexes import ensure_indexes
 from media.bootstrap import bootstrap
 from media.config import MediaSettings
 from media.entrypoints.consumers import SUBSCRIPTIONS
-from media.entrypoints.http import files
+from media.entrypoints.http import files, galleries, public, releases
 from media.entrypoints.http import media as media_routes
 from media.entrypoints.http.errors import install_domain_error_handler
 from media.entrypoints.worker import RenditionWorker, Sweeper
@@ -57,7 +57,13 @@ def create_app(
         title="Newsroom media",
         version=package_version("newsroom-media"),
         description=DESCRIPTION,
-        routers=[media_routes.router, files.router],
+        routers=[
+            media_routes.router,
+            galleries.router,
+            releases.router,
+            public.router,
+            files.router,
+        ],
         wired=media,
         # Another authenticator (tests) needs no replica of the keys: no key consumers then.
         subscriptions=SUBSCRIPTIONS if authenticator is None else without_api_keys(SUBSCRIPTIONS),

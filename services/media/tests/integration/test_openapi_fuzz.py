@@ -26,6 +26,9 @@ UNSTATED_RULES = {
     "truncated": "an upload must be a whole file of its type",
     "polyglot": "an upload must not also be an archive or a web page",
     "pixel_flood": "an image's pixels are limited, which only its header tells",
+    "unknown_media": "a gallery's items must exist in the caller's tenant",
+    "duplicate_item": "an item is in a gallery once (one field unique across array objects)",
+    "not_a_reordering": "a new order names every item the gallery holds, once",
 }
 
 

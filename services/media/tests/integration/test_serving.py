@@ -1,6 +1,6 @@
 """Serving: content-addressed URLs with strong ETags cached as immutable, ranges, downloads
 with Content-Disposition, never sniffed; and one tenant's ids are another's 404, on every
-operation the OpenAPI lists."""
+operation the OpenAPI lists. Items are made public by a published release naming them."""
 
 from __future__ import annotations
 
@@ -11,17 +11,20 @@ import httpx
 import pytest
 from media_support import corpus
 from media_support.app import app_of, headers, local_path
-from media_support.flows import processed, upload
+from media_support.flows import apply_release_event, processed, upload
+from media_support.releases import published
 
 pytestmark = pytest.mark.connected
 A, B = headers("tenant-a"), headers("tenant-b")
 
 
-async def processed_item(api: httpx.AsyncClient) -> dict[str, Any]:
+async def processed_item(api: httpx.AsyncClient, *, public: bool = True) -> dict[str, Any]:
     answer = await upload(api, corpus.jpeg(1000, 800), "Zoë's photo.jpg")
     assert answer.status_code == 201, answer.text
     item: dict[str, Any] = await processed(api, answer.json()["id"])
     assert item["status"] == "processed", item
+    if public:
+        await apply_release_event(api, published(f"r-{item['id']}", [item["id"]]))
     return item
 
 
@@ -94,28 +97,55 @@ def operations(api: httpx.AsyncClient) -> list[tuple[str, str]]:
     ]
 
 
+# A body each write takes (valid, so what answers is the lookup, not the validation).
+BODIES = {
+    ("PATCH", "/v1/media/{media_id}"): {"alt_text": "defaced"},
+    ("POST", "/v1/media/{media_id}/signed-urls"): {},
+    ("PATCH", "/v1/galleries/{gallery_id}"): {"title": "defaced"},
+    ("PUT", "/v1/galleries/{gallery_id}/items"): {"items": []},
+    ("PUT", "/v1/galleries/{gallery_id}/order"): {"media_ids": []},
+    ("PUT", "/v1/galleries/{gallery_id}/items/{media_id}/caption"): {"caption": "defaced"},
+    ("POST", "/v1/releases/{release_id}/press-kit/signed-url"): {},
+}
+
+
 async def test_another_tenants_ids_answer_404_everywhere(api: httpx.AsyncClient) -> None:
-    item = await processed_item(api)
+    item = await processed_item(api)  # public: a release of tenant A names it
+    release_id = f"r-{item['id']}"
+    created = await api.post(
+        "/v1/galleries",
+        json={"title": "A's", "release_id": release_id, "items": [{"media_id": item["id"]}]},
+        headers=A,
+    )
+    gallery = created.json()
     web = files_of(item)["web"]
     tenant, media_id, file_name = local_path(web["url"]).split("/")[2:]
-    values = {"media_id": media_id, "tenant_id": tenant, "file_name": file_name}
-    bodies = {"PATCH": {"alt_text": "defaced"}}
+    values = {
+        "media_id": media_id,
+        "file_name": file_name,
+        "gallery_id": gallery["id"],
+        "release_id": release_id,
+        "tenant_id": "tenant-b",  # in public paths: B's tenant, A's ids
+    }
     tried = []
     for method, path in operations(api):
         url = path.format(**values)
-        if path.startswith("/files/"):
-            url = path.format(**{**values, "tenant_id": "tenant-b"})  # B's tenant, A's ids
-        answer = await api.request(method, url, headers=B, json=bodies.get(method))
+        answer = await api.request(method, url, headers=B, json=BODIES.get((method, path)))
         assert answer.status_code == 404, (method, url, answer.text)
         assert answer.json()["code"] == "not_found"
         tried.append((method, path))
     assert ("DELETE", "/v1/media/{media_id}") in tried
+    assert ("DELETE", "/v1/galleries/{gallery_id}") in tried
     assert ("GET", "/files/{tenant_id}/{media_id}/{file_name}") in tried
-    # A's item is as it was; B's listing does not show it.
+    assert ("GET", "/v1/public/{tenant_id}/releases/{release_id}/gallery") in tried
+    # A's item and gallery are as they were; B's listings do not show them.
     assert (await api.get(f"/v1/media/{item['id']}", headers=A)).json() == item
+    assert (await api.get(f"/v1/galleries/{gallery['id']}", headers=A)).json() == gallery
     assert (await api.get("/v1/media", headers=B)).json()["items"] == []
+    assert (await api.get("/v1/galleries", headers=B)).json()["items"] == []
     listed = (await api.get("/v1/media", headers=A)).json()["items"]
     assert [i["id"] for i in listed] == [item["id"]]
+    assert tenant == "tenant-a"
 
 
 async def test_a_file_under_another_extension_is_not_found(api: httpx.AsyncClient) -> None:

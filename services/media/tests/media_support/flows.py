@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from media.service.releases import ReleaseEvent, release_changed
 from media_support.app import headers, media_of
 from newsroom_shared.outbox.store import OutboxEntry
 from newsroom_testing.consumer import eventually
@@ -45,3 +46,10 @@ async def outbox_events(api: httpx.AsyncClient, media_id: str) -> list[tuple[str
             if entry.key == media_id.encode():
                 events.append((entry.topic, json.loads(entry.value)))
     return events
+
+
+async def apply_release_event(api: httpx.AsyncClient, event: ReleaseEvent) -> None:
+    """Apply a release event as the consumer would, in process (the consumer itself, on the
+    broker, is tested in test_release_consumers.py)."""
+    async with media_of(api).uow() as uow:
+        await release_changed(uow, event)

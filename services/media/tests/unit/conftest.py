@@ -16,13 +16,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from media.adapters.inspection import ContentInspector
 from media.adapters.links import FileLinks
-from media.domain.errors import ConcurrentModificationError
+from media.domain.errors import ConcurrentModificationError, ReleaseHasGalleryError
+from media.domain.gallery import Gallery
 from media.domain.item import Claim, MediaItem, Status
 from media.domain.limits import UploadLimits
+from media.domain.releases import KnownRelease
 from media.domain.renditions import StoredFile
 from media.service.ports import Deps, PendingFile, Rendered, RenderFailedError
 from newsroom_shared.events.base import Event
+from newsroom_shared.signed_urls import UrlSigner
 from newsroom_testing.clock import FakeClock
+
+SIGNER = UrlSigner(["unit-test-key"])
 
 LIMITS = UploadLimits(
     max_image_bytes=2_000_000,
@@ -132,6 +137,10 @@ class FakeItems:
             return None
         return item
 
+    async def many(self, tenant_id: str, media_ids: Sequence[str]) -> list[MediaItem]:
+        found = [await self.get(tenant_id, media_id) for media_id in media_ids]
+        return [item for item in found if item is not None]
+
     async def save(self, item: MediaItem, *, expected_version: int) -> None:
         current = self.items.get(item.media_id)
         if current is None or current.version != expected_version:
@@ -189,12 +198,82 @@ class FakeUsage:
         self.bytes[tenant_id] = self.bytes.get(tenant_id, 0) + size
 
 
+class FakeReleases:
+    def __init__(self) -> None:
+        self.releases: dict[tuple[str, str], KnownRelease] = {}
+
+    async def get(self, tenant_id: str, release_id: str) -> KnownRelease | None:
+        return self.releases.get((tenant_id, release_id))
+
+    async def put(self, release: KnownRelease) -> None:
+        self.releases[(release.tenant_id, release.release_id)] = release
+
+    async def naming(self, tenant_id: str, media_ids: Sequence[str]) -> list[KnownRelease]:
+        return [
+            r
+            for (tenant, _), r in self.releases.items()
+            if tenant == tenant_id and set(r.media_ids) & set(media_ids)
+        ]
+
+
+class FakeGalleries:
+    def __init__(self) -> None:
+        self.galleries: dict[str, Gallery] = {}
+
+    def _check_release(self, gallery: Gallery) -> None:
+        for other in self.galleries.values():
+            same = (other.tenant_id, other.release_id) == (gallery.tenant_id, gallery.release_id)
+            if same and gallery.release_id and other.gallery_id != gallery.gallery_id:
+                raise ReleaseHasGalleryError(gallery.release_id)
+
+    async def add(self, gallery: Gallery) -> None:
+        self._check_release(gallery)
+        self.galleries[gallery.gallery_id] = gallery
+
+    async def get(self, tenant_id: str, gallery_id: str) -> Gallery | None:
+        found = self.galleries.get(gallery_id)
+        return found if found is not None and found.tenant_id == tenant_id else None
+
+    async def of_release(self, tenant_id: str, release_id: str) -> Gallery | None:
+        return next(
+            (
+                g
+                for g in self.galleries.values()
+                if (g.tenant_id, g.release_id) == (tenant_id, release_id)
+            ),
+            None,
+        )
+
+    async def save(self, gallery: Gallery, *, expected_version: int) -> None:
+        current = await self.get(gallery.tenant_id, gallery.gallery_id)
+        if current is None or current.version != expected_version:
+            raise ConcurrentModificationError(gallery.gallery_id)
+        self._check_release(gallery)
+        self.galleries[gallery.gallery_id] = gallery
+
+    async def delete(self, tenant_id: str, gallery_id: str) -> bool:
+        if await self.get(tenant_id, gallery_id) is None:
+            return False
+        del self.galleries[gallery_id]
+        return True
+
+    async def page(self, tenant_id: str, *, after_id: str | None, limit: int) -> list[Gallery]:
+        mine = sorted(
+            (g for g in self.galleries.values() if g.tenant_id == tenant_id),
+            key=lambda g: g.gallery_id,
+            reverse=True,
+        )
+        return [g for g in mine if after_id is None or g.gallery_id < after_id][:limit]
+
+
 class FakeUnitOfWork:
     """Commits by keeping the events emitted in a block that ended without error."""
 
     def __init__(self) -> None:
         self.media = FakeItems()
         self.usage = FakeUsage()
+        self.releases = FakeReleases()
+        self.galleries = FakeGalleries()
         self.events: list[Event] = []
         self._pending: list[Event] = []
 
@@ -262,8 +341,10 @@ def deps(clock: FakeClock, storage: FakeStorage) -> Deps:
         clock=clock,
         storage=storage,
         inspector=ContentInspector(),
-        links=FileLinks("https://media.example"),
+        links=FileLinks("https://media.example", SIGNER),
         limits=LIMITS,
+        signatures=SIGNER,
+        max_signed_ttl_s=86_400,
     )
 
 

@@ -13,9 +13,10 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from gridfs.asynchronous import AsyncGridFSBucket, AsyncGridIn, AsyncGridOut
 from gridfs.errors import NoFile
+from pymongo.asynchronous.collection import AsyncCollection
 
 from media.service.ports import PendingFile
-from newsroom_shared.mongo import Database
+from newsroom_shared.mongo import Database, Document
 
 CHUNK_BYTES = 255 * 1024  # GridFS's default chunk size: one chunk document per read
 
@@ -42,9 +43,16 @@ class GridFile:
             await self._in.abort()
 
 
+# Chunks fetched per round trip when reading. GridFS's own reader leaves the batch to the
+# server (a first batch of 101 chunks, ~25 MiB, then up to 16 MiB each), which a streamed
+# answer would hold at once; a few chunks keep a download's memory near one chunk's.
+READ_BATCH_CHUNKS = 4
+
+
 class GridContent:
-    def __init__(self, grid_out: AsyncGridOut) -> None:
+    def __init__(self, grid_out: AsyncGridOut, chunks: AsyncCollection[Document]) -> None:
         self._out = grid_out
+        self._chunks = chunks
 
     @property
     def length(self) -> int:
@@ -52,14 +60,24 @@ class GridContent:
 
     async def chunks(self, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
         stop = self.length if end is None else min(end, self.length)
-        await self._out.seek(start)
-        position = start
-        while position < stop:
-            chunk = await self._out.read(min(CHUNK_BYTES, stop - position))
-            if not chunk:
-                return
-            position += len(chunk)
-            yield chunk
+        size = int(self._out.chunk_size)
+        position = start - start % size  # where the first chunk read begins
+        cursor = self._chunks.find(
+            {"files_id": self._out._id, "n": {"$gte": start // size, "$lte": (stop - 1) // size}},
+            sort=[("n", 1)],
+            batch_size=READ_BATCH_CHUNKS,
+        )
+        async for chunk in cursor:
+            data = bytes(chunk["data"])
+            piece = data[max(start - position, 0) : stop - position]
+            position += len(data)
+            if piece:
+                yield piece
+            if position >= stop:
+                break
+        await cursor.close()
+        if position < stop:  # a chunk is missing: end the answer short rather than pad it
+            raise OSError(f"stored file {self._out._id} lacks chunks past byte {position}")
 
 
 class GridFsStorage:
@@ -106,7 +124,7 @@ class GridFsStorage:
             return None
         if (grid_out.metadata or {}).get("tenant_id") != tenant_id:
             return None  # another tenant's file is not found, like a missing one
-        return GridContent(grid_out)
+        return GridContent(grid_out, self._db["fs.chunks"])
 
     async def delete(self, tenant_id: str, file_ids: Sequence[str]) -> None:
         ids = [ObjectId(i) for i in file_ids]

@@ -35,3 +35,32 @@ class MediaNotFoundError(MediaError):
 
 class ConcurrentModificationError(MediaError):
     """Someone else changed the item since it was read; the caller may try again."""
+
+
+class NotPublicError(MediaError):
+    """The file exists but is not public and the caller showed no key or signature: answered
+    like a missing one (a draft's pictures are nobody's business)."""
+
+
+class WithdrawnError(MediaError):
+    """Every release naming the item was withdrawn: gone for the public."""
+
+
+class LinkExpiredError(MediaError):
+    """A signed link whose time is over."""
+
+
+class BadSignatureError(MediaError):
+    """A signed link that was tampered with, or signed with a key no longer held."""
+
+
+class InvalidInputError(MediaError):
+    """A request the rules refuse (answered 422 with ``code``)."""
+
+    def __init__(self, message: str, code: str = "invalid_input") -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class ReleaseHasGalleryError(MediaError):
+    """A release has one gallery; another already names it."""

@@ -12,18 +12,25 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from media.domain.gallery import Gallery
 from media.domain.item import MediaItem
 from media.domain.kinds import FileType
 from media.domain.limits import UploadLimits
+from media.domain.releases import KnownRelease
 from media.domain.renditions import StoredFile
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
+from newsroom_shared.signed_urls import Verdict
 
 
 class MediaRepository(Protocol):
     async def add(self, item: MediaItem) -> None: ...
     async def get(self, tenant_id: str, media_id: str) -> MediaItem | None:
         """The item unless it is deleted."""
+        ...
+
+    async def many(self, tenant_id: str, media_ids: Sequence[str]) -> list[MediaItem]:
+        """Those of the items that exist (not deleted), in no particular order."""
         ...
 
     async def save(self, item: MediaItem, *, expected_version: int) -> None:
@@ -56,6 +63,33 @@ class UsageRepository(Protocol):
         ...
 
 
+class ReleaseRepository(Protocol):
+    """The read model of the publisher's releases (fed by its events)."""
+
+    async def get(self, tenant_id: str, release_id: str) -> KnownRelease | None: ...
+    async def put(self, release: KnownRelease) -> None: ...
+    async def naming(self, tenant_id: str, media_ids: Sequence[str]) -> list[KnownRelease]:
+        """The tenant's known releases naming any of the items."""
+        ...
+
+
+class GalleryRepository(Protocol):
+    async def add(self, gallery: Gallery) -> None:
+        """Raises ReleaseHasGalleryError when its release has one already."""
+        ...
+
+    async def get(self, tenant_id: str, gallery_id: str) -> Gallery | None: ...
+    async def of_release(self, tenant_id: str, release_id: str) -> Gallery | None: ...
+    async def save(self, gallery: Gallery, *, expected_version: int) -> None:
+        """Raises ConcurrentModificationError, or ReleaseHasGalleryError."""
+        ...
+
+    async def delete(self, tenant_id: str, gallery_id: str) -> bool: ...
+    async def page(self, tenant_id: str, *, after_id: str | None, limit: int) -> list[Gallery]:
+        """Newest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """Repositories over one transaction; events emitted go to the outbox in that transaction.
 
@@ -66,6 +100,10 @@ class UnitOfWork(Protocol):
     def media(self) -> MediaRepository: ...
     @property
     def usage(self) -> UsageRepository: ...
+    @property
+    def releases(self) -> ReleaseRepository: ...
+    @property
+    def galleries(self) -> GalleryRepository: ...
     def emit(self, event: Event) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -183,6 +221,17 @@ class Renderer(Protocol):
 
 class Links(Protocol):
     def file_url(self, item: MediaItem, file: StoredFile) -> str: ...
+    def signed_url(self, path: str, expires_at: datetime) -> str:
+        """An absolute URL of one of this service's paths, fetchable until ``expires_at``."""
+        ...
+
+
+class Signatures(Protocol):
+    """Checks the signature of a signed link (``expires`` and ``signature`` of its query)."""
+
+    def check(
+        self, path: str, expires: str | None, signature: str | None, now: datetime
+    ) -> Verdict: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +243,8 @@ class Deps:
     inspector: Inspector
     links: Links
     limits: UploadLimits
+    signatures: Signatures
+    max_signed_ttl_s: int
 
 
 @dataclass(frozen=True, slots=True)

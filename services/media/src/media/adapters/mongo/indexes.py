@@ -16,6 +16,18 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("status", ASCENDING), ("claim_expires_at", ASCENDING)], name="claimable"),
     ],
     "usage": [],
+    "galleries": [
+        IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
+        # One gallery per release: galleries of no release have no release_id field.
+        IndexModel(
+            [("tenant_id", ASCENDING), ("release_id", ASCENDING)],
+            name="one_per_release",
+            unique=True,
+            partialFilterExpression={"release_id": {"$exists": True}},
+        ),
+    ],
+    # Which known releases name an item (multikey): its access is decided from them.
+    "releases": [IndexModel([("tenant_id", ASCENDING), ("media_ids", ASCENDING)], name="media")],
     "fs.files": [
         IndexModel(
             [("metadata.tenant_id", ASCENDING), ("metadata.media_id", ASCENDING)],

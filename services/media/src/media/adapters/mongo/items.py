@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from pymongo import ReturnDocument
@@ -24,6 +25,10 @@ class MongoItems(Repository):
         query = {"tenant_id": tenant_id, "_id": media_id, "status": LIVE}
         found = await self._collection.find_one(query, **self._opts())
         return None if found is None else item_of(found)
+
+    async def many(self, tenant_id: str, media_ids: Sequence[str]) -> list[MediaItem]:
+        query = {"tenant_id": tenant_id, "_id": {"$in": list(media_ids)}, "status": LIVE}
+        return [item_of(d) async for d in self._collection.find(query, **self._opts())]
 
     async def save(self, item: MediaItem, *, expected_version: int) -> None:
         result = await self._collection.replace_one(

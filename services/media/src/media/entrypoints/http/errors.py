@@ -6,13 +6,19 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from media.domain.errors import (
+    BadSignatureError,
     ConcurrentModificationError,
+    InvalidInputError,
+    LinkExpiredError,
     MediaError,
     MediaNotFoundError,
+    NotPublicError,
     Refusal,
+    ReleaseHasGalleryError,
     UploadRefusedError,
+    WithdrawnError,
 )
-from newsroom_shared.http.errors import ApiError, Conflict, NotFound, Unprocessable
+from newsroom_shared.http.errors import ApiError, Conflict, Forbidden, NotFound, Unprocessable
 
 
 class PayloadTooLarge(ApiError):  # noqa: N818 (HTTP status names read better)
@@ -25,6 +31,12 @@ class UnsupportedType(ApiError):  # noqa: N818 (HTTP status names read better)
     status = 415
     default_code = "unsupported_media_type"
     default_message = "The upload's content is not a type this takes"
+
+
+class Gone(ApiError):  # noqa: N818 (HTTP status names read better)
+    status = 410
+    default_code = "gone"
+    default_message = "This is no longer available"
 
 
 def upload_error(error: UploadRefusedError) -> ApiError:
@@ -42,8 +54,18 @@ def api_error(error: MediaError) -> ApiError:
     """The HTTP answer to a domain error (404s never say whether another tenant has it)."""
     if isinstance(error, UploadRefusedError):
         return upload_error(error)
-    if isinstance(error, MediaNotFoundError):
+    if isinstance(error, MediaNotFoundError | NotPublicError):
         return NotFound(str(error))
+    if isinstance(error, WithdrawnError):
+        return Gone(str(error), code="withdrawn")
+    if isinstance(error, LinkExpiredError):
+        return Forbidden(str(error), code="link_expired")
+    if isinstance(error, BadSignatureError):
+        return Forbidden(str(error), code="invalid_signature")
+    if isinstance(error, ReleaseHasGalleryError):
+        return Conflict(str(error), code="release_has_gallery")
+    if isinstance(error, InvalidInputError):
+        return Unprocessable(str(error), code=error.code)
     if isinstance(error, ConcurrentModificationError):
         return Conflict("the item is being changed by someone else; retry", code="busy")
     return Conflict(str(error))

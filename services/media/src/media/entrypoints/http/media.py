@@ -9,8 +9,9 @@ from fastapi.responses import StreamingResponse
 
 from media.entrypoints.http.dependencies import Editor, MediaDep, Viewer
 from media.entrypoints.http.files import file_response
+from media.entrypoints.http.schemas.links import SignedUrlsIn, SignedUrlsOut
 from media.entrypoints.http.schemas.media import MediaOut, MediaUpdate
-from media.service import assets, serving, uploads
+from media.service import assets, links, serving, uploads
 from newsroom_shared.http.errors import BadRequest, error_responses
 from newsroom_shared.http.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 
@@ -118,6 +119,17 @@ async def download_original(
     """Download the original as uploaded (a download, whatever its type; Range supported)."""
     served = await serving.open_original(media.reader(), media.deps, caller.tenant_id, media_id)
     return file_response(request, served)
+
+
+@router.post("/{media_id}/signed-urls")
+async def sign_media_urls(
+    media_id: str, body: SignedUrlsIn, caller: Editor, media: MediaDep
+) -> SignedUrlsOut:
+    """Signed, expiring links to the item's files, for someone without a key (a journalist
+    under embargo, a preview), while the item is not public."""
+    ttl_s = body.ttl_s or media.settings.signed_url_ttl_s
+    signed = await links.signed_files(media.reader(), media.deps, caller, media_id, ttl_s)
+    return SignedUrlsOut.of(signed)
 
 
 def _content_length(request: Request) -> int | None:

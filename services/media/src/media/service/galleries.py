@@ -1,0 +1,92 @@
+"""Staff's galleries: create, read, list, describe, set items, reorder, caption, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from media.domain.errors import InvalidInputError, MediaNotFoundError
+from media.domain.gallery import Gallery, GalleryItem, checked_items
+from media.domain.ids import new_id
+from media.service.ports import Caller, Deps, UnitOfWork
+from media.service.transactions import retried
+
+
+async def create(
+    uow: UnitOfWork,
+    deps: Deps,
+    caller: Caller,
+    *,
+    title: str,
+    release_id: str | None,
+    items: Sequence[GalleryItem],
+) -> Gallery:
+    now = deps.clock.now()
+    gallery = Gallery(
+        tenant_id=caller.tenant_id,
+        gallery_id=new_id(),
+        title=title,
+        release_id=release_id,
+        items=checked_items(items),
+        created_at=now,
+        updated_at=now,
+    )
+    async with uow:
+        await _known_media(uow, caller, gallery.media_ids)
+        await uow.galleries.add(gallery)
+    return gallery
+
+
+async def get(uow: UnitOfWork, caller: Caller, gallery_id: str) -> Gallery:
+    async with uow:
+        return await _existing(uow, caller, gallery_id)
+
+
+async def page(
+    uow: UnitOfWork, caller: Caller, *, after_id: str | None, limit: int
+) -> list[Gallery]:
+    async with uow:
+        return await uow.galleries.page(caller.tenant_id, after_id=after_id, limit=limit)
+
+
+Change = Callable[[Gallery], Gallery]
+
+
+async def change(
+    uow: UnitOfWork, caller: Caller, gallery_id: str, how: Change, *, new_media: bool = False
+) -> Gallery:
+    """Apply ``how`` to the stored gallery in a transaction (again if someone else changed it
+    meanwhile); ``new_media``: check that every item it then holds exists."""
+
+    async def block() -> Gallery:
+        async with uow:
+            gallery = await _existing(uow, caller, gallery_id)
+            changed = how(gallery)
+            if new_media:
+                await _known_media(uow, caller, changed.media_ids)
+            await uow.galleries.save(changed, expected_version=gallery.version)
+            return changed
+
+    return await retried(block)
+
+
+async def delete(uow: UnitOfWork, caller: Caller, gallery_id: str) -> None:
+    async with uow:
+        if not await uow.galleries.delete(caller.tenant_id, gallery_id):
+            raise MediaNotFoundError(f"No gallery {gallery_id}")
+
+
+async def _existing(uow: UnitOfWork, caller: Caller, gallery_id: str) -> Gallery:
+    gallery = await uow.galleries.get(caller.tenant_id, gallery_id)
+    if gallery is None:
+        raise MediaNotFoundError(f"No gallery {gallery_id}")
+    return gallery
+
+
+async def _known_media(uow: UnitOfWork, caller: Caller, media_ids: Sequence[str]) -> None:
+    """Every item exists in the caller's tenant (another tenant's are unknown alike)."""
+    if not media_ids:
+        return
+    found = {item.media_id for item in await uow.media.many(caller.tenant_id, media_ids)}
+    unknown = [media_id for media_id in media_ids if media_id not in found]
+    if unknown:
+        raise InvalidInputError(f"unknown media items: {', '.join(unknown)}", code="unknown_media")

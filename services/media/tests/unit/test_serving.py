@@ -1,0 +1,75 @@
+"""Serving decides by the item's releases: public, staff-only behind keys and signed links,
+withdrawn."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from media_support import corpus
+from media_support.chunks import chunks_of
+from media_support.releases import published, withdrawn
+
+from media.domain.errors import (
+    BadSignatureError,
+    LinkExpiredError,
+    NotPublicError,
+    WithdrawnError,
+)
+from media.domain.releases import Access
+from media.service import links
+from media.service.ports import Caller
+from media.service.releases import release_changed
+from media.service.serving import Proof, open_file
+from media.service.uploads import upload
+
+A = Caller("tenant-a")
+
+
+async def original_name(uow, deps) -> tuple[str, str]:
+    item = await upload(
+        uow, deps, A, chunks_of(corpus.jpeg(64, 48)), filename="a.jpg", announced_bytes=None
+    )
+    return item.media_id, item.original.path("tenant-a", item.media_id).rsplit("/", 1)[1]
+
+
+def proof_from(url: str) -> Proof:
+    query = parse_qs(urlsplit(url).query)
+    return Proof(expires=query["expires"][0], signature=query["signature"][0])
+
+
+async def test_an_item_in_no_release_is_for_staff_and_signed_links(uow, deps, clock) -> None:
+    media_id, name = await original_name(uow, deps)
+    with pytest.raises(NotPublicError):
+        await open_file(uow, deps, "tenant-a", media_id, name, Proof())
+    staff = await open_file(uow, deps, "tenant-a", media_id, name, Proof(staff=True))
+    assert not staff.public
+
+    signed = await links.signed_files(uow, deps, A, media_id, ttl_s=60)
+    assert signed.access is Access.STAFF_ONLY
+    proof = proof_from(signed.urls["original"])
+    assert not (await open_file(uow, deps, "tenant-a", media_id, name, proof)).public
+
+    tampered = Proof(expires=str(int(proof.expires or 0) + 60), signature=proof.signature)
+    with pytest.raises(BadSignatureError):
+        await open_file(uow, deps, "tenant-a", media_id, name, tampered)
+    clock.advance(timedelta(seconds=61))
+    with pytest.raises(LinkExpiredError):
+        await open_file(uow, deps, "tenant-a", media_id, name, proof)
+
+
+async def test_a_public_release_makes_it_public_and_a_withdrawal_takes_it_down(uow, deps) -> None:
+    media_id, name = await original_name(uow, deps)
+    await release_changed(uow, published("r1", [media_id]))
+    assert (await open_file(uow, deps, "tenant-a", media_id, name, Proof())).public
+    await release_changed(uow, withdrawn("r1"))
+    with pytest.raises(WithdrawnError):
+        await open_file(uow, deps, "tenant-a", media_id, name, Proof())
+    assert await open_file(uow, deps, "tenant-a", media_id, name, Proof(staff=True))
+
+
+async def test_a_link_lives_no_longer_than_allowed(uow, deps, clock) -> None:
+    media_id, _ = await original_name(uow, deps)
+    signed = await links.signed_files(uow, deps, A, media_id, ttl_s=deps.max_signed_ttl_s + 9)
+    assert signed.expires_at == clock.now() + timedelta(seconds=deps.max_signed_ttl_s)
