@@ -16,6 +16,7 @@ from listening.domain.dedupe import near
 from listening.domain.mentions import Mention, Sentiment, label_of
 from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
+from listening.domain.spikes import Episode, QueryActivity, RecentMention
 from listening.domain.webhook_sources import WebhookSource
 from listening.service.ports import Deps, HourCount, MentionFilter, MentionPosition
 from newsroom_shared.events.base import Event
@@ -29,6 +30,7 @@ class Store:
     mentions: dict[str, Mention] = field(default_factory=dict)
     releases: dict[tuple[str, str], KnownRelease] = field(default_factory=dict)
     sources: dict[str, WebhookSource] = field(default_factory=dict)
+    activity: dict[tuple[str, str], QueryActivity] = field(default_factory=dict)
     outbox: list[Event] = field(default_factory=list)
 
 
@@ -166,6 +168,35 @@ class FakeReleases:
         ]
 
 
+class FakeQueryActivity:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def record(self, tenant_id: str, query_id: str, mention: RecentMention) -> QueryActivity:
+        key = (tenant_id, query_id)
+        before = self.s.activity.get(key, QueryActivity())
+        after = before.recorded(mention.mention_id, mention.at, negative=mention.negative)
+        self.s.activity[key] = after
+        return after
+
+    async def settle(
+        self,
+        tenant_id: str,
+        query_id: str,
+        *,
+        episode: Episode | None,
+        stale_hours: Sequence[datetime],
+    ) -> None:
+        key = (tenant_id, query_id)
+        if key in self.s.activity:
+            before = self.s.activity[key]
+            kept = {h: b for h, b in before.buckets.items() if h not in stale_hours}
+            self.s.activity[key] = replace(before, buckets=kept, episode=episode)
+
+    async def forget(self, tenant_id: str, query_id: str) -> None:
+        self.s.activity.pop((tenant_id, query_id), None)
+
+
 class FakeSources:
     def __init__(self, store: Store) -> None:
         self.s = store
@@ -206,6 +237,7 @@ class FakeUnitOfWork:
         self.query_version = FakeQueryVersion(self.store)
         self.mentions = FakeMentions(self.store)
         self.releases = FakeReleases(self.store)
+        self.query_activity = FakeQueryActivity(self.store)
         self.webhook_sources = FakeSources(self.store)
 
     @property

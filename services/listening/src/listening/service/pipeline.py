@@ -1,6 +1,6 @@
 """One fetched post through the pipeline: match, detect its language, drop copies, score,
 store the mention and emit ``MentionDetected`` (through the outbox, in the consumer's
-transaction).
+transaction), and count it towards its queries' spike watch (``MentionSpike``).
 
 The order is chosen for cost. Nearly every post matches no query (1 % match in the P3
 benchmark), so the automaton runs first and a post without a candidate query costs nothing
@@ -22,6 +22,7 @@ from listening.domain.releases import link_keys
 from listening.domain.text import Document
 from listening.service.events import mention_detected
 from listening.service.ports import Deps, UnitOfWork
+from listening.service.spikes import watch_for_spikes
 from newsroom_shared.events.listening import PostFetched
 
 
@@ -41,6 +42,7 @@ async def match_post(
     if mention is None or not await uow.mentions.add(mention):
         return None
     uow.emit(mention_detected(mention))
+    await watch_for_spikes(uow, mention, (match.query for match in matches))
     return mention
 
 

@@ -16,6 +16,7 @@ from typing import Protocol, Self
 from listening.domain.mentions import Mention, Sentiment, SentimentLabel
 from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
+from listening.domain.spikes import Episode, QueryActivity, RecentMention
 from listening.domain.webhook_sources import WebhookSource
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
@@ -89,6 +90,30 @@ class MentionRepository(Protocol):
     async def hourly_counts(self, tenant_id: str, where: MentionFilter) -> list[HourCount]: ...
 
 
+class QueryActivityRepository(Protocol):
+    """Per query: hourly mention counters, the newest mentions and the open spike episode (one
+    small document each), what spike detection reads."""
+
+    async def record(self, tenant_id: str, query_id: str, mention: RecentMention) -> QueryActivity:
+        """Count the mention and answer the query's activity with it counted (one command)."""
+        ...
+
+    async def settle(
+        self,
+        tenant_id: str,
+        query_id: str,
+        *,
+        episode: Episode | None,
+        stale_hours: Sequence[datetime],
+    ) -> None:
+        """Store the episode after an assessment and drop the hours no window reaches."""
+        ...
+
+    async def forget(self, tenant_id: str, query_id: str) -> None:
+        """The query was deleted."""
+        ...
+
+
 class ReleaseRepository(Protocol):
     """The tenant's published releases, from the publisher's events: what a mention names."""
 
@@ -119,6 +144,8 @@ class UnitOfWork(Protocol):
     def mentions(self) -> MentionRepository: ...
     @property
     def releases(self) -> ReleaseRepository: ...
+    @property
+    def query_activity(self) -> QueryActivityRepository: ...
     @property
     def webhook_sources(self) -> WebhookSourceRepository: ...
 

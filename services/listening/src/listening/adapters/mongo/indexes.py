@@ -36,6 +36,8 @@ INDEXES: dict[str, list[IndexModel]] = {
             name="tenant_query_newest",
         ),
     ],
+    # One document per query, found by its _id (the query's id) and tenant: no other index.
+    "query_activity": [],
     "releases": [
         IndexModel(
             [("tenant_id", ASCENDING), ("release_id", ASCENDING)],

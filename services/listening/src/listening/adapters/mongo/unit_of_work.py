@@ -7,6 +7,7 @@ from pymongo.errors import PyMongoError
 
 from listening.adapters.mongo.mentions import MongoMentions
 from listening.adapters.mongo.queries import MongoQueries, MongoQueryVersion
+from listening.adapters.mongo.query_activity import MongoQueryActivity
 from listening.adapters.mongo.releases import MongoReleases
 from listening.adapters.mongo.webhook_sources import MongoWebhookSources
 from listening.domain.errors import ConcurrentModificationError
@@ -22,6 +23,7 @@ class MongoUnitOfWork(UnitOfWorkBase):
         self.query_version = MongoQueryVersion(self._db, session)
         self.mentions = MongoMentions(self._db, session)
         self.releases = MongoReleases(self._db, session)
+        self.query_activity = MongoQueryActivity(self._db, session)
         self.webhook_sources = MongoWebhookSources(self._db, session)
 
     def conflict(self, error: PyMongoError) -> Exception:
