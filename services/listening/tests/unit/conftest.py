@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from listening.domain.comments import KnownComment
 from listening.domain.dedupe import near
 from listening.domain.mentions import Mention, Sentiment, label_of
 from listening.domain.queries import ListeningQuery
@@ -31,6 +32,7 @@ class Store:
     releases: dict[tuple[str, str], KnownRelease] = field(default_factory=dict)
     sources: dict[str, WebhookSource] = field(default_factory=dict)
     activity: dict[tuple[str, str], QueryActivity] = field(default_factory=dict)
+    comments: dict[tuple[str, str], KnownComment] = field(default_factory=dict)
     outbox: list[Event] = field(default_factory=list)
 
 
@@ -95,6 +97,7 @@ def _selected(mention: Mention, where: MentionFilter) -> bool:
         and (where.until is None or mention.detected_at < where.until)
         and (where.handled is None or mention.handled == where.handled)
         and (where.assignee is None or mention.assignee == where.assignee)
+        and (mention.moderated is not None) == where.taken_down
     )
 
 
@@ -124,6 +127,15 @@ class FakeMentions:
 
     async def save_triage(self, mention: Mention) -> None:
         self.s.mentions[mention.id] = mention
+
+    async def mark_moderated(self, tenant_id: str, post_key: str, mark: str | None) -> int:
+        marked = [
+            replace(m, moderated=mark)
+            for m in self.s.mentions.values()
+            if (m.tenant_id, m.post_key) == (tenant_id, post_key) and m.moderated != mark
+        ]
+        self.s.mentions.update({m.id: m for m in marked})
+        return len(marked)
 
     async def page(
         self, tenant_id: str, where: MentionFilter, *, after: MentionPosition | None, limit: int
@@ -197,6 +209,20 @@ class FakeQueryActivity:
         self.s.activity.pop((tenant_id, query_id), None)
 
 
+class FakeComments:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def posted(self, comment: KnownComment) -> None:
+        self.s.comments.setdefault((comment.tenant_id, comment.comment_id), comment)
+
+    async def moderated(self, comment: KnownComment) -> None:
+        self.s.comments[(comment.tenant_id, comment.comment_id)] = comment
+
+    async def get(self, tenant_id: str, comment_id: str) -> KnownComment | None:
+        return self.s.comments.get((tenant_id, comment_id))
+
+
 class FakeSources:
     def __init__(self, store: Store) -> None:
         self.s = store
@@ -238,6 +264,7 @@ class FakeUnitOfWork:
         self.mentions = FakeMentions(self.store)
         self.releases = FakeReleases(self.store)
         self.query_activity = FakeQueryActivity(self.store)
+        self.comments = FakeComments(self.store)
         self.webhook_sources = FakeSources(self.store)
 
     @property

@@ -14,12 +14,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from listening.domain.comments import moderation_mark
 from listening.domain.dedupe import minhash, url_key
 from listening.domain.ids import new_id
 from listening.domain.matching import Match, Matcher, matches_among
 from listening.domain.mentions import Mention
 from listening.domain.releases import link_keys
 from listening.domain.text import Document
+from listening.service.comments import comment_id_of
 from listening.service.events import mention_detected
 from listening.service.ports import Deps, UnitOfWork
 from listening.service.spikes import watch_for_spikes
@@ -77,7 +79,16 @@ async def _new_mention(
         detected_at=now,
         published_at=post.published_at,
         release_id=post.release_id or await _named_release(uow, post),
+        moderated=await _moderation(uow, post),
     )
+
+
+async def _moderation(uow: UnitOfWork, post: PostFetched) -> str | None:
+    """For a comment: the decision that took it down, when moderation came first."""
+    if post.source_kind != "comment":
+        return None
+    known = await uow.comments.get(post.tenant_id, comment_id_of(post.post_key))
+    return None if known is None else moderation_mark(known.status)
 
 
 async def _named_release(uow: UnitOfWork, post: PostFetched) -> str | None:

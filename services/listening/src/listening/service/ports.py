@@ -13,6 +13,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from listening.domain.comments import KnownComment
 from listening.domain.mentions import Mention, Sentiment, SentimentLabel
 from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
@@ -54,6 +55,9 @@ class MentionFilter:
     until: datetime | None = None
     handled: bool | None = None
     assignee: str | None = None
+    taken_down: bool = False
+    """False (the inbox): only mentions whose comment moderation did not take down; True: only
+    those it did."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +87,15 @@ class MentionRepository(Protocol):
         ...
 
     async def get(self, tenant_id: str, mention_id: str) -> Mention | None: ...
-    async def save_triage(self, mention: Mention) -> None: ...
+    async def save_triage(self, mention: Mention) -> None:
+        """Stores what staff changed: handled, assignee, answered_by."""
+        ...
+
+    async def mark_moderated(self, tenant_id: str, post_key: str, mark: str | None) -> int:
+        """Marks the mentions of one post (a comment) taken down (``mark``, the decision) or
+        visible again (None); returns how many."""
+        ...
+
     async def page(
         self, tenant_id: str, where: MentionFilter, *, after: MentionPosition | None, limit: int
     ) -> list[Mention]: ...
@@ -122,6 +134,20 @@ class ReleaseRepository(Protocol):
     async def by_url_keys(self, tenant_id: str, keys: Sequence[str]) -> list[KnownRelease]: ...
 
 
+class CommentRepository(Protocol):
+    """The tenant's comments, from the comments service's events: their latest status."""
+
+    async def posted(self, comment: KnownComment) -> None:
+        """Stores a new comment; one already stored (its moderation came first) stays."""
+        ...
+
+    async def moderated(self, comment: KnownComment) -> None:
+        """Stores the comment's status from a moderation decision."""
+        ...
+
+    async def get(self, tenant_id: str, comment_id: str) -> KnownComment | None: ...
+
+
 class WebhookSourceRepository(Protocol):
     async def add(self, source: WebhookSource) -> None: ...
     async def get(self, tenant_id: str, source_id: str) -> WebhookSource | None: ...
@@ -146,6 +172,8 @@ class UnitOfWork(Protocol):
     def releases(self) -> ReleaseRepository: ...
     @property
     def query_activity(self) -> QueryActivityRepository: ...
+    @property
+    def comments(self) -> CommentRepository: ...
     @property
     def webhook_sources(self) -> WebhookSourceRepository: ...
 
