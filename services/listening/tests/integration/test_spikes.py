@@ -14,8 +14,11 @@ from listening_fakes.auth import api_settings, headers, listening_of, staff_api
 from pymongo import AsyncMongoClient, monitoring
 
 from listening.adapters.mongo.query_activity import MongoQueryActivity
+from listening.domain.mentions import Mention, Sentiment
+from listening.domain.queries import ListeningQuery
 from listening.domain.spikes import HOUR, Bucket, Episode, RecentMention
 from listening.service.pipeline import match_post
+from listening.service.spikes import watch_for_spikes
 from newsroom_shared.events.listening import MentionSpike, PostFetched
 from newsroom_shared.mongo import Database
 from newsroom_testing.clock import FakeClock
@@ -60,6 +63,64 @@ async def test_counting_a_mention_is_one_command_that_answers_the_activity(
     assert [m.mention_id for m in found.recent] == ["m1", "m2"]
     assert found.recent[1] == seen(2, T0 + timedelta(minutes=5), negative=True)
     assert found.episode is None
+
+
+class ActivityOnly:
+    """Just what the spike watch touches: the activity repository, and the events."""
+
+    def __init__(self, activity: MongoQueryActivity) -> None:
+        self.query_activity = activity
+        self.events: list[Any] = []
+
+    def emit(self, event: Any) -> None:
+        self.events.append(event)
+
+
+async def test_the_spike_watch_costs_one_command_per_mention_and_a_few_more(
+    database: Database, infra: Any
+) -> None:
+    """Measured: 40 mentions over 20 hours, then a burst of 25: one findAndModify each, plus
+    an update when an hour leaves every window (none here: 15 days are kept) or the episode
+    opens (once)."""
+    log = CommandLog()
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        infra.mongodb_uri, event_listeners=[log], tz_aware=True
+    )
+    query = ListeningQuery.create(tenant_id="t1", name="Acme", text="acme", now=T0)
+    uow = ActivityOnly(MongoQueryActivity(client[database.name]))
+    arrivals = [T0 + i * HOUR / 2 for i in range(40)]
+    arrivals += [T0 + 20 * HOUR + i * timedelta(minutes=1) for i in range(25)]
+    try:
+        for number, at in enumerate(arrivals):
+            await watch_for_spikes(uow, mention_at(number, at), [query])  # type: ignore[arg-type]
+    finally:
+        await client.close()
+    assert len([e for e in uow.events if isinstance(e, MentionSpike)]) == 1
+    assert log.names.count("findAndModify") == len(arrivals)
+    assert log.names.count("update") == 1
+    # and nothing else but the client's own housekeeping (its sessions ended on close)
+    assert set(log.names) - {"findAndModify", "update"} <= {"endSessions"}
+
+
+def mention_at(number: int, at: datetime) -> Mention:
+    return Mention(
+        id=f"m{number}",
+        tenant_id="t1",
+        post_key=f"k{number}",
+        dedupe_key=f"k{number}",
+        signature=(),
+        source_kind="webhook",
+        source_url="urn:test",
+        text="acme",
+        url=None,
+        author=None,
+        language="en",
+        query_ids=(),
+        matched_terms=("acme",),
+        sentiment=Sentiment(0.0, "neutral"),
+        detected_at=at,
+        published_at=None,
+    )
 
 
 async def test_settling_stores_the_episode_and_drops_stale_hours(database: Database) -> None:
