@@ -166,6 +166,7 @@ def bootstrap(
         smtp=smtp,
         tokens=tokens,
         public_base_url=settings.public_base_url.rstrip("/"),
+        alert_sender=settings.alert_sender,
     )
     return Distribution(
         settings=settings,

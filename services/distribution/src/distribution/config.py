@@ -50,6 +50,12 @@ class DistributionSettings(ServiceSettings):
         description="Base of public URLs (unsubscribe links; https, RFC 8058), no trailing slash",
     )
 
+    alert_sender: str = Field(
+        default="alerts@newsroom.example",
+        description="From address of the staff alert emails (spikes): the platform's, not a "
+        "tenant's",
+    )
+
     public_rate_per_minute: int = Field(
         default=20, ge=1, description="Public subscription routes: requests per minute per client"
     )

@@ -11,6 +11,7 @@ from distribution.config import DistributionSettings
 from distribution.entrypoints.confirmations import ConfirmationMailer
 from distribution.entrypoints.consumers import SUBSCRIPTIONS
 from distribution.entrypoints.http import (
+    alerts,
     channels,
     deliveries,
     public,
@@ -32,6 +33,7 @@ DeliverySucceeded / DeliveryFailed."""
 
 
 ROUTERS = (
+    alerts.router,
     channels.router,
     deliveries.router,
     subscribers.router,

@@ -29,6 +29,8 @@ UNSTATED_RULES = {
     "body.settings.instance_url": _PUBLIC_URL,
     "body.settings.service_url": _PUBLIC_URL,
     "body.settings.url": _PUBLIC_URL,
+    "body.webhook_channel_ids": "webhook channels of the caller's tenant (another tenant's, an "
+    "unknown one and a channel of another kind are refused alike)",
     "body.newsroom_id": "a newsroom of the caller's tenant, known from the publisher's newsroom "
     "events (another tenant's and an unknown one are refused alike)",
 }

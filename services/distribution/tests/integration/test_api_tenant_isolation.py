@@ -83,6 +83,7 @@ async def a_data(api: httpx.AsyncClient) -> tuple[str, str]:
     await ok(
         api, "POST", "/v1/suppressions", 201, json={"email": "x@example.org", "reason": "manual"}
     )
+    await ok(api, "PUT", "/v1/alert-recipients", json={"emails": ["pr@a.example"]})
     return channel["id"], delivery.id
 
 
@@ -96,6 +97,7 @@ async def snapshot(api: httpx.AsyncClient, channel_id: str) -> dict[str, Any]:
         "subscribers": await ok(api, "GET", "/v1/subscribers"),
         "export": await ok(api, "GET", f"/v1/subscribers/export?email={EMAIL}"),
         "suppressions": await ok(api, "GET", "/v1/suppressions"),
+        "alert_recipients": await ok(api, "GET", "/v1/alert-recipients"),
     }
 
 
@@ -123,6 +125,13 @@ async def test_another_tenant_gets_404_on_every_staff_route_and_changes_nothing(
     # Erasure is idempotent (204 whatever): B's erases nothing of A's.
     erase = await api.delete(f"/v1/subscribers?email={EMAIL}", headers=headers(B))
     assert erase.status_code == 204
+    # The alert recipients setting is the caller's tenant's: B reads and replaces only its own.
+    theirs = await api.get("/v1/alert-recipients", headers=headers(B))
+    assert theirs.json()["emails"] == []
+    replaced = await api.put(
+        "/v1/alert-recipients", json={"emails": ["pr@b.example"]}, headers=headers(B)
+    )
+    assert replaced.status_code == 200
 
     assert await snapshot(api, channel_id) == before
     for listing in (

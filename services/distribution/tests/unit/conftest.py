@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import pytest
 from pydantic import SecretStr
 
+from distribution.domain.alerts import AlertRecipients
 from distribution.domain.channels import (
     Channel,
     EmailConfig,
@@ -47,6 +48,7 @@ from distribution.service.ports import (
     WebhookDeliverer,
 )
 from newsroom_shared.events.base import Event
+from newsroom_shared.events.listening import MentionSpike
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished
 from newsroom_testing.clock import FakeClock
 
@@ -73,6 +75,8 @@ class Store:
     confirmation_claims: dict[str, str] = field(default_factory=dict)
     failed_attempts: list[tuple[str, FailedAttempt]] = field(default_factory=list)
     fan_outs: dict[str, FanOut] = field(default_factory=dict)
+    alert_recipients: dict[str, AlertRecipients] = field(default_factory=dict)
+    alerts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     outbox: list[Event] = field(default_factory=list)
 
 
@@ -433,6 +437,33 @@ class FakeReleases:
         }
 
 
+class FakeAlertRecipients:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def get(self, tenant_id: str) -> AlertRecipients | None:
+        return self.s.alert_recipients.get(tenant_id)
+
+    async def save(self, recipients: AlertRecipients) -> None:
+        self.s.alert_recipients[recipients.tenant_id] = recipients
+
+
+class FakeAlerts:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def remember(self, alert_id: str, spike: MentionSpike) -> None:
+        facts = spike.model_dump(mode="json") | {"event_type": spike.ce_type}
+        self.s.alerts[(spike.tenant_id, alert_id)] = facts
+
+    async def of_ids(self, tenant_id: str, alert_ids: list[str]) -> Mapping[str, ReleaseFacts]:
+        return {
+            alert: facts
+            for (tenant, alert), facts in self.s.alerts.items()
+            if tenant == tenant_id and alert in alert_ids
+        }
+
+
 class FakeNewsrooms:
     def __init__(self, store: Store) -> None:
         self.s = store
@@ -610,6 +641,8 @@ class FakeUnitOfWork:
         self.confirmations = FakeConfirmations(store)
         self.failed_attempts = FakeFailedAttempts(store)
         self.fan_outs = FakeFanOuts(store)
+        self.alert_recipients = FakeAlertRecipients(store)
+        self.alerts = FakeAlerts(store)
 
     def emit(self, event: Event) -> None:
         if not self._transactional:

@@ -10,7 +10,9 @@ import httpx
 import pytest
 from listening_fakes.auth import headers, listening_of
 
+from listening.domain.comments import KnownComment
 from listening.domain.mentions import Mention, Sentiment, label_of
+from listening.domain.releases import KnownRelease
 from newsroom_shared.http.auth import Scope
 
 pytestmark = pytest.mark.connected
@@ -139,3 +141,45 @@ async def test_bad_filters_are_4xx(stored: httpx.AsyncClient, params: dict[str, 
     answer = await stored.get("/v1/mentions", params=params, headers=headers(A))
     assert answer.status_code in (400, 422), answer.text
     assert answer.headers["content-type"] == "application/problem+json"
+
+
+async def patch(api: httpx.AsyncClient, mention_id: str, body: Any, tenant: str = A) -> Any:
+    return await api.patch(
+        f"/v1/mentions/{mention_id}", json=body, headers=headers(tenant, Scope.editor)
+    )
+
+
+async def test_a_mention_links_to_what_answered_it(stored: httpx.AsyncClient) -> None:
+    async with listening_of(stored).uow() as uow:
+        await uow.releases.put(KnownRelease(A, "r1", "https://news.example/r1", "R1"))
+        await uow.comments.posted(KnownComment(A, "c7", "r1", "approved"))
+        await uow.releases.put(KnownRelease("tenant-b", "rb", "https://news.example/rb", "RB"))
+
+    linked = await patch(stored, "m000", {"answered_by": {"kind": "release", "id": "r1"}})
+    assert linked.status_code == 200, linked.text
+    assert linked.json()["answered_by"]["kind"] == "release"
+    assert linked.json()["answered_by"]["id"] == "r1"
+    handled = await patch(stored, "m000", {"handled": True})
+    assert handled.json()["answered_by"]["id"] == "r1"  # untouched by other triage
+    by_comment = await patch(stored, "m000", {"answered_by": {"kind": "comment", "id": "c7"}})
+    assert by_comment.json()["answered_by"]["kind"] == "comment"
+    assert (await get(stored, "/v1/mentions/m000"))["answered_by"]["id"] == "c7"
+    unlinked = await patch(stored, "m000", {"answered_by": None})
+    assert unlinked.json()["answered_by"] is None
+
+    for answer in ({"kind": "release", "id": "rb"}, {"kind": "comment", "id": "nope"}):
+        refused = await patch(stored, "m000", {"answered_by": answer})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["location"] == "body.answered_by.id"
+    assert (await get(stored, "/v1/mentions/m000"))["answered_by"] is None
+
+
+async def test_a_taken_down_comment_leaves_the_inbox(stored: httpx.AsyncClient) -> None:
+    async with listening_of(stored).uow() as uow:
+        assert await uow.mentions.mark_moderated(A, "k1", "hidden") == 1
+    page = await get(stored, "/v1/mentions")
+    assert [m["id"] for m in page["items"]] == ["m003", "m002", "m000"]
+    down = await get(stored, "/v1/mentions", taken_down="true")
+    assert [(m["id"], m["taken_down"]) for m in down["items"]] == [("m001", "hidden")]
+    counts = await get(stored, "/v1/mention-counts")
+    assert sum(row["count"] for row in counts["items"]) == 3

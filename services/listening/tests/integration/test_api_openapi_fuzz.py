@@ -22,6 +22,8 @@ UNSTATED_RULES = {
     "query_syntax": "a query's text follows the query language described on the field",
     "bad_signature": "an inbound webhook is signed with its source's secret (Standard Webhooks)",
     "body.text": "a query's text follows the query language described on the field",
+    "body.answered_by.id": "a release or comment of the caller's tenant that listening heard of "
+    "(another tenant's and an unknown one are refused alike)",
 }
 
 

@@ -15,7 +15,7 @@ from listening_fakes.auth import api_settings, headers, listening_of, staff_api
 from standardwebhooks.webhooks import Webhook
 
 from newsroom_shared.dlq.reader import open_dlq
-from newsroom_shared.events.comments import CommentPosted
+from newsroom_shared.events.comments import CommentModerated, CommentPosted
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.listening import MentionDetected, PostFetched
 from newsroom_shared.events.publisher import ReleasePublished
@@ -192,6 +192,41 @@ async def test_a_redelivered_post_is_one_mention(api: httpx.AsyncClient, unique:
     found = await until_mentions(api, tenant, 2)
     assert len(found) == 2
     assert len(await detected_events(api, tenant)) == 2
+
+
+async def test_a_comment_taken_down_by_moderation_leaves_the_inbox(
+    api: httpx.AsyncClient, unique: str
+) -> None:
+    tenant = f"t-{unique}"
+    await new_query(api, "roadrunner", tenant)
+    comment = CommentPosted(
+        tenant_id=tenant,
+        comment_id=f"c-{unique}",
+        release_id=f"r-{unique}",
+        newsroom_id="n1",
+        author_name="Spammer",
+        body_text="Cheap Roadrunner pills here",
+        posted_at=NOW,
+        status="pending",
+    )
+    await produce_envelopes(kafka(api), [envelope_for(comment, source="/newsroom/comments")])
+    [mention] = await until_mentions(api, tenant, 1)
+    decision = CommentModerated(
+        tenant_id=tenant,
+        comment_id=comment.comment_id,
+        release_id=comment.release_id,
+        decision="spam",
+        moderated_at=NOW,
+    )
+    await produce_envelopes(kafka(api), [envelope_for(decision, source="/newsroom/comments")])
+
+    async def left_the_inbox() -> bool:
+        return await mentions_of(api, tenant) == []
+
+    assert await eventually(left_the_inbox, timeout_s=60)
+    answer = await api.get("/v1/mentions", params={"taken_down": "true"}, headers=headers(tenant))
+    [taken_down] = answer.json()["items"]
+    assert (taken_down["id"], taken_down["taken_down"]) == (mention["id"], "spam")
 
 
 async def test_a_malformed_post_is_dead_lettered_and_the_next_applies(

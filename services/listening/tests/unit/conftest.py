@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
+from listening.domain.comments import KnownComment
 from listening.domain.dedupe import near
 from listening.domain.mentions import Mention, Sentiment, label_of
 from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
+from listening.domain.spikes import Episode, QueryActivity, RecentMention
 from listening.domain.webhook_sources import WebhookSource
 from listening.service.ports import Deps, HourCount, MentionFilter, MentionPosition
 from newsroom_shared.events.base import Event
@@ -29,6 +31,8 @@ class Store:
     mentions: dict[str, Mention] = field(default_factory=dict)
     releases: dict[tuple[str, str], KnownRelease] = field(default_factory=dict)
     sources: dict[str, WebhookSource] = field(default_factory=dict)
+    activity: dict[tuple[str, str], QueryActivity] = field(default_factory=dict)
+    comments: dict[tuple[str, str], KnownComment] = field(default_factory=dict)
     outbox: list[Event] = field(default_factory=list)
 
 
@@ -93,6 +97,7 @@ def _selected(mention: Mention, where: MentionFilter) -> bool:
         and (where.until is None or mention.detected_at < where.until)
         and (where.handled is None or mention.handled == where.handled)
         and (where.assignee is None or mention.assignee == where.assignee)
+        and (mention.moderated is not None) == where.taken_down
     )
 
 
@@ -122,6 +127,15 @@ class FakeMentions:
 
     async def save_triage(self, mention: Mention) -> None:
         self.s.mentions[mention.id] = mention
+
+    async def mark_moderated(self, tenant_id: str, post_key: str, mark: str | None) -> int:
+        marked = [
+            replace(m, moderated=mark)
+            for m in self.s.mentions.values()
+            if (m.tenant_id, m.post_key) == (tenant_id, post_key) and m.moderated != mark
+        ]
+        self.s.mentions.update({m.id: m for m in marked})
+        return len(marked)
 
     async def page(
         self, tenant_id: str, where: MentionFilter, *, after: MentionPosition | None, limit: int
@@ -166,6 +180,49 @@ class FakeReleases:
         ]
 
 
+class FakeQueryActivity:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def record(self, tenant_id: str, query_id: str, mention: RecentMention) -> QueryActivity:
+        key = (tenant_id, query_id)
+        before = self.s.activity.get(key, QueryActivity())
+        after = before.recorded(mention.mention_id, mention.at, negative=mention.negative)
+        self.s.activity[key] = after
+        return after
+
+    async def settle(
+        self,
+        tenant_id: str,
+        query_id: str,
+        *,
+        episode: Episode | None,
+        stale_hours: Sequence[datetime],
+    ) -> None:
+        key = (tenant_id, query_id)
+        if key in self.s.activity:
+            before = self.s.activity[key]
+            kept = {h: b for h, b in before.buckets.items() if h not in stale_hours}
+            self.s.activity[key] = replace(before, buckets=kept, episode=episode)
+
+    async def forget(self, tenant_id: str, query_id: str) -> None:
+        self.s.activity.pop((tenant_id, query_id), None)
+
+
+class FakeComments:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def posted(self, comment: KnownComment) -> None:
+        self.s.comments.setdefault((comment.tenant_id, comment.comment_id), comment)
+
+    async def moderated(self, comment: KnownComment) -> None:
+        self.s.comments[(comment.tenant_id, comment.comment_id)] = comment
+
+    async def get(self, tenant_id: str, comment_id: str) -> KnownComment | None:
+        return self.s.comments.get((tenant_id, comment_id))
+
+
 class FakeSources:
     def __init__(self, store: Store) -> None:
         self.s = store
@@ -206,6 +263,8 @@ class FakeUnitOfWork:
         self.query_version = FakeQueryVersion(self.store)
         self.mentions = FakeMentions(self.store)
         self.releases = FakeReleases(self.store)
+        self.query_activity = FakeQueryActivity(self.store)
+        self.comments = FakeComments(self.store)
         self.webhook_sources = FakeSources(self.store)
 
     @property

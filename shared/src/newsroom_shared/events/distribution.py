@@ -30,6 +30,11 @@ class DeliveryOutcome(Event):
         )
     )
     attempts: int = Field(ge=1, description="Attempts made, this one included")
+    about: Literal["release", "alert"] = Field(
+        default="release",
+        description="What was delivered: a release, or an alert to the tenant's staff (a "
+        "MentionSpike; then release_id is the alert's id)",
+    )
 
 
 class DeliverySucceeded(DeliveryOutcome):

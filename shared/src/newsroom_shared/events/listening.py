@@ -69,6 +69,18 @@ class MentionSpike(Event):
         default_factory=list, description="A few mentions of the window, most relevant first"
     )
     detected_at: datetime
+    window: Literal["hour", "day"] | None = Field(
+        default=None,
+        description="Which comparison spiked: the last hour against the previous 12 hours, or "
+        "the last day against the previous 14 days",
+    )
+    trigger: Literal["volume", "negative_share"] | None = Field(
+        default=None,
+        description="What rose: the number of mentions, or the share of negative ones",
+    )
+    baseline_negative_share: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Share of negative mentions in the baseline"
+    )
 
 
 class PostFetched(Event):

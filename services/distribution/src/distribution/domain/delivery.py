@@ -122,6 +122,9 @@ class Delivery:
     status: DeliveryStatus = DeliveryStatus.PENDING
     # True for the preview email to invited journalists before the lift (embargo notice shown).
     under_embargo: bool = False
+    # An alert to the tenant's staff (domain/alerts.py): release_id is then the alert's id,
+    # and the recipient of an email is the staff address itself.
+    alert: bool = False
     attempts: int = 0
     last_error: str | None = None
     # Set when retrying cannot help (as opposed to retries that ran out).
@@ -154,6 +157,7 @@ class Delivery:
         recipient: str,
         now: datetime,
         under_embargo: bool = False,
+        alert: bool = False,
     ) -> Delivery:
         identifier = delivery_id(release_id, channel_id, recipient)
         return cls(
@@ -168,6 +172,7 @@ class Delivery:
             created_at=now,
             next_attempt_at=now,
             under_embargo=under_embargo,
+            alert=alert,
         )
 
     def reconcile_since(self) -> datetime | None:

@@ -1,4 +1,5 @@
-"""What distribution consumes: release events plan and withdraw deliveries; newsroom events
+"""What distribution consumes: release events plan and withdraw deliveries; listening's spikes
+plan alerts to staff; newsroom events
 keep the newsroom read model; key events keep its replica of the staff API keys.
 
 Each handler runs inside the shared consumer's inbox transaction, so a redelivered event is
@@ -13,12 +14,14 @@ from collections.abc import Callable
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from distribution.bootstrap import Distribution
+from distribution.service.alerts import plan_spike_alert
 from distribution.service.newsrooms import apply_newsroom_event
 from distribution.service.planning import plan_for_release, withdraw_release
 from newsroom_shared.auth import api_key_subscriptions
 from newsroom_shared.consumer import EventHandler
 from newsroom_shared.consumer.table import Subscription
 from newsroom_shared.events.envelope import ReceivedEvent
+from newsroom_shared.events.listening import MentionSpike
 from newsroom_shared.events.publisher import (
     NewsroomCreated,
     NewsroomUpdated,
@@ -45,6 +48,16 @@ def release_handler(distribution: Distribution) -> EventHandler:
                 handoff=distribution.handoff,
             )
         await uow.flush()
+
+    return apply
+
+
+def spike_handler(distribution: Distribution) -> EventHandler:
+    async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
+        spike = received.data
+        assert isinstance(spike, MentionSpike)
+        uow = distribution.joined(session)
+        await plan_spike_alert(uow, spike, received.id, distribution.clock.now())
 
     return apply
 
@@ -92,6 +105,13 @@ SUBSCRIPTIONS: list[Subscription[Distribution]] = [
         ReleaseWithdrawn,
         release_handler,
         purpose="cancels the release's pending deliveries",
+        after_commit=ring_the_worker,
+    ),
+    Subscription(
+        "distribution.mention-spiked",
+        MentionSpike,
+        spike_handler,
+        purpose="plans an alert to the tenant's alert recipients (staff emails, webhooks)",
         after_commit=ring_the_worker,
     ),
     Subscription(

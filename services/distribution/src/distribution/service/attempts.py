@@ -198,6 +198,7 @@ def _emit_terminal(uow: UnitOfWork, delivery: Delivery, recipient: str, now: dat
         "channel_id": delivery.channel_id,
         "recipient": recipient,
         "attempts": max(delivery.attempts, 1),
+        "about": "alert" if delivery.alert else "release",
     }
     if delivery.status is DeliveryStatus.SENT:
         uow.emit(

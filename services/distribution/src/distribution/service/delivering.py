@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from distribution.domain.alerts import ALERT_EMAIL_CHANNEL
 from distribution.domain.channels import Channel
 from distribution.domain.delivery import Delivery
 from distribution.domain.outcomes import Outcome, PermanentFailure, TransientFailure
@@ -40,12 +41,15 @@ class Context:
     subscribers: dict[tuple[str, str], Subscriber] = field(default_factory=dict)
     # (tenant id, address) on the tenant's suppression list (bounced, complained, by hand).
     suppressed: set[tuple[str, str]] = field(default_factory=set)
+    # Alerts' facts (the spikes), keyed like releases by (tenant id, alert id).
+    alerts: dict[tuple[str, str], ReleaseFacts] = field(default_factory=dict)
 
     def channel(self, delivery: Delivery) -> Channel | None:
         return self.channels.get((delivery.tenant_id, delivery.channel_id))
 
     def release(self, delivery: Delivery) -> ReleaseFacts | None:
-        return self.releases.get((delivery.tenant_id, delivery.release_id))
+        facts = self.alerts if delivery.alert else self.releases
+        return facts.get((delivery.tenant_id, delivery.release_id))
 
     def subscriber(self, delivery: Delivery) -> Subscriber | None:
         return self.subscribers.get((delivery.tenant_id, delivery.recipient))
@@ -57,9 +61,16 @@ async def load_context(uow: UnitOfWork, deliveries: Sequence[Delivery]) -> Conte
     context = Context()
     for tenant in sorted({d.tenant_id for d in deliveries}):
         mine = [d for d in deliveries if d.tenant_id == tenant]
-        channels = await uow.channels.of_ids(tenant, sorted({d.channel_id for d in mine}))
-        releases = await uow.releases.of_ids(tenant, sorted({d.release_id for d in mine}))
-        readers = sorted({d.recipient for d in mine if d.channel_kind == "email"})
+        channel_ids = {d.channel_id for d in mine if d.channel_id != ALERT_EMAIL_CHANNEL}
+        channels = await uow.channels.of_ids(tenant, sorted(channel_ids))
+        releases = await uow.releases.of_ids(
+            tenant, sorted({d.release_id for d in mine if not d.alert})
+        )
+        alert_ids = sorted({d.release_id for d in mine if d.alert})
+        if alert_ids:
+            alerts = await uow.alerts.of_ids(tenant, alert_ids)
+            context.alerts.update({(tenant, k): v for k, v in alerts.items()})
+        readers = sorted({d.recipient for d in mine if d.channel_kind == "email" and not d.alert})
         subscribers = await uow.subscribers.of_ids(tenant, readers) if readers else {}
         emails = sorted({subscriber.email for subscriber in subscribers.values()})
         suppressed = await uow.suppressions.suppressed(tenant, emails)
@@ -75,6 +86,8 @@ def reason_to_cancel(delivery: Delivery, context: Context) -> str | None:
     the subscriber may have left, bounced or been suppressed since the release was planned."""
     if delivery.channel_kind != "email":
         return None
+    if delivery.alert:  # to staff, at the address they set: no subscriber, no suppression
+        return None
     subscriber = context.subscriber(delivery)
     if subscriber is None or not subscriber.reachable:
         return "the subscriber is no longer reachable"
@@ -86,8 +99,12 @@ def reason_to_cancel(delivery: Delivery, context: Context) -> str | None:
 def event_recipient(delivery: Delivery, context: Context, digest_key: bytes) -> str | None:
     """What the delivery's event names as recipient when it is not the delivery's own: for
     an email a keyed digest of the address, never the address."""
+    if delivery.channel_kind != "email":
+        return None
+    if delivery.alert:
+        return keyed_digest(delivery.recipient, digest_key)
     subscriber = context.subscriber(delivery)
-    if delivery.channel_kind != "email" or subscriber is None:
+    if subscriber is None:
         return None
     return keyed_digest(subscriber.email, digest_key)
 
@@ -95,6 +112,8 @@ def event_recipient(delivery: Delivery, context: Context, digest_key: bytes) -> 
 async def attempt(senders: Senders, delivery: Delivery, context: Context, now: datetime) -> Outcome:
     """One attempt through the channel kind's sender. Far-side trouble comes back as an
     outcome; so does a bug of ours (retried with backoff, and logged)."""
+    if delivery.alert:
+        return await _attempt_alert(senders, delivery, context, now)
     channel = context.channel(delivery)
     release = context.release(delivery)
     if channel is None or not channel.enabled:
@@ -114,6 +133,24 @@ async def attempt(senders: Senders, delivery: Delivery, context: Context, now: d
         return await dispatch.attempt_social(senders, delivery, channel, release)
     except Exception as error:
         logger.exception("delivery %s: attempt raised", delivery.id)
+        return TransientFailure(f"internal error: {type(error).__name__}")
+
+
+async def _attempt_alert(
+    senders: Senders, delivery: Delivery, context: Context, now: datetime
+) -> Outcome:
+    spike = context.release(delivery)
+    if spike is None:
+        return PermanentFailure("the alert's facts are missing")
+    try:
+        if delivery.channel_kind == "email":
+            return await dispatch.attempt_alert_email(senders, delivery, spike, now)
+        channel = context.channel(delivery)
+        if channel is None or not channel.enabled:
+            return PermanentFailure("the channel was removed or disabled")
+        return await dispatch.attempt_webhook(senders, delivery, channel, spike)
+    except Exception as error:
+        logger.exception("alert delivery %s: attempt raised", delivery.id)
         return TransientFailure(f"internal error: {type(error).__name__}")
 
 

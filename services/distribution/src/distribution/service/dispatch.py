@@ -23,6 +23,7 @@ from distribution.domain.email import (
     Sender,
     render_release,
 )
+from distribution.domain.email.alert import alert_message
 from distribution.domain.email.wire import ReleaseMail
 from distribution.domain.outcomes import Outcome, PermanentFailure, Success
 from distribution.domain.releases import NEWSROOM_NAME, NOT_EVENT_DATA, ReleaseFacts
@@ -49,6 +50,7 @@ class Senders:
     smtp: EmailSender
     tokens: TokenIssuer
     public_base_url: str
+    alert_sender: str = "alerts@newsroom.example"
     _rendered: dict[tuple[str, ...], ReleaseMail] = field(default_factory=dict)
 
     def rendered(self, key: tuple[str, ...], render: Callable[[], RenderedRelease]) -> ReleaseMail:
@@ -187,3 +189,14 @@ async def attempt_email(
         unsubscribe_mailto=f"mailto:{mail.rendered.sender}?subject={quote('unsubscribe ' + token)}",
     )
     return await senders.smtp.send(mail.for_recipient(recipient))
+
+
+async def attempt_alert_email(
+    senders: Senders, delivery: Delivery, spike: ReleaseFacts, now: datetime
+) -> Outcome:
+    """An alert to one staff address (the delivery's recipient); the delivery's id is the
+    Message-ID, so a resend after a crash is the same message."""
+    message = alert_message(
+        spike, to=delivery.recipient, sender=senders.alert_sender, message_id=delivery.id, now=now
+    )
+    return await senders.smtp.send(message)

@@ -14,6 +14,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Any, Protocol, TypeVar
 
+from distribution.domain.alerts import AlertRecipients
 from distribution.domain.channels import Channel, WebhookConfig
 from distribution.domain.confirmations import ConfirmationEmail
 from distribution.domain.delivery import Delivery
@@ -28,6 +29,7 @@ from distribution.domain.subscribers import Subscriber
 from distribution.domain.suppressions import Suppression
 from distribution.domain.tokens import TokenPurpose
 from newsroom_shared.events.base import Event
+from newsroom_shared.events.listening import MentionSpike
 from newsroom_shared.events.publisher import ReleaseEmbargoed, ReleasePublished
 
 T = TypeVar("T")
@@ -185,6 +187,23 @@ class ReleaseRepository(Protocol):
     ) -> Mapping[str, ReleaseFacts]: ...
 
 
+class AlertRecipientsRepository(Protocol):
+    """One setting per tenant: where its staff alerts go."""
+
+    async def get(self, tenant_id: str) -> AlertRecipients | None: ...
+    async def save(self, recipients: AlertRecipients) -> None: ...
+
+
+class AlertRepository(Protocol):
+    """The spikes alerts were planned for: what the worker composes them from."""
+
+    async def remember(self, alert_id: str, spike: MentionSpike) -> None:
+        """Stores the spike's data as the alert's facts (again: the same facts)."""
+        ...
+
+    async def of_ids(self, tenant_id: str, alert_ids: list[str]) -> Mapping[str, ReleaseFacts]: ...
+
+
 class NewsroomRepository(Protocol):
     async def get(self, tenant_id: str, newsroom_id: str) -> Newsroom | None: ...
     async def with_slug(self, slug: str) -> Newsroom | None:
@@ -279,6 +298,10 @@ class UnitOfWork(Protocol):
     def failed_attempts(self) -> FailedAttemptRepository: ...
     @property
     def fan_outs(self) -> FanOutRepository: ...
+    @property
+    def alert_recipients(self) -> AlertRecipientsRepository: ...
+    @property
+    def alerts(self) -> AlertRepository: ...
 
     def emit(self, event: Event) -> None: ...
 

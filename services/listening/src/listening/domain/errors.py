@@ -26,6 +26,15 @@ class LimitReachedError(DomainError):
     """The tenant already has as many of something as it may."""
 
 
+class UnknownAnswerError(DomainError):
+    """A mention was linked to a release or comment the tenant does not have (as far as
+    listening knows from the publisher's and the comments service's events)."""
+
+    def __init__(self, kind: str, identifier: str) -> None:
+        super().__init__(f"no {kind} {identifier!r} of yours is known here")
+        self.kind = kind
+
+
 class InvalidPostError(DomainError):
     """An inbound post's body is not what the source must send."""
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 SentimentLabel = Literal["positive", "neutral", "negative"]
+AnswerKind = Literal["release", "comment"]
 EXCERPT_CHARS = 280
 
 
@@ -25,6 +26,15 @@ def label_of(score: float, *, threshold: float = 0.05) -> SentimentLabel:
     if score <= -threshold:
         return "negative"
     return "neutral"
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredBy:
+    """The tenant's release or comment (an official reply, say) that answered the mention."""
+
+    kind: AnswerKind
+    id: str
+    linked_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +60,11 @@ class Mention:
     release_id: str | None = None
     handled: bool = False
     assignee: str | None = None
+    answered_by: AnsweredBy | None = None
+    moderated: str | None = None
+    """For a comment: the moderation decision (spam, rejected, hidden) that took it out of the
+    inbox; None while the comment is visible. Marked, not deleted: a decision can be undone
+    (approved later), and spike samples and counts keep pointing at a mention that exists."""
 
     @property
     def excerpt(self) -> str:
@@ -62,3 +77,7 @@ class Mention:
             handled=self.handled if handled is None else handled,
             assignee=None if unassign else (assignee or self.assignee),
         )
+
+    def answered(self, answer: AnsweredBy | None) -> Mention:
+        """Linked to what answered it (None: unlinked)."""
+        return replace(self, answered_by=answer)

@@ -13,12 +13,13 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from listening.bootstrap import Listening
 from listening.domain.releases import KnownRelease
+from listening.service.comments import apply_moderation
 from listening.service.intake import comment_to_post
 from listening.service.pipeline import match_post
 from newsroom_shared.auth import api_key_subscriptions
 from newsroom_shared.consumer import EventHandler
 from newsroom_shared.consumer.table import Subscription
-from newsroom_shared.events.comments import CommentPosted
+from newsroom_shared.events.comments import CommentModerated, CommentPosted
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.events.listening import PostFetched
 from newsroom_shared.events.publisher import ReleasePublished, ReleaseUpdated
@@ -46,6 +47,15 @@ def comment_handler(listening: Listening) -> EventHandler:
     return apply
 
 
+def moderation_handler(listening: Listening) -> EventHandler:
+    async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
+        decision = received.data
+        assert isinstance(decision, CommentModerated)
+        await apply_moderation(listening.joined(session), decision)
+
+    return apply
+
+
 def release_handler(listening: Listening) -> EventHandler:
     async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
         release = received.data
@@ -69,6 +79,13 @@ SUBSCRIPTIONS: list[Subscription[Listening]] = [
         CommentPosted,
         comment_handler,
         purpose="passes visitors' comments on to matching as posts of the source 'comment'",
+    ),
+    Subscription(
+        "listening.comment-moderated",
+        CommentModerated,
+        moderation_handler,
+        purpose="a comment taken down (spam, rejected, hidden) takes its mention out of the "
+        "inbox; approved again, back in",
     ),
     Subscription(
         "listening.release-published",

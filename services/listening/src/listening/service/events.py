@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from listening.domain.mentions import Mention
-from newsroom_shared.events.listening import MentionDetected, SourceKind
+from listening.domain.queries import ListeningQuery
+from listening.domain.spikes import Spike
+from newsroom_shared.events.listening import MentionDetected, MentionSpike, SourceKind
 
 
 def mention_detected(mention: Mention) -> MentionDetected:
@@ -24,4 +28,24 @@ def mention_detected(mention: Mention) -> MentionDetected:
         detected_at=mention.detected_at,
         published_at=mention.published_at,
         release_id=mention.release_id,
+    )
+
+
+def mention_spike(query: ListeningQuery, spike: Spike, now: datetime) -> MentionSpike:
+    stats = spike.stats
+    return MentionSpike(
+        tenant_id=query.tenant_id,
+        query_id=query.id,
+        query_name=query.name,
+        window_start=stats.start,
+        window_end=stats.end,
+        count=round(stats.count),
+        baseline=stats.expected,
+        ratio=stats.ratio,
+        negative_share=stats.negative_share,
+        sample_mention_ids=list(spike.sample_mention_ids),
+        detected_at=now,
+        window=stats.window.name,
+        trigger=spike.trigger,
+        baseline_negative_share=stats.baseline_share,
     )

@@ -8,9 +8,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from listening.domain.comments import KnownComment
 from listening.domain.dedupe import url_key
 from listening.domain.errors import InvalidPostError
 from listening.domain.webhook_sources import WebhookSource
+from listening.service.comments import comment_post_key
 from listening.service.ports import UnitOfWork
 from newsroom_shared.events.comments import CommentPosted
 from newsroom_shared.events.listening import PostFetched
@@ -20,14 +22,17 @@ MAX_TEXT = 20_000
 
 async def comment_to_post(uow: UnitOfWork, comment: CommentPosted, now: datetime) -> None:
     """A visitor's comment on one of the tenant's releases (staff replies are the company
-    speaking, not a mention)."""
+    speaking, not a mention). Every comment is remembered: an official reply can answer a
+    mention, and a later moderation decision finds its mention by it."""
+    known = KnownComment(comment.tenant_id, comment.comment_id, comment.release_id, comment.status)
+    await uow.comments.posted(known)
     if comment.is_official_reply or comment.status == "spam":
         return
     release = await uow.releases.get(comment.tenant_id, comment.release_id)
     uow.emit(
         PostFetched(
             tenant_id=comment.tenant_id,
-            post_key=f"comment:{comment.comment_id}",
+            post_key=comment_post_key(comment.comment_id),
             source_kind="comment",
             source_url=release.url if release else f"urn:newsroom:release:{comment.release_id}",
             text=comment.body_text[:MAX_TEXT],

@@ -1,6 +1,6 @@
 """One fetched post through the pipeline: match, detect its language, drop copies, score,
 store the mention and emit ``MentionDetected`` (through the outbox, in the consumer's
-transaction).
+transaction), and count it towards its queries' spike watch (``MentionSpike``).
 
 The order is chosen for cost. Nearly every post matches no query (1 % match in the P3
 benchmark), so the automaton runs first and a post without a candidate query costs nothing
@@ -14,14 +14,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from listening.domain.comments import moderation_mark
 from listening.domain.dedupe import minhash, url_key
 from listening.domain.ids import new_id
 from listening.domain.matching import Match, Matcher, matches_among
 from listening.domain.mentions import Mention
 from listening.domain.releases import link_keys
 from listening.domain.text import Document
+from listening.service.comments import comment_id_of
 from listening.service.events import mention_detected
 from listening.service.ports import Deps, UnitOfWork
+from listening.service.spikes import watch_for_spikes
 from newsroom_shared.events.listening import PostFetched
 
 
@@ -41,6 +44,7 @@ async def match_post(
     if mention is None or not await uow.mentions.add(mention):
         return None
     uow.emit(mention_detected(mention))
+    await watch_for_spikes(uow, mention, (match.query for match in matches))
     return mention
 
 
@@ -75,7 +79,16 @@ async def _new_mention(
         detected_at=now,
         published_at=post.published_at,
         release_id=post.release_id or await _named_release(uow, post),
+        moderated=await _moderation(uow, post),
     )
+
+
+async def _moderation(uow: UnitOfWork, post: PostFetched) -> str | None:
+    """For a comment: the decision that took it down, when moderation came first."""
+    if post.source_kind != "comment":
+        return None
+    known = await uow.comments.get(post.tenant_id, comment_id_of(post.post_key))
+    return None if known is None else moderation_mark(known.status)
 
 
 async def _named_release(uow: UnitOfWork, post: PostFetched) -> str | None:

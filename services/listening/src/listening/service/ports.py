@@ -13,9 +13,11 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from listening.domain.comments import KnownComment
 from listening.domain.mentions import Mention, Sentiment, SentimentLabel
 from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
+from listening.domain.spikes import Episode, QueryActivity, RecentMention
 from listening.domain.webhook_sources import WebhookSource
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
@@ -53,6 +55,9 @@ class MentionFilter:
     until: datetime | None = None
     handled: bool | None = None
     assignee: str | None = None
+    taken_down: bool = False
+    """False (the inbox): only mentions whose comment moderation did not take down; True: only
+    those it did."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +87,43 @@ class MentionRepository(Protocol):
         ...
 
     async def get(self, tenant_id: str, mention_id: str) -> Mention | None: ...
-    async def save_triage(self, mention: Mention) -> None: ...
+    async def save_triage(self, mention: Mention) -> None:
+        """Stores what staff changed: handled, assignee, answered_by."""
+        ...
+
+    async def mark_moderated(self, tenant_id: str, post_key: str, mark: str | None) -> int:
+        """Marks the mentions of one post (a comment) taken down (``mark``, the decision) or
+        visible again (None); returns how many."""
+        ...
+
     async def page(
         self, tenant_id: str, where: MentionFilter, *, after: MentionPosition | None, limit: int
     ) -> list[Mention]: ...
     async def hourly_counts(self, tenant_id: str, where: MentionFilter) -> list[HourCount]: ...
+
+
+class QueryActivityRepository(Protocol):
+    """Per query: hourly mention counters, the newest mentions and the open spike episode (one
+    small document each), what spike detection reads."""
+
+    async def record(self, tenant_id: str, query_id: str, mention: RecentMention) -> QueryActivity:
+        """Count the mention and answer the query's activity with it counted (one command)."""
+        ...
+
+    async def settle(
+        self,
+        tenant_id: str,
+        query_id: str,
+        *,
+        episode: Episode | None,
+        stale_hours: Sequence[datetime],
+    ) -> None:
+        """Store the episode after an assessment and drop the hours no window reaches."""
+        ...
+
+    async def forget(self, tenant_id: str, query_id: str) -> None:
+        """The query was deleted."""
+        ...
 
 
 class ReleaseRepository(Protocol):
@@ -95,6 +132,20 @@ class ReleaseRepository(Protocol):
     async def put(self, release: KnownRelease) -> None: ...
     async def get(self, tenant_id: str, release_id: str) -> KnownRelease | None: ...
     async def by_url_keys(self, tenant_id: str, keys: Sequence[str]) -> list[KnownRelease]: ...
+
+
+class CommentRepository(Protocol):
+    """The tenant's comments, from the comments service's events: their latest status."""
+
+    async def posted(self, comment: KnownComment) -> None:
+        """Stores a new comment; one already stored (its moderation came first) stays."""
+        ...
+
+    async def moderated(self, comment: KnownComment) -> None:
+        """Stores the comment's status from a moderation decision."""
+        ...
+
+    async def get(self, tenant_id: str, comment_id: str) -> KnownComment | None: ...
 
 
 class WebhookSourceRepository(Protocol):
@@ -119,6 +170,10 @@ class UnitOfWork(Protocol):
     def mentions(self) -> MentionRepository: ...
     @property
     def releases(self) -> ReleaseRepository: ...
+    @property
+    def query_activity(self) -> QueryActivityRepository: ...
+    @property
+    def comments(self) -> CommentRepository: ...
     @property
     def webhook_sources(self) -> WebhookSourceRepository: ...
 

@@ -64,6 +64,7 @@ async def delete_query(uow: UnitOfWork, tenant_id: str, query_id: str) -> None:
     async def command() -> None:
         if not await uow.queries.delete(tenant_id, query_id):
             raise NotFoundError("query", query_id)
+        await uow.query_activity.forget(tenant_id, query_id)
         await uow.query_version.bump()
 
     await atomically(uow, command)

@@ -123,6 +123,7 @@ PLANNED_FIELDS = frozenset(
         "idempotency_key",
         "created_at",
         "under_embargo",
+        "alert",
     }
 )
 

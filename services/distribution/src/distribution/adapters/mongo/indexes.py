@@ -3,6 +3,11 @@ of earlier versions removed."""
 
 from __future__ import annotations
 
+import contextlib
+
+from pymongo.errors import CollectionInvalid
+
+from distribution.adapters.mongo.alerts import MongoAlertRecipients, MongoAlerts
 from distribution.adapters.mongo.channels import MongoChannels
 from distribution.adapters.mongo.confirmations import MongoConfirmations
 from distribution.adapters.mongo.deliveries import MongoDeliveries
@@ -21,6 +26,10 @@ OBSOLETE_COLLECTIONS = ("delivery_outcomes", "ready")
 
 async def ensure_indexes(db: Database) -> None:
     await drop_obsolete_collections(db)
+    # Written inside transactions, found by _id alone (the tenant id): created here, no index.
+    if MongoAlertRecipients.COLLECTION not in await db.list_collection_names():
+        with contextlib.suppress(CollectionInvalid):  # another replica created it just now
+            await db.create_collection(MongoAlertRecipients.COLLECTION)
     for repository in (
         MongoChannels,
         MongoSubscribers,
@@ -31,6 +40,7 @@ async def ensure_indexes(db: Database) -> None:
         MongoConfirmations,
         MongoFailedAttempts,
         MongoFanOuts,
+        MongoAlerts,
     ):
         collection = db[repository.COLLECTION]
         for keys in getattr(repository, "INDEXES", ()):

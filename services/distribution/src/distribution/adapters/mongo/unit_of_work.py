@@ -16,6 +16,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from distribution.adapters.crypto import CredentialCipher
+from distribution.adapters.mongo.alerts import MongoAlertRecipients, MongoAlerts
 from distribution.adapters.mongo.channels import MongoChannels
 from distribution.adapters.mongo.confirmations import MongoConfirmations
 from distribution.adapters.mongo.deliveries import MongoDeliveries
@@ -60,3 +61,5 @@ class MongoUnitOfWork(UnitOfWorkBase):
         self.confirmations = MongoConfirmations(db, session)
         self.failed_attempts = MongoFailedAttempts(db, session)
         self.fan_outs = MongoFanOuts(db, session)
+        self.alert_recipients = MongoAlertRecipients(db, session)
+        self.alerts = MongoAlerts(db, session)

@@ -35,7 +35,13 @@ INDEXES: dict[str, list[IndexModel]] = {
             [("tenant_id", ASCENDING), ("query_ids", ASCENDING), ("detected_at", DESCENDING)],
             name="tenant_query_newest",
         ),
+        # A comment's mention, found when the comment is moderated.
+        IndexModel([("tenant_id", ASCENDING), ("post_key", ASCENDING)], name="tenant_post_key"),
     ],
+    # Found by _id (the comment's id) and tenant.
+    "comments": [],
+    # One document per query, found by its _id (the query's id) and tenant: no other index.
+    "query_activity": [],
     "releases": [
         IndexModel(
             [("tenant_id", ASCENDING), ("release_id", ASCENDING)],

@@ -10,7 +10,7 @@ from pymongo import DESCENDING
 
 from listening.adapters.mongo.base import Repository
 from listening.domain.dedupe import bands, near
-from listening.domain.mentions import Mention, Sentiment
+from listening.domain.mentions import AnsweredBy, Mention, Sentiment
 from listening.service.ports import HourCount, MentionFilter, MentionPosition
 from newsroom_shared.mongo import Document
 
@@ -47,7 +47,21 @@ def _document(mention: Mention) -> Document:
         "release_id": mention.release_id,
         "handled": mention.handled,
         "assignee": mention.assignee,
+        "answered_by": _answer_document(mention.answered_by),
+        "moderated": mention.moderated,
     }
+
+
+def _answer_document(answer: AnsweredBy | None) -> Document | None:
+    if answer is None:
+        return None
+    return {"kind": answer.kind, "id": answer.id, "linked_at": answer.linked_at}
+
+
+def _answer(document: Document | None) -> AnsweredBy | None:
+    if document is None:
+        return None
+    return AnsweredBy(document["kind"], document["id"], document["linked_at"])
 
 
 def _mention(document: Document) -> Mention:
@@ -71,6 +85,9 @@ def _mention(document: Document) -> Mention:
         release_id=document["release_id"],
         handled=document["handled"],
         assignee=document["assignee"],
+        # Mentions stored before these fields existed have neither.
+        answered_by=_answer(document.get("answered_by")),
+        moderated=document.get("moderated"),
     )
 
 
@@ -93,6 +110,8 @@ def _where(tenant_id: str, where: MentionFilter) -> Document:
         window["$lt"] = where.until
     if window:
         query["detected_at"] = window
+    # None matches a missing field too (mentions stored before moderation was followed).
+    query["moderated"] = {"$ne": None} if where.taken_down else None
     return query
 
 
@@ -126,9 +145,23 @@ class MongoMentions(Repository):
     async def save_triage(self, mention: Mention) -> None:
         await self._collection.update_one(
             {"_id": mention.id, "tenant_id": mention.tenant_id},
-            {"$set": {"handled": mention.handled, "assignee": mention.assignee}},
+            {
+                "$set": {
+                    "handled": mention.handled,
+                    "assignee": mention.assignee,
+                    "answered_by": _answer_document(mention.answered_by),
+                }
+            },
             **self._opts(),
         )
+
+    async def mark_moderated(self, tenant_id: str, post_key: str, mark: str | None) -> int:
+        result = await self._collection.update_many(
+            {"tenant_id": tenant_id, "post_key": post_key},
+            {"$set": {"moderated": mark}},
+            **self._opts(),
+        )
+        return result.modified_count
 
     async def page(
         self, tenant_id: str, where: MentionFilter, *, after: MentionPosition | None, limit: int

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import PyMongoError
 
+from listening.adapters.mongo.comments import MongoComments
 from listening.adapters.mongo.mentions import MongoMentions
 from listening.adapters.mongo.queries import MongoQueries, MongoQueryVersion
+from listening.adapters.mongo.query_activity import MongoQueryActivity
 from listening.adapters.mongo.releases import MongoReleases
 from listening.adapters.mongo.webhook_sources import MongoWebhookSources
 from listening.domain.errors import ConcurrentModificationError
@@ -22,6 +24,8 @@ class MongoUnitOfWork(UnitOfWorkBase):
         self.query_version = MongoQueryVersion(self._db, session)
         self.mentions = MongoMentions(self._db, session)
         self.releases = MongoReleases(self._db, session)
+        self.query_activity = MongoQueryActivity(self._db, session)
+        self.comments = MongoComments(self._db, session)
         self.webhook_sources = MongoWebhookSources(self._db, session)
 
     def conflict(self, error: PyMongoError) -> Exception:

@@ -13,6 +13,7 @@ from listening.domain.errors import (
     LimitReachedError,
     NotFoundError,
     QuerySyntaxError,
+    UnknownAnswerError,
 )
 from newsroom_shared.http.errors import (
     ApiError,
@@ -44,6 +45,8 @@ def api_error(error: DomainError) -> ApiError:
         return BadRequest(message, code="bad_signature")
     if isinstance(error, InvalidPostError):
         return invalid_input("body", message)
+    if isinstance(error, UnknownAnswerError):
+        return invalid_input("body.answered_by.id", message)
     return Conflict(message)
 
 

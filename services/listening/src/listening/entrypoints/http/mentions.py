@@ -40,9 +40,24 @@ def _filter(
     until: Annotated[DateTimeParam | None, Query(description="Detected before")] = None,
     handled: bool | None = None,
     assignee: Annotated[str | None, Query(max_length=200)] = None,
+    taken_down: Annotated[
+        bool,
+        Query(
+            description="false (the inbox): leave out comments moderation took down (spam, "
+            "rejected, hidden); true: only those"
+        ),
+    ] = False,
 ) -> MentionFilter:
     return MentionFilter(
-        query_id, sentiment, source, language, _utc(since), _utc(until), handled, assignee
+        query_id,
+        sentiment,
+        source,
+        language,
+        _utc(since),
+        _utc(until),
+        handled,
+        assignee,
+        taken_down,
     )
 
 
@@ -94,7 +109,13 @@ async def get_mention(mention_id: str, tenant: ViewerTenant, listening: Listenin
 async def triage_mention(
     mention_id: str, body: MentionTriage, tenant: EditorTenant, listening: ListeningDep
 ) -> MentionOut:
-    """Mark a mention handled (or not), assign it (``assignee``), or unassign it (null)."""
+    """Mark a mention handled (or not), assign it (``assignee``; null unassigns), link it to
+    the release or comment that answered it (``answered_by``; null unlinks)."""
+    answered_by = None
+    if "answered_by" in body.model_fields_set:
+        answer = body.answered_by
+        link = None if answer is None else (answer.kind, answer.id)
+        answered_by = mentions.AnswerLink(link, listening.deps.clock.now())
     mention = await mentions.triage_mention(
         listening.uow(),
         tenant,
@@ -102,5 +123,6 @@ async def triage_mention(
         handled=body.handled,
         assignee=body.assignee,
         unassign="assignee" in body.model_fields_set and body.assignee is None,
+        answered_by=answered_by,
     )
     return MentionOut.of(mention)

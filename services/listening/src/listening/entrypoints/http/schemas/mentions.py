@@ -6,8 +6,27 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from listening.domain.mentions import Mention, SentimentLabel
+from listening.domain.mentions import AnsweredBy, AnswerKind, Mention, SentimentLabel
 from listening.service.ports import HourCount
+
+
+class AnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: AnswerKind = Field(description="A release of yours, or a comment on one")
+    id: str = Field(min_length=1, max_length=100, pattern=r"^\S+$")
+
+
+class AnswerOut(BaseModel):
+    kind: AnswerKind
+    id: str
+    linked_at: datetime
+
+    @classmethod
+    def of(cls, answer: AnsweredBy | None) -> AnswerOut | None:
+        if answer is None:
+            return None
+        return cls(kind=answer.kind, id=answer.id, linked_at=answer.linked_at)
 
 
 class MentionOut(BaseModel):
@@ -27,6 +46,11 @@ class MentionOut(BaseModel):
     release_id: str | None
     handled: bool
     assignee: str | None
+    answered_by: AnswerOut | None = Field(description="The release or comment that answered it")
+    taken_down: str | None = Field(
+        description="For a comment: the moderation decision that took it out of the inbox "
+        "(spam, rejected, hidden); null while it is visible"
+    )
 
     @classmethod
     def of(cls, mention: Mention) -> MentionOut:
@@ -47,16 +71,24 @@ class MentionOut(BaseModel):
             release_id=mention.release_id,
             handled=mention.handled,
             assignee=mention.assignee,
+            answered_by=AnswerOut.of(mention.answered_by),
+            taken_down=mention.moderated,
         )
 
 
 class MentionTriage(BaseModel):
-    """What the staff did: ``handled``, and who has it (``assignee``; null takes it back)."""
+    """What the staff did: ``handled``, who has it (``assignee``; null takes it back), and what
+    answered it (``answered_by``; null unlinks)."""
 
     model_config = ConfigDict(extra="forbid")
 
     handled: bool | None = None
     assignee: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"\S")
+    answered_by: AnswerIn | None = Field(
+        default=None,
+        description="A release of yours (as published) or a comment on one that listening has "
+        "heard of; 422 otherwise",
+    )
 
 
 class HourCountOut(BaseModel):

@@ -1,0 +1,226 @@
+"""Spike watch on the real database: the activity document (one command to count a mention
+and read it back, the episode and pruning, tenant scope), and a burst through the pipeline
+emitting one MentionSpike through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from listening_fakes.auth import api_settings, headers, listening_of, staff_api
+from pymongo import AsyncMongoClient, monitoring
+
+from listening.adapters.mongo.query_activity import MongoQueryActivity
+from listening.domain.mentions import Mention, Sentiment
+from listening.domain.queries import ListeningQuery
+from listening.domain.spikes import HOUR, Bucket, Episode, RecentMention
+from listening.service.pipeline import match_post
+from listening.service.spikes import watch_for_spikes
+from newsroom_shared.events.listening import MentionSpike, PostFetched
+from newsroom_shared.mongo import Database
+from newsroom_testing.clock import FakeClock
+from newsroom_testing.fixtures import drop_test_database
+
+pytestmark = pytest.mark.connected
+T0 = datetime(2030, 1, 1, 0, tzinfo=UTC)
+
+
+class CommandLog(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        self.names.append(event.command_name)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+
+def seen(number: int, at: datetime, *, negative: bool = False) -> RecentMention:
+    return RecentMention(f"m{number}", at, negative)
+
+
+async def test_counting_a_mention_is_one_command_that_answers_the_activity(
+    database: Database, infra: Any
+) -> None:
+    log = CommandLog()
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        infra.mongodb_uri, event_listeners=[log], tz_aware=True
+    )
+    try:
+        activity = MongoQueryActivity(client[database.name])
+        await activity.record("t1", "q1", seen(1, T0))
+        log.names.clear()
+        found = await activity.record("t1", "q1", seen(2, T0 + timedelta(minutes=5), negative=True))
+        assert log.names == ["findAndModify"]
+    finally:
+        await client.close()
+    assert found.buckets == {T0: Bucket(2, 1)}
+    assert [m.mention_id for m in found.recent] == ["m1", "m2"]
+    assert found.recent[1] == seen(2, T0 + timedelta(minutes=5), negative=True)
+    assert found.episode is None
+
+
+class ActivityOnly:
+    """Just what the spike watch touches: the activity repository, and the events."""
+
+    def __init__(self, activity: MongoQueryActivity) -> None:
+        self.query_activity = activity
+        self.events: list[Any] = []
+
+    def emit(self, event: Any) -> None:
+        self.events.append(event)
+
+
+async def test_the_spike_watch_costs_one_command_per_mention_and_a_few_more(
+    database: Database, infra: Any
+) -> None:
+    """Measured: 40 mentions over 20 hours, then a burst of 25: one findAndModify each, plus
+    an update when an hour leaves every window (none here: 15 days are kept) or the episode
+    opens (once)."""
+    log = CommandLog()
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        infra.mongodb_uri, event_listeners=[log], tz_aware=True
+    )
+    query = ListeningQuery.create(tenant_id="t1", name="Acme", text="acme", now=T0)
+    uow = ActivityOnly(MongoQueryActivity(client[database.name]))
+    arrivals = [T0 + i * HOUR / 2 for i in range(40)]
+    arrivals += [T0 + 20 * HOUR + i * timedelta(minutes=1) for i in range(25)]
+    try:
+        for number, at in enumerate(arrivals):
+            await watch_for_spikes(uow, mention_at(number, at), [query])  # type: ignore[arg-type]
+    finally:
+        await client.close()
+    assert len([e for e in uow.events if isinstance(e, MentionSpike)]) == 1
+    assert log.names.count("findAndModify") == len(arrivals)
+    assert log.names.count("update") == 1
+    # and nothing else but the client's own housekeeping (its sessions ended on close)
+    assert set(log.names) - {"findAndModify", "update"} <= {"endSessions"}
+
+
+def mention_at(number: int, at: datetime) -> Mention:
+    return Mention(
+        id=f"m{number}",
+        tenant_id="t1",
+        post_key=f"k{number}",
+        dedupe_key=f"k{number}",
+        signature=(),
+        source_kind="webhook",
+        source_url="urn:test",
+        text="acme",
+        url=None,
+        author=None,
+        language="en",
+        query_ids=(),
+        matched_terms=("acme",),
+        sentiment=Sentiment(0.0, "neutral"),
+        detected_at=at,
+        published_at=None,
+    )
+
+
+async def test_settling_stores_the_episode_and_drops_stale_hours(database: Database) -> None:
+    activity = MongoQueryActivity(database)
+    await activity.record("t1", "q1", seen(1, T0))
+    await activity.record("t1", "q1", seen(2, T0 + HOUR))
+    episode = Episode(T0 + HOUR, "hour")
+    await activity.settle("t1", "q1", episode=episode, stale_hours=[T0])
+    found = await activity.record("t1", "q1", seen(3, T0 + HOUR))
+    assert found.buckets == {T0 + HOUR: Bucket(2, 0)}
+    assert found.episode == episode
+    await activity.settle("t1", "q1", episode=None, stale_hours=[])
+    assert (await activity.record("t1", "q1", seen(4, T0 + HOUR))).episode is None
+
+
+async def test_another_tenant_cannot_change_or_forget_a_querys_activity(
+    database: Database,
+) -> None:
+    activity = MongoQueryActivity(database)
+    await activity.record("t1", "q1", seen(1, T0))
+    await activity.settle("t2", "q1", episode=Episode(T0, "day"), stale_hours=[T0])
+    await activity.forget("t2", "q1")
+    stored = await database["query_activity"].find_one({"_id": "q1"})
+    assert stored is not None
+    assert stored["tenant_id"] == "t1"
+    assert "episode" not in stored
+    assert set(stored["buckets"]) == {"2030010100"}
+    await activity.forget("t1", "q1")
+    assert await database["query_activity"].find_one({"_id": "q1"}) is None
+
+
+@pytest.fixture
+async def app_at_t0(
+    infra: Any, unique: str, mongo_client: Any
+) -> AsyncIterator[tuple[httpx.AsyncClient, FakeClock]]:
+    settings = api_settings(infra, unique)
+    clock = FakeClock(T0)
+    try:
+        async with staff_api(settings, clock) as client:
+            yield client, clock
+    finally:
+        await drop_test_database(mongo_client, settings.database_name)
+
+
+def post(tenant: str, number: int, at: datetime) -> PostFetched:
+    # distinct words in every post: no post is a near copy of another
+    words = " ".join(f"w{number}x{i}" for i in range(6))
+    return PostFetched(
+        tenant_id=tenant,
+        post_key=f"k{number}",
+        source_kind="webhook",
+        source_url="urn:test",
+        text=f"Roadrunner {words}",
+        language="en",
+        fetched_at=at,
+    )
+
+
+async def test_a_burst_through_the_pipeline_emits_one_spike(
+    app_at_t0: tuple[httpx.AsyncClient, FakeClock], unique: str
+) -> None:
+    api, clock = app_at_t0
+    tenant = f"t-{unique}"
+    made = await api.post(
+        "/v1/queries", json={"name": "Roadrunner", "text": "roadrunner"}, headers=headers(tenant)
+    )
+    assert made.status_code == 201, made.text
+    listening = listening_of(api)
+    await listening.index.refresh()
+
+    async def store(number: int, at: datetime) -> None:
+        clock.set(at)
+        uow = listening.uow()
+        async with uow:
+            assert await match_post(
+                uow, listening.deps, listening.index.matcher, post(tenant, number, at)
+            )
+
+    for number in range(28):  # two an hour for 14 hours
+        await store(number, T0 + number * HOUR / 2)
+    burst_at = T0 + 14 * HOUR
+    for number in range(100, 125):  # then 25 in 25 minutes
+        await store(number, burst_at + (number - 100) * timedelta(minutes=1))
+
+    outbox = listening.runtime.db["outbox"]
+    spikes = [
+        MentionSpike.model_validate_json(event["value"])
+        async for document in outbox.find({})
+        for event in document["events"]
+        if event["topic"] == MentionSpike.topic
+    ]
+    [spike] = spikes
+    assert (spike.tenant_id, spike.query_id, spike.query_name) == (
+        tenant,
+        made.json()["id"],
+        "Roadrunner",
+    )
+    assert (spike.window, spike.trigger) == ("hour", "volume")
+    mentions = listening.runtime.db["mentions"]
+    window = {"$gte": spike.window_start, "$lte": spike.window_end}
+    in_window = {m["_id"] async for m in mentions.find({"detected_at": window})}
+    assert set(spike.sample_mention_ids) <= in_window
+    assert len(spike.sample_mention_ids) == 10

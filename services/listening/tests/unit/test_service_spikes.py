@@ -1,0 +1,121 @@
+"""The spike watch on fakes: stored mentions count towards their queries, a burst emits one
+MentionSpike with the mentions that drove it, the episode holds back a second one, and a
+deleted query's activity goes with it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from listening.domain.mentions import Mention, Sentiment
+from listening.domain.queries import ListeningQuery
+from listening.domain.spikes import HOUR
+from listening.service import queries
+from listening.service.ports import Deps
+from listening.service.spikes import watch_for_spikes
+from newsroom_shared.events.listening import MentionSpike
+
+from .conftest import FakeUnitOfWork
+
+WATCHED = datetime(2030, 1, 1, tzinfo=UTC)
+BURST = WATCHED + 20 * HOUR
+
+
+def mention(number: int, at: datetime, *, tenant: str = "t1", negative: bool = False) -> Mention:
+    score = -0.5 if negative else 0.0
+    return Mention(
+        id=f"m{number:04}",
+        tenant_id=tenant,
+        post_key=f"k{number}",
+        dedupe_key=f"k{number}",
+        signature=(),
+        source_kind="webhook",
+        source_url="urn:test",
+        text="acme",
+        url=None,
+        author=None,
+        language="en",
+        query_ids=(),
+        matched_terms=("acme",),
+        sentiment=Sentiment(score, "negative" if negative else "neutral"),
+        detected_at=at,
+        published_at=None,
+    )
+
+
+def query(tenant: str = "t1") -> ListeningQuery:
+    return ListeningQuery.create(tenant_id=tenant, name="Acme", text="acme", now=WATCHED)
+
+
+async def feed(uow: FakeUnitOfWork, watched: ListeningQuery, mentions: list[Mention]) -> None:
+    for each in mentions:
+        await watch_for_spikes(uow, each, [watched])
+        await uow.flush()
+
+
+def history(start: int = 0) -> list[Mention]:
+    """Two mentions an hour, every hour from the query's start to the burst."""
+    return [mention(start + i, WATCHED + i * HOUR / 2) for i in range(40)]
+
+
+def burst(start: int, at: datetime, count: int = 30, *, negative: bool = False) -> list[Mention]:
+    step = timedelta(minutes=1)
+    return [mention(start + i, at + i * step, negative=negative) for i in range(count)]
+
+
+def spikes(uow: FakeUnitOfWork) -> list[MentionSpike]:
+    return [event for event in uow.events if isinstance(event, MentionSpike)]
+
+
+async def test_a_burst_emits_one_spike_with_the_mentions_that_drove_it(
+    uow: FakeUnitOfWork,
+) -> None:
+    watched = query()
+    await feed(uow, watched, history())
+    assert spikes(uow) == []
+    await feed(uow, watched, burst(100, BURST))
+    [spike] = spikes(uow)
+    assert (spike.tenant_id, spike.query_id, spike.query_name) == ("t1", watched.id, "Acme")
+    assert (spike.window, spike.trigger) == ("hour", "volume")
+    assert spike.window_end - spike.window_start == HOUR
+    assert spike.count >= 5
+    assert spike.ratio >= 3
+    assert spike.negative_share == 0.0
+    # the window's newest first: the burst's mentions, up to the one that tripped it
+    assert spike.sample_mention_ids == sorted(spike.sample_mention_ids, reverse=True)
+    assert spike.sample_mention_ids[0].startswith("m01")
+    assert len(spike.sample_mention_ids) == 10
+    assert uow.store.activity[("t1", watched.id)].episode is not None
+
+
+async def test_an_angry_burst_spikes_on_negative_share_first(uow: FakeUnitOfWork) -> None:
+    """Negatives are rarer than mentions, so fewer of them are already unlikely as chance."""
+    watched = query()
+    await feed(uow, watched, history())
+    await feed(uow, watched, burst(100, BURST, negative=True))
+    [spike] = spikes(uow)
+    assert spike.trigger == "negative_share"
+    assert spike.baseline_negative_share == 0.0
+    assert spike.negative_share > 0.5
+
+
+async def test_more_of_the_burst_is_the_same_episode(uow: FakeUnitOfWork) -> None:
+    watched = query()
+    await feed(uow, watched, history())
+    await feed(uow, watched, burst(100, BURST))
+    await feed(uow, watched, burst(200, BURST + timedelta(minutes=40)))
+    assert len(spikes(uow)) == 1
+
+
+async def test_activity_is_kept_per_tenant(uow: FakeUnitOfWork) -> None:
+    mine, theirs = query("t1"), query("t2")
+    await feed(uow, mine, history())
+    await feed(uow, theirs, [mention(900, WATCHED, tenant="t2")])
+    assert sum(b.count for b in uow.store.activity[("t1", mine.id)].buckets.values()) == 40
+    assert sum(b.count for b in uow.store.activity[("t2", theirs.id)].buckets.values()) == 1
+
+
+async def test_deleting_a_query_forgets_its_activity(uow: FakeUnitOfWork, deps: Deps) -> None:
+    made = await queries.create_query(uow, deps, "t1", name="Acme", text="acme")
+    await feed(uow, made, [mention(1, WATCHED)])
+    await queries.delete_query(uow, "t1", made.id)
+    assert uow.store.activity == {}
