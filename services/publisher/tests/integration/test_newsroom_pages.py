@@ -141,6 +141,17 @@ async def test_robots_and_sitemaps_lead_crawlers_to_every_public_page(client, ne
     urlset = ElementTree.fromstring(answer.content)
     assert urlset.tag == f"{SITEMAP}urlset"
     urls = [e.text for e in urlset.iter(f"{SITEMAP}loc")]
-    assert urls[0] == f"{PUBLIC_WEB_ORIGIN}/{slug}/"
-    assert sorted(urls[1:]) == sorted(r["url"] for r in published)  # no draft, no embargo
+    now = client.app.state.publisher.deps.clock.now()
+    assert urls[:4] == [
+        f"{PUBLIC_WEB_ORIGIN}/{slug}/",
+        f"{PUBLIC_WEB_ORIGIN}/{slug}/archive/",
+        f"{PUBLIC_WEB_ORIGIN}/{slug}/archive/{now:%Y/%m}/",  # every release is of this month
+        f"{PUBLIC_WEB_ORIGIN}/{slug}/tags/t/",
+    ]
+    assert sorted(urls[4:]) == sorted(r["url"] for r in published)  # no draft, no embargo
     assert len(list(urlset.iter(f"{SITEMAP}lastmod"))) == len(published)
+    for page in urls[:4]:
+        assert (await client.http.get(page.removeprefix(PUBLIC_WEB_ORIGIN))).status_code == 200
+    etag = answer.headers["etag"]
+    again = await client.http.get(f"/{slug}/sitemap.xml", headers={"If-None-Match": etag})
+    assert again.status_code == 304

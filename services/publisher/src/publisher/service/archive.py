@@ -19,12 +19,13 @@ class Archive:
     tags: list[TagCount]  # the most used first
 
 
-async def archive(uow: UnitOfWork, newsroom_slug: str) -> Archive:
+async def archive(uow: UnitOfWork, newsroom_slug: str, *, tags: int = TAGS_SHOWN) -> Archive:
+    """The newsroom's months and its ``tags`` most used tags."""
     async with uow:
         newsroom = await uow.newsrooms.get_by_slug(newsroom_slug)
         if newsroom is None:
             raise NotFoundError("newsroom", newsroom_slug)
         months = await uow.releases.published_months(newsroom.tenant_id, newsroom.id)
-        tags = await uow.releases.published_tags(newsroom.tenant_id, newsroom.id, limit=TAGS_SHOWN)
+        used = await uow.releases.published_tags(newsroom.tenant_id, newsroom.id, limit=tags)
     months.sort(key=lambda entry: entry.month, reverse=True)
-    return Archive(newsroom, months, tags)
+    return Archive(newsroom, months, used)

@@ -6,12 +6,18 @@ from collections.abc import Sequence
 from xml.etree.ElementTree import Element, SubElement
 
 from publisher.domain.newsroom import Newsroom
+from publisher.entrypoints.web.archive_pages import month_path, tag_path
+from publisher.entrypoints.web.conditional import etag_of
 from publisher.entrypoints.web.rendering import xml_document
+from publisher.service.archive import Archive
 from publisher.service.pages import Listing
 from publisher.service.ports import Links
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_MAX_URLS = 50_000  # the protocol's limit per file
+# Tag pages in a newsroom's sitemap at most (the most used); the others are reached from their
+# releases' pages, which are all in it.
+SITEMAP_TAGS = 1_000
 
 
 def robots_txt(links: Links) -> str:
@@ -29,14 +35,26 @@ def sitemap_index(newsrooms: Sequence[Newsroom], links: Links) -> bytes:
     return xml_document(root)
 
 
-def newsroom_sitemap(home: Listing, links: Links) -> bytes:
-    """The newsroom's home and every published release listed (newest first)."""
-    newsroom = home.newsroom
+def newsroom_sitemap(home: Listing, archive: Archive, links: Links) -> bytes:
+    """The newsroom's home, its archive, month and tag pages, and every published release
+    listed (newest first)."""
+    slug = home.newsroom.slug
     root = Element("urlset", {"xmlns": SITEMAP})
-    first = SubElement(root, "url")
-    SubElement(first, "loc").text = links.newsroom_url(newsroom.slug)
+    pages = [
+        links.newsroom_url(slug),
+        links.site_url(f"/{slug}/archive/"),
+        *(links.site_url(month_path(slug, entry.month)) for entry in archive.months),
+        *(links.site_url(tag_path(slug, entry.tag)) for entry in archive.tags),
+    ]
+    for page in pages:
+        SubElement(SubElement(root, "url"), "loc").text = page
     for release in home.releases.items:
         url = SubElement(root, "url")
-        SubElement(url, "loc").text = links.release_url(newsroom.slug, release.id)
+        SubElement(url, "loc").text = links.release_url(slug, release.id)
         SubElement(url, "lastmod").text = release.updated_at.isoformat()
     return xml_document(root)
+
+
+def sitemap_etag(home_etag: str, archive: Archive) -> str:
+    months = [(m.month.path, m.count) for m in archive.months]
+    return etag_of((home_etag, months, [t.tag for t in archive.tags]))

@@ -41,7 +41,7 @@ from publisher.entrypoints.web.responses import (
 from publisher.entrypoints.web.search_routes import add_search_routes
 from publisher.entrypoints.web.share import mastodon_instance, mastodon_share_url
 from publisher.entrypoints.web.subscription_routes import add_subscription_routes
-from publisher.service import pages
+from publisher.service import archive, pages
 from publisher.service.ports import Links
 
 Slug = Annotated[str, Path(max_length=100)]
@@ -139,12 +139,20 @@ def pages_router(
     async def newsroom_sitemap(
         newsroom_slug: Slug, request: Request, publisher: PublisherDep
     ) -> Response:
-        """The newsroom's home and its published releases."""
-        home = await home_of(publisher, newsroom_slug, crawlers.SITEMAP_MAX_URLS - 1)
+        """The newsroom's home, archive, month and tag pages, and its published releases."""
+        try:
+            found = await archive.archive(
+                publisher.reader(), newsroom_slug, tags=crawlers.SITEMAP_TAGS
+            )
+        except NotFoundError:
+            return not_found_page(language(request, None, f"/{newsroom_slug}/sitemap.xml"))
+        pages_listed = 2 + len(found.months) + len(found.tags)  # home, archive, months, tags
+        home = await home_of(publisher, newsroom_slug, crawlers.SITEMAP_MAX_URLS - pages_listed)
         if home is None:
             return not_found_page(language(request, None, f"/{newsroom_slug}/sitemap.xml"))
-        etag = home_etag(home, "sitemap")
-        return cached(request, etag, crawlers.newsroom_sitemap(home, publisher.deps.links), XML)
+        etag = crawlers.sitemap_etag(home_etag(home, "sitemap"), found)
+        body = crawlers.newsroom_sitemap(home, found, publisher.deps.links)
+        return cached(request, etag, body, XML)
 
     @router.get("/{newsroom_slug}/rss.xml")
     async def rss_feed(newsroom_slug: Slug, request: Request, publisher: PublisherDep) -> Response:
