@@ -10,6 +10,7 @@ browsers revalidate every time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -28,6 +29,7 @@ from publisher.entrypoints.web.archive_routes import add_archive_routes
 from publisher.entrypoints.web.conditional import etag_of, not_modified
 from publisher.entrypoints.web.embed import EMBED_POLICY, Size, oembed, release_of
 from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag, home_html
+from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.preview_routes import add_preview_routes
 from publisher.entrypoints.web.release_page import embed_html, release_html, release_validators
 from publisher.entrypoints.web.responses import (
@@ -171,6 +173,31 @@ def pages_router(
         body = feeds.atom(home, publisher.deps.links)
         return cached(request, home_etag(home, "atom"), body, ATOM)
 
+    async def release_answer(
+        request: Request,
+        publisher: PublisherDep,
+        slug: str,
+        release_id: str,
+        path: str,
+        render_page: Callable[[pages.ReleasePage, str, PageLanguage], str],
+        extra_headers: dict[str, str] | None = None,
+        comments: str = "",
+    ) -> Response:
+        """A release's page (or card) with its validators; 410 with the notice once withdrawn;
+        404 unless published. ``render_page`` gets the page, its URL and its language."""
+        try:
+            page = await pages.release_page(publisher.reader(), slug, release_id)
+        except NotFoundError:
+            return not_found_page(language(request, None, path))
+        ui = language(request, page.view.newsroom.default_language, path)
+        validators = release_validators(page, ui, comments)
+        headers = {**validators.headers(), "Cache-Control": caching, **(extra_headers or {})}
+        # Only a page that exists can be "not modified"; a withdrawn one always says why it is gone.
+        if not page.withdrawn and not_modified(request, validators):
+            return Response(status_code=304, headers=headers)
+        html = render_page(page, publisher.deps.links.release_url(slug, release_id), ui)
+        return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
+
     @router.get("/{newsroom_slug}/releases/{release_id}", response_class=HTMLResponse)
     async def release_page(
         newsroom_slug: Slug,
@@ -180,28 +207,22 @@ def pages_router(
         lang: Lang = None,
     ) -> Response:
         """A published release; 410 with the notice once withdrawn; else 404."""
-        path = f"/{newsroom_slug}/releases/{release_id}"
-        try:
-            page = await pages.release_page(publisher.reader(), newsroom_slug, release_id)
-        except NotFoundError:
-            return not_found_page(language(request, None, path))
-        ui = language(request, page.view.newsroom.default_language, path)
-        validators = release_validators(page, ui, comments_path)
-        headers = {**validators.headers(), "Cache-Control": caching}
-        # Only a page that exists can be "not modified"; a withdrawn one always says why it is gone.
-        if not page.withdrawn and not_modified(request, validators):
-            return Response(status_code=304, headers=headers)
         links = publisher.deps.links
-        url = links.release_url(newsroom_slug, release_id)
-        html = release_html(
-            page,
-            url,
-            home_url=f"/{newsroom_slug}/",
-            ui=ui,
-            oembed_url=oembed_link(links, url),
-            comments_path=comments_path,
+
+        def article(page: pages.ReleasePage, url: str, ui: PageLanguage) -> str:
+            return release_html(
+                page,
+                url,
+                home_url=f"/{newsroom_slug}/",
+                ui=ui,
+                oembed_url=oembed_link(links, url),
+                comments_path=comments_path,
+            )
+
+        path = f"/{newsroom_slug}/releases/{release_id}"
+        return await release_answer(
+            request, publisher, newsroom_slug, release_id, path, article, comments=comments_path
         )
-        return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
 
     @router.get("/{newsroom_slug}/releases/{release_id}/embed", response_class=HTMLResponse)
     async def release_embed(
@@ -212,24 +233,16 @@ def pages_router(
         lang: Lang = None,
     ) -> Response:
         """The release's card for other sites' frames (``embed.py``); 410 once withdrawn."""
+        home = publisher.deps.links.newsroom_url(newsroom_slug)
+
+        def card(page: pages.ReleasePage, url: str, ui: PageLanguage) -> str:
+            return embed_html(page, url, home, ui)
+
         path = f"/{newsroom_slug}/releases/{release_id}/embed"
-        try:
-            page = await pages.release_page(publisher.reader(), newsroom_slug, release_id)
-        except NotFoundError:
-            return not_found_page(language(request, None, path))
-        ui = language(request, page.view.newsroom.default_language, path)
-        validators = release_validators(page, ui)
-        headers = {
-            **validators.headers(),
-            "Cache-Control": caching,
-            "Content-Security-Policy": EMBED_POLICY,
-        }
-        if not page.withdrawn and not_modified(request, validators):
-            return Response(status_code=304, headers=headers)
-        links = publisher.deps.links
-        url = links.release_url(newsroom_slug, release_id)
-        html = embed_html(page, url, links.newsroom_url(newsroom_slug), ui)
-        return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
+        policy = {"Content-Security-Policy": EMBED_POLICY}
+        return await release_answer(
+            request, publisher, newsroom_slug, release_id, path, card, policy
+        )
 
     @router.get("/{newsroom_slug}/releases/{release_id}/share/mastodon")
     async def share_on_mastodon(
