@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from bson import ObjectId
 from media_support import corpus
-from media_support.app import media_api, media_of, settings_for
+from media_support.app import headers, media_api, media_of, settings_for
 from media_support.flows import upload
 
 from newsroom_testing.clock import FakeClock
@@ -47,7 +47,9 @@ async def test_the_sweeper_deletes_what_no_item_recorded(infra, unique, mongo_cl
             )
             kept = await db["fs.files"].find_one({"_id": stored["_id"]})
             assert "pending" not in kept["metadata"]
-            served = await api.get(original["url"].removeprefix("https://media.example"))
+            served = await api.get(  # in no release: staff's
+                original["url"].removeprefix("https://media.example"), headers=headers("tenant-a")
+            )
             assert served.status_code == 200
     finally:
         await drop_test_database(mongo_client, settings.database_name)
