@@ -14,7 +14,8 @@ from distribution.domain.channels import WebhookConfig
 from distribution.domain.delivery import DeliveryStatus
 from distribution.domain.email.alert import alert_message
 from distribution.domain.subscribers import keyed_digest
-from distribution.service import alerts
+from distribution.domain.suppressions import mask_email
+from distribution.service import alerts, deliveries
 from distribution.service.delivering import Deliverer
 from distribution.service.errors import InvalidInputError
 from newsroom_shared.events.distribution import DeliverySucceeded
@@ -138,6 +139,13 @@ async def test_the_worker_sends_alerts_through_smtp_and_the_webhook_sender(
     assert {e.about for e in events} == {"alert"}
     email_event = next(e for e in events if e.channel_kind == "email")
     assert email_event.recipient == keyed_digest("pr@acme.example", KEY)  # never the address
+    # The deliveries API lists them under the alert's id, the staff address masked.
+    alert = alert_id("e1")
+    listed = await deliveries.list_deliveries(
+        units.reader(), TENANT, alert, channel_id=None, status=None, after_id=None, limit=10
+    )
+    shown = await deliveries.shown_recipients(units.reader(), TENANT, listed)
+    assert sorted(shown.values()) == sorted([mask_email("pr@acme.example"), hook.recipient])
 
 
 def test_the_alert_email_says_what_spiked() -> None:

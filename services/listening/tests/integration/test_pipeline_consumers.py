@@ -192,6 +192,10 @@ async def test_a_redelivered_post_is_one_mention(api: httpx.AsyncClient, unique:
     found = await until_mentions(api, tenant, 2)
     assert len(found) == 2
     assert len(await detected_events(api, tenant)) == 2
+    # The spike watch counted each mention once too.
+    activity = listening_of(api).runtime.db["query_activity"]
+    [counters] = await activity.find({"tenant_id": tenant}).to_list()
+    assert sum(bucket["c"] for bucket in counters["buckets"].values()) == 2
 
 
 async def test_a_comment_taken_down_by_moderation_leaves_the_inbox(

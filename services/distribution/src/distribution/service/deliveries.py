@@ -42,13 +42,17 @@ async def list_deliveries(
 async def shown_recipients(
     uow: UnitOfWork, tenant_id: str, deliveries: list[Delivery]
 ) -> dict[str, str]:
-    """How each delivery's recipient is shown: the account or origin, or a masked address."""
-    subscriber_ids = [d.recipient for d in deliveries if d.channel_kind == "email"]
+    """How each delivery's recipient is shown: the account or origin, or a masked address (a
+    subscriber's, or for an alert the staff address it went to)."""
+    subscriber_ids = [d.recipient for d in deliveries if d.channel_kind == "email" and not d.alert]
     subscribers = await uow.subscribers.of_ids(tenant_id, subscriber_ids) if subscriber_ids else {}
     shown: dict[str, str] = {}
     for delivery in deliveries:
         if delivery.channel_kind != "email":
             shown[delivery.id] = delivery.recipient
+            continue
+        if delivery.alert:
+            shown[delivery.id] = mask_email(delivery.recipient)
             continue
         subscriber = subscribers.get(delivery.recipient)
         shown[delivery.id] = mask_email(subscriber.email) if subscriber else ERASED
