@@ -8,7 +8,8 @@ from urllib.parse import parse_qs
 import pytest
 from pydantic import SecretStr
 
-from newsroom_shared.signed_urls import UrlSigner, Verdict, key_list
+from newsroom_shared.config import key_list
+from newsroom_shared.signed_urls import UrlSigner, Verdict
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 PATH = "/files/tenant-a/m1/web-abc.jpg"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -34,6 +34,14 @@ COMMON = frozenset(
 # retryable writes (see README, "Local infrastructure"). Production URIs keep the driver defaults.
 LOCAL_MONGODB_URI = "mongodb://127.0.0.1:27027/?replicaSet=secantus&retryWrites=false"
 LOCAL_KAFKA = "127.0.0.1:19092"
+
+
+def key_list(value: SecretStr | None) -> list[str]:
+    """The keys of a comma-separated setting, newest first (empty when unset): the
+    newest key signs or encrypts, every listed key still verifies or decrypts, so keys rotate."""
+    if value is None:
+        return []
+    return [key.strip() for key in value.get_secret_value().split(",") if key.strip()]
 
 
 class _CommonEnvSource(EnvSettingsSource):

@@ -21,21 +21,12 @@ from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlencode
 
-from pydantic import SecretStr
-
 
 class Verdict(StrEnum):
     VALID = "valid"
     EXPIRED = "expired"  # signed by us, but its time is over
     INVALID = "invalid"  # tampered with, or signed with a key we no longer hold
     ABSENT = "absent"  # no signature at all
-
-
-def key_list(value: SecretStr | None) -> list[str]:
-    """The keys of a comma-separated setting, newest first (empty when unset)."""
-    if value is None:
-        return []
-    return [key.strip() for key in value.get_secret_value().split(",") if key.strip()]
 
 
 class UrlSigner:

@@ -17,10 +17,11 @@ from comments.adapters.mongo.unit_of_work import MongoUnitOfWork
 from comments.adapters.rate_limits import SharedEmailRateLimit
 from comments.adapters.read_cache import ReadCaches
 from comments.adapters.tokens import SignedAuthorTokens
-from comments.config import CommentsSettings, key_list
+from comments.config import CommentsSettings
 from comments.service.ports import Deps
 from newsroom_shared.auth import KeyFollower
 from newsroom_shared.clock import Clock, SystemClock
+from newsroom_shared.config import key_list
 from newsroom_shared.runtime import ServiceRuntime
 
 logger = logging.getLogger(__name__)

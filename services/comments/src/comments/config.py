@@ -14,13 +14,6 @@ from pydantic_settings import SettingsConfigDict
 from newsroom_shared.config import ServiceSettings
 
 
-def key_list(value: SecretStr | None) -> list[str]:
-    """The keys of a comma-separated setting, newest first (empty when unset)."""
-    if value is None:
-        return []
-    return [key.strip() for key in value.get_secret_value().split(",") if key.strip()]
-
-
 class CommentsSettings(ServiceSettings):
     model_config = SettingsConfigDict(extra="ignore", env_prefix="COMMENTS_")
     service_name: ClassVar[str] = "comments"

@@ -28,13 +28,14 @@ from distribution.adapters.networks import (
 from distribution.adapters.signing import SubscriberTokens
 from distribution.adapters.smtp import SmtpConfig, SmtpSender
 from distribution.adapters.webhooks import WebhookSender
-from distribution.config import DistributionSettings, key_list
+from distribution.config import DistributionSettings
 from distribution.service.dispatch import Senders
 from distribution.service.handoff import Handoff
 from distribution.service.ports import SocialNetwork, UnitOfWork
 from newsroom_shared.auth import KeyFollower
 from newsroom_shared.background import Doorbell
 from newsroom_shared.clock import Clock, SystemClock
+from newsroom_shared.config import key_list
 from newsroom_shared.mongo import in_transaction
 from newsroom_shared.runtime import ServiceRuntime
 

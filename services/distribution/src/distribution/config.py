@@ -19,13 +19,6 @@ from distribution.domain.fanouts import PAGE_SIZE
 from newsroom_shared.config import ServiceSettings
 
 
-def key_list(value: SecretStr | None) -> list[str]:
-    """The keys of a comma-separated setting, newest first (empty when unset)."""
-    if value is None:
-        return []
-    return [key.strip() for key in value.get_secret_value().split(",") if key.strip()]
-
-
 class DistributionSettings(ServiceSettings):
     model_config = SettingsConfigDict(extra="ignore", env_prefix="DISTRIBUTION_")
     service_name: ClassVar[str] = "distribution"

@@ -25,8 +25,9 @@ from media.service.ports import Deps
 from newsroom_shared.auth import KeyFollower
 from newsroom_shared.background import Doorbell
 from newsroom_shared.clock import Clock, SystemClock
+from newsroom_shared.config import key_list
 from newsroom_shared.runtime import ServiceRuntime
-from newsroom_shared.signed_urls import UrlSigner, key_list
+from newsroom_shared.signed_urls import UrlSigner
 
 logger = logging.getLogger(__name__)
 
