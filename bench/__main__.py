@@ -16,6 +16,7 @@ from bench import (
     media_renditions,
     outbox_throughput,
     publish_latency,
+    thread_reads,
 )
 
 BENCHMARKS = {
@@ -26,6 +27,8 @@ BENCHMARKS = {
     "p5-latency": publish_latency.run,
     # P8 (first half): comments accepted per second through the acceptance path vs raw inserts.
     "p8-comments": comment_acceptance.run,
+    # P8 (second half): the widget's thread endpoint at 50 concurrent vs a bare FastAPI route.
+    "p8-thread": thread_reads.run,
     # P3: posts/s through listening's pipeline with 10,000 queries, against one regex per query.
     "p3-matching": listening_matching.run,
     # P3 end to end: the internal topic to MentionDetected through the app, against a raw loop.

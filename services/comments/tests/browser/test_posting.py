@@ -145,3 +145,23 @@ async def test_a_reader_reports_a_comment(world: World, page: Page) -> None:
     await frame.get_by_role("status").filter(has_text=thanks).wait_for()
     queue = await world.api.get("/v1/moderation/queue", headers=staff(A))
     assert [c["id"] for c in queue.json()["items"]] == [posted["id"]]
+
+
+async def test_a_failed_connection_is_said_and_the_form_can_be_sent_again(
+    world: World, page: Page
+) -> None:
+    release = await world.release(mode="post")
+    await page.goto(world.page_embedding(release))
+    frame = await widget_frame(page, world)
+    url = f"{world.origin}/v1/public/releases/{release}/comments"
+    await page.route(url, lambda route: route.abort())  # the POST never reaches the service
+
+    await frame.get_by_label("Name").fill("Ada")
+    await frame.get_by_label("Email (never shown)").fill("ada@example.com")
+    await frame.get_by_label("Comment", exact=True).fill("Sent while offline.")
+    send = frame.get_by_role("button", name="Post comment")
+    await send.click()
+    failed = "Your comment could not be sent: The connection failed. Please try again."
+    await frame.get_by_role("status").filter(has_text=failed).wait_for()
+    assert await send.is_enabled()
+    assert await frame.get_by_label("Comment", exact=True).input_value() == "Sent while offline."

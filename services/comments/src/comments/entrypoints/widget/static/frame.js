@@ -15,7 +15,8 @@
       hint: "Links, emphasis, quotes and code (HTML) are kept; nothing else.", trap: "Leave this empty",
       send: "Post comment", sending: "Sending…", published: "Your comment is published.",
       pending: "Thank you! Your comment will be shown once a moderator has approved it.",
-      failed: "Your comment could not be sent:", reportFailed: "The report could not be sent:"
+      failed: "Your comment could not be sent:", reportFailed: "The report could not be sent:",
+      network: "The connection failed. Please try again."
     },
     sv: {
       title: "Kommentarer", loading: "Hämtar kommentarer…", unavailable: "Kommentarer finns inte här.",
@@ -28,7 +29,8 @@
       hint: "Länkar, betoning, citat och kod (HTML) behålls, inget annat.", trap: "Lämna tomt",
       send: "Skicka kommentar", sending: "Skickar…", published: "Din kommentar är publicerad.",
       pending: "Tack! Din kommentar visas när en moderator har godkänt den.",
-      failed: "Din kommentar kunde inte skickas:", reportFailed: "Anmälan kunde inte skickas:"
+      failed: "Din kommentar kunde inte skickas:", reportFailed: "Anmälan kunde inte skickas:",
+      network: "Anslutningen misslyckades. Försök igen."
     }
   };
   var PAGE = 20;
@@ -75,6 +77,9 @@
         var problem = data && typeof data === "object" ? data : {};
         throw { status: answer.status, detail: String(problem.detail || answer.statusText), errors: problem.errors || [] };
       });
+    }, function () {
+      // No answer at all (offline, blocked): a problem like the API's, so callers handle one kind.
+      throw { status: 0, detail: t.network, errors: [] };
     });
   }
 
