@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["newsroom_testing.fixtures"]
+pytest_plugins = ["newsroom_testing.fixtures", "newsroom_testing.browser_fixtures"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

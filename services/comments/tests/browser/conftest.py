@@ -27,8 +27,6 @@ from comments.service.releases import release_published
 from newsroom_testing.browser import (
     FAILING_IMPACTS,
     BrowserTools,
-    browser_tools,
-    chromium,
     screenshot,
 )
 from newsroom_testing.fixtures import drop_test_database
@@ -121,19 +119,6 @@ async def world(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[Wor
                 yield World(origin, api, blog, f"http://localhost:{blog_port}", settings, app)
     finally:
         await drop_test_database(mongo_client, settings.database_name)
-
-
-@pytest.fixture(scope="session")
-def tools() -> BrowserTools:
-    return browser_tools()
-
-
-@pytest.fixture(scope="session")
-async def browser(
-    tools: BrowserTools, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[BrowserContext]:
-    async with chromium(tools, tmp_path_factory.mktemp("chromium-profile")) as context:
-        yield context
 
 
 @dataclass

@@ -21,7 +21,6 @@ from playwright.async_api import BrowserContext, Page
 from distribution.adapters.crypto import new_key
 from distribution.config import DistributionSettings
 from distribution.main import create_app as create_distribution
-from newsroom_testing.browser import BrowserTools, browser_tools, chromium
 from newsroom_testing.fixtures import drop_test_database
 from newsroom_testing.origin import (
     PortTaken,
@@ -226,19 +225,6 @@ async def live_site(
     """Both services behind the origin, distribution following the publisher's events."""
     async with running_site(infra, unique, mongo_client, tmp_path, consumers=True) as found:
         yield found
-
-
-@pytest.fixture(scope="session")
-def tools() -> BrowserTools:
-    return browser_tools()
-
-
-@pytest.fixture(scope="session")
-async def browser(
-    tools: BrowserTools, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[BrowserContext]:
-    async with chromium(tools, tmp_path_factory.mktemp("chromium-profile")) as context:
-        yield context
 
 
 @pytest.fixture
