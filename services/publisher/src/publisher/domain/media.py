@@ -15,8 +15,18 @@ from publisher.domain.content import MediaRef, MediaState
 
 
 @dataclass(frozen=True, slots=True)
+class ImageSource:
+    """One web rendition of an image: a candidate of the page's ``srcset``."""
+
+    url: str
+    content_type: str
+    width: int
+
+
+@dataclass(frozen=True, slots=True)
 class MediaDetails:
-    """What a processed item looks like, from MediaProcessed: enough to show it as an image."""
+    """What a processed item looks like, from MediaProcessed: enough to show it as an image (on
+    social cards, and in the release page's gallery)."""
 
     kind: str  # image, video, document
     content_type: str
@@ -24,6 +34,24 @@ class MediaDetails:
     alt_text: str = ""
     width: int | None = None
     height: int | None = None
+    original_url: str = ""  # the uploaded file itself (a download); "" in records made before
+    sources: tuple[ImageSource, ...] = ()  # web renditions, not cropped, narrowest first
+    decorative: bool = False
+    caption: str = ""
+    credit: str = ""
+    licence: str = ""
+    blurhash: str | None = None
+    original_width: int | None = None
+    original_height: int | None = None
+
+    def sources_of(self, content_type: str) -> tuple[ImageSource, ...]:
+        return tuple(s for s in self.sources if s.content_type == content_type)
+
+    @property
+    def shown(self) -> ImageSource | None:
+        """The largest JPEG rendition: the gallery's ``src`` (every browser shows JPEG)."""
+        jpegs = self.sources_of("image/jpeg")
+        return jpegs[-1] if jpegs else None
 
     @property
     def is_image(self) -> bool:

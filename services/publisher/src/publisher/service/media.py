@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
+from collections.abc import Sequence
+
+from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected, Rendition
 from newsroom_shared.events.publisher import ReleaseImage
-from publisher.domain.media import MediaDetails, MediaFact, MediaItem
+from publisher.domain.media import ImageSource, MediaDetails, MediaFact, MediaItem
 from publisher.domain.release import Release
 from publisher.domain.social_image import social_image
 from publisher.service.ports import Deps, UnitOfWork
@@ -35,26 +37,46 @@ SOCIAL_CARD_RENDITIONS = ("social_card", "social-card", "social")
 
 
 def details_of(event: MediaProcessed) -> MediaDetails:
-    """The item's looks: its social-card rendition when there is one, else the original."""
+    """The item's looks: its social-card rendition when there is one (else the original) for
+    social cards, and its uncropped web renditions for the gallery."""
     card = next((r for r in event.renditions if r.name in SOCIAL_CARD_RENDITIONS), None)
-    if card is not None:
-        return MediaDetails(
-            kind=event.kind,
-            content_type=card.content_type,
-            url=card.url,
-            alt_text=event.alt_text,
-            width=card.width,
-            height=card.height,
-        )
     original = next((r for r in event.renditions if r.name == "original"), None)
+    if card is not None:
+        content_type, url, width, height = card.content_type, card.url, card.width, card.height
+    else:
+        content_type, url = event.content_type, event.url
+        width, height = (None, None) if original is None else (original.width, original.height)
     return MediaDetails(
         kind=event.kind,
-        content_type=event.content_type,
-        url=event.url,
+        content_type=content_type,
+        url=url,
         alt_text=event.alt_text,
-        width=None if original is None else original.width,
-        height=None if original is None else original.height,
+        width=width,
+        height=height,
+        original_url=event.url,
+        sources=gallery_sources(event.renditions),
+        decorative=event.decorative,
+        caption=event.caption,
+        credit=event.credit,
+        licence=event.licence,
+        blurhash=event.blurhash,
+        original_width=event.width,
+        original_height=event.height,
     )
+
+
+def gallery_sources(renditions: Sequence[Rendition]) -> tuple[ImageSource, ...]:
+    """The renditions a page may show at any width: not the social card (cropped to 1.91:1)
+    nor the original (as uploaded, maybe huge); narrowest first."""
+    cropped_or_raw = {*SOCIAL_CARD_RENDITIONS, "original"}
+    found = [
+        ImageSource(r.url, r.content_type, r.width)
+        for r in renditions
+        if r.width
+        and r.content_type.startswith("image/")
+        and not any(r.name == n or r.name.startswith(f"{n}_") for n in cropped_or_raw)
+    ]
+    return tuple(sorted(found, key=lambda s: (s.content_type, s.width)))
 
 
 def item_of(event: MediaProcessed | MediaRejected | MediaDeleted, deps: Deps) -> MediaItem:

@@ -9,10 +9,14 @@ out) does not exist for a visitor.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from publisher.domain.archive import Period
+from publisher.domain.content import MediaState
 from publisher.domain.errors import NotFoundError
+from publisher.domain.media import MediaDetails, MediaItem
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 from publisher.domain.workflow import Status
@@ -21,10 +25,19 @@ from publisher.service.views import ReleaseView, Slice
 
 
 @dataclass(frozen=True, slots=True)
+class GalleryImage:
+    media_id: str
+    details: MediaDetails
+    happened_at: datetime  # the media service's time of this description (the page's version)
+
+
+@dataclass(frozen=True, slots=True)
 class ReleasePage:
     """A release a visitor may see; ``withdrawn`` pages show only the withdrawal notice."""
 
     view: ReleaseView
+    gallery: tuple[GalleryImage, ...] = ()
+    """The release's processed images with web renditions, in the release's order."""
 
     @property
     def withdrawn(self) -> bool:
@@ -45,11 +58,25 @@ async def release_page(uow: UnitOfWork, newsroom_slug: str, release_id: str) -> 
         release = (
             None if newsroom is None else await uow.releases.get(newsroom.tenant_id, release_id)
         )
-    if newsroom is None or release is None or release.newsroom_id != newsroom.id:
-        raise NotFoundError("release", release_id)
-    if not was_public(release):
-        raise NotFoundError("release", release_id)
-    return ReleasePage(ReleaseView(release, newsroom))
+        if newsroom is None or release is None or release.newsroom_id != newsroom.id:
+            raise NotFoundError("release", release_id)
+        if not was_public(release):
+            raise NotFoundError("release", release_id)
+        ready = [r.media_id for r in release.media if r.state is MediaState.READY]
+        items = await uow.media.get_many(release.tenant_id, ready) if ready else {}
+    return ReleasePage(ReleaseView(release, newsroom), gallery_of(ready, items))
+
+
+def gallery_of(media_ids: list[str], items: Mapping[str, MediaItem]) -> tuple[GalleryImage, ...]:
+    """The items to show as pictures, in ``media_ids``' order: processed images that have web
+    renditions (documents, videos and items recorded before renditions were kept are not)."""
+    gallery = []
+    for media_id in media_ids:
+        item = items.get(media_id)
+        details = None if item is None else item.details
+        if item is not None and details is not None and details.is_image and details.shown:
+            gallery.append(GalleryImage(media_id, details, item.happened_at))
+    return tuple(gallery)
 
 
 @dataclass(frozen=True, slots=True)

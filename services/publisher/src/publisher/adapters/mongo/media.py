@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from newsroom_shared.mongo import Document
 from publisher.adapters.mongo.base import Repository
-from publisher.domain.media import MediaDetails, MediaFact, MediaItem
+from publisher.domain.media import ImageSource, MediaDetails, MediaFact, MediaItem
 
 
 def _document(item: MediaItem) -> Document:
@@ -30,8 +30,13 @@ def _item(document: Document) -> MediaItem:
         happened_at=document["happened_at"],
         updated_at=document["updated_at"],
         # Items recorded before details were kept have none: they show no image until reprocessed.
-        details=MediaDetails(**document["details"]) if document.get("details") else None,
+        details=_details(document["details"]) if document.get("details") else None,
     )
+
+
+def _details(stored: Document) -> MediaDetails:
+    sources = tuple(ImageSource(**source) for source in stored.get("sources", ()))
+    return MediaDetails(**{**stored, "sources": sources})
 
 
 class MongoMedia(Repository):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from publisher.entrypoints.web.conditional import Validators
 from publisher.entrypoints.web.embed import Size, embed_code
+from publisher.entrypoints.web.gallery import SIZES, pictures
 from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.metadata import page_meta
 from publisher.entrypoints.web.rendering import render, script_json
@@ -18,7 +19,9 @@ def release_validators(page: ReleasePage, ui: PageLanguage, comments_path: str =
     rendered to compare."""
     release, newsroom = page.view.release, page.view.newsroom
     language = (ui.code, ui.carried)
+    media = tuple((image.media_id, image.happened_at) for image in page.gallery)
     parts = (
+        media,
         release.id,
         release.version,
         newsroom.id,
@@ -27,7 +30,8 @@ def release_validators(page: ReleasePage, ui: PageLanguage, comments_path: str =
         comments_path,
         code_version(),
     )
-    return Validators.of(parts, max(release.updated_at, newsroom.updated_at))
+    changed = max([release.updated_at, newsroom.updated_at, *(i.happened_at for i in page.gallery)])
+    return Validators.of(parts, changed)
 
 
 def release_html(
@@ -55,6 +59,8 @@ def release_html(
         home_url=home_url,
         share_links=share_links(meta.title, url),
         embed_code=embed_code(url, meta.title, Size.within(None, None)),
+        pictures=pictures(page.gallery),
+        sizes=SIZES,
         oembed_url=oembed_url,
         comments_widget=f"{comments_path.rstrip('/')}/widget.js" if comments_path else "",
     )

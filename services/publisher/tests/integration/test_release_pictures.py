@@ -1,0 +1,103 @@
+"""The release page's pictures, from the media service's events as the publisher recorded
+them: responsive, described, in the release's order; a new description makes a new page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from newsroom_shared.events.media import MediaProcessed, MediaRejected, Rendition
+from publisher.service import media
+
+from .test_release_page import Page, published
+
+pytestmark = pytest.mark.connected
+
+
+def processed(tenant_id: str, media_id: str, at: Any, **fields: Any) -> MediaProcessed:
+    renditions = [
+        Rendition(
+            name=name,
+            content_type=kind,
+            url=f"https://media.example/{media_id}/{name}",
+            width=width,
+            height=width * 3 // 4,
+            bytes=1000,
+        )
+        for name, kind, width in [
+            ("thumbnail", "image/jpeg", 320),
+            ("web", "image/jpeg", 1600),
+            ("web_webp", "image/webp", 1600),
+            ("social_card", "image/jpeg", 1200),
+        ]
+    ]
+    return MediaProcessed(
+        tenant_id=tenant_id,
+        media_id=media_id,
+        kind="image",
+        content_type="image/jpeg",
+        filename=f"{media_id}.jpg",
+        url=f"https://media.example/{media_id}/original",
+        renditions=renditions,
+        processed_at=at,
+        width=4000,
+        height=3000,
+        **fields,
+    )
+
+
+async def apply(client: Any, event: Any) -> None:
+    publisher = client.app.state.publisher
+    await media.on_media_event(publisher.uow(), publisher.deps, event)
+
+
+async def test_a_release_shows_its_processed_pictures_in_order(client, clock, unique) -> None:
+    acme = await client.new_tenant()
+    room = await acme.newsroom(f"acme-{unique}", name="Acme")
+    m1, m2, m3 = f"m1-{unique}", f"m2-{unique}", f"m3-{unique}"
+    made = await published(acme, room, title="Launch", media_ids=[m2, m1, m3])
+    path = f"/{room['slug']}/releases/{made['id']}"
+    before = await client.http.get(path)
+    assert not Page(before.text).all("figure")  # nothing processed yet
+
+    await apply(client, processed(acme.id, m1, clock.now(), alt_text="A <red> rocket"))
+    await apply(client, processed(acme.id, m2, clock.now(), decorative=True, credit="Ann"))
+    await apply(
+        client, MediaRejected(tenant_id=acme.id, media_id=m3, reason="x", rejected_at=clock.now())
+    )
+
+    answer = await client.http.get(path)
+    page = Page(answer.text)
+    images = page.all("img")
+    assert [i["src"] for i in images] == [
+        f"https://media.example/{m2}/web",  # the release's order
+        f"https://media.example/{m1}/web",
+    ]
+    assert [i["alt"] for i in images] == ["", "A <red> rocket"]  # decorative says nothing
+    assert images[1]["srcset"] == (
+        f"https://media.example/{m1}/thumbnail 320w, https://media.example/{m1}/web 1600w"
+    )
+    assert (images[1]["width"], images[1]["height"]) == ("1600", "1200")
+    assert page.all("source", type="image/webp")
+    assert page.all("a", href=f"https://media.example/{m1}/original", download="")
+    assert "Photo: Ann" in " ".join(page.text)
+    assert answer.headers["etag"] != before.headers["etag"]
+
+    clock.advance(timedelta(minutes=1))
+    described = processed(acme.id, m1, clock.now(), alt_text="A red rocket skate")
+    await apply(client, described)
+    again = await client.http.get(path, headers={"If-None-Match": answer.headers["etag"]})
+    assert again.status_code == 200  # a new description is a new page
+    assert "A red rocket skate" in [i["alt"] for i in Page(again.text).all("img")]
+
+
+async def test_another_tenants_media_news_never_shows(client, clock, unique) -> None:
+    acme, globex = await client.new_tenant("Acme"), await client.new_tenant("Globex")
+    room = await acme.newsroom(f"acme-{unique}")
+    shared_id = f"m-{unique}"
+    made = await published(acme, room, title="Launch", media_ids=[shared_id])
+    await apply(client, processed(globex.id, shared_id, clock.now(), alt_text="Globex's"))
+    page = Page((await client.http.get(f"/{room['slug']}/releases/{made['id']}")).text)
+    assert not page.all("img")
