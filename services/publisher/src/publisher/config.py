@@ -53,6 +53,12 @@ class PublisherSettings(ServiceSettings):
         "(the one origin's route, e.g. /api/comments): release pages embed its widget from "
         "there; empty: the pages show no comments",
     )
+    media_public_path: str = Field(
+        default="",
+        description="Where readers' browsers reach the media service's public API on this site's "
+        "origin (e.g. /api/media): release pages with pictures link its press kit (a ZIP of "
+        "them with their credits and terms) from there; empty: no press-kit link",
+    )
     page_shared_max_age_s: int = Field(
         default=60,
         ge=0,

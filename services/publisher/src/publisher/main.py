@@ -60,6 +60,7 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
                 settings.page_shared_max_age_s,
                 settings.distribution_public_path,
                 settings.comments_public_path,
+                settings.media_public_path,
             ),
         ],
         wired=publisher,

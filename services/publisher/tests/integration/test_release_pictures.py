@@ -11,6 +11,7 @@ import pytest
 from newsroom_shared.events.media import MediaProcessed, MediaRejected, Rendition
 from publisher.service import media
 
+from .conftest import running
 from .test_release_page import Page, published
 
 pytestmark = pytest.mark.connected
@@ -101,3 +102,18 @@ async def test_another_tenants_media_news_never_shows(client, clock, unique) -> 
     await apply(client, processed(globex.id, shared_id, clock.now(), alt_text="Globex's"))
     page = Page((await client.http.get(f"/{room['slug']}/releases/{made['id']}")).text)
     assert not page.all("img")
+
+
+async def test_the_press_kit_is_linked_when_media_is_on_the_origin(settings, clock, unique) -> None:
+    with_media = settings.model_copy(update={"media_public_path": "/api/media/"})
+    async with running(with_media, clock) as client:
+        acme = await client.new_tenant()
+        room = await acme.newsroom(f"acme-{unique}")
+        m1 = f"m1-{unique}"
+        made = await published(acme, room, title="Launch", media_ids=[m1])
+        path = f"/{room['slug']}/releases/{made['id']}"
+        assert not Page((await client.http.get(path)).text).all("a", download="")
+        await apply(client, processed(acme.id, m1, clock.now()))
+        page = Page((await client.http.get(path)).text)
+        kit = f"/api/media/v1/public/{acme.id}/releases/{made['id']}/press-kit.zip"
+        assert page.all("a", href=kit, download="")

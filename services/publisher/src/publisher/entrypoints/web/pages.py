@@ -68,9 +68,11 @@ def pages_router(
     shared_max_age_s: int,
     distribution_path: str = "/api/distribution",
     comments_path: str = "",
+    media_path: str = "",
 ) -> APIRouter:
     """The pages; ``comments_path`` (the comments service on this origin) puts its widget on
-    release pages, none when empty."""
+    release pages, none when empty; ``media_path`` (the media service's public API on this
+    origin) gives release pages with pictures their press-kit link."""
     router = APIRouter(
         tags=["pages"],
         include_in_schema=False,
@@ -181,7 +183,7 @@ def pages_router(
         path: str,
         render_page: Callable[[pages.ReleasePage, str, PageLanguage], str],
         extra_headers: dict[str, str] | None = None,
-        comments: str = "",
+        services: str = "",
     ) -> Response:
         """A release's page (or card) with its validators; 410 with the notice once withdrawn;
         404 unless published. ``render_page`` gets the page, its URL and its language."""
@@ -190,7 +192,7 @@ def pages_router(
         except NotFoundError:
             return not_found_page(language(request, None, path))
         ui = language(request, page.view.newsroom.default_language, path)
-        validators = release_validators(page, ui, comments)
+        validators = release_validators(page, ui, services)
         headers = {**validators.headers(), "Cache-Control": caching, **(extra_headers or {})}
         # Only a page that exists can be "not modified"; a withdrawn one always says why it is gone.
         if not page.withdrawn and not_modified(request, validators):
@@ -217,11 +219,18 @@ def pages_router(
                 ui=ui,
                 oembed_url=oembed_link(links, url),
                 comments_path=comments_path,
+                media_path=media_path,
             )
 
         path = f"/{newsroom_slug}/releases/{release_id}"
         return await release_answer(
-            request, publisher, newsroom_slug, release_id, path, article, comments=comments_path
+            request,
+            publisher,
+            newsroom_slug,
+            release_id,
+            path,
+            article,
+            services=f"{comments_path}|{media_path}",
         )
 
     @router.get("/{newsroom_slug}/releases/{release_id}/embed", response_class=HTMLResponse)

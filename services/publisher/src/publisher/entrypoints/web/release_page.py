@@ -14,9 +14,9 @@ from publisher.service.pages import ReleasePage
 from publisher.service.views import ReleaseView
 
 
-def release_validators(page: ReleasePage, ui: PageLanguage, comments_path: str = "") -> Validators:
-    """From the versions the page is made of (and where its comments come from): no page is
-    rendered to compare."""
+def release_validators(page: ReleasePage, ui: PageLanguage, services: str = "") -> Validators:
+    """From the versions the page is made of (and ``services``: where its comments and press
+    kit come from): no page is rendered to compare."""
     release, newsroom = page.view.release, page.view.newsroom
     language = (ui.code, ui.carried)
     media = tuple((image.media_id, image.happened_at) for image in page.gallery)
@@ -27,7 +27,7 @@ def release_validators(page: ReleasePage, ui: PageLanguage, comments_path: str =
         newsroom.id,
         newsroom.version,
         language,
-        comments_path,
+        services,
         code_version(),
     )
     changed = max([release.updated_at, newsroom.updated_at, *(i.happened_at for i in page.gallery)])
@@ -42,8 +42,10 @@ def release_html(
     *,
     oembed_url: str,
     comments_path: str = "",
+    media_path: str = "",
 ) -> str:
-    """The article, with the comments widget of ``comments_path`` when one is given."""
+    """The article, with the comments widget of ``comments_path`` and the press-kit link of
+    ``media_path`` when they are given."""
     view = page.view
     if page.withdrawn:
         return render("withdrawn.html", ui, view=view, home_url=home_url)
@@ -60,10 +62,21 @@ def release_html(
         share_links=share_links(meta.title, url),
         embed_code=embed_code(url, meta.title, Size.within(None, None)),
         pictures=pictures(page.gallery),
+        press_kit=press_kit_url(media_path, page) if page.gallery else "",
         sizes=SIZES,
         oembed_url=oembed_url,
         comments_widget=f"{comments_path.rstrip('/')}/widget.js" if comments_path else "",
     )
+
+
+def press_kit_url(media_path: str, page: ReleasePage) -> str:
+    """The media service's ZIP of the release's pictures with their credits and terms (public
+    once the release is); "" without the service."""
+    if not media_path:
+        return ""
+    release = page.view.release
+    base = f"{media_path.rstrip('/')}/v1/public/{release.tenant_id}"
+    return f"{base}/releases/{release.id}/press-kit.zip"
 
 
 def preview_html(view: ReleaseView, ui: PageLanguage) -> str:
