@@ -58,22 +58,47 @@ async def test_an_unreachable_store_lets_requests_through() -> None:
         await client.close()
 
 
-async def test_the_public_routes_of_two_replicas_share_the_limit(database: Database) -> None:
-    """Two apps (two replicas of one service) behind the same database: the per-minute limit
-    is the service's, not each replica's; each replica's own bucket allows more."""
+def two_replicas(limits: SharedRateLimits) -> list[FastAPI]:
+    """Two apps (two replicas of one service) behind the same database, each with a route to
+    post to and a page to read, 3 a minute per client, bursts of 10."""
     apps = [FastAPI(), FastAPI()]
-    limits = SharedRateLimits(database)
     for app in apps:
         install_error_handlers(app)
         app.state.rate_limits = limits
+
+        @app.post("/comments", dependencies=[Depends(rate_limit(3, 10))])
+        def post() -> str:
+            return "ok"
 
         @app.get("/page", dependencies=[Depends(rate_limit(3, 10))])
         def page() -> str:
             return "ok"
 
+    return apps
+
+
+async def answers_of(apps: list[FastAPI], method: str, path: str, count: int) -> list[int]:
     answers = []
-    for n in range(6):
+    for n in range(count):
         transport = httpx.ASGITransport(app=apps[n % 2], client=("203.0.113.9", 5000))
         async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
-            answers.append((await client.get("/page")).status_code)
-    assert answers == [200, 200, 200, 429, 429, 429]
+            answers.append((await client.request(method, path)).status_code)
+    return answers
+
+
+async def test_the_public_routes_of_two_replicas_share_the_limit(database: Database) -> None:
+    """The per-minute limit of a request that changes something is the service's, not each
+    replica's; each replica's own bucket allows more."""
+    apps = two_replicas(SharedRateLimits(database))
+    assert await answers_of(apps, "POST", "/comments", 6) == [200, 200, 200, 429, 429, 429]
+
+
+async def test_reads_are_limited_by_each_replicas_bucket_only(database: Database) -> None:
+    """A page view costs the database nothing: reads never touch the shared window."""
+    apps = two_replicas(SharedRateLimits(database))
+    assert await answers_of(apps, "GET", "/page", 6) == [200] * 6
+    assert await database[COLLECTION].count_documents({}) == 0
+    # Each replica's bucket still caps a burst: 10 at once, then 429.
+    many = await answers_of([apps[0], apps[0]], "GET", "/page", 12)
+    assert many[:7] == [200] * 7  # three of its ten went to the first round
+    assert many[7:] == [429] * 5

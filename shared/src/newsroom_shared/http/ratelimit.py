@@ -5,10 +5,14 @@ A token bucket per (client, method, route template): ``burst`` requests at once,
 ``trusted_proxies``-th proxy from the right saw in ``X-Forwarded-For`` (never the left-most
 entry: clients write that one themselves).
 
-Behind the bucket, ``per_minute`` holds across replicas: a window per (client, method, route)
-counted in the service's own database (:mod:`newsroom_shared.http.shared_limits`, one command
-per request that passed the bucket). The bucket lives in memory, per process, and caps bursts
-before they reach the database. Its memory is bounded: buckets idle long enough to be full again
+Behind the bucket, ``per_minute`` holds across replicas for requests that change something
+(posting a comment, subscribing): a window per (client, method, route) counted in the service's
+own database (:mod:`newsroom_shared.http.shared_limits`, one command per request that passed
+the bucket). Reads (GET, HEAD: pages, feeds, a comment thread) are limited by the bucket only,
+per process: counting them in the database would add a write to every page view, the one
+request a service answers most and a shared cache answers best; with N replicas a client may
+read N times the rate, which caps a flood all the same. The bucket lives in memory, per
+process, and caps bursts before they reach the database. Its memory is bounded: buckets idle long enough to be full again
 are dropped (a fresh bucket is identical), and past ``max_clients`` the least recently used go
 first.
 """
@@ -28,6 +32,8 @@ from newsroom_shared.http.shared_limits import SharedRateLimits
 from newsroom_shared.token_bucket import Clock, TokenBucket
 
 DEFAULT_MAX_CLIENTS = 100_000
+# Limited per process only (see the module docstring).
+READS = frozenset({"GET", "HEAD"})
 
 
 class TokenBuckets:
@@ -99,8 +105,9 @@ def rate_limit(
     """A dependency answering 429 (with ``Retry-After``) once a client exceeds the limit.
 
     Two checks: this process's token bucket (``burst`` at once, refilled at ``per_minute``;
-    no I/O, so a flood from one client stops here), then the limit every replica shares,
-    ``per_minute`` per client and route counted in the service's database
+    no I/O, so a flood from one client stops here), then, for a request that is not a read,
+    the limit every replica shares, ``per_minute`` per client and route counted in the service's
+    database
     (``request.app.state.rate_limits``, a :class:`~newsroom_shared.http.shared_limits.
     SharedRateLimits` that the app factory provides; apps without one, in tests, have only the
     bucket). ``trusted_proxies``: how many proxies we run in front of the service, each
@@ -117,7 +124,7 @@ def rate_limit(
         key = f"{client_address(request, depth)} {request.method} {_route_template(request)}"
         wait_s = buckets.take(key)
         shared: SharedRateLimits | None = getattr(request.app.state, "rate_limits", None)
-        if wait_s == 0 and shared is not None:
+        if wait_s == 0 and shared is not None and request.method not in READS:
             wait_s = await shared.take(key, per_minute)
         if wait_s > 0:
             raise TooManyRequests("Too many requests: slow down", retry_after=math.ceil(wait_s))
