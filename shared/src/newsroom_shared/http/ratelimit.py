@@ -12,9 +12,9 @@ the bucket). Reads (GET, HEAD: pages, feeds, a comment thread) are limited by th
 per process: counting them in the database would add a write to every page view, the one
 request a service answers most and a shared cache answers best; with N replicas a client may
 read N times the rate, which caps a flood all the same. The bucket lives in memory, per
-process, and caps bursts before they reach the database. Its memory is bounded: buckets idle long enough to be full again
-are dropped (a fresh bucket is identical), and past ``max_clients`` the least recently used go
-first.
+process, and caps bursts before they reach the database. Its memory is bounded: buckets idle
+long enough to be full again are dropped (a fresh bucket is identical), and past
+``max_clients`` the least recently used go first.
 """
 
 from __future__ import annotations
