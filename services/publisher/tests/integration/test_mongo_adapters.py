@@ -7,6 +7,7 @@ import pytest
 
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import ReleaseWithdrawn
+from newsroom_shared.mongo import make_client
 from newsroom_shared.outbox import Outbox
 from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.adapters.mongo.unit_of_work import MongoUnitOfWork
@@ -77,10 +78,31 @@ async def test_save_is_conditional_on_the_version_read(uow_factory) -> None:
         assert (await uow.releases.get(TENANT, release.id)).status is Status.IN_REVIEW
 
 
-async def test_concurrent_transactions_on_one_release_let_one_win(uow_factory) -> None:
+@pytest.fixture
+async def own_client_uows(infra, database):
+    """Units of work on a client of their own: its server sessions are new to the server (the
+    run's shared client hands out sessions that other tests' ``killAllSessions`` ended; twice
+    in 2,000-test runs a transaction on one of them waited on the local server for minutes)."""
+    client = make_client(infra.mongodb_uri)
+    own_db = client[database.name]
+    outbox = Outbox(own_db)
+
+    def make(**options) -> MongoUnitOfWork:
+        return MongoUnitOfWork(
+            client, own_db, outbox, lambda e: envelope_for(e, source="/test"), **options
+        )
+
+    yield make
+    await client.close()
+
+
+async def test_concurrent_transactions_on_one_release_let_one_win(
+    uow_factory, own_client_uows
+) -> None:
     release = a_release()
     async with uow_factory() as uow:
         await uow.releases.add(release)
+    uow_factory = own_client_uows
     both_read = asyncio.Barrier(2)
 
     async def publish(actor: str) -> str:
