@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from listening_fakes.auth import headers, listening_of
+from listening_fakes.mentions import a_mention
 
 from listening.domain.comments import KnownComment
-from listening.domain.mentions import Mention, Sentiment, label_of
+from listening.domain.mentions import Mention
 from listening.domain.releases import KnownRelease
 from newsroom_shared.http.auth import Scope
 
@@ -21,25 +21,7 @@ T0 = datetime(2030, 1, 1, 9, tzinfo=UTC)
 
 
 def mention(n: int, score: float, **changes: Any) -> Mention:
-    made = Mention(
-        id=f"m{n:03d}",
-        tenant_id=A,
-        post_key=f"k{n}",
-        dedupe_key=f"k{n}",
-        signature=(n,) * 64,
-        source_kind="webhook",
-        source_url="urn:x",
-        text=f"post {n}",
-        url=None,
-        author=None,
-        language="en",
-        query_ids=("q1",),
-        matched_terms=("acme",),
-        sentiment=Sentiment(score, label_of(score)),
-        detected_at=T0 + timedelta(minutes=20 * n),
-        published_at=None,
-    )
-    return replace(made, **changes)
+    return a_mention(n, T0 + timedelta(minutes=20 * n), score=score, tenant_id=A, **changes)
 
 
 @pytest.fixture

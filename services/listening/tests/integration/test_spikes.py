@@ -11,10 +11,11 @@ from typing import Any
 import httpx
 import pytest
 from listening_fakes.auth import api_settings, headers, listening_of, staff_api
+from listening_fakes.mentions import a_mention
 from pymongo import AsyncMongoClient, monitoring
 
 from listening.adapters.mongo.query_activity import MongoQueryActivity
-from listening.domain.mentions import Mention, Sentiment
+from listening.domain.mentions import Mention
 from listening.domain.queries import ListeningQuery
 from listening.domain.spikes import HOUR, Bucket, Episode, RecentMention
 from listening.service.pipeline import match_post
@@ -103,24 +104,7 @@ async def test_the_spike_watch_costs_one_command_per_mention_and_a_few_more(
 
 
 def mention_at(number: int, at: datetime) -> Mention:
-    return Mention(
-        id=f"m{number}",
-        tenant_id="t1",
-        post_key=f"k{number}",
-        dedupe_key=f"k{number}",
-        signature=(),
-        source_kind="webhook",
-        source_url="urn:test",
-        text="acme",
-        url=None,
-        author=None,
-        language="en",
-        query_ids=(),
-        matched_terms=("acme",),
-        sentiment=Sentiment(0.0, "neutral"),
-        detected_at=at,
-        published_at=None,
-    )
+    return a_mention(number, at, id=f"m{number}", query_ids=())
 
 
 async def test_settling_stores_the_episode_and_drops_stale_hours(database: Database) -> None:

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from listening_fakes.mentions import a_mention
 
 from listening.domain.errors import UnknownAnswerError
 from listening.domain.matching import Matcher
-from listening.domain.mentions import AnsweredBy, Mention, Sentiment
+from listening.domain.mentions import AnsweredBy, Mention
 from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
 from listening.service import mentions
@@ -29,23 +30,17 @@ NOW = datetime(2030, 1, 1, 9, tzinfo=UTC)
 
 
 def stored_mention(tenant: str = "t1", post_key: str = "comment:c1") -> Mention:
-    return Mention(
+    return a_mention(
+        0,
+        NOW,
+        score=-0.5,
         id=f"m-{tenant}",
         tenant_id=tenant,
         post_key=post_key,
         dedupe_key=post_key,
-        signature=(),
         source_kind="comment",
-        source_url="urn:x",
         text="broken",
-        url=None,
-        author=None,
-        language="en",
-        query_ids=("q1",),
         matched_terms=("broken",),
-        sentiment=Sentiment(-0.5, "negative"),
-        detected_at=NOW,
-        published_at=None,
     )
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from listening_fakes.mentions import a_mention
 
 from listening.domain.errors import NotFoundError
-from listening.domain.mentions import Mention, Sentiment, label_of
+from listening.domain.mentions import Mention
 from listening.service import mentions
 from listening.service.ports import MentionFilter, MentionPosition
 
@@ -18,25 +18,7 @@ T0 = datetime(2030, 1, 1, 9, tzinfo=UTC)
 
 
 def mention(n: int, *, tenant: str = "t1", score: float = 0.0, **changes: object) -> Mention:
-    made = Mention(
-        id=f"m{n:03d}",
-        tenant_id=tenant,
-        post_key=f"k{n}",
-        dedupe_key=f"k{n}",
-        signature=(n,) * 64,
-        source_kind="webhook",
-        source_url="urn:x",
-        text=f"post {n}",
-        url=None,
-        author=None,
-        language="en",
-        query_ids=("q1",),
-        matched_terms=("acme",),
-        sentiment=Sentiment(score, label_of(score)),
-        detected_at=T0 + timedelta(minutes=20 * n),
-        published_at=None,
-    )
-    return replace(made, **changes)  # type: ignore[arg-type]
+    return a_mention(n, T0 + timedelta(minutes=20 * n), score=score, tenant_id=tenant, **changes)
 
 
 @pytest.fixture

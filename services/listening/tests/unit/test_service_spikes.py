@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from listening.domain.mentions import Mention, Sentiment
+from listening_fakes.mentions import a_mention
+
+from listening.domain.mentions import Mention
 from listening.domain.queries import ListeningQuery
 from listening.domain.spikes import HOUR
 from listening.service import queries
@@ -22,24 +24,7 @@ BURST = WATCHED + 20 * HOUR
 
 def mention(number: int, at: datetime, *, tenant: str = "t1", negative: bool = False) -> Mention:
     score = -0.5 if negative else 0.0
-    return Mention(
-        id=f"m{number:04}",
-        tenant_id=tenant,
-        post_key=f"k{number}",
-        dedupe_key=f"k{number}",
-        signature=(),
-        source_kind="webhook",
-        source_url="urn:test",
-        text="acme",
-        url=None,
-        author=None,
-        language="en",
-        query_ids=(),
-        matched_terms=("acme",),
-        sentiment=Sentiment(score, "negative" if negative else "neutral"),
-        detected_at=at,
-        published_at=None,
-    )
+    return a_mention(number, at, score=score, id=f"m{number:04}", tenant_id=tenant, query_ids=())
 
 
 def query(tenant: str = "t1") -> ListeningQuery:
