@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -15,6 +16,8 @@ from .conftest import running
 from .test_release_page import Page, published
 
 pytestmark = pytest.mark.connected
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+IMAGE = "http://www.google.com/schemas/sitemap-image/1.1"
 
 
 def processed(tenant_id: str, media_id: str, at: Any, **fields: Any) -> MediaProcessed:
@@ -117,3 +120,29 @@ async def test_the_press_kit_is_linked_when_media_is_on_the_origin(settings, clo
         page = Page((await client.http.get(path)).text)
         kit = f"/api/media/v1/public/{acme.id}/releases/{made['id']}/press-kit.zip"
         assert page.all("a", href=kit, download="")
+
+
+async def test_the_sitemap_lists_each_releases_pictures(client, clock, unique) -> None:
+    acme = await client.new_tenant()
+    room = await acme.newsroom(f"acme-{unique}")
+    m1, m2 = f"m1-{unique}", f"m2-{unique}"
+    with_pictures = await published(acme, room, title="Launch", media_ids=[m1, m2])
+    without = await published(acme, room, title="Plain")
+    sitemap = f"/{room['slug']}/sitemap.xml"
+    before = await client.http.get(sitemap)
+    await apply(client, processed(acme.id, m1, clock.now()))
+    await apply(client, processed(acme.id, m2, clock.now()))
+    answer = await client.http.get(sitemap)
+    assert answer.headers["etag"] != before.headers["etag"]
+    root = ElementTree.fromstring(answer.content)
+    urls = {
+        entry.findtext(f"{{{SITEMAP}}}loc"): [
+            image.findtext(f"{{{IMAGE}}}loc") for image in entry.iter(f"{{{IMAGE}}}image")
+        ]
+        for entry in root.iter(f"{{{SITEMAP}}}url")
+    }
+    assert urls[with_pictures["url"]] == [
+        f"https://media.example/{m1}/web",
+        f"https://media.example/{m2}/web",
+    ]
+    assert urls[without["url"]] == []

@@ -9,7 +9,7 @@ out) does not exist for a visitor.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,6 +65,21 @@ async def release_page(uow: UnitOfWork, newsroom_slug: str, release_id: str) -> 
         ready = [r.media_id for r in release.media if r.state is MediaState.READY]
         items = await uow.media.get_many(release.tenant_id, ready) if ready else {}
     return ReleasePage(ReleaseView(release, newsroom), gallery_of(ready, items))
+
+
+async def release_pictures(
+    uow: UnitOfWork, releases: Sequence[Release]
+) -> dict[str, tuple[GalleryImage, ...]]:
+    """The pictures of each of one newsroom's ``releases`` (as their pages show them), by
+    release id, from one read of the media the publisher recorded."""
+    ready = {r.id: [m.media_id for m in r.media if m.state is MediaState.READY] for r in releases}
+    wanted = sorted({media_id for ids in ready.values() for media_id in ids})
+    if not wanted:
+        return {}
+    async with uow:
+        items = await uow.media.get_many(releases[0].tenant_id, wanted)
+    found = {release_id: gallery_of(ids, items) for release_id, ids in ready.items()}
+    return {release_id: pictures for release_id, pictures in found.items() if pictures}
 
 
 def gallery_of(media_ids: list[str], items: Mapping[str, MediaItem]) -> tuple[GalleryImage, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from xml.etree.ElementTree import Element, SubElement
 
 from publisher.domain.newsroom import Newsroom
@@ -10,10 +10,12 @@ from publisher.entrypoints.web.archive_pages import month_path, tag_path
 from publisher.entrypoints.web.conditional import etag_of
 from publisher.entrypoints.web.rendering import xml_document
 from publisher.service.archive import Archive
-from publisher.service.pages import Listing
+from publisher.service.pages import GalleryImage, Listing
 from publisher.service.ports import Links
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_IMAGE = "http://www.google.com/schemas/sitemap-image/1.1"
+IMAGES_PER_PAGE = 1_000  # the image extension's limit per URL
 SITEMAP_MAX_URLS = 50_000  # the protocol's limit per file
 # Tag pages in a newsroom's sitemap at most (the most used); the others are reached from their
 # releases' pages, which are all in it.
@@ -35,11 +37,16 @@ def sitemap_index(newsrooms: Sequence[Newsroom], links: Links) -> bytes:
     return xml_document(root)
 
 
-def newsroom_sitemap(home: Listing, archive: Archive, links: Links) -> bytes:
+def newsroom_sitemap(
+    home: Listing,
+    archive: Archive,
+    links: Links,
+    pictures: Mapping[str, tuple[GalleryImage, ...]],
+) -> bytes:
     """The newsroom's home, its archive, month and tag pages, and every published release
-    listed (newest first)."""
+    listed (newest first) with its pictures (Google's image extension)."""
     slug = home.newsroom.slug
-    root = Element("urlset", {"xmlns": SITEMAP})
+    root = Element("urlset", {"xmlns": SITEMAP, "xmlns:image": SITEMAP_IMAGE})
     pages = [
         links.newsroom_url(slug),
         links.site_url(f"/{slug}/archive/"),
@@ -52,9 +59,16 @@ def newsroom_sitemap(home: Listing, archive: Archive, links: Links) -> bytes:
         url = SubElement(root, "url")
         SubElement(url, "loc").text = links.release_url(slug, release.id)
         SubElement(url, "lastmod").text = release.updated_at.isoformat()
+        for picture in pictures.get(release.id, ())[:IMAGES_PER_PAGE]:
+            shown = picture.details.shown
+            if shown is not None:
+                SubElement(SubElement(url, "image:image"), "image:loc").text = shown.url
     return xml_document(root)
 
 
-def sitemap_etag(home_etag: str, archive: Archive) -> str:
+def sitemap_etag(
+    home_etag: str, archive: Archive, pictures: Mapping[str, tuple[GalleryImage, ...]]
+) -> str:
     months = [(m.month.path, m.count) for m in archive.months]
-    return etag_of((home_etag, months, [t.tag for t in archive.tags]))
+    shown = sorted((r, p.media_id, p.happened_at) for r, ps in pictures.items() for p in ps)
+    return etag_of((home_etag, months, [t.tag for t in archive.tags], shown))

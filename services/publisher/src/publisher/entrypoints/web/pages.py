@@ -154,8 +154,9 @@ def pages_router(
         home = await home_of(publisher, newsroom_slug, crawlers.SITEMAP_MAX_URLS - pages_listed)
         if home is None:
             return not_found_page(language(request, None, f"/{newsroom_slug}/sitemap.xml"))
-        etag = crawlers.sitemap_etag(home_etag(home, "sitemap"), found)
-        body = crawlers.newsroom_sitemap(home, found, publisher.deps.links)
+        pictures = await pages.release_pictures(publisher.reader(), home.releases.items)
+        etag = crawlers.sitemap_etag(home_etag(home, "sitemap"), found, pictures)
+        body = crawlers.newsroom_sitemap(home, found, publisher.deps.links, pictures)
         return cached(request, etag, body, XML)
 
     @router.get("/{newsroom_slug}/rss.xml")
