@@ -17,7 +17,7 @@ from fakes import x as fx
 from fakes.releases import short_release
 
 from distribution.adapters.networks.facebook import FacebookAdapter
-from distribution.adapters.networks.http import OutcomeError, check_destination, is_public_address
+from distribution.adapters.networks.http import OutcomeError, check_destination
 from distribution.adapters.networks.linkedin import LinkedInAdapter
 from distribution.adapters.networks.x import XAdapter
 from distribution.domain.channels import FacebookConfig, LinkedInConfig, XConfig
@@ -110,23 +110,6 @@ async def test_it_works_again_once_the_failures_are_over(failing):
     outcome = await publish(failing)
 
     assert not isinstance(outcome, TransientFailure | PermanentFailure)
-
-
-@pytest.mark.parametrize(
-    ("address", "public"),
-    [
-        ("93.184.215.14", True),
-        ("2606:4700::6810:84e5", True),
-        ("127.0.0.1", False),
-        ("10.1.2.3", False),
-        ("169.254.169.254", False),
-        ("::1", False),
-        ("::ffff:192.168.0.1", False),
-        ("fe80::1%eth0", False),
-    ],
-)
-def test_only_public_addresses_may_be_called_after_dns(address, public):
-    assert is_public_address(address) is public
 
 
 async def test_a_name_resolving_to_a_private_address_is_refused(monkeypatch):

@@ -4,17 +4,16 @@ Credentials are ``SecretStr``: they print and dump as ``**********``, and
 :meth:`Channel.public_view` leaves them out entirely, so no API response or log line carries one.
 Adapters read them with ``get_secret_value()`` at the moment they call the far side.
 
-URLs a tenant types in (a Mastodon instance, a webhook endpoint) are checked here against SSRF:
-http(s) only, no credentials in the URL, and no loopback/private/link-local address written as an
-IP literal. A hostname can still resolve to such an address; the HTTP adapter checks again after
-DNS resolution, at every request.
+URLs a tenant types in (a Mastodon instance, a webhook endpoint) are checked here against SSRF
+(``newsroom_shared.outbound_urls``): https only, no credentials in the URL, and no
+loopback/private/link-local address written as an IP literal. A hostname can still resolve to such
+an address; the HTTP adapter checks again after DNS resolution, at every request.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import re
 import secrets
 from typing import Annotated, Any, Literal
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from newsroom_shared.events.distribution import ChannelKind
+from newsroom_shared.outbound_urls import check_outbound_url
 
 # What a webhook may subscribe to: our release events, named as in their CloudEvents type.
 WEBHOOK_EVENT_TYPES = (
@@ -35,48 +35,6 @@ WEBHOOK_EVENT_TYPES = (
 WEBHOOK_SECRET_BYTES = (24, 64)
 _HANDLE = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _LINKEDIN_ORGANISATION = re.compile(r"^urn:li:organization:[0-9]+$")
-# Hosts like "2130706433" or "0x7f.1" are IP addresses to some resolvers; refuse the ambiguity.
-_NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]*|[0-9]*))*$", re.IGNORECASE)
-
-
-def check_outbound_url(url: str, *, allow_insecure: bool = False) -> str:
-    """``url`` if we may call it; else ``ValueError`` saying why.
-
-    ``allow_insecure`` (tests and local development only) permits http and private addresses.
-    """
-    parts = urlsplit(url.strip())
-    allowed_schemes = ("https", "http") if allow_insecure else ("https",)
-    if parts.scheme.lower() not in allowed_schemes:
-        raise ValueError(f"must be an {' or '.join(allowed_schemes)} URL (got {url!r})")
-    if parts.username is not None or parts.password is not None:
-        raise ValueError("must not contain a user name or password; configure credentials apart")
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise ValueError(f"has no host: {url!r}")
-    try:
-        _ = parts.port  # urlsplit raises only when asked
-    except ValueError as error:
-        raise ValueError(f"has an invalid port: {url!r}") from error
-    if not allow_insecure:
-        _refuse_internal_host(host)
-    return url.strip()
-
-
-def _refuse_internal_host(host: str) -> None:
-    if host == "localhost" or host.endswith(".localhost"):
-        raise ValueError(f"must not point at this machine ({host!r})")
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        if _NUMERIC_HOST.fullmatch(host):
-            raise ValueError(f"{host!r} is not a hostname or a dotted IP address") from None
-        return  # a name: checked again after DNS by the adapter
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if not address.is_global or address.is_multicast:
-        raise ValueError(
-            f"must not point at a loopback, private, link-local or reserved address ({host})"
-        )
 
 
 def _check_url(value: str, info: ValidationInfo) -> str:

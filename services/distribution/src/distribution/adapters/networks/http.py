@@ -8,23 +8,20 @@ stops at the first post that fails, and the outcome says why.
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from distribution.adapters.transport_errors import classify_error
-from distribution.domain.channels import check_outbound_url
 from distribution.domain.outcomes import (
     PermanentFailure,
     TransientFailure,
     classify_http_status,
 )
+from newsroom_shared.outbound_urls import RefusedUrlError, UnresolvableHostError, check_resolved_url
 
 # A network that answers slower than this is down for us; the delivery is retried later.
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
@@ -59,32 +56,11 @@ async def check_destination(url: str, *, allow_insecure: bool) -> str:
     """``url`` if we may call it: the config rules again, then every address its host resolves
     to must be public (a hostname pointing at 10.0.0.5 is refused here, not by the config)."""
     try:
-        checked = check_outbound_url(url, allow_insecure=allow_insecure)
-    except ValueError as error:
+        return await check_resolved_url(url, allow_insecure=allow_insecure)
+    except RefusedUrlError as error:
         raise refuse(f"refused to call {url!r}: {error}") from None
-    if not allow_insecure:
-        await _refuse_internal_addresses(checked)
-    return checked
-
-
-async def _refuse_internal_addresses(url: str) -> None:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port)
-    except OSError as error:
-        raise OutcomeError(TransientFailure(f"cannot resolve {host!r}: {error}")) from None
-    for info in infos:
-        if not is_public_address(str(info[4][0])):
-            raise refuse(f"refused to call {host!r}: it resolves to an internal address")
-
-
-def is_public_address(text: str) -> bool:
-    address = ipaddress.ip_address(text.split("%", 1)[0])  # drop an IPv6 zone ("fe80::1%eth0")
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
+    except UnresolvableHostError as error:
+        raise OutcomeError(TransientFailure(str(error))) from None
 
 
 def parsed_body(response: httpx.Response) -> Any:

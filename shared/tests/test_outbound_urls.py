@@ -1,0 +1,116 @@
+"""The SSRF guard every service uses for URLs a tenant typed in."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from newsroom_shared.outbound_urls import (
+    RefusedUrlError,
+    UnresolvableHostError,
+    check_outbound_url,
+    check_resolved_url,
+    is_public_address,
+)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "http://hooks.example/",  # plain http
+        "https://user:pw@hooks.example/",
+        "https://127.0.0.1/",
+        "https://localhost/",
+        "https://api.localhost/",
+        "https://10.1.2.3/",
+        "https://192.168.0.1:8443/",
+        "https://172.16.0.1/",
+        "https://169.254.169.254/latest/meta-data/",  # cloud metadata
+        "https://[::1]/",
+        "https://[fe80::1]/",
+        "https://[fc00::1]/",
+        "https://[::ffff:127.0.0.1]/",
+        "https://0.0.0.0/",
+        "https://2130706433/",  # 127.0.0.1 as one number
+        "https://0x7f.1/",
+        "https://224.0.0.1/",
+        "https:///path-only",
+        "https://hooks.example:99999/",
+    ],
+)
+def test_outbound_urls_refuse_internal_or_odd_targets(url):
+    with pytest.raises(RefusedUrlError, match=r"must|has|is not"):
+        check_outbound_url(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://hooks.example/in", "https://93.184.215.14/x", "https://[2606:4700::1111]/"]
+)
+def test_outbound_urls_accept_public_https(url):
+    assert check_outbound_url(url) == url
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.215.14", True),
+        ("2606:4700::6810:84e5", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("::ffff:192.168.0.1", False),
+        ("fe80::1%eth0", False),
+    ],
+)
+def test_only_public_addresses_may_be_called_after_dns(address, public):
+    assert is_public_address(address) is public
+
+
+async def test_a_name_resolving_to_a_private_address_is_refused(monkeypatch):
+    async def resolves_privately(host, port, *args, **kwargs):
+        return [(2, 1, 6, "", ("10.0.0.5", port)), (10, 1, 6, "", ("2606:4700::1111", port))]
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", resolves_privately)
+
+    with pytest.raises(RefusedUrlError, match="internal address"):
+        await check_resolved_url("https://feeds.example.com/rss")
+
+
+async def test_a_name_resolving_only_to_public_addresses_passes(monkeypatch):
+    async def resolves_publicly(host, port, *args, **kwargs):
+        return [(2, 1, 6, "", ("93.184.215.14", port))]
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", resolves_publicly)
+
+    assert await check_resolved_url(" https://feeds.example.com/rss ") == (
+        "https://feeds.example.com/rss"
+    )
+
+
+async def test_a_name_that_does_not_resolve_is_a_temporary_failure(monkeypatch):
+    async def fails(host, port, *args, **kwargs):
+        raise OSError("Name or service not known")
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", fails)
+
+    with pytest.raises(UnresolvableHostError, match=r"cannot resolve 'feeds\.example\.com'"):
+        await check_resolved_url("https://feeds.example.com/rss")
+
+
+def test_insecure_mode_lets_tests_call_local_servers():
+    assert check_outbound_url("http://127.0.0.1:8080/x", allow_insecure=True)
+    with pytest.raises(RefusedUrlError, match="http"):
+        check_outbound_url("ftp://127.0.0.1/x", allow_insecure=True)
+
+
+async def test_insecure_mode_does_not_resolve(monkeypatch):
+    async def must_not_resolve(*args, **kwargs):
+        raise AssertionError("resolved")
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", must_not_resolve)
+
+    assert await check_resolved_url("http://localhost:1/", allow_insecure=True)
