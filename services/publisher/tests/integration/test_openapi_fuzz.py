@@ -21,6 +21,7 @@ UNSTATED_RULES = {
     "body.publish_at": "must be in the future (and within the scheduling horizon)",
     "body.embargo_until": "must be in the future",
     "body.social_card_media_id": "must be one of the release's media_ids",
+    "media_not_publishable": "a release goes public only with processed, described media",
     "body.slug": "a newsroom slug must not be one of the site's own paths (api, docs, v1...)",
 }
 

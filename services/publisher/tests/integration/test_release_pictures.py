@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from newsroom_shared.events.media import MediaProcessed, MediaRejected, Rendition
+from newsroom_shared.events.media import MediaProcessed, Rendition
 from publisher.service import media
 
 from .conftest import running
@@ -61,22 +61,18 @@ async def test_a_release_shows_its_processed_pictures_in_order(client, clock, un
     acme = await client.new_tenant()
     room = await acme.newsroom(f"acme-{unique}", name="Acme")
     m1, m2, m3 = f"m1-{unique}", f"m2-{unique}", f"m3-{unique}"
-    made = await published(acme, room, title="Launch", media_ids=[m2, m1, m3])
-    path = f"/{room['slug']}/releases/{made['id']}"
-    before = await client.http.get(path)
-    assert not Page(before.text).all("figure")  # nothing processed yet
-
     await apply(client, processed(acme.id, m1, clock.now(), alt_text="A <red> rocket"))
     await apply(client, processed(acme.id, m2, clock.now(), decorative=True, credit="Ann"))
-    await apply(
-        client, MediaRejected(tenant_id=acme.id, media_id=m3, reason="x", rejected_at=clock.now())
-    )
+    pdf = {"kind": "document", "content_type": "application/pdf", "renditions": []}
+    await apply(client, processed(acme.id, m3, clock.now()).model_copy(update=pdf))
+    made = await published(acme, room, title="Launch", media_ids=[m2, m1, m3])
+    path = f"/{room['slug']}/releases/{made['id']}"
 
     answer = await client.http.get(path)
     page = Page(answer.text)
     images = page.all("img")
     assert [i["src"] for i in images] == [
-        f"https://media.example/{m2}/web",  # the release's order
+        f"https://media.example/{m2}/web",  # the release's order; the document is no picture
         f"https://media.example/{m1}/web",
     ]
     assert [i["alt"] for i in images] == ["", "A <red> rocket"]  # decorative says nothing
@@ -87,13 +83,13 @@ async def test_a_release_shows_its_processed_pictures_in_order(client, clock, un
     assert page.all("source", type="image/webp")
     assert page.all("a", href=f"https://media.example/{m1}/original", download="")
     assert "Photo: Ann" in " ".join(page.text)
-    assert answer.headers["etag"] != before.headers["etag"]
 
     clock.advance(timedelta(minutes=1))
     described = processed(acme.id, m1, clock.now(), alt_text="A red rocket skate")
     await apply(client, described)
     again = await client.http.get(path, headers={"If-None-Match": answer.headers["etag"]})
     assert again.status_code == 200  # a new description is a new page
+    assert again.headers["etag"] != answer.headers["etag"]
     assert "A red rocket skate" in [i["alt"] for i in Page(again.text).all("img")]
 
 
@@ -101,10 +97,12 @@ async def test_another_tenants_media_news_never_shows(client, clock, unique) -> 
     acme, globex = await client.new_tenant("Acme"), await client.new_tenant("Globex")
     room = await acme.newsroom(f"acme-{unique}")
     shared_id = f"m-{unique}"
+    await apply(client, processed(acme.id, shared_id, clock.now(), alt_text="Acme's"))
     made = await published(acme, room, title="Launch", media_ids=[shared_id])
+    clock.advance(timedelta(minutes=1))
     await apply(client, processed(globex.id, shared_id, clock.now(), alt_text="Globex's"))
     page = Page((await client.http.get(f"/{room['slug']}/releases/{made['id']}")).text)
-    assert not page.all("img")
+    assert [i["alt"] for i in page.all("img")] == ["Acme's"]
 
 
 async def test_the_press_kit_is_linked_when_media_is_on_the_origin(settings, clock, unique) -> None:
@@ -113,11 +111,12 @@ async def test_the_press_kit_is_linked_when_media_is_on_the_origin(settings, clo
         acme = await client.new_tenant()
         room = await acme.newsroom(f"acme-{unique}")
         m1 = f"m1-{unique}"
+        plain = await published(acme, room, title="Plain")
+        plain_page = Page((await client.http.get(f"/{room['slug']}/releases/{plain['id']}")).text)
+        assert not plain_page.all("a", download="")  # no pictures, no press kit
+        await apply(client, processed(acme.id, m1, clock.now(), alt_text="A rocket"))
         made = await published(acme, room, title="Launch", media_ids=[m1])
-        path = f"/{room['slug']}/releases/{made['id']}"
-        assert not Page((await client.http.get(path)).text).all("a", download="")
-        await apply(client, processed(acme.id, m1, clock.now()))
-        page = Page((await client.http.get(path)).text)
+        page = Page((await client.http.get(f"/{room['slug']}/releases/{made['id']}")).text)
         kit = f"/api/media/v1/public/{acme.id}/releases/{made['id']}/press-kit.zip"
         assert page.all("a", href=kit, download="")
 
@@ -126,14 +125,16 @@ async def test_the_sitemap_lists_each_releases_pictures(client, clock, unique) -
     acme = await client.new_tenant()
     room = await acme.newsroom(f"acme-{unique}")
     m1, m2 = f"m1-{unique}", f"m2-{unique}"
+    await apply(client, processed(acme.id, m1, clock.now(), alt_text="One"))
+    await apply(client, processed(acme.id, m2, clock.now(), alt_text="Two"))
     with_pictures = await published(acme, room, title="Launch", media_ids=[m1, m2])
     without = await published(acme, room, title="Plain")
     sitemap = f"/{room['slug']}/sitemap.xml"
     before = await client.http.get(sitemap)
-    await apply(client, processed(acme.id, m1, clock.now()))
-    await apply(client, processed(acme.id, m2, clock.now()))
+    clock.advance(timedelta(minutes=1))
+    await apply(client, processed(acme.id, m2, clock.now(), alt_text="Two, described anew"))
     answer = await client.http.get(sitemap)
-    assert answer.headers["etag"] != before.headers["etag"]
+    assert answer.headers["etag"] != before.headers["etag"]  # its pictures' news moves it
     root = ElementTree.fromstring(answer.content)
     urls = {
         entry.findtext(f"{{{SITEMAP}}}loc"): [
@@ -146,3 +147,26 @@ async def test_the_sitemap_lists_each_releases_pictures(client, clock, unique) -
         f"https://media.example/{m2}/web",
     ]
     assert urls[without["url"]] == []
+
+
+async def test_a_release_with_media_not_ready_or_undescribed_is_refused_naming_each(
+    client, clock, unique
+) -> None:
+    acme = await client.new_tenant()
+    room = await acme.newsroom(f"acme-{unique}")
+    ready, bare, waiting = f"ready-{unique}", f"bare-{unique}", f"waiting-{unique}"
+    await apply(client, processed(acme.id, ready, clock.now(), alt_text="A rocket"))
+    await apply(client, processed(acme.id, bare, clock.now()))  # no alt text
+    release = await acme.release(room["id"], media_ids=[ready, bare, waiting])
+
+    answer = await acme.request("POST", f"/v1/releases/{release['id']}/publish")
+
+    assert answer.status_code == 422
+    problem = answer.json()
+    assert problem["code"] == "media_not_publishable"
+    messages = [e["message"] for e in problem["errors"]]
+    assert messages[0].startswith(f"'{bare}' has no alt text")
+    assert messages[1].startswith(f"'{waiting}' is still being processed")
+    assert len(messages) == 2
+    status = await acme.ok("GET", f"/v1/releases/{release['id']}")
+    assert status["status"] == "draft"

@@ -20,12 +20,12 @@ async def test_published_event_carries_the_processed_image_and_none_without_one(
     settings, clock, infra, unique, drop_database
 ) -> None:
     bootstrap = infra.kafka_bootstrap_servers
-    photo, unknown = f"photo-{unique}", f"unknown-{unique}"
+    photo = f"photo-{unique}"
     async with running(settings.model_copy(update={"consumers_enabled": True}), clock) as client:
         acme = await client.new_tenant()
         room = await acme.newsroom(f"acme-{unique}")
         with_image = await acme.release(room["id"], media_ids=[photo])
-        without = await acme.release(room["id"], title="No picture", media_ids=[unknown])
+        without = await acme.release(room["id"], title="No picture")
         card = Rendition(
             name="social_card", content_type="image/jpeg", width=1200, height=630, bytes=9000,
             url=f"https://media.example/{photo}/card.jpg",

@@ -60,5 +60,15 @@ class NotAllowedError(DomainError):
     """A rule forbids the action whatever the status (HTTP 409): e.g. revoking the last admin."""
 
 
+class MediaNotPublishableError(DomainError):
+    """The release's media keep it from going public (HTTP 422 naming each item and why)."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        # (media id, reason) pairs, in the release's media order
+        self.problems = list(problems)
+        names = ", ".join(repr(media_id) for media_id, _ in self.problems)
+        super().__init__(f"the release cannot go public until its media are ready: {names}")
+
+
 class ConcurrentModificationError(DomainError):
     """Someone else changed the aggregate between our read and our write; retry the command."""

@@ -7,6 +7,7 @@ overwrite newer news: the item's own event time decides, and a deletion is final
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -97,3 +98,41 @@ class MediaItem:
         if self.fact is not MediaFact.PROCESSED or details is None or not details.is_image:
             return None
         return details if details.url.startswith("https://") else None
+
+
+@dataclass(frozen=True, slots=True)
+class UnpublishableMedia:
+    """A media item that keeps its release from going public, and why (for the 422)."""
+
+    media_id: str
+    reason: str
+
+
+def unpublishable_media(
+    media_ids: Sequence[str], items: Mapping[str, MediaItem]
+) -> list[UnpublishableMedia]:
+    """The items of ``media_ids`` a public release may not show yet, in the release's order.
+
+    A release goes public only with media the media service has processed (else its page would
+    show a hole), none it rejected, and every image described: alt text, or marked decorative
+    (a screen reader then skips it). Documents and videos need no alt text.
+    """
+    found = []
+    for media_id in media_ids:
+        reason = _unpublishable_because(items.get(media_id))
+        if reason:
+            found.append(UnpublishableMedia(media_id, reason))
+    return found
+
+
+def _unpublishable_because(item: MediaItem | None) -> str:
+    if item is None:
+        return "is still being processed by the media service; publish once it is ready"
+    if item.fact is MediaFact.REJECTED:
+        return "was rejected by the media service; remove it from the release's media_ids"
+    details = item.details
+    if item.fact is not MediaFact.PROCESSED or details is None:
+        return "is not available"  # deleted: releases drop such refs as the event arrives
+    if details.kind == "image" and not details.decorative and not details.alt_text.strip():
+        return "has no alt text; describe it (alt_text) or mark it decorative in the media service"
+    return ""

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected, Rendition
 from newsroom_shared.events.publisher import ReleaseImage
-from publisher.domain.media import ImageSource, MediaDetails, MediaFact, MediaItem
+from publisher.domain.errors import MediaNotPublishableError
+from publisher.domain.media import (
+    ImageSource,
+    MediaDetails,
+    MediaFact,
+    MediaItem,
+    unpublishable_media,
+)
 from publisher.domain.release import Release
 from publisher.domain.social_image import social_image
 from publisher.service.ports import Deps, UnitOfWork
@@ -111,6 +118,26 @@ async def release_image(uow: UnitOfWork, release: Release) -> ReleaseImage | Non
     if not release.content.media_ids:
         return None
     items = await uow.media.get_many(release.tenant_id, release.content.media_ids)
+    return image_of(release, items)
+
+
+async def public_release_image(
+    uow: UnitOfWork, release: Release, *, checked: Sequence[str] | None = None
+) -> ReleaseImage | None:
+    """Inside an open unit of work, for a release about to be public (or changed while it is):
+    refuse it unless its media may be shown (:func:`unpublishable_media`; ``checked`` limits the
+    check to some of its items), else its social-card image. One read of the media for both."""
+    if not release.content.media_ids:
+        return None
+    items = await uow.media.get_many(release.tenant_id, release.content.media_ids)
+    to_check = release.content.media_ids if checked is None else checked
+    problems = unpublishable_media(to_check, items)
+    if problems:
+        raise MediaNotPublishableError([(p.media_id, p.reason) for p in problems])
+    return image_of(release, items)
+
+
+def image_of(release: Release, items: Mapping[str, MediaItem]) -> ReleaseImage | None:
     chosen = social_image(release.content, items)
     if chosen is None:
         return None

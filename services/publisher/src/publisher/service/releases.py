@@ -13,7 +13,7 @@ from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release, slug_base, unique_slug
 from publisher.domain.workflow import Status
 from publisher.service import events
-from publisher.service.media import release_image
+from publisher.service.media import public_release_image
 from publisher.service.newsrooms import load_newsroom
 from publisher.service.ports import Caller, Deps, ReleaseFilter, UnitOfWork
 from publisher.service.transactions import atomically
@@ -104,6 +104,11 @@ async def change_release(
     return await atomically(uow, command)
 
 
+# A release in one of these is public or will be without another command: media an edit adds
+# must be ready and described (``public_release_image``) as at publication.
+GOING_PUBLIC = frozenset({Status.SCHEDULED, Status.EMBARGOED, Status.PUBLISHED})
+
+
 async def edit_release(
     uow: UnitOfWork,
     deps: Deps,
@@ -116,6 +121,7 @@ async def edit_release(
     """Edit the content; editing a published release is a correction (ReleaseUpdated)."""
 
     async def step(release: Release, newsroom: Newsroom) -> list[Event]:
+        had_media = set(release.content.media_ids)
         changed = release.edit(
             changes,
             known_media=await known_media(uow, caller.tenant_id, changes.media_ids),
@@ -126,8 +132,13 @@ async def edit_release(
         if not changed:
             return []
         await _fit_slug(uow, release)
+        if release.status not in GOING_PUBLIC:
+            return []
+        # Media it gains must be ready and described; what it had was checked when it went
+        # public (a correction is never blocked by an older item's later news).
+        added = [i for i in release.content.media_ids if i not in had_media]
+        image = await public_release_image(uow, release, checked=added)
         if release.status is Status.PUBLISHED:
-            image = await release_image(uow, release)
             return [events.updated(release, newsroom, deps.links, image)]
         return []
 

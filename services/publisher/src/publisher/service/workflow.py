@@ -9,7 +9,7 @@ from newsroom_shared.events.base import Event
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 from publisher.service import events
-from publisher.service.media import release_image
+from publisher.service.media import public_release_image
 from publisher.service.ports import Caller, Deps, UnitOfWork
 from publisher.service.releases import change_release, get_release
 from publisher.service.views import ReleaseView
@@ -76,6 +76,7 @@ async def schedule(
             actor=caller.actor,
             now=deps.clock.now(),
         )
+        await public_release_image(uow, release)  # its media must be ready now, not at the hour
         return []
 
     return await change_release(uow, caller, release_id, if_match, step)
@@ -109,12 +110,12 @@ async def publish(
         approval = newsroom.requires_approval
         if embargo_until is None:
             release.publish(requires_approval=approval, actor=caller.actor, now=now)
-            image = await release_image(uow, release)
+            image = await public_release_image(uow, release)
             return [events.published(release, newsroom, deps.links, image)]
         release.embargo(embargo_until, requires_approval=approval, actor=caller.actor, now=now)
         token = deps.links.preview_token(release, release.check_previewable())
         preview_url = deps.links.preview_url(token)
-        image = await release_image(uow, release)
+        image = await public_release_image(uow, release)
         return [events.embargoed(release, newsroom, deps.links, preview_url, image)]
 
     return await change_release(uow, caller, release_id, if_match, step)

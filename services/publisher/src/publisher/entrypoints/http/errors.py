@@ -10,14 +10,17 @@ from newsroom_shared.http.errors import (
     Conflict,
     NotFound,
     PreconditionFailed,
+    Unprocessable,
     invalid_input,
 )
+from newsroom_shared.http.problems import FieldError
 from publisher.domain.errors import (
     AlreadyExistsError,
     ConcurrentModificationError,
     DomainError,
     IllegalTransitionError,
     InvalidInputError,
+    MediaNotPublishableError,
     NotAllowedError,
     NotFoundError,
     VersionMismatchError,
@@ -31,6 +34,8 @@ def api_error(error: DomainError) -> ApiError:
         return NotFound(message)
     if isinstance(error, InvalidInputError):
         return invalid_input(f"body.{error.field}", message)
+    if isinstance(error, MediaNotPublishableError):
+        return Unprocessable(message, code="media_not_publishable", errors=_media_errors(error))
     if isinstance(error, IllegalTransitionError):
         return Conflict(message, code="illegal_transition")
     if isinstance(error, VersionMismatchError):
@@ -42,6 +47,15 @@ def api_error(error: DomainError) -> ApiError:
     if isinstance(error, ConcurrentModificationError):
         return Conflict("the resource is being changed by someone else; retry", code="busy")
     return Conflict(message)
+
+
+def _media_errors(error: MediaNotPublishableError) -> list[FieldError]:
+    return [
+        FieldError(
+            location="release.media_ids", message=f"{media_id!r} {reason}", type="media_not_ready"
+        )
+        for media_id, reason in error.problems
+    ]
 
 
 async def _domain_error(request: Request, exc: Exception) -> Response:

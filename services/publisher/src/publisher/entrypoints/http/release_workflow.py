@@ -21,6 +21,8 @@ from publisher.service import workflow
 router = APIRouter(prefix="/v1/releases/{release_id}", tags=["release workflow"])
 
 ERRORS = error_responses(404, 409)
+# Going public: also 422 media_not_publishable, naming each item not ready or not described.
+PUBLIC_ERRORS = error_responses(404, 409, 422)
 
 
 @router.post("/submit", responses=ERRORS)
@@ -61,7 +63,7 @@ async def reject_release(
     return release_answer(view, publisher, response)
 
 
-@router.post("/schedule", responses=ERRORS)
+@router.post("/schedule", responses=PUBLIC_ERRORS)
 async def schedule_release(
     release_id: str,
     body: ScheduleIn,
@@ -70,7 +72,8 @@ async def schedule_release(
     if_match: IfMatch,
     response: Response,
 ) -> ReleaseOut:
-    """Schedule publication at a future time (the scheduler publishes it then)."""
+    """Schedule publication at a future time (the scheduler publishes it then). The media are
+    checked now, as for publishing (422 `media_not_publishable`)."""
     view = await workflow.schedule(
         publisher.uow(),
         publisher.deps,
@@ -93,7 +96,7 @@ async def unschedule_release(
     return release_answer(view, publisher, response)
 
 
-@router.post("/publish", responses=ERRORS)
+@router.post("/publish", responses=PUBLIC_ERRORS)
 async def publish_release(
     release_id: str,
     caller: Editor,
@@ -102,7 +105,11 @@ async def publish_release(
     response: Response,
     body: PublishIn | None = None,
 ) -> ReleaseOut:
-    """Publish now, or under embargo when `embargo_until` is given."""
+    """Publish now, or under embargo when `embargo_until` is given.
+
+    Every media item of the release must be processed by the media service and, if it is an
+    image, have alt text or be marked decorative: else 422 `media_not_publishable`, one entry of
+    `errors` per item saying why."""
     view = await workflow.publish(
         publisher.uow(),
         publisher.deps,

@@ -99,7 +99,10 @@ async def update_release(
     if_match: IfMatch,
     response: Response,
 ) -> ReleaseOut:
-    """Edit a release; in review or approved it returns to draft, published it is a correction."""
+    """Edit a release; in review or approved it returns to draft, published it is a correction.
+
+    Media added to a scheduled, embargoed or published release must be ready and described as
+    for publishing (422 `media_not_publishable`)."""
     view = await releases.edit_release(
         publisher.uow(), publisher.deps, caller, release_id, body.to_domain(), if_match=if_match
     )
