@@ -15,6 +15,7 @@ from bench import (
     listening_matching,
     media_renditions,
     outbox_throughput,
+    page_reads,
     publish_latency,
     thread_reads,
 )
@@ -25,6 +26,8 @@ BENCHMARKS = {
     "p2-email": email_fanout.run,
     # P5: publish request to the first social post against a raw chain; idle CPU per service.
     "p5-latency": publish_latency.run,
+    # P4: the public release page at 50 concurrent vs a bare FastAPI route rendering Jinja2.
+    "p4-pages": page_reads.run,
     # P8 (first half): comments accepted per second through the acceptance path vs raw inserts.
     "p8-comments": comment_acceptance.run,
     # P8 (second half): the widget's thread endpoint at 50 concurrent vs a bare FastAPI route.

@@ -112,10 +112,13 @@ def _free_port() -> int:
 
 
 @asynccontextmanager
-async def server(kind: str, env: dict[str, str], *extra: str) -> AsyncIterator[int]:
-    """``thread_servers.py <kind>`` in its own process, once it answers; its port."""
+async def server(
+    kind: str, env: dict[str, str], *extra: str, module: str = "bench.thread_servers"
+) -> AsyncIterator[int]:
+    """``<module> <kind>`` (``thread_servers.py`` by default) in its own process, once it
+    answers; its port."""
     port = _free_port()
-    command = [sys.executable, "-m", "bench.thread_servers", kind, "--port", str(port), *extra]
+    command = [sys.executable, "-m", module, kind, "--port", str(port), *extra]
     process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env={**os.environ, **env})
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
@@ -145,7 +148,7 @@ def _system_env(bootstrap: str, mongo_uri: str, database: str) -> dict[str, str]
     }
 
 
-async def _measured(port: int, path: str, requests: int) -> dict[str, float]:
+async def measured(port: int, path: str, requests: int) -> dict[str, float]:
     await load(port, path, WARM_UP, CONNECTIONS)
     return (await load(port, path, requests, CONNECTIONS)).report()
 
@@ -174,9 +177,9 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
                 body.write_bytes(answer.content)  # once, before any load
                 async with server("baseline", {}, "--body", str(body)) as baseline:
                     for _ in range(rounds):
-                        bare = await _measured(baseline, path, events)
+                        bare = await measured(baseline, path, events)
                         await http.get(commands_url)  # counts start here
-                        ours = await _measured(system, path, events)
+                        ours: dict[str, Any] = dict(await measured(system, path, events))
                         counted = (await http.get(commands_url)).json()
                         ours["db_commands_per_request"] = {
                             key: count / (events + WARM_UP)

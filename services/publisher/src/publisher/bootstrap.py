@@ -16,7 +16,9 @@ from newsroom_shared.runtime import ServiceRuntime
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.adapters.authenticator import ApiKeyAuthenticator, VerifiedTokens
 from publisher.adapters.mongo.api_keys import MongoApiKeys
+from publisher.adapters.mongo.page_versions import MongoPageVersions
 from publisher.adapters.mongo.unit_of_work import MongoUnitOfWork
+from publisher.adapters.page_generations import PageGenerations
 from publisher.adapters.preview_links import SignedLinks
 from publisher.config import PublisherSettings
 from publisher.service.ports import Deps
@@ -32,11 +34,18 @@ class Publisher:
     runtime: ServiceRuntime
     deps: Deps
     authenticator: ApiKeyAuthenticator
+    # What this replica knows of each tenant's page version (None: no page cache).
+    page_generations: PageGenerations | None = None
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""
+        generations = self.page_generations
         return MongoUnitOfWork(
-            self.runtime.mongo, self.runtime.db, self.runtime.outbox, self.runtime.envelope
+            self.runtime.mongo,
+            self.runtime.db,
+            self.runtime.outbox,
+            self.runtime.envelope,
+            pages_changed=None if generations is None else generations.changed_here,
         )
 
     def reader(self) -> MongoUnitOfWork:
@@ -91,4 +100,17 @@ def bootstrap(
         keys=keys,
         revocations=authenticator,
     )
-    return Publisher(settings=settings, runtime=runtime, deps=deps, authenticator=authenticator)
+    generations = None
+    if settings.page_cache_max_bytes:
+        generations = PageGenerations(
+            MongoPageVersions(runtime.db),
+            poll_interval_s=settings.page_cache_poll_interval_s,
+            overlap_s=settings.page_cache_overlap_s,
+        )
+    return Publisher(
+        settings=settings,
+        runtime=runtime,
+        deps=deps,
+        authenticator=authenticator,
+        page_generations=generations,
+    )

@@ -65,3 +65,26 @@ class PublisherSettings(ServiceSettings):
         description="How long a shared cache (the proxy, a CDN) may serve a public page without "
         "asking again; browsers always revalidate (ETag, Last-Modified)",
     )
+    page_cache_max_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=0,
+        description="Memory for rendered public pages in each replica (0: no page cache); "
+        "a page is kept until a change to its newsroom's pages",
+    )
+    page_cache_max_age_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="Longest a rendered page is kept even without a change (a safety bound)",
+    )
+    page_cache_poll_interval_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often each replica reads which tenants' pages changed (page_versions): "
+        "how long another replica's change may take to show here",
+    )
+    page_cache_overlap_s: float = Field(
+        default=90.0,
+        ge=0,
+        description="How far back each poll looks before the previous one: longer than a "
+        "transaction may stay open (60 s on MongoDB) plus clock skew to the database",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from newsroom_shared.background import BackgroundLoop
 from newsroom_shared.clock import Clock
 from newsroom_shared.runtime import ServiceRuntime, package_version
 from publisher.adapters.mongo.indexes import ensure_indexes
@@ -16,6 +17,7 @@ from publisher.entrypoints.http.errors import install_domain_error_handler
 from publisher.entrypoints.http.public import public_router
 from publisher.entrypoints.scheduler import Scheduler
 from publisher.entrypoints.web.framing import SameOriginFraming
+from publisher.entrypoints.web.page_cache import PageCache
 from publisher.entrypoints.web.pages import pages_router
 
 DESCRIPTION = """Tenants, newsrooms, staff API keys and press releases with their workflow.
@@ -42,6 +44,18 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
     async def create_indexes() -> None:
         await ensure_indexes(runtime.db)
 
+    background = [scheduler.loop] if settings.scheduler_enabled else []
+    page_cache = None
+    if publisher.page_generations is not None:  # every replica that serves pages keeps one
+        generations = publisher.page_generations
+        page_cache = PageCache(
+            generations,
+            max_bytes=settings.page_cache_max_bytes,
+            max_age_s=settings.page_cache_max_age_s,
+        )
+        interval = settings.page_cache_poll_interval_s
+        background.append(BackgroundLoop("page-versions", generations.poll, interval_s=interval))
+
     app = runtime.create_app(
         title="Newsroom publisher",
         version=package_version("newsroom-publisher"),
@@ -67,10 +81,11 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
         subscriptions=SUBSCRIPTIONS,
         authenticator=publisher.authenticator,
         prepare=[create_indexes],
-        background=[scheduler.loop] if settings.scheduler_enabled else [],
+        background=background,
     )
     install_domain_error_handler(app)
     app.add_middleware(SameOriginFraming)
     app.state.publisher = publisher
     app.state.scheduler = scheduler
+    app.state.page_cache = page_cache
     return app

@@ -79,6 +79,8 @@ INDEXES: dict[str, list[IndexModel]] = {
             name="tenant_release_version",
         ),
     ],
+    # Each replica's poll: the tenants whose pages changed lately.
+    "page_versions": [IndexModel([("changed_at", ASCENDING)], name="changed_at")],
     "media": [
         IndexModel(
             [("tenant_id", ASCENDING), ("media_id", ASCENDING)], unique=True, name="tenant_media"

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from newsroom_shared.mongo import Document
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from newsroom_shared.mongo import Database, Document
 from publisher.adapters.mongo.base import Repository
+from publisher.adapters.mongo.page_versions import PageChanges
 from publisher.domain.media import ImageSource, MediaDetails, MediaFact, MediaItem
 
 
@@ -42,6 +45,15 @@ def _details(stored: Document) -> MediaDetails:
 class MongoMedia(Repository):
     COLLECTION = "media"
 
+    def __init__(
+        self,
+        db: Database,
+        session: AsyncClientSession | None = None,
+        pages: PageChanges | None = None,
+    ) -> None:
+        super().__init__(db, session)
+        self._pages = pages or PageChanges()
+
     async def get(self, tenant_id: str, media_id: str) -> MediaItem | None:
         found = await self._find_one({"tenant_id": tenant_id, "media_id": media_id})
         return None if found is None else _item(found)
@@ -51,6 +63,7 @@ class MongoMedia(Repository):
         return {d["media_id"]: _item(d) async for d in self._collection.find(query, **self._opts())}
 
     async def put(self, item: MediaItem) -> None:
+        self._pages.note(item.tenant_id)  # a picture's looks or words on a release page
         document = _document(item)
         await self._collection.replace_one(
             {"_id": document["_id"], "tenant_id": item.tenant_id},

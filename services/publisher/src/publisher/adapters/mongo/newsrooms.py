@@ -7,11 +7,13 @@ so slugs are global and the public lookup is how a visitor's request finds its t
 from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from newsroom_shared.mongo import Document
+from newsroom_shared.mongo import Database, Document
 from publisher.adapters.mongo.base import Repository
 from publisher.adapters.mongo.contacts import contacts_document, contacts_of
+from publisher.adapters.mongo.page_versions import PageChanges
 from publisher.domain.errors import AlreadyExistsError
 from publisher.domain.newsroom import Newsroom
 
@@ -54,7 +56,17 @@ def _newsroom(document: Document) -> Newsroom:
 class MongoNewsrooms(Repository):
     COLLECTION = "newsrooms"
 
+    def __init__(
+        self,
+        db: Database,
+        session: AsyncClientSession | None = None,
+        pages: PageChanges | None = None,
+    ) -> None:
+        super().__init__(db, session)
+        self._pages = pages or PageChanges()
+
     async def add(self, newsroom: Newsroom) -> None:
+        self._pages.note(newsroom.tenant_id)
         try:
             await self._collection.insert_one(_document(newsroom), **self._opts())
         except DuplicateKeyError as error:
@@ -82,6 +94,7 @@ class MongoNewsrooms(Repository):
         return [_newsroom(row) for row in rows]
 
     async def save(self, newsroom: Newsroom) -> None:
+        self._pages.note(newsroom.tenant_id)
         await self._collection.replace_one(
             {"_id": newsroom.id, "tenant_id": newsroom.tenant_id},
             _document(newsroom),

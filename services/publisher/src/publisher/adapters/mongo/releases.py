@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from newsroom_shared.mongo import Document
+from newsroom_shared.mongo import Database, Document
 from publisher.adapters.mongo import release_archive
 from publisher.adapters.mongo.base import Repository
+from publisher.adapters.mongo.page_versions import PageChanges
 from publisher.adapters.mongo.release_documents import release_document, release_of
 from publisher.domain.archive import MonthCount, Period, TagCount
 from publisher.domain.errors import ConcurrentModificationError
@@ -27,6 +29,8 @@ from publisher.service.ports import DueRelease, PublicPosition, ReleaseFilter
 NEWEST_FIRST = [("_id", DESCENDING)]
 PUBLIC_ORDER = [("published_at", DESCENDING), ("_id", DESCENDING)]
 DUE_STATUSES = [str(Status.SCHEDULED), str(Status.EMBARGOED)]
+# A release in one of these is on public pages (withdrawn: its notice, and gone from listings).
+ON_PUBLIC_PAGES = frozenset({Status.PUBLISHED, Status.WITHDRAWN})
 
 
 def _filter(tenant_id: str, where: ReleaseFilter) -> Document:
@@ -52,7 +56,21 @@ def _filter(tenant_id: str, where: ReleaseFilter) -> Document:
 class MongoReleases(Repository):
     COLLECTION = "releases"
 
+    def __init__(
+        self,
+        db: Database,
+        session: AsyncClientSession | None = None,
+        pages: PageChanges | None = None,
+    ) -> None:
+        super().__init__(db, session)
+        self._pages = pages or PageChanges()
+
+    def _changed(self, release: Release) -> None:
+        if release.status in ON_PUBLIC_PAGES:
+            self._pages.note(release.tenant_id)
+
     async def add(self, release: Release) -> None:
+        self._changed(release)
         try:
             await self._collection.insert_one(release_document(release), **self._opts())
         except DuplicateKeyError as error:
@@ -65,6 +83,7 @@ class MongoReleases(Repository):
 
     async def save(self, release: Release, *, expected_version: int) -> None:
         unchanged = {"_id": release.id, "tenant_id": release.tenant_id, "version": expected_version}
+        self._changed(release)
         try:
             result = await self._collection.replace_one(
                 unchanged, release_document(release), **self._opts()
@@ -76,6 +95,7 @@ class MongoReleases(Repository):
 
     async def delete(self, release: Release) -> None:
         unchanged = {"_id": release.id, "tenant_id": release.tenant_id, "version": release.version}
+        self._changed(release)
         result = await self._collection.delete_one(unchanged, **self._opts())
         if result.deleted_count != 1:
             raise ConcurrentModificationError(f"release {release.id} changed meanwhile")

@@ -29,6 +29,7 @@ from publisher.entrypoints.web.archive_pages import (
 )
 from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag
 from publisher.entrypoints.web.language import PageLanguage
+from publisher.entrypoints.web.page_cache import cached_page, page_of
 from publisher.entrypoints.web.responses import (
     INVALID_LINK,
     LINK_NOT_VALID,
@@ -76,6 +77,7 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
             )
         except NotFoundError:
             return not_found_page(language(request, None, path))
+        page_of(request, found.newsroom.tenant_id)
         ui = language(request, found.newsroom.default_language, path)
         place = ListingPlace(
             heading(ui), path, _canonical(publisher.deps.links, path, cursor), feeds=tag is not None
@@ -84,6 +86,7 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         return answers.cached(request, etag, listing_html(found, place, cursor, ui), HTML)
 
     @router.get("/{newsroom_slug}/archive/", response_class=HTMLResponse)
+    @cached_page
     async def archive_page(
         newsroom_slug: Slug, request: Request, publisher: PublisherDep, lang: Lang = None
     ) -> Response:
@@ -93,11 +96,13 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
             found = await archive.archive(publisher.reader(), newsroom_slug)
         except NotFoundError:
             return not_found_page(language(request, None, path))
+        page_of(request, found.newsroom.tenant_id)
         ui = language(request, found.newsroom.default_language, path)
         body = archive_html(found, publisher.deps.links.site_url(path), ui)
         return answers.cached(request, archive_etag(found, ui), body, HTML)
 
     @router.get("/{newsroom_slug}/archive/{year}/{month}/", response_class=HTMLResponse)
+    @cached_page
     async def month_page(
         newsroom_slug: Slug,
         year: Number,
@@ -133,6 +138,7 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
             )
         except NotFoundError:
             return not_found_page(language(request, None, path))
+        page_of(request, found.newsroom.tenant_id)
         ui = PageLanguage.of(None, found.newsroom.default_language, path, {})
         links = publisher.deps.links
         place = feeds.FeedPlace(
@@ -144,6 +150,7 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         return answers.cached(request, etag, feeds.atom(found, links, place), ATOM)
 
     @router.get("/{newsroom_slug}/tags/{tag:path}/rss.xml")
+    @cached_page
     async def tag_rss(
         newsroom_slug: Slug, tag: Tag, request: Request, publisher: PublisherDep
     ) -> Response:
@@ -151,6 +158,7 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         return await tag_feed(request, publisher, newsroom_slug, tag, "rss")
 
     @router.get("/{newsroom_slug}/tags/{tag:path}/atom.xml")
+    @cached_page
     async def tag_atom(
         newsroom_slug: Slug, tag: Tag, request: Request, publisher: PublisherDep
     ) -> Response:
@@ -158,6 +166,7 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         return await tag_feed(request, publisher, newsroom_slug, tag, "atom")
 
     @router.get("/{newsroom_slug}/tags/{tag:path}/", response_class=HTMLResponse)
+    @cached_page
     async def tag_page(
         newsroom_slug: Slug,
         tag: Tag,

@@ -30,6 +30,7 @@ from publisher.entrypoints.web.conditional import etag_of, not_modified
 from publisher.entrypoints.web.embed import EMBED_POLICY, Size, oembed, release_of
 from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag, home_html
 from publisher.entrypoints.web.language import PageLanguage
+from publisher.entrypoints.web.page_cache import cached_page, page_of
 from publisher.entrypoints.web.preview_routes import add_preview_routes
 from publisher.entrypoints.web.release_page import embed_html, release_html, release_validators
 from publisher.entrypoints.web.responses import (
@@ -140,6 +141,7 @@ def pages_router(
             return None
 
     @router.get("/{newsroom_slug}/sitemap.xml")
+    @cached_page
     async def newsroom_sitemap(
         newsroom_slug: Slug, request: Request, publisher: PublisherDep
     ) -> Response:
@@ -154,25 +156,30 @@ def pages_router(
         home = await home_of(publisher, newsroom_slug, crawlers.SITEMAP_MAX_URLS - pages_listed)
         if home is None:
             return not_found_page(language(request, None, f"/{newsroom_slug}/sitemap.xml"))
+        page_of(request, home.newsroom.tenant_id)
         pictures = await pages.release_pictures(publisher.reader(), home.releases.items)
         etag = crawlers.sitemap_etag(home_etag(home, "sitemap"), found, pictures)
         body = crawlers.newsroom_sitemap(home, found, publisher.deps.links, pictures)
         return cached(request, etag, body, XML)
 
     @router.get("/{newsroom_slug}/rss.xml")
+    @cached_page
     async def rss_feed(newsroom_slug: Slug, request: Request, publisher: PublisherDep) -> Response:
         """RSS 2.0: the latest published releases."""
         home = await home_of(publisher, newsroom_slug, feeds.FEED_SIZE)
         if home is None:
             return not_found_page(language(request, None, f"/{newsroom_slug}/rss.xml"))
+        page_of(request, home.newsroom.tenant_id)
         return cached(request, home_etag(home, "rss"), feeds.rss(home, publisher.deps.links), RSS)
 
     @router.get("/{newsroom_slug}/atom.xml")
+    @cached_page
     async def atom_feed(newsroom_slug: Slug, request: Request, publisher: PublisherDep) -> Response:
         """Atom: the latest published releases, with their bodies."""
         home = await home_of(publisher, newsroom_slug, feeds.FEED_SIZE)
         if home is None:
             return not_found_page(language(request, None, f"/{newsroom_slug}/atom.xml"))
+        page_of(request, home.newsroom.tenant_id)
         body = feeds.atom(home, publisher.deps.links)
         return cached(request, home_etag(home, "atom"), body, ATOM)
 
@@ -192,6 +199,7 @@ def pages_router(
             page = await pages.release_page(publisher.reader(), slug, release_id)
         except NotFoundError:
             return not_found_page(language(request, None, path))
+        page_of(request, page.view.newsroom.tenant_id)
         ui = language(request, page.view.newsroom.default_language, path)
         validators = release_validators(page, ui, services)
         headers = {**validators.headers(), "Cache-Control": caching, **(extra_headers or {})}
@@ -202,6 +210,7 @@ def pages_router(
         return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
 
     @router.get("/{newsroom_slug}/releases/{release_id}", response_class=HTMLResponse)
+    @cached_page
     async def release_page(
         newsroom_slug: Slug,
         release_id: ReleaseId,
@@ -235,6 +244,7 @@ def pages_router(
         )
 
     @router.get("/{newsroom_slug}/releases/{release_id}/embed", response_class=HTMLResponse)
+    @cached_page
     async def release_embed(
         newsroom_slug: Slug,
         release_id: ReleaseId,
@@ -280,6 +290,7 @@ def pages_router(
         return RedirectResponse(mastodon_share_url(host, title, url), status_code=303)
 
     @router.get("/{newsroom_slug}/", response_class=HTMLResponse)
+    @cached_page
     async def newsroom_home(
         newsroom_slug: Slug,
         request: Request,
@@ -299,6 +310,7 @@ def pages_router(
             )
         except NotFoundError:
             return not_found_page(language(request, None, path))
+        page_of(request, home.newsroom.tenant_id)
         ui = language(request, home.newsroom.default_language, path)
         etag = home_etag(home, f"home:{cursor}", ui)
         url = publisher.deps.links.newsroom_url(newsroom_slug)

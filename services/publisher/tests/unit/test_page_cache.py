@@ -1,0 +1,193 @@
+"""The rendered-page cache's rules, without servers: what it keeps, and when it stops answering."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from types import SimpleNamespace
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from publisher.adapters.page_generations import Generation, PageGenerations
+from publisher.entrypoints.web.page_cache import PageCache, cached_page, page_of
+
+
+class Versions:
+    """The stored versions a poll reads, with the window each poll asked for."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, int] = {}
+        self.asked: list[datetime] = []
+        self.failing = False
+
+    async def changed_since(self, since: datetime) -> dict[str, int]:
+        if self.failing:
+            raise ConnectionError("database unreachable")
+        self.asked.append(since)
+        return dict(self.stored)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def a_cache(max_bytes: int = 1_000_000, max_age_s: float = 300.0):
+    clock, versions = Clock(), Versions()
+    generations = PageGenerations(versions, poll_interval_s=1.0, overlap_s=90, monotonic=clock)
+    cache = PageCache(generations, max_bytes=max_bytes, max_age_s=max_age_s, monotonic=clock)
+    return cache, generations, versions, clock
+
+
+def a_request(headers: dict[str, str] | None = None) -> Request:
+    raw = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    return Request({"type": "http", "method": "GET", "path": "/acme/", "headers": raw})
+
+
+def keep(cache: PageCache, key: str, body: bytes, tenant: str = "t1", **headers: str) -> None:
+    response = Response(body, media_type="text/html", headers=headers)
+    known = cache.generations.snapshot()
+    cache.keep(key, response, tenant, PageGenerations.of(known, tenant))
+
+
+async def test_nothing_is_answered_before_the_first_poll_succeeds():
+    cache, generations, _, _ = a_cache()
+    keep(cache, "k", b"page")
+    assert cache.get("k") is None  # not fresh yet
+    keep(cache, "k", b"page")
+    await generations.poll()
+    assert cache.get("k") is not None
+
+
+async def test_a_change_stored_by_any_replica_outdates_the_tenants_pages_only():
+    cache, generations, versions, _ = a_cache()
+    await generations.poll()
+    keep(cache, "acme-home", b"acme", "acme")
+    keep(cache, "globex-home", b"globex", "globex")
+
+    versions.stored = {"acme": 7}
+    await generations.poll()
+
+    assert cache.get("acme-home") is None
+    assert cache.get("globex-home") is not None
+    keep(cache, "acme-home", b"acme, new", "acme")
+    assert cache.get("acme-home").body == b"acme, new"
+    await generations.poll()  # the same version again changes nothing
+    assert cache.get("acme-home") is not None
+
+
+async def test_a_change_committed_during_a_render_outdates_what_it_rendered():
+    cache, generations, _, _ = a_cache()
+    await generations.poll()
+    known_before_reading = generations.snapshot()
+    generations.changed_here({"acme"})  # committed here while the page was being rendered
+    response = Response(b"old data", media_type="text/html")
+    cache.keep("k", response, "acme", PageGenerations.of(known_before_reading, "acme"))
+
+    assert cache.get("k") is None
+
+
+async def test_a_stalled_poll_stops_the_cache_answering_until_it_works_again():
+    cache, generations, versions, clock = a_cache()
+    await generations.poll()
+    keep(cache, "k", b"page")
+    versions.failing = True
+    clock.now += 5  # more than three intervals without a good poll
+    assert cache.get("k") is None
+    keep(cache, "k", b"page")
+    versions.failing = False
+    await generations.poll()
+    assert cache.get("k") is not None
+
+
+async def test_after_an_outage_the_poll_looks_back_to_the_last_good_one():
+    _, generations, versions, clock = a_cache()
+    await generations.poll()
+    first = versions.asked[-1]
+    versions.failing = True
+    for _ in range(3):
+        try:
+            await generations.poll()
+        except ConnectionError:
+            clock.now += 30
+    versions.failing = False
+    await generations.poll()
+    assert versions.asked[-1] == first  # nothing changed during the outage is missed
+
+
+async def test_entries_expire_after_max_age_whatever_happens():
+    cache, generations, _, clock = a_cache(max_age_s=60)
+    await generations.poll()
+    keep(cache, "k", b"page")
+    clock.now += 61
+    await generations.poll()
+    assert cache.get("k") is None
+
+
+async def test_memory_is_bounded_least_recently_used_first():
+    cache, generations, _, _ = a_cache(max_bytes=8_000)
+    await generations.poll()
+    for key in ("a", "b", "c"):
+        keep(cache, key, b"x" * 900)
+    assert cache.get("a") is not None  # "a" is now the most recently used
+    for key in ("d", "e", "f", "g", "h", "i"):
+        keep(cache, key, b"x" * 900)
+    assert cache.bytes <= 8_000
+    assert cache.get("b") is None
+    assert cache.get("a") is not None
+    keep(cache, "huge", b"x" * 2_000)  # more than an eighth of the cache: never kept
+    assert cache.get("huge") is None
+
+
+async def test_a_hit_answers_conditional_requests_with_304_and_keeps_headers():
+    cache, generations, _, _ = a_cache()
+    await generations.poll()
+    keep(cache, "k", b"<p>page</p>", ETag='"v1"', **{"Cache-Control": "public, max-age=60"})
+    page = cache.get("k")
+
+    full = page.answer(a_request())
+    again = page.answer(a_request({"If-None-Match": '"v1"'}))
+
+    assert (full.status_code, full.body) == (200, b"<p>page</p>")
+    assert full.headers["etag"] == '"v1"'
+    assert full.headers["cache-control"] == "public, max-age=60"
+    assert again.status_code == 304
+    assert again.headers["etag"] == '"v1"'
+    assert page.answer(a_request({"If-None-Match": '"v0"'})).status_code == 200
+
+
+def test_a_generation_knows_local_and_stored_changes_apart():
+    assert Generation(1, 0) != Generation(1, 1) != Generation(2, 1)
+
+
+async def test_concurrent_misses_of_one_page_render_it_once():
+    cache, generations, _, _ = a_cache()
+    await generations.poll()
+    app = SimpleNamespace(state=SimpleNamespace(page_cache=cache))
+    renders = 0
+    release = asyncio.Event()
+
+    @cached_page
+    async def route(request: Request) -> Response:
+        nonlocal renders
+        renders += 1
+        await release.wait()  # the first render takes a while; the others arrive meanwhile
+        page_of(request, "acme")
+        return Response(b"<p>page</p>", media_type="text/html")
+
+    def a_visit() -> Request:
+        scope = {"type": "http", "method": "GET", "path": "/acme/", "headers": [], "app": app}
+        scope["query_string"] = b""
+        return Request(scope)
+
+    visits = [asyncio.create_task(route(request=a_visit())) for _ in range(20)]
+    await asyncio.sleep(0.01)
+    release.set()
+    answers = await asyncio.gather(*visits)
+
+    assert renders == 1
+    assert {a.body for a in answers} == {b"<p>page</p>"}
