@@ -71,7 +71,9 @@ async def status(api: httpx.AsyncClient, feed_id: str) -> dict[str, Any]:
 
 
 async def poll(api: httpx.AsyncClient) -> int:
-    return await listening_of(api).poll_feeds()
+    """One pass of the poller, as a replica's loop runs it; answers how many feeds it claimed."""
+    claimed: int = await listening_of(api).poll_feeds()
+    return claimed
 
 
 async def posts(api: httpx.AsyncClient) -> list[PostFetched]:

@@ -64,12 +64,13 @@ async def test_a_feed_entry_naming_a_term_becomes_a_mention(
     assert feed.status_code == 201, feed.text
     assert await listening_of(api).poll_feeds() == 1
 
-    async def mentions() -> list[dict[str, Any]] | None:
+    async def mentions() -> list[dict[str, Any]]:
         answer = await api.get("/v1/mentions", headers=headers(tenant))
         items: list[dict[str, Any]] = answer.json()["items"]
-        return items or None
+        return items
 
-    [mention] = await eventually(mentions, timeout_s=60)
+    found: list[dict[str, Any]] = await eventually(mentions, timeout_s=60)
+    [mention] = found
     assert mention["source_kind"] == "rss"
     assert mention["url"] == "https://b.example/1"
     assert mention["query_ids"] == [query.json()["id"]]
