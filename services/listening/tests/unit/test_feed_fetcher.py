@@ -99,3 +99,10 @@ async def test_a_network_error_is_a_failure_not_an_exception() -> None:
     outcome = await feeds.fetch("https://feeds.example/rss", Validators())
     assert isinstance(outcome, FetchFailed)
     assert "connection refused" in outcome.reason
+
+
+async def test_a_location_that_is_no_url_is_a_failure() -> None:
+    feeds, _ = fetcher(lambda r: httpx.Response(302, headers={"location": "https://[broken/"}))
+    outcome = await feeds.fetch("https://feeds.example/rss", Validators())
+    assert isinstance(outcome, FetchFailed)
+    assert "not a URL that can be fetched" in outcome.reason

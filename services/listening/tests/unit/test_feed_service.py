@@ -88,6 +88,7 @@ async def poll(uow: FakeUnitOfWork, deps: FeedDeps) -> int:
         ("https://10.0.0.5/rss", "private"),
         ("https://localhost/rss", "this machine"),
         ("https://user:pw@feeds.example/", "password"),
+        ("https://[feeds.example/rss", "not a valid URL"),
     ],
 )
 async def test_a_url_we_may_not_call_is_refused_saying_why(

@@ -94,7 +94,8 @@ class Feed:
     ) -> Feed:
         """A 200 whose body parsed: ``entry_ids`` are every entry in it (their digests)."""
         current = list(dict.fromkeys(entry_ids))
-        kept = current + [seen for seen in self.seen if seen not in set(current)]
+        listed = set(current)
+        kept = current + [seen for seen in self.seen if seen not in listed]
         return replace(
             self._succeeded(now, policy, random),
             kind=kind,

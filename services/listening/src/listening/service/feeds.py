@@ -20,6 +20,8 @@ async def add_feed(
         checked = check_outbound_url(url, allow_insecure=deps.allow_insecure_urls)
     except RefusedUrlError as error:
         raise InvalidFeedUrlError(f"the feed URL {error}") from None
+    except ValueError as error:  # urlsplit's own refusals ("Invalid IPv6 URL")
+        raise InvalidFeedUrlError(f"the feed URL is not a valid URL: {error}") from None
     feed = Feed.create(tenant_id=tenant_id, url=checked, name=name, now=deps.clock.now())
     async with uow:
         if await uow.feeds.count(tenant_id) >= deps.max_feeds_per_tenant:

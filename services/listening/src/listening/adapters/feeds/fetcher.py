@@ -84,6 +84,8 @@ class HttpFeedFetcher:
             return FetchFailed(str(error))
         except TooLargeError:
             return FetchFailed(f"the feed is larger than {limits.max_bytes} bytes: refused")
+        except (httpx.InvalidURL, ValueError) as error:  # a URL httpx cannot send, or a Location
+            return FetchFailed(f"not a URL that can be fetched: {error}")
 
     async def _follow(
         self, client: httpx.AsyncClient, url: str, validators: Validators
