@@ -32,6 +32,7 @@ IO_LIBRARIES = (
     "py3langid",
     "vaderSentiment",
     "standardwebhooks",
+    "feedparser",  # parses feeds, and fetches a URL or opens a file it is given by mistake
 )
 
 

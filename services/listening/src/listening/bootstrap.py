@@ -8,22 +8,29 @@ the clock here; everything else receives what this builds.
 from __future__ import annotations
 
 import logging
+import random
 import secrets
+from collections.abc import Awaitable
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from listening.adapters.feeds.fetcher import FetchLimits, HttpFeedFetcher
+from listening.adapters.feeds.parser import FeedparserParser
 from listening.adapters.language import LangidDetector
 from listening.adapters.mongo.unit_of_work import MongoUnitOfWork
 from listening.adapters.sentiment import VaderSentiment
 from listening.adapters.webhook_secrets import DerivedWebhookSecrets
 from listening.adapters.word_frequency import commonness
 from listening.config import ListeningSettings
+from listening.domain.feeds import FeedPolicy
+from listening.service.feed_polling import poll_due
+from listening.service.feed_ports import FeedDeps
 from listening.service.ports import Deps
 from listening.service.query_index import QueryIndex
 from newsroom_shared.auth import KeyFollower
 from newsroom_shared.background import BackgroundLoop, Doorbell
 from newsroom_shared.clock import Clock, SystemClock
-from newsroom_shared.runtime import ServiceRuntime
+from newsroom_shared.runtime import ServiceRuntime, package_version
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +46,9 @@ class Listening:
         self.index = QueryIndex(self.reader, commonness)
         self.queries_changed = Doorbell()
         """Rung after a query change commits here: the matcher of this replica rebuilds now."""
+        self.feed_deps = feed_deps(settings, deps.clock)
+        self.feeds_added = Doorbell()
+        """Rung after a feed is added here: this replica's poller fetches it now."""
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""
@@ -73,7 +83,49 @@ class Listening:
             interval_s=self.settings.queries_poll_interval_s,
         )
         self.queries_changed.attach(loop)
+        return [loop, *self._feed_poller()]
+
+    def poll_feeds(self) -> Awaitable[int]:
+        """One pass of the feed poller: claim due feeds, fetch them, store what came of it."""
+        return poll_due(self.reader, self.uow, self.feed_deps)
+
+    def _feed_poller(self) -> list[BackgroundLoop]:
+        if not self.settings.feed_polling_enabled:
+            return []
+        loop = BackgroundLoop(
+            "listening-feeds", self.poll_feeds, interval_s=self.settings.feed_poller_idle_s
+        )
+        self.feeds_added.attach(loop)
         return [loop]
+
+
+def feed_deps(settings: ListeningSettings, clock: Clock) -> FeedDeps:
+    limits = FetchLimits(
+        connect_timeout_s=settings.feed_connect_timeout_s,
+        read_timeout_s=settings.feed_read_timeout_s,
+        deadline_s=settings.feed_fetch_deadline_s,
+        max_bytes=settings.feed_max_bytes,
+        user_agent=f"NewsroomListening/{package_version('newsroom-listening')} (feed poller)",
+        allow_insecure=settings.allow_insecure_feed_urls,
+    )
+    policy = FeedPolicy(
+        poll_interval_s=settings.feed_poll_interval_s,
+        retry_base_s=settings.feed_retry_base_s,
+        backoff_cap_s=settings.feed_backoff_cap_s,
+        disable_after_not_found=settings.feed_disable_after_not_found,
+        seen_ids=settings.feed_seen_ids,
+    )
+    return FeedDeps(
+        clock=clock,
+        fetcher=HttpFeedFetcher(limits),
+        parser=FeedparserParser(),
+        policy=policy,
+        random=random.random,
+        allow_insecure_urls=settings.allow_insecure_feed_urls,
+        max_feeds_per_tenant=settings.max_feeds_per_tenant,
+        claim_batch=settings.feed_claim_batch,
+        claim_lease_s=settings.feed_claim_lease_s,
+    )
 
 
 def _webhook_keys(settings: ListeningSettings) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from newsroom_shared.config import ServiceSettings
@@ -44,3 +44,61 @@ class ListeningSettings(ServiceSettings):
     near_copy_window_days: int = Field(
         default=7, ge=1, description="How far back a near copy of a mention's text is looked for"
     )
+
+    # Feed sources (RSS and Atom): see the README's "Feeds".
+    max_feeds_per_tenant: int = Field(default=100, ge=1, description="Feeds a tenant may poll")
+    feed_polling_enabled: bool = Field(
+        default=True,
+        description="Whether this replica polls feeds (every replica may: claims keep one feed "
+        "to one replica at a time)",
+    )
+    feed_poll_interval_s: float = Field(
+        default=900.0, gt=0, description="How often a healthy feed is fetched (+/- 10 %)"
+    )
+    feed_retry_base_s: float = Field(
+        default=60.0, gt=0, description="The wait after a feed's first failure; doubles after each"
+    )
+    feed_backoff_cap_s: float = Field(
+        default=6 * 3600.0, gt=0, description="The longest wait after failures, Retry-After too"
+    )
+    feed_disable_after_not_found: int = Field(
+        default=3, ge=1, description="Consecutive 404s that disable a feed (a 410 disables it)"
+    )
+    feed_seen_ids: int = Field(
+        default=1000, ge=10, description="Entry ids remembered per feed (the newest)"
+    )
+    feed_connect_timeout_s: float = Field(default=5.0, gt=0, description="Connecting to a feed")
+    feed_read_timeout_s: float = Field(
+        default=10.0, gt=0, description="Longest silence while reading a feed"
+    )
+    feed_fetch_deadline_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A whole fetch, redirects included: a server trickling bytes is cut off",
+    )
+    feed_max_bytes: int = Field(
+        default=5_000_000, ge=1024, description="A feed body larger than this is refused"
+    )
+    feed_claim_batch: int = Field(
+        default=10, ge=1, description="Feeds a replica claims, and fetches at once, per pass"
+    )
+    feed_claim_lease_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="How long a claimed feed stays with its replica; longer than the fetch "
+        "deadline, so a live poll never loses its feed",
+    )
+    feed_poller_idle_s: float = Field(
+        default=5.0, gt=0, description="How often an idle poller looks for due feeds"
+    )
+    allow_insecure_feed_urls: bool = Field(
+        default=False,
+        description="Tests and local development only: feeds over http and on internal "
+        "addresses (the SSRF guard off)",
+    )
+
+    @model_validator(mode="after")
+    def _lease_outlives_a_fetch(self) -> ListeningSettings:
+        if self.feed_claim_lease_s <= self.feed_fetch_deadline_s:
+            raise ValueError("feed_claim_lease_s must be longer than feed_fetch_deadline_s")
+        return self

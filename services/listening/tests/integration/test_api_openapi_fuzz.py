@@ -22,6 +22,8 @@ UNSTATED_RULES = {
     "query_syntax": "a query's text follows the query language described on the field",
     "bad_signature": "an inbound webhook is signed with its source's secret (Standard Webhooks)",
     "body.text": "a query's text follows the query language described on the field",
+    "body.url": "a feed's URL is https, without credentials, and names no internal address",
+    "duplicate_feed": "a tenant polls one URL once",
     "body.answered_by.id": "a release or comment of the caller's tenant that listening heard of "
     "(another tenant's and an unknown one are refused alike)",
 }
@@ -40,6 +42,11 @@ def base_url(infra: Any) -> Iterator[str]:
                 ).raise_for_status()
                 http.post(
                     "/v1/sources/webhooks", json={"name": "Zapier"}, headers=headers(TENANT)
+                ).raise_for_status()
+                http.post(
+                    "/v1/sources/feeds",
+                    json={"url": "https://feeds.example/a.rss"},
+                    headers=headers(TENANT),
                 ).raise_for_status()
             yield url
     finally:

@@ -48,6 +48,7 @@ def api_settings(infra: Any, unique: str, **overrides: Any) -> ListeningSettings
         "webhook_secret_keys": WEBHOOK_KEY,
         "public_base_url": "https://news.example/api/listening",
         "consumers_enabled": False,
+        "feed_polling_enabled": False,  # tests that poll run the poller's passes themselves
         "log_json": False,
     }
     values.update(overrides)

@@ -14,6 +14,8 @@ import pytest
 
 from listening.domain.comments import KnownComment
 from listening.domain.dedupe import near
+from listening.domain.errors import DuplicateFeedError
+from listening.domain.feeds import Feed
 from listening.domain.mentions import Mention, Sentiment, label_of
 from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
@@ -33,6 +35,8 @@ class Store:
     sources: dict[str, WebhookSource] = field(default_factory=dict)
     activity: dict[tuple[str, str], QueryActivity] = field(default_factory=dict)
     comments: dict[tuple[str, str], KnownComment] = field(default_factory=dict)
+    feeds: dict[str, Feed] = field(default_factory=dict)
+    claims: dict[str, str] = field(default_factory=dict)
     outbox: list[Event] = field(default_factory=list)
 
 
@@ -250,6 +254,55 @@ class FakeSources:
         return True
 
 
+class FakeFeeds:
+    """Claims as the Mongo repository makes them: due feeds move to the lease's end under a
+    token; a result is stored only while its token holds."""
+
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def add(self, feed: Feed) -> None:
+        if any((f.tenant_id, f.url) == (feed.tenant_id, feed.url) for f in self.s.feeds.values()):
+            raise DuplicateFeedError(f"this tenant already polls {feed.url}")
+        self.s.feeds[feed.id] = feed
+
+    async def get(self, tenant_id: str, feed_id: str) -> Feed | None:
+        found = self.s.feeds.get(feed_id)
+        return found if found and found.tenant_id == tenant_id else None
+
+    async def page(self, tenant_id: str, *, after_id: str | None, limit: int) -> list[Feed]:
+        mine = [f for f in self.s.feeds.values() if f.tenant_id == tenant_id]
+        return _newest_first(mine, after_id, limit)
+
+    async def count(self, tenant_id: str) -> int:
+        return sum(f.tenant_id == tenant_id for f in self.s.feeds.values())
+
+    async def delete(self, tenant_id: str, feed_id: str) -> bool:
+        if await self.get(tenant_id, feed_id) is None:
+            return False
+        del self.s.feeds[feed_id]
+        return True
+
+    async def claim_due(
+        self, now: datetime, limit: int, *, claim: str, lease_until: datetime
+    ) -> list[Feed]:
+        due = sorted(
+            (f for f in self.s.feeds.values() if f.next_poll_at and f.next_poll_at <= now),
+            key=lambda f: f.next_poll_at or now,
+        )[:limit]
+        for feed in due:
+            self.s.feeds[feed.id] = replace(feed, next_poll_at=lease_until)
+            self.s.claims[feed.id] = claim
+        return [self.s.feeds[feed.id] for feed in due]
+
+    async def release(self, feed: Feed, claim: str) -> bool:
+        if feed.id not in self.s.feeds or self.s.claims.get(feed.id) != claim:
+            return False
+        self.s.feeds[feed.id] = feed
+        del self.s.claims[feed.id]
+        return True
+
+
 class FakeUnitOfWork:
     """Transactions by copy: the store is restored when the block raises. Used without
     ``async with`` it is joined to a consumer's transaction: :meth:`flush` adds the events."""
@@ -266,6 +319,7 @@ class FakeUnitOfWork:
         self.query_activity = FakeQueryActivity(self.store)
         self.comments = FakeComments(self.store)
         self.webhook_sources = FakeSources(self.store)
+        self.feeds = FakeFeeds(self.store)
 
     @property
     def events(self) -> list[Event]:

@@ -45,3 +45,16 @@ class BadSignatureError(DomainError):
 
 class ConcurrentModificationError(DomainError):
     """Another transaction changed the same document first; the command may run again."""
+
+
+class InvalidFeedUrlError(DomainError):
+    """A feed URL we may not call (not https, an internal address...); the message says why."""
+
+
+class DuplicateFeedError(DomainError):
+    """The tenant already polls this feed URL."""
+
+
+class ClaimLostError(DomainError):
+    """A feed's poll outlived its claim (its lease ran out and another replica took it, or the
+    feed was deleted): what it fetched is dropped, the other poll stands."""

@@ -19,6 +19,7 @@ from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
 from listening.domain.spikes import Episode, QueryActivity, RecentMention
 from listening.domain.webhook_sources import WebhookSource
+from listening.service.feed_ports import FeedRepository
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
 
@@ -176,6 +177,8 @@ class UnitOfWork(Protocol):
     def comments(self) -> CommentRepository: ...
     @property
     def webhook_sources(self) -> WebhookSourceRepository: ...
+    @property
+    def feeds(self) -> FeedRepository: ...
 
     def emit(self, event: Event) -> None: ...
     async def __aenter__(self) -> Self: ...

@@ -3,7 +3,8 @@ written inside transactions, created first.
 
 Tenant data is indexed under ``tenant_id`` first. Two reads find the tenant instead of starting
 from it, by design: every query of every tenant (the matcher; a whole-collection read) and a
-webhook source by its ``_id`` (an inbound delivery's URL names only the source).
+webhook source by its ``_id`` (an inbound delivery's URL names only the source), and the due
+feeds of every tenant (``feeds.due``: the poller serves them all).
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "webhook_sources": [
         IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
+    ],
+    "feeds": [
+        IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
+        IndexModel([("tenant_id", ASCENDING), ("url", ASCENDING)], unique=True, name="tenant_url"),
+        IndexModel([("next_poll_at", ASCENDING)], name="due"),
     ],
 }
 

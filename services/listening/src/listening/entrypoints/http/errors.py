@@ -9,6 +9,8 @@ from listening.domain.errors import (
     BadSignatureError,
     ConcurrentModificationError,
     DomainError,
+    DuplicateFeedError,
+    InvalidFeedUrlError,
     InvalidPostError,
     LimitReachedError,
     NotFoundError,
@@ -45,6 +47,10 @@ def api_error(error: DomainError) -> ApiError:
         return BadRequest(message, code="bad_signature")
     if isinstance(error, InvalidPostError):
         return invalid_input("body", message)
+    if isinstance(error, InvalidFeedUrlError):
+        return invalid_input("body.url", message)
+    if isinstance(error, DuplicateFeedError):
+        return Conflict(message, code="duplicate_feed")
     if isinstance(error, UnknownAnswerError):
         return invalid_input("body.answered_by.id", message)
     return Conflict(message)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from listening.entrypoints.http import mentions, queries, sources
+from listening.entrypoints.http import feeds, mentions, queries, sources
 
 ROUTERS = (
     queries.router,
@@ -10,4 +10,5 @@ ROUTERS = (
     mentions.counts_router,
     sources.router,
     sources.inbound_router,
+    feeds.router,
 )

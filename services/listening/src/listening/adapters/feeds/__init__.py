@@ -1,0 +1,1 @@
+"""Feed sources' outside world: the HTTP fetcher and the RSS/Atom parser."""
