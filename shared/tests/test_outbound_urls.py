@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
+import httpcore
+import httpx
 import pytest
 
 from newsroom_shared.outbound_urls import (
+    PublicAddressesOnly,
     RefusedUrlError,
     UnresolvableHostError,
     check_outbound_url,
     check_resolved_url,
+    guarded_transport,
     is_public_address,
 )
 
@@ -114,3 +118,58 @@ async def test_insecure_mode_does_not_resolve(monkeypatch):
     monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", must_not_resolve)
 
     assert await check_resolved_url("http://localhost:1/", allow_insecure=True)
+
+
+class Recorder(httpcore.AsyncNetworkBackend):
+    """Records where the guarded backend connects, instead of connecting."""
+
+    def __init__(self) -> None:
+        self.connected: list[tuple[str, int]] = []
+
+    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ASYNC109
+        self.connected.append((host, port))
+        return httpcore.AsyncNetworkStream()
+
+    async def sleep(self, seconds):
+        return None
+
+
+def resolving(monkeypatch, *answers: str) -> list[str]:
+    """``getaddrinfo`` answers each lookup with the next address (the last one from then on)."""
+    asked: list[str] = []
+
+    async def lookup(host, port, *args, **kwargs):
+        asked.append(host)
+        address = answers[min(len(asked), len(answers)) - 1]
+        return [(2, 1, 6, "", (address, port))]
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", lookup)
+    return asked
+
+
+async def test_the_guarded_backend_connects_to_the_address_it_checked(monkeypatch):
+    resolving(monkeypatch, "93.184.215.14")
+    inner = Recorder()
+
+    await PublicAddressesOnly(inner).connect_tcp("feeds.example.com", 443)
+
+    assert inner.connected == [("93.184.215.14", 443)]  # not the name: no second lookup
+
+
+async def test_a_name_rebound_to_loopback_after_the_check_is_refused_at_connect(monkeypatch):
+    asked = resolving(monkeypatch, "93.184.215.14", "127.0.0.1")
+    url = "https://feeds.example.com/rss"
+    assert await check_resolved_url(url) == url  # the check saw a public address
+
+    async with httpx.AsyncClient(transport=guarded_transport()) as client:
+        with pytest.raises(httpx.ConnectError, match="internal address"):
+            await client.get(url)
+
+    assert asked == ["feeds.example.com", "feeds.example.com"]
+
+
+async def test_the_guarded_transport_refuses_a_loopback_literal_too(monkeypatch):
+    resolving(monkeypatch, "127.0.0.1")
+    async with httpx.AsyncClient(transport=guarded_transport()) as client:
+        with pytest.raises(httpx.ConnectError, match="internal address"):
+            await client.get("http://127.0.0.1:9/")

@@ -7,7 +7,10 @@ a feed to poll) checks it twice:
   in it, and no loopback, private, link-local, multicast or reserved address written as an IP
   literal (numeric spellings such as ``2130706433`` or ``0x7f.1`` included);
 - :func:`check_resolved_url` at every call: every address the host resolves to must be public,
-  since a hostname may point at ``10.0.0.5`` (or be changed to, after it was accepted).
+  since a hostname may point at ``10.0.0.5`` (or be changed to, after it was accepted);
+- and, for clients built on :func:`guarded_transport`, again at connect time on the very
+  addresses connected to (a name that resolves to a public address for the check and to
+  ``127.0.0.1`` a moment later is refused too).
 
 ``allow_insecure`` (tests and local development only) permits http and internal addresses.
 """
@@ -17,7 +20,12 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import re
+import socket
+from collections.abc import Iterable
 from urllib.parse import urlsplit
+
+import httpcore
+import httpx
 
 # Hosts like "2130706433" or "0x7f.1" are IP addresses to some resolvers; refuse the ambiguity.
 _NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]*|[0-9]*))*$", re.IGNORECASE)
@@ -91,3 +99,71 @@ def _refuse_internal_host(host: str) -> None:
         raise RefusedUrlError(
             f"must not point at a loopback, private, link-local or reserved address ({host})"
         )
+
+
+class PublicAddressesOnly(httpcore.AsyncNetworkBackend):
+    """An httpcore network backend that connects only to public addresses.
+
+    It resolves the host itself, refuses the connection unless every address is public, and
+    connects to one of those very addresses: no second lookup between the check and the
+    connection that a hostile DNS server could answer differently (DNS rebinding). TLS still
+    verifies the certificate for the URL's host name (httpcore passes it as the SNI name).
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM
+            )
+        except OSError as error:
+            raise httpcore.ConnectError(f"cannot resolve {host!r}: {error}") from error
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        if not addresses or not all(is_public_address(a) for a in addresses):
+            raise httpcore.ConnectError(f"refused: {host!r} resolves to an internal address")
+        failure: httpcore.ConnectError | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as error:
+                failure = error
+        assert failure is not None
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("refused: not a network address")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def guarded_transport(*, allow_insecure: bool = False) -> httpx.AsyncHTTPTransport:
+    """An httpx transport for URLs a tenant typed in: every connection goes to a public
+    address checked at connect time (:class:`PublicAddressesOnly`), redirects included; with
+    ``allow_insecure`` (tests, local development) a plain transport. No proxy from the
+    environment: the guard checks the addresses we connect to."""
+    transport = httpx.AsyncHTTPTransport(trust_env=False)
+    if not allow_insecure:
+        # httpx offers no public hook for httpcore's network backend: its pool is replaced
+        # with one like it on that backend (a test proves the guard holds at connect time).
+        transport._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            network_backend=PublicAddressesOnly(),
+        )
+    return transport

@@ -8,7 +8,8 @@ redirect checked against the SSRF guard.
 - **Redirects** are followed by hand, at most :data:`MAX_REDIRECTS`, each target passing
   ``check_resolved_url`` before it is called: a public feed cannot send us to 10.0.0.5.
 - The environment's proxy settings are ignored (``trust_env=False``): the guard checks the
-  addresses we connect to.
+  addresses we connect to, at connect time too (``guarded_transport``: the address checked is
+  the address connected to).
 
 What the far side does never raises: it becomes a :class:`FetchFailed` with its reason.
 """
@@ -27,6 +28,7 @@ from newsroom_shared.outbound_urls import (
     RefusedUrlError,
     UnresolvableHostError,
     check_resolved_url,
+    guarded_transport,
 )
 
 MAX_REDIRECTS = 5
@@ -68,7 +70,7 @@ class HttpFeedFetcher:
             async with (
                 asyncio.timeout(limits.deadline_s),
                 httpx.AsyncClient(
-                    timeout=timeout, transport=self._transport, trust_env=False
+                    timeout=timeout, transport=self._transport_for_fetch(), trust_env=False
                 ) as client,
             ):
                 return await self._follow(client, url, validators)
@@ -86,6 +88,13 @@ class HttpFeedFetcher:
             return FetchFailed(f"the feed is larger than {limits.max_bytes} bytes: refused")
         except (httpx.InvalidURL, ValueError) as error:  # a URL httpx cannot send, or a Location
             return FetchFailed(f"not a URL that can be fetched: {error}")
+
+    def _transport_for_fetch(self) -> httpx.AsyncBaseTransport:
+        """The given one (tests), else the guarded transport: connections only to public
+        addresses, checked at connect time (no DNS rebinding past ``check_resolved_url``)."""
+        if self._transport is not None:
+            return self._transport
+        return guarded_transport(allow_insecure=self._limits.allow_insecure)
 
     async def _follow(
         self, client: httpx.AsyncClient, url: str, validators: Validators
