@@ -18,8 +18,10 @@ from publisher.adapters.authenticator import ApiKeyAuthenticator, VerifiedTokens
 from publisher.adapters.mongo.api_keys import MongoApiKeys
 from publisher.adapters.mongo.unit_of_work import MongoUnitOfWork
 from publisher.adapters.preview_links import SignedLinks
+from publisher.adapters.site_map import SiteDirectory
 from publisher.config import PublisherSettings
-from publisher.service.ports import Deps
+from publisher.service import pages
+from publisher.service.ports import Deps, Site
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,7 @@ class Publisher:
     runtime: ServiceRuntime
     deps: Deps
     authenticator: ApiKeyAuthenticator
+    sites: SiteDirectory
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""
@@ -81,14 +84,26 @@ def bootstrap(
         clock,
         VerifiedTokens(settings.api_key_cache_ttl_s, settings.api_key_cache_size),
     )
+
+    async def load_sites() -> list[Site]:
+        reader = MongoUnitOfWork(
+            runtime.mongo, runtime.db, runtime.outbox, runtime.envelope, transactional=False
+        )
+        return await pages.sites(reader)
+
+    sites = SiteDirectory(load_sites, clock, settings.site_map_ttl_s)
     deps = Deps(
         clock=clock,
         links=SignedLinks(
             settings.public_base_url,
             _signing_secret(settings),
             web_origin=settings.public_web_origin,
+            domain_scheme=settings.custom_domain_scheme,
         ),
         keys=keys,
         revocations=authenticator,
+        sites=sites,
     )
-    return Publisher(settings=settings, runtime=runtime, deps=deps, authenticator=authenticator)
+    return Publisher(
+        settings=settings, runtime=runtime, deps=deps, authenticator=authenticator, sites=sites
+    )

@@ -15,6 +15,7 @@ from publisher.entrypoints.http import api_keys, newsrooms, release_workflow, re
 from publisher.entrypoints.http.errors import install_domain_error_handler
 from publisher.entrypoints.http.public import public_router
 from publisher.entrypoints.scheduler import Scheduler
+from publisher.entrypoints.web.custom_domains import CustomDomains
 from publisher.entrypoints.web.framing import SameOriginFraming
 from publisher.entrypoints.web.pages import pages_router
 
@@ -71,6 +72,12 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
     )
     install_domain_error_handler(app)
     app.add_middleware(SameOriginFraming)
+    app.add_middleware(
+        CustomDomains,
+        directory=publisher.sites,
+        proxies=settings.forwarded_host_proxies,
+        scheme=settings.custom_domain_scheme,
+    )
     app.state.publisher = publisher
     app.state.scheduler = scheduler
     return app

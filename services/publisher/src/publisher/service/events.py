@@ -38,7 +38,7 @@ def _facts(
         "language": content.language,
         "tags": content.tags,
         "categories": content.categories,
-        "url": links.release_url(newsroom.slug, release.id),
+        "url": links.release_url(newsroom, release.id),
         "media_ids": content.media_ids,
         "version": release.version,
         "image": image,

@@ -20,7 +20,7 @@ from publisher.domain.media import MediaDetails, MediaItem
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 from publisher.domain.workflow import Status
-from publisher.service.ports import PublicPosition, UnitOfWork
+from publisher.service.ports import PublicPosition, Site, UnitOfWork
 from publisher.service.views import ReleaseView, Slice
 
 
@@ -145,6 +145,13 @@ async def public_newsroom(uow: UnitOfWork, newsroom_slug: str) -> Newsroom:
 
 
 async def newsrooms_for_sitemap(uow: UnitOfWork, *, limit: int) -> list[Newsroom]:
-    """Every newsroom, by id (the site's sitemap index lists one sitemap per newsroom)."""
+    """Every newsroom, by id (the site's sitemap index lists one sitemap per newsroom on this
+    site; one on its own domain is named by that domain's robots.txt instead)."""
     async with uow:
         return await uow.newsrooms.page_all(after_id=None, limit=limit)
+
+
+async def sites(uow: UnitOfWork) -> list[Site]:
+    """Every newsroom served on its own domain (the map from a request's host)."""
+    async with uow:
+        return await uow.newsrooms.sites()

@@ -22,18 +22,21 @@ SITEMAP_MAX_URLS = 50_000  # the protocol's limit per file
 SITEMAP_TAGS = 1_000
 
 
-def robots_txt(links: Links) -> str:
-    """Pages are for everyone; the APIs under /api/ are not for indexing."""
-    return "\n".join(
-        ["User-agent: *", "Disallow: /api/", f"Sitemap: {links.site_url('/sitemap.xml')}", ""]
-    )
+def robots_txt(sitemap_url: str) -> str:
+    """Pages are for everyone; the APIs under /api/ are not for indexing. ``sitemap_url``: the
+    platform's sitemap index, or on a newsroom's own domain that newsroom's sitemap."""
+    return "\n".join(["User-agent: *", "Disallow: /api/", f"Sitemap: {sitemap_url}", ""])
 
 
 def sitemap_index(newsrooms: Sequence[Newsroom], links: Links) -> bytes:
+    """The sitemaps of the newsrooms on this site; one on its own domain is left out (a
+    sitemap index names sitemaps of its own host only: that domain's robots.txt names it)."""
     root = Element("sitemapindex", {"xmlns": SITEMAP})
     for newsroom in newsrooms:
+        if newsroom.domain:
+            continue
         entry = SubElement(root, "sitemap")
-        SubElement(entry, "loc").text = f"{links.newsroom_url(newsroom.slug)}sitemap.xml"
+        SubElement(entry, "loc").text = f"{links.newsroom_url(newsroom)}sitemap.xml"
     return xml_document(root)
 
 
@@ -45,19 +48,20 @@ def newsroom_sitemap(
 ) -> bytes:
     """The newsroom's home, its archive, month and tag pages, and every published release
     listed (newest first) with its pictures (Google's image extension)."""
-    slug = home.newsroom.slug
+    newsroom = home.newsroom
+    home_url = links.newsroom_url(newsroom)  # on its own domain when it has one
     root = Element("urlset", {"xmlns": SITEMAP, "xmlns:image": SITEMAP_IMAGE})
     pages = [
-        links.newsroom_url(slug),
-        links.site_url(f"/{slug}/archive/"),
-        *(links.site_url(month_path(slug, entry.month)) for entry in archive.months),
-        *(links.site_url(tag_path(slug, entry.tag)) for entry in archive.tags),
+        home_url,
+        f"{home_url}archive/",
+        *(month_path(home_url, entry.month) for entry in archive.months),
+        *(tag_path(home_url, entry.tag) for entry in archive.tags),
     ]
     for page in pages:
         SubElement(SubElement(root, "url"), "loc").text = page
     for release in home.releases.items:
         url = SubElement(root, "url")
-        SubElement(url, "loc").text = links.release_url(slug, release.id)
+        SubElement(url, "loc").text = links.release_url(newsroom, release.id)
         SubElement(url, "lastmod").text = release.updated_at.isoformat()
         for picture in pictures.get(release.id, ())[:IMAGES_PER_PAGE]:
             shown = picture.details.shown

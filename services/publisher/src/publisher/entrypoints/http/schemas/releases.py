@@ -152,7 +152,7 @@ def _summary(view: ReleaseView, links: Links) -> dict[str, object]:
         "language": content.language,
         "tags": content.tags,
         "categories": content.categories,
-        "url": links.release_url(newsroom.slug, release.id),
+        "url": links.release_url(newsroom, release.id),
         "publish_at": release.publish_at,
         "embargo_until": release.embargo_until,
         "published_at": release.published_at,
