@@ -11,7 +11,14 @@ from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.bootstrap import bootstrap
 from publisher.config import PublisherSettings
 from publisher.entrypoints.consumers import SUBSCRIPTIONS
-from publisher.entrypoints.http import api_keys, newsrooms, release_workflow, releases, tenants
+from publisher.entrypoints.http import (
+    api_keys,
+    newsrooms,
+    release_workflow,
+    releases,
+    tenants,
+    translations,
+)
 from publisher.entrypoints.http.errors import install_domain_error_handler
 from publisher.entrypoints.http.public import public_router
 from publisher.entrypoints.scheduler import Scheduler
@@ -53,6 +60,7 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
             newsrooms.router,
             releases.router,
             release_workflow.router,
+            translations.router,
             public_router(settings.public_rate_per_minute, settings.public_rate_burst),
             # Last: /{newsroom slug}/releases/{id} must not shadow an API path.
             pages_router(

@@ -163,7 +163,25 @@ class FakeReleases:
         stored = self.s.releases.get(release.id)
         if stored is None or stored.version != expected_version or self._slug_taken(release):
             raise ConcurrentModificationError(release.id)
-        self.s.releases[release.id] = copy.deepcopy(release)
+        kept = copy.deepcopy(release)
+        kept.translation_group = stored.translation_group  # only set_translation_group writes it
+        self.s.releases[release.id] = kept
+
+    async def set_translation_group(
+        self, tenant_id: str, release_id: str, group: str | None
+    ) -> None:
+        stored = self.s.releases[release_id]
+        assert stored.tenant_id == tenant_id
+        stored.translation_group = group
+
+    async def translations(self, tenant_id: str, groups: Sequence[str]) -> list[Release]:
+        return copy.deepcopy(
+            [
+                r
+                for r in self.s.releases.values()
+                if r.tenant_id == tenant_id and r.translation_group in groups
+            ]
+        )
 
     async def delete(self, release: Release) -> None:
         stored = self.s.releases.get(release.id)

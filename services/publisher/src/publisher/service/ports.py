@@ -118,6 +118,17 @@ class ReleaseRepository(Protocol):
         """
         ...
 
+    async def set_translation_group(
+        self, tenant_id: str, release_id: str, group: str | None
+    ) -> None:
+        """Only this writes a release's group (no new version); AlreadyExistsError when the
+        group has the release's language already."""
+        ...
+
+    async def translations(self, tenant_id: str, groups: Sequence[str]) -> list[Release]:
+        """Every release of the ``groups`` (any status)."""
+        ...
+
     async def delete(self, release: Release) -> None:
         """Delete it if unchanged since read, else ConcurrentModificationError."""
         ...

@@ -39,6 +39,14 @@ INDEXES: dict[str, list[IndexModel]] = {
             [("tenant_id", ASCENDING), ("newsroom_id", ASCENDING), ("_id", DESCENDING)],
             name="tenant_newsroom_newest",
         ),
+        # A release's translations (one read for a page, one for a sitemap), one per language:
+        # the rule is checked in the domain; this index settles two links racing for a language.
+        IndexModel(
+            [("tenant_id", ASCENDING), ("translation_group", ASCENDING), ("language", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"translation_group": {"$type": "string"}},
+            name="tenant_translations",
+        ),
         IndexModel(
             [("tenant_id", ASCENDING), ("status", ASCENDING), ("_id", DESCENDING)],
             name="tenant_status_newest",

@@ -169,8 +169,10 @@ def pages_router(
         if home is None:
             return not_found_page(language(request, None, f"/{newsroom_slug}/sitemap.xml"))
         pictures = await pages.release_pictures(publisher.reader(), home.releases.items)
-        etag = crawlers.sitemap_etag(home_etag(home, "sitemap"), found, pictures)
-        body = crawlers.newsroom_sitemap(home, found, publisher.deps.links, pictures)
+        translated = await pages.translations_of(publisher.reader(), home.releases.items)
+        etag = crawlers.sitemap_etag(home_etag(home, "sitemap"), found, pictures, translated)
+        links = publisher.deps.links
+        body = crawlers.newsroom_sitemap(home, found, links, pictures, translated)
         return cached(request, etag, body, XML)
 
     @router.get("/{newsroom_slug}/rss.xml")
@@ -234,6 +236,7 @@ def pages_router(
                 home_url=home_path(page.view.newsroom),
                 ui=ui,
                 oembed_url=oembed_link(links, url),
+                links=links,
                 comments_path=comments_path,
                 media_path=media_path,
             )
