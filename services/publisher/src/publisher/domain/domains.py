@@ -2,9 +2,11 @@
 
 A domain is a public DNS name the company points at our proxy: lowercase ASCII (an
 internationalised name in its ``xn--`` form), at least two labels, each 1-63 letters, digits or
-inner hyphens, at most 253 characters, the top label not all digits (that would be an IP
-address). Names that can never be a public site are refused: ``localhost`` and the special-use
-suffixes of RFC 6761/7686 and ``.local`` (mDNS).
+inner hyphens, at most 253 characters, the top label starting with a letter (as every
+top-level domain does; an IP address is no domain). ``DOMAIN_PATTERN`` says the same for the
+OpenAPI, case-insensitively and with an optional trailing dot. Names that can never be a
+public site are refused: ``localhost`` and the special-use suffixes of RFC 6761/7686 and
+``.local`` (mDNS).
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from publisher.domain.errors import InvalidInputError
 
 DOMAIN_MAX = 253
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+DOMAIN_PATTERN = (
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$"
+)
 # Special-use names (RFC 6761, RFC 7686) and mDNS: no public DNS answers for them.
 RESERVED_SUFFIXES = ("localhost", "invalid", "test", "local", "onion", "arpa", "internal")
 
@@ -44,8 +50,10 @@ def require_domain(field: str, value: str) -> str:
             field,
             f"{bad[0]!r} is not a DNS label (1-63 letters, digits and inner hyphens)",
         )
-    if labels[-1].isdigit():
-        raise InvalidInputError(field, "must be a name, not an IP address")
+    if not labels[-1][0].isalpha():
+        raise InvalidInputError(
+            field, "the top-level label must start with a letter (an IP address is no domain)"
+        )
     if labels[-1] in RESERVED_SUFFIXES:
         raise InvalidInputError(field, f"names under .{labels[-1]} are not public sites")
     return domain

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StrictBool
 
 from publisher.domain import limits
-from publisher.domain.domains import DOMAIN_MAX
+from publisher.domain.domains import DOMAIN_MAX, DOMAIN_PATTERN
 from publisher.domain.newsroom import Newsroom, NewsroomChanges
 from publisher.domain.values import SLUG_PATTERN
 from publisher.entrypoints.http.schemas.common import (
@@ -47,6 +47,7 @@ Domain = Annotated[
     Field(
         min_length=3,
         max_length=DOMAIN_MAX + 1,  # a trailing dot is dropped
+        pattern=DOMAIN_PATTERN,
         examples=["news.acme.example"],
         description="The newsroom's own domain (a hostname, no scheme or port; an "
         "internationalised name in its `xn--` form), pointed at the platform's proxy: its "
