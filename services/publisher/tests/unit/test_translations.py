@@ -2,6 +2,7 @@
 
 import pytest
 
+from newsroom_shared.events.publisher import ReleasePublished
 from publisher.domain.content import ContentChanges
 from publisher.domain.errors import (
     AlreadyExistsError,
@@ -107,3 +108,16 @@ async def test_readers_see_published_translations_only(uow, deps, caller, room) 
     await workflow.publish(uow, deps, caller, en.id)
     group = await translations.list_translations(uow, caller, en.id)
     assert [r.id for r in public(group)] == [en.id]
+
+
+async def test_release_events_carry_the_group_as_linked_then(uow, deps, caller, room) -> None:
+    en = await draft(uow, deps, caller, room, "en")
+    sv = await draft(uow, deps, caller, room, "sv")
+    await workflow.publish(uow, deps, caller, sv.id)
+    await translations.link_translation(uow, caller, en.id, sv.id)
+    await workflow.publish(uow, deps, caller, en.id)
+    published = [e for e in uow.events if isinstance(e, ReleasePublished)]
+    assert [(e.release_id, e.translation_group) for e in published] == [
+        (sv.id, None),  # published before the link: linking emits nothing
+        (en.id, en.id),
+    ]

@@ -42,6 +42,7 @@ def _facts(
         "media_ids": content.media_ids,
         "version": release.version,
         "image": image,
+        "translation_group": release.translation_group,
     }
 
 
