@@ -8,6 +8,11 @@ the proxy itself. ``./dev up`` writes a Caddyfile for local upstreams from this 
 committed ``deploy/proxy/Caddyfile`` (compose) is the same table with the compose names, kept
 true by ``shared/tests/test_proxy_routes.py``. A Kubernetes Ingress takes the same routes.
 
+The site address is a port with no host (``:80``), so any host reaches the same routes: a
+newsroom's own domain pointed at the proxy gets the pages at ``/`` (the publisher picks the
+newsroom by the ``Host``, which Caddy passes through unchanged) and the APIs under ``/api/``.
+An Ingress for those domains needs a rule without a host (or one per domain) to the same routes.
+
 Standard library only: ``./dev up`` runs it before anything else is needed.
 
 Usage:

@@ -20,8 +20,10 @@ from publisher.adapters.mongo.page_versions import MongoPageVersions
 from publisher.adapters.mongo.unit_of_work import MongoUnitOfWork
 from publisher.adapters.page_generations import PageGenerations
 from publisher.adapters.preview_links import SignedLinks
+from publisher.adapters.site_map import SiteDirectory
 from publisher.config import PublisherSettings
-from publisher.service.ports import Deps
+from publisher.service import pages
+from publisher.service.ports import Deps, Site
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,7 @@ class Publisher:
     runtime: ServiceRuntime
     deps: Deps
     authenticator: ApiKeyAuthenticator
+    sites: SiteDirectory
     # What this replica knows of each tenant's page version (None: no page cache).
     page_generations: PageGenerations | None = None
 
@@ -90,15 +93,25 @@ def bootstrap(
         clock,
         VerifiedTokens(settings.api_key_cache_ttl_s, settings.api_key_cache_size),
     )
+
+    async def load_sites() -> list[Site]:
+        reader = MongoUnitOfWork(
+            runtime.mongo, runtime.db, runtime.outbox, runtime.envelope, transactional=False
+        )
+        return await pages.sites(reader)
+
+    sites = SiteDirectory(load_sites, clock, settings.site_map_ttl_s)
     deps = Deps(
         clock=clock,
         links=SignedLinks(
             settings.public_base_url,
             _signing_secret(settings),
             web_origin=settings.public_web_origin,
+            domain_scheme=settings.custom_domain_scheme,
         ),
         keys=keys,
         revocations=authenticator,
+        sites=sites,
     )
     generations = None
     if settings.page_cache_max_bytes:
@@ -112,5 +125,6 @@ def bootstrap(
         runtime=runtime,
         deps=deps,
         authenticator=authenticator,
+        sites=sites,
         page_generations=generations,
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from ipaddress import IPv4Network, IPv6Network
+from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -87,4 +88,21 @@ class PublisherSettings(ServiceSettings):
         ge=0,
         description="How far back each poll looks before the previous one: longer than a "
         "transaction may stay open (60 s on MongoDB) plus clock skew to the database",
+    )
+    custom_domain_scheme: Literal["https", "http"] = Field(
+        default="https",
+        description="Scheme of a newsroom's own domain in its URLs (canonical links, feeds, "
+        "events, redirects): TLS for those domains ends at the proxy or in front of it",
+    )
+    site_map_ttl_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a replica serves newsrooms' domains from its in-memory map before "
+        "reading it again: a domain changed on another replica applies here within this time",
+    )
+    forwarded_host_proxies: list[IPv4Network | IPv6Network] = Field(
+        default_factory=list,
+        description="Peers (addresses or networks, JSON list) whose X-Forwarded-Host names the "
+        "request's host; from anyone else only Host counts. Empty: Host only (Caddy passes the "
+        "reader's Host through unchanged)",
     )

@@ -12,10 +12,18 @@ from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.bootstrap import bootstrap
 from publisher.config import PublisherSettings
 from publisher.entrypoints.consumers import SUBSCRIPTIONS
-from publisher.entrypoints.http import api_keys, newsrooms, release_workflow, releases, tenants
+from publisher.entrypoints.http import (
+    api_keys,
+    newsrooms,
+    release_workflow,
+    releases,
+    tenants,
+    translations,
+)
 from publisher.entrypoints.http.errors import install_domain_error_handler
 from publisher.entrypoints.http.public import public_router
 from publisher.entrypoints.scheduler import Scheduler
+from publisher.entrypoints.web.custom_domains import CustomDomains
 from publisher.entrypoints.web.framing import SameOriginFraming
 from publisher.entrypoints.web.page_cache import PageCache
 from publisher.entrypoints.web.pages import pages_router
@@ -66,6 +74,7 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
             newsrooms.router,
             releases.router,
             release_workflow.router,
+            translations.router,
             public_router(settings.public_rate_per_minute, settings.public_rate_burst),
             # Last: /{newsroom slug}/releases/{id} must not shadow an API path.
             pages_router(
@@ -85,6 +94,12 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
     )
     install_domain_error_handler(app)
     app.add_middleware(SameOriginFraming)
+    app.add_middleware(
+        CustomDomains,
+        directory=publisher.sites,
+        proxies=settings.forwarded_host_proxies,
+        scheme=settings.custom_domain_scheme,
+    )
     app.state.publisher = publisher
     app.state.scheduler = scheduler
     app.state.page_cache = page_cache

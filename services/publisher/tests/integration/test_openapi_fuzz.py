@@ -23,6 +23,9 @@ UNSTATED_RULES = {
     "body.social_card_media_id": "must be one of the release's media_ids",
     "media_not_publishable": "a release goes public only with processed, described media",
     "body.slug": "a newsroom slug must not be one of the site's own paths (api, docs, v1...)",
+    "body.domain": "a newsroom's domain is no special-use name (localhost, .local, .test...), "
+    "nor the platform's own host, and at most 253 characters",
+    "body.release_id": "a translation is another release of the same newsroom",
 }
 
 # Slow: a few thousand requests, a minute or two.

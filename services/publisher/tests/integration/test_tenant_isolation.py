@@ -60,6 +60,9 @@ async def test_another_tenant_gets_404_on_every_staff_endpoint(client, clock, un
         ("POST", f"/v1/releases/{draft['id']}/publish", {"embargo_until": later}),
         ("POST", f"/v1/releases/{published['id']}/withdraw", {"reason": "x"}),
         ("POST", f"/v1/releases/{embargoed['id']}/preview-links", None),
+        ("GET", f"/v1/releases/{published['id']}/translations", None),
+        ("POST", f"/v1/releases/{published['id']}/translations", {"release_id": draft["id"]}),
+        ("DELETE", f"/v1/releases/{published['id']}/translations", None),
         ("GET", f"/v1/api-keys/{key['id']}", None),
         ("POST", f"/v1/api-keys/{key['id']}/revoke", None),
     ]
@@ -85,7 +88,7 @@ async def test_another_tenant_gets_404_on_every_staff_endpoint(client, clock, un
         if "{" in path and not path.startswith("/v1/public")
         for method in operations
     }
-    assert len(staff_operations) == 17
+    assert len(staff_operations) == 20
     assert staff_operations <= tried, staff_operations - tried
 
 

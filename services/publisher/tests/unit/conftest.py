@@ -32,6 +32,7 @@ from publisher.service.ports import (
     MintedKey,
     PublicPosition,
     ReleaseFilter,
+    Site,
 )
 
 
@@ -91,7 +92,14 @@ class FakeNewsrooms:
         rows = sorted(self.s.newsrooms.values(), key=lambda n: n.id)
         return copy.deepcopy([n for n in rows if after_id is None or n.id > after_id][:limit])
 
+    async def sites(self) -> list[Site]:
+        return [Site(n.domain, n.slug) for n in self.s.newsrooms.values() if n.domain]
+
     async def save(self, newsroom: Newsroom) -> None:
+        if newsroom.domain and any(
+            n.domain == newsroom.domain and n.id != newsroom.id for n in self.s.newsrooms.values()
+        ):
+            raise AlreadyExistsError(f"domain {newsroom.domain!r} is taken by another newsroom")
         self.s.newsrooms[newsroom.id] = copy.deepcopy(newsroom)
 
 
@@ -155,7 +163,25 @@ class FakeReleases:
         stored = self.s.releases.get(release.id)
         if stored is None or stored.version != expected_version or self._slug_taken(release):
             raise ConcurrentModificationError(release.id)
-        self.s.releases[release.id] = copy.deepcopy(release)
+        kept = copy.deepcopy(release)
+        kept.translation_group = stored.translation_group  # only set_translation_group writes it
+        self.s.releases[release.id] = kept
+
+    async def set_translation_group(
+        self, tenant_id: str, release_id: str, group: str | None
+    ) -> None:
+        stored = self.s.releases[release_id]
+        assert stored.tenant_id == tenant_id
+        stored.translation_group = group
+
+    async def translations(self, tenant_id: str, groups: Sequence[str]) -> list[Release]:
+        return copy.deepcopy(
+            [
+                r
+                for r in self.s.releases.values()
+                if r.tenant_id == tenant_id and r.translation_group in groups
+            ]
+        )
 
     async def delete(self, release: Release) -> None:
         stored = self.s.releases.get(release.id)
@@ -356,14 +382,22 @@ class FakeUnitOfWork:
 
 
 class FakeLinks:
-    def release_url(self, newsroom_slug: str, release_id: str) -> str:
-        return f"https://news.test/{newsroom_slug}/releases/{release_id}"
+    def release_url(self, newsroom: Newsroom, release_id: str) -> str:
+        return f"{self.newsroom_url(newsroom)}releases/{release_id}"
 
-    def newsroom_url(self, newsroom_slug: str) -> str:
-        return f"https://news.test/{newsroom_slug}/"
+    def newsroom_url(self, newsroom: Newsroom) -> str:
+        if newsroom.domain:
+            return self.domain_url(newsroom.domain, "/")
+        return f"https://news.test/{newsroom.slug}/"
 
     def site_url(self, path: str) -> str:
         return f"https://news.test{path}"
+
+    def domain_url(self, domain: str, path: str) -> str:
+        return f"https://{domain}{path}"
+
+    def site_host(self) -> str:
+        return "www.platform.example"  # a host a newsroom could otherwise claim
 
     def preview_token(self, release: Release, expires_at: datetime) -> str:
         return f"{release.tenant_id}|{release.id}|{expires_at.isoformat()}"
@@ -377,6 +411,16 @@ class FakeLinks:
         except ValueError:
             return None
         return (tenant_id, release_id) if datetime.fromisoformat(expires) > now else None
+
+
+class FakeSites:
+    """Counts how often this process was told a domain changed."""
+
+    def __init__(self) -> None:
+        self.forgotten = 0
+
+    def forget(self) -> None:
+        self.forgotten += 1
 
 
 class FakeMinter:
@@ -409,7 +453,13 @@ def uow() -> FakeUnitOfWork:
 
 @pytest.fixture
 def deps(clock: FakeClock) -> Deps:
-    return Deps(clock=clock, links=FakeLinks(), keys=FakeMinter(), revocations=FakeRevocations())
+    return Deps(
+        clock=clock,
+        links=FakeLinks(),
+        keys=FakeMinter(),
+        revocations=FakeRevocations(),
+        sites=FakeSites(),
+    )
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 from publisher.adapters.preview_links import SignedLinks
 from publisher.domain.content import ContentChanges
+from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -36,6 +37,7 @@ def test_forged_or_foreign_tokens_are_refused() -> None:
 def test_public_release_urls() -> None:
     links = SignedLinks("https://news.example/", "secret", web_origin=WEB)
     # The web page (not the JSON API), by release id: stable whatever the title becomes.
-    assert links.release_url("acme", "0123456789abcdef01234567") == (
+    acme = Newsroom.create(tenant_id="t1", name="Acme", default_language="en", now=NOW)
+    assert links.release_url(acme, "0123456789abcdef01234567") == (
         "https://www.news.example/acme/releases/0123456789abcdef01234567"
     )

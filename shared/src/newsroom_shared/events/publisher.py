@@ -46,12 +46,23 @@ class ReleaseFacts(Event):
     language: str
     tags: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)
-    url: str = Field(description="Public URL of the release in its newsroom")
+    url: str = Field(
+        description="Public URL of the release in its newsroom (on the newsroom's own domain "
+        "when it has one)"
+    )
     media_ids: list[str] = Field(default_factory=list)
     version: int = Field(ge=1, description="Release version this event describes")
     image: ReleaseImage | None = Field(
         default=None,
         description="The release's social-card image; absent when it has no processed image",
+    )
+    translation_group: str | None = Field(
+        default=None,
+        description=(
+            "Shared by the releases that are translations of this one (one per language), as "
+            "linked when the event was emitted (linking emits no event); absent when none, and "
+            "from events emitted before it was added"
+        ),
     )
 
 

@@ -3,7 +3,8 @@
 A release's public URL is its web page, ``<web origin>/<newsroom slug>/releases/<release id>``
 (the public pages serve it; the id, not the slug, so the URL survives a retitled draft). Events,
 emails and social posts carry it, so it must not change: this is the one place that makes it
-(a newsroom's own domain, when it comes, is chosen here).
+(a newsroom's own domain, when it has one, is chosen here: ``<scheme>://<domain>/releases/<id>``,
+the scheme ``PUBLISHER_CUSTOM_DOMAIN_SCHEME``, https unless a test says otherwise).
 
 A preview token carries the tenant, the release and the lift time, signed with
 ``PUBLISHER_SIGNING_SECRET``; it is valid until the lift (checked against our clock, so tests
@@ -13,29 +14,46 @@ can move time). It names a release, not a version: the page shows the release as
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from itsdangerous import BadData, URLSafeSerializer
 
+from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 
 SALT = "publisher.preview.v1"
 
 
 class SignedLinks:
-    def __init__(self, public_base_url: str, secret: str, *, web_origin: str) -> None:
+    def __init__(
+        self,
+        public_base_url: str,
+        secret: str,
+        *,
+        web_origin: str,
+        domain_scheme: str = "https",
+    ) -> None:
         self._base = public_base_url.rstrip("/")
         self._web = web_origin.rstrip("/")
+        self._domain_scheme = domain_scheme
         self._serializer = URLSafeSerializer(secret, salt=SALT)
 
-    def release_url(self, newsroom_slug: str, release_id: str) -> str:
-        return f"{self._web}/{quote(newsroom_slug)}/releases/{quote(release_id)}"
+    def release_url(self, newsroom: Newsroom, release_id: str) -> str:
+        return f"{self.newsroom_url(newsroom)}releases/{quote(release_id)}"
 
-    def newsroom_url(self, newsroom_slug: str) -> str:
-        return f"{self._web}/{quote(newsroom_slug)}/"
+    def newsroom_url(self, newsroom: Newsroom) -> str:
+        if newsroom.domain:
+            return self.domain_url(newsroom.domain, "/")
+        return f"{self._web}/{quote(newsroom.slug)}/"
+
+    def domain_url(self, domain: str, path: str) -> str:
+        return f"{self._domain_scheme}://{domain}{path}"
 
     def site_url(self, path: str) -> str:
         return f"{self._web}{path}"
+
+    def site_host(self) -> str:
+        return (urlsplit(self._web).hostname or "").lower()
 
     def preview_token(self, release: Release, expires_at: datetime) -> str:
         payload = {"t": release.tenant_id, "r": release.id, "e": int(expires_at.timestamp() * 1000)}

@@ -10,6 +10,7 @@ from datetime import datetime
 from slugify import slugify
 
 from publisher.domain import limits
+from publisher.domain.domains import require_domain
 from publisher.domain.errors import InvalidInputError
 from publisher.domain.ids import new_id
 from publisher.domain.values import (
@@ -61,6 +62,8 @@ class NewsroomChanges:
     clear_logo: bool = False
     contacts: Sequence[ContactPerson] | None = None
     requires_approval: bool | None = None
+    domain: str | None = None
+    clear_domain: bool = False  # back to the platform's /<slug>/ pages
 
 
 @dataclass(slots=True)
@@ -76,6 +79,9 @@ class Newsroom:
     logo_media_id: str | None = None
     contacts: list[ContactPerson] = field(default_factory=list)
     requires_approval: bool = False
+    # The newsroom's own domain (``news.acme.example``): its pages are served there, at ``/``,
+    # and its ``/<slug>/`` URLs redirect there. Unique across tenants, like the slug.
+    domain: str | None = None
     # Grows with every change; the newsroom events carry it, so a consumer applies a change
     # only over an older one (redeliveries and republishing bring old events late).
     version: int = 1
@@ -152,3 +158,7 @@ class Newsroom:
             self.contacts = require_contacts(changes.contacts)
         if changes.requires_approval is not None:
             self.requires_approval = changes.requires_approval
+        if changes.clear_domain:
+            self.domain = None
+        elif changes.domain is not None:
+            self.domain = require_domain("domain", changes.domain)

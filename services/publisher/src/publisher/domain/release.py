@@ -67,6 +67,9 @@ class Release:
     withdrawn_at: datetime | None = None
     withdraw_reason: str = ""
     review_comment: str = ""
+    # Releases that are translations of each other share a group (one per language): links
+    # between releases, not content, so setting it makes no new version (domain/translations.py).
+    translation_group: str | None = None
 
     @classmethod
     def draft(

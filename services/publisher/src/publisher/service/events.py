@@ -38,10 +38,11 @@ def _facts(
         "language": content.language,
         "tags": content.tags,
         "categories": content.categories,
-        "url": links.release_url(newsroom.slug, release.id),
+        "url": links.release_url(newsroom, release.id),
         "media_ids": content.media_ids,
         "version": release.version,
         "image": image,
+        "translation_group": release.translation_group,
     }
 
 

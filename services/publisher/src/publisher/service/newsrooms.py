@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from publisher.domain.errors import NotFoundError
+from publisher.domain.errors import InvalidInputError, NotFoundError
 from publisher.domain.newsroom import Newsroom, NewsroomChanges
 from publisher.domain.values import ContactPerson
 from publisher.service import events, republishing
@@ -74,14 +74,20 @@ async def list_newsrooms(
 async def change_newsroom(
     uow: UnitOfWork, deps: Deps, caller: Caller, newsroom_id: str, changes: NewsroomChanges
 ) -> Newsroom:
-    async def command() -> Newsroom:
+    async def command() -> tuple[Newsroom, str | None]:
         newsroom = await load_newsroom(uow, caller.tenant_id, newsroom_id)
+        domain_before = newsroom.domain
         newsroom.change(changes, deps.clock.now())
+        if newsroom.domain is not None and newsroom.domain == deps.links.site_host():
+            raise InvalidInputError("domain", "is the platform's own host")
         await uow.newsrooms.save(newsroom)
         uow.emit(events.newsroom_updated(newsroom))
-        return newsroom
+        return newsroom, domain_before
 
-    return await atomically(uow, command)
+    newsroom, domain_before = await atomically(uow, command)
+    if newsroom.domain != domain_before:
+        deps.sites.forget()  # this replica serves the new domain at once; others within a TTL
+    return newsroom
 
 
 REPUBLISH_BATCH = republishing.BATCH

@@ -19,8 +19,9 @@ from publisher.domain.errors import NotFoundError
 from publisher.domain.media import MediaDetails, MediaItem
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
+from publisher.domain.translations import public
 from publisher.domain.workflow import Status
-from publisher.service.ports import PublicPosition, UnitOfWork
+from publisher.service.ports import PublicPosition, Site, UnitOfWork
 from publisher.service.views import ReleaseView, Slice
 
 
@@ -38,6 +39,8 @@ class ReleasePage:
     view: ReleaseView
     gallery: tuple[GalleryImage, ...] = ()
     """The release's processed images with web renditions, in the release's order."""
+    translations: tuple[Release, ...] = ()
+    """The release and its published translations, by language; empty when it has none."""
 
     @property
     def withdrawn(self) -> bool:
@@ -64,7 +67,28 @@ async def release_page(uow: UnitOfWork, newsroom_slug: str, release_id: str) -> 
             raise NotFoundError("release", release_id)
         ready = [r.media_id for r in release.media if r.state is MediaState.READY]
         items = await uow.media.get_many(release.tenant_id, ready) if ready else {}
-    return ReleasePage(ReleaseView(release, newsroom), gallery_of(ready, items))
+        found = await published_translations(uow, [release])
+    translated = tuple(found.get(release.translation_group or "", ()))
+    return ReleasePage(ReleaseView(release, newsroom), gallery_of(ready, items), translated)
+
+
+async def published_translations(
+    uow: UnitOfWork, releases: Sequence[Release]
+) -> dict[str, list[Release]]:
+    """The published members of each translation group of one newsroom's ``releases`` (by
+    group, by language; only groups with a translation to offer), from one read. Drafts,
+    scheduled, embargoed and withdrawn translations are never offered to readers."""
+    groups = sorted({r.translation_group for r in releases if r.translation_group})
+    if not groups:
+        return {}
+    members = await uow.releases.translations(releases[0].tenant_id, groups)
+    newsroom_id = releases[0].newsroom_id
+    found: dict[str, list[Release]] = {}
+    for member in members:
+        if member.newsroom_id == newsroom_id and member.translation_group:
+            found.setdefault(member.translation_group, []).append(member)
+    offered = {group: public(found_members) for group, found_members in found.items()}
+    return {group: shown for group, shown in offered.items() if len(shown) > 1}
 
 
 async def release_pictures(
@@ -80,6 +104,12 @@ async def release_pictures(
         items = await uow.media.get_many(releases[0].tenant_id, wanted)
     found = {release_id: gallery_of(ids, items) for release_id, ids in ready.items()}
     return {release_id: pictures for release_id, pictures in found.items() if pictures}
+
+
+async def translations_of(uow: UnitOfWork, releases: Sequence[Release]) -> dict[str, list[Release]]:
+    """:func:`published_translations` in a unit of work of its own (a sitemap's releases)."""
+    async with uow:
+        return await published_translations(uow, releases)
 
 
 def gallery_of(media_ids: list[str], items: Mapping[str, MediaItem]) -> tuple[GalleryImage, ...]:
@@ -145,6 +175,13 @@ async def public_newsroom(uow: UnitOfWork, newsroom_slug: str) -> Newsroom:
 
 
 async def newsrooms_for_sitemap(uow: UnitOfWork, *, limit: int) -> list[Newsroom]:
-    """Every newsroom, by id (the site's sitemap index lists one sitemap per newsroom)."""
+    """Every newsroom, by id (the site's sitemap index lists one sitemap per newsroom on this
+    site; one on its own domain is named by that domain's robots.txt instead)."""
     async with uow:
         return await uow.newsrooms.page_all(after_id=None, limit=limit)
+
+
+async def sites(uow: UnitOfWork) -> list[Site]:
+    """Every newsroom served on its own domain (the map from a request's host)."""
+    async with uow:
+        return await uow.newsrooms.sites()

@@ -8,7 +8,7 @@ scheduler) say so: they are how a tenant is found in the first place.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -44,6 +44,14 @@ class PublicPosition:
 
 
 @dataclass(frozen=True, slots=True)
+class Site:
+    """A newsroom served on its own domain."""
+
+    domain: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
 class DueRelease:
     tenant_id: str
     release_id: str
@@ -69,7 +77,13 @@ class NewsroomRepository(Protocol):
         """Across tenants, by ascending id: the operator's republish of every newsroom."""
         ...
 
-    async def save(self, newsroom: Newsroom) -> None: ...
+    async def sites(self) -> list[Site]:
+        """Across tenants: every newsroom that has its own domain (a request names a host)."""
+        ...
+
+    async def save(self, newsroom: Newsroom) -> None:
+        """Raises AlreadyExistsError when the domain is another newsroom's."""
+        ...
 
 
 class ApiKeyRepository(Protocol):
@@ -102,6 +116,17 @@ class ReleaseRepository(Protocol):
 
         Raises ConcurrentModificationError otherwise, and when another writer just took a new slug.
         """
+        ...
+
+    async def set_translation_group(
+        self, tenant_id: str, release_id: str, group: str | None
+    ) -> None:
+        """Only this writes a release's group (no new version); AlreadyExistsError when the
+        group has the release's language already."""
+        ...
+
+    async def translations(self, tenant_id: str, groups: Sequence[str]) -> list[Release]:
+        """Every release of the ``groups`` (any status)."""
         ...
 
     async def delete(self, release: Release) -> None:
@@ -212,16 +237,26 @@ class UnitOfWork(Protocol):
 class Links(Protocol):
     """Public URLs of releases, and signed preview links for embargoed ones."""
 
-    def release_url(self, newsroom_slug: str, release_id: str) -> str:
-        """The release's public web page: stable, whatever the release's title becomes."""
+    def release_url(self, newsroom: Newsroom, release_id: str) -> str:
+        """The release's public web page: stable, whatever the release's title becomes (on
+        the newsroom's own domain when it has one)."""
         ...
 
-    def newsroom_url(self, newsroom_slug: str) -> str:
-        """The newsroom's home page (its feeds and sitemap are beside it)."""
+    def newsroom_url(self, newsroom: Newsroom) -> str:
+        """The newsroom's home page, ending in ``/`` (its other pages are under it): its own
+        domain's root, else ``<origin>/<slug>/``."""
         ...
 
     def site_url(self, path: str) -> str:
         """A page of the site itself (``/robots.txt``, ``/sitemap.xml``)."""
+        ...
+
+    def domain_url(self, domain: str, path: str) -> str:
+        """``path`` on a newsroom's own ``domain`` (its ``robots.txt`` names its sitemap)."""
+        ...
+
+    def site_host(self) -> str:
+        """The platform's own host: no newsroom may claim it as its domain."""
         ...
 
     def preview_token(self, release: Release, expires_at: datetime) -> str: ...
@@ -250,6 +285,19 @@ class KeyRevocations(Protocol):
     def forget(self, key_id: str) -> None: ...
 
 
+class SiteChanges(Protocol):
+    """Tells this process's map of newsrooms' domains that a domain changed."""
+
+    def forget(self) -> None: ...
+
+
+class NoSites:
+    """For wiring without pages (tools, unit tests): nothing to forget."""
+
+    def forget(self) -> None:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
     """Everything use cases need besides the database, wired once in bootstrap."""
@@ -258,6 +306,7 @@ class Deps:
     links: Links
     keys: KeyMinter
     revocations: KeyRevocations
+    sites: SiteChanges = field(default_factory=NoSites)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from publisher.domain.errors import InvalidInputError, NotFoundError
 from publisher.domain.history import ReleaseVersion
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release, slug_base, unique_slug
+from publisher.domain.translations import check_language_free
 from publisher.domain.workflow import Status
 from publisher.service import events
 from publisher.service.media import public_release_image
@@ -131,6 +132,9 @@ async def edit_release(
         )
         if not changed:
             return []
+        if release.translation_group is not None and changes.language is not None:
+            group = await uow.releases.translations(caller.tenant_id, [release.translation_group])
+            check_language_free(release, group)  # one release per language among translations
         await _fit_slug(uow, release)
         if release.status not in GOING_PUBLIC:
             return []

@@ -1,7 +1,8 @@
 """Every index of the publisher's database, created at startup (idempotent).
 
-Tenant data is indexed under ``tenant_id`` first. Three lookups find the tenant instead of
-starting from it, by design: a newsroom by its global ``slug`` (public URLs), a key by its
+Tenant data is indexed under ``tenant_id`` first. Four lookups find the tenant instead of
+starting from it, by design: a newsroom by its global ``slug`` (public URLs) or its own
+``domain`` (a request's host), a key by its
 ``_id`` (authentication; the ``_id`` index), and due releases by ``(status, due_at)``
 (the scheduler works across tenants).
 """
@@ -15,6 +16,13 @@ from newsroom_shared.mongo import Database
 INDEXES: dict[str, list[IndexModel]] = {
     "newsrooms": [
         IndexModel([("slug", ASCENDING)], unique=True, name="public_slug"),
+        # Only newsrooms with a domain are in it (the others have no field): unique where set.
+        IndexModel(
+            [("domain", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"domain": {"$type": "string"}},
+            name="public_domain",
+        ),
         IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
     ],
     "api_keys": [
@@ -30,6 +38,14 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel(
             [("tenant_id", ASCENDING), ("newsroom_id", ASCENDING), ("_id", DESCENDING)],
             name="tenant_newsroom_newest",
+        ),
+        # A release's translations (one read for a page, one for a sitemap), one per language:
+        # the rule is checked in the domain; this index settles two links racing for a language.
+        IndexModel(
+            [("tenant_id", ASCENDING), ("translation_group", ASCENDING), ("language", ASCENDING)],
+            unique=True,
+            partialFilterExpression={"translation_group": {"$type": "string"}},
+            name="tenant_translations",
         ),
         IndexModel(
             [("tenant_id", ASCENDING), ("status", ASCENDING), ("_id", DESCENDING)],

@@ -43,6 +43,8 @@ def release_document(release: Release) -> Document:
         "withdrawn_at": release.withdrawn_at,
         "withdraw_reason": release.withdraw_reason,
         "review_comment": release.review_comment,
+        # Absent when none: the unique index (one language per group) is partial on strings.
+        **({"translation_group": release.translation_group} if release.translation_group else {}),
         "created_at": release.created_at,
         "created_by": release.created_by,
         "updated_at": release.updated_at,
@@ -82,6 +84,7 @@ def release_of(document: Document) -> Release:
         withdrawn_at=document["withdrawn_at"],
         withdraw_reason=document["withdraw_reason"],
         review_comment=document["review_comment"],
+        translation_group=document.get("translation_group"),
         created_at=document["created_at"],
         created_by=document["created_by"],
         updated_at=document["updated_at"],

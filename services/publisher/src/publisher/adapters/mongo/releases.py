@@ -21,7 +21,7 @@ from publisher.adapters.mongo.base import Repository
 from publisher.adapters.mongo.page_versions import PageChanges
 from publisher.adapters.mongo.release_documents import release_document, release_of
 from publisher.domain.archive import MonthCount, Period, TagCount
-from publisher.domain.errors import ConcurrentModificationError
+from publisher.domain.errors import AlreadyExistsError, ConcurrentModificationError
 from publisher.domain.release import Release
 from publisher.domain.workflow import Status
 from publisher.service.ports import DueRelease, PublicPosition, ReleaseFilter
@@ -84,14 +84,39 @@ class MongoReleases(Repository):
     async def save(self, release: Release, *, expected_version: int) -> None:
         unchanged = {"_id": release.id, "tenant_id": release.tenant_id, "version": expected_version}
         self._changed(release)
+        # Every field but the translation group, which only set_translation_group writes: it
+        # makes no version, so a save from an older read must not undo a link made meanwhile.
+        fields = release_document(release)
+        for kept in ("_id", "translation_group"):
+            fields.pop(kept, None)
         try:
-            result = await self._collection.replace_one(
-                unchanged, release_document(release), **self._opts()
-            )
+            result = await self._collection.update_one(unchanged, {"$set": fields}, **self._opts())
         except DuplicateKeyError as error:
             raise ConcurrentModificationError(f"slug {release.slug!r} just taken") from error
         if result.matched_count != 1:
             raise ConcurrentModificationError(f"release {release.id} changed meanwhile")
+
+    async def set_translation_group(
+        self, tenant_id: str, release_id: str, group: str | None
+    ) -> None:
+        change = (
+            {"$set": {"translation_group": group}}
+            if group
+            else {"$unset": {"translation_group": ""}}
+        )
+        self._pages.note(tenant_id)  # a published release's page lists its translations
+        try:
+            await self._collection.update_one(
+                {"_id": release_id, "tenant_id": tenant_id}, change, **self._opts()
+            )
+        except DuplicateKeyError as error:  # another link took the language meanwhile
+            raise AlreadyExistsError("the translations already have this language") from error
+
+    async def translations(self, tenant_id: str, groups: Sequence[str]) -> list[Release]:
+        if not groups:
+            return []
+        query = {"tenant_id": tenant_id, "translation_group": {"$in": list(groups)}}
+        return [release_of(d) async for d in self._collection.find(query, **self._opts())]
 
     async def delete(self, release: Release) -> None:
         unchanged = {"_id": release.id, "tenant_id": release.tenant_id, "version": release.version}

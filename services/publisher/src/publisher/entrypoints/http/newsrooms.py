@@ -50,11 +50,11 @@ async def get_newsroom(newsroom_id: str, caller: Viewer, publisher: PublisherDep
     return NewsroomOut.of(await newsrooms.get_newsroom(publisher.reader(), caller, newsroom_id))
 
 
-@router.patch("/{newsroom_id}")
+@router.patch("/{newsroom_id}", responses=error_responses(409))
 async def update_newsroom(
     newsroom_id: str, body: NewsroomUpdate, caller: Admin, publisher: PublisherDep
 ) -> NewsroomOut:
-    """Change a newsroom's settings (not its slug: public URLs carry it)."""
+    """Change a newsroom's settings and its own domain (not its slug: public URLs carry it)."""
     newsroom = await newsrooms.change_newsroom(
         publisher.uow(), publisher.deps, caller, newsroom_id, body.to_domain()
     )

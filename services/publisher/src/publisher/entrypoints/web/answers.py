@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from publisher.entrypoints.web.conditional import etag_matches
 from publisher.entrypoints.web.language import LANG_PARAM, PageLanguage
 from publisher.entrypoints.web.responses import cache_control
+from publisher.entrypoints.web.sites import requested_path
 
 HTML = "text/html; charset=utf-8"
 RSS = "application/rss+xml"
@@ -28,6 +29,7 @@ class PageAnswers:
 
     @staticmethod
     def language(request: Request, default: str | None, path: str) -> PageLanguage:
-        """The page's language; ``path`` is the page's own (the app may sit under a root path)."""
+        """The page's language; ``path`` is the page's own (the app may sit under a root path;
+        on a newsroom's own domain the path the reader asked for is used instead)."""
         query = dict(request.query_params)
-        return PageLanguage.of(query.get(LANG_PARAM), default, path, query)
+        return PageLanguage.of(query.get(LANG_PARAM), default, requested_path(request, path), query)

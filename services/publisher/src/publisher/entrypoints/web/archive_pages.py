@@ -10,6 +10,7 @@ from publisher.entrypoints.web.conditional import etag_of
 from publisher.entrypoints.web.language import N_, PageLanguage
 from publisher.entrypoints.web.rendering import month_name, render, segment, translate
 from publisher.entrypoints.web.responses import code_version
+from publisher.entrypoints.web.sites import home_path
 from publisher.service.archive import Archive
 from publisher.service.pages import Listing
 
@@ -17,13 +18,14 @@ TAGGED = N_("Releases tagged “%(tag)s”")
 OF_MONTH = N_("Releases of %(month)s")
 
 
-def tag_path(slug: str, tag: str) -> str:
-    """``/<slug>/tags/<tag>/``: the tag as one escaped path segment (a tag may hold a ``/``)."""
-    return f"/{slug}/tags/{segment(tag)}/"
+def tag_path(home: str, tag: str) -> str:
+    """``<home>tags/<tag>/`` (``home``: ``/<slug>/``, or a URL ending in ``/``): the tag as one
+    escaped path segment (a tag may hold a ``/``)."""
+    return f"{home}tags/{segment(tag)}/"
 
 
-def month_path(slug: str, month: Month) -> str:
-    return f"/{slug}/archive/{month.path}/"
+def month_path(home: str, month: Month) -> str:
+    return f"{home}archive/{month.path}/"
 
 
 def tag_heading(tag: str, ui: PageLanguage) -> str:
@@ -39,7 +41,7 @@ class ListingPlace:
     """Where a listing page is and what it is called."""
 
     heading: str
-    path: str  # the page's path within the site, e.g. /acme/tags/launch/
+    path: str  # the page's path on the newsroom's site, e.g. /acme/tags/launch/
     canonical_url: str
     feeds: bool  # tag pages have RSS and Atom beside them
 
@@ -48,7 +50,6 @@ def listing_html(
     listing: Listing, place: ListingPlace, cursor: str | None, ui: PageLanguage
 ) -> str:
     page = listing.releases
-    slug = listing.newsroom.slug
     return render(
         "listing.html",
         ui,
@@ -58,7 +59,7 @@ def listing_html(
         first_page=cursor is None,
         next_cursor=cursor_after(page.items[-1]) if page.more else None,
         canonical_url=place.canonical_url,
-        home_url=f"/{slug}/",
+        home_url=home_path(listing.newsroom),
         page_path=place.path,
         feeds_url=place.path if place.feeds else None,
     )
@@ -82,5 +83,5 @@ def archive_html(archive: Archive, canonical_url: str, ui: PageLanguage) -> str:
         years=by_year(archive.months),
         tags=archive.tags,
         canonical_url=canonical_url,
-        home_url=f"/{archive.newsroom.slug}/",
+        home_url=home_path(archive.newsroom),
     )

@@ -13,6 +13,7 @@ from newsroom_shared.http.errors import BadRequest
 from publisher.domain.archive import Month, Period
 from publisher.domain.errors import NotFoundError
 from publisher.domain.limits import TAG_MAX
+from publisher.domain.newsroom import Newsroom
 from publisher.entrypoints.http.dependencies import PublisherDep
 from publisher.entrypoints.http.public import public_position
 from publisher.entrypoints.web import feeds
@@ -36,6 +37,7 @@ from publisher.entrypoints.web.responses import (
     error_page,
     not_found_page,
 )
+from publisher.entrypoints.web.sites import page_url, site_path
 from publisher.service import archive, pages
 from publisher.service.ports import Links
 
@@ -46,8 +48,8 @@ Cursor = Annotated[str | None, Query(max_length=500)]
 Lang = Annotated[str | None, Query(max_length=35)]
 
 
-def _canonical(links: Links, path: str, cursor: str | None) -> str:
-    url = links.site_url(path)
+def _canonical(links: Links, newsroom: Newsroom, path: str, cursor: str | None) -> str:
+    url = page_url(links, newsroom, path)
     return f"{url}?cursor={cursor}" if cursor is not None else url
 
 
@@ -79,8 +81,12 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
             return not_found_page(language(request, None, path))
         page_of(request, found.newsroom.tenant_id)
         ui = language(request, found.newsroom.default_language, path)
+        newsroom = found.newsroom
         place = ListingPlace(
-            heading(ui), path, _canonical(publisher.deps.links, path, cursor), feeds=tag is not None
+            heading(ui),
+            site_path(newsroom, path),
+            _canonical(publisher.deps.links, newsroom, path, cursor),
+            feeds=tag is not None,
         )
         etag = home_etag(found, f"{path}:{cursor}", ui)
         return answers.cached(request, etag, listing_html(found, place, cursor, ui), HTML)
@@ -98,7 +104,7 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
             return not_found_page(language(request, None, path))
         page_of(request, found.newsroom.tenant_id)
         ui = language(request, found.newsroom.default_language, path)
-        body = archive_html(found, publisher.deps.links.site_url(path), ui)
+        body = archive_html(found, page_url(publisher.deps.links, found.newsroom, path), ui)
         return answers.cached(request, archive_etag(found, ui), body, HTML)
 
     @router.get("/{newsroom_slug}/archive/{year}/{month}/", response_class=HTMLResponse)
@@ -117,7 +123,7 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         if found is None:
             path = f"/{newsroom_slug}/archive/{year}/{month}/"
             return not_found_page(language(request, None, path))
-        path = month_path(newsroom_slug, found)
+        path = month_path(f"/{newsroom_slug}/", found)
         return await listing_page(
             request,
             publisher,
@@ -131,7 +137,7 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
     async def tag_feed(
         request: Request, publisher: PublisherDep, slug: str, tag: str, kind: str
     ) -> Response:
-        path = tag_path(slug, tag)
+        path = tag_path(f"/{slug}/", tag)
         try:
             found = await pages.listing(
                 publisher.reader(), slug, after=None, limit=feeds.FEED_SIZE, tag=tag
@@ -142,7 +148,7 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         ui = PageLanguage.of(None, found.newsroom.default_language, path, {})
         links = publisher.deps.links
         place = feeds.FeedPlace(
-            f"{found.newsroom.name}: {tag_heading(tag, ui)}", links.site_url(path)
+            f"{found.newsroom.name}: {tag_heading(tag, ui)}", page_url(links, found.newsroom, path)
         )
         etag = home_etag(found, f"{path}:{kind}")
         if kind == "rss":
@@ -176,7 +182,7 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         lang: Lang = None,
     ) -> Response:
         """The published releases with the tag, newest first."""
-        path = tag_path(newsroom_slug, tag)
+        path = tag_path(f"/{newsroom_slug}/", tag)
         return await listing_page(
             request,
             publisher,

@@ -15,6 +15,7 @@ link. Only JSON is offered: ``format=xml`` answers 501, as the specification ask
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -38,6 +39,7 @@ EMBED_POLICY = (
 
 _SLUG = SLUG_PATTERN.removeprefix("^").removesuffix("$")
 _RELEASE_PATH = re.compile(rf"/(?P<slug>{_SLUG})/releases/(?P<release>[^/]+)/?")
+_DOMAIN_RELEASE_PATH = re.compile(r"/releases/(?P<release>[^/]+)/?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,17 @@ def release_of(url: str, site: str) -> tuple[str, str] | None:
     if found is None:
         return None
     return found["slug"], unquote(found["release"])
+
+
+def release_on_domain(url: str, slugs: Mapping[str, str]) -> tuple[str, str] | None:
+    """(newsroom slug, release id) of a release page URL on a newsroom's own domain (``slugs``:
+    domain -> slug), else ``None``."""
+    given = urlsplit(url)
+    slug = slugs.get((given.hostname or "").lower())
+    if given.scheme not in ("http", "https") or slug is None:
+        return None
+    found = _DOMAIN_RELEASE_PATH.fullmatch(given.path)
+    return None if found is None else (slug, unquote(found["release"]))
 
 
 def embed_code(release_url: str, title: str, size: Size) -> str:

@@ -42,7 +42,7 @@ class FeedPlace:
 
 def home_feed(home: Listing, links: Links) -> FeedPlace:
     newsroom = home.newsroom
-    return FeedPlace(newsroom.name, links.newsroom_url(newsroom.slug))
+    return FeedPlace(newsroom.name, links.newsroom_url(newsroom))
 
 
 def feed_updated(home: Listing) -> datetime:
@@ -64,7 +64,7 @@ def rss(home: Listing, links: Links, place: FeedPlace | None = None) -> bytes:
     self_link = {"href": f"{home_url}rss.xml", "rel": "self", "type": "application/rss+xml"}
     SubElement(channel, "atom:link", self_link)
     for release in home.releases.items:
-        url = links.release_url(newsroom.slug, release.id)
+        url = links.release_url(newsroom, release.id)
         item = SubElement(channel, "item")
         _text(item, "title", release.content.title)
         _text(item, "link", url)
@@ -91,7 +91,7 @@ def atom(home: Listing, links: Links, place: FeedPlace | None = None) -> bytes:
     author = SubElement(feed, "author")
     _text(author, "name", newsroom.name)
     for release in home.releases.items:
-        url = links.release_url(newsroom.slug, release.id)
+        url = links.release_url(newsroom, release.id)
         entry = SubElement(feed, "entry", {XML_LANG: release.content.language})
         _text(entry, "id", url)
         _text(entry, "title", release.content.title)

@@ -27,7 +27,13 @@ from publisher.entrypoints.web import crawlers, feeds
 from publisher.entrypoints.web.answers import ATOM, HTML, RSS, XML, PageAnswers
 from publisher.entrypoints.web.archive_routes import add_archive_routes
 from publisher.entrypoints.web.conditional import etag_of, not_modified
-from publisher.entrypoints.web.embed import EMBED_POLICY, Size, oembed, release_of
+from publisher.entrypoints.web.embed import (
+    EMBED_POLICY,
+    Size,
+    oembed,
+    release_of,
+    release_on_domain,
+)
 from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag, home_html
 from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.page_cache import cached_page, page_of
@@ -43,6 +49,7 @@ from publisher.entrypoints.web.responses import (
 )
 from publisher.entrypoints.web.search_routes import add_search_routes
 from publisher.entrypoints.web.share import mastodon_instance, mastodon_share_url
+from publisher.entrypoints.web.sites import home_path, site_of
 from publisher.entrypoints.web.subscription_routes import add_subscription_routes
 from publisher.service import archive, pages
 from publisher.service.ports import Links
@@ -87,9 +94,13 @@ def pages_router(
     add_preview_routes(router, answers)
 
     @router.get("/robots.txt")
-    async def robots_txt(publisher: PublisherDep) -> Response:
-        """Which parts of the site crawlers may read, and where the sitemap is."""
-        body = crawlers.robots_txt(publisher.deps.links)
+    async def robots_txt(request: Request, publisher: PublisherDep) -> Response:
+        """Which parts of the site crawlers may read, and where the sitemap is (on a
+        newsroom's own domain: that newsroom's)."""
+        links, site = publisher.deps.links, site_of(request)
+        sitemap = "/sitemap.xml"
+        found = links.site_url(sitemap) if site is None else links.domain_url(site.domain, sitemap)
+        body = crawlers.robots_txt(found)
         return Response(body, media_type="text/plain", headers={"Cache-Control": caching})
 
     @router.get("/sitemap.xml")
@@ -114,7 +125,9 @@ def pages_router(
         if format != "json":
             return JSONResponse({"error": "only format=json is offered"}, status_code=501)
         links = publisher.deps.links
-        found = release_of(url, links.site_url("/"))
+        sites = await publisher.sites.current()
+        slugs = {domain: site.slug for domain, site in sites.by_domain.items()}
+        found = release_of(url, links.site_url("/")) or release_on_domain(url, slugs)
         if found is None:
             return JSONResponse({"error": "not a release page of this site"}, status_code=404)
         slug, release_id = found
@@ -124,11 +137,12 @@ def pages_router(
             page = None
         if page is None or page.withdrawn:
             return JSONResponse({"error": "no published release at this URL"}, status_code=404)
+        newsroom = page.view.newsroom
         answer = oembed(
-            release_url=links.release_url(slug, release_id),
+            release_url=links.release_url(newsroom, release_id),
             title=page.view.release.content.title,
-            newsroom=page.view.newsroom.name,
-            newsroom_url=links.newsroom_url(slug),
+            newsroom=newsroom.name,
+            newsroom_url=links.newsroom_url(newsroom),
             size=Size.within(maxwidth, maxheight),
             cache_age_s=shared_max_age_s,
         )
@@ -158,8 +172,10 @@ def pages_router(
             return not_found_page(language(request, None, f"/{newsroom_slug}/sitemap.xml"))
         page_of(request, home.newsroom.tenant_id)
         pictures = await pages.release_pictures(publisher.reader(), home.releases.items)
-        etag = crawlers.sitemap_etag(home_etag(home, "sitemap"), found, pictures)
-        body = crawlers.newsroom_sitemap(home, found, publisher.deps.links, pictures)
+        translated = await pages.translations_of(publisher.reader(), home.releases.items)
+        etag = crawlers.sitemap_etag(home_etag(home, "sitemap"), found, pictures, translated)
+        links = publisher.deps.links
+        body = crawlers.newsroom_sitemap(home, found, links, pictures, translated)
         return cached(request, etag, body, XML)
 
     @router.get("/{newsroom_slug}/rss.xml")
@@ -206,7 +222,8 @@ def pages_router(
         # Only a page that exists can be "not modified"; a withdrawn one always says why it is gone.
         if not page.withdrawn and not_modified(request, validators):
             return Response(status_code=304, headers=headers)
-        html = render_page(page, publisher.deps.links.release_url(slug, release_id), ui)
+        url = publisher.deps.links.release_url(page.view.newsroom, release_id)
+        html = render_page(page, url, ui)
         return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
 
     @router.get("/{newsroom_slug}/releases/{release_id}", response_class=HTMLResponse)
@@ -225,9 +242,10 @@ def pages_router(
             return release_html(
                 page,
                 url,
-                home_url=f"/{newsroom_slug}/",
+                home_url=home_path(page.view.newsroom),
                 ui=ui,
                 oembed_url=oembed_link(links, url),
+                links=links,
                 comments_path=comments_path,
                 media_path=media_path,
             )
@@ -253,10 +271,10 @@ def pages_router(
         lang: Lang = None,
     ) -> Response:
         """The release's card for other sites' frames (``embed.py``); 410 once withdrawn."""
-        home = publisher.deps.links.newsroom_url(newsroom_slug)
+        links = publisher.deps.links
 
         def card(page: pages.ReleasePage, url: str, ui: PageLanguage) -> str:
-            return embed_html(page, url, home, ui)
+            return embed_html(page, url, links.newsroom_url(page.view.newsroom), ui)
 
         path = f"/{newsroom_slug}/releases/{release_id}/embed"
         policy = {"Content-Security-Policy": EMBED_POLICY}
@@ -285,7 +303,7 @@ def pages_router(
             if page.withdrawn:
                 return not_found_page(ui)
             return error_page(400, NOT_A_SERVER, NOT_A_SERVER_DETAIL, ui)
-        url = publisher.deps.links.release_url(newsroom_slug, release_id)
+        url = publisher.deps.links.release_url(page.view.newsroom, release_id)
         title = page.view.release.content.title
         return RedirectResponse(mastodon_share_url(host, title, url), status_code=303)
 
@@ -313,10 +331,10 @@ def pages_router(
         page_of(request, home.newsroom.tenant_id)
         ui = language(request, home.newsroom.default_language, path)
         etag = home_etag(home, f"home:{cursor}", ui)
-        url = publisher.deps.links.newsroom_url(newsroom_slug)
+        url = publisher.deps.links.newsroom_url(home.newsroom)
         if cursor is not None:  # the canonical page of a later slice is itself
             url = f"{url}?cursor={cursor}"
-        html = home_html(home, url, path, cursor, ui)
+        html = home_html(home, url, home_path(home.newsroom), cursor, ui)
         return cached(request, etag, html, HTML)
 
     @router.get("/{newsroom_slug}")

@@ -10,7 +10,9 @@ from publisher.entrypoints.web.metadata import page_meta
 from publisher.entrypoints.web.rendering import render, script_json
 from publisher.entrypoints.web.responses import code_version
 from publisher.entrypoints.web.share import share_links
+from publisher.entrypoints.web.translations import alternates, translation_links
 from publisher.service.pages import ReleasePage
+from publisher.service.ports import Links
 from publisher.service.views import ReleaseView
 
 
@@ -20,8 +22,11 @@ def release_validators(page: ReleasePage, ui: PageLanguage, services: str = "") 
     release, newsroom = page.view.release, page.view.newsroom
     language = (ui.code, ui.carried)
     media = tuple((image.media_id, image.happened_at) for image in page.gallery)
+    # A translation published, edited or withdrawn changes the page's list and alternates.
+    translated = tuple((t.id, t.version) for t in page.translations)
     parts = (
         media,
+        translated,
         release.id,
         release.version,
         newsroom.id,
@@ -30,7 +35,14 @@ def release_validators(page: ReleasePage, ui: PageLanguage, services: str = "") 
         services,
         code_version(),
     )
-    changed = max([release.updated_at, newsroom.updated_at, *(i.happened_at for i in page.gallery)])
+    changed = max(
+        [
+            release.updated_at,
+            newsroom.updated_at,
+            *(i.happened_at for i in page.gallery),
+            *(t.updated_at for t in page.translations),
+        ]
+    )
     return Validators.of(parts, changed)
 
 
@@ -41,6 +53,7 @@ def release_html(
     ui: PageLanguage,
     *,
     oembed_url: str,
+    links: Links,
     comments_path: str = "",
     media_path: str = "",
 ) -> str:
@@ -65,6 +78,12 @@ def release_html(
         press_kit=press_kit_url(media_path, page) if page.gallery else "",
         sizes=SIZES,
         oembed_url=oembed_url,
+        translations=[
+            t
+            for t in translation_links(page.translations, view.newsroom, links)
+            if t.url != url  # the others: this page is the one the reader has
+        ],
+        alternates=alternates(page.translations, view.newsroom, links),
         comments_widget=f"{comments_path.rstrip('/')}/widget.js" if comments_path else "",
     )
 

@@ -6,6 +6,7 @@ from publisher.entrypoints.web.conditional import etag_of
 from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.rendering import render
 from publisher.entrypoints.web.responses import code_version
+from publisher.entrypoints.web.sites import home_path
 from publisher.service.search import SearchResults
 
 
@@ -28,5 +29,5 @@ def search_html(results: SearchResults, ui: PageLanguage) -> str:
         page=results.page,
         more=results.more,
         capped=results.capped,
-        home_url=f"/{results.newsroom.slug}/",
+        home_url=home_path(results.newsroom),
     )

@@ -22,6 +22,7 @@ from publisher.entrypoints.web.answers import HTML, PageAnswers
 from publisher.entrypoints.web.conditional import etag_of
 from publisher.entrypoints.web.rendering import render
 from publisher.entrypoints.web.responses import code_version, not_found_page
+from publisher.entrypoints.web.sites import home_path
 from publisher.service import pages
 
 Slug = Annotated[str, Path(max_length=100)]
@@ -52,7 +53,7 @@ def add_subscription_routes(router: APIRouter, answers: PageAnswers, distributio
             return not_found_page(answers.language(request, None, path))
         ui = answers.language(request, newsroom.default_language, path)
         action = action or f"{distribution}/v1/public/newsrooms/{slug}/subscribers/form"
-        home_url = f"/{slug}/"
+        home_url = home_path(newsroom)
         body = render(template, ui, newsroom=newsroom, home_url=home_url, action=action, **extra)
         if private:
             return HTMLResponse(body, headers=PRIVATE)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field, StrictBool
 
 from publisher.domain import limits
+from publisher.domain.domains import DOMAIN_MAX, DOMAIN_PATTERN
 from publisher.domain.newsroom import Newsroom, NewsroomChanges
 from publisher.domain.values import SLUG_PATTERN
 from publisher.entrypoints.http.schemas.common import (
@@ -40,8 +42,26 @@ class NewsroomCreate(Model):
     )
 
 
+Domain = Annotated[
+    str,
+    Field(
+        min_length=3,
+        max_length=DOMAIN_MAX + 1,  # a trailing dot is dropped
+        pattern=DOMAIN_PATTERN,
+        examples=["news.acme.example"],
+        description="The newsroom's own domain (a hostname, no scheme or port; an "
+        "internationalised name in its `xn--` form), pointed at the platform's proxy: its "
+        "pages are then served there at `/` and its `/<slug>/` URLs answer 301 there. Unique "
+        "across the platform (409 if another newsroom has it); `localhost`, names under "
+        "`.localhost`, `.local`, `.test`, `.invalid`, `.onion`, `.arpa`, `.internal`, IP "
+        "addresses and the platform's own host are refused (422). `null` removes it",
+    ),
+]
+
+
 class NewsroomUpdate(Model):
-    """Fields to change; absent fields stay. ``logo_media_id: null`` removes the logo."""
+    """Fields to change; absent fields stay. ``logo_media_id: null`` removes the logo,
+    ``domain: null`` the newsroom's own domain."""
 
     name: Name | None = None
     default_language: Language | None = None
@@ -49,6 +69,7 @@ class NewsroomUpdate(Model):
     logo_media_id: MediaId | None = None
     contacts: Contacts | None = None
     requires_approval: StrictBool | None = None
+    domain: Domain | None = None
 
     def to_domain(self) -> NewsroomChanges:
         return NewsroomChanges(
@@ -59,6 +80,8 @@ class NewsroomUpdate(Model):
             clear_logo="logo_media_id" in self.model_fields_set and self.logo_media_id is None,
             contacts=None if self.contacts is None else [c.to_domain() for c in self.contacts],
             requires_approval=self.requires_approval,
+            domain=self.domain,
+            clear_domain="domain" in self.model_fields_set and self.domain is None,
         )
 
 
@@ -69,6 +92,7 @@ class PublicNewsroom(BaseModel):
     description: str
     logo_media_id: str | None
     contacts: list[Contact]
+    domain: str | None = Field(description="Its own domain, where its pages are; else none")
 
     @classmethod
     def of(cls, newsroom: Newsroom) -> PublicNewsroom:
@@ -79,6 +103,7 @@ class PublicNewsroom(BaseModel):
             description=newsroom.description,
             logo_media_id=newsroom.logo_media_id,
             contacts=[Contact.of(c) for c in newsroom.contacts],
+            domain=newsroom.domain,
         )
 
 

@@ -37,7 +37,7 @@ def _summary(view: ReleaseView, links: Links) -> dict[str, object]:
         "language": content.language,
         "tags": content.tags,
         "categories": content.categories,
-        "url": links.release_url(view.newsroom.slug, release.id),
+        "url": links.release_url(view.newsroom, release.id),
         "published_at": release.published_at,
         "social_card_media_id": card if card in ready else None,
     }

@@ -152,7 +152,7 @@ def _summary(view: ReleaseView, links: Links) -> dict[str, object]:
         "language": content.language,
         "tags": content.tags,
         "categories": content.categories,
-        "url": links.release_url(newsroom.slug, release.id),
+        "url": links.release_url(newsroom, release.id),
         "publish_at": release.publish_at,
         "embargo_until": release.embargo_until,
         "published_at": release.published_at,
@@ -173,6 +173,7 @@ def _details(release: Release) -> dict[str, object]:
         "withdrawn_at": release.withdrawn_at,
         "withdraw_reason": release.withdraw_reason,
         "review_comment": release.review_comment,
+        "translation_group": release.translation_group,
         "created_by": release.created_by,
         "updated_by": release.updated_by,
     }
@@ -189,6 +190,10 @@ class ReleaseOut(ReleaseSummary):
     withdrawn_at: datetime | None
     withdraw_reason: str
     review_comment: str = Field(description="The reviewer's comment of the last rejection")
+    translation_group: str | None = Field(
+        description="Shared by the releases that are translations of this one "
+        "(`/v1/releases/{id}/translations`); `null`: none"
+    )
     created_by: str
     updated_by: str
 
