@@ -53,6 +53,10 @@ def create_app(
         await ensure_indexes(runtime.db)
 
     runtime.on_shutdown(media.pool.stop)
+    prepare = [create_indexes, media.keys.ensure_indexes]
+    if media.s3 is not None:
+        prepare.insert(0, media.s3.open)
+        runtime.on_shutdown(media.s3.close)
     app = runtime.create_app(
         title="Newsroom media",
         version=package_version("newsroom-media"),
@@ -68,7 +72,7 @@ def create_app(
         # Another authenticator (tests) needs no replica of the keys: no key consumers then.
         subscriptions=SUBSCRIPTIONS if authenticator is None else without_api_keys(SUBSCRIPTIONS),
         authenticator=authenticator or media.keys.authenticator,
-        prepare=[create_indexes, media.keys.ensure_indexes],
+        prepare=prepare,
         background=[worker.loop, sweeper.loop] if settings.worker_enabled else [],
         streamed_paths=[media_routes.UPLOAD_PATH],
     )
