@@ -104,3 +104,14 @@ class MediaSettings(ServiceSettings):
         description="Multipart upload's part size: the most of one upload held in memory "
         "(S3's least is 5 MiB)",
     )
+    tus_expire_s: float = Field(
+        default=24 * 3600.0,
+        gt=0,
+        description="How long a resumable (tus) upload waits for its next piece before it "
+        "expires and its bytes are deleted (Upload-Expires; each piece renews it)",
+    )
+    tus_sweep_interval_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="How often expired resumable uploads are swept (by one replica at a time)",
+    )

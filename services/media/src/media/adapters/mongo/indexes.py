@@ -28,6 +28,11 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     # Which known releases name an item (multikey): its access is decided from them.
     "releases": [IndexModel([("tenant_id", ASCENDING), ("media_ids", ASCENDING)], name="media")],
+    # tus uploads: looked up by id under the tenant; the expiry sweep across tenants by time.
+    "resumable_uploads": [
+        IndexModel([("tenant_id", ASCENDING), ("_id", ASCENDING)], name="tenant_id"),
+        IndexModel([("expires_at", ASCENDING)], name="expiry"),
+    ],
     "fs.files": [
         IndexModel(
             [("metadata.tenant_id", ASCENDING), ("metadata.media_id", ASCENDING)],

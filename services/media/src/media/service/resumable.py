@@ -1,0 +1,188 @@
+"""Resumable uploads (tus 1.0): create, take a piece at an offset, tell the offset, end.
+
+Each piece is stored as a segment through the storage port as it streams, then recorded on
+the upload if the upload is still where the piece began (``append``'s condition): so pieces
+may reach any replica, and a piece cut off midway keeps what arrived (the client asks for the
+offset and goes on from there). When the last byte is in, the segments are read back in
+order as one body and taken like a streamed upload (``uploads.upload``: the same content
+checks, quota and ``MediaUploaded``); a refused body leaves no bytes and emits
+``MediaRejected`` under the id the item would have had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from media.domain.errors import MediaNotFoundError, Refusal, UploadRefusedError
+from media.domain.fields import AssetFields
+from media.domain.ids import new_id
+from media.domain.item import MediaItem
+from media.domain.resumable import OffsetMismatchError, ResumableUpload, Segment
+from media.service import uploads
+from media.service.ports import Caller, Deps, FileWriter, Storage, UnitOfWork
+from newsroom_shared.events.media import MediaRejected
+
+SEGMENT_TYPE = "application/offset+octet-stream"
+
+
+async def create(
+    uow: UnitOfWork,
+    deps: Deps,
+    caller: Caller,
+    *,
+    length: int,
+    filename: str | None,
+    title: str,
+    expire_s: float,
+) -> ResumableUpload:
+    """A new upload of ``length`` bytes, refused at once past the largest upload taken or
+    the tenant's quota."""
+    if length == 0:
+        raise UploadRefusedError(Refusal.EMPTY, "The upload is empty (Upload-Length: 0)")
+    largest = deps.limits.largest_upload()
+    if length > largest:
+        raise UploadRefusedError(Refusal.TOO_LARGE, f"An upload may be at most {largest} bytes")
+    now = deps.clock.now()
+    upload = ResumableUpload(
+        tenant_id=caller.tenant_id,
+        upload_id=new_id(),
+        length=length,
+        created_at=now,
+        expires_at=now + timedelta(seconds=expire_s),
+        filename=filename,
+        title=title,
+    )
+    async with uow:
+        deps.limits.check_quota(await uow.usage.used(caller.tenant_id), length)
+        await uow.resumable.add(upload)
+    return upload
+
+
+async def find(uow: UnitOfWork, deps: Deps, caller: Caller, upload_id: str) -> ResumableUpload:
+    """The caller's upload, unless it expired (another tenant's is not found either)."""
+    async with uow:
+        upload = await uow.resumable.get(caller.tenant_id, upload_id)
+    if upload is None or upload.expires_at <= deps.clock.now():
+        raise MediaNotFoundError(f"No upload {upload_id}")
+    return upload
+
+
+async def append(
+    uow: UnitOfWork,
+    deps: Deps,
+    caller: Caller,
+    upload_id: str,
+    *,
+    offset: int,
+    chunks: AsyncIterator[bytes],
+    expire_s: float,
+) -> ResumableUpload:
+    """Store the piece beginning at ``offset``; the upload as it is then."""
+    upload = await find(uow, deps, caller, upload_id)
+    upload.check_offset(offset)
+    writer = await deps.storage.create(caller.tenant_id, upload_id, f"part-{offset}", SEGMENT_TYPE)
+    try:
+        size = await _store_piece(writer, upload, chunks)
+        if size == 0:
+            await writer.abort()
+            return upload
+        expires_at = deps.clock.now() + timedelta(seconds=expire_s)
+        advanced = upload.appended(Segment(writer.file_id, offset, size), expires_at)
+        async with uow:
+            if not await uow.resumable.append(advanced, from_offset=offset):
+                raise OffsetMismatchError(f"The upload moved past offset {offset} meanwhile")
+    except BaseException:
+        await writer.abort()
+        raise
+    await deps.storage.keep(caller.tenant_id, [writer.file_id])
+    return advanced
+
+
+async def take(uow: UnitOfWork, deps: Deps, caller: Caller, upload: ResumableUpload) -> MediaItem:
+    """Every byte is in: make the item of the segments, then drop them."""
+    try:
+        item = await uploads.upload(
+            uow,
+            deps,
+            caller,
+            _body(deps.storage, upload),
+            filename=upload.filename,
+            announced_bytes=upload.length,
+            media_id=upload.upload_id,
+            fields=AssetFields(title=upload.title),
+        )
+    except UploadRefusedError as refusal:
+        await _reject(uow, deps, upload, refusal)
+        raise
+    async with uow:
+        await uow.resumable.taken(caller.tenant_id, upload.upload_id, item.media_id)
+    await _drop_segments(deps.storage, upload)
+    return item
+
+
+async def terminate(uow: UnitOfWork, deps: Deps, caller: Caller, upload_id: str) -> None:
+    """Forget the upload and delete its bytes (an item made of it stays)."""
+    async with uow:
+        removed = await uow.resumable.remove(caller.tenant_id, upload_id)
+    if removed is None:
+        raise MediaNotFoundError(f"No upload {upload_id}")
+    await _drop_segments(deps.storage, removed)
+
+
+async def sweep_expired(uow: UnitOfWork, deps: Deps, *, limit: int) -> int:
+    """Forget uploads past their expiry and delete their bytes; how many."""
+    now = deps.clock.now()
+    async with uow:
+        found = await uow.resumable.expired(now, limit)
+    swept = 0
+    for upload in found:
+        async with uow:
+            removed = await uow.resumable.remove(upload.tenant_id, upload.upload_id, expired_by=now)
+        if removed is not None:
+            await _drop_segments(deps.storage, removed)
+            swept += 1
+    return swept
+
+
+async def _store_piece(
+    writer: FileWriter, upload: ResumableUpload, chunks: AsyncIterator[bytes]
+) -> int:
+    size = 0
+    async for chunk in chunks:
+        upload.check_room(size + len(chunk))
+        await writer.write(chunk)
+        size += len(chunk)
+    await writer.close()
+    return size
+
+
+async def _body(storage: Storage, upload: ResumableUpload) -> AsyncIterator[bytes]:
+    """The segments' bytes in order, as one body."""
+    for segment in upload.segments:
+        content = await storage.open(upload.tenant_id, segment.file_id)
+        if content is None:
+            raise OSError(f"segment {segment.file_id} of upload {upload.upload_id} is missing")
+        async for chunk in content.chunks():
+            yield chunk
+
+
+async def _reject(
+    uow: UnitOfWork, deps: Deps, upload: ResumableUpload, refusal: UploadRefusedError
+) -> None:
+    async with uow:
+        await uow.resumable.remove(upload.tenant_id, upload.upload_id)
+        uow.emit(
+            MediaRejected(
+                tenant_id=upload.tenant_id,
+                media_id=upload.upload_id,
+                reason=refusal.message,
+                rejected_at=deps.clock.now(),
+            )
+        )
+    await _drop_segments(deps.storage, upload)
+
+
+async def _drop_segments(storage: Storage, upload: ResumableUpload) -> None:
+    if upload.segments:
+        await storage.delete(upload.tenant_id, [s.file_id for s in upload.segments])
