@@ -23,7 +23,7 @@ from media.service import uploads
 from media.service.ports import Caller, Deps, FileWriter, Storage, UnitOfWork
 from newsroom_shared.events.media import MediaRejected
 
-SEGMENT_TYPE = "application/offset+octet-stream"
+SEGMENT_TYPE = "application/octet-stream"  # a piece of a file not yet told by its content
 
 
 async def create(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
 
 from media.domain.resumable import ResumableUpload
 from media.entrypoints.http import tus
@@ -19,13 +19,13 @@ UPLOAD_URL = f"{tus.PATH}/{{upload_id}}"
 PIECE_BODY = {
     "required": True,
     "description": "The upload's next bytes, from Upload-Offset on (any number of them)",
-    "content": {
-        "application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}
-    },
+    "content": {tus.PIECE_TYPE: {"schema": {"type": "string", "format": "binary"}}},
 }
 
 
-@router.options("", status_code=status.HTTP_204_NO_CONTENT)
+# Not in the OpenAPI document: protocol discovery (and browsers' CORS preflight), answered to
+# anyone with no error of its own; the README and tus.io describe it.
+@router.options("", status_code=status.HTTP_204_NO_CONTENT, include_in_schema=False)
 async def tus_options(media: MediaDep) -> Response:
     """What this tus server speaks: its version, extensions and largest upload (no key needed:
     it says nothing of any tenant, and browsers ask it before they send one)."""
@@ -85,10 +85,17 @@ async def upload_offset(upload_id: str, caller: Editor, media: MediaDep) -> Resp
     return Response(status_code=status.HTTP_200_OK, headers=headers)
 
 
+def _piece_type(request: Request) -> None:
+    """A piece's body must say it is one (a missing body says nothing: refused here too)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != tus.PIECE_TYPE:
+        raise UnsupportedMediaType(f"A tus piece is sent as Content-Type: {tus.PIECE_TYPE}")
+
+
 @router.patch(
     "/{upload_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    dependencies=[tus.TusVersion],
+    dependencies=[Depends(_piece_type), tus.TusVersion],
     responses=error_responses(400, 409, 412, 413, 415, 422),
     openapi_extra={"requestBody": PIECE_BODY},
 )
@@ -104,11 +111,6 @@ async def append_to_upload(
     With the last byte the item is made, checked like a streamed upload (`POST /v1/media`):
     a refused file answers as there (413, 415, 422), keeps no byte and emits `MediaRejected`;
     else `Media-Id` names the item, `uploaded` until its renditions are made."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/offset+octet-stream":
-        raise UnsupportedMediaType(
-            "A tus piece is sent as Content-Type: application/offset+octet-stream"
-        )
     offset = tus.non_negative(upload_offset, "Upload-Offset")
     upload = await resumable.append(
         media.uow(),

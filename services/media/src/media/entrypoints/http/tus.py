@@ -19,6 +19,7 @@ from newsroom_shared.http.errors import ApiError, BadRequest
 VERSION = "1.0.0"
 EXTENSIONS = "creation,expiration,termination"
 PATH = "/v1/uploads"
+PIECE_TYPE = "application/offset+octet-stream"
 # What browsers' tus clients (Uppy, tus-js-client) must be let read from our answers.
 EXPOSED_HEADERS = (
     "Location",
