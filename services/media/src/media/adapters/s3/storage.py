@@ -106,8 +106,8 @@ class S3Storage:
 
     async def delete(self, tenant_id: str, file_ids: Sequence[str]) -> None:
         keys = [k for k in (FileKey.of_file(tenant_id, i) for i in file_ids) if k is not None]
-        for key in keys:
-            await self._abort_uploads(key.key)
+        for media_id in sorted({k.media_id for k in keys}):  # one listing per item
+            await self._abort_uploads(item_prefix(tenant_id, media_id), {k.key for k in keys})
         await self._delete_keys([k.key for k in keys] + [k.marker for k in keys])
 
     async def delete_all(self, tenant_id: str, media_id: str, *, keep: frozenset[str]) -> int:
@@ -122,11 +122,12 @@ class S3Storage:
         await self._delete_keys([k.key for k in doomed] + [k.marker for k in doomed])
         return len(doomed)
 
-    async def _abort_uploads(self, key: str) -> None:
-        """Abort the multipart uploads of ``key`` (a writer that died left them)."""
-        listed = await self._client.list_multipart_uploads(Bucket=self._bucket, Prefix=key)
+    async def _abort_uploads(self, prefix: str, keys: set[str]) -> None:
+        """Abort the multipart uploads of ``keys`` under ``prefix`` (a writer that died
+        left them)."""
+        listed = await self._client.list_multipart_uploads(Bucket=self._bucket, Prefix=prefix)
         for upload in listed.get("Uploads", []):
-            if upload["Key"] == key:
+            if upload["Key"] in keys:
                 await self._client.abort_multipart_upload(
                     Bucket=self._bucket, Key=upload["Key"], UploadId=upload["UploadId"]
                 )
