@@ -113,3 +113,26 @@ async def test_the_sweeper_spares_a_live_uploads_segments(uow, deps, storage, cl
     assert await sweep(uow, deps, older_than_s=3600, limit=10) == 1
     assert segment.file_id in storage.files
     assert not storage.files[segment.file_id].pending
+
+
+@pytest.mark.parametrize(
+    ("first", "length", "refusal"),
+    [
+        (corpus.svg() + b" " * 9000, 100_000, Refusal.UNSUPPORTED_TYPE),
+        (corpus.noise_png(100, 100), 3_000_000, Refusal.TOO_LARGE),  # past the image limit
+    ],
+    ids=["svg", "image too large for its kind"],
+)
+async def test_the_first_piece_tells_a_refusal_at_once(
+    uow, deps, storage, first, length, refusal
+) -> None:
+    upload = await resumable.create(
+        uow, deps, A, length=length, filename=None, title="", expire_s=DAY
+    )
+    with pytest.raises(UploadRefusedError) as refused:
+        await send(uow, deps, upload.upload_id, 0, first[:10_000])
+    assert refused.value.refusal is refusal
+    assert storage.files == {}
+    assert uow.topics() == ["newsroom.media.rejected.v1"]
+    with pytest.raises(MediaNotFoundError):
+        await resumable.find(uow, deps, A, upload.upload_id)

@@ -6,7 +6,8 @@ may reach any replica, and a piece cut off midway keeps what arrived (the client
 offset and goes on from there). When the last byte is in, the segments are read back in
 order as one body and taken like a streamed upload (``uploads.upload``: the same content
 checks, quota and ``MediaUploaded``); a refused body leaves no bytes and emits
-``MediaRejected`` under the id the item would have had.
+``MediaRejected`` under the id the item would have had. The first piece's bytes are sniffed
+already, so a type not taken (or too large for its kind) is refused then, not at the end.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from media.service.ports import Caller, Deps, FileWriter, Storage, UnitOfWork
 from newsroom_shared.events.media import MediaRejected
 
 SEGMENT_TYPE = "application/octet-stream"  # a piece of a file not yet told by its content
+SNIFF_BYTES = 8192  # what telling a type by its magic bytes reads (filetype's own bound)
 
 
 async def create(
@@ -83,7 +85,7 @@ async def append(
     upload.check_offset(offset)
     writer = await deps.storage.create(caller.tenant_id, upload_id, f"part-{offset}", SEGMENT_TYPE)
     try:
-        size = await _store_piece(writer, upload, chunks)
+        size, head = await _store_piece(writer, upload, chunks)
         if size == 0:
             await writer.abort()
             return upload
@@ -96,7 +98,22 @@ async def append(
         await writer.abort()
         raise
     await deps.storage.keep(caller.tenant_id, [writer.file_id])
+    if offset == 0:
+        await _sniff(uow, deps, advanced, head)
     return advanced
+
+
+async def _sniff(uow: UnitOfWork, deps: Deps, upload: ResumableUpload, head: bytes) -> None:
+    """Refuse the upload as soon as its first bytes tell a type not taken, or one whose size
+    limit its declared length passes, rather than after its last byte."""
+    if len(head) < min(SNIFF_BYTES, upload.length):
+        return  # too few bytes to tell yet: the whole file is checked at its end anyway
+    try:
+        file_type = deps.inspector.file_type(head)
+        deps.limits.check_size(file_type, upload.length)
+    except UploadRefusedError as refusal:
+        await _reject(uow, deps, upload, refusal)
+        raise
 
 
 async def take(uow: UnitOfWork, deps: Deps, caller: Caller, upload: ResumableUpload) -> MediaItem:
@@ -147,14 +164,17 @@ async def sweep_expired(uow: UnitOfWork, deps: Deps, *, limit: int) -> int:
 
 async def _store_piece(
     writer: FileWriter, upload: ResumableUpload, chunks: AsyncIterator[bytes]
-) -> int:
-    size = 0
+) -> tuple[int, bytes]:
+    """The piece's size, and its first ``SNIFF_BYTES``."""
+    size, head = 0, bytearray()
     async for chunk in chunks:
         upload.check_room(size + len(chunk))
+        if len(head) < SNIFF_BYTES:
+            head += chunk[: SNIFF_BYTES - len(head)]
         await writer.write(chunk)
         size += len(chunk)
     await writer.close()
-    return size
+    return size, bytes(head)
 
 
 async def _body(storage: Storage, upload: ResumableUpload) -> AsyncIterator[bytes]:
