@@ -10,9 +10,12 @@ import httpx
 import pytest
 from media_support import corpus
 from media_support.app import app_of, headers, media_of
+from media_support.chunks import chunks_of
 from media_support.flows import outbox_events, processed
 from media_support.tus import TUS, create, piece, tus_headers
 
+from media.service import resumable
+from media.service.ports import Caller
 from newsroom_shared.lease import Lease
 from newsroom_testing.clock import FakeClock
 
@@ -213,3 +216,32 @@ async def test_another_tenants_upload_is_not_found(api: httpx.AsyncClient) -> No
     assert (stolen.status_code, stolen.json()["code"]) == (404, "not_found")
     assert (await api.delete(url, headers=tus_headers("tenant-b"))).status_code == 404
     assert (await api.head(url, headers=tus_headers())).headers["upload-offset"] == "10"
+
+
+async def test_an_upload_whose_maker_died_is_taken_by_the_sweep(
+    api: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    media = media_of(api)
+    data = corpus.jpeg(200, 100)
+    url = await create(api, len(data), filename="late.jpg")
+    upload_id = url.rsplit("/", 1)[1]
+    # The last piece recorded by a request that dies before making the item.
+    await resumable.append(
+        media.uow(),
+        media.deps,
+        Caller("tenant-a"),
+        upload_id,
+        offset=0,
+        chunks=chunks_of(data),
+        expire_s=3600,
+    )
+    expiry = app_of(api).state.expiry
+    assert await expiry.step() == 0  # still held by that request
+    assert "media-id" not in (await api.head(url, headers=tus_headers())).headers
+    clock.advance(timedelta(seconds=resumable.TAKE_HOLD_S + 1))
+    assert await expiry.step() == 1
+    done = await api.head(url, headers=tus_headers())
+    assert done.headers["media-id"] == upload_id
+    item = await api.get(f"/v1/media/{upload_id}", headers=headers("tenant-a"))
+    assert (item.status_code, item.json()["filename"]) == (200, "late.jpg")
+    assert await stored_names(api, upload_id) == ["original"]

@@ -285,6 +285,23 @@ class FakeResumableUploads:
         self.uploads[upload.upload_id] = upload
         return True
 
+    async def hold(self, upload: ResumableUpload, now: datetime, until: datetime) -> bool:
+        stored = await self.get(upload.tenant_id, upload.upload_id)
+        if stored is None or stored.media_id is not None or stored.taking_until is None:
+            return False
+        if stored.taking_until > now:
+            return False
+        self.uploads[upload.upload_id] = replace(stored, taking_until=until)
+        return True
+
+    async def stalled(self, now: datetime, limit: int) -> list[ResumableUpload]:
+        found = [
+            u
+            for u in self.uploads.values()
+            if u.received and u.media_id is None and u.taking_until and u.taking_until <= now
+        ]
+        return found[:limit]
+
     async def taken(self, tenant_id: str, upload_id: str, media_id: str) -> None:
         stored = await self.get(tenant_id, upload_id)
         if stored is not None:

@@ -136,3 +136,30 @@ async def test_the_first_piece_tells_a_refusal_at_once(
     assert uow.topics() == ["newsroom.media.rejected.v1"]
     with pytest.raises(MediaNotFoundError):
         await resumable.find(uow, deps, A, upload.upload_id)
+
+
+async def test_a_received_upload_whose_maker_died_is_taken_by_the_sweep(
+    uow, deps, storage, clock
+) -> None:
+    data = corpus.jpeg(64, 64)
+    upload = await new(uow, deps, data)
+    upload = await send(uow, deps, upload.upload_id, 0, data)  # then the request dies
+    assert await resumable.take_stalled(uow, deps, limit=10) == 0  # still held by it
+    clock.advance(timedelta(seconds=resumable.TAKE_HOLD_S + 1))
+    assert await resumable.take_stalled(uow, deps, limit=10) == 1
+    item = await uow.media.get("tenant-a", upload.upload_id)
+    assert item is not None
+    assert list(storage.files) == [item.original.file_id]
+    assert uow.topics() == ["newsroom.media.uploaded.v1"]
+    assert await resumable.take_stalled(uow, deps, limit=10) == 0
+
+
+async def test_taking_again_after_the_item_was_made_only_cleans_up(uow, deps, storage) -> None:
+    data = corpus.jpeg(64, 64)
+    upload = await new(uow, deps, data)
+    upload = await send(uow, deps, upload.upload_id, 0, data)
+    item = await resumable.take(uow, deps, A, upload)
+    again = await resumable.take(uow, deps, A, upload)  # a maker that died after its commit
+    assert again == item
+    assert uow.topics() == ["newsroom.media.uploaded.v1"]
+    assert list(storage.files) == [item.original.file_id]

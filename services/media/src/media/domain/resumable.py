@@ -43,6 +43,9 @@ class ResumableUpload:
     segments: tuple[Segment, ...] = ()
     media_id: str | None = None
     """The item made of it, once complete and taken."""
+    taking_until: datetime | None = None
+    """Once every byte is in: until when the request (or sweep) making its item holds it;
+    after that, a sweep may take it (the one holding it died)."""
 
     @property
     def received(self) -> bool:
@@ -61,10 +64,16 @@ class ResumableUpload:
                 f"The upload declared {self.length} bytes; this piece goes past them"
             )
 
-    def appended(self, segment: Segment, expires_at: datetime) -> ResumableUpload:
+    def appended(
+        self, segment: Segment, expires_at: datetime, taking_until: datetime
+    ) -> ResumableUpload:
+        """With one more segment; held for taking until ``taking_until`` if that was the
+        last."""
+        offset = self.offset + segment.bytes
         return replace(
             self,
-            offset=self.offset + segment.bytes,
+            offset=offset,
             segments=(*self.segments, segment),
             expires_at=expires_at,
+            taking_until=taking_until if offset == self.length else None,
         )

@@ -1,11 +1,12 @@
-"""The sweep of expired resumable uploads: a background loop in every replica, of which only
-the one holding the shared lease sweeps (``newsroom_shared.lease``), so replicas do not race
-over the same uploads; if it dies, another takes the lease once it expires."""
+"""The sweep of resumable uploads: a background loop in every replica, of which only the one
+holding the shared lease sweeps (``newsroom_shared.lease``), so replicas do not race over the
+same uploads; if it dies, another takes the lease once it expires. A pass makes the items of
+uploads whose last byte came but whose maker died, then deletes expired uploads' bytes."""
 
 from __future__ import annotations
 
 from media.bootstrap import Media
-from media.service.resumable import sweep_expired
+from media.service.resumable import sweep_expired, take_stalled
 from newsroom_shared.background import BackgroundLoop
 from newsroom_shared.lease import Lease
 
@@ -30,9 +31,11 @@ class ResumableExpiry:
         if not await self.lease.acquire():
             return 0
         media = self._media
-        swept = 0
+        done = await take_stalled(media.uow(), media.deps, limit=BATCH)
+        if done:
+            media.doorbell.ring()  # their items wait for renditions
         while found := await sweep_expired(media.uow(), media.deps, limit=BATCH):
-            swept += found
+            done += found
             if found < BATCH:
                 break
-        return swept
+        return done

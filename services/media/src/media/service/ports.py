@@ -101,6 +101,15 @@ class ResumableUploadRepository(Protocol):
         and not taken; False otherwise (another request got there first, or it is gone)."""
         ...
 
+    async def hold(self, upload: ResumableUpload, now: datetime, until: datetime) -> bool:
+        """Hold a received upload for taking until ``until``, if nobody holds it at ``now``
+        and it has no item yet."""
+        ...
+
+    async def stalled(self, now: datetime, limit: int) -> list[ResumableUpload]:
+        """Across tenants: received uploads with no item whose holder's time is over."""
+        ...
+
     async def taken(self, tenant_id: str, upload_id: str, media_id: str) -> None:
         """Every byte is in an item now: the upload names it and holds no segment."""
         ...

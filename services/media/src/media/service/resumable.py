@@ -12,6 +12,7 @@ already, so a type not taken (or too large for its kind) is refused then, not at
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -25,6 +26,10 @@ from media.service.ports import Caller, Deps, FileWriter, Storage, UnitOfWork
 from newsroom_shared.events.media import MediaRejected
 
 SEGMENT_TYPE = "application/octet-stream"  # a piece of a file not yet told by its content
+# How long the request that received an upload's last byte holds it while making its item
+# (reading the segments back and storing the original: seconds for the largest upload); a
+# holder that died lets the expiry sweep take it after this.
+TAKE_HOLD_S = 600.0
 SNIFF_BYTES = 8192  # what telling a type by its magic bytes reads (filetype's own bound)
 
 
@@ -89,8 +94,12 @@ async def append(
         if size == 0:
             await writer.abort()
             return upload
-        expires_at = deps.clock.now() + timedelta(seconds=expire_s)
-        advanced = upload.appended(Segment(writer.file_id, offset, size), expires_at)
+        now = deps.clock.now()
+        advanced = upload.appended(
+            Segment(writer.file_id, offset, size),
+            expires_at=now + timedelta(seconds=expire_s),
+            taking_until=now + timedelta(seconds=TAKE_HOLD_S),
+        )
         async with uow:
             if not await uow.resumable.append(advanced, from_offset=offset):
                 raise OffsetMismatchError(f"The upload moved past offset {offset} meanwhile")
@@ -117,7 +126,13 @@ async def _sniff(uow: UnitOfWork, deps: Deps, upload: ResumableUpload, head: byt
 
 
 async def take(uow: UnitOfWork, deps: Deps, caller: Caller, upload: ResumableUpload) -> MediaItem:
-    """Every byte is in: make the item of the segments, then drop them."""
+    """Every byte is in: make the item of the segments, then drop them. The caller holds the
+    upload (``append`` that received its last byte, or ``take_stalled``)."""
+    async with uow:
+        made = await uow.media.get(caller.tenant_id, upload.upload_id)
+    if made is not None:  # a holder died after making the item: only the cleanup is left
+        await _taken(uow, deps, upload, made)
+        return made
     try:
         item = await uploads.upload(
             uow,
@@ -132,10 +147,32 @@ async def take(uow: UnitOfWork, deps: Deps, caller: Caller, upload: ResumableUpl
     except UploadRefusedError as refusal:
         await _reject(uow, deps, upload, refusal)
         raise
-    async with uow:
-        await uow.resumable.taken(caller.tenant_id, upload.upload_id, item.media_id)
-    await _drop_segments(deps.storage, upload)
+    await _taken(uow, deps, upload, item)
     return item
+
+
+async def take_stalled(uow: UnitOfWork, deps: Deps, *, limit: int) -> int:
+    """Make the items of received uploads whose holder died (the request or sweep that took
+    the last byte); how many were taken up."""
+    now = deps.clock.now()
+    async with uow:
+        found = await uow.resumable.stalled(now, limit)
+    taken = 0
+    for upload in found:
+        async with uow:
+            held = await uow.resumable.hold(upload, now, now + timedelta(seconds=TAKE_HOLD_S))
+        if not held:
+            continue  # another replica's sweep, or the item came meanwhile
+        with contextlib.suppress(UploadRefusedError):  # rejected: announced, bytes gone
+            await take(uow, deps, Caller(upload.tenant_id), upload)
+        taken += 1
+    return taken
+
+
+async def _taken(uow: UnitOfWork, deps: Deps, upload: ResumableUpload, item: MediaItem) -> None:
+    async with uow:
+        await uow.resumable.taken(upload.tenant_id, upload.upload_id, item.media_id)
+    await _drop_segments(deps.storage, upload)
 
 
 async def terminate(uow: UnitOfWork, deps: Deps, caller: Caller, upload_id: str) -> None:

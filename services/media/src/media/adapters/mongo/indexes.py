@@ -32,6 +32,12 @@ INDEXES: dict[str, list[IndexModel]] = {
     "resumable_uploads": [
         IndexModel([("tenant_id", ASCENDING), ("_id", ASCENDING)], name="tenant_id"),
         IndexModel([("expires_at", ASCENDING)], name="expiry"),
+        # Received in full, no item yet: the one making it died (the sweep takes it again).
+        IndexModel(
+            [("taking_until", ASCENDING)],
+            name="stalled",
+            partialFilterExpression={"received": True},
+        ),
     ],
     "fs.files": [
         IndexModel(

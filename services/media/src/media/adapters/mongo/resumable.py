@@ -34,12 +34,35 @@ class MongoResumableUploads(Repository):
                 "media_id": None,
             },
             {
-                "$set": {"offset": upload.offset, "expires_at": upload.expires_at},
+                "$set": {
+                    "offset": upload.offset,
+                    "expires_at": upload.expires_at,
+                    "received": upload.received,
+                    "taking_until": upload.taking_until,
+                },
                 "$push": {"segments": asdict(segment)},
             },
             **self._opts(),
         )
         return result.modified_count == 1
+
+    async def hold(self, upload: ResumableUpload, now: datetime, until: datetime) -> bool:
+        result = await self._collection.update_one(
+            {
+                "tenant_id": upload.tenant_id,
+                "_id": upload.upload_id,
+                "media_id": None,
+                "taking_until": {"$lte": now},
+            },
+            {"$set": {"taking_until": until}},
+            **self._opts(),
+        )
+        return result.modified_count == 1
+
+    async def stalled(self, now: datetime, limit: int) -> list[ResumableUpload]:
+        query = {"received": True, "media_id": None, "taking_until": {"$lte": now}}
+        cursor = self._collection.find(query, **self._opts())
+        return [_upload(d) async for d in cursor.limit(limit)]
 
     async def taken(self, tenant_id: str, upload_id: str, media_id: str) -> None:
         await self._collection.update_one(
@@ -65,6 +88,7 @@ class MongoResumableUploads(Repository):
 def _document(upload: ResumableUpload) -> Document:
     document = asdict(upload)
     document["_id"] = document.pop("upload_id")
+    document["received"] = upload.received
     return document
 
 
@@ -80,4 +104,5 @@ def _upload(document: Document) -> ResumableUpload:
         offset=document["offset"],
         segments=tuple(Segment(**s) for s in document.get("segments", [])),
         media_id=document.get("media_id"),
+        taking_until=document.get("taking_until"),
     )
