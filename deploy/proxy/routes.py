@@ -104,8 +104,8 @@ def _site_lines(routes: Sequence[Route], upstreams: Mapping[str, str]) -> list[s
                 f"\t# {route.service}'s API; the service sees its own paths",
                 f"\tredir {route.prefix} {route.prefix}/ 308",
                 f"\thandle_path {route.prefix}/* {{",
-                *_header_lines(route.service),
                 f"\t\treverse_proxy {upstream}",
+                *_header_lines(route.service),  # Caddy runs `header` first wherever it stands
                 "\t}",
             ]
         else:
