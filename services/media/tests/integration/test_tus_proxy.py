@@ -64,6 +64,16 @@ async def _check(http: httpx.AsyncClient) -> None:
         h.strip().lower() for h in created.headers["access-control-expose-headers"].split(",")
     }
     assert {"location", "upload-offset", "tus-resumable", "upload-expires", "media-id"} <= exposed
+    piece_preflight = await http.options(
+        location,
+        headers={
+            "Origin": PAGE,
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "authorization, tus-resumable, upload-offset",
+        },
+    )
+    assert piece_preflight.status_code == 204
+    assert "PATCH" in piece_preflight.headers["access-control-allow-methods"]
     sent = await http.patch(
         location,
         content=b"abcd",

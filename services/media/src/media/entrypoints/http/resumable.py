@@ -23,9 +23,11 @@ PIECE_BODY = {
 }
 
 
-# Not in the OpenAPI document: protocol discovery (and browsers' CORS preflight), answered to
-# anyone with no error of its own; the README and tus.io describe it.
+# Not in the OpenAPI document: protocol discovery (and browsers' CORS preflight, which asks
+# the upload's URL before a PATCH or DELETE), answered to anyone with no error of its own;
+# the README and tus.io describe it.
 @router.options("", status_code=status.HTTP_204_NO_CONTENT, include_in_schema=False)
+@router.options("/{upload_id}", status_code=status.HTTP_204_NO_CONTENT, include_in_schema=False)
 async def tus_options(media: MediaDep) -> Response:
     """What this tus server speaks: its version, extensions and largest upload (no key needed:
     it says nothing of any tenant, and browsers ask it before they send one)."""
