@@ -2,10 +2,11 @@
 
 A file's key is tenant-prefixed and names its item, like a GridFS file's metadata:
 ``files/<tenant>/<media>/<name>/<token>``. The key is the file's id, fixed when the file is
-created (a multipart upload's key cannot change), so it cannot carry the content's digest:
-the URLs do (``/files/<tenant>/<media>/<name>-<sha256>.<ext>``, from the item's record), as
-with GridFS, whose ids are ObjectIds. ``<token>`` is the creation time (sortable) and a
-random part, so writing a rendition again never overwrites the one an item records.
+created (a multipart upload's key cannot change). The content's digest is in the URLs
+(``/files/<tenant>/<media>/<name>-<sha256>.<ext>``, from the item's record), not the key, as
+with GridFS's ObjectIds: ``<token>`` is the creation time (sortable) and a random part, so a
+second worker rendering the same item (same bytes) never writes, nor later deletes as its
+own, the key the item records.
 
 A file is *pending* while a marker ``pending/<token>/<tenant>/<media>/<name>`` exists: the
 bucket lists keys in order, so the oldest pending files come first.
