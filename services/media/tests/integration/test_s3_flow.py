@@ -5,15 +5,17 @@ no multipart upload behind."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
 from media_support import corpus
-from media_support.app import headers, local_path, media_api, settings_for
+from media_support.app import app_of, headers, local_path, media_api, media_of, settings_for
 from media_support.flows import processed, upload
 from media_support.s3 import multipart_uploads, new_bucket, objects, s3_settings
 
 from media.config import MediaSettings
+from newsroom_testing.clock import FakeClock
 from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
@@ -34,9 +36,11 @@ def s3_media(infra, unique, moto_endpoint: str, bucket: str) -> MediaSettings:
 
 
 @pytest.fixture
-async def s3_api(s3_media: MediaSettings, mongo_client) -> AsyncIterator[httpx.AsyncClient]:
+async def s3_api(
+    s3_media: MediaSettings, mongo_client, clock: FakeClock
+) -> AsyncIterator[httpx.AsyncClient]:
     try:
-        async with media_api(s3_media) as client:
+        async with media_api(s3_media, clock) as client:
             yield client
     finally:
         await drop_test_database(mongo_client, s3_media.database_name)
@@ -87,3 +91,24 @@ async def test_an_upload_refused_mid_stream_leaves_nothing_in_the_bucket(
     assert answer.json()["code"] == "body_too_large"
     assert objects(moto_endpoint, bucket) == []
     assert multipart_uploads(moto_endpoint, bucket) == []
+
+
+async def test_the_sweeper_deletes_an_orphan_in_the_bucket(
+    s3_api: httpx.AsyncClient, moto_endpoint: str, bucket: str, clock: FakeClock
+) -> None:
+    kept = await upload(s3_api, corpus.jpeg(64, 64))
+    assert kept.status_code == 201, kept.text
+    storage = media_of(s3_api).deps.storage
+    orphan = await storage.create("tenant-a", "never-committed", "original", "image/png")
+    await orphan.write(b"bytes of an upload whose process died")
+    await orphan.close()
+    sweeper = app_of(s3_api).state.sweeper
+    assert await sweeper.step() == 0  # too recent to judge
+    clock.advance(timedelta(hours=2))
+    assert await sweeper.step() == 1
+    keys = objects(moto_endpoint, bucket)
+    assert orphan.file_id not in keys
+    assert not [k for k in keys if k.startswith("pending/")]
+    assert (
+        await s3_api.get(f"/v1/media/{kept.json()['id']}/original", headers=A)
+    ).status_code == 200
