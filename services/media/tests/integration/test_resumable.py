@@ -206,6 +206,9 @@ async def test_the_quota_is_checked_at_creation(
     assert (
         await api.post("/v1/uploads", headers=tus_headers(**{"Upload-Length": "100"}))
     ).status_code == 201
+    # That upload's 100 bytes are promised: nothing is left for another.
+    answer = await api.post("/v1/uploads", headers=tus_headers(**{"Upload-Length": "1"}))
+    assert (answer.status_code, answer.json()["code"]) == (413, "quota_exceeded")
 
 
 async def test_another_tenants_upload_is_not_found(api: httpx.AsyncClient) -> None:

@@ -285,6 +285,13 @@ class FakeResumableUploads:
         self.uploads[upload.upload_id] = upload
         return True
 
+    async def promised(self, tenant_id: str, now: datetime) -> int:
+        return sum(
+            u.length
+            for u in self.uploads.values()
+            if u.tenant_id == tenant_id and u.media_id is None and u.expires_at > now
+        )
+
     async def hold(self, upload: ResumableUpload, now: datetime, until: datetime) -> bool:
         stored = await self.get(upload.tenant_id, upload.upload_id)
         if stored is None or stored.media_id is not None or stored.taking_until is None:

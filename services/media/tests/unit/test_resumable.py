@@ -163,3 +163,18 @@ async def test_taking_again_after_the_item_was_made_only_cleans_up(uow, deps, st
     assert again == item
     assert uow.topics() == ["newsroom.media.uploaded.v1"]
     assert list(storage.files) == [item.original.file_id]
+
+
+async def test_unfinished_uploads_count_against_the_quota(uow, deps, clock) -> None:
+    async def open_upload(length: int):  # type: ignore[no-untyped-def]
+        return await resumable.create(
+            uow, deps, A, length=length, filename=None, title="", expire_s=DAY
+        )
+
+    await open_upload(2_000_000)  # of a 3,000,000-byte quota
+    with pytest.raises(UploadRefusedError) as refused:
+        await open_upload(1_000_001)
+    assert refused.value.refusal is Refusal.QUOTA_EXCEEDED
+    await open_upload(1_000_000)
+    clock.advance(timedelta(seconds=DAY + 1))  # both expired: they promise nothing now
+    await open_upload(3_000_000)

@@ -101,6 +101,10 @@ class ResumableUploadRepository(Protocol):
         and not taken; False otherwise (another request got there first, or it is gone)."""
         ...
 
+    async def promised(self, tenant_id: str, now: datetime) -> int:
+        """The declared bytes of the tenant's live uploads that have no item yet."""
+        ...
+
     async def hold(self, upload: ResumableUpload, now: datetime, until: datetime) -> bool:
         """Hold a received upload for taking until ``until``, if nobody holds it at ``now``
         and it has no item yet."""

@@ -44,7 +44,7 @@ async def create(
     expire_s: float,
 ) -> ResumableUpload:
     """A new upload of ``length`` bytes, refused at once past the largest upload taken or
-    the tenant's quota."""
+    the tenant's quota (counting its unfinished uploads' declared lengths)."""
     if length == 0:
         raise UploadRefusedError(Refusal.EMPTY, "The upload is empty (Upload-Length: 0)")
     largest = deps.limits.largest_upload()
@@ -61,7 +61,11 @@ async def create(
         title=title,
     )
     async with uow:
-        deps.limits.check_quota(await uow.usage.used(caller.tenant_id), length)
+        # Bytes stored, and those the tenant's unfinished uploads may still bring: a tenant
+        # cannot open uploads past its quota and fill storage until they expire.
+        used = await uow.usage.used(caller.tenant_id)
+        promised = await uow.resumable.promised(caller.tenant_id, now)
+        deps.limits.check_quota(used + promised, length)
         await uow.resumable.add(upload)
     return upload
 

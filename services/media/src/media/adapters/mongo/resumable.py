@@ -46,6 +46,15 @@ class MongoResumableUploads(Repository):
         )
         return result.modified_count == 1
 
+    async def promised(self, tenant_id: str, now: datetime) -> int:
+        pipeline: list[Document] = [
+            {"$match": {"tenant_id": tenant_id, "media_id": None, "expires_at": {"$gt": now}}},
+            {"$group": {"_id": None, "bytes": {"$sum": "$length"}}},
+        ]
+        cursor = await self._collection.aggregate(pipeline, **self._opts())
+        found = [d async for d in cursor]
+        return int(found[0]["bytes"]) if found else 0
+
     async def hold(self, upload: ResumableUpload, now: datetime, until: datetime) -> bool:
         result = await self._collection.update_one(
             {
