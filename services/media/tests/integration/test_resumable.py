@@ -14,7 +14,7 @@ from media_support.chunks import chunks_of
 from media_support.flows import outbox_events, processed
 from media_support.tus import TUS, create, piece, tus_headers
 
-from media.service import resumable
+from media.service import resumable, resumable_end
 from media.service.ports import Caller
 from newsroom_shared.lease import Lease
 from newsroom_testing.clock import FakeClock
@@ -241,7 +241,7 @@ async def test_an_upload_whose_maker_died_is_taken_by_the_sweep(
     expiry = app_of(api).state.expiry
     assert await expiry.step() == 0  # still held by that request
     assert "media-id" not in (await api.head(url, headers=tus_headers())).headers
-    clock.advance(timedelta(seconds=resumable.TAKE_HOLD_S + 1))
+    clock.advance(timedelta(seconds=resumable_end.TAKE_HOLD_S + 1))
     assert await expiry.step() == 1
     done = await api.head(url, headers=tus_headers())
     assert done.headers["media-id"] == upload_id

@@ -11,7 +11,7 @@ from media_support.chunks import chunks_of
 
 from media.domain.errors import MediaNotFoundError, Refusal, UploadRefusedError
 from media.domain.resumable import OffsetMismatchError, PastLengthError
-from media.service import resumable
+from media.service import resumable, resumable_end
 from media.service.ports import Caller
 from media.service.sweeping import sweep
 
@@ -45,7 +45,7 @@ async def test_pieces_become_an_item_under_the_uploads_id(uow, deps, storage) ->
     assert (upload.offset, len(upload.segments), upload.received) == (half, 1, False)
     upload = await send(uow, deps, upload.upload_id, half, data[half:])
     assert upload.received
-    item = await resumable.take(uow, deps, A, upload)
+    item = await resumable_end.take(uow, deps, A, upload)
     assert (item.media_id, item.filename, item.fields.title) == (
         upload.upload_id,
         "Pic.jpg",
@@ -86,7 +86,7 @@ async def test_a_refused_file_keeps_no_byte_and_is_announced(uow, deps, storage)
     upload = await new(uow, deps, data)
     upload = await send(uow, deps, upload.upload_id, 0, data)
     with pytest.raises(UploadRefusedError):
-        await resumable.take(uow, deps, A, upload)
+        await resumable_end.take(uow, deps, A, upload)
     assert storage.files == {}
     assert uow.topics() == ["newsroom.media.rejected.v1"]
     with pytest.raises(MediaNotFoundError):
@@ -96,11 +96,11 @@ async def test_a_refused_file_keeps_no_byte_and_is_announced(uow, deps, storage)
 async def test_expired_uploads_are_swept_with_their_bytes(uow, deps, storage, clock) -> None:
     upload = await new(uow, deps, b"x" * 100)
     await send(uow, deps, upload.upload_id, 0, b"x" * 10)
-    assert await resumable.sweep_expired(uow, deps, limit=10) == 0
+    assert await resumable_end.sweep_expired(uow, deps, limit=10) == 0
     clock.advance(timedelta(seconds=DAY + 1))
     with pytest.raises(MediaNotFoundError):
         await resumable.find(uow, deps, A, upload.upload_id)
-    assert await resumable.sweep_expired(uow, deps, limit=10) == 1
+    assert await resumable_end.sweep_expired(uow, deps, limit=10) == 1
     assert storage.files == {}
 
 
@@ -144,22 +144,22 @@ async def test_a_received_upload_whose_maker_died_is_taken_by_the_sweep(
     data = corpus.jpeg(64, 64)
     upload = await new(uow, deps, data)
     upload = await send(uow, deps, upload.upload_id, 0, data)  # then the request dies
-    assert await resumable.take_stalled(uow, deps, limit=10) == 0  # still held by it
-    clock.advance(timedelta(seconds=resumable.TAKE_HOLD_S + 1))
-    assert await resumable.take_stalled(uow, deps, limit=10) == 1
+    assert await resumable_end.take_stalled(uow, deps, limit=10) == 0  # still held by it
+    clock.advance(timedelta(seconds=resumable_end.TAKE_HOLD_S + 1))
+    assert await resumable_end.take_stalled(uow, deps, limit=10) == 1
     item = await uow.media.get("tenant-a", upload.upload_id)
     assert item is not None
     assert list(storage.files) == [item.original.file_id]
     assert uow.topics() == ["newsroom.media.uploaded.v1"]
-    assert await resumable.take_stalled(uow, deps, limit=10) == 0
+    assert await resumable_end.take_stalled(uow, deps, limit=10) == 0
 
 
 async def test_taking_again_after_the_item_was_made_only_cleans_up(uow, deps, storage) -> None:
     data = corpus.jpeg(64, 64)
     upload = await new(uow, deps, data)
     upload = await send(uow, deps, upload.upload_id, 0, data)
-    item = await resumable.take(uow, deps, A, upload)
-    again = await resumable.take(uow, deps, A, upload)  # a maker that died after its commit
+    item = await resumable_end.take(uow, deps, A, upload)
+    again = await resumable_end.take(uow, deps, A, upload)  # a maker that died after its commit
     assert again == item
     assert uow.topics() == ["newsroom.media.uploaded.v1"]
     assert list(storage.files) == [item.original.file_id]

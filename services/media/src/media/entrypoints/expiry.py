@@ -6,7 +6,7 @@ uploads whose last byte came but whose maker died, then deletes expired uploads'
 from __future__ import annotations
 
 from media.bootstrap import Media
-from media.service.resumable import sweep_expired, take_stalled
+from media.service.resumable_end import sweep_expired, take_stalled
 from newsroom_shared.background import BackgroundLoop
 from newsroom_shared.lease import Lease
 

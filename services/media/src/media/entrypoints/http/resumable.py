@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response, status
 from media.domain.resumable import ResumableUpload
 from media.entrypoints.http import tus
 from media.entrypoints.http.dependencies import Editor, MediaDep
-from media.service import resumable
+from media.service import resumable, resumable_end
 from newsroom_shared.http.errors import UnsupportedMediaType, error_responses
 
 router = APIRouter(prefix=tus.PATH, tags=["resumable uploads (tus)"])
@@ -125,7 +125,7 @@ async def append_to_upload(
     )
     headers = _state(upload)
     if upload.received and upload.media_id is None:
-        item = await resumable.take(media.uow(), media.deps, caller, upload)
+        item = await resumable_end.take(media.uow(), media.deps, caller, upload)
         media.doorbell.ring()
         headers["Media-Id"] = item.media_id
     return Response(status_code=status.HTTP_204_NO_CONTENT, headers=headers)
