@@ -12,6 +12,7 @@ import pytest
 from media_support.app import TokenAuthenticator, settings_for
 from media_support.tus import TUS, tus_headers
 
+from media.entrypoints.http import tus
 from media.main import create_app
 from newsroom_testing.fixtures import drop_test_database
 from newsroom_testing.origin import caddy, caddy_binary, free_port, serving
@@ -63,7 +64,7 @@ async def _check(http: httpx.AsyncClient) -> None:
     exposed = {
         h.strip().lower() for h in created.headers["access-control-expose-headers"].split(",")
     }
-    assert {"location", "upload-offset", "tus-resumable", "upload-expires", "media-id"} <= exposed
+    assert {h.lower() for h in tus.EXPOSED_HEADERS} <= exposed
     piece_preflight = await http.options(
         location,
         headers={

@@ -14,7 +14,6 @@ from media.service import resumable, resumable_end
 from newsroom_shared.http.errors import UnsupportedMediaType, error_responses
 
 router = APIRouter(prefix=tus.PATH, tags=["resumable uploads (tus)"])
-UPLOAD_URL = f"{tus.PATH}/{{upload_id}}"
 
 PIECE_BODY = {
     "required": True,

@@ -20,7 +20,8 @@ VERSION = "1.0.0"
 EXTENSIONS = "creation,expiration,termination"
 PATH = "/v1/uploads"
 PIECE_TYPE = "application/offset+octet-stream"
-# What browsers' tus clients (Uppy, tus-js-client) must be let read from our answers.
+# What browsers' tus clients (Uppy, tus-js-client) must be let read from our answers: the
+# proxy exposes them (deploy/proxy/routes.py; test_tus_proxy.py checks it does).
 EXPOSED_HEADERS = (
     "Location",
     "Upload-Offset",
