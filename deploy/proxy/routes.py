@@ -43,6 +43,23 @@ PAGES = "publisher"  # the public newsroom pages, at /
 API_PREFIX = "/api"
 COMPOSE_LISTEN = ":80"
 COMPOSE_SERVICE_PORT = 8000  # what every service listens on inside its container
+# Headers the proxy adds to some answers of a service, by the paths the service sees.
+# tus resumable uploads (media): browsers' tus clients (Uppy, tus-js-client), on a page of
+# another origin too (a CMS embedding the uploader), must be let send the protocol's headers
+# and read those of its answers. Any origin: the API takes a bearer key, never a cookie, so a
+# page can act only with a key it was given.
+TUS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, HEAD, PATCH, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": "Authorization, X-API-Key, Content-Type, Tus-Resumable, "
+    "Upload-Length, Upload-Metadata, Upload-Offset",
+    "Access-Control-Expose-Headers": "Location, Upload-Offset, Upload-Length, Upload-Metadata, "
+    "Upload-Expires, Tus-Resumable, Tus-Version, Tus-Extension, Tus-Max-Size, Media-Id",
+    "Access-Control-Max-Age": "86400",
+}
+PATH_HEADERS: dict[str, list[tuple[str, tuple[str, ...], dict[str, str]]]] = {
+    "media": [("tus", ("/v1/uploads", "/v1/uploads/*"), TUS_HEADERS)],
+}
 UNKNOWN_API = {
     # An RFC 9457 problem like the services' own (newsroom_shared.http.problems).
     "type": "https://newsroom.dev/problems/not-found",
@@ -93,6 +110,7 @@ def _site_lines(routes: Sequence[Route], upstreams: Mapping[str, str]) -> list[s
                 f"\tredir {route.prefix} {route.prefix}/ 308",
                 f"\thandle_path {route.prefix}/* {{",
                 f"\t\treverse_proxy {upstream}",
+                *_header_lines(route.service),  # Caddy runs `header` first wherever it stands
                 "\t}",
             ]
         else:
@@ -102,6 +120,17 @@ def _site_lines(routes: Sequence[Route], upstreams: Mapping[str, str]) -> list[s
                 f"\t\treverse_proxy {upstream}",
                 "\t}",
             ]
+    return lines
+
+
+def _header_lines(service: str) -> list[str]:
+    """The service's PATH_HEADERS (matched on the path the service sees: handle_path strips
+    the prefix before anything inside it runs)."""
+    lines: list[str] = []
+    for name, paths, headers in PATH_HEADERS.get(service, []):
+        lines += [f"\t\t@{name} path {' '.join(paths)}", f"\t\theader @{name} {{"]
+        lines += [f'\t\t\t{key} "{value}"' for key, value in headers.items()]
+        lines.append("\t\t}")
     return lines
 
 

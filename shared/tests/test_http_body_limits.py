@@ -125,3 +125,22 @@ async def test_a_streamed_path_takes_longer_bodies_and_sees_them_whole() -> None
         assert answer.json() == {"size": LIMIT * 10}
         # Other paths keep the limit.
         problem_of(await client.post("/api/media/notes", json={"text": "x" * LIMIT}), 413)
+
+
+async def test_a_streamed_prefix_takes_longer_bodies_on_every_path_below_it() -> None:
+    app = FastAPI()
+    install_error_handlers(app, max_body_bytes=LIMIT, streamed_paths=["/uploads/*"])
+
+    @app.patch("/uploads/{upload_id}")
+    async def append(upload_id: str, request: Request) -> dict[str, int]:
+        return {"size": sum([len(chunk) async for chunk in request.stream()])}
+
+    @app.patch("/uploadsX/{upload_id}")
+    async def beside(upload_id: str, request: Request) -> dict[str, int]:
+        return {"size": len(await request.body())}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        answer = await client.patch("/uploads/u1", content=b"x" * (LIMIT * 3))
+        assert answer.json() == {"size": LIMIT * 3}
+        problem_of(await client.patch("/uploadsX/u1", content=b"x" * (LIMIT * 3)), 413)

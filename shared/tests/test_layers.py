@@ -22,6 +22,8 @@ IO_LIBRARIES = (
     "urllib.request",
     "pymongo",
     "gridfs",
+    "aiobotocore",
+    "botocore",
     "aiokafka",
     "faststream",
     "fastapi",

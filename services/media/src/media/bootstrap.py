@@ -1,8 +1,9 @@
 """Wiring: settings and runtime in, the media service's dependencies out.
 
 The real adapters behind the service layer's ports (:mod:`media.service.ports`) are chosen
-here: MongoDB repositories in a unit of work, GridFS storage, the content inspector, the
-process-pool renderer. Tests swap the clock here; everything else receives what this builds.
+here: MongoDB repositories in a unit of work, GridFS or S3 storage (as the settings say), the
+content inspector, the process-pool renderer. Tests swap the clock here; everything else
+receives what this builds.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from dataclasses import dataclass
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from media.adapters.gridfs_storage import GridFsStorage
 from media.adapters.inspection import ContentInspector
 from media.adapters.links import FileLinks
 from media.adapters.mongo.unit_of_work import MongoUnitOfWork
 from media.adapters.pillow_setup import configure_pillow
 from media.adapters.render_pool import PoolRenderer, ProcessPool
+from media.adapters.s3.connection import S3Connection
+from media.adapters.storage_choice import storage_of
 from media.config import MediaSettings
 from media.domain.limits import UploadLimits
 from media.service.ports import Deps
@@ -44,6 +46,8 @@ class Media:
     renderer: PoolRenderer
     doorbell: Doorbell
     """Rung after an upload commits: wakes this process's rendition worker."""
+    s3: S3Connection | None = None
+    """The S3 client when files live in a bucket (``MEDIA_STORAGE=s3``): opened at start."""
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""
@@ -89,11 +93,12 @@ def bootstrap(
     settings: MediaSettings, runtime: ServiceRuntime, clock: Clock | None = None
 ) -> Media:
     configure_pillow(settings.max_image_pixels)  # the API process reads image headers too
-    storage = GridFsStorage(runtime.db)
+    clock = clock or SystemClock()
+    storage, s3 = storage_of(settings, runtime.db, clock)
     pool = ProcessPool(settings.render_processes, settings.max_image_pixels)
     signer = UrlSigner(signing_keys(settings))
     deps = Deps(
-        clock=clock or SystemClock(),
+        clock=clock,
         storage=storage,
         inspector=ContentInspector(),
         links=FileLinks(settings.public_base_url, signer),
@@ -109,4 +114,5 @@ def bootstrap(
         pool=pool,
         renderer=PoolRenderer(storage, pool, timeout_s=settings.render_timeout_s),
         doorbell=Doorbell(),
+        s3=s3,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import Field, SecretStr
@@ -10,6 +11,11 @@ from pydantic_settings import SettingsConfigDict
 from newsroom_shared.config import ServiceSettings
 
 MIB = 1024 * 1024
+
+
+class StorageBackend(StrEnum):
+    gridfs = "gridfs"
+    s3 = "s3"
 
 
 class MediaSettings(ServiceSettings):
@@ -75,4 +81,37 @@ class MediaSettings(ServiceSettings):
     )
     signed_url_max_ttl_s: int = Field(
         default=7 * 24 * 3600, ge=1, description="Longest lifetime staff may ask a link for"
+    )
+    storage: StorageBackend = Field(
+        default=StorageBackend.gridfs,
+        description="Where files live: GridFS in the service's own database, or an "
+        "S3-compatible object store (the MEDIA_S3_* settings)",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description="The S3 API's URL (unset: AWS's own endpoint for the region); "
+        "MinIO, Ceph, R2 and the like take theirs here",
+    )
+    s3_bucket: str = Field(default="newsroom-media", min_length=3, description="The bucket")
+    s3_region: str = Field(default="us-east-1", description="The bucket's region")
+    s3_access_key_id: SecretStr | None = Field(
+        default=None, description="Credentials (unset: the usual AWS chain: role, env, files)"
+    )
+    s3_secret_access_key: SecretStr | None = Field(default=None, description="Credentials")
+    s3_part_bytes: int = Field(
+        default=8 * MIB,
+        ge=5 * MIB,
+        description="Multipart upload's part size: the most of one upload held in memory "
+        "(S3's least is 5 MiB)",
+    )
+    tus_expire_s: float = Field(
+        default=24 * 3600.0,
+        gt=0,
+        description="How long a resumable (tus) upload waits for its next piece before it "
+        "expires and its bytes are deleted (Upload-Expires; each piece renews it)",
+    )
+    tus_sweep_interval_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="How often expired resumable uploads are swept (by one replica at a time)",
     )

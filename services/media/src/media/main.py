@@ -9,7 +9,8 @@ from media.adapters.mongo.indexes import ensure_indexes
 from media.bootstrap import bootstrap
 from media.config import MediaSettings
 from media.entrypoints.consumers import SUBSCRIPTIONS
-from media.entrypoints.http import files, galleries, public, releases
+from media.entrypoints.expiry import ResumableExpiry
+from media.entrypoints.http import files, galleries, public, releases, resumable, tus
 from media.entrypoints.http import media as media_routes
 from media.entrypoints.http.errors import install_domain_error_handler
 from media.entrypoints.worker import RenditionWorker, Sweeper
@@ -48,17 +49,23 @@ def create_app(
     )
 
     sweeper = Sweeper(media, interval_s=settings.sweep_interval_s, after_s=settings.sweep_after_s)
+    expiry = ResumableExpiry(media, interval_s=settings.tus_sweep_interval_s)
 
     async def create_indexes() -> None:
         await ensure_indexes(runtime.db)
 
     runtime.on_shutdown(media.pool.stop)
+    prepare = [create_indexes, media.keys.ensure_indexes]
+    if media.s3 is not None:
+        prepare.insert(0, media.s3.open)
+        runtime.on_shutdown(media.s3.close)
     app = runtime.create_app(
         title="Newsroom media",
         version=package_version("newsroom-media"),
         description=DESCRIPTION,
         routers=[
             media_routes.router,
+            resumable.router,
             galleries.router,
             releases.router,
             public.router,
@@ -68,12 +75,14 @@ def create_app(
         # Another authenticator (tests) needs no replica of the keys: no key consumers then.
         subscriptions=SUBSCRIPTIONS if authenticator is None else without_api_keys(SUBSCRIPTIONS),
         authenticator=authenticator or media.keys.authenticator,
-        prepare=[create_indexes, media.keys.ensure_indexes],
-        background=[worker.loop, sweeper.loop] if settings.worker_enabled else [],
-        streamed_paths=[media_routes.UPLOAD_PATH],
+        prepare=prepare,
+        background=[worker.loop, sweeper.loop, expiry.loop] if settings.worker_enabled else [],
+        streamed_paths=[media_routes.UPLOAD_PATH, f"{tus.PATH}/*"],
     )
     install_domain_error_handler(app)
+    app.add_middleware(tus.TusResumableHeader)
     app.state.media = media
     app.state.worker = worker
     app.state.sweeper = sweeper
+    app.state.expiry = expiry
     return app

@@ -14,6 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from media_support.app import media_api, settings_for
+from media_support.s3 import moto_endpoint as moto_endpoint  # the fixture: S3 on localhost
 
 from media.config import MediaSettings
 from newsroom_testing.clock import FakeClock

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+import schemathesis
 from media_support import corpus
 from media_support.app import TokenAuthenticator, headers, settings_for
 
@@ -16,6 +17,8 @@ from media.main import create_app
 from newsroom_testing.openapi_fuzz import drop_database_now, fuzz_every_operation, served
 
 pytestmark = [pytest.mark.connected, pytest.mark.slow]
+# A tus piece (PATCH /v1/uploads/{id}) is bytes like any binary body.
+schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
 TENANT = "tenant-a"
 # Rules JSON Schema cannot state; the OpenAPI describes each in words.
 UNSTATED_RULES = {

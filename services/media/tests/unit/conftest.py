@@ -22,6 +22,7 @@ from media.domain.item import Claim, MediaItem, Status
 from media.domain.limits import UploadLimits
 from media.domain.releases import KnownRelease
 from media.domain.renditions import StoredFile
+from media.domain.resumable import ResumableUpload
 from media.service.ports import Deps, PendingFile, Rendered, RenderFailedError
 from newsroom_shared.events.base import Event
 from newsroom_shared.signed_urls import UrlSigner
@@ -266,6 +267,68 @@ class FakeGalleries:
         return [g for g in mine if after_id is None or g.gallery_id < after_id][:limit]
 
 
+class FakeResumableUploads:
+    def __init__(self) -> None:
+        self.uploads: dict[str, ResumableUpload] = {}
+
+    async def add(self, upload: ResumableUpload) -> None:
+        self.uploads[upload.upload_id] = upload
+
+    async def get(self, tenant_id: str, upload_id: str) -> ResumableUpload | None:
+        found = self.uploads.get(upload_id)
+        return found if found is not None and found.tenant_id == tenant_id else None
+
+    async def append(self, upload: ResumableUpload, *, from_offset: int) -> bool:
+        stored = await self.get(upload.tenant_id, upload.upload_id)
+        if stored is None or stored.offset != from_offset or stored.media_id is not None:
+            return False
+        self.uploads[upload.upload_id] = upload
+        return True
+
+    async def promised(self, tenant_id: str, now: datetime) -> int:
+        return sum(
+            u.length
+            for u in self.uploads.values()
+            if u.tenant_id == tenant_id and u.media_id is None and u.expires_at > now
+        )
+
+    async def hold(self, upload: ResumableUpload, now: datetime, until: datetime) -> bool:
+        stored = await self.get(upload.tenant_id, upload.upload_id)
+        if stored is None or stored.media_id is not None or stored.taking_until is None:
+            return False
+        if stored.taking_until > now:
+            return False
+        self.uploads[upload.upload_id] = replace(stored, taking_until=until)
+        return True
+
+    async def stalled(self, now: datetime, limit: int) -> list[ResumableUpload]:
+        found = [
+            u
+            for u in self.uploads.values()
+            if u.received and u.media_id is None and u.taking_until and u.taking_until <= now
+        ]
+        return found[:limit]
+
+    async def taken(self, tenant_id: str, upload_id: str, media_id: str) -> None:
+        stored = await self.get(tenant_id, upload_id)
+        if stored is not None:
+            self.uploads[upload_id] = replace(stored, media_id=media_id, segments=())
+
+    async def remove(
+        self, tenant_id: str, upload_id: str, *, expired_by: datetime | None = None
+    ) -> ResumableUpload | None:
+        stored = await self.get(tenant_id, upload_id)
+        if stored is None or (expired_by is not None and stored.expires_at > expired_by):
+            return None
+        return self.uploads.pop(upload_id)
+
+    async def expired(self, now: datetime, limit: int) -> list[ResumableUpload]:
+        found = sorted(
+            (u for u in self.uploads.values() if u.expires_at <= now), key=lambda u: u.expires_at
+        )
+        return found[:limit]
+
+
 class FakeUnitOfWork:
     """Commits by keeping the events emitted in a block that ended without error."""
 
@@ -274,6 +337,7 @@ class FakeUnitOfWork:
         self.usage = FakeUsage()
         self.releases = FakeReleases()
         self.galleries = FakeGalleries()
+        self.resumable = FakeResumableUploads()
         self.events: list[Event] = []
         self._pending: list[Event] = []
 

@@ -2,7 +2,8 @@
 streamed (chunked): nothing reads more than the limit into memory.
 
 Routes that stream their body somewhere else (an upload written to storage chunk by chunk)
-are named in ``streamed_paths``: they enforce their own, larger limits while streaming."""
+are named in ``streamed_paths``: they enforce their own, larger limits while streaming. An
+entry ending in ``/*`` names every path below it (``/v1/uploads/*``: each upload's URL)."""
 
 from __future__ import annotations
 
@@ -32,10 +33,12 @@ class BodyLimitMiddleware:
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.streamed_paths = frozenset(streamed_paths)
+        paths = list(streamed_paths)
+        self.streamed_paths = frozenset(p for p in paths if not p.endswith("/*"))
+        self.streamed_prefixes = tuple(p[:-1] for p in paths if p.endswith("/*"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or _route_path(scope) in self.streamed_paths:
+        if scope["type"] != "http" or self._streamed(_route_path(scope)):
             await self.app(scope, receive, send)
             return
         announced = _content_length(scope)
@@ -55,6 +58,9 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, receive_within_limit, send)
+
+    def _streamed(self, path: str) -> bool:
+        return path in self.streamed_paths or path.startswith(self.streamed_prefixes)
 
     async def _refuse(self) -> Message:
         raise too_large(self.max_bytes)

@@ -18,6 +18,7 @@ from media.domain.kinds import FileType
 from media.domain.limits import UploadLimits
 from media.domain.releases import KnownRelease
 from media.domain.renditions import StoredFile
+from media.domain.resumable import ResumableUpload
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
 from newsroom_shared.signed_urls import Verdict
@@ -90,6 +91,45 @@ class GalleryRepository(Protocol):
         ...
 
 
+class ResumableUploadRepository(Protocol):
+    """tus uploads in progress (and, until they expire, taken ones)."""
+
+    async def add(self, upload: ResumableUpload) -> None: ...
+    async def get(self, tenant_id: str, upload_id: str) -> ResumableUpload | None: ...
+    async def append(self, upload: ResumableUpload, *, from_offset: int) -> bool:
+        """Record ``upload`` (one segment more) if the stored one is still at ``from_offset``
+        and not taken; False otherwise (another request got there first, or it is gone)."""
+        ...
+
+    async def promised(self, tenant_id: str, now: datetime) -> int:
+        """The declared bytes of the tenant's live uploads that have no item yet."""
+        ...
+
+    async def hold(self, upload: ResumableUpload, now: datetime, until: datetime) -> bool:
+        """Hold a received upload for taking until ``until``, if nobody holds it at ``now``
+        and it has no item yet."""
+        ...
+
+    async def stalled(self, now: datetime, limit: int) -> list[ResumableUpload]:
+        """Across tenants: received uploads with no item whose holder's time is over."""
+        ...
+
+    async def taken(self, tenant_id: str, upload_id: str, media_id: str) -> None:
+        """Every byte is in an item now: the upload names it and holds no segment."""
+        ...
+
+    async def remove(
+        self, tenant_id: str, upload_id: str, *, expired_by: datetime | None = None
+    ) -> ResumableUpload | None:
+        """Forget the upload (only if it expired by ``expired_by``, when given); the
+        upload as it was, or None if there was none."""
+        ...
+
+    async def expired(self, now: datetime, limit: int) -> list[ResumableUpload]:
+        """Across tenants (the expiry sweep serves them all): uploads expired by ``now``."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """Repositories over one transaction; events emitted go to the outbox in that transaction.
 
@@ -104,6 +144,8 @@ class UnitOfWork(Protocol):
     def releases(self) -> ReleaseRepository: ...
     @property
     def galleries(self) -> GalleryRepository: ...
+    @property
+    def resumable(self) -> ResumableUploadRepository: ...
     def emit(self, event: Event) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -5,8 +5,10 @@ stored and no item."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 from media.domain.errors import Refusal, UploadRefusedError
+from media.domain.fields import AssetFields
 from media.domain.ids import new_id
 from media.domain.item import MediaItem
 from media.domain.kinds import FileType
@@ -34,7 +36,11 @@ async def upload(
     *,
     filename: str | None,
     announced_bytes: int | None,
+    media_id: str | None = None,
+    fields: AssetFields | None = None,
 ) -> MediaItem:
+    """Take an upload streamed in ``chunks``; ``media_id`` and ``fields`` are those a
+    resumable upload chose when it was created (else a new id, no fields)."""
     head = await read_head(chunks)
     if not head:
         raise UploadRefusedError(Refusal.EMPTY, "The upload is empty")
@@ -47,12 +53,13 @@ async def upload(
     header = deps.inspector.image_header(file_type, head) if file_type.is_image else None
     if header is not None:
         deps.limits.check_pixels(header.width, header.height, header.frames)
-    media_id = new_id()
+    media_id = media_id or new_id()
     writer = await deps.storage.create(caller.tenant_id, media_id, ORIGINAL, file_type.content_type)
     try:
         tally = await _store(writer, deps, file_type, used, head, chunks)
         deps.inspector.check_whole(file_type, head, tally.tail, tally.size)
         item = _item_of(caller, media_id, file_type, filename, writer.file_id, tally, header, deps)
+        item = item if fields is None else replace(item, fields=fields)
         await _commit(uow, deps, item)
     except BaseException:
         await writer.abort()

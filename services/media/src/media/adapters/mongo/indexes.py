@@ -28,6 +28,17 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     # Which known releases name an item (multikey): its access is decided from them.
     "releases": [IndexModel([("tenant_id", ASCENDING), ("media_ids", ASCENDING)], name="media")],
+    # tus uploads: looked up by id under the tenant; the expiry sweep across tenants by time.
+    "resumable_uploads": [
+        IndexModel([("tenant_id", ASCENDING), ("_id", ASCENDING)], name="tenant_id"),
+        IndexModel([("expires_at", ASCENDING)], name="expiry"),
+        # Received in full, no item yet: the one making it died (the sweep takes it again).
+        IndexModel(
+            [("taking_until", ASCENDING)],
+            name="stalled",
+            partialFilterExpression={"received": True},
+        ),
+    ],
     "fs.files": [
         IndexModel(
             [("metadata.tenant_id", ASCENDING), ("metadata.media_id", ASCENDING)],

@@ -18,6 +18,7 @@ from media.domain.errors import (
     UploadRefusedError,
     WithdrawnError,
 )
+from media.domain.resumable import OffsetMismatchError, PastLengthError
 from newsroom_shared.http.errors import ApiError, Conflict, Forbidden, NotFound, Unprocessable
 
 
@@ -66,6 +67,10 @@ def api_error(error: MediaError) -> ApiError:
         return Conflict(str(error), code="release_has_gallery")
     if isinstance(error, InvalidInputError):
         return Unprocessable(str(error), code=error.code)
+    if isinstance(error, OffsetMismatchError):
+        return Conflict(str(error), code="offset_mismatch")
+    if isinstance(error, PastLengthError):
+        return PayloadTooLarge(str(error), code="past_upload_length")
     if isinstance(error, ConcurrentModificationError):
         return Conflict("the item is being changed by someone else; retry", code="busy")
     return Conflict(str(error))
