@@ -18,6 +18,7 @@ from listening.adapters.sentiment import VaderSentiment
 from listening.adapters.webhook_secrets import DerivedWebhookSecrets
 from listening.adapters.word_frequency import commonness
 from listening.config import ListeningSettings
+from listening.mastodon_wiring import MastodonWiring
 from listening.service.ports import Deps
 from listening.service.query_index import QueryIndex
 from newsroom_shared.auth import KeyFollower
@@ -31,7 +32,13 @@ logger = logging.getLogger(__name__)
 class Listening:
     """The wired service: what routes and consumers work with."""
 
-    def __init__(self, settings: ListeningSettings, runtime: ServiceRuntime, deps: Deps) -> None:
+    def __init__(
+        self,
+        settings: ListeningSettings,
+        runtime: ServiceRuntime,
+        deps: Deps,
+        service_keys: list[str] | None = None,
+    ) -> None:
         self.settings = settings
         self.runtime = runtime
         self.deps = deps
@@ -39,6 +46,15 @@ class Listening:
         self.index = QueryIndex(self.reader, commonness)
         self.queries_changed = Doorbell()
         """Rung after a query change commits here: the matcher of this replica rebuilds now."""
+        self.mastodon = MastodonWiring(
+            settings,
+            runtime.db,
+            runtime.instance,
+            keys=service_keys or _webhook_keys(settings),
+            uow=self.uow,
+            reader=self.reader,
+            clock=deps.clock,
+        )
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""
@@ -73,7 +89,7 @@ class Listening:
             interval_s=self.settings.queries_poll_interval_s,
         )
         self.queries_changed.attach(loop)
-        return [loop]
+        return [loop, *self.mastodon.loops()]
 
 
 def _webhook_keys(settings: ListeningSettings) -> list[str]:
@@ -91,12 +107,13 @@ def _webhook_keys(settings: ListeningSettings) -> list[str]:
 def bootstrap(
     settings: ListeningSettings, runtime: ServiceRuntime, clock: Clock | None = None
 ) -> Listening:
+    keys = _webhook_keys(settings)
     deps = Deps(
         clock=clock or SystemClock(),
         language=LangidDetector(),
         sentiment=VaderSentiment(),
-        secrets=DerivedWebhookSecrets(_webhook_keys(settings)),
+        secrets=DerivedWebhookSecrets(keys),
         near_copy_window_days=settings.near_copy_window_days,
         max_queries_per_tenant=settings.max_queries_per_tenant,
     )
-    return Listening(settings, runtime, deps)
+    return Listening(settings, runtime, deps, keys)

@@ -44,3 +44,41 @@ class ListeningSettings(ServiceSettings):
     near_copy_window_days: int = Field(
         default=7, ge=1, description="How far back a near copy of a mention's text is looked for"
     )
+    # Tests and local development only: sources may name http and loopback URLs.
+    allow_insecure_urls: bool = Field(
+        default=False,
+        description="Let sources name http and internal (loopback, private) URLs: tests and "
+        "local development only (the SSRF guard refuses them otherwise)",
+    )
+    mastodon_followers_enabled: bool = Field(
+        default=True,
+        description="Follow Mastodon sources in this replica (one connection per source across "
+        "all replicas that do, shared out by leases)",
+    )
+    mastodon_lease_ttl_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A Mastodon source's lease: a replica that stops renewing loses its sources "
+        "this long after; each replica looks at the sources every third of it",
+    )
+    mastodon_poll_interval_s: float = Field(
+        default=30.0, gt=0, description="Between two timeline pages while a source is polled"
+    )
+    mastodon_stream_retry_s: float = Field(
+        default=300.0,
+        ge=0,
+        description="How long a source whose instance refused streaming is polled before "
+        "streaming is asked again",
+    )
+    mastodon_backoff_max_s: float = Field(
+        default=60.0, gt=0, description="Longest wait before reconnecting a failing source"
+    )
+    mastodon_http_timeout_s: float = Field(
+        default=15.0, gt=0, description="Connect and read timeout of timeline pages"
+    )
+    mastodon_stream_read_timeout_s: float = Field(
+        default=90.0,
+        gt=0,
+        description="A stream silent this long (no status, no heartbeat) is taken for dead "
+        "and reopened",
+    )

@@ -42,6 +42,9 @@ def create_app(
     async def load_queries() -> None:
         await listening.index.refresh()
 
+    # Once the background loops stopped (shutdown hooks run in reverse): the connections close
+    # and their leases are given up, so another replica takes the sources over at once.
+    runtime.on_shutdown(listening.mastodon.stop)
     app = runtime.create_app(
         title="Newsroom listening",
         version=package_version("newsroom-listening"),

@@ -45,3 +45,7 @@ class BadSignatureError(DomainError):
 
 class ConcurrentModificationError(DomainError):
     """Another transaction changed the same document first; the command may run again."""
+
+
+class DuplicateError(DomainError):
+    """The tenant already has this (a source following the same timeline)."""

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from listening.domain.comments import KnownComment
+from listening.domain.mastodon import MastodonSource, SourceState
 from listening.domain.mentions import Mention, Sentiment, SentimentLabel
 from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
@@ -161,6 +162,36 @@ class WebhookSourceRepository(Protocol):
     async def delete(self, tenant_id: str, source_id: str) -> bool: ...
 
 
+class MastodonSourceRepository(Protocol):
+    async def add(self, source: MastodonSource) -> None:
+        """Raises ``DuplicateError`` when the tenant already follows the same timeline."""
+        ...
+
+    async def get(self, tenant_id: str, source_id: str) -> MastodonSource | None: ...
+    async def page(
+        self, tenant_id: str, *, after_id: str | None, limit: int
+    ) -> list[MastodonSource]: ...
+    async def delete(self, tenant_id: str, source_id: str) -> bool: ...
+    async def all_tenants(self) -> list[tuple[str, str]]:
+        """Across tenants: (tenant id, source id) of every source, for the replicas to share
+        the connections out."""
+        ...
+
+    async def advance(self, tenant_id: str, source_id: str, *, seen: str | None, to: str) -> bool:
+        """Moves the source's last status id from ``seen`` to ``to``; False when it is no
+        longer ``seen`` (another replica moved it, or the source is gone)."""
+        ...
+
+    async def set_state(
+        self,
+        tenant_id: str,
+        source_id: str,
+        state: SourceState,
+        detail: str | None,
+        at: datetime,
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def queries(self) -> QueryRepository: ...
@@ -176,6 +207,8 @@ class UnitOfWork(Protocol):
     def comments(self) -> CommentRepository: ...
     @property
     def webhook_sources(self) -> WebhookSourceRepository: ...
+    @property
+    def mastodon_sources(self) -> MastodonSourceRepository: ...
 
     def emit(self, event: Event) -> None: ...
     async def __aenter__(self) -> Self: ...

@@ -53,6 +53,13 @@ INDEXES: dict[str, list[IndexModel]] = {
     "webhook_sources": [
         IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
     ],
+    "mastodon_sources": [
+        IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
+        # One source per followed timeline and tenant: a second one would emit every post twice.
+        IndexModel(
+            [("tenant_id", ASCENDING), ("identity", ASCENDING)], unique=True, name="tenant_timeline"
+        ),
+    ],
 }
 
 

@@ -6,6 +6,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import PyMongoError
 
 from listening.adapters.mongo.comments import MongoComments
+from listening.adapters.mongo.mastodon_sources import MongoMastodonSources
 from listening.adapters.mongo.mentions import MongoMentions
 from listening.adapters.mongo.queries import MongoQueries, MongoQueryVersion
 from listening.adapters.mongo.query_activity import MongoQueryActivity
@@ -27,6 +28,7 @@ class MongoUnitOfWork(UnitOfWorkBase):
         self.query_activity = MongoQueryActivity(self._db, session)
         self.comments = MongoComments(self._db, session)
         self.webhook_sources = MongoWebhookSources(self._db, session)
+        self.mastodon_sources = MongoMastodonSources(self._db, session)
 
     def conflict(self, error: PyMongoError) -> Exception:
         return ConcurrentModificationError(str(error))

@@ -9,6 +9,7 @@ from listening.domain.errors import (
     BadSignatureError,
     ConcurrentModificationError,
     DomainError,
+    DuplicateError,
     InvalidPostError,
     LimitReachedError,
     NotFoundError,
@@ -39,6 +40,8 @@ def api_error(error: DomainError) -> ApiError:
         return NotFound(message)
     if isinstance(error, LimitReachedError):
         return Conflict(message, code="limit_reached")
+    if isinstance(error, DuplicateError):
+        return Conflict(message, code="duplicate")
     if isinstance(error, ConcurrentModificationError):
         return Conflict("the resource is being changed by someone else; retry", code="busy")
     if isinstance(error, BadSignatureError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from listening.entrypoints.http import mentions, queries, sources
+from listening.entrypoints.http import mastodon_sources, mentions, queries, sources
 
 ROUTERS = (
     queries.router,
@@ -10,4 +10,5 @@ ROUTERS = (
     mentions.counts_router,
     sources.router,
     sources.inbound_router,
+    mastodon_sources.router,
 )
