@@ -125,9 +125,9 @@ class TimelineFollower:
             await self.catch_up()
             self._failures = 0
             await self._show("polling", why)
+            await self._sleep(self._policy.poll_interval_s)
             if loop.time() >= until:
                 return
-            await self._sleep(self._policy.poll_interval_s)
 
     async def _record(self, statuses: list[MastodonStatus]) -> None:
         self.cursor = await record_statuses(
