@@ -59,6 +59,12 @@ class MastodonWiring:
             return Lease(db, LEASE_PREFIX + source_id, owner, settings.mastodon_lease_ttl_s, clock)
 
         self.followers = Followers(reader, lease_for, self._follow)
+        self.loop = BackgroundLoop(
+            "listening-mastodon-followers",
+            self.followers.step,
+            interval_s=settings.mastodon_lease_ttl_s / 3,
+        )
+        """Looks at every source a third of a lease's life: renews, takes over, lets go."""
 
     async def _follow(self, source: MastodonSource) -> None:
         follower = TimelineFollower(
@@ -72,15 +78,7 @@ class MastodonWiring:
         await follower.run()
 
     def loops(self) -> list[BackgroundLoop]:
-        if not self.settings.mastodon_followers_enabled:
-            return []
-        return [
-            BackgroundLoop(
-                "listening-mastodon-followers",
-                self.followers.step,
-                interval_s=self.settings.mastodon_lease_ttl_s / 3,
-            )
-        ]
+        return [self.loop] if self.settings.mastodon_followers_enabled else []
 
     async def stop(self) -> None:
         """Closes this replica's connections and gives their leases up."""

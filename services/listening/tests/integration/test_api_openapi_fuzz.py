@@ -22,6 +22,9 @@ UNSTATED_RULES = {
     "query_syntax": "a query's text follows the query language described on the field",
     "bad_signature": "an inbound webhook is signed with its source's secret (Standard Webhooks)",
     "body.text": "a query's text follows the query language described on the field",
+    "body.instance_url": "an instance's origin (no path) whose host is not a loopback, private "
+    "or reserved address (the SSRF guard)",
+    "body.hashtag": "Mastodon's hashtag rule: Unicode letters, digits and _",
     "body.answered_by.id": "a release or comment of the caller's tenant that listening heard of "
     "(another tenant's and an unknown one are refused alike)",
 }

@@ -27,6 +27,8 @@ async def ok(api: httpx.AsyncClient, method: str, url: str, status: int = 200, *
 async def a_data(api: httpx.AsyncClient) -> dict[str, str]:
     query = await ok(api, "POST", "/v1/queries", 201, json={"name": "Brand", "text": "acme"})
     source = await ok(api, "POST", "/v1/sources/webhooks", 201, json={"name": "Zapier"})
+    timeline = {"instance_url": "https://mastodon.example", "timeline": "public"}
+    mastodon = await ok(api, "POST", "/v1/sources/mastodon", 201, json=timeline)
     mention = Mention(
         id="m1",
         tenant_id=A,
@@ -47,7 +49,12 @@ async def a_data(api: httpx.AsyncClient) -> dict[str, str]:
     )
     async with listening_of(api).uow() as uow:
         await uow.mentions.add(mention)
-    return {"{query_id}": query["id"], "{source_id}": source["id"], "{mention_id}": "m1"}
+    return {
+        "{query_id}": query["id"],
+        "{source_id}": source["id"],
+        "{mention_id}": "m1",
+        "{mastodon_source_id}": mastodon["id"],
+    }
 
 
 async def snapshot(api: httpx.AsyncClient, ids: dict[str, str]) -> dict[str, Any]:
@@ -58,6 +65,7 @@ async def snapshot(api: httpx.AsyncClient, ids: dict[str, str]) -> dict[str, Any
         "mentions": await ok(api, "GET", "/v1/mentions"),
         "counts": await ok(api, "GET", "/v1/mention-counts"),
         "sources": await ok(api, "GET", "/v1/sources/webhooks"),
+        "mastodon": await ok(api, "GET", "/v1/sources/mastodon"),
     }
 
 
@@ -75,7 +83,7 @@ async def test_another_tenant_gets_404_on_every_staff_route_and_changes_nothing(
         if path.startswith(PUBLIC) or "{" not in path:
             continue
         named.extend((method.upper(), path) for method in operations)
-    assert len(named) == 6, named  # a new route is tried here automatically; count it
+    assert len(named) == 8, named  # a new route is tried here automatically; count it
     for method, path in named:
         url = path
         for placeholder, value in ids.items():
@@ -85,7 +93,7 @@ async def test_another_tenant_gets_404_on_every_staff_route_and_changes_nothing(
         assert answer.json()["code"] == "not_found"
 
     assert await snapshot(api, ids) == before
-    for listing in ("/v1/queries", "/v1/mentions", "/v1/sources/webhooks"):
+    for listing in ("/v1/queries", "/v1/mentions", "/v1/sources/webhooks", "/v1/sources/mastodon"):
         answer = await api.get(listing, headers=headers(B))
         assert answer.json()["items"] == [], listing
     counts = await api.get("/v1/mention-counts", headers=headers(B))
@@ -95,6 +103,7 @@ async def test_another_tenant_gets_404_on_every_staff_route_and_changes_nothing(
         "/v1/mentions",
         "/v1/mention-counts",
         "/v1/sources/webhooks",
+        "/v1/sources/mastodon",
     }
 
 

@@ -48,6 +48,8 @@ def api_settings(infra: Any, unique: str, **overrides: Any) -> ListeningSettings
         "webhook_secret_keys": WEBHOOK_KEY,
         "public_base_url": "https://news.example/api/listening",
         "consumers_enabled": False,
+        # Tests that follow Mastodon sources turn it on, with a fake instance.
+        "mastodon_followers_enabled": False,
         "log_json": False,
     }
     values.update(overrides)

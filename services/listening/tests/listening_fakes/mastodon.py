@@ -41,6 +41,8 @@ class FakeMastodon:
         self.streaming_token: str | None = None
         """Set: streams answer 401 unless this token is given."""
         self.stream_requests = 0
+        self._streams_served = asyncio.Event()
+        self._streams_served.set()
         self.timeline_requests: list[dict[str, str]] = []
 
     @property
@@ -95,6 +97,13 @@ class FakeMastodon:
             if _belongs(status, stream.timeline, stream.tag):
                 stream.queue.put_nowait(event)
 
+    def hold_streams(self) -> None:
+        """Stream requests wait (no answer yet) until :meth:`serve_streams`."""
+        self._streams_served.clear()
+
+    def serve_streams(self) -> None:
+        self._streams_served.set()
+
     def drop_streams(self) -> None:
         """Ends every open stream, as a restarting instance or a lost connection would."""
         for stream in self._streams:
@@ -104,6 +113,7 @@ class FakeMastodon:
 
     async def _stream(self, request: Request) -> Response:
         self.stream_requests += 1
+        await self._streams_served.wait()
         timeline = request.path_params["timeline"]
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
         if self.refuse_streaming or (self.streaming_token and token != self.streaming_token):

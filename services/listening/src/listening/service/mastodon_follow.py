@@ -109,8 +109,8 @@ class TimelineFollower:
         the newest status (it hears what is said from now on, not the timeline's past)."""
         if self.cursor is None:
             newest = await self._timelines.page_after(self.source, self._token, None)
-            if newest:
-                await self._start_at(newest[-1].id)
+            # An empty timeline starts before its first status ("0": ids are positive).
+            await self._start_at(newest[-1].id if newest else "0")
             return
         while page := await self._timelines.page_after(self.source, self._token, self.cursor):
             before = self.cursor

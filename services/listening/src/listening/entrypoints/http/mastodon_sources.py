@@ -13,6 +13,7 @@ from listening.entrypoints.http.dependencies import (
     cursor_str,
 )
 from listening.entrypoints.http.schemas.mastodon_sources import (
+    HashtagTimelineCreate,
     MastodonSourceCreate,
     MastodonSourceOut,
 )
@@ -33,10 +34,12 @@ async def follow_mastodon_timeline(
         origin = instance_origin(body.instance_url, allow_insecure=allow)
     except ValueError as error:
         raise invalid_input("body.instance_url", str(error)) from None
-    try:
-        hashtag = normalise_hashtag(body.hashtag) if body.hashtag is not None else None
-    except ValueError as error:
-        raise invalid_input("body.hashtag", str(error)) from None
+    hashtag = None
+    if isinstance(body, HashtagTimelineCreate):
+        try:
+            hashtag = normalise_hashtag(body.hashtag)
+        except ValueError as error:
+            raise invalid_input("body.hashtag", str(error)) from None
     token = body.access_token.get_secret_value() if body.access_token else None
     source = await mastodon.follow_timeline(
         listening.uow(),
@@ -63,19 +66,19 @@ async def list_mastodon_sources(
     return Page(items=[MastodonSourceOut.of(s) for s in page.items], next_cursor=next_cursor)
 
 
-@router.get("/{source_id}")
+@router.get("/{mastodon_source_id}")
 async def get_mastodon_source(
-    source_id: str, tenant: ViewerTenant, listening: ListeningDep
+    mastodon_source_id: str, tenant: ViewerTenant, listening: ListeningDep
 ) -> MastodonSourceOut:
     """One Mastodon source and its connection's state."""
-    source = await mastodon.get_timeline(listening.reader(), tenant, source_id)
+    source = await mastodon.get_timeline(listening.reader(), tenant, mastodon_source_id)
     return MastodonSourceOut.of(source)
 
 
-@router.delete("/{source_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{mastodon_source_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def unfollow_mastodon_timeline(
-    source_id: str, tenant: AdminTenant, listening: ListeningDep
+    mastodon_source_id: str, tenant: AdminTenant, listening: ListeningDep
 ) -> Response:
     """Stop following: the connection closes within a few seconds."""
-    await mastodon.unfollow_timeline(listening.uow(), tenant, source_id)
+    await mastodon.unfollow_timeline(listening.uow(), tenant, mastodon_source_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

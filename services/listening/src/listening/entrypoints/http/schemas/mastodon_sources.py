@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from listening.domain.mastodon import MastodonSource, SourceState, TimelineKind
 
 
-class MastodonSourceCreate(BaseModel):
+class _TimelineCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     instance_url: str = Field(
         min_length=1,
         max_length=300,
-        description="The instance's address, e.g. https://mastodon.social (https; a public host)",
-    )
-    timeline: TimelineKind = Field(
-        description="public: everything the instance sees; hashtag: one hashtag's timeline"
-    )
-    hashtag: str | None = Field(
-        default=None, max_length=101, description="For timeline hashtag: the tag, with or without #"
+        description="The instance's address, e.g. https://mastodon.social (https; a host with "
+        "public addresses only)",
     )
     local_only: bool = Field(
         default=False, description="Only statuses of the instance's own accounts"
@@ -34,11 +29,23 @@ class MastodonSourceCreate(BaseModel):
         "instances stream only to a token. Stored encrypted; never shown again",
     )
 
-    @model_validator(mode="after")
-    def _hashtag_with_its_timeline(self) -> Self:
-        if (self.timeline == "hashtag") != (self.hashtag is not None):
-            raise ValueError("hashtag is required for timeline hashtag, and only for it")
-        return self
+
+class PublicTimelineCreate(_TimelineCreate):
+    timeline: Literal["public"] = Field(description="Everything the instance sees")
+
+
+class HashtagTimelineCreate(_TimelineCreate):
+    timeline: Literal["hashtag"] = Field(description="One hashtag's timeline")
+    hashtag: str = Field(
+        min_length=1,
+        max_length=101,
+        description="The tag, with or without #: letters, digits and _ (Mastodon's rule)",
+    )
+
+
+MastodonSourceCreate = Annotated[
+    PublicTimelineCreate | HashtagTimelineCreate, Field(discriminator="timeline")
+]
 
 
 class ConnectionStatus(BaseModel):
