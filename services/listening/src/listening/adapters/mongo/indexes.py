@@ -1,9 +1,10 @@
 """Every index of listening's database, created at startup (idempotent), and the collections
 written inside transactions, created first.
 
-Tenant data is indexed under ``tenant_id`` first. Two reads find the tenant instead of starting
-from it, by design: every query of every tenant (the matcher; a whole-collection read) and a
-webhook source by its ``_id`` (an inbound delivery's URL names only the source).
+Tenant data is indexed under ``tenant_id`` first. Three reads find the tenant instead of
+starting from it, by design: every query of every tenant (the matcher; a whole-collection read),
+a webhook source by its ``_id`` (an inbound delivery's URL names only the source), and the ids of
+every Mastodon source (the replicas share the connections out; a whole-collection read).
 """
 
 from __future__ import annotations
