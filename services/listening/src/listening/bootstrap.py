@@ -17,6 +17,7 @@ from listening.adapters.mongo.unit_of_work import MongoUnitOfWork
 from listening.adapters.sentiment import VaderSentiment
 from listening.adapters.webhook_secrets import DerivedWebhookSecrets
 from listening.adapters.word_frequency import commonness
+from listening.bluesky_wiring import BlueskyWiring
 from listening.config import ListeningSettings
 from listening.mastodon_wiring import MastodonWiring
 from listening.service.ports import Deps
@@ -55,6 +56,9 @@ class Listening:
             reader=self.reader,
             clock=deps.clock,
         )
+        self.bluesky = BlueskyWiring(
+            settings, runtime.db, runtime.instance, uow=self.uow, clock=deps.clock
+        )
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""
@@ -89,7 +93,7 @@ class Listening:
             interval_s=self.settings.queries_poll_interval_s,
         )
         self.queries_changed.attach(loop)
-        return [loop, *self.mastodon.loops()]
+        return [loop, *self.mastodon.loops(), *self.bluesky.loops()]
 
 
 def _webhook_keys(settings: ListeningSettings) -> list[str]:

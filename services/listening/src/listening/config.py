@@ -82,3 +82,33 @@ class ListeningSettings(ServiceSettings):
         description="A stream silent this long (no status, no heartbeat) is taken for dead "
         "and reopened",
     )
+    jetstream_enabled: bool = Field(
+        default=False,
+        description="Subscribe to Bluesky's Jetstream (every new post of the network, matched "
+        "against every tenant's queries); one replica holds the subscription (a lease)",
+    )
+    jetstream_endpoint: str = Field(
+        default="wss://jetstream2.us-east.bsky.network",
+        description="The Jetstream instance (its /subscribe is asked for posts only, uncompressed)",
+    )
+    jetstream_rewind_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="A reconnect resumes this long before the last cursor stored (events of "
+        "the last moments may arrive out of order; replayed posts are the same mentions)",
+    )
+    jetstream_batch_size: int = Field(
+        default=200, ge=1, description="Posts recorded per transaction at most"
+    )
+    jetstream_flush_s: float = Field(
+        default=0.5, gt=0, description="A batch is recorded this long after its first event"
+    )
+    jetstream_lease_ttl_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="The subscription's lease: another replica takes it over this long after "
+        "its holder stopped renewing",
+    )
+    jetstream_backoff_max_s: float = Field(
+        default=60.0, gt=0, description="Longest wait before reconnecting to Jetstream"
+    )

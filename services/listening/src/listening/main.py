@@ -45,6 +45,7 @@ def create_app(
     # Once the background loops stopped (shutdown hooks run in reverse): the connections close
     # and their leases are given up, so another replica takes the sources over at once.
     runtime.on_shutdown(listening.mastodon.stop)
+    runtime.on_shutdown(listening.bluesky.stop)
     app = runtime.create_app(
         title="Newsroom listening",
         version=package_version("newsroom-listening"),

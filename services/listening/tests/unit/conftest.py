@@ -37,6 +37,7 @@ class Store:
     comments: dict[tuple[str, str], KnownComment] = field(default_factory=dict)
     outbox: list[Event] = field(default_factory=list)
     mastodon: dict[str, MastodonSource] = field(default_factory=dict)
+    jetstream_time_us: int | None = None
 
 
 def _newest_first(rows: list[Any], after_id: str | None, limit: int) -> list[Any]:
@@ -297,6 +298,20 @@ class FakeMastodonSources:
             self.s.mastodon[source_id] = replace(found, state=state, detail=detail, state_at=at)
 
 
+class FakeJetstreamCursor:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def current(self) -> int | None:
+        return self.s.jetstream_time_us
+
+    async def advance(self, *, seen: int | None, to: int) -> bool:
+        if self.s.jetstream_time_us != seen:
+            return False
+        self.s.jetstream_time_us = to
+        return True
+
+
 class FakeUnitOfWork:
     """Transactions by copy: the store is restored when the block raises. Used without
     ``async with`` it is joined to a consumer's transaction: :meth:`flush` adds the events."""
@@ -314,6 +329,7 @@ class FakeUnitOfWork:
         self.comments = FakeComments(self.store)
         self.webhook_sources = FakeSources(self.store)
         self.mastodon_sources = FakeMastodonSources(self.store)
+        self.jetstream_cursor = FakeJetstreamCursor(self.store)
 
     @property
     def events(self) -> list[Event]:

@@ -54,6 +54,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     "webhook_sources": [
         IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
     ],
+    # One document (the Bluesky subscription's cursor), by _id.
+    "jetstream_cursor": [],
     "mastodon_sources": [
         IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
         # One source per followed timeline and tenant: a second one would emit every post twice.

@@ -6,6 +6,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import PyMongoError
 
 from listening.adapters.mongo.comments import MongoComments
+from listening.adapters.mongo.jetstream_cursor import MongoJetstreamCursor
 from listening.adapters.mongo.mastodon_sources import MongoMastodonSources
 from listening.adapters.mongo.mentions import MongoMentions
 from listening.adapters.mongo.queries import MongoQueries, MongoQueryVersion
@@ -29,6 +30,7 @@ class MongoUnitOfWork(UnitOfWorkBase):
         self.comments = MongoComments(self._db, session)
         self.webhook_sources = MongoWebhookSources(self._db, session)
         self.mastodon_sources = MongoMastodonSources(self._db, session)
+        self.jetstream_cursor = MongoJetstreamCursor(self._db, session)
 
     def conflict(self, error: PyMongoError) -> Exception:
         return ConcurrentModificationError(str(error))
