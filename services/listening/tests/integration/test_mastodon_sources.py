@@ -247,6 +247,8 @@ async def test_a_status_naming_a_query_term_becomes_a_mention(
             assert query.status_code == 201, query.text
             source = await follow(api, fake, tenant)
             await until_state(api, source["id"], "streaming", tenant)
+            index = listening_of(api).index
+            await eventually(lambda: index.matcher.size == 1, "the query matched")
 
             status = fake.post("<p>My Roadrunner broke after one day. Awful.</p>")
 
