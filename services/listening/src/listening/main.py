@@ -21,7 +21,8 @@ DESCRIPTION = """Mentions of the company in outside sources and our own comments
 listening queries per tenant, matching, sentiment. Authenticate with
 `Authorization: Bearer <api key>` (the publisher's staff keys). Errors are RFC 9457 problem
 details (`application/problem+json`) with a stable `code`; a query that does not parse answers
-**422** naming the position. Consumes `CommentPosted`; emits `MentionDetected`."""
+**422** naming the position. Hears `CommentPosted`, signed inbound webhooks, the Mastodon
+timelines a tenant follows and Bluesky (Jetstream); emits `MentionDetected` and `MentionSpike`."""
 
 
 def create_app(

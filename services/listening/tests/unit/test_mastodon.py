@@ -390,3 +390,30 @@ async def test_a_refused_stream_is_polled_and_shown(uow: Any, clock: Any) -> Non
     assert stored.state == "polling"
     assert stored.detail == "streaming refused: 401 not authorized"
     assert stored.last_status_id == "1"
+
+
+async def test_a_token_no_key_reads_leaves_the_source_failing(uow: Any, clock: Any) -> None:
+    source = await added(uow, sealed_token="unreadable")
+
+    class NoKey:
+        def open(self, sealed: str) -> str:
+            raise TokenUnreadableError("no key decrypts this source's access token")
+
+    follower = TimelineFollower(
+        source,
+        uow=lambda: uow,
+        timelines=ScriptedTimelines(),
+        tokens=NoKey(),
+        clock=clock,
+        policy=FollowPolicy(),
+    )
+
+    with pytest.raises(TokenUnreadableError):
+        await follower.run()
+
+    stored = await uow.mastodon_sources.get(A, source.id)
+    assert stored.state == "failing"
+    assert (
+        stored.detail
+        == "the access token cannot be read: no key decrypts this source's access token"
+    )

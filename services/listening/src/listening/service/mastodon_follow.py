@@ -73,7 +73,8 @@ class TimelineFollower:
         self.cursor = source.last_status_id
         self._uow = uow
         self._timelines = timelines
-        self._token = tokens.open(source.sealed_token) if source.sealed_token else None
+        self._tokens = tokens
+        self._token: str | None = None
         self._clock = clock
         self._policy = policy
         self._sleep = sleep
@@ -81,6 +82,7 @@ class TimelineFollower:
         self._shown: tuple[SourceState, str | None] = (source.state, source.detail)
 
     async def run(self) -> None:
+        self._token = await self._open_token()
         while True:
             try:
                 await self._follow_stream()
@@ -94,6 +96,16 @@ class TimelineFollower:
                 self._failures += 1
                 await self._show("failing", f"{type(error).__name__}: {error}"[:500])
             await self._sleep(self._policy.backoff_s(self._failures))
+
+    async def _open_token(self) -> str | None:
+        sealed = self.source.sealed_token
+        if sealed is None:
+            return None
+        try:
+            return self._tokens.open(sealed)
+        except Exception as error:  # no key decrypts it: shown, and the supervisor logs it
+            await self._show("failing", f"the access token cannot be read: {error}")
+            raise
 
     async def _follow_stream(self) -> None:
         async with self._timelines.stream(self.source, self._token) as statuses:
