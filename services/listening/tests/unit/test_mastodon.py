@@ -318,8 +318,9 @@ class ScriptedTimelines:
         return [s for s in self.statuses if later_id(s.id, after)][:2]
 
 
-class StopFollowingError(Exception):
-    """Ends a follower's run after the sleeps a test allows."""
+class StopFollowingError(BaseException):
+    """Ends a follower's run after the sleeps a test allows (a BaseException, as a
+    cancellation is: the follower catches every Exception)."""
 
 
 def follower_of(
@@ -417,3 +418,24 @@ async def test_a_token_no_key_reads_leaves_the_source_failing(uow: Any, clock: A
         stored.detail
         == "the access token cannot be read: no key decrypts this source's access token"
     )
+
+
+async def test_a_failing_poll_is_retried_and_shown(uow: Any, clock: Any) -> None:
+    source = await added(uow)
+    timelines = ScriptedTimelines()
+    timelines.refuse = True
+    pages = timelines.page_after
+
+    async def failing_once(*args: Any) -> list[MastodonStatus]:
+        timelines.page_after = pages  # type: ignore[method-assign]
+        raise ConnectionError("instance down")
+
+    timelines.page_after = failing_once  # type: ignore[method-assign]
+    follower = follower_of(source, uow, timelines, clock, sleeps=1)
+
+    with pytest.raises(StopFollowingError):
+        await follower.run()
+
+    stored = await uow.mastodon_sources.get(A, source.id)
+    assert stored.state == "polling"  # the failure was shown, then polling went on
+    assert timelines.calls.count("stream token=None") == 2

@@ -85,17 +85,22 @@ class TimelineFollower:
         self._token = await self._open_token()
         while True:
             try:
-                await self._follow_stream()
-                await self._show("starting", "the stream ended; reconnecting")
-            except StreamRefusedError as refused:
-                await self._poll_for(self._policy.stream_retry_s, f"streaming refused: {refused}")
-                continue
+                await self._follow_once()
             except CursorMovedError:
                 raise
             except Exception as error:  # every failure of the far side: retried, never fatal
                 self._failures += 1
                 await self._show("failing", f"{type(error).__name__}: {error}"[:500])
             await self._sleep(self._policy.backoff_s(self._failures))
+
+    async def _follow_once(self) -> None:
+        """The stream until it ends, or pages for ``stream_retry_s`` when it is refused."""
+        try:
+            await self._follow_stream()
+        except StreamRefusedError as refused:
+            await self._poll_for(self._policy.stream_retry_s, f"streaming refused: {refused}")
+            return
+        await self._show("starting", "the stream ended; reconnecting")
 
     async def _open_token(self) -> str | None:
         sealed = self.source.sealed_token
