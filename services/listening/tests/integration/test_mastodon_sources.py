@@ -169,6 +169,20 @@ async def test_a_refused_stream_falls_back_to_polling(
     assert fake.open_streams == 0
 
 
+async def test_a_stream_answered_with_a_web_page_is_polled(
+    api: httpx.AsyncClient, fake: FakeMastodon
+) -> None:
+    fake.stream_as_html = True
+    source = await follow(api, fake)
+    polling = await until_state(api, source["id"], "polling")
+    assert polling["status"]["detail"] == "streaming refused: 200 but text/html type"
+
+    status = fake.post("one")
+
+    [post] = await until_fetched(api, 1)
+    assert post.url == status["url"]
+
+
 async def test_a_malformed_status_is_skipped_and_counted(
     api: httpx.AsyncClient, fake: FakeMastodon
 ) -> None:
@@ -303,7 +317,7 @@ async def test_admins_follow_list_and_unfollow_timelines(plain_api: httpx.AsyncC
         SOURCES, json={**body, "instance_url": "https://mastodon.example"}, headers=headers(A)
     )
     assert again.status_code == 409, again.text
-    assert again.json()["code"] == "duplicate"
+    assert again.json()["code"] == "already_exists"
     other_tenant = await plain_api.post(SOURCES, json=body, headers=headers(B))
     assert other_tenant.status_code == 201
 

@@ -40,6 +40,8 @@ class FakeMastodon:
         """True: every stream request answers 401 (the instance wants a token)."""
         self.streaming_token: str | None = None
         """Set: streams answer 401 unless this token is given."""
+        self.stream_as_html = False
+        """True: streams answer 200 with a web page (a login wall, a proxy's error page)."""
         self.stream_requests = 0
         self._streams_served = asyncio.Event()
         self._streams_served.set()
@@ -118,6 +120,8 @@ class FakeMastodon:
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
         if self.refuse_streaming or (self.streaming_token and token != self.streaming_token):
             return JSONResponse({"error": "Error while streaming: not authorized"}, 401)
+        if self.stream_as_html:
+            return Response("<html>Sign in</html>", media_type="text/html")
         if timeline not in ("public", "public/local", "hashtag", "hashtag/local"):
             return JSONResponse({"error": "Unknown stream type"}, 404)
         stream = _Stream(timeline, request.query_params.get("tag"))

@@ -55,8 +55,8 @@ class MastodonClient:
         self, source: MastodonSource, token: str | None
     ) -> AsyncIterator[AsyncIterator[MastodonStatus]]:
         """The timeline's new statuses as they come. Raises :class:`StreamRefusedError` when
-        the instance answers 4xx (many want a token for streaming); other failures (5xx, a
-        dropped connection) raise ``httpx`` errors."""
+        the instance answers 4xx (many want a token for streaming) or something that is no
+        event stream; other failures (5xx, a dropped connection) raise ``httpx`` errors."""
         url = await self._checked(source, stream_path(source))
         params = {"tag": source.hashtag} if source.hashtag else {}
         async with aconnect_sse(
@@ -72,6 +72,9 @@ class MastodonClient:
                 await response.aread()
                 raise StreamRefusedError(f"{response.status_code} {_reason(response)}")
             response.raise_for_status()
+            content_type = response.headers.get("content-type", "").partition(";")[0].strip()
+            if content_type != "text/event-stream":  # a login page, a proxy's: poll instead
+                raise StreamRefusedError(f"{response.status_code} but {content_type or 'no'} type")
             yield _updates(events, url)
 
     async def page_after(

@@ -41,7 +41,7 @@ def api_error(error: DomainError) -> ApiError:
     if isinstance(error, LimitReachedError):
         return Conflict(message, code="limit_reached")
     if isinstance(error, DuplicateError):
-        return Conflict(message, code="duplicate")
+        return Conflict(message, code="already_exists")
     if isinstance(error, ConcurrentModificationError):
         return Conflict("the resource is being changed by someone else; retry", code="busy")
     if isinstance(error, BadSignatureError):
