@@ -68,7 +68,6 @@ class JetstreamSubscriber:
         self._clock = clock
         self._policy = policy
         self._sleep = sleep
-        self.connections = 0
 
     async def run(self) -> None:
         """Until cancelled; ends with :class:`CursorTakenError` when another replica took the
@@ -92,7 +91,6 @@ class JetstreamSubscriber:
             seen = await uow.jetstream_cursor.current()
         start = resume_cursor(seen, self._policy.rewind_s)
         async with self._firehose.events(start) as events:
-            self.connections += 1
             queue: asyncio.Queue[Item] = asyncio.Queue(maxsize=self._policy.batch_size * 4)
             pump = asyncio.create_task(_pump(events, queue))
             try:
