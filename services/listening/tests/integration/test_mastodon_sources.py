@@ -7,6 +7,7 @@ a query's term ending as a mention with its MentionDetected."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -365,3 +366,35 @@ async def test_only_admins_follow_and_unfollow(plain_api: httpx.AsyncClient) -> 
     source_id = created.json()["id"]
     refused = await plain_api.delete(f"{SOURCES}/{source_id}", headers=headers(A, Scope.editor))
     assert refused.status_code == 403
+
+
+async def test_a_source_whose_replica_died_is_taken_over_when_its_lease_runs_out(
+    infra: Any, unique: str, mongo_client: Any, fake: FakeMastodon
+) -> None:
+    quiet = api_settings(infra, unique, allow_insecure_urls=True)  # no followers
+    try:
+        async with staff_api(quiet) as api:
+            source = await follow(api, fake)
+            # A replica that died holding it: its lease is not renewed, and not given up.
+            leases = listening_of(api).runtime.db["leases"]
+            expires = datetime.now(UTC) + timedelta(seconds=2)
+            await leases.insert_one(
+                {
+                    "_id": f"listening.mastodon.{source['id']}",
+                    "owner": "dead",
+                    "expires_at": expires,
+                }
+            )
+        async with staff_api(follower_settings(infra, unique)) as api:
+            replica = listening_of(api)
+            await eventually(
+                lambda: replica.mastodon.followers.following == {source["id"]}, "the takeover"
+            )
+            await until_state(api, source["id"], "streaming")
+            lease = await replica.runtime.db["leases"].find_one(
+                {"_id": f"listening.mastodon.{source['id']}"}
+            )
+            assert lease is not None
+            assert lease["owner"] == replica.runtime.instance
+    finally:
+        await drop_test_database(mongo_client, quiet.database_name)
