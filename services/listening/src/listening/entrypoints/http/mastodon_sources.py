@@ -79,6 +79,6 @@ async def get_mastodon_source(
 async def unfollow_mastodon_timeline(
     mastodon_source_id: str, tenant: AdminTenant, listening: ListeningDep
 ) -> Response:
-    """Stop following: the connection closes within a few seconds."""
+    """Stop following: the replica holding the connection closes it at its next look."""
     await mastodon.unfollow_timeline(listening.uow(), tenant, mastodon_source_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
