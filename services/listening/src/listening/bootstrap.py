@@ -21,8 +21,10 @@ from listening.adapters.mongo.unit_of_work import MongoUnitOfWork
 from listening.adapters.sentiment import VaderSentiment
 from listening.adapters.webhook_secrets import DerivedWebhookSecrets
 from listening.adapters.word_frequency import commonness
+from listening.bluesky_wiring import BlueskyWiring
 from listening.config import ListeningSettings
 from listening.domain.feeds import FeedPolicy
+from listening.mastodon_wiring import MastodonWiring
 from listening.service.feed_polling import poll_due
 from listening.service.feed_ports import FeedDeps
 from listening.service.ports import Deps
@@ -38,7 +40,13 @@ logger = logging.getLogger(__name__)
 class Listening:
     """The wired service: what routes and consumers work with."""
 
-    def __init__(self, settings: ListeningSettings, runtime: ServiceRuntime, deps: Deps) -> None:
+    def __init__(
+        self,
+        settings: ListeningSettings,
+        runtime: ServiceRuntime,
+        deps: Deps,
+        service_keys: list[str] | None = None,
+    ) -> None:
         self.settings = settings
         self.runtime = runtime
         self.deps = deps
@@ -49,6 +57,19 @@ class Listening:
         self.feed_deps = feed_deps(settings, deps.clock)
         self.feeds_added = Doorbell()
         """Rung after a feed is added here: this replica's poller fetches it now."""
+
+        self.mastodon = MastodonWiring(
+            settings,
+            runtime.db,
+            runtime.instance,
+            keys=service_keys or _webhook_keys(settings),
+            uow=self.uow,
+            reader=self.reader,
+            clock=deps.clock,
+        )
+        self.bluesky = BlueskyWiring(
+            settings, runtime.db, runtime.instance, uow=self.uow, clock=deps.clock
+        )
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""
@@ -83,7 +104,7 @@ class Listening:
             interval_s=self.settings.queries_poll_interval_s,
         )
         self.queries_changed.attach(loop)
-        return [loop, *self._feed_poller()]
+        return [loop, *self._feed_poller(), *self.mastodon.loops(), *self.bluesky.loops()]
 
     def poll_feeds(self) -> Awaitable[int]:
         """One pass of the feed poller: claim due feeds, fetch them, store what came of it."""
@@ -106,7 +127,7 @@ def feed_deps(settings: ListeningSettings, clock: Clock) -> FeedDeps:
         deadline_s=settings.feed_fetch_deadline_s,
         max_bytes=settings.feed_max_bytes,
         user_agent=f"NewsroomListening/{package_version('newsroom-listening')} (feed poller)",
-        allow_insecure=settings.allow_insecure_feed_urls,
+        allow_insecure=settings.allow_insecure_urls,
     )
     policy = FeedPolicy(
         poll_interval_s=settings.feed_poll_interval_s,
@@ -121,7 +142,7 @@ def feed_deps(settings: ListeningSettings, clock: Clock) -> FeedDeps:
         parser=FeedparserParser(),
         policy=policy,
         random=random.random,
-        allow_insecure_urls=settings.allow_insecure_feed_urls,
+        allow_insecure_urls=settings.allow_insecure_urls,
         max_feeds_per_tenant=settings.max_feeds_per_tenant,
         claim_batch=settings.feed_claim_batch,
         claim_lease_s=settings.feed_claim_lease_s,
@@ -143,12 +164,13 @@ def _webhook_keys(settings: ListeningSettings) -> list[str]:
 def bootstrap(
     settings: ListeningSettings, runtime: ServiceRuntime, clock: Clock | None = None
 ) -> Listening:
+    keys = _webhook_keys(settings)
     deps = Deps(
         clock=clock or SystemClock(),
         language=LangidDetector(),
         sentiment=VaderSentiment(),
-        secrets=DerivedWebhookSecrets(_webhook_keys(settings)),
+        secrets=DerivedWebhookSecrets(keys),
         near_copy_window_days=settings.near_copy_window_days,
         max_queries_per_tenant=settings.max_queries_per_tenant,
     )
-    return Listening(settings, runtime, deps)
+    return Listening(settings, runtime, deps, keys)

@@ -91,14 +91,79 @@ class ListeningSettings(ServiceSettings):
     feed_poller_idle_s: float = Field(
         default=5.0, gt=0, description="How often an idle poller looks for due feeds"
     )
-    allow_insecure_feed_urls: bool = Field(
-        default=False,
-        description="Tests and local development only: feeds over http and on internal "
-        "addresses (the SSRF guard off)",
-    )
 
     @model_validator(mode="after")
     def _lease_outlives_a_fetch(self) -> ListeningSettings:
         if self.feed_claim_lease_s <= self.feed_fetch_deadline_s:
             raise ValueError("feed_claim_lease_s must be longer than feed_fetch_deadline_s")
         return self
+
+    # Tests and local development only: sources may name http and loopback URLs.
+    allow_insecure_urls: bool = Field(
+        default=False,
+        description="Let sources (feeds, Mastodon instances) name http and internal (loopback, "
+        "private) URLs: tests and local development only (the SSRF guard refuses them "
+        "otherwise)",
+    )
+    mastodon_followers_enabled: bool = Field(
+        default=True,
+        description="Follow Mastodon sources in this replica (one connection per source across "
+        "all replicas that do, shared out by leases)",
+    )
+    mastodon_lease_ttl_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A Mastodon source's lease: a replica that stops renewing loses its sources "
+        "this long after; each replica looks at the sources every third of it",
+    )
+    mastodon_poll_interval_s: float = Field(
+        default=30.0, gt=0, description="Between two timeline pages while a source is polled"
+    )
+    mastodon_stream_retry_s: float = Field(
+        default=300.0,
+        ge=0,
+        description="How long a source whose instance refused streaming is polled before "
+        "streaming is asked again",
+    )
+    mastodon_backoff_max_s: float = Field(
+        default=60.0, gt=0, description="Longest wait before reconnecting a failing source"
+    )
+    mastodon_http_timeout_s: float = Field(
+        default=15.0, gt=0, description="Connect and read timeout of timeline pages"
+    )
+    mastodon_stream_read_timeout_s: float = Field(
+        default=90.0,
+        gt=0,
+        description="A stream silent this long (no status, no heartbeat) is taken for dead "
+        "and reopened",
+    )
+    jetstream_enabled: bool = Field(
+        default=False,
+        description="Subscribe to Bluesky's Jetstream (every new post of the network, matched "
+        "against every tenant's queries); one replica holds the subscription (a lease)",
+    )
+    jetstream_endpoint: str = Field(
+        default="wss://jetstream2.us-east.bsky.network",
+        description="The Jetstream instance (its /subscribe is asked for posts only, uncompressed)",
+    )
+    jetstream_rewind_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="A reconnect resumes this long before the last cursor stored (events of "
+        "the last moments may arrive out of order; replayed posts are the same mentions)",
+    )
+    jetstream_batch_size: int = Field(
+        default=200, ge=1, description="Posts recorded per transaction at most"
+    )
+    jetstream_flush_s: float = Field(
+        default=0.5, gt=0, description="A batch is recorded this long after its first event"
+    )
+    jetstream_lease_ttl_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="The subscription's lease: another replica takes it over this long after "
+        "its holder stopped renewing",
+    )
+    jetstream_backoff_max_s: float = Field(
+        default=60.0, gt=0, description="Longest wait before reconnecting to Jetstream"
+    )

@@ -21,8 +21,9 @@ DESCRIPTION = """Mentions of the company in outside sources and our own comments
 listening queries per tenant, matching, sentiment. Authenticate with
 `Authorization: Bearer <api key>` (the publisher's staff keys). Errors are RFC 9457 problem
 details (`application/problem+json`) with a stable `code`; a query that does not parse answers
-**422** naming the position. Consumes `CommentPosted`, polls RSS and Atom feeds (a feed URL
-that may not be called answers **422** saying why); emits `MentionDetected`."""
+**422** naming the position. Hears `CommentPosted`, signed inbound webhooks, RSS and Atom
+feeds (a feed URL that may not be called answers **422** saying why), the Mastodon timelines a
+tenant follows and Bluesky (Jetstream); emits `MentionDetected` and `MentionSpike`."""
 
 
 def create_app(
@@ -43,6 +44,10 @@ def create_app(
     async def load_queries() -> None:
         await listening.index.refresh()
 
+    # Once the background loops stopped (shutdown hooks run in reverse): the connections close
+    # and their leases are given up, so another replica takes the sources over at once.
+    runtime.on_shutdown(listening.mastodon.stop)
+    runtime.on_shutdown(listening.bluesky.stop)
     app = runtime.create_app(
         title="Newsroom listening",
         version=package_version("newsroom-listening"),

@@ -24,6 +24,9 @@ UNSTATED_RULES = {
     "body.text": "a query's text follows the query language described on the field",
     "body.url": "a feed's URL is https, without credentials, and names no internal address",
     "duplicate_feed": "a tenant polls one URL once",
+    "body.instance_url": "an instance's origin (no path) whose host is not a loopback, private "
+    "or reserved address (the SSRF guard)",
+    "body.hashtag": "Mastodon's hashtag rule: Unicode letters, digits and _",
     "body.answered_by.id": "a release or comment of the caller's tenant that listening heard of "
     "(another tenant's and an unknown one are refused alike)",
 }

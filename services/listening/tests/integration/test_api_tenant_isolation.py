@@ -30,6 +30,9 @@ async def a_data(api: httpx.AsyncClient) -> dict[str, str]:
     feed = await ok(
         api, "POST", "/v1/sources/feeds", 201, json={"url": "https://feeds.example/a.rss"}
     )
+
+    timeline = {"instance_url": "https://mastodon.example", "timeline": "public"}
+    mastodon = await ok(api, "POST", "/v1/sources/mastodon", 201, json=timeline)
     mention = Mention(
         id="m1",
         tenant_id=A,
@@ -55,6 +58,7 @@ async def a_data(api: httpx.AsyncClient) -> dict[str, str]:
         "{source_id}": source["id"],
         "{mention_id}": "m1",
         "{feed_id}": feed["id"],
+        "{mastodon_source_id}": mastodon["id"],
     }
 
 
@@ -68,6 +72,7 @@ async def snapshot(api: httpx.AsyncClient, ids: dict[str, str]) -> dict[str, Any
         "sources": await ok(api, "GET", "/v1/sources/webhooks"),
         "feed": await ok(api, "GET", f"/v1/sources/feeds/{ids['{feed_id}']}"),
         "feeds": await ok(api, "GET", "/v1/sources/feeds"),
+        "mastodon": await ok(api, "GET", "/v1/sources/mastodon"),
     }
 
 
@@ -85,7 +90,7 @@ async def test_another_tenant_gets_404_on_every_staff_route_and_changes_nothing(
         if path.startswith(PUBLIC) or "{" not in path:
             continue
         named.extend((method.upper(), path) for method in operations)
-    assert len(named) == 8, named  # a new route is tried here automatically; count it
+    assert len(named) == 10, named  # a new route is tried here automatically; count it
     for method, path in named:
         url = path
         for placeholder, value in ids.items():
@@ -95,7 +100,13 @@ async def test_another_tenant_gets_404_on_every_staff_route_and_changes_nothing(
         assert answer.json()["code"] == "not_found"
 
     assert await snapshot(api, ids) == before
-    for listing in ("/v1/queries", "/v1/mentions", "/v1/sources/webhooks", "/v1/sources/feeds"):
+    for listing in (
+        "/v1/queries",
+        "/v1/mentions",
+        "/v1/sources/webhooks",
+        "/v1/sources/feeds",
+        "/v1/sources/mastodon",
+    ):
         answer = await api.get(listing, headers=headers(B))
         assert answer.json()["items"] == [], listing
     counts = await api.get("/v1/mention-counts", headers=headers(B))
@@ -106,6 +117,7 @@ async def test_another_tenant_gets_404_on_every_staff_route_and_changes_nothing(
         "/v1/mention-counts",
         "/v1/sources/webhooks",
         "/v1/sources/feeds",
+        "/v1/sources/mastodon",
     }
 
 

@@ -24,7 +24,7 @@ from newsroom_testing.fixtures import drop_test_database
 pytestmark = pytest.mark.connected
 A = "tenant-a"
 SETTINGS = {
-    "allow_insecure_feed_urls": True,  # the fake server is on loopback, over http
+    "allow_insecure_urls": True,  # the fake server is on loopback, over http
     "feed_poll_interval_s": 600.0,
     "feed_retry_base_s": 60.0,
     "feed_fetch_deadline_s": 1.0,

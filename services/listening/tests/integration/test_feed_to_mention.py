@@ -34,7 +34,7 @@ async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx
         consumers_enabled=True,
         kafka_session_timeout_ms=6_000,
         kafka_heartbeat_interval_ms=500,
-        allow_insecure_feed_urls=True,  # the fake feed server is on loopback, over http
+        allow_insecure_urls=True,  # the fake feed server is on loopback, over http
     )
     try:
         async with staff_api(settings) as client:

@@ -49,6 +49,8 @@ def api_settings(infra: Any, unique: str, **overrides: Any) -> ListeningSettings
         "public_base_url": "https://news.example/api/listening",
         "consumers_enabled": False,
         "feed_polling_enabled": False,  # tests that poll run the poller's passes themselves
+        # Tests that follow Mastodon sources turn it on, with a fake instance.
+        "mastodon_followers_enabled": False,
         "log_json": False,
     }
     values.update(overrides)

@@ -14,8 +14,9 @@ import pytest
 
 from listening.domain.comments import KnownComment
 from listening.domain.dedupe import near
-from listening.domain.errors import DuplicateFeedError
+from listening.domain.errors import DuplicateError, DuplicateFeedError
 from listening.domain.feeds import Feed
+from listening.domain.mastodon import MastodonSource, SourceState
 from listening.domain.mentions import Mention, Sentiment, label_of
 from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
@@ -38,6 +39,8 @@ class Store:
     feeds: dict[str, Feed] = field(default_factory=dict)
     claims: dict[str, str] = field(default_factory=dict)
     outbox: list[Event] = field(default_factory=list)
+    mastodon: dict[str, MastodonSource] = field(default_factory=dict)
+    jetstream_time_us: int | None = None
 
 
 def _newest_first(rows: list[Any], after_id: str | None, limit: int) -> list[Any]:
@@ -303,6 +306,64 @@ class FakeFeeds:
         return True
 
 
+class FakeMastodonSources:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def add(self, source: MastodonSource) -> None:
+        mine = [m for m in self.s.mastodon.values() if m.tenant_id == source.tenant_id]
+        if any(m.identity == source.identity for m in mine):
+            raise DuplicateError(f"already following {source.web_url}")
+        self.s.mastodon[source.id] = source
+
+    async def get(self, tenant_id: str, source_id: str) -> MastodonSource | None:
+        found = self.s.mastodon.get(source_id)
+        return found if found and found.tenant_id == tenant_id else None
+
+    async def page(
+        self, tenant_id: str, *, after_id: str | None, limit: int
+    ) -> list[MastodonSource]:
+        mine = [m for m in self.s.mastodon.values() if m.tenant_id == tenant_id]
+        return _newest_first(mine, after_id, limit)
+
+    async def delete(self, tenant_id: str, source_id: str) -> bool:
+        if await self.get(tenant_id, source_id) is None:
+            return False
+        del self.s.mastodon[source_id]
+        return True
+
+    async def all_tenants(self) -> list[tuple[str, str]]:
+        return [(m.tenant_id, m.id) for m in self.s.mastodon.values()]
+
+    async def advance(self, tenant_id: str, source_id: str, *, seen: str | None, to: str) -> bool:
+        found = await self.get(tenant_id, source_id)
+        if found is None or found.last_status_id != seen:
+            return False
+        self.s.mastodon[source_id] = replace(found, last_status_id=to)
+        return True
+
+    async def set_state(
+        self, tenant_id: str, source_id: str, state: SourceState, detail: str | None, at: datetime
+    ) -> None:
+        found = await self.get(tenant_id, source_id)
+        if found is not None:
+            self.s.mastodon[source_id] = replace(found, state=state, detail=detail, state_at=at)
+
+
+class FakeJetstreamCursor:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def current(self) -> int | None:
+        return self.s.jetstream_time_us
+
+    async def advance(self, *, seen: int | None, to: int) -> bool:
+        if self.s.jetstream_time_us != seen:
+            return False
+        self.s.jetstream_time_us = to
+        return True
+
+
 class FakeUnitOfWork:
     """Transactions by copy: the store is restored when the block raises. Used without
     ``async with`` it is joined to a consumer's transaction: :meth:`flush` adds the events."""
@@ -320,6 +381,9 @@ class FakeUnitOfWork:
         self.comments = FakeComments(self.store)
         self.webhook_sources = FakeSources(self.store)
         self.feeds = FakeFeeds(self.store)
+
+        self.mastodon_sources = FakeMastodonSources(self.store)
+        self.jetstream_cursor = FakeJetstreamCursor(self.store)
 
     @property
     def events(self) -> list[Event]:

@@ -10,6 +10,9 @@ from pydantic import Field
 from newsroom_shared.events.base import Event
 
 SourceKind = Literal["rss", "atom", "mastodon", "bluesky", "webhook", "comment"]
+EVERY_TENANT = "*"
+"""The ``tenant_id`` of a post for every tenant (``audience="all"``): no tenant has this id, so a
+consumer that predates ``audience`` matches such a post against nobody's queries."""
 SentimentLabel = Literal["positive", "neutral", "negative"]
 
 
@@ -104,4 +107,11 @@ class PostFetched(Event):
     fetched_at: datetime
     release_id: str | None = Field(
         default=None, description="The tenant's release it is about, when the source knows"
+    )
+    audience: Literal["tenant", "all"] = Field(
+        default="tenant",
+        description="tenant: the post came from a source of tenant_id and is matched against "
+        "that tenant's queries only. all: it came from a source shared by every tenant (the "
+        'Bluesky firehose), tenant_id is "*", and it is matched against every tenant\'s '
+        "queries at once: each tenant whose query matches gets a mention of its own",
     )

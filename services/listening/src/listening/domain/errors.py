@@ -58,3 +58,7 @@ class DuplicateFeedError(DomainError):
 class ClaimLostError(DomainError):
     """A feed's poll outlived its claim (its lease ran out and another replica took it, or the
     feed was deleted): what it fetched is dropped, the other poll stands."""
+
+
+class DuplicateError(DomainError):
+    """The tenant already has this (a source following the same timeline)."""

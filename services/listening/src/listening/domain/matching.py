@@ -66,6 +66,20 @@ class Matcher:
                 found[query.id] = query
         return list(found.values())
 
+    def candidates_of_every_tenant(self, document: Document) -> dict[str, list[ListeningQuery]]:
+        """For a post shared by every tenant (the Bluesky firehose): each tenant's candidate
+        queries, from the same single pass of the automaton; a post no tenant's anchor term
+        occurs in costs what a tenant's post costs."""
+        if self._empty:
+            return {}
+        found: dict[str, dict[str, ListeningQuery]] = {}
+        for _, owners in self._automaton.iter(document.spaced):
+            for tenant_id, queries in owners.items():
+                mine = found.setdefault(tenant_id, {})
+                for query in queries:
+                    mine[query.id] = query
+        return {tenant_id: list(queries.values()) for tenant_id, queries in found.items()}
+
     def match(self, document: Document, tenant_id: str) -> list[Match]:
         """The tenant's queries the post matches, each with its positive terms found."""
         return matches_among(self.candidates(document, tenant_id), document)

@@ -15,7 +15,7 @@ from listening.bootstrap import Listening
 from listening.domain.releases import KnownRelease
 from listening.service.comments import apply_moderation
 from listening.service.intake import comment_to_post
-from listening.service.pipeline import match_post
+from listening.service.pipeline import match_post, match_shared_post
 from newsroom_shared.auth import api_key_subscriptions
 from newsroom_shared.consumer import EventHandler
 from newsroom_shared.consumer.table import Subscription
@@ -30,7 +30,10 @@ def post_handler(listening: Listening) -> EventHandler:
         post = received.data
         assert isinstance(post, PostFetched)
         uow = listening.joined(session)
-        await match_post(uow, listening.deps, listening.index.matcher, post)
+        if post.audience == "all":
+            await match_shared_post(uow, listening.deps, listening.index.matcher, post)
+        else:
+            await match_post(uow, listening.deps, listening.index.matcher, post)
         await uow.flush()
 
     return apply
@@ -71,8 +74,9 @@ SUBSCRIPTIONS: list[Subscription[Listening]] = [
         "listening.post-fetched",
         PostFetched,
         post_handler,
-        purpose="matches the post against every query of its tenant; stores the mention and "
-        "emits MentionDetected",
+        purpose="matches the post against every query of its tenant (a post of a source shared "
+        "by every tenant: against every tenant's); stores each mention and emits "
+        "MentionDetected",
     ),
     Subscription(
         "listening.comment-posted",

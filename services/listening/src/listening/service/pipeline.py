@@ -40,6 +40,42 @@ async def match_post(
     matches = matches_among(candidates, replace(document, language=language))
     if not matches:
         return None
+    return await _store(uow, deps, post, document, language, matches)
+
+
+async def match_shared_post(
+    uow: UnitOfWork, deps: Deps, matcher: Matcher, post: PostFetched
+) -> list[Mention]:
+    """A post of a source shared by every tenant (``audience="all"``): one pass of the
+    automaton finds every tenant's candidates (a post without any costs what a tenant's post
+    costs), the language is detected once, and each tenant whose query matches gets its own
+    mention, as if the post had come from a source of its own."""
+    document = Document.of(post.text, source=post.source_kind)
+    by_tenant = matcher.candidates_of_every_tenant(document)
+    if not by_tenant:
+        return []
+    language = post.language or deps.language.detect(post.text)
+    located = replace(document, language=language)
+    mentions: list[Mention] = []
+    for tenant_id, candidates in sorted(by_tenant.items()):
+        matches = matches_among(candidates, located)
+        if not matches:
+            continue
+        own = post.model_copy(update={"tenant_id": tenant_id, "audience": "tenant"})
+        mention = await _store(uow, deps, own, document, language, matches)
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+async def _store(
+    uow: UnitOfWork,
+    deps: Deps,
+    post: PostFetched,
+    document: Document,
+    language: str | None,
+    matches: list[Match],
+) -> Mention | None:
     mention = await _new_mention(uow, deps, post, document, language, matches)
     if mention is None or not await uow.mentions.add(mention):
         return None

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from listening.domain.comments import KnownComment
+from listening.domain.mastodon import MastodonSource, SourceState
 from listening.domain.mentions import Mention, Sentiment, SentimentLabel
 from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
@@ -162,6 +163,46 @@ class WebhookSourceRepository(Protocol):
     async def delete(self, tenant_id: str, source_id: str) -> bool: ...
 
 
+class MastodonSourceRepository(Protocol):
+    async def add(self, source: MastodonSource) -> None:
+        """Raises ``DuplicateError`` when the tenant already follows the same timeline."""
+        ...
+
+    async def get(self, tenant_id: str, source_id: str) -> MastodonSource | None: ...
+    async def page(
+        self, tenant_id: str, *, after_id: str | None, limit: int
+    ) -> list[MastodonSource]: ...
+    async def delete(self, tenant_id: str, source_id: str) -> bool: ...
+    async def all_tenants(self) -> list[tuple[str, str]]:
+        """Across tenants: (tenant id, source id) of every source, for the replicas to share
+        the connections out."""
+        ...
+
+    async def advance(self, tenant_id: str, source_id: str, *, seen: str | None, to: str) -> bool:
+        """Moves the source's last status id from ``seen`` to ``to``; False when it is no
+        longer ``seen`` (another replica moved it, or the source is gone)."""
+        ...
+
+    async def set_state(
+        self,
+        tenant_id: str,
+        source_id: str,
+        state: SourceState,
+        detail: str | None,
+        at: datetime,
+    ) -> None: ...
+
+
+class JetstreamCursorRepository(Protocol):
+    """The Bluesky subscription's cursor (the last ``time_us`` recorded): one per deployment."""
+
+    async def current(self) -> int | None: ...
+    async def advance(self, *, seen: int | None, to: int) -> bool:
+        """Moves it from ``seen`` to ``to``; False when it is no longer ``seen`` (another
+        replica holds the subscription now)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     @property
     def queries(self) -> QueryRepository: ...
@@ -179,6 +220,10 @@ class UnitOfWork(Protocol):
     def webhook_sources(self) -> WebhookSourceRepository: ...
     @property
     def feeds(self) -> FeedRepository: ...
+    @property
+    def mastodon_sources(self) -> MastodonSourceRepository: ...
+    @property
+    def jetstream_cursor(self) -> JetstreamCursorRepository: ...
 
     def emit(self, event: Event) -> None: ...
     async def __aenter__(self) -> Self: ...

@@ -1,10 +1,11 @@
 """Every index of listening's database, created at startup (idempotent), and the collections
 written inside transactions, created first.
 
-Tenant data is indexed under ``tenant_id`` first. Two reads find the tenant instead of starting
-from it, by design: every query of every tenant (the matcher; a whole-collection read) and a
-webhook source by its ``_id`` (an inbound delivery's URL names only the source), and the due
-feeds of every tenant (``feeds.due``: the poller serves them all).
+Tenant data is indexed under ``tenant_id`` first. Four reads find the tenant instead of
+starting from it, by design: every query of every tenant (the matcher; a whole-collection read),
+a webhook source by its ``_id`` (an inbound delivery's URL names only the source), the due feeds
+of every tenant (``feeds.due``: the poller serves them all), and the ids of every Mastodon
+source (the replicas share the connections out; a whole-collection read).
 """
 
 from __future__ import annotations
@@ -58,6 +59,15 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
         IndexModel([("tenant_id", ASCENDING), ("url", ASCENDING)], unique=True, name="tenant_url"),
         IndexModel([("next_poll_at", ASCENDING)], name="due"),
+    ],
+    # One document (the Bluesky subscription's cursor), by _id.
+    "jetstream_cursor": [],
+    "mastodon_sources": [
+        IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
+        # One source per followed timeline and tenant: a second one would emit every post twice.
+        IndexModel(
+            [("tenant_id", ASCENDING), ("identity", ASCENDING)], unique=True, name="tenant_timeline"
+        ),
     ],
 }
 

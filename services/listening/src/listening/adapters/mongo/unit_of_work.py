@@ -7,6 +7,8 @@ from pymongo.errors import PyMongoError
 
 from listening.adapters.mongo.comments import MongoComments
 from listening.adapters.mongo.feeds import MongoFeeds
+from listening.adapters.mongo.jetstream_cursor import MongoJetstreamCursor
+from listening.adapters.mongo.mastodon_sources import MongoMastodonSources
 from listening.adapters.mongo.mentions import MongoMentions
 from listening.adapters.mongo.queries import MongoQueries, MongoQueryVersion
 from listening.adapters.mongo.query_activity import MongoQueryActivity
@@ -29,6 +31,9 @@ class MongoUnitOfWork(UnitOfWorkBase):
         self.comments = MongoComments(self._db, session)
         self.webhook_sources = MongoWebhookSources(self._db, session)
         self.feeds = MongoFeeds(self._db, session)
+
+        self.mastodon_sources = MongoMastodonSources(self._db, session)
+        self.jetstream_cursor = MongoJetstreamCursor(self._db, session)
 
     def conflict(self, error: PyMongoError) -> Exception:
         return ConcurrentModificationError(str(error))

@@ -9,6 +9,7 @@ from listening.domain.errors import (
     BadSignatureError,
     ConcurrentModificationError,
     DomainError,
+    DuplicateError,
     DuplicateFeedError,
     InvalidFeedUrlError,
     InvalidPostError,
@@ -41,6 +42,8 @@ def api_error(error: DomainError) -> ApiError:
         return NotFound(message)
     if isinstance(error, LimitReachedError):
         return Conflict(message, code="limit_reached")
+    if isinstance(error, DuplicateError):
+        return Conflict(message, code="already_exists")
     if isinstance(error, ConcurrentModificationError):
         return Conflict("the resource is being changed by someone else; retry", code="busy")
     if isinstance(error, BadSignatureError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from listening.entrypoints.http import feeds, mentions, queries, sources
+from listening.entrypoints.http import feeds, mastodon_sources, mentions, queries, sources
 
 ROUTERS = (
     queries.router,
@@ -11,4 +11,5 @@ ROUTERS = (
     sources.router,
     sources.inbound_router,
     feeds.router,
+    mastodon_sources.router,
 )
