@@ -16,11 +16,12 @@ over, so benchmarks report those beside their timings:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from aiokafka.client import AIOKafkaClient
+from fastapi import FastAPI
 from pymongo import monitoring
 
 
@@ -91,3 +92,20 @@ class KafkaRequests:
         report = {"total": sum(self.counts.values()) / units}
         report.update({name: count / units for name, count in self.counts.most_common()})
         return report
+
+
+def counted_app(create_app: Callable[[], FastAPI]) -> FastAPI:
+    """A service's app (``create_app`` imports and builds it) whose MongoDB commands are all
+    counted; ``GET /__bench/commands`` answers the counts so far and starts them again. The
+    listener is registered before the app is built, so its client reports to it."""
+    commands = Commands()
+    monitoring.register(commands)
+    app = create_app()
+
+    @app.get("/__bench/commands", include_in_schema=False)
+    async def counted() -> dict[str, Any]:
+        counts = {"by_name": dict(commands.counts), "by_collection": dict(commands.by_collection)}
+        commands.reset()
+        return counts
+
+    return app

@@ -20,9 +20,8 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
-from pymongo import monitoring
 
-from bench.counting import Commands
+from bench.counting import counted_app
 
 PAGE_PATH = "/{newsroom_slug}/releases/{release_id}"
 TEMPLATE = """<!doctype html>
@@ -69,19 +68,12 @@ def baseline_app(size: int) -> FastAPI:
 
 
 def system_app() -> FastAPI:
-    commands = Commands()
-    monitoring.register(commands)  # clients made from here on report to it
-    from publisher.main import create_app  # after the listener: its client must see it
+    def create() -> FastAPI:
+        from publisher.main import create_app  # after the listener: its client must see it
 
-    app = create_app()
+        return create_app()
 
-    @app.get("/__bench/commands", include_in_schema=False)
-    async def counted() -> dict[str, Any]:
-        counts = {"by_name": dict(commands.counts), "by_collection": dict(commands.by_collection)}
-        commands.reset()
-        return counts
-
-    return app
+    return counted_app(create)
 
 
 def main() -> None:

@@ -20,27 +20,19 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
-from pymongo import monitoring
 
-from bench.counting import Commands
+from bench.counting import counted_app
 
 THREAD_PATH = "/v1/public/releases/{release_id}/comments"
 
 
 def system_app() -> FastAPI:
-    commands = Commands()
-    monitoring.register(commands)  # clients made from here on report to it
-    from comments.main import create_app  # after the listener: its client must see it
+    def create() -> FastAPI:
+        from comments.main import create_app  # after the listener: its client must see it
 
-    app = create_app()
+        return create_app()
 
-    @app.get("/__bench/commands", include_in_schema=False)
-    async def counted() -> dict[str, Any]:
-        counts = {"by_name": dict(commands.counts), "by_collection": dict(commands.by_collection)}
-        commands.reset()
-        return counts
-
-    return app
+    return counted_app(create)
 
 
 def baseline_app(body: Path) -> FastAPI:

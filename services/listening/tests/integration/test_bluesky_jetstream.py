@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from listening_fakes.auth import api_settings, headers, listening_of, staff_api
+from listening_fakes.auth import api_settings, headers, listening_of, posts_in_outbox, staff_api
 from listening_fakes.jetstream import DID, FakeJetstream
 
 from listening.adapters.malformed import skipped_count
@@ -60,13 +60,7 @@ async def api(
 
 
 async def fetched(api: httpx.AsyncClient) -> list[PostFetched]:
-    outbox = listening_of(api).runtime.db["outbox"]
-    return [
-        PostFetched.model_validate_json(event["value"])
-        async for document in outbox.find({})
-        for event in document["events"]
-        if event["topic"] == PostFetched.topic
-    ]
+    return await posts_in_outbox(api)
 
 
 async def until_fetched(api: httpx.AsyncClient, count: int) -> list[PostFetched]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from listening_fakes.auth import api_settings, headers, listening_of, staff_api
+from listening_fakes.auth import api_settings, headers, listening_of, posts_in_outbox, staff_api
 from listening_fakes.feed_server import Entry, FakeFeed, FeedServer, serving
 
 from newsroom_shared.events.listening import PostFetched
@@ -77,13 +77,7 @@ async def poll(api: httpx.AsyncClient) -> int:
 
 
 async def posts(api: httpx.AsyncClient) -> list[PostFetched]:
-    outbox = listening_of(api).runtime.db["outbox"]
-    return [
-        PostFetched.model_validate_json(event["value"])
-        async for document in outbox.find({})
-        for event in document["events"]
-        if event["topic"] == PostFetched.topic
-    ]
+    return await posts_in_outbox(api)
 
 
 def entries(*ids: str) -> list[Entry]:

@@ -13,6 +13,7 @@ from listening.bootstrap import Listening
 from listening.config import ListeningSettings
 from listening.main import create_app
 from newsroom_shared.clock import Clock
+from newsroom_shared.events.listening import PostFetched
 from newsroom_testing.staff import SCOPES as SCOPES
 from newsroom_testing.staff import TokenAuthenticator, running
 from newsroom_testing.staff import app_of as app_of
@@ -36,6 +37,17 @@ async def staff_api(
 def listening_of(client: httpx.AsyncClient) -> Listening:
     listening: Listening = app_of(client).state.listening
     return listening
+
+
+async def posts_in_outbox(client: httpx.AsyncClient) -> list[PostFetched]:
+    """Every ``PostFetched`` the app's sources wrote to its outbox so far (sent or not)."""
+    outbox = listening_of(client).runtime.db["outbox"]
+    return [
+        PostFetched.model_validate_json(event["value"])
+        async for document in outbox.find({})
+        for event in document["events"]
+        if event["topic"] == PostFetched.topic
+    ]
 
 
 def api_settings(infra: Any, unique: str, **overrides: Any) -> ListeningSettings:

@@ -15,10 +15,10 @@ from listening.domain.feed_entries import (
     entry_digest,
     feed_post,
     language_tag,
-    plain_text,
     retry_after_s,
 )
 from listening.domain.feeds import Feed, FeedPolicy, Validators, backoff_s
+from listening.domain.html_text import html_to_text
 
 NOW = datetime(2030, 1, 1, 9, tzinfo=UTC)
 POLICY = FeedPolicy(poll_interval_s=600, retry_base_s=60, backoff_cap_s=3600, jitter=0.1)
@@ -41,7 +41,7 @@ def test_an_entry_becomes_plain_text_keyed_by_its_link() -> None:
     )
     post = feed_post("f1", entry, feed_language="sv")
     assert post is not None
-    assert post.text == "Acme & friends\n\nAcme launches it.\nSecond <p>"
+    assert post.text == "Acme & friends\n\nAcme launches it.\n\nSecond <p>"
     assert post.post_key == url_key("https://news.example/a")  # tracking parameter dropped
     assert (post.url, post.author, post.published_at) == (entry.link, "Jane", NOW)
     assert post.language == "en"  # the entry's own language before the feed's
@@ -80,7 +80,7 @@ def test_language_tags_keep_their_primary_language(tag: str | None, expected: st
 
 
 def test_plain_text_decodes_entities_and_drops_tags() -> None:
-    assert plain_text("a &lt;b&gt; <i>c</i>") == "a <b> c"
+    assert html_to_text("a &lt;b&gt; <i>c</i>") == "a <b> c"
 
 
 def test_the_backoff_doubles_up_to_its_cap_with_equal_jitter() -> None:

@@ -7,16 +7,13 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from html.parser import HTMLParser
 
 from listening.domain.dedupe import url_key
 from listening.domain.feeds import FeedKind
+from listening.domain.html_text import html_to_text
 
 MAX_TEXT = 20_000
 """Characters of a post's text (a longer entry is cut: a huge entry costs no more than this)."""
-
-_BLOCKS = frozenset({"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "blockquote"})
-_SKIPPED = frozenset({"script", "style"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,39 +51,6 @@ class FeedPost:
     language: str | None
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIPPED:
-            self._skipping += 1
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def plain_text(html: str) -> str:
-    """The text of an HTML fragment (entities decoded, scripts dropped), whitespace collapsed
-    but paragraphs kept apart."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    return "\n".join(line for line in lines if line)
-
-
 def entry_digest(entry: FeedEntry) -> str:
     """A short, stable id of the entry: its guid or id, else its link, else its title and body
     (a feed without ids still tells its entries apart). Hashed so that a feed's remembered ids
@@ -107,7 +71,7 @@ def feed_post(feed_id: str, entry: FeedEntry, feed_language: str | None) -> Feed
     """The post an entry makes: title and body as plain text (cut at ``MAX_TEXT``), keyed by
     its link's canonical URL when it has one (copies of one page meet on one partition), else
     by the feed and the entry's digest. None for an entry with no text at all."""
-    title, body = plain_text(entry.title), plain_text(entry.body)
+    title, body = html_to_text(entry.title), html_to_text(entry.body)
     text = title if not body or body == title else f"{title}\n\n{body}" if title else body
     if not text:
         return None
@@ -118,7 +82,7 @@ def feed_post(feed_id: str, entry: FeedEntry, feed_language: str | None) -> Feed
         post_key=url_key(link) if link else f"feed:{feed_id}:{digest}",
         text=text[:MAX_TEXT],
         url=link,
-        author=(plain_text(entry.author)[:200] or None) if entry.author else None,
+        author=(html_to_text(entry.author)[:200] or None) if entry.author else None,
         published_at=entry.published,
         language=language_tag(entry.language) or language_tag(feed_language),
     )

@@ -1,4 +1,5 @@
-"""HTML as plain text: what a Mastodon status's ``content`` says, for matching and excerpts.
+"""HTML as plain text: what a Mastodon status's ``content`` or a feed entry says, for matching
+and excerpts.
 
 Block elements and line breaks become line breaks, everything else its text; entities are
 decoded. Mastodon marks parts of long links ``invisible`` (the scheme, the tail): those are kept,
@@ -10,7 +11,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_BREAKS = frozenset({"p", "br", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "ul", "ol"})
+_BREAKS = frozenset(
+    {"p", "br", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "ul", "ol"}
+)
 _SKIPPED = frozenset({"script", "style"})
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
