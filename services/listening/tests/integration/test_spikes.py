@@ -20,6 +20,7 @@ from listening.domain.queries import ListeningQuery
 from listening.domain.spikes import HOUR, Bucket, Episode, RecentMention
 from listening.service.pipeline import match_post
 from listening.service.spikes import watch_for_spikes
+from listening.service.transactions import atomically
 from newsroom_shared.events.listening import MentionSpike, PostFetched
 from newsroom_shared.mongo import Database
 from newsroom_testing.clock import FakeClock
@@ -178,10 +179,14 @@ async def test_a_burst_through_the_pipeline_emits_one_spike(
     async def store(number: int, at: datetime) -> None:
         clock.set(at)
         uow = listening.uow()
-        async with uow:
-            assert await match_post(
+
+        async def matched() -> object:
+            return await match_post(
                 uow, listening.deps, listening.index.matcher, post(tenant, number, at)
             )
+
+        # Retried after a transient abort, as the post consumer's inbox transaction is.
+        assert await atomically(uow, matched)
 
     for number in range(28):  # two an hour for 14 hours
         await store(number, T0 + number * HOUR / 2)
