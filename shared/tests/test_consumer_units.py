@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -16,7 +17,13 @@ from pymongo.errors import AutoReconnect, OperationFailure
 
 from newsroom_shared.config import ServiceSettings
 from newsroom_shared.consumer import subscribe
-from newsroom_shared.consumer.batch import _HandlerError, _Pending, is_infrastructure_error
+from newsroom_shared.consumer.batch import (
+    BatchProcessor,
+    BatchResult,
+    _HandlerError,
+    _Pending,
+    is_infrastructure_error,
+)
 from newsroom_shared.consumer.dead_letters import (
     REASON_MAX_CHARS,
     DeadLetter,
@@ -315,3 +322,66 @@ def test_subscribers_poll_without_faststreams_sleep_after_an_empty_batch() -> No
         settings=ServiceSettings(),
     )
     assert isinstance(subscriber, _BatchSubscriberWithoutIdleSleep)
+
+
+class _Crowded(BatchProcessor):
+    """Every transaction of more than ``room`` events loses a write race (as a big batch does
+    while another consumer keeps writing the same documents); smaller ones commit."""
+
+    def __init__(self, room: int, error: Exception) -> None:
+        super().__init__(
+            event_class=thing_event_on("t"),
+            handler=MagicMock(),
+            db=MagicMock(),
+            name="crowded",
+            policy=RetryPolicy(max_attempts=3, initial_s=0.001, max_s=0.001),
+            inbox=MagicMock(),
+            dead_letters=MagicMock(),
+        )
+        self.room, self.error = room, error
+        self.committed: list[list[str]] = []
+        self.tries = 0
+        self.unlucky_tries = 0  # the first tries lose their race whatever their size
+
+    async def _apply_once(self, pending: Sequence[_Pending]) -> tuple[int, int]:
+        self.tries += 1
+        if len(pending) > self.room or self.tries <= self.unlucky_tries:
+            raise self.error
+        self.committed.append([item.key for item in pending])
+        return len(pending), 0
+
+
+def _conflict() -> OperationFailure:
+    conflict = OperationFailure("WriteConflict error", code=112)
+    conflict._add_error_label("TransientTransactionError")
+    return conflict
+
+
+def _batch(size: int) -> list[_Pending]:
+    return [_Pending(record(offset=n), _received(), f"k{n}") for n in range(size)]
+
+
+async def test_a_batch_that_keeps_losing_write_races_is_applied_in_halves_in_order() -> None:
+    crowded = _Crowded(room=3, error=_conflict())
+    result = BatchResult()
+
+    await crowded._apply(_batch(10), result)
+
+    assert result.applied == 10
+    assert not result.dead_letters
+    assert [key for part in crowded.committed for key in part] == [f"k{n}" for n in range(10)]
+    assert max(len(part) for part in crowded.committed) <= 3
+
+
+async def test_a_single_conflict_is_retried_whole_and_an_unreachable_server_is_never_split() -> (
+    None
+):
+    once = _Crowded(room=3, error=_conflict())
+    once.room = 10  # commits on its first retry: no split
+    await once._apply(_batch(10), BatchResult())
+    assert once.committed == [[f"k{n}" for n in range(10)]]
+
+    down = _Crowded(room=3, error=AutoReconnect("connection refused"))
+    with pytest.raises(ConsumerUnavailableError):
+        await down._apply(_batch(10), BatchResult())
+    assert down.tries == 3  # the policy's attempts, each with the whole batch

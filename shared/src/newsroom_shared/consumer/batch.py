@@ -16,6 +16,10 @@ Steps, for the records one ``getmany`` returned:
    is at fault), the events are applied one at a time straight away. Any other error retries the
    batch with exponential backoff and jitter; when the attempts run out the events are applied
    one at a time, each with its own retries, so only the failing ones become dead letters.
+   A batch that loses a write race twice in a row (a write conflict: other writers keep
+   changing documents it writes, as when two consumers of one read model work off a backlog)
+   is applied in halves, in order, each with its own retries: smaller transactions conflict
+   less, and each commits its part instead of the whole batch failing again and again.
 4. Dead letters are produced to ``<topic>.dlq``; only then is the batch done (the caller commits).
 
 Errors of the database itself (unreachable, transient transaction errors), whether they come from
@@ -142,6 +146,18 @@ def is_infrastructure_error(error: BaseException) -> bool:
     return isinstance(cause, PyMongoError) and any(map(cause.has_error_label, _TRANSIENT_LABELS))
 
 
+def lost_a_write_race(error: BaseException) -> bool:
+    """True for a transaction aborted because another writer changed a document it wrote
+    (a write conflict, or the server aborting it for that reason), not for an unreachable
+    server: splitting the batch helps with the first only."""
+    cause = error.cause if isinstance(error, _HandlerError) else error
+    return (
+        isinstance(cause, PyMongoError)
+        and not isinstance(cause, ConnectionFailure)
+        and cause.has_error_label("TransientTransactionError")
+    )
+
+
 class BatchProcessor:
     """Applies batches of one event type for one consumer (see the module docstring)."""
 
@@ -220,6 +236,14 @@ class BatchProcessor:
             else:
                 result.applied += applied
                 result.duplicates += duplicates
+                return
+            if failures and len(remaining) > 1 and lost_a_write_race(error):
+                # A second conflict in a row: other writers keep winning documents this batch
+                # writes (a backlog read by two consumers of one read model, say). Smaller
+                # transactions conflict less and each commits its part; halves keep the order.
+                half = len(remaining) // 2
+                await self._apply(remaining[:half], result)
+                await self._apply(remaining[half:], result)
                 return
             failures += 1
             if failures >= self._policy.max_attempts:
