@@ -58,6 +58,7 @@ def create_app(
         subscriptions=SUBSCRIPTIONS if authenticator is None else without_api_keys(SUBSCRIPTIONS),
         authenticator=authenticator or comments.keys.authenticator,
         prepare=[create_indexes, comments.keys.ensure_indexes],
+        background=[comments.mail_loop],
     )
     install_domain_error_handler(app)
     app.add_middleware(PublicCors)

@@ -30,10 +30,13 @@ from newsroom_shared.http.auth import Scope
 from newsroom_testing import staff as staff_auth
 from newsroom_testing.clock import FakeClock
 from newsroom_testing.fixtures import drop_test_database
+from newsroom_testing.smtp_sink import smtp_sink  # the SMTP sink fixture mail tests share
 from newsroom_testing.staff import TokenAuthenticator
 
 # Tests run with --import-mode=importlib (no sys.path changes): make tests/xss_corpus importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+__all__ = ["smtp_sink"]
 
 A, B = "tenant-a", "tenant-b"
 

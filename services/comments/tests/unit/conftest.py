@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from comments.domain.comment import Comment, Status
 from comments.domain.errors import TokenError
+from comments.domain.mail import Mail
 from comments.domain.moderation import AuditEntry, Ban
 from comments.domain.newsrooms import KnownNewsroom
 from comments.domain.releases import KnownRelease
@@ -40,6 +41,7 @@ class Store:
     bans: dict[tuple[str, str], Ban] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     outbox: list[Event] = field(default_factory=list)
+    mails: list[Mail] = field(default_factory=list)
 
 
 def _copy(comment: Comment) -> Comment:
@@ -242,6 +244,16 @@ class FakeAudit:
         return [e for e in rows if after_id is None or e.id < after_id][:limit]
 
 
+class FakeMails:
+    """The mail outbox: a mail queued in a block that raised is dropped with it."""
+
+    def __init__(self) -> None:
+        self.pending: list[Mail] = []
+
+    async def add(self, mail: Mail) -> None:
+        self.pending.append(mail)
+
+
 class FakeUnitOfWork:
     """Commits the events it was given at the end of a block that raised nothing."""
 
@@ -254,6 +266,7 @@ class FakeUnitOfWork:
         self.reactions = FakeReactions(store)
         self.bans = FakeBans(store)
         self.audit = FakeAudit(store)
+        self.mails = FakeMails()
         self._pending: list[Event] = []
 
     @property
@@ -265,6 +278,7 @@ class FakeUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._pending = []
+        self.mails.pending = []
         return self
 
     async def __aexit__(
@@ -275,7 +289,9 @@ class FakeUnitOfWork:
     ) -> None:
         if exc is None:
             self.store.outbox.extend(self._pending)
+            self.store.mails.extend(self.mails.pending)
         self._pending = []
+        self.mails.pending = []
 
 
 class FakeTokens:

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from comments.domain.comment import Comment, Status
+from comments.domain.mail import Attempt, Mail
 from comments.domain.moderation import AuditEntry, Ban
 from comments.domain.newsrooms import KnownNewsroom
 from comments.domain.releases import KnownRelease
@@ -125,6 +126,36 @@ class AuditRepository(Protocol):
         ...
 
 
+class MailOutbox(Protocol):
+    """Mails to send, written in the transaction of what they are about."""
+
+    async def add(self, mail: Mail) -> None: ...
+
+
+class MailQueue(Protocol):
+    """The queued mails as the sender sees them, across tenants (like the event outbox's
+    relay): each claimed by one sender at a time, for a lease."""
+
+    async def claim_due(self, now: datetime, until: datetime, limit: int) -> list[Attempt]:
+        """Claim up to ``limit`` mails due by ``now`` and not claimed by a live sender."""
+        ...
+
+    async def sent(self, attempt: Attempt) -> None:
+        """Sent: the mail, and with it the address, is gone."""
+        ...
+
+    async def retry_at(self, attempt: Attempt, at: datetime, error: str) -> None: ...
+    async def give_up(self, attempt: Attempt, error: str) -> None:
+        """Never to be sent: gone too (the log says why)."""
+        ...
+
+
+class MailSender(Protocol):
+    async def send(self, mail: Mail) -> None:
+        """Hand the mail to the mail server; SendError when it did not take it."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """Repositories over one transaction; events emitted go to the outbox in it.
 
@@ -147,6 +178,8 @@ class UnitOfWork(Protocol):
     def bans(self) -> BanRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def mails(self) -> MailOutbox: ...
     @property
     def retryable(self) -> bool: ...
 

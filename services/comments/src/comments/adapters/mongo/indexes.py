@@ -54,6 +54,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "reactions": [IndexModel([("tenant_id", ASCENDING), ("comment_id", ASCENDING)])],
     "bans": [IndexModel([("tenant_id", ASCENDING), ("ban_id", ASCENDING)], name="tenant_bans")],
+    # The mail loop's due mails, across tenants (it serves them all, as the outbox relay does).
+    "mail_outbox": [IndexModel([("due_at", ASCENDING)], name="due")],
     "moderation_log": [
         IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
         IndexModel(

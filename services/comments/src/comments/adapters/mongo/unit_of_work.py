@@ -11,6 +11,7 @@ from pymongo.errors import PyMongoError
 from comments.adapters.mongo.audit import MongoAudit
 from comments.adapters.mongo.bans import MongoBans
 from comments.adapters.mongo.comments import MongoComments
+from comments.adapters.mongo.mails import MongoMailOutbox
 from comments.adapters.mongo.newsrooms import MongoNewsrooms
 from comments.adapters.mongo.reactions import MongoReactions
 from comments.adapters.mongo.releases import MongoReleases
@@ -53,6 +54,7 @@ class MongoUnitOfWork(UnitOfWorkBase):
         self.reactions = MongoReactions(self._db, session)
         self.bans = MongoBans(self._db, session)
         self.audit = MongoAudit(self._db, session)
+        self.mails = MongoMailOutbox(self._db, session)
 
     def conflict(self, error: PyMongoError) -> Exception:
         return ConcurrentModificationError(str(error))
