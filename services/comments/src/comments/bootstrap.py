@@ -122,6 +122,7 @@ def bootstrap(
         digest_key=_keys(settings, "email_hash_key")[0].encode(),
         email_rate=SharedEmailRateLimit(runtime.rate_limits, settings.email_rate_per_minute),
         edit_window_s=settings.edit_window_s,
+        public_base_url=settings.public_base_url.rstrip("/"),
     )
     return Comments(
         settings=settings,

@@ -12,6 +12,7 @@ from comments.entrypoints.consumers import SUBSCRIPTIONS
 from comments.entrypoints.http import bans, moderation, public, settings
 from comments.entrypoints.http.cors import PublicCors
 from comments.entrypoints.http.errors import install_domain_error_handler
+from comments.entrypoints.web import manage
 from comments.entrypoints.widget import routes as widget
 from newsroom_shared.auth import without_api_keys
 from newsroom_shared.clock import Clock
@@ -30,7 +31,14 @@ details (`application/problem+json`) with a stable `code`. Listings page with `l
 page on any site can use them; `/widget.js` is the script tag that embeds a thread.
 """
 
-ROUTERS = (public.router, settings.router, moderation.router, bans.router, widget.router)
+ROUTERS = (
+    public.router,
+    settings.router,
+    moderation.router,
+    bans.router,
+    widget.router,
+    manage.router,
+)
 
 
 def create_app(

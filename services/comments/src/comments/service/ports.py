@@ -225,6 +225,8 @@ class Deps:
     digest_key: bytes
     email_rate: EmailRateLimit
     edit_window_s: int
+    public_base_url: str = "http://127.0.0.1:8003"
+    """Where the links in mails point (this API's public base, no trailing slash)."""
 
 
 @dataclass(frozen=True, slots=True)

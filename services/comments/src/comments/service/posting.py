@@ -3,7 +3,8 @@
 The text is sanitised first (nothing unsafe is ever stored), the per-email limit is taken
 (across tenants: an address flooding several newsrooms is one flood), then one transaction
 checks the release is open and the commenter not banned, applies the newsroom's rules, stores
-the comment, records a hold in the audit log, and puts the event in the outbox.
+the comment, records a hold in the audit log, puts the event in the outbox, and queues the
+mail that gives the author the link to manage it (not for spam: no mail to a bot's address).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from comments.domain.comment import Comment, Place, Status, checked_body, checke
 from comments.domain.errors import ForbiddenError, RateLimitedError
 from comments.domain.identity import client_digest, email_digest
 from comments.domain.ids import new_id
+from comments.domain.mail import MailKind
 from comments.domain.markup import Body, sanitise
 from comments.domain.moderation import AuditEntry, BanKind
 from comments.domain.releases import KnownRelease
 from comments.domain.screening import Facts, Verdict, screen
 from comments.domain.settings import CommentSettings
-from comments.service import events
+from comments.service import events, mails
 from comments.service.facts import screening_facts
 from comments.service.lookups import open_release, visible_comment
 from comments.service.ports import AuthorClaim, Deps, UnitOfWork, Visitor
@@ -42,7 +44,8 @@ class NewComment:
 class Posted:
     comment: Comment
     token: str
-    """Lets the author edit or delete the comment within the edit window."""
+    """Lets the author edit or delete the comment within the edit window; the mail to the
+    author carries it too."""
 
 
 async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewComment) -> Posted:
@@ -52,7 +55,7 @@ async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewCo
     if wait_s > 0:
         raise RateLimitedError(wait_s)
 
-    async def command() -> Comment:
+    async def command() -> Posted:
         now = deps.clock.now()
         release, settings = await open_release(uow, new.release_id, now)
         tenant = release.tenant_id
@@ -82,11 +85,14 @@ async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewCo
         await uow.comments.add(comment)
         await _record_filter(uow, comment, verdict)
         uow.emit(events.comment_posted(comment))
-        return comment
+        token = deps.tokens.issue(AuthorClaim(tenant, release.release_id, comment.id))
+        if comment.status is not Status.spam:  # a bot's address gets no mail from us
+            await mails.queue_mail(
+                uow, deps, MailKind.author_link, comment, release, token, deps.edit_window_s
+            )
+        return Posted(comment, token)
 
-    comment = await atomically(uow, command)
-    claim = AuthorClaim(comment.tenant_id, comment.release_id, comment.id)
-    return Posted(comment, deps.tokens.issue(claim))
+    return await atomically(uow, command)
 
 
 async def _refuse_banned(uow: UnitOfWork, tenant: str, email_hash: str, client_hash: str) -> None:

@@ -19,6 +19,7 @@ class MongoNewsrooms(Repository):
             slug=found["slug"],
             name=found["name"],
             version=found["version"],
+            language=found.get("language", "en"),  # kept before languages were
         )
 
     async def put(self, newsroom: KnownNewsroom) -> None:
@@ -30,6 +31,7 @@ class MongoNewsrooms(Repository):
                 "slug": newsroom.slug,
                 "name": newsroom.name,
                 "version": newsroom.version,
+                "language": newsroom.language,
             },
             upsert=True,
             **self._opts(),

@@ -123,6 +123,7 @@ async def post(
         honeypot=body.website,
     )
     posted = await posting.post_comment(comments.uow(), comments.deps, visitor, new)
+    comments.mail_loop.wake()  # the author's mail was queued with it: send it now
     window = timedelta(seconds=comments.deps.edit_window_s)
     return PostedOut(
         id=posted.comment.id,
