@@ -19,11 +19,11 @@ from comments.adapters.mongo.unit_of_work import MongoUnitOfWork
 from comments.adapters.rate_limits import SharedEmailRateLimit
 from comments.adapters.read_cache import ReadCaches
 from comments.adapters.smtp import SmtpConfig, SmtpMailSender
-from comments.adapters.tokens import SignedAuthorTokens
+from comments.adapters.tokens import VERIFY_SALT, SignedAuthorTokens
 from comments.config import CommentsSettings
 from comments.domain.mail import RetryPolicy
 from comments.service.mailing import Mailer
-from comments.service.ports import Deps
+from comments.service.ports import Deps, VerificationRules
 from newsroom_shared.auth import KeyFollower
 from newsroom_shared.background import BackgroundLoop
 from newsroom_shared.clock import Clock, SystemClock
@@ -114,15 +114,24 @@ def bootstrap(
     settings: CommentsSettings, runtime: ServiceRuntime, clock: Clock | None = None
 ) -> Comments:
     clock = clock or SystemClock()
+    token_keys = _keys(settings, "author_token_keys")
     deps = Deps(
         clock=clock,
-        tokens=SignedAuthorTokens(
-            _keys(settings, "author_token_keys"), clock=lambda: clock.now().timestamp()
-        ),
+        tokens=SignedAuthorTokens(token_keys, clock=lambda: clock.now().timestamp()),
         digest_key=_keys(settings, "email_hash_key")[0].encode(),
         email_rate=SharedEmailRateLimit(runtime.rate_limits, settings.email_rate_per_minute),
         edit_window_s=settings.edit_window_s,
         public_base_url=settings.public_base_url.rstrip("/"),
+        verification=VerificationRules(
+            tokens=SignedAuthorTokens(
+                token_keys,
+                clock=lambda: clock.now().timestamp(),
+                salt=VERIFY_SALT,
+                expired="this verification link has expired",
+            ),
+            window_s=settings.verify_window_s,
+            remembered_days=settings.verified_author_days,
+        ),
     )
     return Comments(
         settings=settings,

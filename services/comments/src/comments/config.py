@@ -79,3 +79,14 @@ class CommentsSettings(ServiceSettings):
     mail_max_attempts: int = Field(default=8, ge=1, description="Attempts before a mail is dropped")
     mail_retry_first_s: float = Field(default=30.0, gt=0, description="First retry's delay")
     mail_retry_max_s: float = Field(default=3600.0, gt=0, description="Longest retry delay")
+    verify_window_s: int = Field(
+        default=24 * 3600,
+        ge=60,
+        description="In newsrooms that verify addresses: how long the link works and how long "
+        "an unverified comment is kept before it is removed",
+    )
+    verified_author_days: int = Field(
+        default=180,
+        ge=1,
+        description="How long an address verified in a newsroom needs no new verification there",
+    )

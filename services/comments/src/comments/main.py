@@ -12,7 +12,7 @@ from comments.entrypoints.consumers import SUBSCRIPTIONS
 from comments.entrypoints.http import bans, moderation, public, settings
 from comments.entrypoints.http.cors import PublicCors
 from comments.entrypoints.http.errors import install_domain_error_handler
-from comments.entrypoints.web import manage
+from comments.entrypoints.web import manage, verify
 from comments.entrypoints.widget import routes as widget
 from newsroom_shared.auth import without_api_keys
 from newsroom_shared.clock import Clock
@@ -38,6 +38,7 @@ ROUTERS = (
     bans.router,
     widget.router,
     manage.router,
+    verify.router,
 )
 
 

@@ -127,6 +127,6 @@ async def test_the_page_refuses_an_empty_text_an_expired_link_and_a_forged_one(
     clock.advance(comments_of(mail_api).settings.edit_window_s + 1)
     expired = await mail_api.get(link)
     assert expired.status_code == 410
-    assert "over" in expired.text
+    assert "This link has expired." in expired.text
     late = await mail_api.post(link, data={"action": "delete"})
     assert late.status_code == 410

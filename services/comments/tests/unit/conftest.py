@@ -26,7 +26,14 @@ from comments.domain.moderation import AuditEntry, Ban
 from comments.domain.newsrooms import KnownNewsroom
 from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings
-from comments.service.ports import AuthorClaim, Deps, Order, Position, QueueFilter
+from comments.service.ports import (
+    AuthorClaim,
+    Deps,
+    Order,
+    Position,
+    QueueFilter,
+    VerificationRules,
+)
 from newsroom_shared.events.base import Event
 from newsroom_testing.clock import FakeClock
 
@@ -42,6 +49,7 @@ class Store:
     audit: list[AuditEntry] = field(default_factory=list)
     outbox: list[Event] = field(default_factory=list)
     mails: list[Mail] = field(default_factory=list)
+    verified: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
 
 
 def _copy(comment: Comment) -> Comment:
@@ -244,6 +252,22 @@ class FakeAudit:
         return [e for e in rows if after_id is None or e.id < after_id][:limit]
 
 
+class FakeVerifiedAuthors:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    async def verified(
+        self, tenant_id: str, newsroom_id: str, email_hash: str, now: datetime
+    ) -> bool:
+        until = self.s.verified.get((tenant_id, newsroom_id, email_hash))
+        return until is not None and until > now
+
+    async def remember(
+        self, tenant_id: str, newsroom_id: str, email_hash: str, until: datetime
+    ) -> None:
+        self.s.verified[(tenant_id, newsroom_id, email_hash)] = until
+
+
 class FakeMails:
     """The mail outbox: a mail queued in a block that raised is dropped with it."""
 
@@ -267,6 +291,7 @@ class FakeUnitOfWork:
         self.bans = FakeBans(store)
         self.audit = FakeAudit(store)
         self.mails = FakeMails()
+        self.verified_authors = FakeVerifiedAuthors(store)
         self._pending: list[Event] = []
 
     @property
@@ -295,22 +320,24 @@ class FakeUnitOfWork:
 
 
 class FakeTokens:
-    """Tokens as readable strings, with their issue time from the clock."""
+    """Tokens as readable strings, with their issue time from the clock; ``kind`` keeps an
+    author token from passing as a verification token (the real ones differ by salt)."""
 
-    def __init__(self, clock: FakeClock) -> None:
+    def __init__(self, clock: FakeClock, kind: str = "author") -> None:
         self.clock = clock
+        self.kind = kind
 
     def issue(self, claim: AuthorClaim) -> str:
         at = self.clock.now().isoformat()
-        return f"{claim.tenant_id}|{claim.release_id}|{claim.comment_id}|{at}"
+        return f"{self.kind}|{claim.tenant_id}|{claim.release_id}|{claim.comment_id}|{at}"
 
     def read(self, token: str, max_age_s: int) -> AuthorClaim:
         parts = token.split("|")
-        if len(parts) != 4:
+        if len(parts) != 5 or parts[0] != self.kind:
             raise TokenError("not valid")
-        if self.clock.now() - datetime.fromisoformat(parts[3]) > timedelta(seconds=max_age_s):
+        if self.clock.now() - datetime.fromisoformat(parts[4]) > timedelta(seconds=max_age_s):
             raise TokenError("expired", expired=True)
-        return AuthorClaim(parts[0], parts[1], parts[2])
+        return AuthorClaim(parts[1], parts[2], parts[3])
 
 
 class FakeEmailRate:
@@ -346,6 +373,7 @@ def deps(clock: FakeClock) -> Deps:
         digest_key=b"unit-test-key",
         email_rate=FakeEmailRate(),
         edit_window_s=900,
+        verification=VerificationRules(FakeTokens(clock, "verify"), window_s=3600),
     )
 
 

@@ -126,6 +126,17 @@ class AuditRepository(Protocol):
         ...
 
 
+class VerifiedAuthors(Protocol):
+    """Email digests that verified in a newsroom, each until its time."""
+
+    async def verified(
+        self, tenant_id: str, newsroom_id: str, email_hash: str, now: datetime
+    ) -> bool: ...
+    async def remember(
+        self, tenant_id: str, newsroom_id: str, email_hash: str, until: datetime
+    ) -> None: ...
+
+
 class MailOutbox(Protocol):
     """Mails to send, written in the transaction of what they are about."""
 
@@ -181,6 +192,8 @@ class UnitOfWork(Protocol):
     @property
     def mails(self) -> MailOutbox: ...
     @property
+    def verified_authors(self) -> VerifiedAuthors: ...
+    @property
     def retryable(self) -> bool: ...
 
     def emit(self, event: Event) -> None: ...
@@ -217,6 +230,18 @@ class EmailRateLimit(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class VerificationRules:
+    """How newsrooms that ask for it verify their commenters' addresses."""
+
+    tokens: AuthorTokens
+    """Sign the verification links (their own salt: an author token verifies nothing)."""
+    window_s: int = 24 * 3600
+    """How long a link works, and how long an unverified comment is kept."""
+    remembered_days: int = 180
+    """How long a verified address needs no new verification in that newsroom."""
+
+
+@dataclass(frozen=True, slots=True)
 class Deps:
     """Everything use cases need besides the database, wired once in bootstrap."""
 
@@ -227,6 +252,8 @@ class Deps:
     edit_window_s: int
     public_base_url: str = "http://127.0.0.1:8003"
     """Where the links in mails point (this API's public base, no trailing slash)."""
+    verification: VerificationRules | None = None
+    """None: no newsroom's comments are verified (benchmarks)."""
 
 
 @dataclass(frozen=True, slots=True)

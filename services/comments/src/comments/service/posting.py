@@ -10,6 +10,7 @@ mail that gives the author the link to manage it (not for spam: no mail to a bot
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from comments.domain.comment import Comment, Place, Status, checked_body, checked_name
 from comments.domain.errors import ForbiddenError, RateLimitedError
@@ -19,7 +20,7 @@ from comments.domain.mail import MailKind
 from comments.domain.markup import Body, sanitise
 from comments.domain.moderation import AuditEntry, BanKind
 from comments.domain.releases import KnownRelease
-from comments.domain.screening import Facts, Verdict, screen
+from comments.domain.screening import Facts, screen
 from comments.domain.settings import CommentSettings
 from comments.service import events, mails
 from comments.service.facts import screening_facts
@@ -82,10 +83,12 @@ async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewCo
             hold_reasons=verdict.reasons,
             needs_review=verdict.needs_review,
         )
+        if await _needs_verification(uow, deps, settings, comment):
+            return await _awaiting(uow, deps, comment, release, now)
         await uow.comments.add(comment)
-        await _record_filter(uow, comment, verdict)
-        uow.emit(events.comment_posted(comment))
-        token = deps.tokens.issue(AuthorClaim(tenant, release.release_id, comment.id))
+        await announce(uow, comment)
+        claim = AuthorClaim(tenant, release.release_id, comment.id)
+        token = deps.tokens.issue(claim)
         if comment.status is not Status.spam:  # a bot's address gets no mail from us
             await mails.queue_mail(
                 uow, deps, MailKind.author_link, comment, release, token, deps.edit_window_s
@@ -93,6 +96,41 @@ async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewCo
         return Posted(comment, token)
 
     return await atomically(uow, command)
+
+
+async def _needs_verification(
+    uow: UnitOfWork, deps: Deps, settings: CommentSettings, comment: Comment
+) -> bool:
+    if not settings.verify_email or deps.verification is None or comment.email_hash is None:
+        return False
+    if comment.status is Status.spam:
+        return False  # kept as spam, never shown: nothing to verify, no mail to a bot
+    return not await uow.verified_authors.verified(
+        comment.tenant_id, comment.newsroom_id, comment.email_hash, comment.posted_at
+    )
+
+
+async def _awaiting(
+    uow: UnitOfWork, deps: Deps, comment: Comment, release: KnownRelease, now: datetime
+) -> Posted:
+    """Kept unseen and unannounced; the author gets the link that verifies it."""
+    rules = deps.verification
+    assert rules is not None  # _needs_verification said so
+    waiting = comment.awaiting_verification(now + timedelta(seconds=rules.window_s))
+    await uow.comments.add(waiting)
+    claim = AuthorClaim(waiting.tenant_id, waiting.release_id, waiting.id)
+    await mails.queue_mail(
+        uow, deps, MailKind.verification, waiting, release, rules.tokens.issue(claim),
+        rules.window_s,
+    )  # fmt: skip
+    return Posted(waiting, deps.tokens.issue(claim))
+
+
+async def announce(uow: UnitOfWork, comment: Comment) -> None:
+    """A comment readers may now see or moderators judge: the filter's decision in the audit
+    log, and ``CommentPosted``."""
+    await _record_filter(uow, comment)
+    uow.emit(events.comment_posted(comment))
 
 
 async def _refuse_banned(uow: UnitOfWork, tenant: str, email_hash: str, client_hash: str) -> None:
@@ -121,18 +159,18 @@ async def _facts(
     return await screening_facts(uow, settings, body, release.release_id, email_hash)
 
 
-async def _record_filter(uow: UnitOfWork, comment: Comment, verdict: Verdict) -> None:
+async def _record_filter(uow: UnitOfWork, comment: Comment) -> None:
     """The filter's decision in the audit log (a comment simply let through is not one)."""
-    if not verdict.reasons or verdict.reasons == ("moderation_mode",):
+    if not comment.hold_reasons or comment.hold_reasons == ("moderation_mode",):
         return
     await uow.audit.add(
         AuditEntry(
             id=new_id(),
             tenant_id=comment.tenant_id,
-            action="held" if verdict.status is Status.pending else verdict.status.value,
+            action="held" if comment.status is Status.pending else comment.status.value,
             at=comment.posted_at,
             actor=None,
-            reason=", ".join(verdict.reasons),
+            reason=", ".join(comment.hold_reasons),
             comment_id=comment.id,
             release_id=comment.release_id,
         )

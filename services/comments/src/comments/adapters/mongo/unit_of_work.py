@@ -16,6 +16,7 @@ from comments.adapters.mongo.newsrooms import MongoNewsrooms
 from comments.adapters.mongo.reactions import MongoReactions
 from comments.adapters.mongo.releases import MongoReleases
 from comments.adapters.mongo.settings import MongoSettings
+from comments.adapters.mongo.verified_authors import MongoVerifiedAuthors
 from comments.adapters.read_cache import ReadCaches
 from comments.domain.errors import ConcurrentModificationError
 from newsroom_shared.events.base import Event
@@ -55,6 +56,7 @@ class MongoUnitOfWork(UnitOfWorkBase):
         self.bans = MongoBans(self._db, session)
         self.audit = MongoAudit(self._db, session)
         self.mails = MongoMailOutbox(self._db, session)
+        self.verified_authors = MongoVerifiedAuthors(self._db, session)
 
     def conflict(self, error: PyMongoError) -> Exception:
         return ConcurrentModificationError(str(error))

@@ -129,6 +129,7 @@ async def post(
         id=posted.comment.id,
         status=posted.comment.status.value,
         hold_reasons=list(posted.comment.hold_reasons),
+        awaiting_verification=posted.comment.awaiting is not None,
         author_token=posted.token,
         editable_until=posted.comment.editable_until(window),
         comment=CommentOut.of(posted.comment),

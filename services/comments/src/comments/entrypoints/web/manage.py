@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from comments.domain.comment import Status
+from comments.domain.comment import Comment, Status
 from comments.domain.errors import (
     ClosedError,
     InvalidInputError,
@@ -37,7 +37,10 @@ def _(lang: str, message: str) -> str:
     return catalogues().translations(lang).gettext(message)
 
 
-def _state(lang: str, status: Status) -> str:
+def state_of(lang: str, comment: Comment) -> str:
+    if comment.awaiting is not None:
+        return _(lang, "It is shown once you confirm it with the link in our other email.")
+    status = comment.status
     if status is Status.approved:
         return _(lang, "It is shown under the release.")
     if status is Status.pending:
@@ -45,9 +48,9 @@ def _state(lang: str, status: Status) -> str:
     return _(lang, "It is not shown.")
 
 
-def _problem_page(lang: str, error: Exception) -> HTMLResponse:
+def problem_page(lang: str, error: Exception) -> HTMLResponse:
     if isinstance(error, TokenError) and error.expired:
-        status, message = 410, _(lang, "The time to change or delete this comment is over.")
+        status, message = 410, _(lang, "This link has expired.")
     elif isinstance(error, TokenError):
         status, message = 400, _(lang, "This link is not valid. Open it as it came in the mail.")
     elif isinstance(error, NotFoundError):
@@ -63,7 +66,7 @@ async def _show(
     try:
         found = await authoring.manageable(comments.reader(), comments.deps, token)
     except (TokenError, NotFoundError) as problem:
-        return _problem_page(language(lang), problem)
+        return problem_page(language(lang), problem)
     page_lang = language(lang, found.language)
     comment = found.comment
     if comment.deleted_at is not None:
@@ -80,7 +83,7 @@ async def _show(
         release_title=found.release_title,
         comment_html=Markup(comment.body.html),  # sanitised to the safe subset when stored
         text=comment.body.text,
-        state=_state(page_lang, comment.status),
+        state=state_of(page_lang, comment),
         notice=notice,
         error=error,
         until=found.editable_until.strftime("%Y-%m-%d %H:%M"),
@@ -119,5 +122,5 @@ async def manage_action(
         error = _(page_lang, "Write some text (at most 5,000 characters).")
         return await _show(comments, token, lang, error=error)
     except (TokenError, NotFoundError, NotAllowedError, ClosedError) as problem:
-        return _problem_page(page_lang, problem)
+        return problem_page(page_lang, problem)
     return await _show(comments, token, lang, notice=_(page_lang, "Saved."))
