@@ -209,6 +209,13 @@ class FakeReactions:
         self.s.reactions.add(key)
         return True
 
+    async def remove(self, tenant_id: str, comment_id: str, reactor: str, kind: str) -> bool:
+        key = (tenant_id, comment_id, reactor, kind)
+        if key not in self.s.reactions:
+            return False
+        self.s.reactions.discard(key)
+        return True
+
 
 class FakeBans:
     def __init__(self, s: Store) -> None:

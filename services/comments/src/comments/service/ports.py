@@ -109,6 +109,10 @@ class ReactionRepository(Protocol):
         already did the same to this comment."""
         ...
 
+    async def remove(self, tenant_id: str, comment_id: str, reactor: str, kind: str) -> bool:
+        """Withdraw a reader's reaction; False when there was none."""
+        ...
+
 
 class BanRepository(Protocol):
     async def put(self, ban: Ban) -> None: ...

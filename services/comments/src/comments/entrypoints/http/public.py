@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from comments.config import CommentsSettings
-from comments.domain.comment import Comment
+from comments.domain.comment import Comment, Reaction
 from comments.entrypoints.http.dependencies import CommentsDep, VisitorDep
 from comments.entrypoints.http.schemas.common import IdPath
 from comments.entrypoints.http.schemas.public import (
@@ -190,6 +190,23 @@ async def react(
         comments.uow(), comments.deps, visitor, release_id, comment_id, body.kind
     )
     return CommentOut.of(reacted)
+
+
+@router.delete(
+    "/comments/{comment_id}/reactions/{kind}", dependencies=WRITE, responses=error_responses(404)
+)
+async def unreact(
+    release_id: IdPath,
+    comment_id: IdPath,
+    kind: Reaction,
+    visitor: VisitorDep,
+    comments: CommentsDep,
+) -> CommentOut:
+    """Withdraw your reaction of this kind (none: nothing changes), so a reaction toggles."""
+    withdrawn = await reactions.unreact(
+        comments.uow(), comments.deps, visitor, release_id, comment_id, kind
+    )
+    return CommentOut.of(withdrawn)
 
 
 @router.post(
