@@ -126,6 +126,11 @@ async def test_an_unverified_comment_is_not_for_moderators_and_edits_keep_it_uns
     )
     assert (edited.status, edited.awaiting is not None) == (Status.pending, True)
     assert await visible(uow) == []
+    assert store.outbox == []  # not announced, its edit neither: CommentPosted will carry it
+    await verification.verify_comment(uow, deps, verify_token(store))
+    [event] = store.outbox
+    assert isinstance(event, CommentPosted)
+    assert event.body_text == "Edited before verifying"
 
 
 async def test_newsrooms_that_do_not_verify_show_at_once(

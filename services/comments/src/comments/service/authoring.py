@@ -3,7 +3,8 @@ they got when posting: in the post's answer (the widget keeps it for the session
 mail to them (the link to their page, ``entrypoints/web/manage.py``).
 
 An edit goes through the newsroom's rules again, so an approved comment cannot be turned into
-something the rules would have held. Edits emit no event (the contracts have none yet).
+something the rules would have held. An edit emits ``CommentEdited`` (the new text and status),
+except before its author verified it: ``CommentPosted`` then carries the text as it is.
 A deletion hides the comment, drops its text, and emits ``CommentModerated`` (hidden).
 """
 
@@ -81,6 +82,8 @@ async def edit_comment(
         verdict = screen(body, settings, facts)
         edited = comment.edited(body, verdict.status, verdict.reasons, now)
         await uow.comments.save(edited)
+        if edited.awaiting is None:  # one still unverified is announced later, as it is then
+            uow.emit(events.comment_edited(edited, now))
         return edited
 
     return await atomically(uow, command)
