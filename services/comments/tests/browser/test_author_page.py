@@ -4,6 +4,7 @@ deletes the comment, by mouse and by keyboard, in English and in the newsroom's 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -75,3 +76,30 @@ async def test_the_page_speaks_the_newsrooms_swedish(world: World, page: Page) -
     # The browser itself keeps an empty required field from being sent.
     assert await page.evaluate("document.querySelector('textarea').validity.valueMissing")
     await screenshot(page, "author-page-sv")
+
+
+async def test_the_verification_link_confirms_the_comment_by_its_button(
+    world: World, page: Page, tools: BrowserTools
+) -> None:
+    release = await world.release(mode="post")
+    await world.verify_email(release)
+    await world.comment(release, "Confirm me, please")
+    outbox = world.app.state.comments.runtime.db["mail_outbox"]
+    mail = await outbox.find_one({"kind": "verification"})
+    assert mail is not None
+    path = re.search(r"/v1/public/verify/\S+", mail["text"])
+    assert path is not None
+    await page.goto(f"{world.origin}{path.group(0)}")
+    assert await page.evaluate("document.scripts.length") == 0
+    assert await frame_accessibility_failures(page.main_frame, tools) == []
+    thread = await world.api.get(f"/v1/public/releases/{release}/comments")
+    assert thread.json()["items"] == []  # opening the link confirms nothing
+
+    await page.get_by_role("button", name="Confirm my comment").click()
+    await page.get_by_role("status").filter(has_text="your comment is confirmed").wait_for()
+    await screenshot(page, "verify-page")
+    thread = await world.api.get(f"/v1/public/releases/{release}/comments")
+    assert [c["body_html"] for c in thread.json()["items"]] == ["Confirm me, please"]
+    await page.get_by_role("link", name="Change or delete it").click()
+    await page.get_by_role("heading", name="Your comment").wait_for()
+    assert await page.get_by_label("Change your comment").input_value() == "Confirm me, please"

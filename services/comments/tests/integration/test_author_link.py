@@ -124,6 +124,11 @@ async def test_the_page_refuses_an_empty_text_an_expired_link_and_a_forged_one(
     assert 'aria-invalid="true"' in empty.text
     forged = await mail_api.get(link.replace("/manage/", "/manage/x"))
     assert forged.status_code == 400
+    unknown = await mail_api.post(link, data={"action": "publish", "text": "x"})
+    assert unknown.status_code == 400
+    too_long = await mail_api.get(f"/v1/public/manage/{'x' * 1001}")
+    assert too_long.status_code == 422
+    assert too_long.headers["content-type"] == "application/problem+json"
     clock.advance(comments_of(mail_api).settings.edit_window_s + 1)
     expired = await mail_api.get(link)
     assert expired.status_code == 410

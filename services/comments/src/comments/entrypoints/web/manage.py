@@ -110,10 +110,16 @@ async def manage_action(
 ) -> HTMLResponse:
     """Change (``action=save``, ``text``) or delete (``action=delete``) the comment."""
     page_lang = language(lang)
+    action = form.get("action")
+    if action not in ("save", "delete"):
+        message = _(page_lang, "This form is not ours: open the link from the mail again.")
+        return page(
+            "message.html", page_lang, 400, heading=_(page_lang, "Your comment"), message=message
+        )
     try:
         claim = authoring.claim_of(comments.deps, token)
         ids = (claim.release_id, claim.comment_id)
-        if form.get("action") == "delete":
+        if action == "delete":
             await authoring.delete_comment(comments.uow(), comments.deps, token, *ids)
             return await _show(comments, token, lang, notice=_(page_lang, "Deleted."))
         text = form.get("text", "")
