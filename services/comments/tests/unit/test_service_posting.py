@@ -21,7 +21,7 @@ from comments.domain.moderation import BanKind, Decision
 from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings, ModerationMode
 from comments.service import authoring, moderation, posting, reading, releases
-from comments.service.ports import Deps, Order, Staff, Visitor
+from comments.service.ports import Deps, Order, Posted, Staff, Visitor
 from newsroom_shared.events.comments import CommentEdited, CommentModerated, CommentPosted
 from newsroom_shared.events.publisher import ReleaseWithdrawn
 from newsroom_testing.clock import FakeClock
@@ -51,7 +51,7 @@ def new(text: str = "Congratulations on the launch", **fields: Any) -> posting.N
     return posting.NewComment(**values)
 
 
-async def post(uow: FakeUnitOfWork, deps: Deps, **fields: Any) -> posting.Posted:
+async def post(uow: FakeUnitOfWork, deps: Deps, **fields: Any) -> Posted:
     return await posting.post_comment(uow, deps, VISITOR, new(**fields))
 
 

@@ -261,6 +261,14 @@ class Deps:
 
 
 @dataclass(frozen=True, slots=True)
+class Posted:
+    comment: Comment
+    token: str
+    """Lets the author edit or delete the comment within the edit window; the mail to the
+    author carries it too."""
+
+
+@dataclass(frozen=True, slots=True)
 class Visitor:
     """Who posts from the public API: their client's address (digested at once)."""
 

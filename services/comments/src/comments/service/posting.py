@@ -10,7 +10,6 @@ mail that gives the author the link to manage it (not for spam: no mail to a bot
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from comments.domain.comment import Comment, Place, Status, checked_body, checked_name
 from comments.domain.errors import ForbiddenError, RateLimitedError
@@ -18,14 +17,15 @@ from comments.domain.identity import client_digest, email_digest
 from comments.domain.ids import new_id
 from comments.domain.mail import MailKind
 from comments.domain.markup import Body, sanitise
-from comments.domain.moderation import AuditEntry, BanKind
+from comments.domain.moderation import BanKind
 from comments.domain.releases import KnownRelease
 from comments.domain.screening import Facts, screen
 from comments.domain.settings import CommentSettings
-from comments.service import events, mails
+from comments.service import mails, verification
+from comments.service.announcing import announce
 from comments.service.facts import screening_facts
 from comments.service.lookups import open_release, visible_comment
-from comments.service.ports import AuthorClaim, Deps, UnitOfWork, Visitor
+from comments.service.ports import AuthorClaim, Deps, Posted, UnitOfWork, Visitor
 from comments.service.transactions import atomically
 
 ANY_TENANT = ""
@@ -39,14 +39,6 @@ class NewComment:
     text: str
     parent_id: str | None = None
     honeypot: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Posted:
-    comment: Comment
-    token: str
-    """Lets the author edit or delete the comment within the edit window; the mail to the
-    author carries it too."""
 
 
 async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewComment) -> Posted:
@@ -83,8 +75,9 @@ async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewCo
             hold_reasons=verdict.reasons,
             needs_review=verdict.needs_review,
         )
-        if await _needs_verification(uow, deps, settings, comment):
-            return await _awaiting(uow, deps, comment, release, now)
+        rules = await verification.required(uow, deps, settings, comment)
+        if rules is not None:
+            return await verification.hold(uow, deps, rules, comment, release)
         await uow.comments.add(comment)
         await announce(uow, comment)
         claim = AuthorClaim(tenant, release.release_id, comment.id)
@@ -96,41 +89,6 @@ async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewCo
         return Posted(comment, token)
 
     return await atomically(uow, command)
-
-
-async def _needs_verification(
-    uow: UnitOfWork, deps: Deps, settings: CommentSettings, comment: Comment
-) -> bool:
-    if not settings.verify_email or deps.verification is None or comment.email_hash is None:
-        return False
-    if comment.status is Status.spam:
-        return False  # kept as spam, never shown: nothing to verify, no mail to a bot
-    return not await uow.verified_authors.verified(
-        comment.tenant_id, comment.newsroom_id, comment.email_hash, comment.posted_at
-    )
-
-
-async def _awaiting(
-    uow: UnitOfWork, deps: Deps, comment: Comment, release: KnownRelease, now: datetime
-) -> Posted:
-    """Kept unseen and unannounced; the author gets the link that verifies it."""
-    rules = deps.verification
-    assert rules is not None  # _needs_verification said so
-    waiting = comment.awaiting_verification(now + timedelta(seconds=rules.window_s))
-    await uow.comments.add(waiting)
-    claim = AuthorClaim(waiting.tenant_id, waiting.release_id, waiting.id)
-    await mails.queue_mail(
-        uow, deps, MailKind.verification, waiting, release, rules.tokens.issue(claim),
-        rules.window_s,
-    )  # fmt: skip
-    return Posted(waiting, deps.tokens.issue(claim))
-
-
-async def announce(uow: UnitOfWork, comment: Comment) -> None:
-    """A comment readers may now see or moderators judge: the filter's decision in the audit
-    log, and ``CommentPosted``."""
-    await _record_filter(uow, comment)
-    uow.emit(events.comment_posted(comment))
 
 
 async def _refuse_banned(uow: UnitOfWork, tenant: str, email_hash: str, client_hash: str) -> None:
@@ -157,21 +115,3 @@ async def _facts(
     if new.honeypot.strip():
         return Facts(honeypot_filled=True)  # a bot: no lookups spent on it
     return await screening_facts(uow, settings, body, release.release_id, email_hash)
-
-
-async def _record_filter(uow: UnitOfWork, comment: Comment) -> None:
-    """The filter's decision in the audit log (a comment simply let through is not one)."""
-    if not comment.hold_reasons or comment.hold_reasons == ("moderation_mode",):
-        return
-    await uow.audit.add(
-        AuditEntry(
-            id=new_id(),
-            tenant_id=comment.tenant_id,
-            action="held" if comment.status is Status.pending else comment.status.value,
-            at=comment.posted_at,
-            actor=None,
-            reason=", ".join(comment.hold_reasons),
-            comment_id=comment.id,
-            release_id=comment.release_id,
-        )
-    )

@@ -1,7 +1,8 @@
-"""An author verifies their comment's address by following the link mailed to them (where
-the newsroom asks for it): the comment gets the newsroom's verdict it was given when posted
-(shown, or held for a moderator), is announced (``CommentPosted``), and the address needs no
-new verification in that newsroom for a while.
+"""Email verification, where a newsroom asks for it. A new comment from an address not
+verified there lately is kept unseen (``required``, ``hold``) and its author mailed the link.
+Following it (``verify_comment``), the comment gets the newsroom's verdict it was given when
+posted (shown, or held for a moderator), is announced (``CommentPosted``), and the address
+needs no new verification in that newsroom for a while.
 
 Following the link again changes nothing (idempotent). A link past its time answers that it
 expired, as does one whose comment was removed meanwhile (unverified comments are removed at
@@ -13,11 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from comments.domain.comment import Comment
+from comments.domain.comment import Comment, Status
 from comments.domain.errors import NotFoundError, TokenError
+from comments.domain.mail import MailKind
+from comments.domain.releases import KnownRelease
+from comments.domain.settings import CommentSettings
+from comments.service import mails
+from comments.service.announcing import announce
 from comments.service.lookups import comment_of
-from comments.service.ports import AuthorClaim, Deps, UnitOfWork
-from comments.service.posting import announce
+from comments.service.ports import AuthorClaim, Deps, Posted, UnitOfWork, VerificationRules
 from comments.service.transactions import atomically
 
 
@@ -28,6 +33,41 @@ class Verified:
     """The newsroom's: the language of the page that says so."""
     author_token: str
     """A fresh author token: the page links to where the author can still change it."""
+
+
+async def required(
+    uow: UnitOfWork, deps: Deps, settings: CommentSettings, comment: Comment
+) -> VerificationRules | None:
+    """The rules to verify a new comment by, when its newsroom wants it verified and its
+    address was not verified there lately; None otherwise."""
+    rules = deps.verification
+    if rules is None or not settings.verify_email or comment.email_hash is None:
+        return None
+    if comment.status is Status.spam:
+        return None  # kept as spam, never shown: nothing to verify, no mail to a bot
+    if await uow.verified_authors.verified(
+        comment.tenant_id, comment.newsroom_id, comment.email_hash, comment.posted_at
+    ):
+        return None
+    return rules
+
+
+async def hold(
+    uow: UnitOfWork,
+    deps: Deps,
+    rules: VerificationRules,
+    comment: Comment,
+    release: KnownRelease,
+) -> Posted:
+    """Keep a new comment unseen and unannounced; its author gets the link that verifies it."""
+    waiting = comment.awaiting_verification(comment.posted_at + timedelta(seconds=rules.window_s))
+    await uow.comments.add(waiting)
+    claim = AuthorClaim(waiting.tenant_id, waiting.release_id, waiting.id)
+    link_token = rules.tokens.issue(claim)
+    await mails.queue_mail(
+        uow, deps, MailKind.verification, waiting, release, link_token, rules.window_s
+    )
+    return Posted(waiting, deps.tokens.issue(claim))
 
 
 def check_link(deps: Deps, token: str) -> None:
