@@ -78,6 +78,9 @@ class FakeNewsrooms:
     async def get(self, tenant_id: str, newsroom_id: str) -> KnownNewsroom | None:
         return self.s.newsrooms.get((tenant_id, newsroom_id))
 
+    async def for_visitors(self, tenant_id: str, newsroom_id: str) -> KnownNewsroom | None:
+        return await self.get(tenant_id, newsroom_id)
+
     async def put(self, newsroom: KnownNewsroom) -> None:
         self.s.newsrooms[(newsroom.tenant_id, newsroom.newsroom_id)] = newsroom
 

@@ -141,3 +141,27 @@ async def test_newsrooms_that_do_not_verify_show_at_once(
     posted = await posting.post_comment(uow, deps, VISITOR, new())
     assert (posted.comment.status, posted.comment.awaiting) == (Status.approved, None)
     assert [m.kind for m in store.mails] == [MailKind.author_link]
+
+
+async def test_an_address_verified_in_one_newsroom_is_not_trusted_in_another(
+    uow: FakeUnitOfWork, deps: Deps, store: Store
+) -> None:
+    verifying(store)
+    store.releases[("t1", "r2")] = known_release(release_id="r2", newsroom_id="n2")
+    store.settings[("t1", "n2")] = CommentSettings(
+        "t1", "n2", mode=ModerationMode.post, verify_email=True
+    )
+    store.releases[("t2", "r3")] = known_release("t2", "r3", "n1")
+    store.settings[("t2", "n1")] = CommentSettings(
+        "t2", "n1", mode=ModerationMode.post, verify_email=True
+    )
+    await posting.post_comment(uow, deps, VISITOR, new())
+    await verification.verify_comment(uow, deps, verify_token(store))
+    for release_id in ("r2", "r3"):  # another newsroom of the tenant; another tenant
+        elsewhere = await posting.post_comment(
+            uow,
+            deps,
+            VISITOR,
+            posting.NewComment(release_id, "Jane", "jane@example.com", f"Hello from {release_id}"),
+        )
+        assert elsewhere.comment.awaiting is not None

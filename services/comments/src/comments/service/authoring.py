@@ -45,7 +45,7 @@ async def manageable(uow: UnitOfWork, deps: Deps, token: str) -> Manageable:
     if comment.release_id != claim.release_id:
         raise TokenError("this token is for another comment")
     release = await uow.releases.get(claim.tenant_id, claim.release_id)
-    newsroom = await uow.newsrooms.get(claim.tenant_id, comment.newsroom_id)
+    newsroom = await uow.newsrooms.for_visitors(claim.tenant_id, comment.newsroom_id)
     return Manageable(
         comment=comment,
         release_title=release.title if release else "",

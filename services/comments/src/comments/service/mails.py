@@ -32,7 +32,7 @@ async def queue_mail(
     """Nothing for a comment without an address (an official reply)."""
     if not comment.email:
         return
-    newsroom = await uow.newsrooms.get(comment.tenant_id, comment.newsroom_id)
+    newsroom = await uow.newsrooms.for_visitors(comment.tenant_id, comment.newsroom_id)
     language = language_of(newsroom.language if newsroom else None)
     path = MANAGE_PATH if kind is MailKind.author_link else VERIFY_PATH
     facts = MailFacts(

@@ -56,6 +56,11 @@ class KnownReleaseRepository(Protocol):
 
 class NewsroomRepository(Protocol):
     async def get(self, tenant_id: str, newsroom_id: str) -> KnownNewsroom | None: ...
+    async def for_visitors(self, tenant_id: str, newsroom_id: str) -> KnownNewsroom | None:
+        """As ``get``, possibly seconds old (a short per-process cache): for what a visitor's
+        request needs of its newsroom, never for a version comparison."""
+        ...
+
     async def put(self, newsroom: KnownNewsroom) -> None: ...
 
 

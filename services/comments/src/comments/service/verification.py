@@ -104,6 +104,6 @@ async def verify_comment(uow: UnitOfWork, deps: Deps, token: str) -> Verified:
 
     comment = await atomically(uow, command)
     async with uow:
-        newsroom = await uow.newsrooms.get(comment.tenant_id, comment.newsroom_id)
+        newsroom = await uow.newsrooms.for_visitors(comment.tenant_id, comment.newsroom_id)
     author_token = deps.tokens.issue(AuthorClaim(claim.tenant_id, claim.release_id, comment.id))
     return Verified(comment, newsroom.language if newsroom else "en", author_token)

@@ -49,7 +49,7 @@ class MongoUnitOfWork(UnitOfWorkBase):
 
     def _bind(self, session: AsyncClientSession | None) -> None:
         self.releases = MongoReleases(self._db, session, self._caches.releases)
-        self.newsrooms = MongoNewsrooms(self._db, session)
+        self.newsrooms = MongoNewsrooms(self._db, session, self._caches.newsrooms)
         self.settings = MongoSettings(self._db, session, self._caches.settings)
         self.comments = MongoComments(self._db, session)
         self.reactions = MongoReactions(self._db, session)
