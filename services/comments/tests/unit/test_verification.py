@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 
 from comments.domain.comment import Status
-from comments.domain.errors import NotAllowedError, TokenError
+from comments.domain.errors import ForbiddenError, NotAllowedError, TokenError
 from comments.domain.mail import MailKind
-from comments.domain.moderation import Decision
+from comments.domain.moderation import BanKind, Decision
 from comments.domain.settings import CommentSettings, ModerationMode
 from comments.service import authoring, moderation, posting, reading, verification
 from comments.service.ports import Deps, Order, QueueFilter, Staff, Visitor
@@ -165,3 +165,18 @@ async def test_an_address_verified_in_one_newsroom_is_not_trusted_in_another(
             posting.NewComment(release_id, "Jane", "jane@example.com", f"Hello from {release_id}"),
         )
         assert elsewhere.comment.awaiting is not None
+
+
+async def test_an_address_banned_before_it_verified_stays_unseen(
+    uow: FakeUnitOfWork, deps: Deps, store: Store
+) -> None:
+    verifying(store)
+    posted = await posting.post_comment(uow, deps, VISITOR, new())
+    assert posted.comment.email_hash is not None
+    await moderation.ban(
+        uow, deps, Staff("t1", "key-1"), BanKind.email, posted.comment.email_hash, "troll"
+    )
+    with pytest.raises(ForbiddenError):
+        await verification.verify_comment(uow, deps, verify_token(store))
+    assert await visible(uow) == []
+    assert [e for e in store.outbox if isinstance(e, CommentPosted)] == []

@@ -12,19 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from comments.domain.comment import Comment, Place, Status, checked_body, checked_name
-from comments.domain.errors import ForbiddenError, RateLimitedError
+from comments.domain.errors import RateLimitedError
 from comments.domain.identity import client_digest, email_digest
 from comments.domain.ids import new_id
 from comments.domain.mail import MailKind
 from comments.domain.markup import Body, sanitise
-from comments.domain.moderation import BanKind
 from comments.domain.releases import KnownRelease
 from comments.domain.screening import Facts, screen
 from comments.domain.settings import CommentSettings
 from comments.service import mails, verification
 from comments.service.announcing import announce
 from comments.service.facts import screening_facts
-from comments.service.lookups import open_release, visible_comment
+from comments.service.lookups import open_release, refuse_banned, visible_comment
 from comments.service.ports import AuthorClaim, Deps, Posted, UnitOfWork, Visitor
 from comments.service.transactions import atomically
 
@@ -54,7 +53,7 @@ async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewCo
         tenant = release.tenant_id
         email_hash = email_digest(deps.digest_key, tenant, new.email)
         client_hash = client_digest(deps.digest_key, tenant, visitor.client)
-        await _refuse_banned(uow, tenant, email_hash, client_hash)
+        await refuse_banned(uow, tenant, email_hash, client_hash)
         place = await _place(uow, release, new.parent_id)
         verdict = screen(
             body, settings, await _facts(uow, settings, body, release, email_hash, new)
@@ -89,12 +88,6 @@ async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewCo
         return Posted(comment, token)
 
     return await atomically(uow, command)
-
-
-async def _refuse_banned(uow: UnitOfWork, tenant: str, email_hash: str, client_hash: str) -> None:
-    ids = [f"{BanKind.email.value}:{email_hash}", f"{BanKind.client.value}:{client_hash}"]
-    if await uow.bans.any_of(tenant, ids):
-        raise ForbiddenError("you may not comment in this newsroom")
 
 
 async def _place(uow: UnitOfWork, release: KnownRelease, parent_id: str | None) -> Place:

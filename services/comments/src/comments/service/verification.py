@@ -21,7 +21,7 @@ from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings
 from comments.service import mails
 from comments.service.announcing import announce
-from comments.service.lookups import comment_of
+from comments.service.lookups import comment_of, refuse_banned
 from comments.service.ports import AuthorClaim, Deps, Posted, UnitOfWork, VerificationRules
 from comments.service.transactions import atomically
 
@@ -92,6 +92,8 @@ async def verify_comment(uow: UnitOfWork, deps: Deps, token: str) -> Verified:
             raise TokenError("this link is for another comment")
         if comment.awaiting is None:
             return comment  # verified already: again changes nothing
+        # Banned since it was posted: it stays unseen (and is removed at the end of its window).
+        await refuse_banned(uow, comment.tenant_id, comment.email_hash, comment.client_hash)
         shown = comment.verified()
         await uow.comments.save(shown)
         if shown.email_hash is not None:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from comments.domain.comment import Comment, Status
 from comments.domain.errors import (
     ClosedError,
+    ForbiddenError,
     InvalidInputError,
     NotAllowedError,
     NotFoundError,
@@ -53,6 +54,8 @@ def problem_page(lang: str, error: Exception) -> HTMLResponse:
         status, message = 410, _(lang, "This link has expired.")
     elif isinstance(error, TokenError):
         status, message = 400, _(lang, "This link is not valid. Open it as it came in the mail.")
+    elif isinstance(error, ForbiddenError):
+        status, message = 403, _(lang, "You may not comment in this newsroom.")
     elif isinstance(error, NotFoundError):
         status, message = 404, _(lang, "This comment no longer exists.")
     else:

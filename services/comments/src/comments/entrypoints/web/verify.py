@@ -9,7 +9,7 @@ past its time, or whose unverified comment was removed, answers 410; one that is
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from comments.domain.errors import TokenError
+from comments.domain.errors import ForbiddenError, TokenError
 from comments.entrypoints.http.dependencies import CommentsDep
 from comments.entrypoints.http.public import READ, WRITE
 from comments.entrypoints.web.manage import Lang, Token, problem_page, state_of
@@ -34,7 +34,7 @@ async def verify(token: Token, comments: CommentsDep, lang: Lang = None) -> HTML
     """Confirm the comment: it is shown (or judged by a moderator) from now on."""
     try:
         verified = await verification.verify_comment(comments.uow(), comments.deps, token)
-    except TokenError as problem:
+    except (TokenError, ForbiddenError) as problem:
         return problem_page(language(lang), problem)
     page_lang = language(lang, verified.language)
     return page(
