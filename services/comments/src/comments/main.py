@@ -14,9 +14,11 @@ from comments.entrypoints.http.cors import PublicCors
 from comments.entrypoints.http.errors import install_domain_error_handler
 from comments.entrypoints.web import manage, verify
 from comments.entrypoints.widget import routes as widget
+from comments.service.mails import MANAGE_PATH, VERIFY_PATH
 from newsroom_shared.auth import without_api_keys
 from newsroom_shared.clock import Clock
 from newsroom_shared.http.auth import Authenticator
+from newsroom_shared.observability import redact_access_paths
 from newsroom_shared.runtime import ServiceRuntime, package_version
 
 DESCRIPTION = """Visitor comments on published releases: threads, reactions, reports; official
@@ -69,6 +71,8 @@ def create_app(
         prepare=[create_indexes, comments.keys.ensure_indexes],
         background=[comments.mail_loop],
     )
+    # The emails' pages carry a signed token in their address: never in the access log.
+    redact_access_paths(MANAGE_PATH, VERIFY_PATH)
     install_domain_error_handler(app)
     app.add_middleware(PublicCors)
     app.state.public_rate_limits = public.public_limits(settings)
