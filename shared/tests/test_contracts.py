@@ -15,7 +15,7 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 from pydantic import ValidationError
 
 from newsroom_shared.events import Event, envelope_for, parse
-from newsroom_shared.events.comments import CommentModerated, CommentPosted
+from newsroom_shared.events.comments import CommentEdited, CommentModerated, CommentPosted
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 from newsroom_shared.events.listening import MentionDetected, MentionSpike, PostFetched
 from newsroom_shared.events.media import (
@@ -146,6 +146,15 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "language": "en",
         "posted_at": NOW,
         "status": "pending",
+    },
+    CommentEdited: {
+        "tenant_id": "t1",
+        "comment_id": "c1",
+        "release_id": "r1",
+        "newsroom_id": "n1",
+        "body_text": "Great news, on reflection.",
+        "status": "approved",
+        "edited_at": NOW,
     },
     CommentModerated: {
         "tenant_id": "t1",

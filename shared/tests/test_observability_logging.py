@@ -15,6 +15,7 @@ from newsroom_shared.observability.logging import (
     OWN_HANDLER_LOGGERS,
     configure_logging,
     log_context,
+    redact_access_paths,
 )
 
 log = logging.getLogger("newsroom.test")
@@ -137,3 +138,29 @@ def test_text_mode_shows_the_context(capsys: pytest.CaptureFixture[str]) -> None
 def test_unknown_context_field_is_refused() -> None:
     with pytest.raises(TypeError, match="unknown log context fields"), log_context(user="x"):
         pass
+
+
+def test_access_lines_leave_out_the_tokens_of_the_paths_named(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    access = logging.getLogger("uvicorn.access")
+    redact_access_paths("/v1/public/manage/", "/v1/public/verify/")
+    redact_access_paths("/v1/public/manage/", "/v1/public/verify/")  # again: one filter
+    try:
+        with caplog.at_level(logging.INFO, logger="uvicorn.access"):
+            for path in (
+                "/api/comments/v1/public/manage/eyJ0.abc.def?lang=sv",
+                "/v1/public/verify/tok-123",
+                "/v1/public/releases/r1/comments",
+            ):
+                access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:1", "GET", path, "1.1", 200)
+        lines = [record.getMessage() for record in caplog.records]
+        assert len(access.filters) == 1
+    finally:
+        redact_access_paths()
+    assert lines == [
+        '127.0.0.1:1 - "GET /api/comments/v1/public/manage/<redacted>?lang=sv HTTP/1.1" 200',
+        '127.0.0.1:1 - "GET /v1/public/verify/<redacted> HTTP/1.1" 200',
+        '127.0.0.1:1 - "GET /v1/public/releases/r1/comments HTTP/1.1" 200',
+    ]
+    assert access.filters == []

@@ -10,16 +10,22 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from comments.adapters.mongo.mails import MongoMailQueue
 from comments.adapters.mongo.unit_of_work import MongoUnitOfWork
 from comments.adapters.rate_limits import SharedEmailRateLimit
 from comments.adapters.read_cache import ReadCaches
-from comments.adapters.tokens import SignedAuthorTokens
+from comments.adapters.smtp import SmtpConfig, SmtpMailSender
+from comments.adapters.tokens import VERIFY_SALT, SignedAuthorTokens
 from comments.config import CommentsSettings
-from comments.service.ports import Deps
+from comments.domain.mail import RetryPolicy
+from comments.service.mailing import Mailer
+from comments.service.ports import Deps, VerificationRules
 from newsroom_shared.auth import KeyFollower
+from newsroom_shared.background import BackgroundLoop
 from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.config import key_list
 from newsroom_shared.runtime import ServiceRuntime
@@ -37,6 +43,8 @@ class Comments:
     keys: KeyFollower
     caches: ReadCaches
     """Releases and settings as visitors' requests read them, kept seconds in this process."""
+    mail_loop: BackgroundLoop
+    """Sends the commenters' queued mails; woken after a command queued one."""
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""
@@ -77,18 +85,53 @@ def _keys(settings: CommentsSettings, name: str) -> list[str]:
     return [secrets.token_urlsafe(32)]
 
 
+def mail_loop(settings: CommentsSettings, runtime: ServiceRuntime, clock: Clock) -> BackgroundLoop:
+    password = settings.smtp_password
+    sender = SmtpMailSender(
+        SmtpConfig(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_from,
+            username=settings.smtp_username,
+            password=password.get_secret_value() if password else None,
+            start_tls=settings.smtp_starttls,
+            timeout_s=settings.smtp_timeout_s,
+        )
+    )
+    policy = RetryPolicy(
+        lease=timedelta(seconds=settings.mail_lease_s),
+        max_attempts=settings.mail_max_attempts,
+        first_retry=timedelta(seconds=settings.mail_retry_first_s),
+        max_retry=timedelta(seconds=settings.mail_retry_max_s),
+    )
+    mailer = Mailer(MongoMailQueue(runtime.db), sender, clock, policy)
+    return BackgroundLoop(
+        "comments-mail", mailer.send_due, interval_s=settings.mail_poll_interval_s
+    )
+
+
 def bootstrap(
     settings: CommentsSettings, runtime: ServiceRuntime, clock: Clock | None = None
 ) -> Comments:
     clock = clock or SystemClock()
+    token_keys = _keys(settings, "author_token_keys")
     deps = Deps(
         clock=clock,
-        tokens=SignedAuthorTokens(
-            _keys(settings, "author_token_keys"), clock=lambda: clock.now().timestamp()
-        ),
+        tokens=SignedAuthorTokens(token_keys, clock=lambda: clock.now().timestamp()),
         digest_key=_keys(settings, "email_hash_key")[0].encode(),
         email_rate=SharedEmailRateLimit(runtime.rate_limits, settings.email_rate_per_minute),
         edit_window_s=settings.edit_window_s,
+        public_base_url=settings.public_base_url.rstrip("/"),
+        verification=VerificationRules(
+            tokens=SignedAuthorTokens(
+                token_keys,
+                clock=lambda: clock.now().timestamp(),
+                salt=VERIFY_SALT,
+                expired="this verification link has expired",
+            ),
+            window_s=settings.verify_window_s,
+            remembered_days=settings.verified_author_days,
+        ),
     )
     return Comments(
         settings=settings,
@@ -96,4 +139,5 @@ def bootstrap(
         deps=deps,
         keys=KeyFollower(runtime.db, settings),
         caches=ReadCaches.of(settings.read_cache_ttl_s),
+        mail_loop=mail_loop(settings, runtime, clock),
     )

@@ -56,3 +56,37 @@ class CommentsSettings(ServiceSettings):
     email_rate_per_minute: int = Field(
         default=3, ge=1, description="Comments per minute per author email, across replicas"
     )
+    smtp_host: str = Field(default="127.0.0.1", description="Mail server of the commenters' mails")
+    smtp_port: int = Field(default=1025, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool | None = Field(
+        default=None, description="True: require STARTTLS; False: never; unset: when offered"
+    )
+    smtp_from: str = Field(
+        default="Newsroom comments <comments@localhost>",
+        description="From address of the commenters' mails",
+    )
+    smtp_timeout_s: float = Field(default=30.0, gt=0)
+    mail_poll_interval_s: float = Field(
+        default=5.0, gt=0, description="How often the mail loop looks for due mails when idle"
+    )
+    mail_lease_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="How long a replica holds the mails it claimed before another may send them",
+    )
+    mail_max_attempts: int = Field(default=8, ge=1, description="Attempts before a mail is dropped")
+    mail_retry_first_s: float = Field(default=30.0, gt=0, description="First retry's delay")
+    mail_retry_max_s: float = Field(default=3600.0, gt=0, description="Longest retry delay")
+    verify_window_s: int = Field(
+        default=24 * 3600,
+        ge=60,
+        description="In newsrooms that verify addresses: how long the link works and how long "
+        "an unverified comment is kept before it is removed",
+    )
+    verified_author_days: int = Field(
+        default=180,
+        ge=1,
+        description="How long an address verified in a newsroom needs no new verification there",
+    )

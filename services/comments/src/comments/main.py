@@ -12,10 +12,13 @@ from comments.entrypoints.consumers import SUBSCRIPTIONS
 from comments.entrypoints.http import bans, moderation, public, settings
 from comments.entrypoints.http.cors import PublicCors
 from comments.entrypoints.http.errors import install_domain_error_handler
+from comments.entrypoints.web import manage, verify
 from comments.entrypoints.widget import routes as widget
+from comments.service.mails import MANAGE_PATH, VERIFY_PATH
 from newsroom_shared.auth import without_api_keys
 from newsroom_shared.clock import Clock
 from newsroom_shared.http.auth import Authenticator
+from newsroom_shared.observability import redact_access_paths
 from newsroom_shared.runtime import ServiceRuntime, package_version
 
 DESCRIPTION = """Visitor comments on published releases: threads, reactions, reports; official
@@ -30,7 +33,15 @@ details (`application/problem+json`) with a stable `code`. Listings page with `l
 page on any site can use them; `/widget.js` is the script tag that embeds a thread.
 """
 
-ROUTERS = (public.router, settings.router, moderation.router, bans.router, widget.router)
+ROUTERS = (
+    public.router,
+    settings.router,
+    moderation.router,
+    bans.router,
+    widget.router,
+    manage.router,
+    verify.router,
+)
 
 
 def create_app(
@@ -58,7 +69,10 @@ def create_app(
         subscriptions=SUBSCRIPTIONS if authenticator is None else without_api_keys(SUBSCRIPTIONS),
         authenticator=authenticator or comments.keys.authenticator,
         prepare=[create_indexes, comments.keys.ensure_indexes],
+        background=[comments.mail_loop],
     )
+    # The emails' pages carry a signed token in their address: never in the access log.
+    redact_access_paths(MANAGE_PATH, VERIFY_PATH)
     install_domain_error_handler(app)
     app.add_middleware(PublicCors)
     app.state.public_rate_limits = public.public_limits(settings)

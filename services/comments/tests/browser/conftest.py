@@ -75,6 +75,16 @@ class World:
         assert answer.status_code == 200, answer.text
         return event.release_id
 
+    async def verify_email(self, release_id: str, tenant: str = A) -> None:
+        """The release's newsroom verifies its commenters' addresses (post-moderation)."""
+        async with self.app.state.comments.uow() as uow:
+            release = await uow.releases.find_public(release_id)
+        assert release is not None
+        url = f"/v1/newsrooms/{release.newsroom_id}/comment-settings"
+        settings = {"mode": "post", "max_links": 10, "verify_email": True}
+        answer = await self.api.put(url, json=settings, headers=staff(tenant))
+        assert answer.status_code == 200, answer.text
+
     async def comment(self, release_id: str, text: str, **fields: Any) -> dict[str, Any]:
         body = {"author_name": "Jane", "email": "jane@example.com", "text": text, **fields}
         answer = await self.api.post(f"/v1/public/releases/{release_id}/comments", json=body)

@@ -30,10 +30,13 @@ from newsroom_shared.http.auth import Scope
 from newsroom_testing import staff as staff_auth
 from newsroom_testing.clock import FakeClock
 from newsroom_testing.fixtures import drop_test_database
+from newsroom_testing.smtp_sink import free_port, smtp_sink  # the sink mail tests share
 from newsroom_testing.staff import TokenAuthenticator
 
 # Tests run with --import-mode=importlib (no sys.path changes): make tests/xss_corpus importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+__all__ = ["smtp_sink"]
 
 A, B = "tenant-a", "tenant-b"
 
@@ -68,6 +71,10 @@ def settings_for(infra: Any, unique: str, **overrides: Any) -> CommentsSettings:
         "email_rate_per_minute": 1_000,
         "consumers_enabled": False,
         "log_json": False,
+        # Mails go nowhere unless a test points them at its SMTP sink (a port nobody listens
+        # on: the loop retries later), never to a catcher ./dev up may run on 1025.
+        "smtp_port": free_port(),
+        "public_base_url": "http://comments.test",
     }
     values.update(overrides)
     return CommentsSettings(**values)

@@ -136,6 +136,11 @@ async def test_reactions_count_once_per_reader_and_reports_reach_the_queue(
     for _ in range(2):
         reacted = await ok(api, "POST", f"{one}/reactions", json={"kind": "like"})
     assert reacted["reactions"] == {"like": 1}
+    for _ in range(2):  # withdrawn once; a second withdrawal changes nothing
+        withdrawn = await ok(api, "DELETE", f"{one}/reactions/like")
+    assert withdrawn["reactions"] == {"like": 0}
+    unknown = await api.delete(f"{one}/reactions/applause")
+    assert unknown.status_code == 422
     await ok(api, "POST", f"{one}/reports", 202, json={"reason": "rude"})
     queue = await ok(api, "GET", "/v1/moderation/queue?reason=reported", headers=staff(A))
     assert [(c["id"], c["reports"]) for c in queue["items"]] == [(posted["id"], 1)]

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from newsroom_shared.events.comments import CommentModerated, CommentPosted
+from newsroom_shared.events.comments import CommentEdited, CommentModerated, CommentPosted
 from newsroom_testing.consumer import eventually
 
 from .conftest import A, comment_body, comments_of, known_release, ok, published, staff
@@ -40,7 +40,7 @@ async def records_keyed(bootstrap: str, topic: str, key: str) -> list[dict[str, 
         await consumer.stop()
 
 
-async def test_posting_and_moderating_emit_one_event_each_without_the_email(
+async def test_posting_editing_and_moderating_emit_one_event_each_without_the_email(
     api: httpx.AsyncClient, infra: Any
 ) -> None:
     event = await known_release(api, published(A))
@@ -50,6 +50,13 @@ async def test_posting_and_moderating_emit_one_event_each_without_the_email(
         f"/v1/public/releases/{event.release_id}/comments",
         201,
         json=comment_body("<strong>Well</strong> done", email="Jane.Doe@Example.com"),
+    )
+    await ok(
+        api,
+        "PATCH",
+        f"/v1/public/releases/{event.release_id}/comments/{posted['id']}",
+        json={"text": "Well done, <em>all</em>"},
+        headers={"X-Author-Token": posted["author_token"]},
     )
     await ok(
         api,
@@ -63,6 +70,8 @@ async def test_posting_and_moderating_emit_one_event_each_without_the_email(
     bootstrap = infra.kafka_bootstrap_servers
     [post_event] = await records_keyed(bootstrap, CommentPosted.topic, posted["id"])
     [decision] = await records_keyed(bootstrap, CommentModerated.topic, posted["id"])
+    [edit] = await records_keyed(bootstrap, CommentEdited.topic, posted["id"])
+    assert (edit["body_text"], edit["status"]) == ("Well done, all", "pending")
     assert "example.com" not in json.dumps(post_event).lower()
     stored = await ok(api, "GET", f"/v1/comments/{posted['id']}", headers=staff(A))
     assert post_event["author_email_hash"] == stored["email_hash"]

@@ -21,11 +21,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from comments.domain.comment import Comment, Status
 from comments.domain.errors import TokenError
+from comments.domain.mail import Mail
 from comments.domain.moderation import AuditEntry, Ban
 from comments.domain.newsrooms import KnownNewsroom
 from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings
-from comments.service.ports import AuthorClaim, Deps, Order, Position, QueueFilter
+from comments.service.ports import (
+    AuthorClaim,
+    Deps,
+    Order,
+    Position,
+    QueueFilter,
+    VerificationRules,
+)
 from newsroom_shared.events.base import Event
 from newsroom_testing.clock import FakeClock
 
@@ -40,6 +48,8 @@ class Store:
     bans: dict[tuple[str, str], Ban] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     outbox: list[Event] = field(default_factory=list)
+    mails: list[Mail] = field(default_factory=list)
+    verified: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
 
 
 def _copy(comment: Comment) -> Comment:
@@ -67,6 +77,9 @@ class FakeNewsrooms:
 
     async def get(self, tenant_id: str, newsroom_id: str) -> KnownNewsroom | None:
         return self.s.newsrooms.get((tenant_id, newsroom_id))
+
+    async def for_visitors(self, tenant_id: str, newsroom_id: str) -> KnownNewsroom | None:
+        return await self.get(tenant_id, newsroom_id)
 
     async def put(self, newsroom: KnownNewsroom) -> None:
         self.s.newsrooms[(newsroom.tenant_id, newsroom.newsroom_id)] = newsroom
@@ -199,6 +212,13 @@ class FakeReactions:
         self.s.reactions.add(key)
         return True
 
+    async def remove(self, tenant_id: str, comment_id: str, reactor: str, kind: str) -> bool:
+        key = (tenant_id, comment_id, reactor, kind)
+        if key not in self.s.reactions:
+            return False
+        self.s.reactions.discard(key)
+        return True
+
 
 class FakeBans:
     def __init__(self, s: Store) -> None:
@@ -242,6 +262,32 @@ class FakeAudit:
         return [e for e in rows if after_id is None or e.id < after_id][:limit]
 
 
+class FakeVerifiedAuthors:
+    def __init__(self, s: Store) -> None:
+        self.s = s
+
+    async def verified(
+        self, tenant_id: str, newsroom_id: str, email_hash: str, now: datetime
+    ) -> bool:
+        until = self.s.verified.get((tenant_id, newsroom_id, email_hash))
+        return until is not None and until > now
+
+    async def remember(
+        self, tenant_id: str, newsroom_id: str, email_hash: str, until: datetime
+    ) -> None:
+        self.s.verified[(tenant_id, newsroom_id, email_hash)] = until
+
+
+class FakeMails:
+    """The mail outbox: a mail queued in a block that raised is dropped with it."""
+
+    def __init__(self) -> None:
+        self.pending: list[Mail] = []
+
+    async def add(self, mail: Mail) -> None:
+        self.pending.append(mail)
+
+
 class FakeUnitOfWork:
     """Commits the events it was given at the end of a block that raised nothing."""
 
@@ -254,6 +300,8 @@ class FakeUnitOfWork:
         self.reactions = FakeReactions(store)
         self.bans = FakeBans(store)
         self.audit = FakeAudit(store)
+        self.mails = FakeMails()
+        self.verified_authors = FakeVerifiedAuthors(store)
         self._pending: list[Event] = []
 
     @property
@@ -265,6 +313,7 @@ class FakeUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._pending = []
+        self.mails.pending = []
         return self
 
     async def __aexit__(
@@ -275,26 +324,30 @@ class FakeUnitOfWork:
     ) -> None:
         if exc is None:
             self.store.outbox.extend(self._pending)
+            self.store.mails.extend(self.mails.pending)
         self._pending = []
+        self.mails.pending = []
 
 
 class FakeTokens:
-    """Tokens as readable strings, with their issue time from the clock."""
+    """Tokens as readable strings, with their issue time from the clock; ``kind`` keeps an
+    author token from passing as a verification token (the real ones differ by salt)."""
 
-    def __init__(self, clock: FakeClock) -> None:
+    def __init__(self, clock: FakeClock, kind: str = "author") -> None:
         self.clock = clock
+        self.kind = kind
 
     def issue(self, claim: AuthorClaim) -> str:
         at = self.clock.now().isoformat()
-        return f"{claim.tenant_id}|{claim.release_id}|{claim.comment_id}|{at}"
+        return f"{self.kind}|{claim.tenant_id}|{claim.release_id}|{claim.comment_id}|{at}"
 
     def read(self, token: str, max_age_s: int) -> AuthorClaim:
         parts = token.split("|")
-        if len(parts) != 4:
+        if len(parts) != 5 or parts[0] != self.kind:
             raise TokenError("not valid")
-        if self.clock.now() - datetime.fromisoformat(parts[3]) > timedelta(seconds=max_age_s):
+        if self.clock.now() - datetime.fromisoformat(parts[4]) > timedelta(seconds=max_age_s):
             raise TokenError("expired", expired=True)
-        return AuthorClaim(parts[0], parts[1], parts[2])
+        return AuthorClaim(parts[1], parts[2], parts[3])
 
 
 class FakeEmailRate:
@@ -330,6 +383,7 @@ def deps(clock: FakeClock) -> Deps:
         digest_key=b"unit-test-key",
         email_rate=FakeEmailRate(),
         edit_window_s=900,
+        verification=VerificationRules(FakeTokens(clock, "verify"), window_s=3600),
     )
 
 

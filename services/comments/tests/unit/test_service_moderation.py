@@ -116,6 +116,18 @@ async def test_reactions_count_once_per_reader_and_kind(uow: FakeUnitOfWork, dep
     assert reacted.reactions == {"like": 2, "insightful": 1}
 
 
+async def test_a_reader_withdraws_a_reaction_once(uow: FakeUnitOfWork, deps: Deps) -> None:
+    cid = await post(uow, deps)
+    await moderation.decide(uow, deps, STAFF, cid, Decision.approved, "")
+    await reactions.react(uow, deps, READER, "r1", cid, Reaction.like)
+    await reactions.react(uow, deps, OTHER_READER, "r1", cid, Reaction.like)
+    for _ in range(2):  # the second withdrawal finds none: nothing changes
+        withdrawn = await reactions.unreact(uow, deps, READER, "r1", cid, Reaction.like)
+    assert withdrawn.reactions == {"like": 1}
+    again = await reactions.react(uow, deps, READER, "r1", cid, Reaction.like)
+    assert again.reactions == {"like": 2}
+
+
 async def test_an_official_reply_is_shown_at_once_pinned_first_and_emitted(
     uow: FakeUnitOfWork, deps: Deps, store: Store
 ) -> None:

@@ -21,8 +21,8 @@ from comments.domain.moderation import BanKind, Decision
 from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings, ModerationMode
 from comments.service import authoring, moderation, posting, reading, releases
-from comments.service.ports import Deps, Order, Staff, Visitor
-from newsroom_shared.events.comments import CommentModerated, CommentPosted
+from comments.service.ports import Deps, Order, Posted, Staff, Visitor
+from newsroom_shared.events.comments import CommentEdited, CommentModerated, CommentPosted
 from newsroom_shared.events.publisher import ReleaseWithdrawn
 from newsroom_testing.clock import FakeClock
 
@@ -51,7 +51,7 @@ def new(text: str = "Congratulations on the launch", **fields: Any) -> posting.N
     return posting.NewComment(**values)
 
 
-async def post(uow: FakeUnitOfWork, deps: Deps, **fields: Any) -> posting.Posted:
+async def post(uow: FakeUnitOfWork, deps: Deps, **fields: Any) -> Posted:
     return await posting.post_comment(uow, deps, VISITOR, new(**fields))
 
 
@@ -185,6 +185,13 @@ async def test_the_author_edits_and_deletes_within_the_window_only(
     edited = await authoring.edit_comment(uow, deps, posted.token, "r1", cid, "<i>Edited</i>")
     assert (edited.body.html, edited.status) == ("<i>Edited</i>", Status.approved)
     assert edited.edited_at == clock.now()
+    [announced] = [e for e in store.outbox if isinstance(e, CommentEdited)]
+    assert (announced.comment_id, announced.body_text, announced.status) == (
+        cid,
+        "Edited",
+        "approved",
+    )
+    assert announced.edited_at == clock.now()
     other = await post(uow, deps, text="Another one")
     with pytest.raises(TokenError):  # a token names its own comment only
         await authoring.edit_comment(uow, deps, other.token, "r1", cid, "Taken over")

@@ -57,6 +57,27 @@ class CommentPosted(Event):
     )
 
 
+class CommentEdited(Event):
+    """The author changed a comment's text within the edit window; consumers that keep or score
+    a comment's text replace it. The newsroom's rules ran again on the new text, so the status
+    may have changed (an approved comment held for a moderator is pending, no longer shown)."""
+
+    topic: ClassVar[str] = "newsroom.comment.edited.v1"
+    ce_type: ClassVar[str] = "io.newsroom.comment.edited.v1"
+    aggregate_field: ClassVar[str] = "comment_id"  # in order with the comment's other events
+
+    comment_id: str
+    release_id: str = Field(description="The release the comment belongs to")
+    newsroom_id: str = Field(description="The newsroom the release belongs to")
+    body_text: str = Field(
+        min_length=1, description="The new text, as sanitised plain text (no markup)"
+    )
+    status: CommentStatus = Field(
+        description="Status after the edit: approved (visible) or pending (awaits moderation)"
+    )
+    edited_at: datetime
+
+
 class CommentModerated(Event):
     """A moderator or the automatic filter decided on a comment; consumers update what they show."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsroom_shared.events.base import Event
-from newsroom_shared.events.comments import CommentModerated, CommentPosted
+from newsroom_shared.events.comments import CommentEdited, CommentModerated, CommentPosted
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 from newsroom_shared.events.listening import MentionDetected, MentionSpike, PostFetched
 from newsroom_shared.events.media import (
@@ -40,6 +40,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     MediaDeleted,
     CommentPosted,
     CommentModerated,
+    CommentEdited,
     DeliverySucceeded,
     DeliveryFailed,
     MentionDetected,

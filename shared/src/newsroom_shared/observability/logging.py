@@ -13,6 +13,7 @@ this configuration (JSON, and per-message INFO lines dropped: they halve consume
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,6 +77,34 @@ def configure_logging(level: str, json: bool, service: str) -> None:
 
 
 _OURS = "_newsroom_handler"
+ACCESS_LOGGER = "uvicorn.access"
+
+
+def redact_access_paths(*prefixes: str) -> None:
+    """Access-log lines show the path segment after each of ``prefixes`` as ``<redacted>``:
+    pages whose address carries a secret (a signed token mailed to someone) must not leave it
+    in the logs. Idempotent: the last call's prefixes hold."""
+    access = logging.getLogger(ACCESS_LOGGER)
+    for old in [f for f in access.filters if isinstance(f, _RedactedPaths)]:
+        access.removeFilter(old)
+    if prefixes:
+        access.addFilter(_RedactedPaths(prefixes))
+
+
+class _RedactedPaths(logging.Filter):
+    def __init__(self, prefixes: tuple[str, ...]) -> None:
+        super().__init__()
+        alternatives = "|".join(re.escape(prefix) for prefix in prefixes)
+        self._pattern = re.compile(f'({alternatives})[^/?#\\s"]+')
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._redacted(arg) for arg in record.args)
+        record.msg = self._redacted(record.msg)
+        return True
+
+    def _redacted(self, value: object) -> object:
+        return self._pattern.sub(r"\1<redacted>", value) if isinstance(value, str) else value
 
 
 class _ContextFilter(logging.Filter):

@@ -1,7 +1,8 @@
 """What every visitor's request reads first, kept a few seconds in this process.
 
 Every post, reaction, report and thread page first finds the release (whose is it, is it
-open); every post also reads its newsroom's settings. Both change rarely and are the same for
+open); every post also reads its newsroom's settings, and its newsroom (the name and language
+of the author's email). Both change rarely and are the same for
 every request on the release: served from here, each saves a database round trip per request.
 The price is a bound on staleness across replicas: a change made or consumed by another
 replica (new settings, a withdrawal) is seen here within the TTL, as a revoked staff key is.
@@ -17,6 +18,7 @@ from typing import Generic, TypeVar
 
 from cachetools import TTLCache
 
+from comments.domain.newsrooms import KnownNewsroom
 from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings
 
@@ -52,10 +54,11 @@ class ReadCache(Generic[V]):
 class ReadCaches:
     releases: ReadCache[KnownRelease]
     settings: ReadCache[CommentSettings]
+    newsrooms: ReadCache[KnownNewsroom]
 
     @classmethod
     def of(cls, ttl_s: float) -> ReadCaches:
-        return cls(ReadCache(ttl_s), ReadCache(ttl_s))
+        return cls(ReadCache(ttl_s), ReadCache(ttl_s), ReadCache(ttl_s))
 
     @classmethod
     def off(cls) -> ReadCaches:

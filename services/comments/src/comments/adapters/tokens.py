@@ -15,6 +15,8 @@ from comments.domain.errors import TokenError
 from comments.service.ports import AuthorClaim
 
 SALT = "newsroom.comments.author"
+VERIFY_SALT = "newsroom.comments.verify"
+"""Verification links are signed under their own salt: an author token verifies nothing."""
 
 
 def _signer_with_clock(clock: Callable[[], float]) -> type[TimestampSigner]:
@@ -27,12 +29,20 @@ def _signer_with_clock(clock: Callable[[], float]) -> type[TimestampSigner]:
 
 
 class SignedAuthorTokens:
-    def __init__(self, secret_keys: Sequence[str], clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        secret_keys: Sequence[str],
+        clock: Callable[[], float],
+        *,
+        salt: str = SALT,
+        expired: str = "the time to edit or delete this comment is over",
+    ) -> None:
         if not secret_keys or not all(secret_keys):
             raise ValueError("give at least one non-empty secret key")
+        self._expired = expired
         self._serializer = URLSafeTimedSerializer(
             list(reversed(secret_keys)),  # itsdangerous signs with the last key
-            salt=SALT,
+            salt=salt,
             signer=_signer_with_clock(clock),
         )
 
@@ -46,9 +56,7 @@ class SignedAuthorTokens:
         try:
             payload = self._serializer.loads(token, max_age=max_age_s)
         except SignatureExpired as error:
-            raise TokenError(
-                "the time to edit or delete this comment is over", expired=True
-            ) from error
+            raise TokenError(self._expired, expired=True) from error
         except BadData as error:
             raise TokenError("this token is not valid: use it as you received it") from error
         if not isinstance(payload, dict) or not all(

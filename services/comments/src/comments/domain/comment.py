@@ -42,6 +42,19 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class Awaiting:
+    """A comment whose author has not yet followed the verification link: unseen, out of the
+    moderators' queue and not announced until then. It holds the newsroom's verdict, which
+    applies once verified (a held comment then joins the queue)."""
+
+    status: Status
+    hold_reasons: tuple[str, ...]
+    needs_review: bool
+    until: datetime
+    """When the unverified comment is removed (and its link stops working)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Comment:
     id: str
     tenant_id: str
@@ -64,6 +77,7 @@ class Comment:
     reactions: dict[str, int] = field(default_factory=dict)
     edited_at: datetime | None = None
     deleted_at: datetime | None = None
+    awaiting: Awaiting | None = None
 
     @property
     def root_id(self) -> str:
@@ -84,7 +98,29 @@ class Comment:
         company answers the comment itself, pinned under it)."""
         return Place(parent_id=self.id, root_id=self.root_id, depth=self.place.depth + 1)
 
+    def awaiting_verification(self, until: datetime) -> Comment:
+        """Kept unseen until its author verifies the address, with its verdict for then."""
+        verdict = Awaiting(self.status, self.hold_reasons, self.needs_review, until)
+        return replace(
+            self, status=Status.pending, hold_reasons=(), needs_review=False, awaiting=verdict
+        )
+
+    def verified(self) -> Comment:
+        """Its author followed the link: the newsroom's verdict applies now."""
+        if self.awaiting is None:
+            return self
+        verdict = self.awaiting
+        return replace(
+            self,
+            status=verdict.status,
+            hold_reasons=verdict.hold_reasons,
+            needs_review=verdict.needs_review,
+            awaiting=None,
+        )
+
     def decided(self, status: Status) -> Comment:
+        if self.awaiting is not None:
+            raise NotAllowedError("this comment waits for its author to verify the address")
         return replace(self, status=status, needs_review=False, hold_reasons=())
 
     def reported(self) -> Comment:
@@ -110,6 +146,9 @@ class Comment:
             raise NotAllowedError("this comment was deleted")
         if self.status not in (Status.pending, Status.approved):
             raise NotAllowedError(f"this comment is {self.status.value}: it can no longer change")
+        if self.awaiting is not None:  # still unseen: the new verdict waits for verification
+            verdict = Awaiting(status, reasons, status is Status.pending, self.awaiting.until)
+            return replace(self, body=body, awaiting=verdict, edited_at=now)
         return replace(
             self,
             body=body,
@@ -128,6 +167,7 @@ class Comment:
             deleted_at=now,
             needs_review=False,
             hold_reasons=(),
+            awaiting=None,
         )
 
 

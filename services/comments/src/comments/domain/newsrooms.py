@@ -14,6 +14,8 @@ class KnownNewsroom:
     slug: str
     name: str
     version: int
+    language: str = "en"
+    """Its default language (BCP 47): what the mails to its commenters are written in."""
 
 
 def newest(current: KnownNewsroom | None, fresh: KnownNewsroom) -> KnownNewsroom:

@@ -37,6 +37,9 @@ class CommentSettings:
     """A comment containing one is refused."""
     suspect_words: tuple[str, ...] = field(default_factory=tuple)
     """A comment containing one waits for a moderator."""
+    verify_email: bool = False
+    """A comment shows (and is announced) only once its author followed the link mailed to
+    the address; an address verified in the newsroom needs it again only after a while."""
 
     def __post_init__(self) -> None:
         if self.approvals_needed < 1:

@@ -1,12 +1,17 @@
 """Authors edit or delete their own comment within the edit window, with the signed token
-they got when posting (what an email to them would carry).
+they got when posting: in the post's answer (the widget keeps it for the session) and in the
+mail to them (the link to their page, ``entrypoints/web/manage.py``).
 
 An edit goes through the newsroom's rules again, so an approved comment cannot be turned into
-something the rules would have held. Edits emit no event (the contracts have none yet).
+something the rules would have held. An edit emits ``CommentEdited`` (the new text and status),
+except before its author verified it: ``CommentPosted`` then carries the text as it is.
 A deletion hides the comment, drops its text, and emits ``CommentModerated`` (hidden).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from comments.domain.comment import Comment, checked_body
 from comments.domain.errors import TokenError
@@ -21,6 +26,37 @@ from comments.service.ports import AuthorClaim, Deps, UnitOfWork
 from comments.service.transactions import atomically
 
 DELETED_BY_AUTHOR = "deleted by its author"
+
+
+@dataclass(frozen=True, slots=True)
+class Manageable:
+    """What the author's page shows: the comment, in its newsroom's language."""
+
+    comment: Comment
+    release_title: str
+    language: str
+    editable_until: datetime
+
+
+async def manageable(uow: UnitOfWork, deps: Deps, token: str) -> Manageable:
+    """The comment the token (from the author's mail) names, while it may still change."""
+    claim = deps.tokens.read(token, deps.edit_window_s)
+    comment = await comment_of(uow, claim.tenant_id, claim.comment_id)
+    if comment.release_id != claim.release_id:
+        raise TokenError("this token is for another comment")
+    release = await uow.releases.get(claim.tenant_id, claim.release_id)
+    newsroom = await uow.newsrooms.for_visitors(claim.tenant_id, comment.newsroom_id)
+    return Manageable(
+        comment=comment,
+        release_title=release.title if release else "",
+        language=newsroom.language if newsroom else "en",
+        editable_until=comment.editable_until(timedelta(seconds=deps.edit_window_s)),
+    )
+
+
+def claim_of(deps: Deps, token: str) -> AuthorClaim:
+    """The release and comment a valid token names (TokenError otherwise)."""
+    return deps.tokens.read(token, deps.edit_window_s)
 
 
 def _claim(deps: Deps, token: str, release_id: str, comment_id: str) -> AuthorClaim:
@@ -46,6 +82,8 @@ async def edit_comment(
         verdict = screen(body, settings, facts)
         edited = comment.edited(body, verdict.status, verdict.reasons, now)
         await uow.comments.save(edited)
+        if edited.awaiting is None:  # one still unverified is announced later, as it is then
+            uow.emit(events.comment_edited(edited, now))
         return edited
 
     return await atomically(uow, command)

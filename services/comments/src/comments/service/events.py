@@ -6,7 +6,7 @@ from datetime import datetime
 
 from comments.domain.comment import Comment
 from comments.domain.moderation import Decision
-from newsroom_shared.events.comments import CommentModerated, CommentPosted
+from newsroom_shared.events.comments import CommentEdited, CommentModerated, CommentPosted
 
 
 def comment_posted(comment: Comment) -> CommentPosted:
@@ -22,6 +22,18 @@ def comment_posted(comment: Comment) -> CommentPosted:
         is_official_reply=comment.is_official_reply,
         posted_at=comment.posted_at,
         status=comment.status.value,
+    )
+
+
+def comment_edited(comment: Comment, at: datetime) -> CommentEdited:
+    return CommentEdited(
+        tenant_id=comment.tenant_id,
+        comment_id=comment.id,
+        release_id=comment.release_id,
+        newsroom_id=comment.newsroom_id,
+        body_text=comment.body.text,
+        status=comment.status.value,
+        edited_at=at,
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from comments.domain.comment import Comment
-from comments.domain.errors import ClosedError, NotFoundError
+from comments.domain.errors import ClosedError, ForbiddenError, NotFoundError
+from comments.domain.moderation import BanKind
 from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings
 from comments.service.ports import UnitOfWork
@@ -29,6 +30,20 @@ async def open_release(
     if not release.is_open(now, settings.open_days):
         raise ClosedError("comments on this release are closed")
     return release, settings
+
+
+async def refuse_banned(
+    uow: UnitOfWork, tenant_id: str, email_hash: str | None, client_hash: str | None
+) -> None:
+    """ForbiddenError when the commenter's email or client is banned in the tenant."""
+    ids = [f"{kind.value}:{digest}" for kind, digest in _digests(email_hash, client_hash)]
+    if ids and await uow.bans.any_of(tenant_id, ids):
+        raise ForbiddenError("you may not comment in this newsroom")
+
+
+def _digests(email_hash: str | None, client_hash: str | None) -> list[tuple[BanKind, str]]:
+    pairs = ((BanKind.email, email_hash), (BanKind.client, client_hash))
+    return [(kind, digest) for kind, digest in pairs if digest is not None]
 
 
 async def comment_of(uow: UnitOfWork, tenant_id: str, comment_id: str) -> Comment:

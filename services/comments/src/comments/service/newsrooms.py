@@ -14,6 +14,7 @@ async def newsroom_changed(uow: UnitOfWork, event: NewsroomCreated | NewsroomUpd
         slug=event.slug,
         name=event.name,
         version=event.version,
+        language=event.default_language,
     )
     current = await uow.newsrooms.get(event.tenant_id, event.newsroom_id)
     await uow.newsrooms.put(newest(current, fresh))

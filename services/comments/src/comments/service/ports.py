@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from comments.domain.comment import Comment, Status
+from comments.domain.mail import Attempt, Mail
 from comments.domain.moderation import AuditEntry, Ban
 from comments.domain.newsrooms import KnownNewsroom
 from comments.domain.releases import KnownRelease
@@ -55,6 +56,11 @@ class KnownReleaseRepository(Protocol):
 
 class NewsroomRepository(Protocol):
     async def get(self, tenant_id: str, newsroom_id: str) -> KnownNewsroom | None: ...
+    async def for_visitors(self, tenant_id: str, newsroom_id: str) -> KnownNewsroom | None:
+        """As ``get``, possibly seconds old (a short per-process cache): for what a visitor's
+        request needs of its newsroom, never for a version comparison."""
+        ...
+
     async def put(self, newsroom: KnownNewsroom) -> None: ...
 
 
@@ -108,6 +114,10 @@ class ReactionRepository(Protocol):
         already did the same to this comment."""
         ...
 
+    async def remove(self, tenant_id: str, comment_id: str, reactor: str, kind: str) -> bool:
+        """Withdraw a reader's reaction; False when there was none."""
+        ...
+
 
 class BanRepository(Protocol):
     async def put(self, ban: Ban) -> None: ...
@@ -122,6 +132,47 @@ class AuditRepository(Protocol):
         self, tenant_id: str, comment_id: str | None, after_id: str | None, limit: int
     ) -> list[AuditEntry]:
         """Newest first."""
+        ...
+
+
+class VerifiedAuthors(Protocol):
+    """Email digests that verified in a newsroom, each until its time."""
+
+    async def verified(
+        self, tenant_id: str, newsroom_id: str, email_hash: str, now: datetime
+    ) -> bool: ...
+    async def remember(
+        self, tenant_id: str, newsroom_id: str, email_hash: str, until: datetime
+    ) -> None: ...
+
+
+class MailOutbox(Protocol):
+    """Mails to send, written in the transaction of what they are about."""
+
+    async def add(self, mail: Mail) -> None: ...
+
+
+class MailQueue(Protocol):
+    """The queued mails as the sender sees them, across tenants (like the event outbox's
+    relay): each claimed by one sender at a time, for a lease."""
+
+    async def claim_due(self, now: datetime, until: datetime, limit: int) -> list[Attempt]:
+        """Claim up to ``limit`` mails due by ``now`` and not claimed by a live sender."""
+        ...
+
+    async def sent(self, attempt: Attempt) -> None:
+        """Sent: the mail, and with it the address, is gone."""
+        ...
+
+    async def retry_at(self, attempt: Attempt, at: datetime, error: str) -> None: ...
+    async def give_up(self, attempt: Attempt, error: str) -> None:
+        """Never to be sent: gone too (the log says why)."""
+        ...
+
+
+class MailSender(Protocol):
+    async def send(self, mail: Mail) -> None:
+        """Hand the mail to the mail server; SendError when it did not take it."""
         ...
 
 
@@ -147,6 +198,10 @@ class UnitOfWork(Protocol):
     def bans(self) -> BanRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def mails(self) -> MailOutbox: ...
+    @property
+    def verified_authors(self) -> VerifiedAuthors: ...
     @property
     def retryable(self) -> bool: ...
 
@@ -184,6 +239,18 @@ class EmailRateLimit(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class VerificationRules:
+    """How newsrooms that ask for it verify their commenters' addresses."""
+
+    tokens: AuthorTokens
+    """Sign the verification links (their own salt: an author token verifies nothing)."""
+    window_s: int = 24 * 3600
+    """How long a link works, and how long an unverified comment is kept."""
+    remembered_days: int = 180
+    """How long a verified address needs no new verification in that newsroom."""
+
+
+@dataclass(frozen=True, slots=True)
 class Deps:
     """Everything use cases need besides the database, wired once in bootstrap."""
 
@@ -192,6 +259,18 @@ class Deps:
     digest_key: bytes
     email_rate: EmailRateLimit
     edit_window_s: int
+    public_base_url: str = "http://127.0.0.1:8003"
+    """Where the links in mails point (this API's public base, no trailing slash)."""
+    verification: VerificationRules | None = None
+    """None: no newsroom's comments are verified (benchmarks)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    comment: Comment
+    token: str
+    """Lets the author edit or delete the comment within the edit window; the mail to the
+    author carries it too."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 The text is sanitised first (nothing unsafe is ever stored), the per-email limit is taken
 (across tenants: an address flooding several newsrooms is one flood), then one transaction
 checks the release is open and the commenter not banned, applies the newsroom's rules, stores
-the comment, records a hold in the audit log, and puts the event in the outbox.
+the comment, records a hold in the audit log, puts the event in the outbox, and queues the
+mail that gives the author the link to manage it (not for spam: no mail to a bot's address).
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from comments.domain.comment import Comment, Place, Status, checked_body, checked_name
-from comments.domain.errors import ForbiddenError, RateLimitedError
+from comments.domain.errors import RateLimitedError
 from comments.domain.identity import client_digest, email_digest
 from comments.domain.ids import new_id
+from comments.domain.mail import MailKind
 from comments.domain.markup import Body, sanitise
-from comments.domain.moderation import AuditEntry, BanKind
 from comments.domain.releases import KnownRelease
-from comments.domain.screening import Facts, Verdict, screen
+from comments.domain.screening import Facts, screen
 from comments.domain.settings import CommentSettings
-from comments.service import events
+from comments.service import mails, verification
+from comments.service.announcing import announce
 from comments.service.facts import screening_facts
-from comments.service.lookups import open_release, visible_comment
-from comments.service.ports import AuthorClaim, Deps, UnitOfWork, Visitor
+from comments.service.lookups import open_release, refuse_banned, visible_comment
+from comments.service.ports import AuthorClaim, Deps, Posted, UnitOfWork, Visitor
 from comments.service.transactions import atomically
 
 ANY_TENANT = ""
@@ -38,13 +40,6 @@ class NewComment:
     honeypot: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Posted:
-    comment: Comment
-    token: str
-    """Lets the author edit or delete the comment within the edit window."""
-
-
 async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewComment) -> Posted:
     name = checked_name(new.author_name)
     body = checked_body(sanitise(new.text))
@@ -52,13 +47,13 @@ async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewCo
     if wait_s > 0:
         raise RateLimitedError(wait_s)
 
-    async def command() -> Comment:
+    async def command() -> Posted:
         now = deps.clock.now()
         release, settings = await open_release(uow, new.release_id, now)
         tenant = release.tenant_id
         email_hash = email_digest(deps.digest_key, tenant, new.email)
         client_hash = client_digest(deps.digest_key, tenant, visitor.client)
-        await _refuse_banned(uow, tenant, email_hash, client_hash)
+        await refuse_banned(uow, tenant, email_hash, client_hash)
         place = await _place(uow, release, new.parent_id)
         verdict = screen(
             body, settings, await _facts(uow, settings, body, release, email_hash, new)
@@ -79,20 +74,20 @@ async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewCo
             hold_reasons=verdict.reasons,
             needs_review=verdict.needs_review,
         )
+        rules = await verification.required(uow, deps, settings, comment)
+        if rules is not None:
+            return await verification.hold(uow, deps, rules, comment, release)
         await uow.comments.add(comment)
-        await _record_filter(uow, comment, verdict)
-        uow.emit(events.comment_posted(comment))
-        return comment
+        await announce(uow, comment)
+        claim = AuthorClaim(tenant, release.release_id, comment.id)
+        token = deps.tokens.issue(claim)
+        if comment.status is not Status.spam:  # a bot's address gets no mail from us
+            await mails.queue_mail(
+                uow, deps, MailKind.author_link, comment, release, token, deps.edit_window_s
+            )
+        return Posted(comment, token)
 
-    comment = await atomically(uow, command)
-    claim = AuthorClaim(comment.tenant_id, comment.release_id, comment.id)
-    return Posted(comment, deps.tokens.issue(claim))
-
-
-async def _refuse_banned(uow: UnitOfWork, tenant: str, email_hash: str, client_hash: str) -> None:
-    ids = [f"{BanKind.email.value}:{email_hash}", f"{BanKind.client.value}:{client_hash}"]
-    if await uow.bans.any_of(tenant, ids):
-        raise ForbiddenError("you may not comment in this newsroom")
+    return await atomically(uow, command)
 
 
 async def _place(uow: UnitOfWork, release: KnownRelease, parent_id: str | None) -> Place:
@@ -113,21 +108,3 @@ async def _facts(
     if new.honeypot.strip():
         return Facts(honeypot_filled=True)  # a bot: no lookups spent on it
     return await screening_facts(uow, settings, body, release.release_id, email_hash)
-
-
-async def _record_filter(uow: UnitOfWork, comment: Comment, verdict: Verdict) -> None:
-    """The filter's decision in the audit log (a comment simply let through is not one)."""
-    if not verdict.reasons or verdict.reasons == ("moderation_mode",):
-        return
-    await uow.audit.add(
-        AuditEntry(
-            id=new_id(),
-            tenant_id=comment.tenant_id,
-            action="held" if verdict.status is Status.pending else verdict.status.value,
-            at=comment.posted_at,
-            actor=None,
-            reason=", ".join(verdict.reasons),
-            comment_id=comment.id,
-            release_id=comment.release_id,
-        )
-    )

@@ -1,4 +1,5 @@
-"""Readers react to a comment (once per reader and kind) or report it to the moderators.
+"""Readers react to a comment (once per reader and kind, and may withdraw it) or report it to
+the moderators.
 
 A reader is their client's keyed digest. A report puts the comment in the moderation queue;
 it stays shown until a moderator decides (a report is a reader's opinion, not a decision).
@@ -37,6 +38,30 @@ async def react(
         reacted = replace(comment, reactions=counts)
         await uow.comments.save(reacted)
         return reacted
+
+    return await atomically(uow, command)
+
+
+async def unreact(
+    uow: UnitOfWork,
+    deps: Deps,
+    visitor: Visitor,
+    release_id: str,
+    comment_id: str,
+    kind: Reaction,
+) -> Comment:
+    """Withdraw the reader's reaction (none there: nothing changes), so a reader can toggle."""
+
+    async def command() -> Comment:
+        release = await public_release(uow, release_id)
+        comment = await visible_comment(uow, release, comment_id)
+        reader = client_digest(deps.digest_key, release.tenant_id, visitor.client)
+        if not await uow.reactions.remove(release.tenant_id, comment.id, reader, kind.value):
+            return comment
+        counts = {**comment.reactions, kind.value: max(0, comment.reactions.get(kind.value, 0) - 1)}
+        withdrawn = replace(comment, reactions=counts)
+        await uow.comments.save(withdrawn)
+        return withdrawn
 
     return await atomically(uow, command)
 

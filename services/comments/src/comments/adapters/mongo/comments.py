@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from comments.adapters.mongo.base import Repository
-from comments.domain.comment import Comment, Place, Status
+from comments.domain.comment import Awaiting, Comment, Place, Status
 from comments.domain.markup import Body
 from comments.service.ports import Order, Position, QueueFilter
 from newsroom_shared.mongo import Document
@@ -42,7 +42,27 @@ def comment_document(comment: Comment) -> Document:
         "reactions": dict(comment.reactions),
         "edited_at": comment.edited_at,
         "deleted_at": comment.deleted_at,
+        "awaiting": _awaiting_document(comment.awaiting),
+        # Removed by the TTL index once past: an unverified comment is kept no longer.
+        "unverified_until": comment.awaiting.until if comment.awaiting else None,
     }
+
+
+def _awaiting_document(awaiting: Awaiting | None) -> Document | None:
+    if awaiting is None:
+        return None
+    return {
+        "status": awaiting.status.value,
+        "hold_reasons": list(awaiting.hold_reasons),
+        "needs_review": awaiting.needs_review,
+        "until": awaiting.until,
+    }
+
+
+def _awaiting(d: Document | None) -> Awaiting | None:
+    if d is None:
+        return None
+    return Awaiting(Status(d["status"]), tuple(d["hold_reasons"]), d["needs_review"], d["until"])
 
 
 def _comment(d: Document) -> Comment:
@@ -68,6 +88,7 @@ def _comment(d: Document) -> Comment:
         reactions=dict(d["reactions"]),
         edited_at=d["edited_at"],
         deleted_at=d["deleted_at"],
+        awaiting=_awaiting(d.get("awaiting")),
     )
 
 

@@ -51,9 +51,15 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel(
             [("tenant_id", ASCENDING), ("text_digest", ASCENDING)], name="tenant_text_digest"
         ),
+        # Comments never verified are removed at their time (a TTL index is one field).
+        IndexModel([("unverified_until", ASCENDING)], expireAfterSeconds=0, name="unverified"),
     ],
+    # Addresses verified in a newsroom, forgotten at their time.
+    "verified_authors": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0)],
     "reactions": [IndexModel([("tenant_id", ASCENDING), ("comment_id", ASCENDING)])],
     "bans": [IndexModel([("tenant_id", ASCENDING), ("ban_id", ASCENDING)], name="tenant_bans")],
+    # The mail loop's due mails, across tenants (it serves them all, as the outbox relay does).
+    "mail_outbox": [IndexModel([("due_at", ASCENDING)], name="due")],
     "moderation_log": [
         IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
         IndexModel(

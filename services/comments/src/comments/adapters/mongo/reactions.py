@@ -26,3 +26,10 @@ class MongoReactions(Repository):
             # with this error, so run it again: it then finds the reaction and counts nothing.
             raise ConcurrentModificationError(str(error)) from error
         return True
+
+    async def remove(self, tenant_id: str, comment_id: str, reactor: str, kind: str) -> bool:
+        key = f"{tenant_id}:{comment_id}:{reactor}:{kind}"
+        removed = await self._collection.delete_one(
+            {"_id": key, "tenant_id": tenant_id}, **self._opts()
+        )
+        return removed.deleted_count == 1

@@ -21,6 +21,7 @@ def _settings(document: Document) -> CommentSettings:
         max_links=document["max_links"],
         banned_words=tuple(document["banned_words"]),
         suspect_words=tuple(document["suspect_words"]),
+        verify_email=document.get("verify_email", False),  # kept before it existed: off
     )
 
 
@@ -59,6 +60,7 @@ class MongoSettings(Repository):
                 "max_links": settings.max_links,
                 "banned_words": list(settings.banned_words),
                 "suspect_words": list(settings.suspect_words),
+                "verify_email": settings.verify_email,
             },
             upsert=True,
             **self._opts(),

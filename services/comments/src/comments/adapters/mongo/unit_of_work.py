@@ -11,10 +11,12 @@ from pymongo.errors import PyMongoError
 from comments.adapters.mongo.audit import MongoAudit
 from comments.adapters.mongo.bans import MongoBans
 from comments.adapters.mongo.comments import MongoComments
+from comments.adapters.mongo.mails import MongoMailOutbox
 from comments.adapters.mongo.newsrooms import MongoNewsrooms
 from comments.adapters.mongo.reactions import MongoReactions
 from comments.adapters.mongo.releases import MongoReleases
 from comments.adapters.mongo.settings import MongoSettings
+from comments.adapters.mongo.verified_authors import MongoVerifiedAuthors
 from comments.adapters.read_cache import ReadCaches
 from comments.domain.errors import ConcurrentModificationError
 from newsroom_shared.events.base import Event
@@ -47,12 +49,14 @@ class MongoUnitOfWork(UnitOfWorkBase):
 
     def _bind(self, session: AsyncClientSession | None) -> None:
         self.releases = MongoReleases(self._db, session, self._caches.releases)
-        self.newsrooms = MongoNewsrooms(self._db, session)
+        self.newsrooms = MongoNewsrooms(self._db, session, self._caches.newsrooms)
         self.settings = MongoSettings(self._db, session, self._caches.settings)
         self.comments = MongoComments(self._db, session)
         self.reactions = MongoReactions(self._db, session)
         self.bans = MongoBans(self._db, session)
         self.audit = MongoAudit(self._db, session)
+        self.mails = MongoMailOutbox(self._db, session)
+        self.verified_authors = MongoVerifiedAuthors(self._db, session)
 
     def conflict(self, error: PyMongoError) -> Exception:
         return ConcurrentModificationError(str(error))

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from comments.config import CommentsSettings
-from comments.domain.comment import Comment
+from comments.domain.comment import Comment, Reaction
 from comments.entrypoints.http.dependencies import CommentsDep, VisitorDep
 from comments.entrypoints.http.schemas.common import IdPath
 from comments.entrypoints.http.schemas.public import (
@@ -123,11 +123,13 @@ async def post(
         honeypot=body.website,
     )
     posted = await posting.post_comment(comments.uow(), comments.deps, visitor, new)
+    comments.mail_loop.wake()  # the author's mail was queued with it: send it now
     window = timedelta(seconds=comments.deps.edit_window_s)
     return PostedOut(
         id=posted.comment.id,
         status=posted.comment.status.value,
         hold_reasons=list(posted.comment.hold_reasons),
+        awaiting_verification=posted.comment.awaiting is not None,
         author_token=posted.token,
         editable_until=posted.comment.editable_until(window),
         comment=CommentOut.of(posted.comment),
@@ -188,6 +190,23 @@ async def react(
         comments.uow(), comments.deps, visitor, release_id, comment_id, body.kind
     )
     return CommentOut.of(reacted)
+
+
+@router.delete(
+    "/comments/{comment_id}/reactions/{kind}", dependencies=WRITE, responses=error_responses(404)
+)
+async def unreact(
+    release_id: IdPath,
+    comment_id: IdPath,
+    kind: Reaction,
+    visitor: VisitorDep,
+    comments: CommentsDep,
+) -> CommentOut:
+    """Withdraw your reaction of this kind (none: nothing changes), so a reaction toggles."""
+    withdrawn = await reactions.unreact(
+        comments.uow(), comments.deps, visitor, release_id, comment_id, kind
+    )
+    return CommentOut.of(withdrawn)
 
 
 @router.post(

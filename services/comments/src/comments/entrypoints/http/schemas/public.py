@@ -88,11 +88,21 @@ class ThreadOut(BaseModel):
 
 class PostedOut(BaseModel):
     id: str
-    status: str = Field(description="approved (shown now), pending (waits for a moderator) or spam")
-    hold_reasons: list[str] = Field(description="Why it waits, when it does")
+    status: str = Field(
+        description="approved (shown now), pending (waits for a moderator, or for its author "
+        "to verify the address: `awaiting_verification`) or spam"
+    )
+    hold_reasons: list[str] = Field(description="Why it waits for a moderator, when it does")
+    awaiting_verification: bool = Field(
+        default=False,
+        description="The newsroom verifies addresses: the comment shows only once its author "
+        "followed the link mailed to them",
+    )
     author_token: str = Field(
         description="Edits or deletes this comment until `editable_until` (header "
-        "`X-Author-Token`). It would be emailed to the author; for now it is returned here"
+        "`X-Author-Token`). Meant for the page that posted it, for that session (the widget "
+        "keeps it in the frame's memory only); the author also gets it by email, as the "
+        "link to a page where they can change or delete the comment"
     )
     editable_until: datetime
     comment: CommentOut

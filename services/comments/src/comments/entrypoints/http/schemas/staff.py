@@ -41,6 +41,12 @@ class SettingsIn(Model):
         max_length=MAX_WORDS,
         description="Words or phrases that hold a comment for a moderator",
     )
+    verify_email: bool = Field(
+        default=False,
+        description="A comment shows (and CommentPosted is emitted) only once its author "
+        "followed the link mailed to the address; an address verified in this newsroom is "
+        "trusted for a while (COMMENTS_VERIFIED_AUTHOR_DAYS)",
+    )
 
     def settings(self, tenant_id: str, newsroom_id: str) -> CommentSettings:
         return CommentSettings(
@@ -52,6 +58,7 @@ class SettingsIn(Model):
             max_links=self.max_links,
             banned_words=tuple(self.banned_words),
             suspect_words=tuple(self.suspect_words),
+            verify_email=self.verify_email,
         )
 
 
@@ -63,6 +70,7 @@ class SettingsOut(BaseModel):
     max_links: int
     banned_words: list[str]
     suspect_words: list[str]
+    verify_email: bool
 
     @classmethod
     def of(cls, s: CommentSettings) -> SettingsOut:
@@ -74,6 +82,7 @@ class SettingsOut(BaseModel):
             max_links=s.max_links,
             banned_words=list(s.banned_words),
             suspect_words=list(s.suspect_words),
+            verify_email=s.verify_email,
         )
 
 

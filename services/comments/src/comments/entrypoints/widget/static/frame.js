@@ -16,7 +16,14 @@
       send: "Post comment", sending: "Sending…", published: "Your comment is published.",
       pending: "Thank you! Your comment will be shown once a moderator has approved it.",
       failed: "Your comment could not be sent:", reportFailed: "The report could not be sent:",
-      network: "The connection failed. Please try again."
+      network: "The connection failed. Please try again.",
+      reactions: "Reactions", kinds: { like: "Like", insightful: "Insightful", disagree: "Disagree" },
+      reactFailed: "The reaction could not be sent:",
+      edit: "Edit", remove: "Delete", editLabel: "Edit your comment", save: "Save changes",
+      edited: "Your comment is changed.", editPending: "Thank you! Your change will be shown once a moderator has approved it.",
+      editFailed: "Your change could not be saved:", deleted: "Your comment is deleted.",
+      deleteFailed: "Your comment could not be deleted:",
+      verify: "Thank you! We sent you an email: your comment is shown once you confirm it with its link."
     },
     sv: {
       title: "Kommentarer", loading: "Hämtar kommentarer…", unavailable: "Kommentarer finns inte här.",
@@ -30,7 +37,14 @@
       send: "Skicka kommentar", sending: "Skickar…", published: "Din kommentar är publicerad.",
       pending: "Tack! Din kommentar visas när en moderator har godkänt den.",
       failed: "Din kommentar kunde inte skickas:", reportFailed: "Anmälan kunde inte skickas:",
-      network: "Anslutningen misslyckades. Försök igen."
+      network: "Anslutningen misslyckades. Försök igen.",
+      reactions: "Reaktioner", kinds: { like: "Gilla", insightful: "Insiktsfull", disagree: "Håller inte med" },
+      reactFailed: "Reaktionen kunde inte skickas:",
+      edit: "Ändra", remove: "Ta bort", editLabel: "Ändra din kommentar", save: "Spara ändringarna",
+      edited: "Din kommentar är ändrad.", editPending: "Tack! Din ändring visas när en moderator har godkänt den.",
+      editFailed: "Din ändring kunde inte sparas:", deleted: "Din kommentar är borttagen.",
+      deleteFailed: "Din kommentar kunde inte tas bort:",
+      verify: "Tack! Vi har skickat ett mejl till dig: kommentaren visas när du har bekräftat den med länken."
     }
   };
   var PAGE = 20;
@@ -38,6 +52,7 @@
   var ALLOWED = { A: 1, EM: 1, STRONG: 1, I: 1, B: 1, BLOCKQUOTE: 1, Q: 1, CODE: 1, PRE: 1, P: 1, BR: 1 };
   var DROPPED = { SCRIPT: 1, STYLE: 1, TEMPLATE: 1, SVG: 1, MATH: 1, IFRAME: 1, OBJECT: 1, EMBED: 1, NOSCRIPT: 1, TEXTAREA: 1, TITLE: 1 };
   var REL = "nofollow ugc noopener";
+  var KINDS = ["like", "insightful", "disagree"];
 
   var params = new URLSearchParams(location.search);
   var lang = STRINGS[params.get("lang")] ? params.get("lang") : "en";
@@ -49,6 +64,11 @@
   var dates = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
   var ids = 0;
   var ui = {};
+  // This session only (kept in the frame's memory, never stored): the reader's own fresh
+  // comments with the token that edits or deletes them until the window ends, and the
+  // reactions the reader gave here. A reload forgets them; the author's email keeps the link.
+  var own = {};
+  var reacted = {};
 
   function h(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -64,8 +84,9 @@
   }
   function uid(prefix) { ids += 1; return prefix + "-" + ids; }
 
-  function request(method, path, body) {
+  function request(method, path, body, token) {
     var init = { method: method, credentials: "omit", headers: { Accept: "application/json" } };
+    if (token) init.headers["X-Author-Token"] = token;
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
@@ -122,14 +143,113 @@
     var head = h("header", {}, [h("span", { "class": "author", id: heading }, [comment.author_name])].concat(badge ? [badge] : [], [when]));
     var body = h("div", { "class": "body" }, [markup(comment.body_html)]);
     var actions = h("div", { "class": "actions" });
-    var article = h("article", { "aria-labelledby": heading, tabindex: "-1" }, [head, body, actions]);
+    var article = h("article", { "aria-labelledby": heading, tabindex: "-1" }, [head, body, reactionBar(comment), actions]);
     var item = h("li", { "class": comment.is_official_reply ? "comment official" : "comment", "data-id": comment.id }, [article]);
     var replies = h("ul", { "class": "replies" });
     (comment.replies || []).forEach(function (reply) { replies.appendChild(commentItem(reply)); });
     if (replies.childNodes.length) item.appendChild(replies);
     if (ui.open) actions.appendChild(replyButton(comment, item));
     if (!comment.is_official_reply) actions.appendChild(reportButton(comment, item));
+    ownButtons(comment, item, actions);
     return item;
+  }
+
+  /* Reactions: one toggle button per kind with its count; pressed for what this reader gave
+   * in this session (the API counts each reader once per kind, and takes it back). */
+  function reactionBar(comment) {
+    var group = h("div", { "class": "reactions", role: "group", "aria-label": t.reactions });
+    KINDS.forEach(function (kind) { group.appendChild(reactionButton(comment, kind)); });
+    return group;
+  }
+
+  function reactionButton(comment, kind) {
+    var key = comment.id + ":" + kind;
+    var button = h("button", { type: "button", "class": "reaction", "aria-pressed": reacted[key] ? "true" : "false" });
+    function show(counts) { button.textContent = t.kinds[kind] + " " + (counts[kind] || 0); }
+    show(comment.reactions || {});
+    button.addEventListener("click", function () {
+      if (button.getAttribute("aria-disabled")) return;  // the last click is still on its way
+      var on = button.getAttribute("aria-pressed") !== "true";
+      var path = "comments/" + comment.id + "/reactions" + (on ? "" : "/" + kind);
+      button.setAttribute("aria-disabled", "true");
+      request(on ? "POST" : "DELETE", path, on ? { kind: kind } : undefined).then(function (updated) {
+        reacted[key] = on;
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        show(updated.reactions || {});
+      }, function (problem) {
+        say(t.reactFailed + " " + problem.detail, true);
+      }).then(function () { button.removeAttribute("aria-disabled"); });
+    });
+    return button;
+  }
+
+  /* The reader's own comment, posted in this session: Edit and Delete while its window lasts. */
+  function ownButtons(comment, item, actions) {
+    var mine = own[comment.id];
+    if (!mine || Date.now() >= mine.until) return;
+    var edit = h("button", { type: "button", "class": "link" }, [t.edit]);
+    var remove = h("button", { type: "button", "class": "link" }, [t.remove]);
+    edit.addEventListener("click", function () { openEditor(comment, item, edit); });
+    remove.addEventListener("click", function () { removeOwn(comment, item, remove); });
+    actions.appendChild(edit);
+    actions.appendChild(remove);
+  }
+
+  function openEditor(comment, item, editButton) {
+    var article = item.querySelector(":scope > article");
+    var existing = article.querySelector(":scope > form");
+    if (existing) { existing.elements.text.focus(); return; }
+    var form = h("form", { novalidate: true, "aria-label": t.editLabel });
+    field(form, "text", t.editLabel, h("textarea", { rows: "5", maxlength: "20000", required: true }), t.hint);
+    form.elements.text.value = own[comment.id].text;
+    var save = h("button", { type: "submit", "class": "primary" }, [t.save]);
+    var cancel = h("button", { type: "button" }, [t.cancel]);
+    form.appendChild(h("div", { "class": "actions" }, [save, cancel]));
+    cancel.addEventListener("click", function () { form.remove(); editButton.focus(); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors(form);
+      save.disabled = true;
+      var text = form.elements.text.value;
+      request("PATCH", "comments/" + comment.id, { text: text }, own[comment.id].token).then(function (after) {
+        own[comment.id].text = text;
+        form.remove();
+        if (after.status === "approved") {
+          var body = article.querySelector(":scope > .body");
+          body.textContent = "";
+          body.appendChild(markup(after.comment.body_html));
+          say(t.edited, false);
+          article.focus();
+        } else {
+          forget(item);
+          say(t.editPending, false, true);
+        }
+      }, function (problem) {
+        showProblem(form, problem, t.editFailed);
+      }).then(function () { save.disabled = false; });
+    });
+    article.insertBefore(form, article.querySelector(":scope > .actions"));
+    form.elements.text.focus();
+  }
+
+  function removeOwn(comment, item, button) {
+    button.disabled = true;
+    request("DELETE", "comments/" + comment.id, undefined, own[comment.id].token).then(function () {
+      delete own[comment.id];
+      forget(item);
+      say(t.deleted, false, true);
+    }, function (problem) {
+      button.disabled = false;
+      say(t.deleteFailed + " " + problem.detail, true);
+    });
+  }
+
+  /* A comment no longer shown (deleted, or waiting for a moderator after an edit). */
+  function forget(item) {
+    item.remove();
+    ui.visible = Math.max(0, ui.visible - 1);
+    ui.count.textContent = t.count(ui.visible);
+    ui.none.hidden = ui.thread.childNodes.length > 0;
   }
 
   function replyButton(comment, item) {
@@ -205,7 +325,11 @@
     send.textContent = t.sending;
     request("POST", "comments", body).then(function (posted) {
       form.elements.text.value = "";
-      if (posted.status === "approved") {
+      own[posted.id] = { token: posted.author_token, until: Date.parse(posted.editable_until), text: body.text };
+      if (posted.awaiting_verification) {
+        say(t.verify, false, true);
+        if (onDone) form.remove();
+      } else if (posted.status === "approved") {
         var item = place(posted.comment);
         say(t.published, false);
         if (onDone) form.remove();
@@ -215,7 +339,7 @@
         if (onDone) form.remove();
       }
     }, function (problem) {
-      showProblem(form, problem);
+      showProblem(form, problem, t.failed);
     }).then(function () {
       send.disabled = false;
       send.textContent = t.send;
@@ -236,6 +360,7 @@
       ui.thread.appendChild(item);
     }
     ui.count.textContent = t.count(++ui.visible);
+    ui.none.hidden = true;
     return item;
   }
 
@@ -248,7 +373,7 @@
 
   /* The API's problem: its detail in the status, each field's message beside the field, and
    * focus on the first field named (else on the status). */
-  function showProblem(form, problem) {
+  function showProblem(form, problem, prefix) {
     var first = null;
     problem.errors.forEach(function (error) {
       var name = String(error.location || "").replace(/^body\./, "");
@@ -258,7 +383,7 @@
       document.getElementById(control.id + "-error").textContent = String(error.message || "");
       first = first || control;
     });
-    say(t.failed + " " + problem.detail, true, !first);
+    say(prefix + " " + problem.detail, true, !first);
     if (first) first.focus();
   }
 
