@@ -18,6 +18,7 @@ from media.domain.kinds import FileType
 from media.domain.limits import UploadLimits
 from media.domain.releases import KnownRelease
 from media.domain.renditions import StoredFile
+from media.domain.video import VideoFacts
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
 from newsroom_shared.signed_urls import Verdict
@@ -206,6 +207,7 @@ class Rendered:
     width: int | None
     height: int | None
     blurhash: str | None
+    video: VideoFacts | None = None
 
 
 class RenderFailedError(Exception):

@@ -84,6 +84,7 @@ async def _record(
                 height=rendered.height,
                 blurhash=rendered.blurhash,
                 now=deps.clock.now(),
+                video=rendered.video,
             )
             await uow.media.save(recorded, expected_version=current.version)
             await uow.usage.add(claimed.tenant_id, sum(r.bytes for r in rendered.renditions))
