@@ -52,6 +52,12 @@ class MediaRepository(Protocol):
         by ``owner`` until ``now + lease_s``; or one deleted item whose files remain."""
         ...
 
+    async def extend_claim(
+        self, tenant_id: str, media_id: str, owner: str, expires_at: datetime
+    ) -> bool:
+        """Move the end of ``owner``'s claim on the item; False if it no longer holds it."""
+        ...
+
 
 class UsageRepository(Protocol):
     async def used(self, tenant_id: str) -> int: ...
