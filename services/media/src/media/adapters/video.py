@@ -28,6 +28,8 @@ _SCALE = (
     "scale=w='min(iw,1920)':h='min(ih,1920)':force_original_aspect_ratio=decrease"
     ":force_divisible_by=2"
 )
+# The poster frame no larger than the largest image rendition needs (the web size).
+_POSTER_SCALE = "scale=w='min(iw,1600)':h='min(ih,1600)':force_original_aspect_ratio=decrease"
 _WEB_MP4 = (
     *("-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn", "-map_metadata", "-1"),
     *("-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-profile:v", "high"),
@@ -91,7 +93,8 @@ def _poster(source: str, target: Path, duration_s: float | None, timeout_s: floa
     for start in dict.fromkeys((at, 0.0)):  # a frame near the end may be missing: then the first
         _ffmpeg(
             *("-v", "error", "-ss", f"{start:.3f}", "-i", source),
-            *("-map", "0:v:0", "-frames:v", "1", "-an", "-sn", "-c:v", "png", "-y"),
+            *("-map", "0:v:0", "-frames:v", "1", "-an", "-sn", "-vf", _POSTER_SCALE),
+            *("-c:v", "png", "-compression_level", "1", "-y"),
             *("-f", "image2", str(target)),
             timeout_s=timeout_s,
         )
