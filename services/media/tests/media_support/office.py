@@ -81,3 +81,20 @@ def docx_bomb_by_size(unpacked_bytes: int) -> bytes:
         for _ in range(unpacked_bytes // len(block)):
             part.write(block)
     return out.getvalue()
+
+
+def with_content_types(listing: bytes) -> bytes:
+    """A ZIP whose ``[Content_Types].xml`` is ``listing`` (broken XML, an entity bomb...)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", listing)
+        archive.writestr("word/document.xml", "<document/>")
+    return out.getvalue()
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE Types [<!ENTITY a "' + DOCX_MAIN.encode() + b'">'
+    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Override PartName="/word/document.xml" ContentType="&b;"/></Types>'
+)

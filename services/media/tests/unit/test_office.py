@@ -35,8 +35,10 @@ def test_docx_and_pptx_are_told_by_what_they_hold() -> None:
         (office.docm(), Refusal.MACROS),
         (office.plain_zip(), Refusal.UNSUPPORTED_TYPE),
         (office.docx()[:-30], Refusal.TRUNCATED),
+        (office.with_content_types(b"<Types><Override"), Refusal.UNSUPPORTED_TYPE),
+        (office.with_content_types(office.BILLION_LAUGHS), Refusal.UNSUPPORTED_TYPE),
     ],
-    ids=["macro-enabled", "a plain zip", "truncated"],
+    ids=["macro-enabled", "a plain zip", "truncated", "broken content types", "entities"],
 )
 def test_refused_at_upload(data: bytes, refusal: Refusal) -> None:
     with pytest.raises(UploadRefusedError) as refused:
