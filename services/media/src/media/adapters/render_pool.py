@@ -102,7 +102,9 @@ class PoolRenderer:
         if item.kind is Kind.VIDEO:
             timeout_s = self._video_timeout_s
             job = partial(_video_job, item.content_type, pixels, timeout_s)
-            return job, timeout_s + JOB_MARGIN_S
+            # Each ffmpeg run has its own limit; the job runs several (the probes and the poster
+            # are short, the transcoding long): this wait is only a backstop.
+            return job, 2 * timeout_s + JOB_MARGIN_S
         if item.content_type == "application/pdf":
             return partial(_pdf_job, pixels, self._timeout_s), self._timeout_s + JOB_MARGIN_S
         return partial(_archive_job, self._limits), self._timeout_s
