@@ -134,6 +134,34 @@ def noise_png(width: int, height: int, seed: int = 1) -> bytes:
     return out.getvalue()
 
 
+def pdf_with_payload(payload: bytes) -> bytes:
+    """A one-page PDF that also holds ``payload`` as a stream object nothing draws."""
+    return _pdf_of(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(payload), payload),
+        ],
+        b"",
+    )
+
+
+def _pdf_of(objects: list[bytes], trailer_extra: bytes) -> bytes:
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, trailer_extra))
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
 def encrypted_pdf(user_password: bytes = b"secret") -> bytes:
     """A one-page PDF locked with a password to open it (the standard security handler,
     revision 2, RC4 40-bit): a reader without the password sees nothing of it."""
@@ -152,20 +180,8 @@ def encrypted_pdf(user_password: bytes = b"secret") -> bytes:
         b"<< /Filter /Standard /V 1 /R 2 /O <" + owner.hex().encode() + b"> /U <"
         + user.hex().encode() + b"> /P " + str(permissions).encode() + b" >>",
     ]  # fmt: skip
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
-    trailer = b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<%s> <%s>] >>\n" % (
-        len(objects) + 1, file_id.hex().encode(), file_id.hex().encode()
-    )  # fmt: skip
-    out.write(trailer + b"startxref\n%d\n%%%%EOF\n" % xref)
-    return out.getvalue()
+    ids = b" /Encrypt 4 0 R /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode())
+    return _pdf_of(objects, ids)
 
 
 def _rc4(key: bytes, data: bytes) -> bytes:
