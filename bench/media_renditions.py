@@ -13,7 +13,11 @@ the service adds around the rendering itself. Rounds alternate raw and system.
 
 Also reported: database commands per image (PyMongo command monitoring, every client of the
 process) and the peak resident memory of a rendition process on a 50-megapixel JPEG, against
-the same process idle (memory stays bounded: JPEG draft mode decodes at 1/4 or 1/8 scale).
+the same process idle (memory stays bounded: JPEG draft mode decodes at 1/4 or 1/8 scale);
+and on a ~1 GB video (4K Motion-JPEG in MOV, so it gets the whole treatment: probe, poster
+frame, transcoding to a web-playable MP4), generated with ffmpeg and deleted afterwards, next
+to a ~1/10 as large one of the same frames: ffmpeg streams the file, so the peak follows the
+frame size and the codecs' buffers, not the file's size.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from __future__ import annotations
 import asyncio
 import io
 import multiprocessing
+import os
 import random
 import statistics
+import subprocess
 import tempfile
 import time
 import uuid
@@ -32,18 +38,23 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import imageio_ffmpeg
 from asgi_lifespan import LifespanManager
 from PIL import Image
 from pymongo import monitoring
 
 from bench.counting import Commands
-from bench.rss_probe import render_and_measure, warm
+from bench.rss_probe import render_and_measure, render_video_and_measure, warm
 from media.adapters.imaging import render_image
 from media.config import MediaSettings
 from media.main import create_app
 from newsroom_shared.http.auth import Principal, Scope
 from newsroom_shared.mongo import make_client
 
+# 4K noise in Motion JPEG: ~210 MB a second. The smaller ones show where the peak levels off:
+# once the decoder's and the encoder's frame queues are full, more frames add no memory.
+VIDEO_SECONDS = {"1 GB": 5.0, "0.5 GB": 2.5, "0.1 GB": 0.5}
+VIDEO_TIMEOUT_S = 1800.0
 IMAGES = 24  # per round: 4-megapixel photos
 SIZE = (2400, 1600)
 PROCESSES = 2
@@ -171,6 +182,44 @@ async def memory_on_50_megapixels() -> dict[str, Any]:
         }
 
 
+def generate_video(path: Path, seconds: float) -> None:
+    """4K frames of a moving pattern with noise (so they do not compress), Motion JPEG at top
+    quality, with sound: about 210 MB a second, and not web-playable (transcoded)."""
+    frames = f"testsrc2=size=3840x2160:rate=30:duration={seconds},noise=alls=60:allf=t"
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            *("-hide_banner", "-nostdin", "-v", "error", "-y"),
+            *("-f", "lavfi", "-i", frames, "-f", "lavfi", "-i", f"sine=duration={seconds}"),
+            *("-c:v", "mjpeg", "-q:v", "1", "-c:a", "pcm_s16le", "-shortest", str(path)),
+        ],
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+async def memory_on_videos() -> dict[str, Any]:
+    """A rendition process's peak (and its ffmpeg's) on each generated video; each file is
+    deleted once measured."""
+    loop = asyncio.get_running_loop()
+    report: dict[str, Any] = {}
+    for label, seconds in VIDEO_SECONDS.items():
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "video.mov"
+            await asyncio.to_thread(generate_video, path, seconds)
+            with fresh_pool(1) as pool:
+                measured = await loop.run_in_executor(
+                    pool,
+                    render_video_and_measure,
+                    str(path),
+                    "video/quicktime",
+                    MediaSettings().max_image_pixels,
+                    VIDEO_TIMEOUT_S,
+                )
+            report[label] = {"file_mb": round(path.stat().st_size / 1e6, 1), **measured}
+    return report
+
+
 async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[str, Any]:
     del events  # P7's unit is an image: IMAGES per round
     commands = Commands()
@@ -198,4 +247,6 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
     report["median_ratio"] = statistics.median(r["system"]["ratio"] for r in report["rounds"])
     report["goal"] = "system >= 0.8 of raw"
     report["memory_50_megapixel_jpeg"] = await memory_on_50_megapixels()
+    if os.environ.get("P7_VIDEO", "1") != "0":  # P7_VIDEO=0: the image figures only
+        report["memory_video"] = await memory_on_videos()
     return report

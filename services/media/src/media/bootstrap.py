@@ -75,6 +75,9 @@ def limits_of(settings: MediaSettings) -> UploadLimits:
         max_document_bytes=settings.max_document_bytes,
         max_image_pixels=settings.max_image_pixels,
         tenant_quota_bytes=settings.tenant_quota_bytes,
+        max_video_bytes=settings.max_video_bytes,
+        max_archive_entries=settings.max_archive_entries,
+        max_archive_unpacked_bytes=settings.max_archive_unpacked_bytes,
     )
 
 
@@ -97,12 +100,13 @@ def bootstrap(
     storage, s3 = storage_of(settings, runtime.db, clock)
     pool = ProcessPool(settings.render_processes, settings.max_image_pixels)
     signer = UrlSigner(signing_keys(settings))
+    limits = limits_of(settings)
     deps = Deps(
         clock=clock,
         storage=storage,
         inspector=ContentInspector(),
         links=FileLinks(settings.public_base_url, signer),
-        limits=limits_of(settings),
+        limits=limits,
         signatures=signer,
         max_signed_ttl_s=settings.signed_url_max_ttl_s,
     )
@@ -112,7 +116,13 @@ def bootstrap(
         deps=deps,
         keys=KeyFollower(runtime.db, settings),
         pool=pool,
-        renderer=PoolRenderer(storage, pool, timeout_s=settings.render_timeout_s),
+        renderer=PoolRenderer(
+            storage,
+            pool,
+            limits=limits,
+            timeout_s=settings.render_timeout_s,
+            video_timeout_s=settings.video_timeout_s,
+        ),
         doorbell=Doorbell(),
         s3=s3,
     )

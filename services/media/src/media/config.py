@@ -28,7 +28,21 @@ class MediaSettings(ServiceSettings):
         "the publisher shows images only at https URLs",
     )
     max_image_bytes: int = Field(default=40 * MIB, ge=1, description="Largest image upload")
-    max_document_bytes: int = Field(default=100 * MIB, ge=1, description="Largest PDF upload")
+    max_document_bytes: int = Field(
+        default=100 * MIB, ge=1, description="Largest document upload (PDF, DOCX, PPTX)"
+    )
+    max_video_bytes: int = Field(
+        default=2 * 1024 * MIB, ge=1, description="Largest video upload (MP4, WebM, MOV)"
+    )
+    max_archive_entries: int = Field(
+        default=10_000, ge=1, description="Most entries a DOCX or PPTX (a ZIP) may hold"
+    )
+    max_archive_unpacked_bytes: int = Field(
+        default=1024 * MIB,
+        ge=1,
+        description="Most bytes a DOCX or PPTX may unpack to, as its directory declares "
+        "(zip bombs are refused)",
+    )
     max_image_pixels: int = Field(
         default=50_000_000,
         ge=1,
@@ -69,6 +83,12 @@ class MediaSettings(ServiceSettings):
     )
     render_timeout_s: float = Field(
         default=60.0, gt=0, description="Longest a rendition job may take before it fails"
+    )
+    video_timeout_s: float = Field(
+        default=900.0,
+        gt=0,
+        description="Longest one ffmpeg run on a video may take (probe, poster frame, the "
+        "web-playable MP4) before it is killed and the video rejected",
     )
     url_signing_keys: SecretStr | None = Field(
         default=None,

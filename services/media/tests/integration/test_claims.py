@@ -53,3 +53,27 @@ async def test_a_dead_workers_claim_expires_and_the_item_is_processed_once(
             assert len(stored) == len(item["files"])
     finally:
         await drop_test_database(mongo_client, settings.database_name)
+
+
+async def test_only_the_holder_extends_a_claim(infra, unique, mongo_client) -> None:
+    settings = settings_for(infra, unique, worker_enabled=False, worker_lease_s=LEASE_S)
+    clock = FakeClock()
+    try:
+        async with media_api(settings, clock) as api:
+            media = media_of(api)
+            media_id = (await upload(api, corpus.jpeg(64, 64))).json()["id"]
+            async with media.reader() as reader:
+                claimed = await reader.media.claim_next("w1", clock.now(), LEASE_S)
+                assert claimed is not None
+                later = clock.now() + timedelta(seconds=3 * LEASE_S)
+                assert not await reader.media.extend_claim("tenant-a", media_id, "w2", later)
+                assert not await reader.media.extend_claim("tenant-b", media_id, "w1", later)
+                assert await reader.media.extend_claim("tenant-a", media_id, "w1", later)
+                clock.advance(timedelta(seconds=LEASE_S + 1))  # past the first lease
+                assert await reader.media.claim_next("w2", clock.now(), LEASE_S) is None
+                item = await reader.media.get("tenant-a", media_id)
+            assert item is not None
+            assert item.claim is not None
+            assert (item.claim.owner, item.version) == ("w1", claimed.version)
+    finally:
+        await drop_test_database(mongo_client, settings.database_name)

@@ -1,6 +1,7 @@
-"""Crash test: the service as a real child process (with its rendition processes), SIGKILLed
-as a whole while it renders, then started again: every item ends processed, each with one
-``MediaProcessed``, and no stored file is left that no item records."""
+"""Crash test: the service as a real child process (with its rendition processes and their
+ffmpeg), SIGKILLed as a whole while it renders, then started again: every item (images and
+videos) ends processed, each with one ``MediaProcessed``, and no stored file is left that no
+item records."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from media_support import corpus
+from media_support import corpus, videos
 from media_support.app import media_api, settings_for
 from media_support.flows import upload
 
@@ -26,6 +27,7 @@ from newsroom_testing.fixtures import drop_test_database, end_sessions_of_depart
 
 pytestmark = [pytest.mark.connected, pytest.mark.slow, pytest.mark.timeout(300)]
 IMAGES = 6
+VIDEOS = 2  # WebM: each gets a web-playable MP4 made by ffmpeg
 LEASE_S = 3  # a killed process's claims come back this soon
 
 
@@ -92,25 +94,31 @@ async def test_a_sigkilled_service_restarted_processes_every_item_once(
             for n in range(IMAGES):
                 answer = await upload(api, corpus.jpeg(2400, 1600, color=(n * 40, 90, 120)))
                 assert answer.status_code == 201, answer.text
+            for n in range(VIDEOS):
+                clip = videos.video("webm", seconds=4 + n, size="640x360")
+                answer = await upload(api, clip, f"clip-{n}.webm")
+                assert answer.status_code == 201, answer.text
         env = environment(infra, settings.database_name)
 
         async with service_process(env, log, mongo_client) as process:
 
             async def rendering() -> bool:
                 assert process.poll() is None, log.read_text()[-3000:]
-                claimed = {"status": "uploaded", "claim_expires_at": {"$ne": None}}
+                # A video held: ffmpeg is at work on it (probe, poster frame or the MP4).
+                claimed = {"status": "uploaded", "kind": "video", "claim_expires_at": {"$ne": None}}
                 return await db["items"].count_documents(claimed) > 0
 
             await eventually(rendering, timeout_s=60, interval_s=0.01)
-            os.killpg(process.pid, signal.SIGKILL)  # the service and its rendition process
-        left = await db["items"].count_documents({"status": "uploaded"})
-        assert left > 0, "the kill should land while items were still being rendered"
+            os.killpg(process.pid, signal.SIGKILL)  # the service, its rendition process, ffmpeg
+        left = await db["items"].count_documents({"status": "uploaded", "kind": "video"})
+        assert left > 0, "the kill should land while a video was still being rendered"
 
         async with service_process(env, log, mongo_client) as process:
 
             async def finished() -> bool:
                 assert process.poll() is None, log.read_text()[-3000:]
-                return await db["items"].count_documents({"status": "processed"}) == IMAGES
+                done = await db["items"].count_documents({"status": "processed"})
+                return bool(done == IMAGES + VIDEOS)
 
             await eventually(finished, timeout_s=120, interval_s=0.2)
 

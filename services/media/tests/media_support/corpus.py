@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 import struct
@@ -131,3 +132,69 @@ def noise_png(width: int, height: int, seed: int = 1) -> bytes:
     out = io.BytesIO()
     Image.frombytes("RGB", (width, height), pixels).save(out, "PNG")
     return out.getvalue()
+
+
+def pdf_with_payload(payload: bytes) -> bytes:
+    """A one-page PDF that also holds ``payload`` as a stream object nothing draws."""
+    return _pdf_of(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
+            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(payload), payload),
+        ],
+        b"",
+    )
+
+
+def _pdf_of(objects: list[bytes], trailer_extra: bytes) -> bytes:
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, trailer_extra))
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def encrypted_pdf(user_password: bytes = b"secret") -> bytes:
+    """A one-page PDF locked with a password to open it (the standard security handler,
+    revision 2, RC4 40-bit): a reader without the password sees nothing of it."""
+    padding = bytes.fromhex("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0caa0180a22e2f")
+    file_id = bytes(range(16))
+    permissions = -4
+    owner_key = hashlib.md5((b"owner" + padding)[:32]).digest()[:5]
+    owner = _rc4(owner_key, (user_password + padding)[:32])
+    key_input = (user_password + padding)[:32] + owner + struct.pack("<i", permissions) + file_id
+    key = hashlib.md5(key_input).digest()[:5]
+    user = _rc4(key, padding)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
+        b"<< /Filter /Standard /V 1 /R 2 /O <" + owner.hex().encode() + b"> /U <"
+        + user.hex().encode() + b"> /P " + str(permissions).encode() + b" >>",
+    ]  # fmt: skip
+    ids = b" /Encrypt 4 0 R /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode())
+    return _pdf_of(objects, ids)
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    state = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + state[i] + key[i % len(key)]) % 256
+        state[i], state[j] = state[j], state[i]
+    i = j = 0
+    out = bytearray()
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + state[i]) % 256
+        state[i], state[j] = state[j], state[i]
+        out.append(byte ^ state[(state[i] + state[j]) % 256])
+    return bytes(out)

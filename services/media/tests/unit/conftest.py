@@ -181,6 +181,15 @@ class FakeItems:
                 return claimed
         return None
 
+    async def extend_claim(
+        self, tenant_id: str, media_id: str, owner: str, expires_at: datetime
+    ) -> bool:
+        item = self.items.get(media_id)
+        if item is None or item.tenant_id != tenant_id or not item.holds_claim(owner):
+            return False
+        self.items[media_id] = replace(item, claim=Claim(owner, expires_at))
+        return True
+
 
 class FakeUsage:
     def __init__(self) -> None:

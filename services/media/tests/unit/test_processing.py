@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -136,3 +137,43 @@ async def test_delete_announces_and_purges(uow, deps, renderer, storage) -> None
     assert storage.files == {}
     assert uow.media.items == {}
     assert uow.usage.bytes["tenant-a"] == 0
+
+
+class SlowRenderer:
+    """Renders only when told, meanwhile the clock moves past several leases."""
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+        self.release = asyncio.Event()
+
+    async def render(self, item):
+        await self.release.wait()
+        return await self._inner.render(item)
+
+
+async def test_a_long_rendition_keeps_its_claim(uow, deps, renderer, clock) -> None:
+    """A video taking longer than a lease: the claim is extended while it renders, so no other
+    worker takes the item meanwhile; the item is processed once."""
+    item = await uploaded(uow, deps)
+    slow = SlowRenderer(renderer)
+    lease_s = 0.03  # real seconds between renewals: lease / 3
+    working = asyncio.create_task(run(uow, deps, slow, instance="w1", lease_s=lease_s))
+    for _ in range(6):  # three leases go by on the clock, half a lease at a time
+        clock.advance(timedelta(seconds=lease_s / 2))
+        await _renewed_past(uow, item.media_id, clock.now())
+    assert not await process_next(uow, uow, deps, renderer, instance="w2", lease_s=lease_s)
+    slow.release.set()
+    assert await working
+    done = await uow.media.get("tenant-a", item.media_id)
+    assert done is not None
+    assert done.status is Status.PROCESSED
+    assert uow.topics().count("newsroom.media.processed.v1") == 1
+
+
+async def _renewed_past(uow, media_id, now) -> None:
+    """Until a renewal has moved the claim's end more than half a lease past ``now``."""
+    while True:
+        claim = uow.media.items[media_id].claim
+        if claim is not None and claim.expires_at > now + timedelta(seconds=0.015):
+            return
+        await asyncio.sleep(0.005)

@@ -69,6 +69,18 @@ class MediaProcessed(Event):
     caption: str = ""
     credit: str = ""
     licence: str = Field(default="", description="Usage terms, e.g. free for editorial use")
+    duration_s: float | None = Field(default=None, ge=0, description="A video's duration")
+    video_codec: str | None = Field(
+        default=None, description="A video's codec as uploaded (ffmpeg's name: h264, vp9...)"
+    )
+    audio_codec: str | None = Field(
+        default=None, description="A video's sound codec as uploaded; None: no sound"
+    )
+    playable_url: str | None = Field(
+        default=None,
+        description="A video's file every browser plays (H.264/AAC MP4, moov first): the "
+        "`playable` rendition, or the original when it is one already",
+    )
 
 
 class MediaRejected(Event):

@@ -9,15 +9,14 @@ size. Renditions carry no metadata but the colour profile: EXIF (GPS, camera ser
 
 from __future__ import annotations
 
-import hashlib
 import math
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 
 import blurhash
 from PIL import Image, ImageOps
 
+from media.adapters.rendered import RenderedFile, RenderOutput, UnusableFileError, rendered_file
 from media.domain.renditions import (
     CONTENT_TYPES,
     EXTENSIONS,
@@ -35,28 +34,8 @@ _ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 _ORIENTATION = 0x0112
 
 
-class UnusableImageError(Exception):
+class UnusableImageError(UnusableFileError):
     """The image does not decode: truncated inside, corrupt, or too many pixels."""
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedFile:
-    name: str
-    path: str
-    content_type: str
-    extension: str
-    digest: str
-    bytes: int
-    width: int
-    height: int
-
-
-@dataclass(frozen=True, slots=True)
-class RenderOutput:
-    width: int
-    height: int
-    blurhash: str
-    files: tuple[RenderedFile, ...]
 
 
 def render_image(source: str, out_dir: str) -> RenderOutput:
@@ -146,17 +125,8 @@ def _save(picture: Image.Image, spec: RenditionSpec, image_format: str, out: Pat
     if image_format == "jpeg":
         options.update(optimize=True, progressive=True)
     picture.save(path, format=image_format.upper(), **options)
-    data = path.read_bytes()
-    return RenderedFile(
-        name=name,
-        path=str(path),
-        content_type=CONTENT_TYPES[image_format],
-        extension=EXTENSIONS[image_format],
-        digest=hashlib.sha256(data).hexdigest(),
-        bytes=len(data),
-        width=picture.width,
-        height=picture.height,
-    )
+    content_type, extension = CONTENT_TYPES[image_format], EXTENSIONS[image_format]
+    return rendered_file(name, path, content_type, extension, picture.width, picture.height)
 
 
 def _blurhash(picture: Image.Image) -> str:

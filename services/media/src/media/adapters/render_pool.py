@@ -7,21 +7,31 @@ import asyncio
 import logging
 import multiprocessing
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 
 import anyio
 
-from media.adapters.imaging import RenderedFile, RenderOutput, UnusableImageError, render_image
+from media.adapters.imaging import render_image
+from media.adapters.office import check_archive
+from media.adapters.pdf_preview import render_pdf
 from media.adapters.pillow_setup import configure_pillow
+from media.adapters.rendered import RenderedFile, RenderOutput, UnusableFileError
+from media.adapters.video import render_video
 from media.domain.item import MediaItem
 from media.domain.kinds import Kind
+from media.domain.limits import UploadLimits
 from media.domain.renditions import StoredFile
 from media.service.ports import Rendered, RenderFailedError, Storage
 
 logger = logging.getLogger(__name__)
 COPY_CHUNK = 1024 * 1024
+# Beyond a helper's own limit (it is killed then): the time to start it and read its result.
+JOB_MARGIN_S = 30.0
+Job = Callable[[str, str], RenderOutput]  # (the original's path, the scratch folder)
 
 
 class ProcessPool:
@@ -57,20 +67,47 @@ class ProcessPool:
 
 
 class PoolRenderer:
-    def __init__(self, storage: Storage, pool: ProcessPool, *, timeout_s: float) -> None:
+    """Images are rendered in the pool's processes; videos and PDFs by a helper program that a
+    pool process starts, waits for and kills at its time limit; Office files are checked."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        pool: ProcessPool,
+        *,
+        limits: UploadLimits,
+        timeout_s: float,
+        video_timeout_s: float,
+    ) -> None:
         self._storage = storage
         self._pool = pool
+        self._limits = limits
         self._timeout_s = timeout_s
+        self._video_timeout_s = video_timeout_s
 
     async def render(self, item: MediaItem) -> Rendered:
-        if item.kind is not Kind.IMAGE:
-            return Rendered((), item.width, item.height, None)  # documents: the original only
+        job, timeout_s = self._job(item)
         with tempfile.TemporaryDirectory(prefix="media-") as scratch:
             source = Path(scratch) / "original"
             await self._copy_original(item, source)
-            output = await self._run(str(source), scratch)
+            output = await self._run(job, str(source), scratch, timeout_s)
             files = [await self._store(item, f) for f in output.files]
-        return Rendered(tuple(files), output.width, output.height, output.blurhash)
+        return Rendered(tuple(files), output.width, output.height, output.blurhash, output.video)
+
+    def _job(self, item: MediaItem) -> tuple[Job, float]:
+        """What runs in a pool process for the item, and how long the pool waits for it."""
+        pixels = self._limits.max_image_pixels
+        if item.kind is Kind.IMAGE:
+            return render_image, self._timeout_s
+        if item.kind is Kind.VIDEO:
+            timeout_s = self._video_timeout_s
+            job = partial(_video_job, item.content_type, pixels, timeout_s)
+            # Each ffmpeg run has its own limit; the job runs several (the probes and the poster
+            # are short, the transcoding long): this wait is only a backstop.
+            return job, 2 * timeout_s + JOB_MARGIN_S
+        if item.content_type == "application/pdf":
+            return partial(_pdf_job, pixels, self._timeout_s), self._timeout_s + JOB_MARGIN_S
+        return partial(_archive_job, self._limits), self._timeout_s
 
     async def _copy_original(self, item: MediaItem, target: Path) -> None:
         content = await self._storage.open(item.tenant_id, item.original.file_id)
@@ -80,12 +117,12 @@ class PoolRenderer:
             async for chunk in content.chunks():
                 await out.write(chunk)
 
-    async def _run(self, source: str, out_dir: str) -> RenderOutput:
+    async def _run(self, job: Job, source: str, out_dir: str, timeout_s: float) -> RenderOutput:
         loop = asyncio.get_running_loop()
         try:
-            job = loop.run_in_executor(self._pool.executor(), render_image, source, out_dir)
-            return await asyncio.wait_for(job, self._timeout_s)
-        except UnusableImageError as error:
+            running = loop.run_in_executor(self._pool.executor(), job, source, out_dir)
+            return await asyncio.wait_for(running, timeout_s)
+        except UnusableFileError as error:
             raise RenderFailedError(str(error)) from None
         except BrokenProcessPool:
             logger.warning("a rendition process died; the pool is replaced")
@@ -114,3 +151,19 @@ class PoolRenderer:
             width=rendered.width,
             height=rendered.height,
         )
+
+
+# The jobs, as top-level functions a pool process can be sent (arguments first, then the
+# original's path and the scratch folder).
+def _video_job(
+    content_type: str, max_pixels: int, timeout_s: float, source: str, out_dir: str
+) -> RenderOutput:
+    return render_video(source, out_dir, content_type, max_pixels, timeout_s)
+
+
+def _pdf_job(max_pixels: int, timeout_s: float, source: str, out_dir: str) -> RenderOutput:
+    return render_pdf(source, out_dir, max_pixels, timeout_s)
+
+
+def _archive_job(limits: UploadLimits, source: str, out_dir: str) -> RenderOutput:
+    return check_archive(source, limits)

@@ -14,6 +14,8 @@ class Refusal(StrEnum):
     PIXEL_FLOOD = "pixel_flood"  # 422
     TRUNCATED = "truncated"  # 422
     POLYGLOT = "polyglot"  # 422
+    MACROS = "macros"  # 415
+    ZIP_BOMB = "zip_bomb"  # 422
     UNREADABLE = "unreadable"  # 422
     EMPTY = "empty"  # 422
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from media.domain.fields import AssetFields
 from media.domain.kinds import Kind
 from media.domain.renditions import StoredFile
+from media.domain.video import PLAYABLE, VideoFacts
 
 
 class Status(StrEnum):
@@ -45,6 +46,7 @@ class MediaItem:
     fields: AssetFields = field(default_factory=AssetFields)
     renditions: tuple[StoredFile, ...] = ()
     blurhash: str | None = None
+    video: VideoFacts | None = None  # a video's duration and codecs, once processed
     reason: str | None = None  # why it was rejected
     claim: Claim | None = None
     attempts: int = 0  # claims taken to render it: one that keeps failing is given up on
@@ -70,6 +72,15 @@ class MediaItem:
     def files(self) -> tuple[StoredFile, ...]:
         return (self.original, *self.renditions)
 
+    @property
+    def playable(self) -> StoredFile | None:
+        """A video's file a browser plays: the web-playable MP4 made from it, else the original
+        (it plays as it is)."""
+        if self.video is None:
+            return None
+        made = next((f for f in self.renditions if f.name == PLAYABLE), None)
+        return made or self.original
+
     def file(self, name: str, digest: str) -> StoredFile | None:
         return next((f for f in self.files if f.name == name and f.digest == digest), None)
 
@@ -88,6 +99,7 @@ class MediaItem:
         height: int | None,
         blurhash: str | None,
         now: datetime,
+        video: VideoFacts | None = None,
     ) -> MediaItem:
         original = replace(self.original, width=width, height=height)
         return self._next(
@@ -96,6 +108,7 @@ class MediaItem:
             original=original,
             renditions=renditions,
             blurhash=blurhash,
+            video=video,
             claim=None,
         )
 

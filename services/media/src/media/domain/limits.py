@@ -14,12 +14,22 @@ class UploadLimits:
     max_document_bytes: int
     max_image_pixels: int
     tenant_quota_bytes: int
+    max_video_bytes: int = 2 * 1024**3
+    # An Office file is a ZIP: more parts or more unpacked bytes than this is a zip bomb.
+    max_archive_entries: int = 10_000
+    max_archive_unpacked_bytes: int = 1024**3
 
     def max_bytes(self, kind: Kind) -> int:
-        return self.max_image_bytes if kind is Kind.IMAGE else self.max_document_bytes
+        match kind:
+            case Kind.IMAGE:
+                return self.max_image_bytes
+            case Kind.VIDEO:
+                return self.max_video_bytes
+            case _:
+                return self.max_document_bytes
 
     def largest_upload(self) -> int:
-        return max(self.max_image_bytes, self.max_document_bytes)
+        return max(self.max_image_bytes, self.max_document_bytes, self.max_video_bytes)
 
     def check_size(self, file_type: FileType, size: int) -> None:
         limit = self.max_bytes(file_type.kind)
@@ -34,13 +44,28 @@ class UploadLimits:
         proportion to its pixels, whatever the file's size (a decompression bomb)."""
         pixels = width * height * max(frames, 1)
         if width <= 0 or height <= 0:
-            raise UploadRefusedError(Refusal.UNREADABLE, "The image has no pixels")
+            raise UploadRefusedError(Refusal.UNREADABLE, "The picture has no pixels")
         if pixels > self.max_image_pixels:
             raise UploadRefusedError(
                 Refusal.PIXEL_FLOOD,
-                f"The image has {pixels} pixels ({width}x{height}"
+                f"The picture has {pixels} pixels ({width}x{height}"
                 f"{f' x {frames} frames' if frames > 1 else ''}); at most "
                 f"{self.max_image_pixels} are taken",
+            )
+
+    def check_archive(self, entries: int, unpacked_bytes: int) -> None:
+        """Refuse a zip bomb: an archive whose parts are too many or unpack too large."""
+        if entries > self.max_archive_entries:
+            raise UploadRefusedError(
+                Refusal.ZIP_BOMB,
+                f"The file holds {entries} archive entries; at most "
+                f"{self.max_archive_entries} are taken",
+            )
+        if unpacked_bytes > self.max_archive_unpacked_bytes:
+            raise UploadRefusedError(
+                Refusal.ZIP_BOMB,
+                f"The file unpacks to {unpacked_bytes} bytes; at most "
+                f"{self.max_archive_unpacked_bytes} are taken",
             )
 
     def check_quota(self, used: int, size: int) -> None:

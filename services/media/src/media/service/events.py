@@ -9,6 +9,7 @@ from newsroom_shared.events.media import MediaProcessed, Rendition
 
 def processed_event(item: MediaItem, links: Links) -> MediaProcessed:
     fields = item.fields
+    video, playable = item.video, item.playable
     return MediaProcessed(
         tenant_id=item.tenant_id,
         media_id=item.media_id,
@@ -36,4 +37,8 @@ def processed_event(item: MediaItem, links: Links) -> MediaProcessed:
         caption=fields.caption,
         credit=fields.credit,
         licence=fields.licence,
+        duration_s=None if video is None else video.duration_s,
+        video_codec=None if video is None else video.video_codec,
+        audio_codec=None if video is None else video.audio_codec,
+        playable_url=None if playable is None else links.file_url(item, playable),
     )

@@ -19,6 +19,7 @@ from media.domain.limits import UploadLimits
 from media.domain.releases import KnownRelease
 from media.domain.renditions import StoredFile
 from media.domain.resumable import ResumableUpload
+from media.domain.video import VideoFacts
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
 from newsroom_shared.signed_urls import Verdict
@@ -50,6 +51,12 @@ class MediaRepository(Protocol):
     async def claim_next(self, owner: str, now: datetime, lease_s: float) -> MediaItem | None:
         """Across tenants: one uploaded item nobody holds (or whose claim expired), now held
         by ``owner`` until ``now + lease_s``; or one deleted item whose files remain."""
+        ...
+
+    async def extend_claim(
+        self, tenant_id: str, media_id: str, owner: str, expires_at: datetime
+    ) -> bool:
+        """Move the end of ``owner``'s claim on the item; False if it no longer holds it."""
         ...
 
 
@@ -248,6 +255,7 @@ class Rendered:
     width: int | None
     height: int | None
     blurhash: str | None
+    video: VideoFacts | None = None
 
 
 class RenderFailedError(Exception):

@@ -9,7 +9,11 @@ renditions) are deleted too.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from media.domain.ids import new_id
 from media.domain.item import MediaItem, Status
@@ -20,6 +24,7 @@ from media.service.transactions import retried
 from newsroom_shared.events.media import MediaRejected
 
 logger = logging.getLogger(__name__)
+RENEWALS_PER_LEASE = 3  # a claim is extended three times a lease: one missed renewal is no loss
 
 
 async def process_next(
@@ -47,12 +52,47 @@ async def process_next(
         await _reject(uow, deps, item, owner, reason)
         return True
     try:
-        rendered = await renderer.render(item)
+        async with _holding(claims, deps, item, owner, lease_s):
+            rendered = await renderer.render(item)
     except RenderFailedError as error:
         await _reject(uow, deps, item, owner, str(error))
         return True
     await _finish(uow, deps, item, owner, rendered)
     return True
+
+
+@contextlib.asynccontextmanager
+async def _holding(
+    claims: UnitOfWork, deps: Deps, item: MediaItem, owner: str, lease_s: float
+) -> AsyncIterator[None]:
+    """Keep the claim while the renderer works: a video may take longer than one lease, and
+    the lease stays short so that a dead worker's items come back soon. A worker that dies
+    stops extending it."""
+    renewing = asyncio.create_task(_renew(claims, deps, item, owner, lease_s))
+    try:
+        yield
+    finally:
+        renewing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewing
+
+
+async def _renew(
+    claims: UnitOfWork, deps: Deps, item: MediaItem, owner: str, lease_s: float
+) -> None:
+    while True:
+        await asyncio.sleep(lease_s / RENEWALS_PER_LEASE)
+        expires_at = deps.clock.now() + timedelta(seconds=lease_s)
+        try:
+            async with claims:
+                held = await claims.media.extend_claim(
+                    item.tenant_id, item.media_id, owner, expires_at
+                )
+        except Exception:  # a passing database error: the next renewal may get through
+            logger.warning("could not extend the claim on %s", item.media_id, exc_info=True)
+            continue
+        if not held:  # taken over or deleted: the outcome will not be ours to record
+            return
 
 
 async def _finish(
@@ -84,6 +124,7 @@ async def _record(
                 height=rendered.height,
                 blurhash=rendered.blurhash,
                 now=deps.clock.now(),
+                video=rendered.video,
             )
             await uow.media.save(recorded, expected_version=current.version)
             await uow.usage.add(claimed.tenant_id, sum(r.bytes for r in rendered.renditions))

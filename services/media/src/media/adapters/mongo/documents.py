@@ -9,6 +9,7 @@ from media.domain.fields import AssetFields
 from media.domain.item import Claim, MediaItem, Status
 from media.domain.kinds import Kind
 from media.domain.renditions import StoredFile
+from media.domain.video import VideoFacts
 from newsroom_shared.mongo import Document
 
 
@@ -28,6 +29,7 @@ def item_document(item: MediaItem) -> Document:
         "fields": fields,
         "renditions": [asdict(r) for r in item.renditions],
         "blurhash": item.blurhash,
+        "video": None if item.video is None else asdict(item.video),
         "reason": item.reason,
         "claim": None if item.claim is None else asdict(item.claim),
         # Indexed: the worker looks for claimable items by it (None: nobody holds it).
@@ -54,6 +56,7 @@ def item_of(document: Document) -> MediaItem:
         fields=AssetFields(**fields),
         renditions=tuple(StoredFile(**r) for r in document["renditions"]),
         blurhash=document.get("blurhash"),
+        video=None if document.get("video") is None else VideoFacts(**document["video"]),
         reason=document.get("reason"),
         claim=None if claim is None else Claim(**claim),
         attempts=document.get("attempts", 0),

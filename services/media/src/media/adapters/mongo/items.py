@@ -74,3 +74,15 @@ class MongoItems(Repository):
             **self._opts(),
         )
         return None if document is None else item_of(document)
+
+    async def extend_claim(
+        self, tenant_id: str, media_id: str, owner: str, expires_at: datetime
+    ) -> bool:
+        """Only the claim's own fields change (not the version): a description saved meanwhile
+        is not refused for it."""
+        result = await self._collection.update_one(
+            {"tenant_id": tenant_id, "_id": media_id, "claim.owner": owner},
+            {"$set": {"claim.expires_at": expires_at, "claim_expires_at": expires_at}},
+            **self._opts(),
+        )
+        return result.matched_count == 1

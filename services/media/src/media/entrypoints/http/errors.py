@@ -44,6 +44,8 @@ def upload_error(error: UploadRefusedError) -> ApiError:
     code = error.refusal.value
     if error.refusal is Refusal.UNSUPPORTED_TYPE:
         return UnsupportedType(error.message, code="unsupported_media_type")
+    if error.refusal is Refusal.MACROS:
+        return UnsupportedType(error.message, code="macro_enabled")
     if error.refusal in (Refusal.TOO_LARGE, Refusal.QUOTA_EXCEEDED):
         return PayloadTooLarge(
             error.message, code="body_too_large" if code == "too_large" else code

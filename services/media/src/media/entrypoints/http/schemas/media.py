@@ -19,7 +19,8 @@ Tag = Annotated[str, Field(min_length=1, max_length=50, pattern=NOT_BLANK_PATTER
 class FileOut(BaseModel):
     name: str = Field(
         description="`original`, or a rendition: thumbnail, web, social_card "
-        "(JPEG) and each with `_webp` (WebP)"
+        "(JPEG; of a video its poster frame, of a PDF its first page) and each with `_webp` "
+        "(WebP); a video's `playable` (H.264/AAC MP4) when the upload does not play in browsers"
     )
     url: str = Field(description="Content-addressed: what it names never changes")
     content_type: str
@@ -41,7 +42,7 @@ class FileOut(BaseModel):
 
 class MediaOut(BaseModel):
     id: str
-    kind: str = Field(description="image or document")
+    kind: str = Field(description="image, video or document")
     content_type: str = Field(description="Told by the content, not the name")
     filename: str
     status: str = Field(description="uploaded (renditions being made), processed or rejected")
@@ -49,6 +50,14 @@ class MediaOut(BaseModel):
     width: int | None = None
     height: int | None = None
     blurhash: str | None = None
+    duration_s: float | None = Field(default=None, description="A video's duration")
+    video_codec: str | None = Field(default=None, description="A video's codec as uploaded")
+    audio_codec: str | None = Field(default=None, description="A video's sound codec, if any")
+    playable_url: str | None = Field(
+        default=None,
+        description="A video's file browsers play: the `playable` rendition, or the original "
+        "when it is an H.264/AAC MP4 already",
+    )
     title: str
     caption: str
     alt_text: str
@@ -75,6 +84,10 @@ class MediaOut(BaseModel):
             width=item.width,
             height=item.height,
             blurhash=item.blurhash,
+            duration_s=None if item.video is None else item.video.duration_s,
+            video_codec=None if item.video is None else item.video.video_codec,
+            audio_codec=None if item.video is None else item.video.audio_codec,
+            playable_url=_url(item, item.playable, links),
             title=fields.title,
             caption=fields.caption,
             alt_text=fields.alt_text,
@@ -88,6 +101,10 @@ class MediaOut(BaseModel):
             updated_at=item.updated_at,
             version=item.version,
         )
+
+
+def _url(item: MediaItem, file: StoredFile | None, links: Links) -> str | None:
+    return None if file is None or item.reason else links.file_url(item, file)
 
 
 class MediaUpdate(BaseModel):

@@ -1,0 +1,36 @@
+"""A PDF's first page drawn by PDFium in a helper process, then the image renditions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from media_support import corpus
+
+from media.adapters.pdf_preview import UnusablePdfError, render_pdf
+
+
+def render(tmp_path: Path, data: bytes):
+    source = tmp_path / "original"
+    source.write_bytes(data)
+    return render_pdf(str(source), str(tmp_path), 50_000_000, 60)
+
+
+def test_the_first_page_gets_the_image_renditions(tmp_path: Path) -> None:
+    output = render(tmp_path, corpus.pdf())
+    shapes = {f.name: (f.width, f.height) for f in output.files}
+    assert shapes["web"] == (1600, 800)  # a 2:1 page drawn to the web size
+    assert shapes["social_card"] == (1200, 630)
+    assert {"thumbnail", "thumbnail_webp", "web_webp", "social_card_webp"} < set(shapes)
+    assert output.blurhash
+    assert (output.width, output.height) == (None, None)  # a document has no pixel size
+
+
+def test_a_broken_pdf_is_unusable(tmp_path: Path) -> None:
+    with pytest.raises(UnusablePdfError, match="does not open"):
+        render(tmp_path, b"%PDF-1.7\n1 0 obj broken\n%%EOF\n")
+
+
+def test_a_password_protected_pdf_is_kept_without_preview(tmp_path: Path) -> None:
+    output = render(tmp_path, corpus.encrypted_pdf())
+    assert (output.files, output.blurhash) == ((), None)
