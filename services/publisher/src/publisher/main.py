@@ -4,9 +4,11 @@ scheduler and indexes."""
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 
 from newsroom_shared.background import BackgroundLoop
 from newsroom_shared.clock import Clock
+from newsroom_shared.observability.metrics import add_inside_metrics
 from newsroom_shared.runtime import ServiceRuntime, package_version
 from publisher.adapters.mongo.indexes import ensure_indexes
 from publisher.bootstrap import bootstrap
@@ -25,7 +27,7 @@ from publisher.entrypoints.http.public import public_router
 from publisher.entrypoints.scheduler import Scheduler
 from publisher.entrypoints.web.custom_domains import CustomDomains
 from publisher.entrypoints.web.framing import SameOriginFraming
-from publisher.entrypoints.web.page_cache import PageCache
+from publisher.entrypoints.web.page_cache import PageCache, PageCacheMiddleware
 from publisher.entrypoints.web.pages import pages_router
 
 DESCRIPTION = """Tenants, newsrooms, staff API keys and press releases with their workflow.
@@ -100,6 +102,17 @@ def create_app(settings: PublisherSettings | None = None, clock: Clock | None = 
         proxies=settings.forwarded_host_proxies,
         scheme=settings.custom_domain_scheme,
     )
+    if page_cache is not None:
+        add_inside_metrics(
+            app,
+            Middleware(
+                PageCacheMiddleware,
+                cache=page_cache,
+                per_minute=settings.public_rate_per_minute,
+                burst=settings.public_rate_burst,
+                trusted_proxies=settings.http_trusted_proxies,
+            ),
+        )
     app.state.publisher = publisher
     app.state.scheduler = scheduler
     app.state.page_cache = page_cache

@@ -96,3 +96,22 @@ async def test_without_a_cache_every_request_renders(settings, clock, unique) ->
             answer = await client.http.get(f"/{room['slug']}/releases/{made['id']}")
             assert answer.status_code == 200
         assert hits() == before
+
+
+async def test_hits_are_rate_limited_per_client_and_counted_under_their_route(
+    settings, clock, unique
+) -> None:
+    strict = settings.model_copy(update={"public_rate_per_minute": 60, "public_rate_burst": 3})
+    async with running(strict, clock) as client:
+        acme = await client.new_tenant()
+        room = await acme.newsroom(f"acme-{unique}")
+        made = await published(acme, room, title="Launch")
+        path = f"/{room['slug']}/releases/{made['id']}"
+        statuses = [(await client.http.get(path)).status_code for _ in range(8)]
+        metrics = (await client.http.get("/metrics")).text
+
+    assert statuses[:4] == [200, 200, 200, 200]  # one render, then three hits: the burst
+    assert 429 in statuses[4:]
+    route = 'route="/{newsroom_slug}/releases/{release_id}"'
+    counted = [line for line in metrics.splitlines() if route in line and 'status="200"' in line]
+    assert counted, "cache hits are counted under the page's route"

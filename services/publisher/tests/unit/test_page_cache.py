@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from types import SimpleNamespace
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
 
 from publisher.adapters.page_generations import Generation, PageGenerations
-from publisher.entrypoints.web.page_cache import PageCache, cached_page, page_of
+from publisher.entrypoints.web.page_cache import (
+    CachedPage,
+    PageCache,
+    PageCacheMiddleware,
+    page_of,
+)
 
 
 class Versions:
@@ -48,10 +53,23 @@ def a_request(headers: dict[str, str] | None = None) -> Request:
     return Request({"type": "http", "method": "GET", "path": "/acme/", "headers": raw})
 
 
+def a_page(
+    body: bytes, tenant: str, generation: Generation, stored_at: float = 0.0, **headers: str
+) -> CachedPage:
+    return CachedPage(
+        status=200,
+        body=body,
+        headers=(("content-type", "text/html"), *((k.lower(), v) for k, v in headers.items())),
+        tenant_id=tenant,
+        generation=generation,
+        stored_at=stored_at,
+    )
+
+
 def keep(cache: PageCache, key: str, body: bytes, tenant: str = "t1", **headers: str) -> None:
-    response = Response(body, media_type="text/html", headers=headers)
     known = cache.generations.snapshot()
-    cache.keep(key, response, tenant, PageGenerations.of(known, tenant))
+    label = PageGenerations.of(known, tenant)
+    cache.put(key, a_page(body, tenant, label, cache.now(), **headers))
 
 
 async def test_nothing_is_answered_before_the_first_poll_succeeds():
@@ -85,8 +103,8 @@ async def test_a_change_committed_during_a_render_outdates_what_it_rendered():
     await generations.poll()
     known_before_reading = generations.snapshot()
     generations.changed_here({"acme"})  # committed here while the page was being rendered
-    response = Response(b"old data", media_type="text/html")
-    cache.keep("k", response, "acme", PageGenerations.of(known_before_reading, "acme"))
+    label = PageGenerations.of(known_before_reading, "acme")
+    cache.put("k", a_page(b"old data", "acme", label, cache.now()))
 
     assert cache.get("k") is None
 
@@ -164,30 +182,42 @@ def test_a_generation_knows_local_and_stored_changes_apart():
     assert Generation(1, 0) != Generation(1, 1) != Generation(2, 1)
 
 
-async def test_concurrent_misses_of_one_page_render_it_once():
+async def test_concurrent_misses_of_one_page_render_it_once_and_hits_skip_the_app():
     cache, generations, _, _ = a_cache()
     await generations.poll()
-    app = SimpleNamespace(state=SimpleNamespace(page_cache=cache))
     renders = 0
     release = asyncio.Event()
 
-    @cached_page
-    async def route(request: Request) -> Response:
+    async def pages(scope: Scope, receive: Receive, send: Send) -> None:
         nonlocal renders
         renders += 1
         await release.wait()  # the first render takes a while; the others arrive meanwhile
-        page_of(request, "acme")
-        return Response(b"<p>page</p>", media_type="text/html")
+        page_of(Request(scope), "acme")
+        await Response(b"<p>page</p>", media_type="text/html")(scope, receive, send)
 
-    def a_visit() -> Request:
-        scope = {"type": "http", "method": "GET", "path": "/acme/", "headers": [], "app": app}
-        scope["query_string"] = b""
-        return Request(scope)
+    middleware = PageCacheMiddleware(
+        pages, cache, per_minute=10_000, burst=1_000, trusted_proxies=0
+    )
 
-    visits = [asyncio.create_task(route(request=a_visit())) for _ in range(20)]
+    async def visit() -> tuple[int, bytes]:
+        sent: list[Message] = []
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": b""}
+
+        scope = {"type": "http", "method": "GET", "path": "/acme/", "headers": [],
+                 "query_string": b"", "client": ("198.51.100.7", 5000)}  # fmt: skip
+        await middleware(scope, receive, send)
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+    visits = [asyncio.create_task(visit()) for _ in range(20)]
     await asyncio.sleep(0.01)
     release.set()
     answers = await asyncio.gather(*visits)
+    answers.append(await visit())  # later: from the cache
 
     assert renders == 1
-    assert {a.body for a in answers} == {b"<p>page</p>"}
+    assert set(answers) == {(200, b"<p>page</p>")}

@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
+from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HTTP_REQUESTS = Counter(
@@ -81,6 +82,18 @@ class HttpMetricsMiddleware:
             HTTP_REQUEST_SECONDS.labels(self.service, method, route).observe(
                 time.perf_counter() - started
             )
+
+
+def add_inside_metrics(app: FastAPI, middleware: Middleware) -> None:
+    """Put ``middleware`` just inside the metrics one (and so inside the request id one): what
+    it answers itself, without routing (a cached page), is still counted and traced. Starlette
+    puts each ``add_middleware`` outside all before it; this places one at a given depth."""
+    at = next(
+        index
+        for index, entry in enumerate(app.user_middleware)
+        if getattr(entry, "cls", None) is HttpMetricsMiddleware
+    )
+    app.user_middleware.insert(at + 1, middleware)
 
 
 def route_template(scope: Scope) -> str:

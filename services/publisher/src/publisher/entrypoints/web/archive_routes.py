@@ -30,7 +30,7 @@ from publisher.entrypoints.web.archive_pages import (
 )
 from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag
 from publisher.entrypoints.web.language import PageLanguage
-from publisher.entrypoints.web.page_cache import cached_page, page_of
+from publisher.entrypoints.web.page_cache import page_of
 from publisher.entrypoints.web.responses import (
     INVALID_LINK,
     LINK_NOT_VALID,
@@ -92,7 +92,6 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         return answers.cached(request, etag, listing_html(found, place, cursor, ui), HTML)
 
     @router.get("/{newsroom_slug}/archive/", response_class=HTMLResponse)
-    @cached_page
     async def archive_page(
         newsroom_slug: Slug, request: Request, publisher: PublisherDep, lang: Lang = None
     ) -> Response:
@@ -108,7 +107,6 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         return answers.cached(request, archive_etag(found, ui), body, HTML)
 
     @router.get("/{newsroom_slug}/archive/{year}/{month}/", response_class=HTMLResponse)
-    @cached_page
     async def month_page(
         newsroom_slug: Slug,
         year: Number,
@@ -156,7 +154,6 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         return answers.cached(request, etag, feeds.atom(found, links, place), ATOM)
 
     @router.get("/{newsroom_slug}/tags/{tag:path}/rss.xml")
-    @cached_page
     async def tag_rss(
         newsroom_slug: Slug, tag: Tag, request: Request, publisher: PublisherDep
     ) -> Response:
@@ -164,7 +161,6 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         return await tag_feed(request, publisher, newsroom_slug, tag, "rss")
 
     @router.get("/{newsroom_slug}/tags/{tag:path}/atom.xml")
-    @cached_page
     async def tag_atom(
         newsroom_slug: Slug, tag: Tag, request: Request, publisher: PublisherDep
     ) -> Response:
@@ -172,7 +168,6 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         return await tag_feed(request, publisher, newsroom_slug, tag, "atom")
 
     @router.get("/{newsroom_slug}/tags/{tag:path}/", response_class=HTMLResponse)
-    @cached_page
     async def tag_page(
         newsroom_slug: Slug,
         tag: Tag,

@@ -8,33 +8,36 @@ recent, and it is younger than ``max_age_s`` (a bound on any staleness a missed 
 leave). A hit costs no database command and no rendering, and a conditional request for it
 gets its 304 the same way. Concurrent misses of one page wait for the first one's render
 instead of each reading and rendering it (after a change, a popular page is rendered once,
-not once per reader arriving meanwhile). Opt-in per route (:func:`cached_page`); the route
-names the page's tenant (:func:`page_of`) once it knows the page is one of a newsroom's
-public ones.
+not once per reader arriving meanwhile).
 
-Cached: 200 and 410 answers only (a 404 is cheap and its keys are unbounded).
+An ASGI middleware (:class:`PageCacheMiddleware`), so a hit skips routing, dependencies and
+the route itself. A page route opts in by naming the page's tenant (:func:`page_of`) once it
+knows the page is one of a newsroom's public ones; only such answers are kept, and only 200
+and 410 (a 404 is cheap and its keys are unbounded).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, ParamSpec
+from math import ceil
 
 from prometheus_client import Counter
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from newsroom_shared.http.errors import TooManyRequests
+from newsroom_shared.http.ratelimit import TokenBuckets, client_address
 from publisher.adapters.page_generations import Generation, PageGenerations
 from publisher.entrypoints.web.conditional import Validators, etag_matches, not_modified
 
-P = ParamSpec("P")
 # How long a request waits for another one rendering the same page before rendering it itself.
 RENDER_WAIT_S = 5.0
 LOOKUPS = Counter(
@@ -53,6 +56,7 @@ class CachedPage:
     tenant_id: str
     generation: Generation
     stored_at: float
+    route: object = None  # the route that made it (for the metrics of its hits)
 
     @property
     def size(self) -> int:
@@ -64,7 +68,11 @@ class CachedPage:
         if self.status == 200 and _client_has_it(request, headers):
             kept = {k: v for k, v in headers.items() if k != "content-type"}
             return Response(status_code=304, headers=kept)
-        return Response(self.body, status_code=self.status, headers=headers)
+        body = b"" if request.method == "HEAD" else self.body
+        response = Response(body, status_code=self.status, headers=headers)
+        if request.method == "HEAD":  # the GET's length, without its body
+            response.headers["content-length"] = str(len(self.body))
+        return response
 
 
 def _client_has_it(request: Request, headers: dict[str, str]) -> bool:
@@ -115,8 +123,8 @@ class PageCache:
         return page
 
     def put(self, key: str, page: CachedPage) -> None:
-        if page.size > self._max_bytes // 8:
-            return  # one page must not push out most of the others
+        if page.size > self.largest:
+            return
         self._drop(key)
         self._pages[key] = page
         self._bytes += page.size
@@ -156,71 +164,125 @@ class PageCache:
         if page is not None:
             self._bytes -= page.size
 
-    def keep(self, key: str, response: Response, tenant_id: str, generation: Generation) -> None:
-        headers = tuple(
-            (name, value) for name, value in response.headers.items() if name not in _NOT_KEPT
-        )
-        page = CachedPage(
-            status=response.status_code,
-            body=bytes(response.body),
-            headers=headers,
-            tenant_id=tenant_id,
-            generation=generation,
-            stored_at=self._monotonic(),
-        )
-        self.put(key, page)
+    def now(self) -> float:
+        """The cache's clock (monotonic seconds): entries' ages count on it."""
+        return self._monotonic()
+
+    @property
+    def largest(self) -> int:
+        """The largest page kept: one page must not push out most of the others."""
+        return self._max_bytes // 8
 
 
 def page_of(request: Request, tenant_id: str) -> None:
-    """Tell the cache the page being answered is one of ``tenant_id``'s public pages."""
+    """Tell the cache the page being answered is one of ``tenant_id``'s public pages (a page
+    route calls it once it knows; answers of routes that never do are not kept)."""
     request.state.page_tenant = tenant_id
 
 
-def request_key(request: Request) -> str:
-    host = request.headers.get("host", "")
-    forwarded = request.headers.get("x-forwarded-host", "")
-    return f"{host}|{forwarded}|{request.url.path}?{request.url.query}"
+def scope_key(scope: Scope) -> str:
+    """Host (and forwarded host), path and query: the page's language is in its URL."""
+    headers = Headers(scope=scope)
+    host, forwarded = headers.get("host", ""), headers.get("x-forwarded-host", "")
+    query = scope.get("query_string", b"").decode("latin-1")
+    return f"{host}|{forwarded}|{scope.get('path', '')}?{query}"
 
 
-def cached_page(
-    route: Callable[P, Awaitable[Response]],
-) -> Callable[P, Awaitable[Response]]:
-    """A page route whose answers the app's :class:`PageCache` keeps (the route takes a
-    ``request`` argument and calls :func:`page_of` for a page it may keep)."""
+class PageCacheMiddleware:
+    """Answers GETs and HEADs of kept pages before routing (no dependency, no database, no
+    rendering), and keeps what the page routes answer. Placed inside the request-id and
+    metrics middlewares, so hits are counted and traced like any request, and each client's
+    hits are limited by a token bucket of the public routes' size (per replica, as reads are)."""
 
-    @functools.wraps(route)
-    async def answer(*args: P.args, **kwargs: P.kwargs) -> Response:
-        request = kwargs["request"]
-        assert isinstance(request, Request)
-        cache: PageCache | None = getattr(request.app.state, "page_cache", None)
-        if cache is None:
-            return await route(*args, **kwargs)
-        key = request_key(request)
-        hit = cache.get(key)
-        if hit is not None:
-            return hit.answer(request)
-        leading = cache.lead(key)
-        if leading is None:  # the same page is being rendered: one render serves both
-            await cache.wait(key)
-            hit = cache.get(key)
-            if hit is not None:
-                return hit.answer(request)
+    def __init__(
+        self, app: ASGIApp, cache: PageCache, per_minute: int, burst: int, trusted_proxies: int
+    ) -> None:
+        self.app = app
+        self.cache = cache
+        self.buckets = TokenBuckets(per_minute, burst)
+        self.trusted_proxies = trusted_proxies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        key = scope_key(scope)
+        hit = self.cache.get(key)
+        if hit is None:
+            leading = self.cache.lead(key)
+            if leading is None:  # the same page is being rendered: one render serves both
+                await self.cache.wait(key)
+                hit = self.cache.get(key)
+            if hit is None:
+                await self._render(key, leading, scope, receive, send)
+                return
+        await self._answer(hit, scope, receive, send)
+
+    async def _answer(self, page: CachedPage, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        wait_s = self.buckets.take(f"{client_address(request, self.trusted_proxies)} page")
+        if wait_s > 0:
+            limited = TooManyRequests("Too many requests: slow down", retry_after=ceil(wait_s))
+            await limited.response(request)(scope, receive, send)
+            return
+        if page.route is not None:
+            scope["route"] = page.route  # the metrics name the route the page came from
+        await page.answer(request)(scope, receive, send)
+
+    async def _render(
+        self, key: str, leading: asyncio.Event | None, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        state = scope.setdefault("state", {})
+        known = self.cache.generations.snapshot()  # before the route reads anything
+        kept = _Kept(send, limit=self.cache.largest)
         try:
-            return await rendered(cache, key, request, route(*args, **kwargs))
+            await self.app(scope, receive, kept.send)
         finally:
             if leading is not None:
-                cache.done(key, leading)
+                self.cache.done(key, leading)
+        tenant_id = state.get("page_tenant")
+        if scope["method"] == "GET" and isinstance(tenant_id, str) and kept.whole:
+            generation = PageGenerations.of(known, tenant_id)
+            page = kept.page(tenant_id, generation, scope.get("route"), self.cache.now())
+            if page.status in (200, 410):
+                self.cache.put(key, page)
 
-    return answer
 
+class _Kept:
+    """Passes an answer on while keeping a copy of it (up to ``limit`` bytes of body)."""
 
-async def rendered(
-    cache: PageCache, key: str, request: Request, route: Awaitable[Response]
-) -> Response:
-    """The route's answer, kept when it is a page of one tenant's (:func:`page_of`)."""
-    known = cache.generations.snapshot()  # before the route reads anything
-    response = await route
-    tenant_id: Any = getattr(request.state, "page_tenant", None)
-    if isinstance(tenant_id, str) and response.status_code in (200, 410):
-        cache.keep(key, response, tenant_id, PageGenerations.of(known, tenant_id))
-    return response
+    def __init__(self, send: Send, *, limit: int) -> None:
+        self._send = send
+        self._limit = limit
+        self.status = 0
+        self.headers: list[tuple[str, str]] = []
+        self.body = bytearray()
+        self.whole = False
+        self._too_big = False
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = [
+                (name.decode("latin-1"), value.decode("latin-1"))
+                for name, value in message.get("headers", [])
+                if name.decode("latin-1").lower() not in _NOT_KEPT
+            ]
+        elif message["type"] == "http.response.body" and not self._too_big:
+            self.body += message.get("body", b"")
+            self._too_big = len(self.body) > self._limit
+            self.whole = not message.get("more_body", False) and not self._too_big
+        await self._send(message)
+
+    def page(
+        self, tenant_id: str, generation: Generation, route: object, stored_at: float
+    ) -> CachedPage:
+        return CachedPage(
+            status=self.status,
+            body=bytes(self.body),
+            headers=tuple(self.headers),
+            tenant_id=tenant_id,
+            generation=generation,
+            stored_at=stored_at,
+            route=route,
+        )

@@ -36,7 +36,7 @@ from publisher.entrypoints.web.embed import (
 )
 from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag, home_html
 from publisher.entrypoints.web.language import PageLanguage
-from publisher.entrypoints.web.page_cache import cached_page, page_of
+from publisher.entrypoints.web.page_cache import page_of
 from publisher.entrypoints.web.preview_routes import add_preview_routes
 from publisher.entrypoints.web.release_page import embed_html, release_html, release_validators
 from publisher.entrypoints.web.responses import (
@@ -155,7 +155,6 @@ def pages_router(
             return None
 
     @router.get("/{newsroom_slug}/sitemap.xml")
-    @cached_page
     async def newsroom_sitemap(
         newsroom_slug: Slug, request: Request, publisher: PublisherDep
     ) -> Response:
@@ -179,7 +178,6 @@ def pages_router(
         return cached(request, etag, body, XML)
 
     @router.get("/{newsroom_slug}/rss.xml")
-    @cached_page
     async def rss_feed(newsroom_slug: Slug, request: Request, publisher: PublisherDep) -> Response:
         """RSS 2.0: the latest published releases."""
         home = await home_of(publisher, newsroom_slug, feeds.FEED_SIZE)
@@ -189,7 +187,6 @@ def pages_router(
         return cached(request, home_etag(home, "rss"), feeds.rss(home, publisher.deps.links), RSS)
 
     @router.get("/{newsroom_slug}/atom.xml")
-    @cached_page
     async def atom_feed(newsroom_slug: Slug, request: Request, publisher: PublisherDep) -> Response:
         """Atom: the latest published releases, with their bodies."""
         home = await home_of(publisher, newsroom_slug, feeds.FEED_SIZE)
@@ -227,7 +224,6 @@ def pages_router(
         return HTMLResponse(html, status_code=410 if page.withdrawn else 200, headers=headers)
 
     @router.get("/{newsroom_slug}/releases/{release_id}", response_class=HTMLResponse)
-    @cached_page
     async def release_page(
         newsroom_slug: Slug,
         release_id: ReleaseId,
@@ -262,7 +258,6 @@ def pages_router(
         )
 
     @router.get("/{newsroom_slug}/releases/{release_id}/embed", response_class=HTMLResponse)
-    @cached_page
     async def release_embed(
         newsroom_slug: Slug,
         release_id: ReleaseId,
@@ -308,7 +303,6 @@ def pages_router(
         return RedirectResponse(mastodon_share_url(host, title, url), status_code=303)
 
     @router.get("/{newsroom_slug}/", response_class=HTMLResponse)
-    @cached_page
     async def newsroom_home(
         newsroom_slug: Slug,
         request: Request,
