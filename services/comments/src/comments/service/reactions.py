@@ -28,18 +28,8 @@ async def react(
     comment_id: str,
     kind: Reaction,
 ) -> Comment:
-    async def command() -> Comment:
-        release = await public_release(uow, release_id)
-        comment = await visible_comment(uow, release, comment_id)
-        reader = client_digest(deps.digest_key, release.tenant_id, visitor.client)
-        if not await uow.reactions.add(release.tenant_id, comment.id, reader, kind.value):
-            return comment  # this reader reacted so already
-        counts = {**comment.reactions, kind.value: comment.reactions.get(kind.value, 0) + 1}
-        reacted = replace(comment, reactions=counts)
-        await uow.comments.save(reacted)
-        return reacted
-
-    return await atomically(uow, command)
+    """Count the reader's reaction once (again: nothing changes)."""
+    return await _toggle(uow, deps, visitor, release_id, comment_id, kind, adding=True)
 
 
 async def unreact(
@@ -51,17 +41,30 @@ async def unreact(
     kind: Reaction,
 ) -> Comment:
     """Withdraw the reader's reaction (none there: nothing changes), so a reader can toggle."""
+    return await _toggle(uow, deps, visitor, release_id, comment_id, kind, adding=False)
 
+
+async def _toggle(
+    uow: UnitOfWork,
+    deps: Deps,
+    visitor: Visitor,
+    release_id: str,
+    comment_id: str,
+    kind: Reaction,
+    *,
+    adding: bool,
+) -> Comment:
     async def command() -> Comment:
         release = await public_release(uow, release_id)
         comment = await visible_comment(uow, release, comment_id)
         reader = client_digest(deps.digest_key, release.tenant_id, visitor.client)
-        if not await uow.reactions.remove(release.tenant_id, comment.id, reader, kind.value):
-            return comment
-        counts = {**comment.reactions, kind.value: max(0, comment.reactions.get(kind.value, 0) - 1)}
-        withdrawn = replace(comment, reactions=counts)
-        await uow.comments.save(withdrawn)
-        return withdrawn
+        change = uow.reactions.add if adding else uow.reactions.remove
+        if not await change(release.tenant_id, comment.id, reader, kind.value):
+            return comment  # already so for this reader
+        count = comment.reactions.get(kind.value, 0) + (1 if adding else -1)
+        changed = replace(comment, reactions={**comment.reactions, kind.value: max(0, count)})
+        await uow.comments.save(changed)
+        return changed
 
     return await atomically(uow, command)
 

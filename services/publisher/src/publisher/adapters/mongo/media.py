@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from pymongo.asynchronous.client_session import AsyncClientSession
-
-from newsroom_shared.mongo import Database, Document
-from publisher.adapters.mongo.base import Repository
-from publisher.adapters.mongo.page_versions import PageChanges
+from newsroom_shared.mongo import Document
+from publisher.adapters.mongo.page_versions import PageWriter
 from publisher.domain.media import ImageSource, MediaDetails, MediaFact, MediaItem
 
 
@@ -42,17 +39,8 @@ def _details(stored: Document) -> MediaDetails:
     return MediaDetails(**{**stored, "sources": sources})
 
 
-class MongoMedia(Repository):
+class MongoMedia(PageWriter):
     COLLECTION = "media"
-
-    def __init__(
-        self,
-        db: Database,
-        session: AsyncClientSession | None = None,
-        pages: PageChanges | None = None,
-    ) -> None:
-        super().__init__(db, session)
-        self._pages = pages or PageChanges()
 
     async def get(self, tenant_id: str, media_id: str) -> MediaItem | None:
         found = await self._find_one({"tenant_id": tenant_id, "media_id": media_id})

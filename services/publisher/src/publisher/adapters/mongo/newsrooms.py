@@ -9,13 +9,11 @@ the host.
 from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING
-from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from newsroom_shared.mongo import Database, Document
-from publisher.adapters.mongo.base import Repository
+from newsroom_shared.mongo import Document
 from publisher.adapters.mongo.contacts import contacts_document, contacts_of
-from publisher.adapters.mongo.page_versions import PageChanges
+from publisher.adapters.mongo.page_versions import PageWriter
 from publisher.domain.errors import AlreadyExistsError
 from publisher.domain.newsroom import Newsroom
 from publisher.service.ports import Site
@@ -69,17 +67,8 @@ def _newsroom(document: Document) -> Newsroom:
     )
 
 
-class MongoNewsrooms(Repository):
+class MongoNewsrooms(PageWriter):
     COLLECTION = "newsrooms"
-
-    def __init__(
-        self,
-        db: Database,
-        session: AsyncClientSession | None = None,
-        pages: PageChanges | None = None,
-    ) -> None:
-        super().__init__(db, session)
-        self._pages = pages or PageChanges()
 
     async def add(self, newsroom: Newsroom) -> None:
         self._pages.note(newsroom.tenant_id)

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from pymongo import UpdateOne
+from pymongo.asynchronous.client_session import AsyncClientSession
 
+from newsroom_shared.mongo import Database
 from publisher.adapters.mongo.base import Repository
 
 
@@ -26,6 +28,20 @@ class PageChanges:
 
     def note(self, tenant_id: str) -> None:
         self.tenants.add(tenant_id)
+
+
+class PageWriter(Repository):
+    """A repository whose writes can change public pages: it notes their tenants in the unit
+    of work's :class:`PageChanges` (a private one when used alone)."""
+
+    def __init__(
+        self,
+        db: Database,
+        session: AsyncClientSession | None = None,
+        pages: PageChanges | None = None,
+    ) -> None:
+        super().__init__(db, session)
+        self._pages = pages or PageChanges()
 
 
 class MongoPageVersions(Repository):

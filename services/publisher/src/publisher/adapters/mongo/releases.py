@@ -12,13 +12,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING
-from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
-from newsroom_shared.mongo import Database, Document
+from newsroom_shared.mongo import Document
 from publisher.adapters.mongo import release_archive
-from publisher.adapters.mongo.base import Repository
-from publisher.adapters.mongo.page_versions import PageChanges
+from publisher.adapters.mongo.page_versions import PageWriter
 from publisher.adapters.mongo.release_documents import release_document, release_of
 from publisher.domain.archive import MonthCount, Period, TagCount
 from publisher.domain.errors import AlreadyExistsError, ConcurrentModificationError
@@ -53,17 +51,8 @@ def _filter(tenant_id: str, where: ReleaseFilter) -> Document:
     return query
 
 
-class MongoReleases(Repository):
+class MongoReleases(PageWriter):
     COLLECTION = "releases"
-
-    def __init__(
-        self,
-        db: Database,
-        session: AsyncClientSession | None = None,
-        pages: PageChanges | None = None,
-    ) -> None:
-        super().__init__(db, session)
-        self._pages = pages or PageChanges()
 
     def _changed(self, release: Release) -> None:
         if release.status in ON_PUBLIC_PAGES:
