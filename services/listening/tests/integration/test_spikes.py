@@ -137,6 +137,22 @@ async def test_another_tenant_cannot_change_or_forget_a_querys_activity(
     assert await database["query_activity"].find_one({"_id": "q1"}) is None
 
 
+async def test_uncounting_takes_a_mention_out_of_its_hour_once_and_only_the_tenants(
+    database: Database,
+) -> None:
+    activity = MongoQueryActivity(database)
+    await activity.record("t1", "q1", seen(1, T0, negative=True))
+    await activity.record("t1", "q1", seen(2, T0))
+    await activity.uncount("t2", "q1", seen(1, T0, negative=True))  # not its query
+    await activity.uncount("t1", "q1", seen(1, T0, negative=True))
+    await activity.uncount("t1", "q1", seen(9, T0 + HOUR, negative=True))  # an empty hour
+
+    found = await activity.record("t1", "q1", seen(3, T0))
+    assert found.buckets[T0] == Bucket(2, 0)
+    assert [m.mention_id for m in found.recent] == ["m2", "m3"]
+    assert T0 + HOUR not in found.buckets or found.buckets[T0 + HOUR] == Bucket(0, 0)
+
+
 @pytest.fixture
 async def app_at_t0(
     infra: Any, unique: str, mongo_client: Any

@@ -144,6 +144,13 @@ class FakeMentions:
         self.s.mentions.update({m.id: m for m in marked})
         return len(marked)
 
+    async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
+        return [
+            m
+            for m in self.s.mentions.values()
+            if (m.tenant_id, m.post_key) == (tenant_id, post_key)
+        ]
+
     async def page(
         self, tenant_id: str, where: MentionFilter, *, after: MentionPosition | None, limit: int
     ) -> list[Mention]:
@@ -197,6 +204,13 @@ class FakeQueryActivity:
         after = before.recorded(mention.mention_id, mention.at, negative=mention.negative)
         self.s.activity[key] = after
         return after
+
+    async def uncount(self, tenant_id: str, query_id: str, mention: RecentMention) -> None:
+        key = (tenant_id, query_id)
+        if key in self.s.activity:
+            self.s.activity[key] = self.s.activity[key].uncounted(
+                mention.mention_id, mention.at, negative=mention.negative
+            )
 
     async def settle(
         self,

@@ -16,6 +16,7 @@ from listening.domain.matching import Matcher
 from listening.domain.mentions import AnsweredBy, Mention
 from listening.domain.queries import ListeningQuery
 from listening.domain.releases import KnownRelease
+from listening.domain.spikes import Bucket, RecentMention, hour_of
 from listening.service import mentions
 from listening.service.comments import apply_moderation
 from listening.service.intake import comment_to_post
@@ -154,3 +155,25 @@ async def test_a_decision_before_the_mention_marks_it_when_it_is_stored(
     mention = await match_post(uow, deps, Matcher([query]), post)
     assert mention is not None
     assert mention.moderated == "rejected"
+
+
+async def test_a_comment_taken_down_stops_counting_for_its_queries_spikes_until_approved(
+    uow: FakeUnitOfWork,
+) -> None:
+    mention = replace(stored_mention(), query_ids=("q1", "q2"))
+    await uow.mentions.add(mention)
+    for query_id in mention.query_ids:
+        await uow.query_activity.record(
+            "t1", query_id, RecentMention(mention.id, NOW, negative=True)
+        )
+
+    def counted(query_id: str) -> tuple[Bucket, list[str]]:
+        activity = uow.store.activity[("t1", query_id)]
+        return activity.buckets[hour_of(NOW)], [m.mention_id for m in activity.recent]
+
+    await apply_moderation(uow, moderated("spam"))
+    assert counted("q1") == counted("q2") == (Bucket(0, 0), [])
+    await apply_moderation(uow, moderated("hidden"))  # still taken down: not uncounted twice
+    assert counted("q1") == (Bucket(0, 0), [])
+    await apply_moderation(uow, moderated("approved"))
+    assert counted("q1") == counted("q2") == (Bucket(1, 1), ["m-t1"])

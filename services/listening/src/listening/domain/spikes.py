@@ -109,6 +109,14 @@ class QueryActivity:
         recent = (*self.recent, RecentMention(mention_id, at, negative))[-RECENT_KEPT:]
         return replace(self, buckets=buckets, recent=recent)
 
+    def uncounted(self, mention_id: str, at: datetime, *, negative: bool) -> QueryActivity:
+        """Without a mention counted before (what the store's decrement does)."""
+        hour = hour_of(at)
+        old = self.buckets.get(hour, Bucket())
+        bucket = Bucket(max(0, old.count - 1), max(0, old.negative - int(negative)))
+        recent = tuple(m for m in self.recent if m.mention_id != mention_id)
+        return replace(self, buckets={**self.buckets, hour: bucket}, recent=recent)
+
 
 def hour_of(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)

@@ -98,6 +98,10 @@ class MentionRepository(Protocol):
         visible again (None); returns how many."""
         ...
 
+    async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
+        """The mentions of one post (a comment: one per tenant at most, by its dedupe key)."""
+        ...
+
     async def page(
         self, tenant_id: str, where: MentionFilter, *, after: MentionPosition | None, limit: int
     ) -> list[Mention]: ...
@@ -121,6 +125,11 @@ class QueryActivityRepository(Protocol):
         stale_hours: Sequence[datetime],
     ) -> None:
         """Store the episode after an assessment and drop the hours no window reaches."""
+        ...
+
+    async def uncount(self, tenant_id: str, query_id: str, mention: RecentMention) -> None:
+        """Take a counted mention out of its hour and the newest ones (its comment was taken
+        down: it is no talk to watch); one command."""
         ...
 
     async def forget(self, tenant_id: str, query_id: str) -> None:

@@ -163,6 +163,12 @@ class MongoMentions(Repository):
         )
         return result.modified_count
 
+    async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
+        cursor = self._collection.find(
+            {"tenant_id": tenant_id, "post_key": post_key}, **self._opts()
+        )
+        return [_mention(row) async for row in cursor]
+
     async def page(
         self, tenant_id: str, where: MentionFilter, *, after: MentionPosition | None, limit: int
     ) -> list[Mention]:

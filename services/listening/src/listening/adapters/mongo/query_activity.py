@@ -68,6 +68,17 @@ class MongoQueryActivity(Repository):
         assert document is not None  # an upsert answering the document after it
         return _activity(document)
 
+    async def uncount(self, tenant_id: str, query_id: str, mention: RecentMention) -> None:
+        key = _key(hour_of(mention.at))
+        await self._collection.update_one(
+            {"_id": query_id, "tenant_id": tenant_id, f"buckets.{key}.c": {"$gt": 0}},
+            {
+                "$inc": {f"buckets.{key}.c": -1, f"buckets.{key}.n": -int(mention.negative)},
+                "$pull": {"recent": {"id": mention.mention_id}},
+            },
+            session=self._session,
+        )
+
     async def settle(
         self,
         tenant_id: str,
