@@ -13,12 +13,18 @@ from typing import Any
 
 import httpx
 import pytest
-from listening_fakes.auth import api_settings, headers, listening_of, posts_in_outbox, staff_api
+from listening_fakes.auth import (
+    api_settings,
+    headers,
+    listening_of,
+    staff_api,
+    until_posts_in_outbox,
+)
 from listening_fakes.jetstream import DID, FakeJetstream
 
 from listening.adapters.malformed import skipped_count
 from listening.config import ListeningSettings
-from newsroom_shared.events.listening import EVERY_TENANT, MentionDetected, PostFetched
+from newsroom_shared.events.listening import EVERY_TENANT, MentionDetected
 from newsroom_testing.consumer import eventually
 from newsroom_testing.fixtures import drop_test_database
 
@@ -59,19 +65,6 @@ async def api(
         await drop_test_database(mongo_client, settings.database_name)
 
 
-async def fetched(api: httpx.AsyncClient) -> list[PostFetched]:
-    return await posts_in_outbox(api)
-
-
-async def until_fetched(api: httpx.AsyncClient, count: int) -> list[PostFetched]:
-    async def enough() -> list[PostFetched] | None:
-        posts = await fetched(api)
-        return posts if len(posts) >= count else None
-
-    posts: list[PostFetched] = await eventually(enough, f"{count} posts", timeout_s=30)
-    return posts
-
-
 def url_of(event: dict[str, Any]) -> str:
     return f"https://bsky.app/profile/{DID}/post/{event['commit']['rkey']}"
 
@@ -83,7 +76,7 @@ async def test_posts_are_recorded_for_every_tenant_from_an_uncompressed_subscrip
 
     event = jetstream.post(f"Word{unique} is here", langs=("sv",))
 
-    [post] = await until_fetched(api, 1)
+    [post] = await until_posts_in_outbox(api, 1)
     assert post.tenant_id == EVERY_TENANT
     assert post.audience == "all"
     assert post.source_kind == "bluesky"
@@ -100,13 +93,13 @@ async def test_a_dropped_subscription_resumes_from_the_cursor_minus_the_rewind(
 ) -> None:
     await eventually(lambda: jetstream.open_connections == 1, "the subscription")
     first = jetstream.post(f"First{unique}")
-    await until_fetched(api, 1)
+    await until_posts_in_outbox(api, 1)
 
     jetstream.drop()
     await eventually(lambda: len(jetstream.requests) == 2, "the reconnect")
     second = jetstream.post(f"Second{unique}")
 
-    posts = await until_fetched(api, 3)  # the first again (the rewind), then the second
+    posts = await until_posts_in_outbox(api, 3)  # the first again (the rewind), then the second
     assert {p.url for p in posts} == {url_of(first), url_of(second)}
     rewound = first["time_us"] - int(REWIND_S * 1_000_000)
     assert jetstream.requests[1]["cursor"] == str(rewound)
@@ -124,7 +117,7 @@ async def test_a_malformed_event_is_skipped_and_counted(
     jetstream.publish('{"kind": "commit", "time_us": "not a time"}')
     event = jetstream.post(f"Fine{unique}")
 
-    [post] = await until_fetched(api, 1)
+    [post] = await until_posts_in_outbox(api, 1)
     assert post.url == url_of(event)
     assert skipped_count("bluesky") == before + 1
     assert len(jetstream.requests) == 1  # the subscription survived it

@@ -17,7 +17,6 @@ import pytest
 from listening_fakes.auth import api_settings, headers, listening_of, posts_in_outbox, staff_api
 from listening_fakes.feed_server import Entry, FakeFeed, FeedServer, serving
 
-from newsroom_shared.events.listening import PostFetched
 from newsroom_testing.clock import FakeClock
 from newsroom_testing.fixtures import drop_test_database
 
@@ -76,10 +75,6 @@ async def poll(api: httpx.AsyncClient) -> int:
     return claimed
 
 
-async def posts(api: httpx.AsyncClient) -> list[PostFetched]:
-    return await posts_in_outbox(api)
-
-
 def entries(*ids: str) -> list[Entry]:
     return [
         Entry(i, f"Acme news {i}", f"<p>Body of {i}</p>", f"https://news.example/{i}") for i in ids
@@ -92,7 +87,7 @@ async def test_new_entries_become_posts_and_a_304_costs_nothing_more(
     server.feeds["/rss"] = FakeFeed("rss", entries("2", "1"))
     feed_id = await add_feed(api, server.url("/rss"))
     assert await poll(api) == 1
-    fetched = await posts(api)
+    fetched = await posts_in_outbox(api)
     assert [p.text for p in fetched] == ["Acme news 1\n\nBody of 1", "Acme news 2\n\nBody of 2"]
     assert {(p.source_kind, p.tenant_id, p.language) for p in fetched} == {("rss", A, "en")}
     assert fetched[0].url == "https://news.example/1"
@@ -106,12 +101,12 @@ async def test_new_entries_become_posts_and_a_304_costs_nothing_more(
     conditional = server.hits("/rss")[-1]
     assert conditional.headers["if-none-match"] == server.feeds["/rss"].etag()
     assert conditional.status == 304
-    assert len(await posts(api)) == 2
+    assert len(await posts_in_outbox(api)) == 2
 
     server.feeds["/rss"].entries.insert(0, entries("3")[0])
     clock.advance(timedelta(minutes=11))
     await poll(api)
-    assert [p.text.split("\n")[0] for p in await posts(api)][2:] == ["Acme news 3"]
+    assert [p.text.split("\n")[0] for p in await posts_in_outbox(api)][2:] == ["Acme news 3"]
 
 
 async def test_the_same_entries_fetched_again_are_not_posted_again(
@@ -123,7 +118,7 @@ async def test_the_same_entries_fetched_again_are_not_posted_again(
     clock.advance(timedelta(minutes=11))
     await poll(api)
     assert [r.status for r in server.hits("/plain")] == [200, 200]  # no validators: full GETs
-    assert len(await posts(api)) == 2
+    assert len(await posts_in_outbox(api)) == 2
 
 
 async def test_an_atom_feed_served_as_text_html_is_read_as_atom(
@@ -132,7 +127,7 @@ async def test_an_atom_feed_served_as_text_html_is_read_as_atom(
     server.feeds["/atom"] = FakeFeed("atom", entries("x"), content_type="text/html", language="sv")
     feed_id = await add_feed(api, server.url("/atom"))
     await poll(api)
-    [post] = await posts(api)
+    [post] = await posts_in_outbox(api)
     assert (post.source_kind, post.language) == ("atom", "sv")
     assert (await status(api, feed_id))["kind"] == "atom"
 
@@ -145,7 +140,7 @@ async def test_a_huge_entry_is_cut_and_a_huge_feed_refused(
     await add_feed(api, server.url("/big-entry"))
     huge_id = await add_feed(api, server.url("/huge"))
     await poll(api)
-    [post] = await posts(api)
+    [post] = await posts_in_outbox(api)
     assert len(post.text) == 20_000
     huge = await status(api, huge_id)
     assert "larger than 200000 bytes" in huge["last_error"]
@@ -204,7 +199,7 @@ async def test_a_slow_server_is_cut_off_by_the_deadline(
     await poll(api)
     slow = await status(api, feed_id)
     assert "no complete answer within 1 s" in slow["last_error"]
-    assert await posts(api) == []
+    assert await posts_in_outbox(api) == []
 
 
 async def test_a_redirect_is_followed(api: httpx.AsyncClient, server: FeedServer) -> None:
@@ -212,7 +207,7 @@ async def test_a_redirect_is_followed(api: httpx.AsyncClient, server: FeedServer
     server.feeds["/rss"] = FakeFeed("rss", entries("r"))
     await add_feed(api, server.url("/moved"))
     await poll(api)
-    assert len(await posts(api)) == 1
+    assert len(await posts_in_outbox(api)) == 1
 
 
 async def test_two_replicas_never_fetch_one_feed_at_once(
@@ -231,7 +226,7 @@ async def test_two_replicas_never_fetch_one_feed_at_once(
                 await add_feed(one, server.url(path))
             while sum(await asyncio.gather(poll(one), poll(two))):
                 pass
-            assert len(await posts(one)) == len(paths)
+            assert len(await posts_in_outbox(one)) == len(paths)
     finally:
         await drop_test_database(mongo_client, settings.database_name)
     assert {path: len(server.hits(path)) for path in paths} == dict.fromkeys(paths, 1)
@@ -253,7 +248,7 @@ async def test_a_dead_replicas_claim_runs_out(
     assert await poll(api) == 0  # held by the dead replica's claim
     clock.advance(lease)
     assert await poll(api) == 1
-    assert len(await posts(api)) == 1
+    assert len(await posts_in_outbox(api)) == 1
 
 
 async def test_a_hostname_resolving_to_an_internal_address_is_refused_at_fetch_time(

@@ -12,13 +12,19 @@ from typing import Any
 
 import httpx
 import pytest
-from listening_fakes.auth import api_settings, headers, listening_of, posts_in_outbox, staff_api
+from listening_fakes.auth import (
+    api_settings,
+    headers,
+    listening_of,
+    staff_api,
+    until_posts_in_outbox,
+)
 from listening_fakes.loopback import serving
 from listening_fakes.mastodon import FakeMastodon
 
 from listening.adapters.malformed import skipped_count
 from listening.config import ListeningSettings
-from newsroom_shared.events.listening import MentionDetected, PostFetched
+from newsroom_shared.events.listening import MentionDetected
 from newsroom_shared.http.auth import Scope
 from newsroom_testing.consumer import eventually
 from newsroom_testing.fixtures import drop_test_database
@@ -90,19 +96,6 @@ async def until_state(
     return found
 
 
-async def fetched(api: httpx.AsyncClient) -> list[PostFetched]:
-    return await posts_in_outbox(api)
-
-
-async def until_fetched(api: httpx.AsyncClient, count: int) -> list[PostFetched]:
-    async def enough() -> list[PostFetched] | None:
-        posts = await fetched(api)
-        return posts if len(posts) >= count else None
-
-    posts: list[PostFetched] = await eventually(enough, f"{count} posts", timeout_s=30)
-    return posts
-
-
 async def test_a_hashtag_timeline_is_streamed_with_the_token_into_posts(
     api: httpx.AsyncClient, fake: FakeMastodon
 ) -> None:
@@ -115,7 +108,7 @@ async def test_a_hashtag_timeline_is_streamed_with_the_token_into_posts(
     fake.post("<p>Other news</p>", tags=("other",))
     status = fake.post("<p>The <b>Acme</b> Roadrunner</p>", tags=("acme",), spoiler_text="CW")
 
-    [post] = await until_fetched(api, 1)
+    [post] = await until_posts_in_outbox(api, 1)
     assert post.tenant_id == A
     assert post.source_kind == "mastodon"
     assert post.text == "CW\n\nThe Acme Roadrunner"
@@ -132,7 +125,7 @@ async def test_a_dropped_stream_resumes_without_loss_or_duplicate(
     source = await follow(api, fake)
     await until_state(api, source["id"], "streaming")
     first = fake.post("one")
-    await until_fetched(api, 1)
+    await until_posts_in_outbox(api, 1)
 
     fake.hold_streams()
     fake.drop_streams()
@@ -142,7 +135,7 @@ async def test_a_dropped_stream_resumes_without_loss_or_duplicate(
     await eventually(lambda: fake.open_streams == 1, "the stream again")
     last = fake.post("four")
 
-    posts = await until_fetched(api, 4)
+    posts = await until_posts_in_outbox(api, 4)
     assert sorted(p.url or "" for p in posts) == sorted(s["url"] for s in [first, *missed, last])
     assert {"min_id": first["id"], "limit": "40"}.items() <= fake.timeline_requests[-2].items()
     listed = await until_state(api, source["id"], "streaming")
@@ -159,7 +152,7 @@ async def test_a_refused_stream_falls_back_to_polling(
 
     statuses = [fake.post("one"), fake.post("two")]
 
-    posts = await until_fetched(api, 2)
+    posts = await until_posts_in_outbox(api, 2)
     assert [p.url for p in posts] == [s["url"] for s in statuses]
     assert fake.open_streams == 0
 
@@ -174,7 +167,7 @@ async def test_a_stream_answered_with_a_web_page_is_polled(
 
     status = fake.post("one")
 
-    [post] = await until_fetched(api, 1)
+    [post] = await until_posts_in_outbox(api, 1)
     assert post.url == status["url"]
 
 
@@ -188,7 +181,7 @@ async def test_a_malformed_status_is_skipped_and_counted(
     fake.publish({"content": "Acme", "account": None, "created_at": "never"})
     good = fake.post("still here")
 
-    [post] = await until_fetched(api, 1)
+    [post] = await until_posts_in_outbox(api, 1)
     assert post.url == good["url"]
     assert skipped_count("mastodon") == before + 1
     assert fake.stream_requests == 1  # the connection survived it

@@ -14,6 +14,7 @@ from listening.config import ListeningSettings
 from listening.main import create_app
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.listening import PostFetched
+from newsroom_testing.consumer import eventually
 from newsroom_testing.staff import SCOPES as SCOPES
 from newsroom_testing.staff import TokenAuthenticator, running
 from newsroom_testing.staff import app_of as app_of
@@ -48,6 +49,17 @@ async def posts_in_outbox(client: httpx.AsyncClient) -> list[PostFetched]:
         for event in document["events"]
         if event["topic"] == PostFetched.topic
     ]
+
+
+async def until_posts_in_outbox(client: httpx.AsyncClient, count: int) -> list[PostFetched]:
+    """The outbox's ``PostFetched`` once there are at least ``count`` of them."""
+
+    async def enough() -> list[PostFetched] | None:
+        posts = await posts_in_outbox(client)
+        return posts if len(posts) >= count else None
+
+    posts: list[PostFetched] = await eventually(enough, f"{count} posts", timeout_s=30)
+    return posts
 
 
 def api_settings(infra: Any, unique: str, **overrides: Any) -> ListeningSettings:
