@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
@@ -221,3 +222,38 @@ async def test_concurrent_misses_of_one_page_render_it_once_and_hits_skip_the_ap
 
     assert renders == 1
     assert set(answers) == {(200, b"<p>page</p>")}
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [("/v1/releases", []), ("/healthz", []), ("/acme/", [(b"authorization", b"Bearer nrk_x")])],
+)
+async def test_api_and_staff_requests_are_neither_looked_up_nor_made_to_wait(path, headers):
+    cache, generations, _, _ = a_cache()
+    await generations.poll()
+    started = 0
+    release = asyncio.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal started
+        started += 1
+        await release.wait()
+        page_of(Request(scope), "acme")
+        await Response(b"{}", media_type="application/json")(scope, receive, send)
+
+    middleware = PageCacheMiddleware(app, cache, per_minute=10_000, burst=1_000, trusted_proxies=0)
+
+    async def send(message: Message) -> None:
+        return None
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "method": "GET", "path": path, "headers": headers,
+             "query_string": b"", "client": ("198.51.100.7", 5000)}  # fmt: skip
+    calls = [asyncio.create_task(middleware(dict(scope), receive, send)) for _ in range(3)]
+    await asyncio.sleep(0.01)
+    assert started == 3  # all at once: none waits for another
+    release.set()
+    await asyncio.gather(*calls)
+    assert len(cache) == 0

@@ -36,7 +36,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from newsroom_shared.http.errors import TooManyRequests
 from newsroom_shared.http.ratelimit import TokenBuckets, client_address
 from publisher.adapters.page_generations import Generation, PageGenerations
+from publisher.domain.newsroom import is_reserved
 from publisher.entrypoints.web.conditional import Validators, etag_matches, not_modified
+from publisher.entrypoints.web.custom_domains import first_segment, route_path
 
 # How long a request waits for another one rendering the same page before rendering it itself.
 RENDER_WAIT_S = 5.0
@@ -203,7 +205,7 @@ class PageCacheMiddleware:
         self.trusted_proxies = trusted_proxies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if not _may_be_a_page(scope):  # the API, docs, health: not looked up, never waited on
             await self.app(scope, receive, send)
             return
         key = scope_key(scope)
@@ -246,6 +248,15 @@ class PageCacheMiddleware:
             page = kept.page(tenant_id, generation, scope.get("route"), self.cache.now())
             if page.status in (200, 410):
                 self.cache.put(key, page)
+
+
+def _may_be_a_page(scope: Scope) -> bool:
+    """A public page's request: a read, anonymous, not under one of the site's own paths."""
+    if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        return False
+    if any(name == b"authorization" for name, _ in scope.get("headers", [])):
+        return False
+    return not is_reserved(first_segment(route_path(scope)))
 
 
 class _Kept:
