@@ -7,7 +7,7 @@ what was stored or sent before.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -41,6 +41,11 @@ class DistributionSettings(ServiceSettings):
     public_base_url: str = Field(
         default="https://127.0.0.1:8004",
         description="Base of public URLs (unsubscribe links; https, RFC 8058), no trailing slash",
+    )
+    custom_domain_scheme: Literal["https", "http"] = Field(
+        default="https",
+        description="Scheme of a newsroom's own domain (from the publisher's newsroom events): "
+        "an email's confirm and unsubscribe links lead a browser to the newsroom's page there",
     )
 
     alert_sender: str = Field(

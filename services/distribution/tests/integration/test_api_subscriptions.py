@@ -13,14 +13,15 @@ from typing import Any
 import httpx
 import pytest
 from fakes.auth import api_settings, app_of, distribution_of, headers, staff_api
-from fakes.newsrooms import known_newsroom
+from fakes.newsrooms import known_newsroom, newsroom_created
 from fakes.smtp_sink import ReceivedMail, SmtpSink
 
 from distribution.domain.subscribers import SubscriberStatus
 from distribution.entrypoints.confirmations import ConfirmationMailer
 from distribution.entrypoints.worker import DeliveryWorker
+from distribution.service.newsrooms import apply_newsroom_event
 from distribution.service.planning import plan_for_release
-from newsroom_shared.events.publisher import ReleasePublished
+from newsroom_shared.events.publisher import NewsroomUpdated, ReleasePublished
 from newsroom_testing.clock import FakeClock
 from newsroom_testing.fixtures import drop_test_database
 
@@ -260,6 +261,31 @@ async def test_forged_expired_and_unknown_links_and_bad_input(
         assert answer.json()["code"] == "token_expired"
         assert "expired" in answer.json()["detail"]
     assert await status_of(api, "late@example.org") is SubscriberStatus.PENDING_CONFIRMATION
+
+
+async def test_a_link_leads_to_the_newsrooms_own_domain_once_it_has_one(
+    api: httpx.AsyncClient, smtp_sink: SmtpSink
+) -> None:
+    await email_channel(api)
+    await subscribe(api, "dom@example.org")
+    await mailer(api).run_once()
+    path = confirm_path(smtp_sink.received_by("dom@example.org")[0])
+    token = path.rsplit("/", 1)[1]
+    moved = NewsroomUpdated(
+        **{
+            **newsroom_created(A, NEWSROOM, slug=SLUG).model_dump(),
+            "version": 2,
+            "domain": "news.acme.example",
+        }
+    )
+    await distribution_of(api).transact(lambda uow: apply_newsroom_event(uow, moved))
+
+    page = await api.get(path)
+
+    assert (page.status_code, page.headers["location"]) == (
+        303,
+        f"https://news.acme.example/subscription/confirm/{token}",
+    )
 
 
 def parts(mail: ReceivedMail) -> tuple[str, str]:

@@ -53,6 +53,26 @@ async def test_a_domain_is_unique_across_tenants_and_refused_when_not_public(
     )
 
 
+async def test_a_newsroom_can_be_created_on_its_domain(client, unique) -> None:
+    acme = await client.new_tenant()
+    room = await acme.newsroom(f"acme-{unique}", domain=f"News.{unique}.example")
+    assert room["domain"] == f"news.{unique}.example"
+    release = await acme.release(room["id"], title="Roadrunner 2")
+    release = await acme.ok("POST", f"/v1/releases/{release['id']}/publish")
+    assert release["url"] == f"https://news.{unique}.example/releases/{release['id']}"
+    page = await client.http.get(
+        f"/releases/{release['id']}", headers={"Host": f"news.{unique}.example"}
+    )
+    assert page.status_code == 200, page.text
+    other = await client.new_tenant("Other")
+    body = {"name": "Other", "default_language": "en", "domain": f"news.{unique}.example"}
+    taken = await other.request("POST", "/v1/newsrooms", json=body)
+    assert taken.status_code == 409, taken.text
+    assert "is taken" in taken.json()["detail"]
+    refused = await other.request("POST", "/v1/newsrooms", json={**body, "domain": "localhost"})
+    assert refused.status_code == 422, refused.text
+
+
 async def test_its_pages_are_at_the_root_of_its_domain_with_links_there(client, unique) -> None:
     _, room, release = await _with_domain(client, unique)
     url = f"https://{DOMAIN}/releases/{release['id']}"

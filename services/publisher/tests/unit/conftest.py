@@ -74,7 +74,14 @@ class FakeNewsrooms:
     async def add(self, newsroom: Newsroom) -> None:
         if any(n.slug == newsroom.slug for n in self.s.newsrooms.values()):
             raise AlreadyExistsError(f"newsroom slug {newsroom.slug!r} is taken")
+        self._refuse_taken_domain(newsroom)
         self.s.newsrooms[newsroom.id] = copy.deepcopy(newsroom)
+
+    def _refuse_taken_domain(self, newsroom: Newsroom) -> None:
+        if newsroom.domain and any(
+            n.domain == newsroom.domain and n.id != newsroom.id for n in self.s.newsrooms.values()
+        ):
+            raise AlreadyExistsError(f"domain {newsroom.domain!r} is taken by another newsroom")
 
     async def get(self, tenant_id: str, newsroom_id: str) -> Newsroom | None:
         found = self.s.newsrooms.get(newsroom_id)
@@ -96,10 +103,7 @@ class FakeNewsrooms:
         return [Site(n.domain, n.slug) for n in self.s.newsrooms.values() if n.domain]
 
     async def save(self, newsroom: Newsroom) -> None:
-        if newsroom.domain and any(
-            n.domain == newsroom.domain and n.id != newsroom.id for n in self.s.newsrooms.values()
-        ):
-            raise AlreadyExistsError(f"domain {newsroom.domain!r} is taken by another newsroom")
+        self._refuse_taken_domain(newsroom)
         self.s.newsrooms[newsroom.id] = copy.deepcopy(newsroom)
 
 

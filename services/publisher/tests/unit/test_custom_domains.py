@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from newsroom_shared.events.publisher import NewsroomCreated
 from newsroom_testing.clock import FakeClock
 from publisher.adapters.preview_links import SignedLinks
 from publisher.adapters.site_map import SiteDirectory
@@ -90,11 +91,37 @@ async def test_staff_set_change_and_remove_a_domain_unique_across_tenants(uow, d
     assert freed.domain == "news.acme.example"
 
 
+async def test_a_newsroom_is_created_on_its_domain_which_its_events_name(uow, deps) -> None:
+    a, b = Caller("a" * 24, "k"), Caller("b" * 24, "k")
+    room = await newsrooms.create_newsroom(
+        uow, deps, a, name="Acme", default_language="en", domain="News.Acme.example."
+    )
+    assert (room.domain, room.version) == ("news.acme.example", 1)
+    assert deps.sites.forgotten == 1
+    created = [e for e in uow.events if isinstance(e, NewsroomCreated)]
+    assert [e.domain for e in created] == ["news.acme.example"]
+    with pytest.raises(AlreadyExistsError, match=r"domain 'news\.acme\.example' is taken"):
+        await newsrooms.create_newsroom(
+            uow, deps, b, name="Other", default_language="en", domain="news.acme.example"
+        )
+    with pytest.raises(InvalidInputError, match="not public"):
+        await newsrooms.create_newsroom(
+            uow, deps, b, name="Other", default_language="en", domain="news.localhost"
+        )
+    plain = await newsrooms.create_newsroom(uow, deps, b, name="Plain", default_language="en")
+    assert plain.domain is None
+    assert deps.sites.forgotten == 1  # no domain, nothing to forget
+
+
 async def test_the_platforms_own_host_is_no_newsrooms_domain(uow, deps, caller) -> None:
     room = await newsrooms.create_newsroom(uow, deps, caller, name="Acme", default_language="en")
     with pytest.raises(InvalidInputError, match="platform's own host"):
         await newsrooms.change_newsroom(
             uow, deps, caller, room.id, NewsroomChanges(domain=deps.links.site_host())
+        )
+    with pytest.raises(InvalidInputError, match="platform's own host"):
+        await newsrooms.create_newsroom(
+            uow, deps, caller, name="Acme", default_language="en", domain=deps.links.site_host()
         )
 
 

@@ -85,3 +85,15 @@ async def test_republish_emits_every_newsroom_of_every_tenant_in_pages(uow, deps
             (other.tenant_id, rooms[2].id, "Other", 1),
         ]
     )
+
+
+async def test_the_events_name_the_newsrooms_own_domain_while_it_has_one(uow, deps, caller) -> None:
+    room = await newsrooms.create_newsroom(
+        uow, deps, caller, name="Acme Newsroom", default_language="en", slug="acme"
+    )
+    await newsrooms.change_newsroom(
+        uow, deps, caller, room.id, NewsroomChanges(domain="news.acme.example")
+    )
+    await newsrooms.change_newsroom(uow, deps, caller, room.id, NewsroomChanges(clear_domain=True))
+
+    assert [e.domain for e in newsroom_events(uow)] == [None, "news.acme.example", None]

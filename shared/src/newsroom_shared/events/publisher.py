@@ -152,6 +152,11 @@ class NewsroomFacts(Event):
     slug: str = Field(description="Globally unique, never changes: public URLs carry it")
     name: str = Field(description="The newsroom's display name")
     default_language: str = Field(description="BCP 47 tag of the newsroom's default language")
+    domain: str | None = Field(
+        default=None,
+        description="The newsroom's own domain (a hostname) when it has one: its pages are at "
+        "the root of that host and its `/<slug>/` pages on the platform's origin redirect there",
+    )
     version: int = Field(
         ge=1,
         description="Newsroom version this event describes; it grows with every change. Apply "

@@ -17,6 +17,14 @@ class Newsroom:
     name: str
     default_language: str
     version: int
+    domain: str | None = None  # its own domain, where its pages are at the root
+
+    def page_url(self, path: str, domain_scheme: str) -> str:
+        """Where one of its pages is (``path`` from the newsroom's root, e.g. ``/subscription/
+        confirm/<token>``): on its own domain, else under its slug on this origin."""
+        if self.domain:
+            return f"{domain_scheme}://{self.domain}{path}"
+        return f"/{self.slug}{path}"
 
     def supersedes(self, stored: Newsroom | None) -> bool:
         """Whether this state may replace ``stored``: not an older version arriving late (a

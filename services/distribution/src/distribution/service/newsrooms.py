@@ -23,6 +23,7 @@ async def apply_newsroom_event(uow: UnitOfWork, event: NewsroomFacts) -> bool:
         name=event.name,
         default_language=event.default_language,
         version=event.version,
+        domain=event.domain,
     )
     if not newsroom.supersedes(await uow.newsrooms.get(event.tenant_id, event.newsroom_id)):
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from distribution.domain.newsrooms import Newsroom
 from distribution.service.ports import UnitOfWork
 
 
@@ -17,10 +18,9 @@ async def unsubscribe(uow: UnitOfWork, tenant_id: str, subscriber_id: str, now: 
     return True
 
 
-async def newsroom_slug_of(uow: UnitOfWork, tenant_id: str, subscriber_id: str) -> str | None:
-    """The public slug of the subscriber's newsroom, when both are known."""
+async def newsroom_of(uow: UnitOfWork, tenant_id: str, subscriber_id: str) -> Newsroom | None:
+    """The subscriber's newsroom, when both are known."""
     found = (await uow.subscribers.of_ids(tenant_id, [subscriber_id])).get(subscriber_id)
     if found is None:
         return None
-    newsroom = await uow.newsrooms.get(tenant_id, found.newsroom_id)
-    return None if newsroom is None else newsroom.slug
+    return await uow.newsrooms.get(tenant_id, found.newsroom_id)

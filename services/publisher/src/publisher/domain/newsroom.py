@@ -99,6 +99,7 @@ class Newsroom:
         logo_media_id: str | None = None,
         contacts: Sequence[ContactPerson] = (),
         requires_approval: bool = False,
+        domain: str | None = None,
     ) -> Newsroom:
         name = require_text("name", name, max_length=limits.NAME_MAX, required=True)
         newsroom_id = new_id()
@@ -125,6 +126,7 @@ class Newsroom:
                 logo_media_id=logo_media_id,
                 contacts=contacts,
                 requires_approval=requires_approval,
+                domain=domain,
             )
         )
         return newsroom

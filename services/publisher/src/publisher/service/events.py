@@ -111,6 +111,7 @@ def _newsroom_facts(newsroom: Newsroom) -> dict[str, Any]:
         "slug": newsroom.slug,
         "name": newsroom.name,
         "default_language": newsroom.default_language,
+        "domain": newsroom.domain,
         "version": newsroom.version,
         "updated_at": newsroom.updated_at,
     }

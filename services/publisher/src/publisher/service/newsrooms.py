@@ -31,6 +31,7 @@ async def create_newsroom(
     logo_media_id: str | None = None,
     contacts: Sequence[ContactPerson] = (),
     requires_approval: bool = False,
+    domain: str | None = None,
 ) -> Newsroom:
     async def command() -> Newsroom:
         newsroom = Newsroom.create(
@@ -43,12 +44,22 @@ async def create_newsroom(
             logo_media_id=logo_media_id,
             contacts=contacts,
             requires_approval=requires_approval,
+            domain=domain,
         )
+        _refuse_site_host(deps, newsroom)
         await uow.newsrooms.add(newsroom)
         uow.emit(events.newsroom_created(newsroom))
         return newsroom
 
-    return await atomically(uow, command)
+    newsroom = await atomically(uow, command)
+    if newsroom.domain is not None:
+        deps.sites.forget()  # this replica serves the new domain at once; others within a TTL
+    return newsroom
+
+
+def _refuse_site_host(deps: Deps, newsroom: Newsroom) -> None:
+    if newsroom.domain is not None and newsroom.domain == deps.links.site_host():
+        raise InvalidInputError("domain", "is the platform's own host")
 
 
 async def load_newsroom(uow: UnitOfWork, tenant_id: str, newsroom_id: str) -> Newsroom:
@@ -78,8 +89,7 @@ async def change_newsroom(
         newsroom = await load_newsroom(uow, caller.tenant_id, newsroom_id)
         domain_before = newsroom.domain
         newsroom.change(changes, deps.clock.now())
-        if newsroom.domain is not None and newsroom.domain == deps.links.site_host():
-            raise InvalidInputError("domain", "is the platform's own host")
+        _refuse_site_host(deps, newsroom)
         await uow.newsrooms.save(newsroom)
         uow.emit(events.newsroom_updated(newsroom))
         return newsroom, domain_before

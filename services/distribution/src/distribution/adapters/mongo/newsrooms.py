@@ -20,6 +20,7 @@ def newsroom_document(newsroom: Newsroom) -> Document:
         "name": newsroom.name,
         "default_language": newsroom.default_language,
         "version": newsroom.version,
+        "domain": newsroom.domain,
     }
 
 
@@ -31,6 +32,7 @@ def _newsroom(document: Document) -> Newsroom:
         name=document["name"],
         default_language=document["default_language"],
         version=document["version"],
+        domain=document.get("domain"),
     )
 
 

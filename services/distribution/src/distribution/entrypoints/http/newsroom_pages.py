@@ -18,6 +18,8 @@ from urllib.parse import parse_qs, urlencode
 from fastapi import Request, status
 from fastapi.responses import RedirectResponse
 
+from distribution.domain.newsrooms import Newsroom
+
 FORM = "application/x-www-form-urlencoded"
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # the publisher's slugs: a path segment, no more
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
@@ -28,9 +30,10 @@ def see_other(path: str, **params: str) -> RedirectResponse:
     return RedirectResponse(f"{path}{query}", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def page_of(slug: str, what: str, token: str) -> RedirectResponse:
-    """The newsroom's page for this link (``confirm`` or ``unsubscribe``)."""
-    return see_other(f"/{slug}/subscription/{what}/{token}")
+def page_of(newsroom: Newsroom, what: str, token: str, domain_scheme: str) -> RedirectResponse:
+    """The newsroom's page for this link (``confirm`` or ``unsubscribe``): on the newsroom's
+    own domain when it has one (its ``/<slug>/`` pages here would redirect there again)."""
+    return see_other(newsroom.page_url(f"/subscription/{what}/{token}", domain_scheme))
 
 
 class PageForm:

@@ -147,9 +147,10 @@ async def confirm_page(token: Token, distribution: DistributionDep, request: Req
     """The newsroom's page whose button confirms, or this plain one when the newsroom is not
     known here (a GET changes nothing: mail scanners follow links)."""
     tenant_id, subscriber_id = _subscriber_of(distribution, token)
-    slug = await subscriptions.newsroom_slug_of(distribution.reader(), tenant_id, subscriber_id)
-    if slug is not None:
-        return page_of(slug, "confirm", token)
+    newsroom = await subscriptions.newsroom_of(distribution.reader(), tenant_id, subscriber_id)
+    if newsroom is not None:
+        scheme = distribution.settings.custom_domain_scheme
+        return page_of(newsroom, "confirm", token, scheme)
     # Behind the one origin the API is under a prefix (the ASGI root path): the form names it.
     action = html.escape(f"{request.scope.get('root_path', '')}{CONFIRM_PATH}{token}", quote=True)
     return HTMLResponse(

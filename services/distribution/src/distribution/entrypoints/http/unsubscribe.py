@@ -104,9 +104,10 @@ async def unsubscribe_page(
     """The newsroom's page whose button unsubscribes, or this plain one when the newsroom is
     not known here; its button POSTs to the same link (a GET changes nothing)."""
     tenant_id, subscriber_id = _subscriber_of(distribution, token)
-    slug = await subscriptions.newsroom_slug_of(distribution.reader(), tenant_id, subscriber_id)
-    if slug is not None:
-        return page_of(slug, "unsubscribe", token)
+    newsroom = await subscriptions.newsroom_of(distribution.reader(), tenant_id, subscriber_id)
+    if newsroom is not None:
+        scheme = distribution.settings.custom_domain_scheme
+        return page_of(newsroom, "unsubscribe", token, scheme)
     # Behind the one origin the API is under a prefix (the ASGI root path): the form names it.
     root_path = request.scope.get("root_path", "")
     action = html.escape(f"{root_path}/v1/unsubscribe/{token}", quote=True)

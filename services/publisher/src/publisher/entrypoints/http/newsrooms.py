@@ -17,7 +17,8 @@ router = APIRouter(prefix="/v1/newsrooms", tags=["newsrooms"])
 async def create_newsroom(
     body: NewsroomCreate, caller: Admin, publisher: PublisherDep
 ) -> NewsroomOut:
-    """Create a newsroom (its slug must be free across the platform)."""
+    """Create a newsroom (its slug, and its own domain if given, must be free across the
+    platform)."""
     newsroom = await newsrooms.create_newsroom(
         publisher.uow(),
         publisher.deps,
@@ -29,6 +30,7 @@ async def create_newsroom(
         logo_media_id=body.logo_media_id,
         contacts=[c.to_domain() for c in body.contacts],
         requires_approval=body.requires_approval,
+        domain=body.domain,
     )
     return NewsroomOut.of(newsroom)
 

@@ -18,6 +18,22 @@ from publisher.entrypoints.http.schemas.common import (
     Name,
 )
 
+Domain = Annotated[
+    str,
+    Field(
+        min_length=3,
+        max_length=DOMAIN_MAX + 1,  # a trailing dot is dropped
+        pattern=DOMAIN_PATTERN,
+        examples=["news.acme.example"],
+        description="The newsroom's own domain (a hostname, no scheme or port; an "
+        "internationalised name in its `xn--` form), pointed at the platform's proxy: its "
+        "pages are then served there at `/` and its `/<slug>/` URLs answer 301 there. Unique "
+        "across the platform (409 if another newsroom has it); `localhost`, names under "
+        "`.localhost`, `.local`, `.test`, `.invalid`, `.onion`, `.arpa`, `.internal`, IP "
+        "addresses and the platform's own host are refused (422). `null` removes it",
+    ),
+]
+
 
 class NewsroomCreate(Model):
     name: Name = Field(examples=["Acme Newsroom"])
@@ -40,23 +56,7 @@ class NewsroomCreate(Model):
     requires_approval: StrictBool = Field(
         default=False, description="Releases need an admin's approval before they go out"
     )
-
-
-Domain = Annotated[
-    str,
-    Field(
-        min_length=3,
-        max_length=DOMAIN_MAX + 1,  # a trailing dot is dropped
-        pattern=DOMAIN_PATTERN,
-        examples=["news.acme.example"],
-        description="The newsroom's own domain (a hostname, no scheme or port; an "
-        "internationalised name in its `xn--` form), pointed at the platform's proxy: its "
-        "pages are then served there at `/` and its `/<slug>/` URLs answer 301 there. Unique "
-        "across the platform (409 if another newsroom has it); `localhost`, names under "
-        "`.localhost`, `.local`, `.test`, `.invalid`, `.onion`, `.arpa`, `.internal`, IP "
-        "addresses and the platform's own host are refused (422). `null` removes it",
-    ),
-]
+    domain: Domain | None = None
 
 
 class NewsroomUpdate(Model):
