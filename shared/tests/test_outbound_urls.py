@@ -9,12 +9,14 @@ import httpx
 import pytest
 
 from newsroom_shared.outbound_urls import (
+    GuardedUnlessAllowed,
     PublicAddressesOnly,
     RefusedUrlError,
     UnresolvableHostError,
     check_outbound_url,
     check_resolved_url,
     guarded_transport,
+    insecure_allowed,
     is_public_address,
 )
 
@@ -173,3 +175,24 @@ async def test_the_guarded_transport_refuses_a_loopback_literal_too(monkeypatch)
     async with httpx.AsyncClient(transport=guarded_transport()) as client:
         with pytest.raises(httpx.ConnectError, match="internal address"):
             await client.get("http://127.0.0.1:9/")
+
+
+async def test_one_client_guards_every_request_but_those_marked_insecure_allowed():
+    """Distribution's one client serves channels configured either way: a request reaches a
+    loopback server only when its destination's configuration allowed insecure URLs."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+    async with server, httpx.AsyncClient(transport=GuardedUnlessAllowed()) as client:
+        with pytest.raises(httpx.ConnectError, match="internal address"):
+            await client.get(url)
+        with pytest.raises(httpx.ConnectError, match="internal address"):
+            await client.get(url, extensions=insecure_allowed(False))
+        allowed = await client.get(url, extensions=insecure_allowed(True))
+    assert allowed.status_code == 204

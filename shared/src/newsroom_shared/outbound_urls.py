@@ -22,6 +22,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpcore
@@ -167,3 +168,31 @@ def guarded_transport(*, allow_insecure: bool = False) -> httpx.AsyncHTTPTranspo
             network_backend=PublicAddressesOnly(),
         )
     return transport
+
+
+# A request extension: this request is for a destination configured with ``allow_insecure``.
+ALLOW_INSECURE = "newsroom.allow_insecure"
+
+
+def insecure_allowed(allow: bool) -> dict[str, Any]:
+    """The request ``extensions`` that let :class:`GuardedUnlessAllowed` pass a request to a
+    destination whose configuration allows internal addresses (tests, local development)."""
+    return {ALLOW_INSECURE: True} if allow else {}
+
+
+class GuardedUnlessAllowed(httpx.AsyncBaseTransport):
+    """One client for destinations configured either way: a request goes through the guarded
+    transport unless it carries :func:`insecure_allowed` (set only from a destination's own
+    ``allow_insecure`` configuration, which only a service allowing insecure URLs gives)."""
+
+    def __init__(self) -> None:
+        self._guarded = guarded_transport()
+        self._plain = guarded_transport(allow_insecure=True)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        chosen = self._plain if request.extensions.get(ALLOW_INSECURE) else self._guarded
+        return await chosen.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._guarded.aclose()
+        await self._plain.aclose()

@@ -37,6 +37,7 @@ from newsroom_shared.background import Doorbell
 from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.config import key_list
 from newsroom_shared.mongo import in_transaction
+from newsroom_shared.outbound_urls import GuardedUnlessAllowed
 from newsroom_shared.runtime import ServiceRuntime
 
 T = TypeVar("T")
@@ -157,7 +158,10 @@ def bootstrap(
 ) -> Distribution:
     clock = clock_or_system(clock)
     timeout = httpx.Timeout(settings.http_timeout_s, connect=min(5.0, settings.http_timeout_s))
-    http = httpx.AsyncClient(timeout=timeout)
+    # Every call goes to URLs a tenant typed in or to the networks' APIs: connections only to
+    # public addresses, checked at connect time (no DNS rebinding past the URL checks), unless
+    # the channel's configuration allows internal ones (tests, local development).
+    http = httpx.AsyncClient(timeout=timeout, transport=GuardedUnlessAllowed())
     token_keys = _keys(settings, "subscriber_token_keys", new_key)
     smtp = SmtpSender(_smtp(settings))
     tokens = SubscriberTokens(token_keys, clock=lambda: clock.now().timestamp())

@@ -63,6 +63,7 @@ class WebhookSender:
                 url,
                 error_detail=_error_detail,
                 http_timeout=self._timeout,
+                allow_insecure=config.allow_insecure_url,
                 content=body.encode(),
                 headers=headers,
             )

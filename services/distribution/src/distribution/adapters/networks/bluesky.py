@@ -66,6 +66,7 @@ class _Session:
     access_jwt: str
     did: str
     started_at: float
+    allow_insecure: bool  # the channel's configuration: its calls may reach internal addresses
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,7 @@ class BlueskyAdapter:
         self._client = client
         self._timeout = timeout
         self._clock = clock
-        self._sessions: dict[tuple[str, str], _Session] = {}
+        self._sessions: dict[tuple[str, str, bool], _Session] = {}
 
     async def publish(
         self,
@@ -251,6 +252,7 @@ class BlueskyAdapter:
             f"{base}/xrpc/com.atproto.server.createSession",
             error_detail=error_detail,
             http_timeout=self._timeout,
+            allow_insecure=config.allow_insecure_url,
             json=credentials,
         )
         answer = response.json()
@@ -258,6 +260,7 @@ class BlueskyAdapter:
             required_text(answer, "an access token", "accessJwt"),
             required_text(answer, "the account's DID", "did"),
             self._clock(),
+            config.allow_insecure_url,
         )
         self._sessions[_session_key(config)] = session
         return session, False
@@ -272,6 +275,7 @@ class BlueskyAdapter:
             f"{base}/xrpc/{nsid}",
             error_detail=error_detail,
             http_timeout=self._timeout,
+            allow_insecure=session.allow_insecure,
             headers=headers,
             **request,
         )
@@ -281,8 +285,8 @@ class BlueskyAdapter:
         return url.rstrip("/")
 
 
-def _session_key(config: BlueskyConfig) -> tuple[str, str]:
-    return (config.service_url, config.handle)
+def _session_key(config: BlueskyConfig) -> tuple[str, str, bool]:
+    return (config.service_url, config.handle, config.allow_insecure_url)
 
 
 def _session_expired(error: OutcomeError) -> bool:

@@ -169,6 +169,7 @@ class FacebookAdapter:
                 f"{base.rstrip('/')}/{self._version}{path}",
                 error_detail=error_detail,
                 http_timeout=self._timeout,
+                allow_insecure=config.allow_insecure_url,
                 headers={"Authorization": f"Bearer {token}"},
                 **request,
             )

@@ -21,7 +21,12 @@ from distribution.domain.outcomes import (
     TransientFailure,
     classify_http_status,
 )
-from newsroom_shared.outbound_urls import RefusedUrlError, UnresolvableHostError, check_resolved_url
+from newsroom_shared.outbound_urls import (
+    RefusedUrlError,
+    UnresolvableHostError,
+    check_resolved_url,
+    insecure_allowed,
+)
 
 # A network that answers slower than this is down for us; the delivery is retried later.
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
@@ -91,15 +96,23 @@ async def send(
     *,
     error_detail: ErrorDetail,
     http_timeout: httpx.Timeout,
+    allow_insecure: bool,
     **request: Any,
 ) -> httpx.Response:
     """The 2xx response of one request; otherwise :class:`OutcomeError` with the failure.
 
-    Redirects are not followed: a redirect could lead past the destination check.
+    Redirects are not followed: a redirect could lead past the destination check. The client's
+    transport connects only to public addresses unless ``allow_insecure`` (the destination's
+    configuration) says otherwise (``GuardedUnlessAllowed``).
     """
     try:
         response = await client.request(
-            method, url, timeout=http_timeout, follow_redirects=False, **request
+            method,
+            url,
+            timeout=http_timeout,
+            follow_redirects=False,
+            extensions=insecure_allowed(allow_insecure),
+            **request,
         )
     except httpx.HTTPError as error:
         raise _network_failure(error) from None

@@ -8,6 +8,7 @@ import httpx
 
 from distribution.adapters.networks.http import OutcomeError, check_destination, failure_for, refuse
 from distribution.adapters.transport_errors import classify_error
+from newsroom_shared.outbound_urls import insecure_allowed
 
 # Formats every network we upload to accepts as a still image.
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
@@ -37,7 +38,11 @@ async def download_image(
     await check_destination(url, allow_insecure=allow_insecure)
     try:
         async with client.stream(
-            "GET", url, timeout=http_timeout, follow_redirects=False
+            "GET",
+            url,
+            timeout=http_timeout,
+            follow_redirects=False,
+            extensions=insecure_allowed(allow_insecure),
         ) as response:
             if not response.is_success:
                 await response.aread()

@@ -198,6 +198,7 @@ class LinkedInAdapter:
             destination,
             error_detail=error_detail,
             http_timeout=self._timeout,
+            allow_insecure=config.allow_insecure_url,
             headers={
                 "Authorization": f"Bearer {config.access_token.get_secret_value()}",
                 "Content-Type": image.content_type,
@@ -224,6 +225,7 @@ class LinkedInAdapter:
             base.rstrip("/") + path,
             error_detail=error_detail,
             http_timeout=self._timeout,
+            allow_insecure=config.allow_insecure_url,
             headers=headers,
             **request,
         )

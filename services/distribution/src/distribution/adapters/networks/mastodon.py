@@ -152,6 +152,7 @@ class MastodonAdapter:
             url,
             error_detail=error_detail,
             http_timeout=self._timeout,
+            allow_insecure=config.allow_insecure_url,
             headers=headers,
             **request,
         )

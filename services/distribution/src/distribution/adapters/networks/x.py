@@ -227,6 +227,7 @@ class XAdapter:
             base.rstrip("/") + path,
             error_detail=error_detail,
             http_timeout=self._timeout,
+            allow_insecure=config.allow_insecure_url,
             headers={"Authorization": f"Bearer {config.access_token.get_secret_value()}"},
             **request,
         )
