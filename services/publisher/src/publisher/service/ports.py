@@ -17,6 +17,7 @@ from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
 from publisher.domain.api_key import ApiKey
 from publisher.domain.archive import MonthCount, Period, TagCount
+from publisher.domain.gallery import KnownGallery
 from publisher.domain.history import ReleaseVersion
 from publisher.domain.media import MediaItem
 from publisher.domain.newsroom import Newsroom
@@ -201,6 +202,18 @@ class MediaRepository(Protocol):
     async def put(self, item: MediaItem) -> None: ...
 
 
+class GalleryRepository(Protocol):
+    """The media service's galleries as last heard (deleted ones as tombstones)."""
+
+    async def get(self, tenant_id: str, gallery_id: str) -> KnownGallery | None: ...
+    async def naming(self, tenant_id: str, release_ids: Sequence[str]) -> list[KnownGallery]:
+        """The galleries (not deleted) that name any of the releases (a release has one, but
+        for a moment two: :func:`~publisher.domain.gallery.current_gallery`)."""
+        ...
+
+    async def put(self, gallery: KnownGallery) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """Repositories over one transaction; events emitted go to the outbox in that transaction.
 
@@ -221,6 +234,8 @@ class UnitOfWork(Protocol):
     def versions(self) -> VersionRepository: ...
     @property
     def media(self) -> MediaRepository: ...
+    @property
+    def galleries(self) -> GalleryRepository: ...
     @property
     def retryable(self) -> bool: ...
 
