@@ -433,6 +433,9 @@ class FakeLinks:
             return None
         return (tenant_id, release_id) if datetime.fromisoformat(expires) > now else None
 
+    def preview_expires_at(self, token: str) -> datetime | None:
+        return datetime.fromisoformat(token.split("|")[-1])
+
 
 class FakeSites:
     """Counts how often this process was told a domain changed."""

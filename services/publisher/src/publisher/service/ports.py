@@ -280,6 +280,11 @@ class Links(Protocol):
         """(tenant id, release id) of a valid, unexpired token, else ``None``."""
         ...
 
+    def preview_expires_at(self, token: str) -> datetime | None:
+        """When a token we signed expires (``None``: not ours); check it first with
+        :meth:`read_preview_token`."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class MintedKey:
@@ -313,6 +318,14 @@ class NoSites:
         return None
 
 
+class MediaSigner(Protocol):
+    """Signed, expiring links to media files not public yet (the media service checks them)."""
+
+    def signed(self, tenant_id: str, url: str, expires_at: datetime) -> str | None:
+        """``url`` fetchable until ``expires_at``; None unless it is a file of the tenant."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
     """Everything use cases need besides the database, wired once in bootstrap."""
@@ -322,6 +335,7 @@ class Deps:
     keys: KeyMinter
     revocations: KeyRevocations
     sites: SiteChanges = field(default_factory=NoSites)
+    media_signer: MediaSigner | None = None  # None: preview pages show no pictures
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from publisher.entrypoints.web.share import share_links
 from publisher.entrypoints.web.translations import alternates, translation_links
 from publisher.service.pages import ReleasePage
 from publisher.service.ports import Links
-from publisher.service.views import ReleaseView
+from publisher.service.preview import PreviewPage
 
 
 def release_validators(page: ReleasePage, ui: PageLanguage, services: str = "") -> Validators:
@@ -102,10 +102,20 @@ def press_kit_url(media_path: str, page: ReleasePage) -> str:
     return f"{base}/releases/{release.id}/press-kit.zip"
 
 
-def preview_html(view: ReleaseView, ui: PageLanguage) -> str:
-    """An embargoed release for the journalists its preview link was sent to."""
+def preview_html(page: PreviewPage, ui: PageLanguage) -> str:
+    """An embargoed release for the journalists its preview link was sent to, its pictures
+    through signed links (no press kit: it is public only from the lift)."""
+    view = page.view
     contacts = view.release.content.contacts or view.newsroom.contacts
-    return render("preview.html", ui, view=view, contacts=contacts)
+    return render(
+        "preview.html",
+        ui,
+        view=view,
+        contacts=contacts,
+        pictures=pictures(page.gallery),
+        press_kit="",
+        sizes=SIZES,
+    )
 
 
 def embed_html(page: ReleasePage, url: str, home_url: str, ui: PageLanguage) -> str:
