@@ -140,3 +140,17 @@ async def test_every_change_is_told_through_the_outbox(uow, deps, renderer, cloc
         GalleryPlace(media_id=m1, caption="Dawn"),
     ]
     assert told[3].release_id == "r1"
+
+
+async def test_republishing_tells_every_gallery_of_every_tenant_again(uow, deps, renderer) -> None:
+    (mine,) = await items(uow, deps, renderer, 1)
+    made = [await gallery_of(uow, deps, [mine], release_id=f"r{n}") for n in range(3)]
+    other = await galleries.create(uow, deps, B, title="B", release_id="r1", items=[])
+    uow.events.clear()
+
+    assert await galleries.republish(uow, batch_size=2) == 4
+    told = [e for e in uow.events if isinstance(e, GalleryUpdated)]
+    expected = sorted([*made, other], key=lambda g: g.gallery_id)
+    assert [(e.tenant_id, e.gallery_id, e.version) for e in told] == [
+        (g.tenant_id, g.gallery_id, g.version) for g in expected
+    ]

@@ -100,3 +100,24 @@ async def _known_media(uow: UnitOfWork, caller: Caller, media_ids: Sequence[str]
     unknown = [media_id for media_id in media_ids if media_id not in found]
     if unknown:
         raise InvalidInputError(f"unknown media items: {', '.join(unknown)}", code="unknown_media")
+
+
+async def republish(uow: UnitOfWork, *, batch_size: int = 100) -> int:
+    """``GalleryUpdated`` again for every gallery of every tenant, a batch per transaction
+    (for galleries made before the gallery events, or a service that starts following them
+    later; consumers ignore a version they have); how many galleries."""
+    total, after_id = 0, None
+    while True:
+        found = await _republish_batch(uow, after_id, batch_size)
+        total += len(found)
+        if len(found) < batch_size:
+            return total
+        after_id = found[-1].gallery_id
+
+
+async def _republish_batch(uow: UnitOfWork, after_id: str | None, limit: int) -> list[Gallery]:
+    async with uow:
+        found = await uow.galleries.across_tenants(after_id=after_id, limit=limit)
+        for gallery in found:
+            uow.emit(gallery_updated_event(gallery))
+        return found
