@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -17,7 +18,7 @@ from newsroom_testing.consumer import RawMessage, eventually, produce, produce_e
 
 from .conftest import running
 from .test_release_page import Page, published
-from .test_release_pictures import apply, processed
+from .test_release_pictures import IMAGE, apply, processed
 
 # Slow: the app runs its consumers, and each takes seconds to join its group.
 pytestmark = [pytest.mark.connected, pytest.mark.slow]
@@ -135,6 +136,11 @@ async def test_the_page_follows_the_gallery_and_falls_back_without_it(
 
         reordered, _ = await eventually(marked, timeout_s=60)
         assert order(reordered) == ["Picture 1", "Picture 3", "Picture 2"]
+        sitemap = ElementTree.fromstring(
+            (await client.http.get(f"/{room['slug']}/sitemap.xml")).content
+        )
+        pictures = [i.findtext(f"{{{IMAGE}}}loc") for i in sitemap.iter(f"{{{IMAGE}}}image")]
+        assert pictures == [f"https://media.example/{m}/web" for m in (m1, m3, m2)]
         assert "Globex's caption" not in " ".join(reordered.text)
 
         # Malformed news goes to the dead letters and the consumer moves on.
