@@ -19,6 +19,8 @@ from newsroom_shared.events.comments import CommentEdited, CommentModerated, Com
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 from newsroom_shared.events.listening import MentionDetected, MentionSpike, PostFetched
 from newsroom_shared.events.media import (
+    GalleryDeleted,
+    GalleryUpdated,
     MediaDeleted,
     MediaProcessed,
     MediaRejected,
@@ -135,6 +137,21 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "rejected_at": NOW,
     },
     MediaDeleted: {"tenant_id": "t1", "media_id": "m1", "deleted_at": NOW},
+    GalleryUpdated: {
+        "tenant_id": "t1",
+        "gallery_id": "g1",
+        "release_id": "r1",
+        "version": 2,
+        "items": [{"media_id": "m2", "caption": "The launch"}, {"media_id": "m1"}],
+        "updated_at": NOW,
+    },
+    GalleryDeleted: {
+        "tenant_id": "t1",
+        "gallery_id": "g1",
+        "release_id": "r1",
+        "version": 3,
+        "deleted_at": NOW,
+    },
     CommentPosted: {
         "tenant_id": "t1",
         "comment_id": "c1",

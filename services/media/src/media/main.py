@@ -26,7 +26,7 @@ Authenticate with `Authorization: Bearer <api key>` (the publisher's staff keys)
 file's bytes as the request body (`POST /v1/media`); the answer is the item, `uploaded` until
 its renditions are made. Files are served at the URLs the item lists, publicly, cacheable for
 ever. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.
-Emits MediaUploaded, MediaProcessed, MediaRejected and MediaDeleted.
+Emits MediaUploaded, MediaProcessed, MediaRejected, MediaDeleted, GalleryUpdated and GalleryDeleted.
 """
 
 

@@ -7,9 +7,11 @@ import httpx
 import pytest
 from media_support import corpus
 from media_support.app import headers, local_path
-from media_support.flows import apply_release_event, processed, upload
+from media_support.flows import apply_release_event, outbox_events, processed, upload
 from media_support.releases import published, withdrawn
 
+from media.entrypoints.cli import republish_galleries
+from newsroom_shared.events.media import GalleryDeleted, GalleryUpdated
 from newsroom_shared.http.auth import Scope
 
 pytestmark = pytest.mark.connected
@@ -111,3 +113,31 @@ async def test_bad_input_is_a_problem(api: httpx.AsyncClient) -> None:
     assert stranger.status_code == 404
     viewer = await api.delete(url, headers=headers("tenant-a", Scope.viewer))
     assert viewer.status_code == 403
+
+
+async def test_every_change_leaves_an_event_in_the_outbox(api: httpx.AsyncClient, settings) -> None:
+    m1, m2, _ = await three_items(api)
+    body = {"title": "Launch", "release_id": "r2", "items": [{"media_id": m1}, {"media_id": m2}]}
+    gallery = (await api.post("/v1/galleries", json=body, headers=A)).json()
+    url = f"/v1/galleries/{gallery['id']}"
+    await api.put(f"{url}/order", json={"media_ids": [m2, m1]}, headers=A)
+    refused = await api.put(f"{url}/order", json={"media_ids": [m2]}, headers=A)
+    assert refused.status_code == 422  # told nothing
+    await api.put(f"{url}/items/{m1}/caption", json={"caption": "Lift-off"}, headers=A)
+    await republish_galleries(settings)  # the operator's command: the gallery as it is, again
+    assert (await api.delete(url, headers=A)).status_code == 204
+
+    told = await outbox_events(api, gallery["id"])
+    assert [(topic, data["version"]) for topic, data in told] == [
+        (GalleryUpdated.topic, 1),
+        (GalleryUpdated.topic, 2),
+        (GalleryUpdated.topic, 3),
+        (GalleryUpdated.topic, 3),
+        (GalleryDeleted.topic, 4),
+    ]
+    assert told[2][1]["items"] == [
+        {"media_id": m2, "caption": ""},
+        {"media_id": m1, "caption": "Lift-off"},
+    ]
+    assert {data["tenant_id"] for _, data in told} == {"tenant-a"}
+    assert told[4][1]["release_id"] == "r2"

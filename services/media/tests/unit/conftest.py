@@ -275,6 +275,10 @@ class FakeGalleries:
         )
         return [g for g in mine if after_id is None or g.gallery_id < after_id][:limit]
 
+    async def across_tenants(self, *, after_id: str | None, limit: int) -> list[Gallery]:
+        every = sorted(self.galleries.values(), key=lambda g: g.gallery_id)
+        return [g for g in every if after_id is None or g.gallery_id > after_id][:limit]
+
 
 class FakeResumableUploads:
     def __init__(self) -> None:

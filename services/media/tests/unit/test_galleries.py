@@ -21,6 +21,7 @@ from media.service.ports import Caller
 from media.service.processing import process_next
 from media.service.releases import release_changed
 from media.service.uploads import upload
+from newsroom_shared.events.media import GalleryDeleted, GalleryPlace, GalleryUpdated
 
 A, B = Caller("tenant-a"), Caller("tenant-b")
 
@@ -79,7 +80,7 @@ async def test_only_the_tenants_own_items_once_each(uow, deps, renderer) -> None
     with pytest.raises(MediaNotFoundError):
         await galleries.get(uow, B, gallery.gallery_id)
     with pytest.raises(MediaNotFoundError):
-        await galleries.delete(uow, B, gallery.gallery_id)
+        await galleries.delete(uow, deps, B, gallery.gallery_id)
 
 
 async def test_one_gallery_per_release(uow, deps, renderer) -> None:
@@ -108,3 +109,48 @@ async def test_the_public_sees_a_public_releases_gallery_only(uow, deps, rendere
     await release_changed(uow, withdrawn("r1"))
     with pytest.raises(WithdrawnError):
         await public.release_gallery(uow, "tenant-a", "r1")
+
+
+async def test_every_change_is_told_through_the_outbox(uow, deps, renderer, clock) -> None:
+    m1, m2 = await items(uow, deps, renderer, 2)
+    gallery = await gallery_of(uow, deps, [m1, m2], release_id="r1")
+    now = clock.now()
+    await galleries.change(uow, A, gallery.gallery_id, lambda g: g.reordered([m2, m1], now))
+    await galleries.change(uow, A, gallery.gallery_id, lambda g: g.captioned(m1, "Dawn", now))
+    with pytest.raises(MediaNotFoundError):  # a refused change tells nothing
+        await galleries.change(uow, A, gallery.gallery_id, lambda g: g.captioned("x", "", now))
+    await galleries.delete(uow, deps, A, gallery.gallery_id)
+
+    told = [e for e in uow.events if isinstance(e, GalleryUpdated | GalleryDeleted)]
+    assert [(type(e), e.version) for e in told] == [
+        (GalleryUpdated, 1),
+        (GalleryUpdated, 2),
+        (GalleryUpdated, 3),
+        (GalleryDeleted, 4),  # above every update, so no late update outranks it
+    ]
+    last = told[2]
+    assert isinstance(last, GalleryUpdated)
+    assert (last.tenant_id, last.gallery_id, last.release_id) == (
+        "tenant-a",
+        gallery.gallery_id,
+        "r1",
+    )
+    assert last.items == [
+        GalleryPlace(media_id=m2, caption="caption 1"),
+        GalleryPlace(media_id=m1, caption="Dawn"),
+    ]
+    assert told[3].release_id == "r1"
+
+
+async def test_republishing_tells_every_gallery_of_every_tenant_again(uow, deps, renderer) -> None:
+    (mine,) = await items(uow, deps, renderer, 1)
+    made = [await gallery_of(uow, deps, [mine], release_id=f"r{n}") for n in range(3)]
+    other = await galleries.create(uow, deps, B, title="B", release_id="r1", items=[])
+    uow.events.clear()
+
+    assert await galleries.republish(uow, batch_size=2) == 4
+    told = [e for e in uow.events if isinstance(e, GalleryUpdated)]
+    expected = sorted([*made, other], key=lambda g: g.gallery_id)
+    assert [(e.tenant_id, e.gallery_id, e.version) for e in told] == [
+        (g.tenant_id, g.gallery_id, g.version) for g in expected
+    ]

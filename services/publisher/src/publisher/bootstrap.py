@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from newsroom_shared.clock import Clock, SystemClock
+from newsroom_shared.config import key_list
 from newsroom_shared.runtime import ServiceRuntime
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.adapters.authenticator import ApiKeyAuthenticator, VerifiedTokens
+from publisher.adapters.media_links import SignedMediaLinks
 from publisher.adapters.mongo.api_keys import MongoApiKeys
 from publisher.adapters.mongo.page_versions import MongoPageVersions
 from publisher.adapters.mongo.unit_of_work import MongoUnitOfWork
@@ -82,6 +84,11 @@ def _signing_secret(settings: PublisherSettings) -> str:
     return secrets.token_urlsafe(32)
 
 
+def _media_signer(settings: PublisherSettings) -> SignedMediaLinks | None:
+    keys = key_list(settings.media_url_signing_keys)
+    return SignedMediaLinks(keys) if keys else None
+
+
 def bootstrap(
     settings: PublisherSettings, runtime: ServiceRuntime, clock: Clock | None = None
 ) -> Publisher:
@@ -112,6 +119,7 @@ def bootstrap(
         keys=keys,
         revocations=authenticator,
         sites=sites,
+        media_signer=_media_signer(settings),
     )
     generations = None
     if settings.page_cache_max_bytes:

@@ -32,6 +32,13 @@ class PublisherSettings(ServiceSettings):
         description="Signs preview links; unset: a random secret per process (dev only: links "
         "then work on this process only and die with it)",
     )
+    media_url_signing_keys: SecretStr | None = Field(
+        default=None,
+        description="The media service's signed-link keys (the value of MEDIA_URL_SIGNING_KEYS, "
+        "comma-separated, newest first; the newest signs): embargo preview pages show the "
+        "release's pictures through links signed with it, valid until the lift; unset: preview "
+        "pages show no pictures",
+    )
     api_key_cache_ttl_s: float = Field(
         default=30.0,
         description="How long a verified key is trusted without re-checking the database; "

@@ -1,5 +1,6 @@
-"""The browser tests' world: the publisher and distribution apps on loopback behind the real
-Caddy (the one origin, as ``./dev up`` runs it), and headless Chromium with axe-core."""
+"""The browser tests' world: the publisher and distribution apps (and, for the stories that
+show pictures, media) on loopback behind the real Caddy (the one origin, as ``./dev up`` runs
+it), and headless Chromium with axe-core."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import email
 import email.policy
 import re
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -17,10 +18,13 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.async_api import BrowserContext, Page
+from pydantic import SecretStr
 
 from distribution.adapters.crypto import new_key
 from distribution.config import DistributionSettings
 from distribution.main import create_app as create_distribution
+from media.config import MediaSettings
+from media.main import create_app as create_media
 from newsroom_testing.fixtures import drop_test_database
 from newsroom_testing.origin import (
     PortTaken,
@@ -34,6 +38,8 @@ from publisher.config import PublisherSettings
 from publisher.main import create_app as create_publisher
 
 OPERATOR_TOKEN = "operator-token-for-tests"
+# Media's signed-link keys; the publisher signs embargo previews' pictures with the same.
+MEDIA_URL_SIGNING_KEYS = "media-url-key-for-browser-tests"
 
 
 def _publisher_settings(infra: Any, unique: str, origin: str) -> PublisherSettings:
@@ -51,6 +57,39 @@ def _publisher_settings(infra: Any, unique: str, origin: str) -> PublisherSettin
         public_rate_burst=1_000,
         log_json=False,
         consumers_enabled=False,
+    )
+
+
+def _with_media(publisher: PublisherSettings) -> PublisherSettings:
+    """The publisher of a site with media behind it: follows media's events (short timeouts:
+    joining a group takes seconds) and signs previews' pictures with media's keys."""
+    return publisher.model_copy(
+        update={
+            "consumers_enabled": True,
+            "kafka_session_timeout_ms": 6_000,
+            "kafka_heartbeat_interval_ms": 500,
+            "media_public_path": "/api/media",
+            "media_url_signing_keys": SecretStr(MEDIA_URL_SIGNING_KEYS),
+        }
+    )
+
+
+def _media_settings(infra: Any, unique: str, origin: str) -> MediaSettings:
+    return MediaSettings(
+        kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
+        mongodb_uri=infra.mongodb_uri,
+        mongodb_database=f"test_browser_media_{unique}",
+        consumer_group=f"browser-media-{unique}",
+        public_base_url=f"{origin}/api/media",
+        url_signing_keys=SecretStr(MEDIA_URL_SIGNING_KEYS),
+        # It learns staff keys and releases from the publisher's events (short timeouts here).
+        consumers_enabled=True,
+        kafka_session_timeout_ms=6_000,
+        kafka_heartbeat_interval_ms=500,
+        worker_interval_s=0.05,
+        render_processes=1,
+        outbox_poll_interval_s=0.1,
+        log_json=False,
     )
 
 
@@ -127,6 +166,12 @@ class Staff:
         assert answer.status_code == status, f"{method} {url}: {answer.status_code} {answer.text}"
         return answer.json() if answer.content else None
 
+    async def media(self, method: str, url: str, **kw: Any) -> httpx.Response:
+        """A request to media's API with this admin's key (its copy of the key comes from the
+        publisher's events)."""
+        headers = {"Authorization": f"Bearer {self.token}", **kw.pop("headers", {})}
+        return await self.http.request(method, f"/api/media/v1{url}", headers=headers, **kw)
+
     async def distribution(self, method: str, url: str, **kw: Any) -> httpx.Response:
         """A request to distribution's API with this admin's key (its copy of the key comes
         from the publisher's events)."""
@@ -171,13 +216,21 @@ ATTEMPTS = 3  # a proxy port chosen free can be taken before Caddy binds it (Por
 
 @asynccontextmanager
 async def running_site(
-    infra: Any, unique: str, mongo_client: Any, folder: Path, *, consumers: bool
+    infra: Any,
+    unique: str,
+    mongo_client: Any,
+    folder: Path,
+    *,
+    consumers: bool,
+    media: bool = False,
 ) -> AsyncIterator[Site]:
     for attempt in range(1, ATTEMPTS + 1):
         place = folder / f"site-{attempt}"
         place.mkdir()
         try:
-            async with _site(infra, unique, mongo_client, place, consumers=consumers) as site:
+            async with _site(
+                infra, unique, mongo_client, place, consumers=consumers, media=media
+            ) as site:
                 yield site
             return
         except PortTaken:
@@ -187,21 +240,29 @@ async def running_site(
 
 @asynccontextmanager
 async def _site(
-    infra: Any, unique: str, mongo_client: Any, folder: Path, *, consumers: bool
+    infra: Any, unique: str, mongo_client: Any, folder: Path, *, consumers: bool, media: bool
 ) -> AsyncIterator[Site]:
-    """Both apps on loopback and Caddy in front of them, on a port chosen free."""
+    """Both apps (with ``media``, media too) on loopback and Caddy in front of them, on a port
+    chosen free."""
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     inbox = Inbox()
     publisher = _publisher_settings(infra, unique, origin)
     distribution = _distribution_settings(infra, unique, origin, consumers, inbox.port)
+    media_settings = _media_settings(infra, unique, origin) if media else None
+    if media:
+        publisher = _with_media(publisher)
     try:
         async with (
             _inbox(inbox),
             serving(create_publisher(publisher), "/api/publisher") as publisher_port,
             serving(create_distribution(distribution), "/api/distribution") as distribution_port,
+            AsyncExitStack() as more,
         ):
             ports = {"publisher": publisher_port, "distribution": distribution_port}
+            if media_settings is not None:
+                app = create_media(media_settings)
+                ports["media"] = await more.enter_async_context(serving(app, "/api/media"))
             with caddy(caddy_binary(), folder, port, ports) as log:
                 async with httpx.AsyncClient(base_url=origin, timeout=10) as http:
                     await wait_for_origin(http, log)
@@ -209,6 +270,8 @@ async def _site(
     finally:
         await drop_test_database(mongo_client, publisher.database_name)
         await drop_test_database(mongo_client, distribution.database_name)
+        if media_settings is not None:
+            await drop_test_database(mongo_client, media_settings.database_name)
 
 
 @pytest.fixture
@@ -225,6 +288,17 @@ async def live_site(
     """Both services behind the origin, distribution following the publisher's events."""
     async with running_site(infra, unique, mongo_client, tmp_path, consumers=True) as found:
         yield found
+
+
+@pytest.fixture
+async def media_site(
+    infra: Any, unique: str, mongo_client: Any, tmp_path: Path
+) -> AsyncIterator[Site]:
+    """The publisher, distribution and media behind the origin; the publisher and media follow
+    each other's events (staff keys, releases, processed media), distribution follows none."""
+    found = running_site(infra, unique, mongo_client, tmp_path, consumers=False, media=True)
+    async with found as site:
+        yield site
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from newsroom_testing.clock import FakeClock
 from publisher.domain.api_key import ApiKey, compose_token
 from publisher.domain.archive import Month, MonthCount, Period, TagCount
 from publisher.domain.errors import AlreadyExistsError, ConcurrentModificationError
+from publisher.domain.gallery import KnownGallery
 from publisher.domain.history import ReleaseVersion
 from publisher.domain.media import MediaItem
 from publisher.domain.newsroom import Newsroom
@@ -46,6 +47,7 @@ class Store:
     releases: dict[str, Release] = field(default_factory=dict)
     versions: dict[tuple[str, int], ReleaseVersion] = field(default_factory=dict)
     media: dict[tuple[str, str], MediaItem] = field(default_factory=dict)
+    galleries: dict[tuple[str, str], KnownGallery] = field(default_factory=dict)
     outbox: list[Event] = field(default_factory=list)
 
 
@@ -347,6 +349,24 @@ class FakeMedia:
         self.s.media[(item.tenant_id, item.media_id)] = item
 
 
+class FakeGalleries:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    async def get(self, tenant_id: str, gallery_id: str) -> KnownGallery | None:
+        return self.s.galleries.get((tenant_id, gallery_id))
+
+    async def naming(self, tenant_id: str, release_ids: Sequence[str]) -> list[KnownGallery]:
+        return [
+            g
+            for (tenant, _), g in self.s.galleries.items()
+            if tenant == tenant_id and g.release_id in release_ids and not g.deleted
+        ]
+
+    async def put(self, gallery: KnownGallery) -> None:
+        self.s.galleries[(gallery.tenant_id, gallery.gallery_id)] = gallery
+
+
 class FakeUnitOfWork:
     """Transactions by copy: the store is restored when the block raises."""
 
@@ -363,6 +383,7 @@ class FakeUnitOfWork:
         self.releases = FakeReleases(self.store)
         self.versions = FakeVersions(self.store)
         self.media = FakeMedia(self.store)
+        self.galleries = FakeGalleries(self.store)
 
     @property
     def events(self) -> list[Event]:
@@ -415,6 +436,9 @@ class FakeLinks:
         except ValueError:
             return None
         return (tenant_id, release_id) if datetime.fromisoformat(expires) > now else None
+
+    def preview_expires_at(self, token: str) -> datetime | None:
+        return datetime.fromisoformat(token.split("|")[-1])
 
 
 class FakeSites:

@@ -1,4 +1,4 @@
-"""Events produced by the media service: uploads and their renditions."""
+"""Events produced by the media service: uploads and their renditions, galleries."""
 
 from __future__ import annotations
 
@@ -103,4 +103,51 @@ class MediaDeleted(Event):
     aggregate_field: ClassVar[str] = "media_id"
 
     media_id: str
+    deleted_at: datetime
+
+
+class GalleryPlace(BaseModel):
+    """One place of a gallery: the item shown there and the caption it has in this gallery."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    media_id: str
+    caption: str = Field(default="", description="The caption of this place (may be empty)")
+
+
+class GalleryUpdated(Event):
+    """A gallery was created or changed (its items, their order or captions, its title, or the
+    release it belongs to): the whole gallery as it is now.
+
+    ``version`` rises with every change of the gallery: a consumer keeps the highest it has
+    seen and ignores older ones. A release has at most one gallery at a time; a gallery moved
+    to another release (or to none) leaves its former release without one.
+    """
+
+    topic: ClassVar[str] = "newsroom.gallery.updated.v1"
+    ce_type: ClassVar[str] = "io.newsroom.gallery.updated.v1"
+    aggregate_field: ClassVar[str] = "gallery_id"
+
+    gallery_id: str
+    release_id: str | None = Field(
+        default=None, description="The release whose gallery it is; None: no release's"
+    )
+    title: str = ""
+    version: int = Field(ge=1)
+    items: list[GalleryPlace] = Field(
+        default_factory=list, description="The gallery's items, in the staff's order"
+    )
+    updated_at: datetime
+
+
+class GalleryDeleted(Event):
+    """A gallery was deleted (its items stay): its release, if any, has none now."""
+
+    topic: ClassVar[str] = "newsroom.gallery.deleted.v1"
+    ce_type: ClassVar[str] = "io.newsroom.gallery.deleted.v1"
+    aggregate_field: ClassVar[str] = "gallery_id"
+
+    gallery_id: str
+    release_id: str | None = None
+    version: int = Field(ge=1, description="Higher than any GalleryUpdated of the gallery")
     deleted_at: datetime

@@ -7,6 +7,8 @@ from newsroom_shared.events.comments import CommentEdited, CommentModerated, Com
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
 from newsroom_shared.events.listening import MentionDetected, MentionSpike, PostFetched
 from newsroom_shared.events.media import (
+    GalleryDeleted,
+    GalleryUpdated,
     MediaDeleted,
     MediaProcessed,
     MediaRejected,
@@ -38,6 +40,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     MediaProcessed,
     MediaRejected,
     MediaDeleted,
+    GalleryUpdated,
+    GalleryDeleted,
     CommentPosted,
     CommentModerated,
     CommentEdited,

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from media.domain.gallery import Gallery
 from media.domain.item import MediaItem
 from media.service.ports import Links
-from newsroom_shared.events.media import MediaProcessed, Rendition
+from newsroom_shared.events.media import (
+    GalleryDeleted,
+    GalleryPlace,
+    GalleryUpdated,
+    MediaProcessed,
+    Rendition,
+)
 
 
 def processed_event(item: MediaItem, links: Links) -> MediaProcessed:
@@ -41,4 +50,27 @@ def processed_event(item: MediaItem, links: Links) -> MediaProcessed:
         video_codec=None if video is None else video.video_codec,
         audio_codec=None if video is None else video.audio_codec,
         playable_url=None if playable is None else links.file_url(item, playable),
+    )
+
+
+def gallery_updated_event(gallery: Gallery) -> GalleryUpdated:
+    return GalleryUpdated(
+        tenant_id=gallery.tenant_id,
+        gallery_id=gallery.gallery_id,
+        release_id=gallery.release_id,
+        title=gallery.title,
+        version=gallery.version,
+        items=[GalleryPlace(media_id=i.media_id, caption=i.caption) for i in gallery.items],
+        updated_at=gallery.updated_at,
+    )
+
+
+def gallery_deleted_event(gallery: Gallery, now: datetime) -> GalleryDeleted:
+    """Its version follows the last change's, so no older news outranks the deletion."""
+    return GalleryDeleted(
+        tenant_id=gallery.tenant_id,
+        gallery_id=gallery.gallery_id,
+        release_id=gallery.release_id,
+        version=gallery.version + 1,
+        deleted_at=now,
     )

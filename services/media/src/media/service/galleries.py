@@ -1,4 +1,9 @@
-"""Staff's galleries: create, read, list, describe, set items, reorder, caption, delete."""
+"""Staff's galleries: create, read, list, describe, set items, reorder, caption, delete.
+
+Every change is told to other services (the publisher's release page shows the gallery's order
+and captions) through the outbox, in the transaction of the change: ``GalleryUpdated`` with the
+whole gallery, ``GalleryDeleted`` when it goes.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Callable, Sequence
 from media.domain.errors import InvalidInputError, MediaNotFoundError
 from media.domain.gallery import Gallery, GalleryItem, checked_items
 from media.domain.ids import new_id
+from media.service.events import gallery_deleted_event, gallery_updated_event
 from media.service.ports import Caller, Deps, UnitOfWork
 from media.service.transactions import retried
 
@@ -33,6 +39,7 @@ async def create(
     async with uow:
         await _known_media(uow, caller, gallery.media_ids)
         await uow.galleries.add(gallery)
+        uow.emit(gallery_updated_event(gallery))
     return gallery
 
 
@@ -64,15 +71,18 @@ async def change(
             if new_media:
                 await _known_media(uow, caller, changed.media_ids)
             await uow.galleries.save(changed, expected_version=gallery.version)
+            uow.emit(gallery_updated_event(changed))
             return changed
 
     return await retried(block)
 
 
-async def delete(uow: UnitOfWork, caller: Caller, gallery_id: str) -> None:
+async def delete(uow: UnitOfWork, deps: Deps, caller: Caller, gallery_id: str) -> None:
     async with uow:
+        gallery = await _existing(uow, caller, gallery_id)
         if not await uow.galleries.delete(caller.tenant_id, gallery_id):
-            raise MediaNotFoundError(f"No gallery {gallery_id}")
+            raise MediaNotFoundError(f"No gallery {gallery_id}")  # deleted meanwhile
+        uow.emit(gallery_deleted_event(gallery, deps.clock.now()))
 
 
 async def _existing(uow: UnitOfWork, caller: Caller, gallery_id: str) -> Gallery:
@@ -90,3 +100,24 @@ async def _known_media(uow: UnitOfWork, caller: Caller, media_ids: Sequence[str]
     unknown = [media_id for media_id in media_ids if media_id not in found]
     if unknown:
         raise InvalidInputError(f"unknown media items: {', '.join(unknown)}", code="unknown_media")
+
+
+async def republish(uow: UnitOfWork, *, batch_size: int = 100) -> int:
+    """``GalleryUpdated`` again for every gallery of every tenant, a batch per transaction
+    (for galleries made before the gallery events, or a service that starts following them
+    later; consumers ignore a version they have); how many galleries."""
+    total, after_id = 0, None
+    while True:
+        found = await _republish_batch(uow, after_id, batch_size)
+        total += len(found)
+        if len(found) < batch_size:
+            return total
+        after_id = found[-1].gallery_id
+
+
+async def _republish_batch(uow: UnitOfWork, after_id: str | None, limit: int) -> list[Gallery]:
+    async with uow:
+        found = await uow.galleries.across_tenants(after_id=after_id, limit=limit)
+        for gallery in found:
+            uow.emit(gallery_updated_event(gallery))
+        return found

@@ -97,6 +97,10 @@ class GalleryRepository(Protocol):
         """Newest first."""
         ...
 
+    async def across_tenants(self, *, after_id: str | None, limit: int) -> list[Gallery]:
+        """Across tenants (an operator's republishing serves them all): by ascending id."""
+        ...
+
 
 class ResumableUploadRepository(Protocol):
     """tus uploads in progress (and, until they expire, taken ones)."""

@@ -64,6 +64,17 @@ class SignedLinks:
         return f"{self._web}/preview/{token}"
 
     def read_preview_token(self, token: str, now: datetime) -> tuple[str, str] | None:
+        found = self._read(token)
+        if found is None or found[2] <= now:
+            return None
+        return found[0], found[1]
+
+    def preview_expires_at(self, token: str) -> datetime | None:
+        found = self._read(token)
+        return None if found is None else found[2]
+
+    def _read(self, token: str) -> tuple[str, str, datetime] | None:
+        """(tenant id, release id, expiry) of a token we signed, expired or not."""
         try:
             payload = self._serializer.loads(token)
         except BadData:
@@ -75,6 +86,4 @@ class SignedLinks:
             return None
         if not isinstance(expires_ms, int):
             return None
-        if datetime.fromtimestamp(expires_ms / 1000, UTC) <= now:
-            return None
-        return tenant_id, release_id
+        return tenant_id, release_id, datetime.fromtimestamp(expires_ms / 1000, UTC)

@@ -1,4 +1,5 @@
-"""What the publisher consumes: media events keep the media refs of releases up to date.
+"""What the publisher consumes: media events keep the media refs of releases up to date, and
+gallery events the order and captions of release pages' pictures.
 
 Each handler runs inside the shared consumer's inbox transaction, so a redelivered event is
 skipped and an applied one is recorded with its effect. The app factory registers this table;
@@ -12,9 +13,15 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from newsroom_shared.consumer import EventHandler
 from newsroom_shared.consumer.table import Subscription
 from newsroom_shared.events.envelope import ReceivedEvent
-from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
+from newsroom_shared.events.media import (
+    GalleryDeleted,
+    GalleryUpdated,
+    MediaDeleted,
+    MediaProcessed,
+    MediaRejected,
+)
 from publisher.bootstrap import Publisher
-from publisher.service import media
+from publisher.service import galleries, media
 
 
 def media_handler(publisher: Publisher) -> EventHandler:
@@ -22,6 +29,15 @@ def media_handler(publisher: Publisher) -> EventHandler:
         event = received.data
         assert isinstance(event, MediaProcessed | MediaRejected | MediaDeleted)
         await media.on_media_event(publisher.joined(session), publisher.deps, event)
+
+    return apply
+
+
+def gallery_handler(publisher: Publisher) -> EventHandler:
+    async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
+        event = received.data
+        assert isinstance(event, GalleryUpdated | GalleryDeleted)
+        await galleries.on_gallery_event(publisher.joined(session), event)
 
     return apply
 
@@ -44,5 +60,17 @@ SUBSCRIPTIONS: list[Subscription[Publisher]] = [
         MediaDeleted,
         media_handler,
         purpose="drops the item from the releases that use it",
+    ),
+    Subscription(
+        "publisher.gallery-updated",
+        GalleryUpdated,
+        gallery_handler,
+        purpose="shows the release's pictures in its gallery's order, with its captions",
+    ),
+    Subscription(
+        "publisher.gallery-deleted",
+        GalleryDeleted,
+        gallery_handler,
+        purpose="shows the release's pictures in the release's own order again",
     ),
 ]

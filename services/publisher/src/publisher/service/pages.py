@@ -16,9 +16,11 @@ from datetime import datetime
 from publisher.domain.archive import Period
 from publisher.domain.content import MediaState
 from publisher.domain.errors import NotFoundError
+from publisher.domain.gallery import KnownGallery, current_gallery, in_gallery_order
 from publisher.domain.media import MediaDetails, MediaItem
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
+from publisher.domain.social_image import social_image
 from publisher.domain.translations import public
 from publisher.domain.workflow import Status
 from publisher.service.ports import PublicPosition, Site, UnitOfWork
@@ -30,6 +32,11 @@ class GalleryImage:
     media_id: str
     details: MediaDetails
     happened_at: datetime  # the media service's time of this description (the page's version)
+    caption: str = ""  # the release's gallery's caption for it, else the item's own
+
+    def __post_init__(self) -> None:
+        if not self.caption:
+            object.__setattr__(self, "caption", self.details.caption)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +45,13 @@ class ReleasePage:
 
     view: ReleaseView
     gallery: tuple[GalleryImage, ...] = ()
-    """The release's processed images with web renditions, in the release's order."""
+    """The release's processed images with web renditions, in its gallery's order (the media
+    service's, with its captions) when it has one, else in the release's order."""
+    arranged: KnownGallery | None = None
+    """The release's gallery (the page changes with it), if it has one."""
+    card: MediaDetails | None = None
+    """The page's share image (OpenGraph, JSON-LD): the editors' social card, else the
+    gallery's first picture."""
     translations: tuple[Release, ...] = ()
     """The release and its published translations, by language; empty when it has none."""
 
@@ -67,9 +80,41 @@ async def release_page(uow: UnitOfWork, newsroom_slug: str, release_id: str) -> 
             raise NotFoundError("release", release_id)
         ready = [r.media_id for r in release.media if r.state is MediaState.READY]
         items = await uow.media.get_many(release.tenant_id, ready) if ready else {}
+        arranged = (await arrangements(uow, [release])).get(release.id)
         found = await published_translations(uow, [release])
     translated = tuple(found.get(release.translation_group or "", ()))
-    return ReleasePage(ReleaseView(release, newsroom), gallery_of(ready, items), translated)
+    gallery = gallery_of(ready, items, arranged)
+    return ReleasePage(
+        ReleaseView(release, newsroom),
+        gallery,
+        translations=translated,
+        arranged=arranged,
+        card=page_card(release, items, gallery),
+    )
+
+
+async def arrangements(uow: UnitOfWork, releases: Sequence[Release]) -> dict[str, KnownGallery]:
+    """Inside an open unit of work: the galleries of one tenant's ``releases`` (those that have
+    one), by release id, as the media service last told; one read."""
+    found = await uow.galleries.naming(releases[0].tenant_id, [r.id for r in releases])
+    by_release: dict[str, list[KnownGallery]] = {}
+    for gallery in found:
+        by_release.setdefault(gallery.release_id or "", []).append(gallery)
+    current = {release_id: current_gallery(named) for release_id, named in by_release.items()}
+    return {release_id: gallery for release_id, gallery in current.items() if gallery}
+
+
+def page_card(
+    release: Release, items: Mapping[str, MediaItem], gallery: Sequence[GalleryImage]
+) -> MediaDetails | None:
+    """The editors' social card when they named one (even if not shown, as in the release's
+    events: no silent substitute), else the first picture the page shows."""
+    if release.content.social_card_media_id is not None:
+        chosen = social_image(release.content, items)
+        return None if chosen is None else chosen[1]
+    return next(
+        (image.details for image in gallery if image.details.url.startswith("https://")), None
+    )
 
 
 async def published_translations(
@@ -102,7 +147,11 @@ async def release_pictures(
         return {}
     async with uow:
         items = await uow.media.get_many(releases[0].tenant_id, wanted)
-    found = {release_id: gallery_of(ids, items) for release_id, ids in ready.items()}
+        arranged = await arrangements(uow, [r for r in releases if ready[r.id]])
+    found = {
+        release_id: gallery_of(ids, items, arranged.get(release_id))
+        for release_id, ids in ready.items()
+    }
     return {release_id: pictures for release_id, pictures in found.items() if pictures}
 
 
@@ -112,15 +161,18 @@ async def translations_of(uow: UnitOfWork, releases: Sequence[Release]) -> dict[
         return await published_translations(uow, releases)
 
 
-def gallery_of(media_ids: list[str], items: Mapping[str, MediaItem]) -> tuple[GalleryImage, ...]:
-    """The items to show as pictures, in ``media_ids``' order: processed images that have web
+def gallery_of(
+    media_ids: list[str], items: Mapping[str, MediaItem], arranged: KnownGallery | None = None
+) -> tuple[GalleryImage, ...]:
+    """The items to show as pictures, in the gallery's order with its captions (``arranged``,
+    :func:`in_gallery_order`), else in ``media_ids``' order: processed images that have web
     renditions (documents, videos and items recorded before renditions were kept are not)."""
     gallery = []
-    for media_id in media_ids:
+    for media_id, caption in in_gallery_order(media_ids, arranged):
         item = items.get(media_id)
         details = None if item is None else item.details
         if item is not None and details is not None and details.is_image and details.shown:
-            gallery.append(GalleryImage(media_id, details, item.happened_at))
+            gallery.append(GalleryImage(media_id, details, item.happened_at, caption))
     return tuple(gallery)
 
 

@@ -17,6 +17,7 @@ from newsroom_shared.clock import Clock
 from newsroom_shared.events.base import Event
 from publisher.domain.api_key import ApiKey
 from publisher.domain.archive import MonthCount, Period, TagCount
+from publisher.domain.gallery import KnownGallery
 from publisher.domain.history import ReleaseVersion
 from publisher.domain.media import MediaItem
 from publisher.domain.newsroom import Newsroom
@@ -201,6 +202,18 @@ class MediaRepository(Protocol):
     async def put(self, item: MediaItem) -> None: ...
 
 
+class GalleryRepository(Protocol):
+    """The media service's galleries as last heard (deleted ones as tombstones)."""
+
+    async def get(self, tenant_id: str, gallery_id: str) -> KnownGallery | None: ...
+    async def naming(self, tenant_id: str, release_ids: Sequence[str]) -> list[KnownGallery]:
+        """The galleries (not deleted) that name any of the releases (a release has one, but
+        for a moment two: :func:`~publisher.domain.gallery.current_gallery`)."""
+        ...
+
+    async def put(self, gallery: KnownGallery) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """Repositories over one transaction; events emitted go to the outbox in that transaction.
 
@@ -221,6 +234,8 @@ class UnitOfWork(Protocol):
     def versions(self) -> VersionRepository: ...
     @property
     def media(self) -> MediaRepository: ...
+    @property
+    def galleries(self) -> GalleryRepository: ...
     @property
     def retryable(self) -> bool: ...
 
@@ -265,6 +280,11 @@ class Links(Protocol):
         """(tenant id, release id) of a valid, unexpired token, else ``None``."""
         ...
 
+    def preview_expires_at(self, token: str) -> datetime | None:
+        """When a token we signed expires (``None``: not ours); check it first with
+        :meth:`read_preview_token`."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class MintedKey:
@@ -298,6 +318,14 @@ class NoSites:
         return None
 
 
+class MediaSigner(Protocol):
+    """Signed, expiring links to media files not public yet (the media service checks them)."""
+
+    def signed(self, tenant_id: str, url: str, expires_at: datetime) -> str | None:
+        """``url`` fetchable until ``expires_at``; None unless it is a file of the tenant."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
     """Everything use cases need besides the database, wired once in bootstrap."""
@@ -307,6 +335,7 @@ class Deps:
     keys: KeyMinter
     revocations: KeyRevocations
     sites: SiteChanges = field(default_factory=NoSites)
+    media_signer: MediaSigner | None = None  # None: preview pages show no pictures
 
 
 @dataclass(frozen=True, slots=True)

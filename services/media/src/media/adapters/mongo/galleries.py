@@ -90,6 +90,11 @@ class MongoGalleries(Repository):
         cursor = self._collection.find(query, **self._opts()).sort("_id", -1).limit(limit)
         return [gallery_of(document) async for document in cursor]
 
+    async def across_tenants(self, *, after_id: str | None, limit: int) -> list[Gallery]:
+        query: dict[str, object] = {} if after_id is None else {"_id": {"$gt": after_id}}
+        cursor = self._collection.find(query, **self._opts()).sort("_id", 1).limit(limit)
+        return [gallery_of(document) async for document in cursor]
+
 
 def _taken(gallery: Gallery) -> str:
     return f"release {gallery.release_id} already has a gallery"

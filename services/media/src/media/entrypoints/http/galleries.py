@@ -114,5 +114,5 @@ async def caption_gallery_item(
 @router.delete("/{gallery_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_gallery(gallery_id: str, caller: Editor, media: MediaDep) -> Response:
     """Delete the gallery (its items stay)."""
-    await galleries.delete(media.uow(), caller, gallery_id)
+    await galleries.delete(media.uow(), media.deps, caller, gallery_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -102,6 +102,11 @@ INDEXES: dict[str, list[IndexModel]] = {
             [("tenant_id", ASCENDING), ("media_id", ASCENDING)], unique=True, name="tenant_media"
         ),
     ],
+    "galleries": [
+        IndexModel([("tenant_id", ASCENDING), ("gallery_id", ASCENDING)], name="tenant_gallery"),
+        # A release page's gallery.
+        IndexModel([("tenant_id", ASCENDING), ("release_id", ASCENDING)], name="tenant_release"),
+    ],
 }
 
 

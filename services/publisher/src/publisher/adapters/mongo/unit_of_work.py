@@ -11,6 +11,7 @@ from pymongo.errors import PyMongoError
 
 from newsroom_shared.unit_of_work import MongoUnitOfWork as UnitOfWorkBase
 from publisher.adapters.mongo.api_keys import MongoApiKeys
+from publisher.adapters.mongo.galleries import MongoGalleries
 from publisher.adapters.mongo.media import MongoMedia
 from publisher.adapters.mongo.newsrooms import MongoNewsrooms
 from publisher.adapters.mongo.page_versions import MongoPageVersions, PageChanges
@@ -49,6 +50,7 @@ class MongoUnitOfWork(UnitOfWorkBase):
         self.releases = MongoReleases(self._db, session, self._pages)
         self.versions = MongoVersions(self._db, session)
         self.media = MongoMedia(self._db, session, self._pages)
+        self.galleries = MongoGalleries(self._db, session, self._pages)
 
     async def flush(self) -> None:
         await super().flush()

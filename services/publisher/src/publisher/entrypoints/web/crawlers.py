@@ -87,7 +87,8 @@ def sitemap_etag(
     translations: Mapping[str, Sequence[Release]] | None = None,
 ) -> str:
     months = [(m.month.path, m.count) for m in archive.months]
-    shown = sorted((r, p.media_id, p.happened_at) for r, ps in pictures.items() for p in ps)
+    # In each release's order (its gallery's): a reordered gallery lists its pictures anew.
+    shown = [(r, [(p.media_id, p.happened_at) for p in ps]) for r, ps in sorted(pictures.items())]
     translated = sorted(
         (g, [(t.id, t.version) for t in ts]) for g, ts in (translations or {}).items()
     )

@@ -70,7 +70,7 @@ def pictures(gallery: tuple[GalleryImage, ...]) -> list[Picture]:
                 jpeg_srcset=srcset(details.sources_of("image/jpeg")),
                 webp_srcset=srcset(details.sources_of("image/webp")),
                 placeholder=average_colour(details.blurhash),
-                caption=details.caption,
+                caption=image.caption,
                 credit=details.credit,
                 licence=details.licence,
                 download=details.original_url,

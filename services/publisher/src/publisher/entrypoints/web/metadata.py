@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from publisher.domain.media import MediaDetails
 from publisher.service.views import ReleaseView
 
 HEADLINE_MAX = 110  # schema.org NewsArticle: search engines cut longer headlines
@@ -18,6 +20,7 @@ class PageMeta:
     site_name: str
     locale: str
     json_ld: dict[str, Any]
+    image: MediaDetails | None = None  # og:image: the social card, else the first picture
 
 
 def og_locale(language: str) -> str:
@@ -25,8 +28,9 @@ def og_locale(language: str) -> str:
     return language.replace("-", "_")
 
 
-def news_article(view: ReleaseView, url: str) -> dict[str, Any]:
-    """The release as a schema.org ``NewsArticle``, published by the newsroom's organisation."""
+def news_article(view: ReleaseView, url: str, images: Sequence[str] = ()) -> dict[str, Any]:
+    """The release as a schema.org ``NewsArticle``, published by the newsroom's organisation;
+    ``images``: its pictures' URLs, the share image first."""
     release, content, newsroom = view.release, view.release.content, view.newsroom
     organization = {"@type": "Organization", "name": newsroom.name}
     article: dict[str, Any] = {
@@ -45,10 +49,25 @@ def news_article(view: ReleaseView, url: str) -> dict[str, Any]:
         article["datePublished"] = release.published_at.isoformat()
     if content.tags:
         article["keywords"] = content.tags
+    if images:
+        article["image"] = list(images)
     return article
 
 
-def page_meta(view: ReleaseView, url: str) -> PageMeta:
+def article_images(card: MediaDetails | None, pictures: Sequence[MediaDetails]) -> list[str]:
+    """The share image, then the page's pictures in their order (their largest web rendition),
+    each once; only https URLs (crawlers and share cards fetch them from outside)."""
+    urls = [] if card is None else [card.url]
+    urls += [p.shown.url for p in pictures if p.shown is not None]
+    return [u for n, u in enumerate(urls) if u.startswith("https://") and u not in urls[:n]]
+
+
+def page_meta(
+    view: ReleaseView,
+    url: str,
+    card: MediaDetails | None = None,
+    pictures: Sequence[MediaDetails] = (),
+) -> PageMeta:
     content = view.release.content
     return PageMeta(
         url=url,
@@ -56,5 +75,6 @@ def page_meta(view: ReleaseView, url: str) -> PageMeta:
         description=content.lead,
         site_name=view.newsroom.name,
         locale=og_locale(content.language),
-        json_ld=news_article(view, url),
+        json_ld=news_article(view, url, article_images(card, pictures)),
+        image=card,
     )

@@ -13,7 +13,7 @@ from publisher.entrypoints.web.share import share_links
 from publisher.entrypoints.web.translations import alternates, translation_links
 from publisher.service.pages import ReleasePage
 from publisher.service.ports import Links
-from publisher.service.views import ReleaseView
+from publisher.service.preview import PreviewPage
 
 
 def release_validators(page: ReleasePage, ui: PageLanguage, services: str = "") -> Validators:
@@ -21,11 +21,14 @@ def release_validators(page: ReleasePage, ui: PageLanguage, services: str = "") 
     kit come from): no page is rendered to compare."""
     release, newsroom = page.view.release, page.view.newsroom
     language = (ui.code, ui.carried)
-    media = tuple((image.media_id, image.happened_at) for image in page.gallery)
+    media = tuple((image.media_id, image.happened_at, image.caption) for image in page.gallery)
+    arranged = page.arranged
+    gallery = None if arranged is None else (arranged.gallery_id, arranged.version)
     # A translation published, edited or withdrawn changes the page's list and alternates.
     translated = tuple((t.id, t.version) for t in page.translations)
     parts = (
         media,
+        gallery,
         translated,
         release.id,
         release.version,
@@ -40,6 +43,7 @@ def release_validators(page: ReleasePage, ui: PageLanguage, services: str = "") 
             release.updated_at,
             newsroom.updated_at,
             *(i.happened_at for i in page.gallery),
+            *([] if arranged is None else [arranged.changed_at]),
             *(t.updated_at for t in page.translations),
         ]
     )
@@ -62,7 +66,7 @@ def release_html(
     view = page.view
     if page.withdrawn:
         return render("withdrawn.html", ui, view=view, home_url=home_url)
-    meta = page_meta(view, url)
+    meta = page_meta(view, url, page.card, [image.details for image in page.gallery])
     return render(
         "release.html",
         ui,
@@ -98,10 +102,20 @@ def press_kit_url(media_path: str, page: ReleasePage) -> str:
     return f"{base}/releases/{release.id}/press-kit.zip"
 
 
-def preview_html(view: ReleaseView, ui: PageLanguage) -> str:
-    """An embargoed release for the journalists its preview link was sent to."""
+def preview_html(page: PreviewPage, ui: PageLanguage) -> str:
+    """An embargoed release for the journalists its preview link was sent to, its pictures
+    through signed links (no press kit: it is public only from the lift)."""
+    view = page.view
     contacts = view.release.content.contacts or view.newsroom.contacts
-    return render("preview.html", ui, view=view, contacts=contacts)
+    return render(
+        "preview.html",
+        ui,
+        view=view,
+        contacts=contacts,
+        pictures=pictures(page.gallery),
+        press_kit="",
+        sizes=SIZES,
+    )
 
 
 def embed_html(page: ReleasePage, url: str, home_url: str, ui: PageLanguage) -> str:
