@@ -28,6 +28,8 @@ from newsroom_shared.auth import KeyFollower
 from newsroom_shared.background import BackgroundLoop
 from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.config import key_list
+from newsroom_shared.page_generations import PageGenerations
+from newsroom_shared.page_versions import MongoPageVersions, PagesChanged
 from newsroom_shared.runtime import ServiceRuntime
 
 logger = logging.getLogger(__name__)
@@ -45,10 +47,14 @@ class Comments:
     """Releases and settings as visitors' requests read them, kept seconds in this process."""
     mail_loop: BackgroundLoop
     """Sends the commenters' queued mails; woken after a command queued one."""
+    page_generations: PageGenerations | None = None
+    """What this replica knows of each thread's version (None: no cache of public answers)."""
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""
-        return self._unit_of_work()
+        generations = self.page_generations
+        changed = None if generations is None else generations.changed_here
+        return self._unit_of_work(pages_changed=changed)
 
     def reader(self) -> MongoUnitOfWork:
         """A unit of work for queries: no transaction (reads need none, and they are cheaper)."""
@@ -59,7 +65,11 @@ class Comments:
         return self._unit_of_work(session=session)
 
     def _unit_of_work(
-        self, *, transactional: bool = True, session: AsyncClientSession | None = None
+        self,
+        *,
+        transactional: bool = True,
+        session: AsyncClientSession | None = None,
+        pages_changed: PagesChanged | None = None,
     ) -> MongoUnitOfWork:
         runtime = self.runtime
         return MongoUnitOfWork(
@@ -70,6 +80,7 @@ class Comments:
             self.caches,
             transactional=transactional,
             session=session,
+            pages_changed=pages_changed,
         )
 
 
@@ -133,6 +144,13 @@ def bootstrap(
             remembered_days=settings.verified_author_days,
         ),
     )
+    generations = None
+    if settings.page_cache_max_bytes:
+        generations = PageGenerations(
+            MongoPageVersions(runtime.db),
+            poll_interval_s=settings.page_cache_poll_interval_s,
+            overlap_s=settings.page_cache_overlap_s,
+        )
     return Comments(
         settings=settings,
         runtime=runtime,
@@ -140,4 +158,5 @@ def bootstrap(
         keys=KeyFollower(runtime.db, settings),
         caches=ReadCaches.of(settings.read_cache_ttl_s),
         mail_loop=mail_loop(settings, runtime, clock),
+        page_generations=generations,
     )
