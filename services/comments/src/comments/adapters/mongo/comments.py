@@ -135,15 +135,18 @@ class MongoComments(PageWriter):
         if after is not None:
             roots.update(_after(order, after))
         direction = -1 if order is Order.newest else 1
-        replies = {**visible, "depth": {"$gt": 0}, "$expr": {"$eq": ["$root_id", "$$thread_root"]}}
+        replies = {**visible, "depth": {"$gt": 0}}
         pipeline: list[Document] = [
             {"$match": roots},
             {"$sort": {"posted_at": direction, "_id": direction}},
             {"$limit": limit},
             {
                 "$lookup": {
+                    # Equality on root_id (MongoDB 5.0's form: the replies index serves
+                    # it), the rest as a match: only this tenant's and release's replies.
                     "from": self.COLLECTION,
-                    "let": {"thread_root": "$_id"},
+                    "localField": "_id",
+                    "foreignField": "root_id",
                     "pipeline": [{"$match": replies}],
                     "as": "thread_replies",
                 }
