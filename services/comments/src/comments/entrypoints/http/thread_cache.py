@@ -11,9 +11,9 @@ An answer is labelled with its release's version (and a count also with its news
 the comment period in the settings says whether it is open); every write that changes them
 raises it in its transaction (``adapters/page_scopes.py``). What the route read through the
 per-process read cache of releases and settings may be up to ``COMMENTS_READ_CACHE_TTL_S``
-old, so an answer is kept no longer than that (a replica that consumed a withdrawal shows it
-within the read cache's time, as without this cache), and a count no longer than until the
-release closes (``open`` turns false with time alone).
+old, so an answer is kept no longer than that (a withdrawal consumed by another replica shows
+here within twice that time at worst, not up to ``COMMENTS_PAGE_CACHE_MAX_AGE_S``), and a
+count no longer than until the release closes (``open`` turns false with time alone).
 """
 
 from __future__ import annotations
