@@ -124,6 +124,9 @@ async def test_a_kept_answer_costs_no_database_command_in_any_variant(
     assert [len(f.json()["items"]) for f in first] == [2, 2, 1, 1]
     assert texts(first[3].json()) == ["The first comment here", "A reply to it"]
     assert first_count.json() == {"release_id": release, "visible": 3, "open": True}
+    from_a_blog = await api.get(url, headers={"Origin": "https://blog.example"})
+    assert from_a_blog.headers["access-control-allow-origin"] == "*"  # CORS wraps a hit too
+    assert from_a_blog.content == first[0].content
 
 
 async def test_a_new_comment_a_reaction_and_a_decision_show_at_once_here(
