@@ -60,6 +60,14 @@ class Comments:
         """A unit of work for queries: no transaction (reads need none, and they are cheaper)."""
         return self._unit_of_work(transactional=False)
 
+    def page_reader(self) -> MongoUnitOfWork:
+        """A unit of work for the reads whose answers the page cache keeps (a thread, a count).
+        With the cache on it reads releases and settings from the database, not through the
+        read cache: a kept answer must be no older than its label (the versions as known
+        before its reads), and it is kept until they move. With the cache off, as ``reader``."""
+        caches = self.caches if self.page_generations is None else ReadCaches.off()
+        return self._unit_of_work(transactional=False, caches=caches)
+
     def joined(self, session: AsyncClientSession) -> MongoUnitOfWork:
         """A unit of work inside someone else's transaction (a consumer's inbox transaction)."""
         return self._unit_of_work(session=session)
@@ -70,6 +78,7 @@ class Comments:
         transactional: bool = True,
         session: AsyncClientSession | None = None,
         pages_changed: PagesChanged | None = None,
+        caches: ReadCaches | None = None,
     ) -> MongoUnitOfWork:
         runtime = self.runtime
         return MongoUnitOfWork(
@@ -77,7 +86,7 @@ class Comments:
             runtime.db,
             runtime.outbox,
             runtime.envelope,
-            self.caches,
+            self.caches if caches is None else caches,
             transactional=transactional,
             session=session,
             pages_changed=pages_changed,

@@ -15,11 +15,24 @@ from pymongo import monitoring
 
 from comments.config import CommentsSettings
 from comments.entrypoints.http.thread_cache import LOOKUPS
+from comments.service.releases import release_withdrawn
+from newsroom_shared.events.publisher import ReleaseWithdrawn
 from newsroom_testing.clock import FakeClock
 from newsroom_testing.consumer import eventually
 from newsroom_testing.fixtures import drop_test_database
 
-from .conftest import A, B, comment_body, known_release, ok, post_mode, published, running, staff
+from .conftest import (
+    A,
+    B,
+    comment_body,
+    comments_of,
+    known_release,
+    ok,
+    post_mode,
+    published,
+    running,
+    staff,
+)
 
 pytestmark = pytest.mark.connected
 
@@ -242,6 +255,42 @@ async def test_another_replica_shows_a_change_within_its_poll(
                 return bool((await ok(other, "GET", url))["items"] == [])
 
             await eventually(other_hides_it, "decision there", timeout_s=10)
+    finally:
+        await drop_test_database(mongo_client, settings.database_name)
+
+
+async def test_a_withdrawal_applied_by_another_replica_shows_within_its_poll(
+    settings: CommentsSettings, clock: FakeClock, mongo_client: Any
+) -> None:
+    # A read cache far longer than the test: the thread must not wait for it to expire.
+    quick = settings.model_copy(
+        update={"page_cache_poll_interval_s": 0.1, "read_cache_ttl_s": 600.0}
+    )
+    try:
+        async with running(quick, clock) as one, running(quick, clock) as other:
+            release = await open_thread(one)
+            url = thread_url(release)
+            await ok(one, "POST", url, 201, json=comment_body("Soon withdrawn, with its release"))
+            for _ in range(2):  # read on the other replica, then kept there
+                assert len((await ok(other, "GET", url))["items"]) == 1
+            stored = await comments_of(one).reader().releases.get(A, release)
+            assert stored is not None
+
+            async with comments_of(one).uow() as uow:  # as the withdrawal's consumer does
+                await release_withdrawn(
+                    uow,
+                    ReleaseWithdrawn(
+                        tenant_id=A,
+                        release_id=release,
+                        newsroom_id=stored.newsroom_id,
+                        withdrawn_at=clock.now(),
+                    ),
+                )
+
+            async def other_answers_404() -> bool:
+                return (await other.get(url)).status_code == 404
+
+            await eventually(other_answers_404, "withdrawal there", timeout_s=10)
     finally:
         await drop_test_database(mongo_client, settings.database_name)
 

@@ -9,11 +9,10 @@ is never the public's).
 
 An answer is labelled with its release's version (and a count also with its newsroom's:
 the comment period in the settings says whether it is open); every write that changes them
-raises it in its transaction (``adapters/page_scopes.py``). What the route read through the
-per-process read cache of releases and settings may be up to ``COMMENTS_READ_CACHE_TTL_S``
-old, so an answer is kept no longer than that (a withdrawal consumed by another replica shows
-here within twice that time at worst, not up to ``COMMENTS_PAGE_CACHE_MAX_AGE_S``), and a
-count no longer than until the release closes (``open`` turns false with time alone).
+raises it in its transaction (``adapters/page_scopes.py``), and a miss reads the release and
+settings from the database (``Comments.page_reader``), not through the per-process read
+cache, so an answer is exactly as current as its label. A count is kept no longer than until
+its release closes (``open`` turns false with time alone).
 """
 
 from __future__ import annotations
@@ -50,9 +49,9 @@ def may_be_a_page(scope: Scope) -> bool:
     return anonymous_read(scope) and local_path(scope).startswith(RELEASES)
 
 
-def thread_of(request: Request, comments: Comments, tenant_id: str, release_id: str) -> None:
+def thread_of(request: Request, tenant_id: str, release_id: str) -> None:
     """The answer being sent is this release's public thread (a page of it)."""
-    page_of(request, tenant_id, release_part(release_id), good_for_s=_read_cache_s(comments))
+    page_of(request, tenant_id, release_part(release_id))
 
 
 def count_of(
@@ -64,17 +63,11 @@ def count_of(
     closes_at: datetime | None,
 ) -> None:
     """The answer being sent is this release's count (open or not, by its newsroom's period)."""
-    good_for_s = _read_cache_s(comments)
+    good_for_s = None
     if closes_at is not None:
-        left_s = max(0.0, (closes_at - comments.deps.clock.now()).total_seconds())
-        good_for_s = left_s if good_for_s is None else min(good_for_s, left_s)
+        good_for_s = max(0.0, (closes_at - comments.deps.clock.now()).total_seconds())
     parts = (release_part(release_id), newsroom_part(newsroom_id))
     page_of(request, tenant_id, *parts, good_for_s=good_for_s)
-
-
-def _read_cache_s(comments: Comments) -> float | None:
-    ttl_s = comments.settings.read_cache_ttl_s
-    return ttl_s if ttl_s > 0 else None  # no read cache: what the route read is current
 
 
 def poll_loop(comments: Comments) -> list[BackgroundLoop]:
