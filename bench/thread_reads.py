@@ -5,9 +5,13 @@ System: the comments app in its own process (``bench/thread_servers.py system``:
 ``python -m comments`` builds it, one uvicorn worker), ``GET
 /v1/public/releases/{id}/comments?limit=20`` of a release with 30 top-level comments, each with
 two replies, ten of them with an official reply too (the page: the 20 newest top-level
-comments and their 46 replies, 18.7 KB of JSON). Everything the route does runs: the
-per-client limit (its shared window in the database), the release from the read cache, the
-page's top-level comments and their replies from MongoDB, the answer built and validated.
+comments and their 46 replies, 18.7 KB of JSON). The app runs with its defaults, so the
+answer comes from the cache of public answers (``newsroom_shared.http.page_cache``: after the
+first request a hit skips routing, the per-client limit's dependency and the database; the
+per-client bucket is still taken). After the cached rounds, one round of the system with the
+cache off (``COMMENTS_PAGE_CACHE_MAX_BYTES=0``): every request runs the route (the
+per-client limit, the release from the read cache, the page's top-level comments with their
+replies from MongoDB, the answer built and validated).
 
 Baseline, same run, same machine: ``thread_servers.py baseline``, a bare FastAPI route at the
 same path returning that very JSON (the system's answer, as a dict), the same uvicorn options.
@@ -134,8 +138,10 @@ async def server(
         await asyncio.wait_for(process.wait(), 30)
 
 
-def _system_env(bootstrap: str, mongo_uri: str, database: str) -> dict[str, str]:
-    return {
+def _system_env(
+    bootstrap: str, mongo_uri: str, database: str, *, cache: bool = True
+) -> dict[str, str]:
+    env = {
         "COMMENTS_MONGODB_URI": mongo_uri,
         "COMMENTS_MONGODB_DATABASE": database,
         "COMMENTS_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
@@ -146,11 +152,27 @@ def _system_env(bootstrap: str, mongo_uri: str, database: str) -> dict[str, str]
         "COMMENTS_EMAIL_HASH_KEY": "bench-digest-key",
         "COMMENTS_LOG_LEVEL": "WARNING",
     }
+    if not cache:
+        env["COMMENTS_PAGE_CACHE_MAX_BYTES"] = "0"
+    return env
 
 
 async def measured(port: int, path: str, requests: int) -> dict[str, float]:
     await load(port, path, WARM_UP, CONNECTIONS)
     return (await load(port, path, requests, CONNECTIONS)).report()
+
+
+async def _system_round(
+    http: httpx.AsyncClient, port: int, path: str, events: int
+) -> dict[str, Any]:
+    commands_url = f"http://127.0.0.1:{port}/__bench/commands"
+    await http.get(commands_url)  # counts start here
+    ours: dict[str, Any] = dict(await measured(port, path, events))
+    counted = (await http.get(commands_url)).json()
+    ours["db_commands_per_request"] = {
+        key: count / (events + WARM_UP) for key, count in counted["by_collection"].items()
+    }
+    return ours
 
 
 async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[str, Any]:
@@ -168,7 +190,6 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
         path = f"/v1/public/releases/{release_id}/comments?limit=20"
         env = _system_env(bootstrap, mongo_uri, db.name)
         async with server("system", env) as system, httpx.AsyncClient() as http:
-            commands_url = f"http://127.0.0.1:{system}/__bench/commands"
             answer = await http.get(f"http://127.0.0.1:{system}{path}")
             answer.raise_for_status()
             report["answer_bytes"] = len(answer.content)
@@ -178,15 +199,12 @@ async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[
                 async with server("baseline", {}, "--body", str(body)) as baseline:
                     for _ in range(rounds):
                         bare = await measured(baseline, path, events)
-                        await http.get(commands_url)  # counts start here
-                        ours: dict[str, Any] = dict(await measured(system, path, events))
-                        counted = (await http.get(commands_url)).json()
-                        ours["db_commands_per_request"] = {
-                            key: count / (events + WARM_UP)
-                            for key, count in counted["by_collection"].items()
-                        }
+                        ours = await _system_round(http, system, path, events)
                         ours["ratio_rps"] = ours["requests_per_s"] / bare["requests_per_s"]
                         report["rounds"].append({"baseline": bare, "system": ours})
+        uncached_env = _system_env(bootstrap, mongo_uri, db.name, cache=False)
+        async with server("system", uncached_env) as uncached, httpx.AsyncClient() as http:
+            report["without_cache"] = await _system_round(http, uncached, path, events)
         rows = report["rounds"]
         report["median"] = {
             "baseline_rps": statistics.median(r["baseline"]["requests_per_s"] for r in rows),

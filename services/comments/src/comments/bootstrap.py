@@ -28,6 +28,8 @@ from newsroom_shared.auth import KeyFollower
 from newsroom_shared.background import BackgroundLoop
 from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.config import key_list
+from newsroom_shared.page_generations import PageGenerations
+from newsroom_shared.page_versions import MongoPageVersions, PagesChanged
 from newsroom_shared.runtime import ServiceRuntime
 
 logger = logging.getLogger(__name__)
@@ -45,21 +47,38 @@ class Comments:
     """Releases and settings as visitors' requests read them, kept seconds in this process."""
     mail_loop: BackgroundLoop
     """Sends the commenters' queued mails; woken after a command queued one."""
+    page_generations: PageGenerations | None = None
+    """What this replica knows of each thread's version (None: no cache of public answers)."""
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""
-        return self._unit_of_work()
+        generations = self.page_generations
+        changed = None if generations is None else generations.changed_here
+        return self._unit_of_work(pages_changed=changed)
 
     def reader(self) -> MongoUnitOfWork:
         """A unit of work for queries: no transaction (reads need none, and they are cheaper)."""
         return self._unit_of_work(transactional=False)
+
+    def page_reader(self) -> MongoUnitOfWork:
+        """A unit of work for the reads whose answers the page cache keeps (a thread, a count).
+        With the cache on it reads releases and settings from the database, not through the
+        read cache: a kept answer must be no older than its label (the versions as known
+        before its reads), and it is kept until they move. With the cache off, as ``reader``."""
+        caches = self.caches if self.page_generations is None else ReadCaches.off()
+        return self._unit_of_work(transactional=False, caches=caches)
 
     def joined(self, session: AsyncClientSession) -> MongoUnitOfWork:
         """A unit of work inside someone else's transaction (a consumer's inbox transaction)."""
         return self._unit_of_work(session=session)
 
     def _unit_of_work(
-        self, *, transactional: bool = True, session: AsyncClientSession | None = None
+        self,
+        *,
+        transactional: bool = True,
+        session: AsyncClientSession | None = None,
+        pages_changed: PagesChanged | None = None,
+        caches: ReadCaches | None = None,
     ) -> MongoUnitOfWork:
         runtime = self.runtime
         return MongoUnitOfWork(
@@ -67,9 +86,10 @@ class Comments:
             runtime.db,
             runtime.outbox,
             runtime.envelope,
-            self.caches,
+            self.caches if caches is None else caches,
             transactional=transactional,
             session=session,
+            pages_changed=pages_changed,
         )
 
 
@@ -133,6 +153,13 @@ def bootstrap(
             remembered_days=settings.verified_author_days,
         ),
     )
+    generations = None
+    if settings.page_cache_max_bytes:
+        generations = PageGenerations(
+            MongoPageVersions(runtime.db),
+            poll_interval_s=settings.page_cache_poll_interval_s,
+            overlap_s=settings.page_cache_overlap_s,
+        )
     return Comments(
         settings=settings,
         runtime=runtime,
@@ -140,4 +167,5 @@ def bootstrap(
         keys=KeyFollower(runtime.db, settings),
         caches=ReadCaches.of(settings.read_cache_ttl_s),
         mail_loop=mail_loop(settings, runtime, clock),
+        page_generations=generations,
     )

@@ -43,6 +43,29 @@ class CommentsSettings(ServiceSettings):
         "visitors' requests without reading them again: another replica's change (new settings, "
         "a withdrawal) shows here within this time; 0: read every time",
     )
+    page_cache_max_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=0,
+        description="Memory for the public threads' and counts' answers in each replica (0: no "
+        "cache); an answer is kept until a change to its release's thread",
+    )
+    page_cache_max_age_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="Longest an answer is kept even without a change (a safety bound)",
+    )
+    page_cache_poll_interval_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often each replica reads which threads changed (page_versions): how "
+        "long another replica's change may take to show here",
+    )
+    page_cache_overlap_s: float = Field(
+        default=90.0,
+        ge=0,
+        description="How far back each poll looks before the previous one: longer than a "
+        "transaction may stay open (60 s on MongoDB) plus clock skew to the database",
+    )
     public_rate_per_minute: int = Field(
         default=120, ge=1, description="Public reads (threads, counts): requests/minute/client"
     )

@@ -9,7 +9,7 @@ from comments.adapters.mongo.indexes import ensure_indexes
 from comments.bootstrap import bootstrap
 from comments.config import CommentsSettings
 from comments.entrypoints.consumers import SUBSCRIPTIONS
-from comments.entrypoints.http import bans, moderation, public, settings
+from comments.entrypoints.http import bans, moderation, public, settings, thread_cache
 from comments.entrypoints.http.cors import PublicCors
 from comments.entrypoints.http.errors import install_domain_error_handler
 from comments.entrypoints.web import manage, verify
@@ -69,12 +69,13 @@ def create_app(
         subscriptions=SUBSCRIPTIONS if authenticator is None else without_api_keys(SUBSCRIPTIONS),
         authenticator=authenticator or comments.keys.authenticator,
         prepare=[create_indexes, comments.keys.ensure_indexes],
-        background=[comments.mail_loop],
+        background=[comments.mail_loop, *thread_cache.poll_loop(comments)],
     )
     # The emails' pages carry a signed token in their address: never in the access log.
     redact_access_paths(MANAGE_PATH, VERIFY_PATH)
     install_domain_error_handler(app)
     app.add_middleware(PublicCors)
+    thread_cache.install(app, comments)
     app.state.public_rate_limits = public.public_limits(settings)
     app.state.comments = comments
     return app

@@ -11,10 +11,13 @@ from typing import Any
 import httpx
 import pytest
 
+from comments.adapters.page_scopes import release_part
 from comments.config import CommentsSettings
+from newsroom_shared import page_versions
 from newsroom_shared.dlq.reader import open_dlq
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.publisher import ReleasePublished, ReleaseUpdated, ReleaseWithdrawn
+from newsroom_shared.page_generations import version_key
 from newsroom_testing.consumer import RawMessage, eventually, produce, produce_envelopes
 from newsroom_testing.fixtures import drop_test_database
 
@@ -102,6 +105,13 @@ async def test_a_release_opens_when_published_and_closes_when_withdrawn(
     stored = await reader.releases.get(A, event.release_id)
     assert stored is not None
     assert stored.withdrawn_at is not None
+    # Each applied event raised the thread's page version in its own transaction (the cached
+    # thread and count of every replica are dropped within a poll).
+    versions = comments_of(api).runtime.db[page_versions.COLLECTION]
+    key = version_key(A, release_part(event.release_id))
+    raised = await versions.find_one({"_id": key})
+    assert raised is not None
+    assert (raised["tenant_id"], raised["version"] >= 2) == (A, True)
     await eventually(lambda: _title_is(api, event.release_id, "Bigger news"), timeout_s=60)
 
 

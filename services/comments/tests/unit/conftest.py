@@ -115,7 +115,13 @@ class FakeComments:
         assert (comment.tenant_id, comment.id) in self.s.comments
         self.s.comments[(comment.tenant_id, comment.id)] = _copy(comment)
 
-    async def roots(
+    async def thread(
+        self, tenant_id: str, release_id: str, order: Order, after: Position | None, limit: int
+    ) -> tuple[list[Comment], list[Comment]]:
+        roots = self._roots(tenant_id, release_id, order, after, limit)
+        return roots, self._replies(tenant_id, release_id, [root.id for root in roots])
+
+    def _roots(
         self, tenant_id: str, release_id: str, order: Order, after: Position | None, limit: int
     ) -> list[Comment]:
         rows = [
@@ -137,9 +143,7 @@ class FakeComments:
             ]
         return rows[:limit]
 
-    async def replies(
-        self, tenant_id: str, release_id: str, root_ids: Sequence[str]
-    ) -> list[Comment]:
+    def _replies(self, tenant_id: str, release_id: str, root_ids: Sequence[str]) -> list[Comment]:
         return [
             c
             for c in self._of(tenant_id)

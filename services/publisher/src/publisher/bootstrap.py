@@ -13,14 +13,14 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.config import key_list
+from newsroom_shared.page_generations import PageGenerations
+from newsroom_shared.page_versions import MongoPageVersions
 from newsroom_shared.runtime import ServiceRuntime
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.adapters.authenticator import ApiKeyAuthenticator, VerifiedTokens
 from publisher.adapters.media_links import SignedMediaLinks
 from publisher.adapters.mongo.api_keys import MongoApiKeys
-from publisher.adapters.mongo.page_versions import MongoPageVersions
 from publisher.adapters.mongo.unit_of_work import MongoUnitOfWork
-from publisher.adapters.page_generations import PageGenerations
 from publisher.adapters.preview_links import SignedLinks
 from publisher.adapters.site_map import SiteDirectory
 from publisher.config import PublisherSettings

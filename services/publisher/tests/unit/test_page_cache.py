@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from publisher.adapters.page_generations import Generation, PageGenerations
+from newsroom_shared.page_generations import Generation, PageGenerations
 from publisher.entrypoints.web.page_cache import (
     CachedPage,
     PageCache,

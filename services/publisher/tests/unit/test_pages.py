@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from starlette.requests import Request
 
+from newsroom_shared.http.conditional import Validators, not_modified
 from publisher.domain.content import ContentChanges
 from publisher.domain.errors import InvalidInputError, NotFoundError
 from publisher.domain.newsroom import Newsroom
-from publisher.entrypoints.web.conditional import Validators, not_modified
 from publisher.entrypoints.web.rendering import script_json
 from publisher.service import newsrooms, pages, releases, workflow
 from publisher.service.ports import Caller, PublicPosition

@@ -26,7 +26,14 @@ class KnownRelease:
     def is_open(self, now: datetime, open_days: int | None) -> bool:
         if self.published_at is None or self.withdrawn_at is not None:
             return False
-        return open_days is None or now < self.published_at + timedelta(days=open_days)
+        closes_at = self.closes_at(open_days)
+        return closes_at is None or now < closes_at
+
+    def closes_at(self, open_days: int | None) -> datetime | None:
+        """When its newsroom's period ends (None: no period, or not published)."""
+        if self.published_at is None or open_days is None:
+            return None
+        return self.published_at + timedelta(days=open_days)
 
     @property
     def is_public(self) -> bool:

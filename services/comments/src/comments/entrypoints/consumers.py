@@ -42,6 +42,7 @@ def release_handler(comments: Comments) -> EventHandler:
                 await release_published(uow, event)
         except TenantMismatchError as error:
             raise PermanentError(str(error)) from error  # a dead letter at once, no retries
+        await uow.flush()  # the thread's page version is raised in the inbox's transaction
 
     return apply
 
@@ -50,7 +51,9 @@ def newsroom_handler(comments: Comments) -> EventHandler:
     async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
         event = received.data
         assert isinstance(event, NewsroomCreated | NewsroomUpdated)
-        await newsroom_changed(comments.joined(session), event)
+        uow = comments.joined(session)
+        await newsroom_changed(uow, event)
+        await uow.flush()  # what it wrote, whole in the inbox's transaction
 
     return apply
 

@@ -73,16 +73,11 @@ class CommentRepository(Protocol):
     async def add(self, comment: Comment) -> None: ...
     async def get(self, tenant_id: str, comment_id: str) -> Comment | None: ...
     async def save(self, comment: Comment) -> None: ...
-    async def roots(
+    async def thread(
         self, tenant_id: str, release_id: str, order: Order, after: Position | None, limit: int
-    ) -> list[Comment]:
-        """Visible top-level comments of the release, in ``order``."""
-        ...
-
-    async def replies(
-        self, tenant_id: str, release_id: str, root_ids: Sequence[str]
-    ) -> list[Comment]:
-        """Visible replies in the threads of ``root_ids``."""
+    ) -> tuple[list[Comment], list[Comment]]:
+        """Up to ``limit`` visible top-level comments of the release in ``order``, and the
+        visible replies in their threads (one query)."""
         ...
 
     async def count_visible(self, tenant_id: str, release_id: str) -> int: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from comments.domain.releases import KnownRelease
 from comments.domain.threads import Node, threads
@@ -21,9 +22,15 @@ class ThreadPage:
 
 @dataclass(frozen=True, slots=True)
 class Count:
-    release_id: str
+    release: KnownRelease
     visible: int
     open: bool
+    closes_at: datetime | None
+    """When ``open`` turns false with time alone (None: it does not)."""
+
+    @property
+    def release_id(self) -> str:
+        return self.release.release_id
 
 
 async def thread_page(
@@ -31,11 +38,11 @@ async def thread_page(
 ) -> ThreadPage:
     async with uow:
         release = await public_release(uow, release_id)
-        roots = await uow.comments.roots(release.tenant_id, release_id, order, after, limit + 1)
-        page = roots[:limit]
-        replies = await uow.comments.replies(
-            release.tenant_id, release_id, [root.id for root in page]
+        # One more root than asked tells whether another page follows.
+        roots, replies = await uow.comments.thread(
+            release.tenant_id, release_id, order, after, limit + 1
         )
+    page = roots[:limit]
     return ThreadPage(release, threads(page, replies), more=len(roots) > limit)
 
 
@@ -44,4 +51,5 @@ async def comment_count(uow: UnitOfWork, deps: Deps, release_id: str) -> Count:
         release = await public_release(uow, release_id)
         visible = await uow.comments.count_visible(release.tenant_id, release_id)
         settings = await load_settings(uow, release.tenant_id, release.newsroom_id)
-    return Count(release_id, visible, release.is_open(deps.clock.now(), settings.open_days))
+    now, open_days = deps.clock.now(), settings.open_days
+    return Count(release, visible, release.is_open(now, open_days), release.closes_at(open_days))

@@ -3,14 +3,14 @@ this service) beside the digest that events carry. Every query starts with the t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from comments.adapters.mongo.base import Repository
+from comments.adapters.page_scopes import release_part
 from comments.domain.comment import Awaiting, Comment, Place, Status
 from comments.domain.markup import Body
 from comments.service.ports import Order, Position, QueueFilter
 from newsroom_shared.mongo import Document
+from newsroom_shared.page_versions import PageWriter
 
 APPROVED = Status.approved.value
 
@@ -102,10 +102,15 @@ def _after(order: Order, after: Position) -> Document:
     }
 
 
-class MongoComments(Repository):
+class MongoComments(PageWriter):
+    """Every write that can change a thread notes its release's part of the pages: a comment
+    stored shown, and any change to a stored one (it may have been shown before, or be now)."""
+
     COLLECTION = "comments"
 
     async def add(self, comment: Comment) -> None:
+        if comment.visible:
+            self._pages.note(comment.tenant_id, release_part(comment.release_id))
         await self._collection.insert_one(comment_document(comment), **self._opts())
 
     async def get(self, tenant_id: str, comment_id: str) -> Comment | None:
@@ -113,45 +118,46 @@ class MongoComments(Repository):
         return None if found is None else _comment(found)
 
     async def save(self, comment: Comment) -> None:
+        self._pages.note(comment.tenant_id, release_part(comment.release_id))
         await self._collection.replace_one(
             {"tenant_id": comment.tenant_id, "_id": comment.id},
             comment_document(comment),
             **self._opts(),
         )
 
-    async def roots(
+    async def thread(
         self, tenant_id: str, release_id: str, order: Order, after: Position | None, limit: int
-    ) -> list[Comment]:
-        query: Document = {
-            "tenant_id": tenant_id,
-            "release_id": release_id,
-            "status": APPROVED,
-            "depth": 0,
-        }
+    ) -> tuple[list[Comment], list[Comment]]:
+        """One aggregate: the page's roots (the thread index), each with its visible replies
+        joined by ``root_id`` within the same tenant and release (the replies index)."""
+        visible: Document = {"tenant_id": tenant_id, "release_id": release_id, "status": APPROVED}
+        roots: Document = {**visible, "depth": 0}
         if after is not None:
-            query.update(_after(order, after))
+            roots.update(_after(order, after))
         direction = -1 if order is Order.newest else 1
-        rows = await self._find(
-            query, sort=[("posted_at", direction), ("_id", direction)], limit=limit
-        )
-        return [_comment(row) for row in rows]
-
-    async def replies(
-        self, tenant_id: str, release_id: str, root_ids: Sequence[str]
-    ) -> list[Comment]:
-        if not root_ids:
-            return []
-        cursor = self._collection.find(
+        replies = {**visible, "depth": {"$gt": 0}}
+        pipeline: list[Document] = [
+            {"$match": roots},
+            {"$sort": {"posted_at": direction, "_id": direction}},
+            {"$limit": limit},
             {
-                "tenant_id": tenant_id,
-                "root_id": {"$in": list(root_ids)},
-                "release_id": release_id,
-                "status": APPROVED,
-                "depth": {"$gt": 0},
+                "$lookup": {
+                    # Equality on root_id (MongoDB 5.0's form: the replies index serves
+                    # it), the rest as a match: only this tenant's and release's replies.
+                    "from": self.COLLECTION,
+                    "localField": "_id",
+                    "foreignField": "root_id",
+                    "pipeline": [{"$match": replies}],
+                    "as": "thread_replies",
+                }
             },
-            **self._opts(),
-        )
-        return [_comment(row) async for row in cursor]
+        ]
+        found: list[Comment] = []
+        under: list[Comment] = []
+        async for row in await self._collection.aggregate(pipeline, **self._opts()):
+            under.extend(_comment(reply) for reply in row.pop("thread_replies"))
+            found.append(_comment(row))
+        return found, under
 
     async def count_visible(self, tenant_id: str, release_id: str) -> int:
         return await self._collection.count_documents(

@@ -12,10 +12,13 @@ import contextlib
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import CollectionInvalid
 
+from newsroom_shared import page_versions
 from newsroom_shared.mongo import Database
 
 INDEXES: dict[str, list[IndexModel]] = {
     "releases": [IndexModel([("release_id", ASCENDING)], unique=True, name="public_release")],
+    # Each replica's poll: the releases' threads (and newsrooms' settings) changed lately.
+    page_versions.COLLECTION: page_versions.INDEXES,
     "newsrooms": [],
     "newsroom_settings": [],
     "comments": [

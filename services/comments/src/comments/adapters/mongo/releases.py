@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from comments.adapters.mongo.base import Repository, scoped_id
+from comments.adapters.mongo.base import scoped_id
+from comments.adapters.page_scopes import release_part
 from comments.adapters.read_cache import ReadCache
 from comments.domain.releases import KnownRelease
 from newsroom_shared.mongo import Database, Document
+from newsroom_shared.page_versions import PageChanges, PageWriter
 
 
 def _release(document: Document) -> KnownRelease:
@@ -29,7 +31,9 @@ def _release(document: Document) -> KnownRelease:
     )
 
 
-class MongoReleases(Repository):
+class MongoReleases(PageWriter):
+    """A release saved (published, updated, withdrawn) notes its thread's part of the pages."""
+
     COLLECTION = "releases"
 
     def __init__(
@@ -37,8 +41,9 @@ class MongoReleases(Repository):
         db: Database,
         session: AsyncClientSession | None = None,
         cache: ReadCache[KnownRelease] | None = None,
+        pages: PageChanges | None = None,
     ) -> None:
-        super().__init__(db, session)
+        super().__init__(db, session, pages)
         self._cache = cache or ReadCache(0)
 
     async def get(self, tenant_id: str, release_id: str) -> KnownRelease | None:
@@ -56,6 +61,7 @@ class MongoReleases(Repository):
 
     async def put(self, release: KnownRelease) -> None:
         self._cache.drop(release.release_id)
+        self._pages.note(release.tenant_id, release_part(release.release_id))
         await self._collection.replace_one(
             {"_id": scoped_id(release.tenant_id, release.release_id)},
             {

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from comments.adapters.mongo.base import Repository, scoped_id
+from comments.adapters.mongo.base import scoped_id
+from comments.adapters.page_scopes import newsroom_part
 from comments.adapters.read_cache import ReadCache
 from comments.domain.settings import CommentSettings, ModerationMode
 from newsroom_shared.mongo import Database, Document
+from newsroom_shared.page_versions import PageChanges, PageWriter
 
 
 def _settings(document: Document) -> CommentSettings:
@@ -25,7 +27,9 @@ def _settings(document: Document) -> CommentSettings:
     )
 
 
-class MongoSettings(Repository):
+class MongoSettings(PageWriter):
+    """Settings saved note their newsroom's part of the pages (the counts say "open" by them)."""
+
     COLLECTION = "newsroom_settings"
 
     def __init__(
@@ -33,8 +37,9 @@ class MongoSettings(Repository):
         db: Database,
         session: AsyncClientSession | None = None,
         cache: ReadCache[CommentSettings] | None = None,
+        pages: PageChanges | None = None,
     ) -> None:
-        super().__init__(db, session)
+        super().__init__(db, session, pages)
         self._cache = cache or ReadCache(0)
 
     async def get(self, tenant_id: str, newsroom_id: str) -> CommentSettings | None:
@@ -49,6 +54,7 @@ class MongoSettings(Repository):
 
     async def put(self, settings: CommentSettings) -> None:
         self._cache.drop((settings.tenant_id, settings.newsroom_id))
+        self._pages.note(settings.tenant_id, newsroom_part(settings.newsroom_id))
         await self._collection.replace_one(
             {"_id": scoped_id(settings.tenant_id, settings.newsroom_id)},
             {

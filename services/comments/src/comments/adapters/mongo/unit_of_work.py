@@ -23,14 +23,19 @@ from newsroom_shared.events.base import Event
 from newsroom_shared.events.envelope import Envelope
 from newsroom_shared.mongo import Database, Document
 from newsroom_shared.outbox import Outbox
-from newsroom_shared.unit_of_work import MongoUnitOfWork as UnitOfWorkBase
+from newsroom_shared.page_versions import PagesChanged, PageVersionedUnitOfWork
 
 
-class MongoUnitOfWork(UnitOfWorkBase):
+class MongoUnitOfWork(PageVersionedUnitOfWork):
     """``async with`` opens a transaction (or, for reads, none) and commits when it ends.
 
     Given a ``session`` it joins that transaction instead (a consumer's inbox transaction) and
     neither commits nor may be retried: the transaction's owner does both.
+
+    A write that changes what a release's public thread or count shows raises that release's
+    page version (or, for settings, the newsroom's) in the same transaction (``page_versions``),
+    so the cached answer is known stale exactly when it is; ``pages_changed`` hears of it
+    after a commit of its own.
     """
 
     def __init__(
@@ -43,15 +48,25 @@ class MongoUnitOfWork(UnitOfWorkBase):
         *,
         transactional: bool = True,
         session: AsyncClientSession | None = None,
+        pages_changed: PagesChanged | None = None,
     ) -> None:
         self._caches = caches or ReadCaches.off()  # before the base binds the repositories
-        super().__init__(client, db, outbox, envelope, transactional=transactional, session=session)
+        super().__init__(
+            client,
+            db,
+            outbox,
+            envelope,
+            transactional=transactional,
+            session=session,
+            pages_changed=pages_changed,
+        )
 
     def _bind(self, session: AsyncClientSession | None) -> None:
-        self.releases = MongoReleases(self._db, session, self._caches.releases)
+        pages = self._fresh_pages()
+        self.releases = MongoReleases(self._db, session, self._caches.releases, pages)
         self.newsrooms = MongoNewsrooms(self._db, session, self._caches.newsrooms)
-        self.settings = MongoSettings(self._db, session, self._caches.settings)
-        self.comments = MongoComments(self._db, session)
+        self.settings = MongoSettings(self._db, session, self._caches.settings, pages)
+        self.comments = MongoComments(self._db, session, pages)
         self.reactions = MongoReactions(self._db, session)
         self.bans = MongoBans(self._db, session)
         self.audit = MongoAudit(self._db, session)

@@ -27,13 +27,13 @@ class PublicCors:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and _local_path(scope).startswith(PUBLIC_PREFIX):
+        if scope["type"] == "http" and local_path(scope).startswith(PUBLIC_PREFIX):
             await self.cors(scope, receive, send)
         else:
             await self.app(scope, receive, send)
 
 
-def _local_path(scope: Scope) -> str:
+def local_path(scope: Scope) -> str:
     """The path below the app's root path (behind the proxy the path may still carry it)."""
     path: str = scope["path"]
     root: str = scope.get("root_path", "")

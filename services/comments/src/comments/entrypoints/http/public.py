@@ -28,6 +28,7 @@ from comments.entrypoints.http.schemas.public import (
     ReportIn,
     ThreadOut,
 )
+from comments.entrypoints.http.thread_cache import count_of, thread_of
 from comments.service import authoring, posting, reactions, reading
 from comments.service.ports import Order, Position
 from newsroom_shared.http.errors import BadRequest, error_responses
@@ -81,6 +82,7 @@ def _position(cursor: str | None) -> Position | None:
 
 @router.get("/comments", dependencies=READ, responses=error_responses(404))
 async def thread(
+    request: Request,
     release_id: IdPath,
     comments: CommentsDep,
     limit: Limit,
@@ -88,7 +90,9 @@ async def thread(
     order: Annotated[Order, Query(description="newest or oldest first")] = Order.newest,
 ) -> ThreadOut:
     """The release's visible comments, top-level ones by page, each with its replies."""
-    page = await reading.thread_page(comments.reader(), release_id, order, _position(cursor), limit)
+    reader = comments.page_reader()
+    page = await reading.thread_page(reader, release_id, order, _position(cursor), limit)
+    thread_of(request, page.release.tenant_id, release_id)
     items = [CommentOut.tree(node) for node in page.nodes]
     next_cursor = None
     if page.more and page.nodes:
@@ -98,9 +102,11 @@ async def thread(
 
 
 @router.get("/comment-count", dependencies=READ, responses=error_responses(404))
-async def count(release_id: IdPath, comments: CommentsDep) -> CountOut:
+async def count(request: Request, release_id: IdPath, comments: CommentsDep) -> CountOut:
     """How many comments the release shows, and whether it takes new ones."""
-    found = await reading.comment_count(comments.reader(), comments.deps, release_id)
+    found = await reading.comment_count(comments.page_reader(), comments.deps, release_id)
+    release = found.release
+    count_of(request, comments, release.tenant_id, release_id, release.newsroom_id, found.closes_at)
     return CountOut(release_id=found.release_id, visible=found.visible, open=found.open)
 
 

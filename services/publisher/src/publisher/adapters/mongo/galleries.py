@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsroom_shared.mongo import Document
-from publisher.adapters.mongo.page_versions import PageWriter
+from newsroom_shared.page_versions import PageWriter
 from publisher.domain.gallery import GalleryPlace, KnownGallery
 
 

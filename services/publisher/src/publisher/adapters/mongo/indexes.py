@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
+from newsroom_shared import page_versions
 from newsroom_shared.mongo import Database
 
 INDEXES: dict[str, list[IndexModel]] = {
@@ -96,7 +97,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         ),
     ],
     # Each replica's poll: the tenants whose pages changed lately.
-    "page_versions": [IndexModel([("changed_at", ASCENDING)], name="changed_at")],
+    page_versions.COLLECTION: page_versions.INDEXES,
     "media": [
         IndexModel(
             [("tenant_id", ASCENDING), ("media_id", ASCENDING)], unique=True, name="tenant_media"

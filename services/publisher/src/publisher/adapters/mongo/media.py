@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from newsroom_shared.mongo import Document
-from publisher.adapters.mongo.page_versions import PageWriter
+from newsroom_shared.page_versions import PageWriter
 from publisher.domain.media import ImageSource, MediaDetails, MediaFact, MediaItem
 
 

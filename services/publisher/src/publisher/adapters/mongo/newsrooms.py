@@ -12,8 +12,8 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from newsroom_shared.mongo import Document
+from newsroom_shared.page_versions import PageWriter
 from publisher.adapters.mongo.contacts import contacts_document, contacts_of
-from publisher.adapters.mongo.page_versions import PageWriter
 from publisher.domain.errors import AlreadyExistsError
 from publisher.domain.newsroom import Newsroom
 from publisher.service.ports import Site

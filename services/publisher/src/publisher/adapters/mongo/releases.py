@@ -15,8 +15,8 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from newsroom_shared.mongo import Document
+from newsroom_shared.page_versions import PageWriter
 from publisher.adapters.mongo import release_archive
-from publisher.adapters.mongo.page_versions import PageWriter
 from publisher.adapters.mongo.release_documents import release_document, release_of
 from publisher.domain.archive import MonthCount, Period, TagCount
 from publisher.domain.errors import AlreadyExistsError, ConcurrentModificationError

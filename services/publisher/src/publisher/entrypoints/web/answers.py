@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
-from publisher.entrypoints.web.conditional import etag_matches
+from newsroom_shared.http.conditional import etag_matches
 from publisher.entrypoints.web.language import LANG_PARAM, PageLanguage
 from publisher.entrypoints.web.responses import cache_control
 from publisher.entrypoints.web.sites import requested_path

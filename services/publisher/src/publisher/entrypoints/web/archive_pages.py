@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsroom_shared.http.conditional import etag_of
 from publisher.domain.archive import Month, by_year
 from publisher.entrypoints.http.public import cursor_after
-from publisher.entrypoints.web.conditional import etag_of
 from publisher.entrypoints.web.language import N_, PageLanguage
 from publisher.entrypoints.web.rendering import month_name, render, segment, translate
 from publisher.entrypoints.web.responses import code_version

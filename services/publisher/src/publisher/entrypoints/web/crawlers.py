@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from xml.etree.ElementTree import Element, SubElement
 
+from newsroom_shared.http.conditional import etag_of
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 from publisher.entrypoints.web.archive_pages import month_path, tag_path
-from publisher.entrypoints.web.conditional import etag_of
 from publisher.entrypoints.web.rendering import xml_document
 from publisher.entrypoints.web.translations import alternates
 from publisher.service.archive import Archive

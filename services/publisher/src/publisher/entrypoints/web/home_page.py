@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from newsroom_shared.http.conditional import etag_of
 from publisher.entrypoints.http.public import cursor_after
-from publisher.entrypoints.web.conditional import etag_of
 from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.rendering import render, script_json
 from publisher.entrypoints.web.responses import code_version

@@ -1,93 +1,31 @@
-"""The rendered-page cache: a page rendered once answers every reader until it changes.
+"""The publisher's rendered-page cache: the shared one (``newsroom_shared.http.page_cache``)
+over the newsroom pages, one version per tenant, with the publisher's own lookup counter.
 
-Kept in each replica's memory, keyed by the request (host, path, query: the page's language is
-in its URL), bounded in bytes (least recently used go first). An entry is labelled with its
-tenant's page generation as known *before* its data were read (``PageGenerations``): it answers
-only while that is still the tenant's generation here, the poll of ``page_versions`` is
-recent, and it is younger than ``max_age_s`` (a bound on any staleness a missed change could
-leave). A hit costs no database command and no rendering, and a conditional request for it
-gets its 304 the same way. Concurrent misses of one page wait for the first one's render
-instead of each reading and rendering it (after a change, a popular page is rendered once,
-not once per reader arriving meanwhile).
-
-An ASGI middleware (:class:`PageCacheMiddleware`), so a hit skips routing, dependencies and
-the route itself. A page route opts in by naming the page's tenant (:func:`page_of`) once it
-knows the page is one of a newsroom's public ones; only such answers are kept, and only 200
-and 410 (a 404 is cheap and its keys are unbounded).
+A request may be a page when it is an anonymous read outside the site's own paths (the
+reserved first segments: the API, docs, health).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from math import ceil
 
 from prometheus_client import Counter
-from starlette.datastructures import Headers
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
-from newsroom_shared.http.errors import TooManyRequests
-from newsroom_shared.http.ratelimit import TokenBuckets, client_address
-from publisher.adapters.page_generations import Generation, PageGenerations
+from newsroom_shared.http import page_cache as shared
+from newsroom_shared.http.page_cache import CachedPage as CachedPage
+from newsroom_shared.http.page_cache import page_of as page_of
+from newsroom_shared.page_generations import PageGenerations
 from publisher.domain.newsroom import is_reserved
-from publisher.entrypoints.web.conditional import Validators, etag_matches, not_modified
 from publisher.entrypoints.web.custom_domains import first_segment, route_path
 
-# How long a request waits for another one rendering the same page before rendering it itself.
-RENDER_WAIT_S = 5.0
 LOOKUPS = Counter(
     "publisher_page_cache_lookups", "Rendered-page cache lookups, by outcome", ["outcome"]
 )
-# Per answer, never replayed from the cache: the size follows the body; the rest is set per
-# request by the middlewares outside the route.
-_NOT_KEPT = frozenset({"content-length", "x-request-id", "set-cookie"})
 
 
-@dataclass(frozen=True, slots=True)
-class CachedPage:
-    status: int
-    body: bytes
-    headers: tuple[tuple[str, str], ...]
-    tenant_id: str
-    generation: Generation
-    stored_at: float
-    route: object = None  # the route that made it (for the metrics of its hits)
-
-    @property
-    def size(self) -> int:
-        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers)
-
-    def answer(self, request: Request) -> Response:
-        """This page, or a 304 when the client has it (as the route itself would answer)."""
-        headers = dict(self.headers)
-        if self.status == 200 and _client_has_it(request, headers):
-            kept = {k: v for k, v in headers.items() if k != "content-type"}
-            return Response(status_code=304, headers=kept)
-        body = b"" if request.method == "HEAD" else self.body
-        response = Response(body, status_code=self.status, headers=headers)
-        if request.method == "HEAD":  # the GET's length, without its body
-            response.headers["content-length"] = str(len(self.body))
-        return response
-
-
-def _client_has_it(request: Request, headers: dict[str, str]) -> bool:
-    etag = headers.get("etag")
-    if etag is None:
-        return False
-    if "last-modified" not in headers:
-        return etag_matches(request, etag) is True
-    modified = parsedate_to_datetime(headers["last-modified"])
-    return not_modified(request, Validators(etag=etag, last_modified=modified))
-
-
-class PageCache:
+class PageCache(shared.PageCache):
     def __init__(
         self,
         generations: PageGenerations,
@@ -96,204 +34,24 @@ class PageCache:
         max_age_s: float,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.generations = generations
-        self._max_bytes = max_bytes
-        self._max_age_s = max_age_s
-        self._monotonic = monotonic
-        self._pages: OrderedDict[str, CachedPage] = OrderedDict()
-        self._bytes = 0
-        self._rendering: dict[str, asyncio.Event] = {}  # keys whose first miss is rendering
-
-    def __len__(self) -> int:
-        return len(self._pages)
-
-    @property
-    def bytes(self) -> int:
-        return self._bytes
-
-    def get(self, key: str) -> CachedPage | None:
-        page = self._pages.get(key)
-        if page is None:
-            LOOKUPS.labels("miss").inc()
-            return None
-        if not self._good(page):
-            self._drop(key)
-            LOOKUPS.labels("stale").inc()
-            return None
-        self._pages.move_to_end(key)
-        LOOKUPS.labels("hit").inc()
-        return page
-
-    def put(self, key: str, page: CachedPage) -> None:
-        if page.size > self.largest:
-            return
-        self._drop(key)
-        self._pages[key] = page
-        self._bytes += page.size
-        while self._bytes > self._max_bytes:
-            oldest = next(iter(self._pages))
-            self._drop(oldest)
-
-    def lead(self, key: str) -> asyncio.Event | None:
-        """Claim the rendering of a missed ``key``: an event to set when done, or ``None``
-        when another request renders it already (then :meth:`wait` for it)."""
-        if key in self._rendering:
-            return None
-        done = self._rendering[key] = asyncio.Event()
-        return done
-
-    def done(self, key: str, event: asyncio.Event) -> None:
-        if self._rendering.get(key) is event:
-            del self._rendering[key]
-        event.set()
-
-    async def wait(self, key: str) -> None:
-        """Until the request rendering ``key`` is done (at most ``RENDER_WAIT_S``)."""
-        event = self._rendering.get(key)
-        if event is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(event.wait(), RENDER_WAIT_S)
-
-    def _good(self, page: CachedPage) -> bool:
-        return (
-            self.generations.fresh()
-            and self.generations.current(page.tenant_id) == page.generation
-            and self._monotonic() - page.stored_at <= self._max_age_s
+        super().__init__(
+            generations,
+            max_bytes=max_bytes,
+            max_age_s=max_age_s,
+            lookups=LOOKUPS,
+            monotonic=monotonic,
         )
 
-    def _drop(self, key: str) -> None:
-        page = self._pages.pop(key, None)
-        if page is not None:
-            self._bytes -= page.size
 
-    def now(self) -> float:
-        """The cache's clock (monotonic seconds): entries' ages count on it."""
-        return self._monotonic()
-
-    @property
-    def largest(self) -> int:
-        """The largest page kept: one page must not push out most of the others."""
-        return self._max_bytes // 8
+def may_be_a_page(scope: Scope) -> bool:
+    """A public page's request: a read, anonymous, not under one of the site's own paths."""
+    return shared.anonymous_read(scope) and not is_reserved(first_segment(route_path(scope)))
 
 
-def page_of(request: Request, tenant_id: str) -> None:
-    """Tell the cache the page being answered is one of ``tenant_id``'s public pages (a page
-    route calls it once it knows; answers of routes that never do are not kept)."""
-    request.state.page_tenant = tenant_id
-
-
-def scope_key(scope: Scope) -> str:
-    """Host (and forwarded host), path and query: the page's language is in its URL."""
-    headers = Headers(scope=scope)
-    host, forwarded = headers.get("host", ""), headers.get("x-forwarded-host", "")
-    query = scope.get("query_string", b"").decode("latin-1")
-    return f"{host}|{forwarded}|{scope.get('path', '')}?{query}"
-
-
-class PageCacheMiddleware:
-    """Answers GETs and HEADs of kept pages before routing (no dependency, no database, no
-    rendering), and keeps what the page routes answer. Placed inside the request-id and
-    metrics middlewares, so hits are counted and traced like any request, and each client's
-    hits are limited by a token bucket of the public routes' size (per replica, as reads are)."""
-
+class PageCacheMiddleware(shared.PageCacheMiddleware):
     def __init__(
         self, app: ASGIApp, cache: PageCache, per_minute: int, burst: int, trusted_proxies: int
     ) -> None:
-        self.app = app
-        self.cache = cache
-        self.buckets = TokenBuckets(per_minute, burst)
-        self.trusted_proxies = trusted_proxies
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not _may_be_a_page(scope):  # the API, docs, health: not looked up, never waited on
-            await self.app(scope, receive, send)
-            return
-        key = scope_key(scope)
-        hit = self.cache.get(key)
-        if hit is None:
-            leading = self.cache.lead(key)
-            if leading is None:  # the same page is being rendered: one render serves both
-                await self.cache.wait(key)
-                hit = self.cache.get(key)
-            if hit is None:
-                await self._render(key, leading, scope, receive, send)
-                return
-        await self._answer(hit, scope, receive, send)
-
-    async def _answer(self, page: CachedPage, scope: Scope, receive: Receive, send: Send) -> None:
-        request = Request(scope, receive)
-        wait_s = self.buckets.take(f"{client_address(request, self.trusted_proxies)} page")
-        if wait_s > 0:
-            limited = TooManyRequests("Too many requests: slow down", retry_after=ceil(wait_s))
-            await limited.response(request)(scope, receive, send)
-            return
-        if page.route is not None:
-            scope["route"] = page.route  # the metrics name the route the page came from
-        await page.answer(request)(scope, receive, send)
-
-    async def _render(
-        self, key: str, leading: asyncio.Event | None, scope: Scope, receive: Receive, send: Send
-    ) -> None:
-        state = scope.setdefault("state", {})
-        known = self.cache.generations.snapshot()  # before the route reads anything
-        kept = _Kept(send, limit=self.cache.largest)
-        try:
-            await self.app(scope, receive, kept.send)
-        finally:
-            if leading is not None:
-                self.cache.done(key, leading)
-        tenant_id = state.get("page_tenant")
-        if scope["method"] == "GET" and isinstance(tenant_id, str) and kept.whole:
-            generation = PageGenerations.of(known, tenant_id)
-            page = kept.page(tenant_id, generation, scope.get("route"), self.cache.now())
-            if page.status in (200, 410):
-                self.cache.put(key, page)
-
-
-def _may_be_a_page(scope: Scope) -> bool:
-    """A public page's request: a read, anonymous, not under one of the site's own paths."""
-    if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
-        return False
-    if any(name == b"authorization" for name, _ in scope.get("headers", [])):
-        return False
-    return not is_reserved(first_segment(route_path(scope)))
-
-
-class _Kept:
-    """Passes an answer on while keeping a copy of it (up to ``limit`` bytes of body)."""
-
-    def __init__(self, send: Send, *, limit: int) -> None:
-        self._send = send
-        self._limit = limit
-        self.status = 0
-        self.headers: list[tuple[str, str]] = []
-        self.body = bytearray()
-        self.whole = False
-        self._too_big = False
-
-    async def send(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            self.status = message["status"]
-            self.headers = [
-                (name.decode("latin-1"), value.decode("latin-1"))
-                for name, value in message.get("headers", [])
-                if name.decode("latin-1").lower() not in _NOT_KEPT
-            ]
-        elif message["type"] == "http.response.body" and not self._too_big:
-            self.body += message.get("body", b"")
-            self._too_big = len(self.body) > self._limit
-            self.whole = not message.get("more_body", False) and not self._too_big
-        await self._send(message)
-
-    def page(
-        self, tenant_id: str, generation: Generation, route: object, stored_at: float
-    ) -> CachedPage:
-        return CachedPage(
-            status=self.status,
-            body=bytes(self.body),
-            headers=tuple(self.headers),
-            tenant_id=tenant_id,
-            generation=generation,
-            stored_at=stored_at,
-            route=route,
+        super().__init__(
+            app, cache, per_minute, burst, trusted_proxies, may_be_a_page=may_be_a_page
         )

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from newsroom_shared.http.conditional import etag_of, not_modified
 from newsroom_shared.http.errors import BadRequest
 from newsroom_shared.http.ratelimit import rate_limit
 from publisher.domain.errors import NotFoundError
@@ -26,7 +27,6 @@ from publisher.entrypoints.http.public import public_position
 from publisher.entrypoints.web import crawlers, feeds
 from publisher.entrypoints.web.answers import ATOM, HTML, RSS, XML, PageAnswers
 from publisher.entrypoints.web.archive_routes import add_archive_routes
-from publisher.entrypoints.web.conditional import etag_of, not_modified
 from publisher.entrypoints.web.embed import (
     EMBED_POLICY,
     Size,

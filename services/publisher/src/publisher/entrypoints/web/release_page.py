@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publisher.entrypoints.web.conditional import Validators
+from newsroom_shared.http.conditional import Validators
 from publisher.entrypoints.web.embed import Size, embed_code
 from publisher.entrypoints.web.gallery import SIZES, pictures
 from publisher.entrypoints.web.language import PageLanguage

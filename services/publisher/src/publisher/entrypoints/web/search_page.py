@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publisher.entrypoints.web.conditional import etag_of
+from newsroom_shared.http.conditional import etag_of
 from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.rendering import render
 from publisher.entrypoints.web.responses import code_version

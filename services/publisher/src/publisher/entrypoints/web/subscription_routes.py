@@ -16,10 +16,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from newsroom_shared.http.conditional import etag_of
 from publisher.domain.errors import NotFoundError
 from publisher.entrypoints.http.dependencies import PublisherDep
 from publisher.entrypoints.web.answers import HTML, PageAnswers
-from publisher.entrypoints.web.conditional import etag_of
 from publisher.entrypoints.web.rendering import render
 from publisher.entrypoints.web.responses import code_version, not_found_page
 from publisher.entrypoints.web.sites import home_path

@@ -1,7 +1,12 @@
-"""What this replica knows of each tenant's page version, for its rendered-page cache.
+"""What this replica knows of each page version, for its rendered-page cache
+(:mod:`newsroom_shared.http.page_cache`).
 
-Two sources raise what it knows: the poll of ``page_versions`` (every replica's writes, within
-one poll interval) and this process's own commits (at once). A page rendered here is labelled
+A version counts the changes to a *scope* of pages: a tenant's pages as a whole (the
+publisher's newsroom pages: one change moves several of them) or a part of them named by the
+service (comments: one release's thread, ``version_key(tenant, "release:<id>")``). A page is
+labelled with the versions of the scopes it shows. Two sources raise what a replica knows:
+the poll of ``page_versions`` (every replica's writes, within one poll interval) and this
+process's own commits (at once). A page rendered here is labelled
 with what was known *before* its data were read; it stays good while that label is still
 current. A change committed during the render therefore always outdates it.
 
@@ -22,21 +27,30 @@ Monotonic = Callable[[], float]
 
 
 class VersionsSince(Protocol):
-    """The stored page versions of the tenants changed at ``since`` or later."""
+    """The stored page versions (by key) changed at ``since`` or later."""
 
     async def changed_since(self, since: datetime) -> dict[str, int]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Generation:
-    """A tenant's pages as known here: the stored version and this process's own changes."""
+    """A scope's pages as known here: the stored version and this process's own changes."""
 
     version: int = 0  # 0: no change seen since this process started
     local: int = 0
 
 
 Known = Mapping[str, Generation]
+# What a page is labelled with: its tenant's generation (the tenant as a whole), or those of
+# the parts of the tenant's pages it shows, in the order the route named them.
+Label = Generation | tuple[Generation, ...]
 _NONE_YET = Generation()
+
+
+def version_key(tenant_id: str, part: str = "") -> str:
+    """The key of a version: the tenant's id for its pages as a whole, else ``tenant/part``
+    (a tenant's parts never meet another tenant's)."""
+    return f"{tenant_id}/{part}" if part else tenant_id
 
 
 class PageGenerations:
@@ -58,15 +72,22 @@ class PageGenerations:
         self._polled_since: datetime | None = None  # wall-clock start of the last good poll
 
     def snapshot(self) -> Known:
-        """What is known now; label a render with ``of(snapshot, tenant)`` once it is done."""
+        """What is known now; label a render with ``label(snapshot, ...)`` once it is done."""
         return self._known
 
     @staticmethod
-    def of(known: Known, tenant_id: str) -> Generation:
-        return known.get(tenant_id, _NONE_YET)
+    def of(known: Known, key: str) -> Generation:
+        return known.get(key, _NONE_YET)
 
-    def current(self, tenant_id: str) -> Generation:
-        return self.of(self._known, tenant_id)
+    @classmethod
+    def label(cls, known: Known, tenant_id: str, parts: tuple[str, ...] = ()) -> Label:
+        """A page's label: its tenant's generation, or those of the ``parts`` it shows."""
+        if not parts:
+            return cls.of(known, tenant_id)
+        return tuple(cls.of(known, version_key(tenant_id, part)) for part in parts)
+
+    def current(self, key: str) -> Generation:
+        return self.of(self._known, key)
 
     def fresh(self) -> bool:
         """Whether the poll worked lately enough for cached pages to be trusted."""
@@ -74,12 +95,12 @@ class PageGenerations:
         limit = 3 * self._poll_interval_s + 1.0
         return polled_at is not None and self._monotonic() - polled_at <= limit
 
-    def changed_here(self, tenant_ids: set[str]) -> None:
-        """This process committed changes to these tenants' pages."""
+    def changed_here(self, keys: set[str]) -> None:
+        """This process committed changes to these scopes' pages (``version_key``s)."""
         known = dict(self._known)
-        for tenant_id in tenant_ids:
-            now = self.of(known, tenant_id)
-            known[tenant_id] = Generation(now.version, now.local + 1)
+        for key in keys:
+            now = self.of(known, key)
+            known[key] = Generation(now.version, now.local + 1)
         self._known = MappingProxyType(known)
 
     async def poll(self) -> int:
@@ -100,13 +121,11 @@ class PageGenerations:
 
     def _learn(self, versions: Mapping[str, int]) -> None:
         moved = {
-            tenant_id: version
-            for tenant_id, version in versions.items()
-            if version > self.current(tenant_id).version
+            key: version for key, version in versions.items() if version > self.current(key).version
         }
         if not moved:
             return
         known = dict(self._known)
-        for tenant_id, version in moved.items():
-            known[tenant_id] = Generation(version, self.of(known, tenant_id).local)
+        for key, version in moved.items():
+            known[key] = Generation(version, self.of(known, key).local)
         self._known = MappingProxyType(known)
