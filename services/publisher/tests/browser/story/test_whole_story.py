@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.async_api import Page
 
-from newsroom_testing.browser import BrowserTools, assert_accessible
+from newsroom_testing.browser import BrowserTools, assert_accessible, assert_frame_accessible
 from newsroom_testing.consumer import eventually
 
 from ..conftest import Staff
@@ -181,6 +181,15 @@ async def test_a_reader_finds_a_release_with_a_picture_and_subscribes(
     loaded = "img => img.complete && img.naturalWidth > 0"
     await eventually(lambda: image.evaluate(loaded), "the picture to load")
     await assert_accessible(page, tools, "story-release")
+
+    # The comments service's widget shows the release's (empty) thread under the article.
+    await page.get_by_role("heading", name="Comments", exact=True).scroll_into_view_if_needed()
+    widget = f"{site.origin}/api/comments/widget/"
+    await page.wait_for_selector("iframe")
+    frame = next(f for f in page.frames if f.url.startswith(widget))
+    await frame.wait_for_selector('main[aria-busy="false"]')
+    assert await frame.get_by_role("heading", level=2).first.inner_text() == "0 comments"
+    await assert_frame_accessible(page, frame, tools, "story-release-comments")
 
     # The pictures section: the caption, the credit, and the full-size original.
     pictures = page.get_by_role("region", name="Pictures")
