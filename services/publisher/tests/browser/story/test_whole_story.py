@@ -165,6 +165,9 @@ async def test_a_reader_finds_a_release_with_a_picture_and_subscribes(
     answer = await media_api(staff, "POST", "/galleries", json=gallery)
     assert answer.status_code == 201, answer.text
     release = await published_once_described(staff, draft["id"])
+    # Published with the picture it checked, even when the draft was made as the publisher
+    # recorded the picture's news (its ref then stayed pending, and the page showed no picture).
+    assert [m["status"] for m in release["media"]] == ["ready"], release["media"]
     await public_to_every_service(site, release, me["id"])
 
     # The reader finds it from the newsroom's home.
