@@ -38,7 +38,7 @@ from newsroom_testing.origin import (
     caddy,
     caddy_binary,
     free_port,
-    serving,
+    serving_together,
     wait_for_origin,
 )
 from publisher.config import PublisherSettings
@@ -190,18 +190,13 @@ async def _whole_site(
     distribution = _distribution(infra, unique, origin, mail.port)
     try:
         with mail:
-            async with (
-                serving(create_publisher(publisher), "/api/publisher") as publisher_port,
-                serving(create_media(media), "/api/media") as media_port,
-                serving(create_comments(comments), "/api/comments") as comments_port,
-                serving(create_distribution(distribution), "/api/distribution") as sender_port,
-            ):
-                ports = {
-                    "publisher": publisher_port,
-                    "media": media_port,
-                    "comments": comments_port,
-                    "distribution": sender_port,
-                }
+            apps = {
+                "publisher": (create_publisher(publisher), "/api/publisher"),
+                "media": (create_media(media), "/api/media"),
+                "comments": (create_comments(comments), "/api/comments"),
+                "distribution": (create_distribution(distribution), "/api/distribution"),
+            }
+            async with serving_together(apps) as ports:
                 with caddy(caddy_binary(), folder, port, ports) as log:
                     async with httpx.AsyncClient(base_url=origin, timeout=10) as http:
                         await wait_for_origin(http, log)
