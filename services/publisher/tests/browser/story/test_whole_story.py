@@ -127,11 +127,11 @@ async def email_channel(staff: Staff, newsroom_id: str) -> None:
 async def public_to_every_service(site: WholeSite, release: dict[str, Any], tenant: str) -> None:
     """Until media (the picture's files, the press kit) and comments (the widget's thread) have
     consumed the ReleasePublished: the page itself is the publisher's and public at once."""
-    kit = f"/api/media/v1/public/{tenant}/releases/{release['id']}/gallery"
+    gallery = f"/api/media/v1/public/{tenant}/releases/{release['id']}/gallery"
     thread = f"/api/comments/v1/public/releases/{release['id']}/comments"
 
     async def known() -> bool:
-        answers = [await site.http.get(kit), await site.http.get(thread)]
+        answers = [await site.http.get(gallery), await site.http.get(thread)]
         return all(a.status_code == 200 for a in answers)
 
     await eventually(known, "media and comments to know the release", timeout_s=ASYNC_STEP_S)
