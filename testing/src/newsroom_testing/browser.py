@@ -7,6 +7,7 @@ the installer's reason: browser tests are never skipped.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import BrowserContext, Page, async_playwright
+from playwright.async_api import BrowserContext, Frame, Page, async_playwright
 
 from newsroom_testing.deploy_scripts import ROOT, devstack
 
@@ -93,6 +94,30 @@ async def assert_accessible(page: Page, tools: BrowserTools, name: str) -> None:
         failures[scheme] = await accessibility_failures(page, tools)
     await page.emulate_media(color_scheme="no-preference")
     assert failures == {"light": [], "dark": []}, f"axe-core on {page.url}: {failures}"
+
+
+async def frame_accessibility_failures(frame: Frame, tools: BrowserTools) -> list[str]:
+    """axe-core's serious and critical violations in a frame's document (the comments widget's,
+    say). axe is evaluated in the frame (DevTools evaluation): the widget's policy refuses
+    injected script tags, and axe run in the page does not look inside frames it is not in."""
+    if not await frame.evaluate("typeof axe !== 'undefined'"):
+        await frame.evaluate(tools.axe_script.read_text(encoding="utf-8"))
+    found: str = await frame.evaluate(
+        "async () => JSON.stringify((await axe.run(document)).violations)"
+    )
+    return [_summary(v) for v in json.loads(found) if v["impact"] in FAILING_IMPACTS]
+
+
+async def assert_frame_accessible(page: Page, frame: Frame, tools: BrowserTools, name: str) -> None:
+    """No serious or critical axe violation in ``frame``, in the light and the dark scheme; a
+    screenshot of the page around it in each (``<name>-light.png``, ``<name>-dark.png``)."""
+    failures: dict[str, list[str]] = {}
+    for scheme in ("light", "dark"):
+        await page.emulate_media(color_scheme=scheme)
+        await screenshot(page, f"{name}-{scheme}")
+        failures[scheme] = await frame_accessibility_failures(frame, tools)
+    await page.emulate_media(color_scheme="no-preference")
+    assert failures == {"light": [], "dark": []}, f"axe-core in the frame {frame.url}: {failures}"
 
 
 async def screenshot(page: Page, name: str) -> Path:

@@ -8,7 +8,7 @@ import asyncio
 import socket
 import subprocess
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -53,18 +53,43 @@ def free_port() -> int:
 @asynccontextmanager
 async def serving(app: Any, root_path: str) -> AsyncIterator[int]:
     """The app on a loopback port, as ``python -m <service>`` serves it (root path included)."""
-    sock = listening_socket()
-    config = uvicorn.Config(app, root_path=root_path, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
+    async with serving_together({"app": (app, root_path)}) as ports:
+        yield ports["app"]
+
+
+@asynccontextmanager
+async def serving_together(apps: Mapping[str, tuple[Any, str]]) -> AsyncIterator[dict[str, int]]:
+    """Each ``name: (app, root path)`` served as :func:`serving` does; their ports by name. They
+    start at once: each app's start waits for its consumers to join their groups (seconds)."""
+    sockets = {name: listening_socket() for name in apps}
+    servers = {
+        name: uvicorn.Server(
+            uvicorn.Config(app, root_path=root_path, log_level="warning", lifespan="on")
+        )
+        for name, (app, root_path) in apps.items()
+    }
+    tasks = {
+        name: asyncio.create_task(server.serve(sockets=[sockets[name]]))
+        for name, server in servers.items()
+    }
+
+    def settled() -> bool:
+        return all(servers[n].started or tasks[n].done() for n in apps)
+
     try:
-        await eventually(lambda: server.started or task.done(), timeout_s=60)
-        assert server.started, "the app did not start"
-        yield sock.getsockname()[1]
+        await eventually(settled, "the apps to start", timeout_s=60)
+        failed = [name for name, server in servers.items() if not server.started]
+        assert not failed, f"did not start: {failed}"
+        yield {name: sock.getsockname()[1] for name, sock in sockets.items()}
     finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 60)
-        sock.close()
+        for server in servers.values():
+            server.should_exit = True
+        ended = await asyncio.wait_for(asyncio.gather(*tasks.values(), return_exceptions=True), 60)
+        for sock in sockets.values():
+            sock.close()
+        failures = [e for e in ended if isinstance(e, BaseException)]
+        if failures:
+            raise failures[0]  # as awaiting its task would: a server's failure is the test's
 
 
 def caddy_binary() -> Path:

@@ -7,7 +7,6 @@ as a real blog and our service are, so the frame is cross-site (third-party) for
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,18 +23,15 @@ from comments.config import CommentsSettings
 from comments.main import create_app
 from comments.service.newsrooms import newsroom_changed
 from comments.service.releases import release_published
-from newsroom_testing.browser import (
-    FAILING_IMPACTS,
-    BrowserTools,
-    screenshot,
-)
+from newsroom_testing.browser import assert_frame_accessible, frame_accessibility_failures
 from newsroom_testing.fixtures import drop_test_database
 from newsroom_testing.origin import serving
 from newsroom_testing.staff import TokenAuthenticator
 
 from ..integration.conftest import A, B, newsroom_of, published, settings_for, staff
 
-__all__ = ["A", "staff"]
+# The widget tests import these from here; the two axe helpers live in newsroom_testing.
+__all__ = ["A", "assert_frame_accessible", "frame_accessibility_failures", "staff"]
 
 
 class Blog:
@@ -169,30 +165,3 @@ async def widget_frame(page: Page, world: World) -> Frame:
     frame = next(f for f in page.frames if f.url.startswith(f"{world.origin}/widget/frame"))
     await frame.wait_for_selector('main[aria-busy="false"]')
     return frame
-
-
-async def frame_accessibility_failures(frame: Frame, tools: BrowserTools) -> list[str]:
-    """axe-core's serious and critical violations in the frame's document. axe is evaluated
-    in the frame (DevTools evaluation), since the frame's policy refuses injected script tags."""
-    if not await frame.evaluate("typeof axe !== 'undefined'"):
-        await frame.evaluate(tools.axe_script.read_text(encoding="utf-8"))
-    found: str = await frame.evaluate(
-        "async () => JSON.stringify((await axe.run(document)).violations)"
-    )
-    return [
-        f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']]}"
-        for v in json.loads(found)
-        if v["impact"] in FAILING_IMPACTS
-    ]
-
-
-async def assert_frame_accessible(page: Page, frame: Frame, tools: BrowserTools, name: str) -> None:
-    """No serious or critical axe violation in the widget, in the light and the dark scheme;
-    a screenshot of the embedding page in each."""
-    failures: dict[str, list[str]] = {}
-    for scheme in ("light", "dark"):
-        await page.emulate_media(color_scheme=scheme)
-        await screenshot(page, f"{name}-{scheme}")
-        failures[scheme] = await frame_accessibility_failures(frame, tools)
-    await page.emulate_media(color_scheme="no-preference")
-    assert failures == {"light": [], "dark": []}, f"axe-core in the widget: {failures}"

@@ -111,6 +111,22 @@ async def test_media_events_update_the_refs_of_the_tenants_releases(uow, deps, c
     assert later.media[0].state is MediaState.READY
 
 
+async def test_publishing_records_the_refs_it_checked(uow, deps, caller, newsroom):
+    # The draft was made while the consumer recorded the item's news, neither seeing the other:
+    # its ref stayed pending though the news is recorded (no release updated by it).
+    release = await draft(uow, deps, caller, newsroom, media_ids=["m1"])
+    assert release.media[0].state is MediaState.PENDING
+    described = processed(caller.tenant_id, "m1", datetime(2030, 1, 1, tzinfo=UTC))
+    described = described.model_copy(update={"alt_text": "A red car"})
+    async with uow:
+        await uow.media.put(media.item_of(described, deps))
+
+    published = await workflow.publish(uow, deps, caller, release.id)
+    assert [(r.media_id, r.state) for r in published.release.media] == [("m1", MediaState.READY)]
+    stored = await uow.releases.get(caller.tenant_id, release.id)
+    assert stored.ready_media_ids() == ["m1"]  # what the public page shows
+
+
 async def test_deleted_media_is_dropped_and_can_no_longer_be_referenced(
     uow, deps, caller, newsroom
 ):

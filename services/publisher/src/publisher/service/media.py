@@ -134,7 +134,21 @@ async def public_release_image(
     problems = unpublishable_media(to_check, items)
     if problems:
         raise MediaNotPublishableError([(p.media_id, p.reason) for p in problems])
+    refresh_refs(release, items)
     return image_of(release, items)
+
+
+def refresh_refs(release: Release, items: Mapping[str, MediaItem]) -> None:
+    """The release's refs as the items just read say: what goes public shows what was checked.
+
+    A draft made while the media consumer records its item's news can keep a pending ref: each
+    transaction reads what the other has not committed yet (the draft no news, the consumer no
+    draft naming the item), and no later event may come. Its public page shows ready refs only.
+    """
+    for item in items.values():
+        ref = item.as_ref()
+        if ref is not None:
+            release.update_media(ref)
 
 
 def image_of(release: Release, items: Mapping[str, MediaItem]) -> ReleaseImage | None:
