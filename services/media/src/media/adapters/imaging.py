@@ -26,7 +26,11 @@ from media.domain.renditions import (
     rendition_name,
 )
 
-QUALITY = {"jpeg": 85, "webp": 80}
+QUALITY = {"jpeg": 85, "webp": 80, "avif": 60}  # AVIF's scale differs: 60 looks like JPEG 85
+# AVIF's encoder at its default speed (6) took ~6 s for one 1600-pixel picture here; at 8,
+# ~0.5 s for files ~7 % larger. One thread: the pool's size (MEDIA_RENDER_PROCESSES) is what
+# the renditions may use of the machine.
+AVIF_OPTIONS = {"speed": 8, "max_threads": 1}
 # Reduce by whole factors first, then resample the rest: Pillow's own speed-up, the same
 # quality as a full LANCZOS to the eye at these ratios.
 REDUCING_GAP = 3.0
@@ -124,6 +128,8 @@ def _save(picture: Image.Image, spec: RenditionSpec, image_format: str, out: Pat
         options["icc_profile"] = icc
     if image_format == "jpeg":
         options.update(optimize=True, progressive=True)
+    if image_format == "avif":
+        options.update(AVIF_OPTIONS)
     picture.save(path, format=image_format.upper(), **options)
     content_type, extension = CONTENT_TYPES[image_format], EXTENSIONS[image_format]
     return rendered_file(name, path, content_type, extension, picture.width, picture.height)

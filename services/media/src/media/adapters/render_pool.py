@@ -10,11 +10,13 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import anyio
 
+from media.adapters.cleaning import clean_image
 from media.adapters.imaging import render_image
 from media.adapters.office import check_archive
 from media.adapters.pdf_preview import render_pdf
@@ -98,7 +100,7 @@ class PoolRenderer:
         """What runs in a pool process for the item, and how long the pool waits for it."""
         pixels = self._limits.max_image_pixels
         if item.kind is Kind.IMAGE:
-            return render_image, self._timeout_s
+            return partial(_image_job, item.content_type, item.original.extension), self._timeout_s
         if item.kind is Kind.VIDEO:
             timeout_s = self._video_timeout_s
             job = partial(_video_job, item.content_type, pixels, timeout_s)
@@ -155,6 +157,13 @@ class PoolRenderer:
 
 # The jobs, as top-level functions a pool process can be sent (arguments first, then the
 # original's path and the scratch folder).
+def _image_job(content_type: str, extension: str, source: str, out_dir: str) -> RenderOutput:
+    """The renditions, and the public original (the upload without personal metadata)."""
+    output = render_image(source, out_dir)
+    cleaned = clean_image(source, out_dir, content_type, extension)
+    return replace(output, files=(*output.files, cleaned))
+
+
 def _video_job(
     content_type: str, max_pixels: int, timeout_s: float, source: str, out_dir: str
 ) -> RenderOutput:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from media.domain.errors import MediaNotFoundError
 from media.domain.item import MediaItem
 from media.domain.releases import Access, access_of, admit
-from media.domain.renditions import ORIGINAL, StoredFile
+from media.domain.renditions import ORIGINAL, PUBLIC_ORIGINAL, StoredFile
 from media.service.ports import Deps, StoredContent, UnitOfWork
 
 
@@ -31,7 +31,7 @@ class ServedFile:
 
     @property
     def is_original(self) -> bool:
-        return self.file.name == ORIGINAL
+        return self.file.name in (ORIGINAL, PUBLIC_ORIGINAL)
 
     @property
     def public(self) -> bool:
@@ -52,6 +52,8 @@ async def open_file(
         releases = [] if item is None else await uow.releases.naming(tenant_id, [media_id])
     file = None if item is None else item.file(name, digest)
     if item is None or file is None or file.extension != extension:
+        raise MediaNotFoundError("No such file")
+    if item.staff_only(file) and not proof.staff:  # a signed link too gets the cleaned one
         raise MediaNotFoundError("No such file")
     access = access_of(releases)
     path = file.path(tenant_id, media_id)
