@@ -44,7 +44,8 @@ async def open_file(
 ) -> ServedFile:
     """``file_name`` is ``<name>-<digest>.<extension>`` as the item lists it; another tenant's,
     a deleted item's, an unknown file and a known one under another extension are not found
-    alike. Found, it is served if public, or to staff, or with a valid signature."""
+    alike. Found, it is served if public, or to staff, or with a valid signature; the
+    original as uploaded only to staff (its personal metadata stays in the newsroom)."""
     key, _, extension = file_name.rpartition(".")
     name, _, digest = key.rpartition("-")
     async with uow:
@@ -53,12 +54,12 @@ async def open_file(
     file = None if item is None else item.file(name, digest)
     if item is None or file is None or file.extension != extension:
         raise MediaNotFoundError("No such file")
-    if item.staff_only(file) and not proof.staff:  # a signed link too gets the cleaned one
-        raise MediaNotFoundError("No such file")
     access = access_of(releases)
     path = file.path(tenant_id, media_id)
     verdict = deps.signatures.check(path, proof.expires, proof.signature, deps.clock.now())
     admit(access, staff=proof.staff, signature=verdict)
+    if item.staff_only(file) and not proof.staff:  # the public get the cleaned one
+        raise MediaNotFoundError("No such file")
     content = await deps.storage.open(tenant_id, file.file_id)
     if content is None:
         raise MediaNotFoundError("No such file")
