@@ -279,6 +279,8 @@ def commented_gif(width: int = 64, height: int = 48) -> bytes:
         out, "GIF", save_all=True, append_images=frames[1:], loop=0, comment=b"Jane-Secret"
     )
     data = out.getvalue()
-    blocks = b"".join(bytes((len(p),)) + p for p in (XMP[i : i + 255] for i in range(0, len(XMP), 255)))
+    blocks = b"".join(
+        bytes((len(p),)) + p for p in (XMP[i : i + 255] for i in range(0, len(XMP), 255))
+    )
     xmp = b"\x21\xff\x0bXMP DataXMP" + blocks + b"\x00"
     return data[:-1] + xmp + data[-1:]

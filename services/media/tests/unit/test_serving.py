@@ -23,8 +23,8 @@ from media.domain.releases import Access
 from media.domain.renditions import StoredFile
 from media.service import links
 from media.service.ports import Caller
-from media.service.releases import release_changed
 from media.service.processing import process_next
+from media.service.releases import release_changed
 from media.service.serving import Proof, open_file
 from media.service.uploads import upload
 
@@ -58,7 +58,9 @@ def proof_from(url: str) -> Proof:
     return Proof(expires=query["expires"][0], signature=query["signature"][0])
 
 
-async def test_an_item_in_no_release_is_for_staff_and_signed_links(uow, deps, renderer, clock) -> None:
+async def test_an_item_in_no_release_is_for_staff_and_signed_links(
+    uow, deps, renderer, clock
+) -> None:
     media_id, name = await original_name(uow, deps, renderer)
     with pytest.raises(NotPublicError):
         await open_file(uow, deps, "tenant-a", media_id, name, Proof())
@@ -78,7 +80,9 @@ async def test_an_item_in_no_release_is_for_staff_and_signed_links(uow, deps, re
         await open_file(uow, deps, "tenant-a", media_id, name, proof)
 
 
-async def test_a_public_release_makes_it_public_and_a_withdrawal_takes_it_down(uow, deps, renderer) -> None:
+async def test_a_public_release_makes_it_public_and_a_withdrawal_takes_it_down(
+    uow, deps, renderer
+) -> None:
     media_id, name = await original_name(uow, deps, renderer)
     await release_changed(uow, published("r1", [media_id]))
     assert (await open_file(uow, deps, "tenant-a", media_id, name, Proof())).public

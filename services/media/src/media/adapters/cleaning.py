@@ -241,6 +241,8 @@ def clean_webp(data: bytes) -> bytes:
         elif kind in _WEBP_KEEP:
             chunks.append(data[pos:end])
         pos = end
+    if not any(chunk[:4] in (b"VP8 ", b"VP8L", b"VP8X") for chunk in chunks):
+        raise UnusableImageError("The image has no WebP picture")
     body = b"WEBP" + b"".join(chunks)
     return b"RIFF" + struct.pack("<I", len(body)) + body
 
