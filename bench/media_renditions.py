@@ -8,8 +8,9 @@ pool, streamed back into GridFS, item and ``MediaProcessed`` recorded in one tra
 Baseline (raw), same run, same images, same library, same number of processes: a plain
 ``ProcessPoolExecutor`` mapping the same Pillow rendering functions (``render_image``: decode in
 draft mode, upright, each rendition resized and saved as JPEG, WebP and AVIF, a BlurHash; and
-``clean_image``: the public original without metadata) over the image files on local disk: no database, no storage, no claims, no events. So the ratio is what
-the service adds around the rendering itself. Rounds alternate raw and system.
+``clean_image``: the public original without metadata) over the image files on local disk:
+no database, no storage, no claims, no events. So the ratio is what the service adds around
+the rendering itself. Rounds alternate raw and system.
 
 Also reported: database commands per image (PyMongo command monitoring, every client of the
 process) and the peak resident memory of a rendition process on a 50-megapixel JPEG, against

@@ -95,7 +95,7 @@ async def test_the_public_get_the_upload_without_its_personal_metadata(
         assert (await api.get(files["original"], headers=A)).content == data
 
     await apply_release_event(api, published("r1", [item["id"] for _, item in made.values()]))
-    for name, (data, item) in made.items():
+    for name, (_, item) in made.items():
         files = files_of(item)
         hidden = await api.get(files["original"])  # public release: still not the upload
         assert hidden.status_code == 404, name
