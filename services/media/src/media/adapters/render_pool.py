@@ -19,6 +19,7 @@ import anyio
 from media.adapters.cleaning import clean_image
 from media.adapters.imaging import render_image
 from media.adapters.office import check_archive
+from media.adapters.office_cleaning import clean_office
 from media.adapters.pdf_preview import render_pdf
 from media.adapters.pillow_setup import configure_pillow
 from media.adapters.rendered import RenderedFile, RenderOutput, UnusableFileError
@@ -109,7 +110,8 @@ class PoolRenderer:
             return job, 2 * timeout_s + JOB_MARGIN_S
         if item.content_type == "application/pdf":
             return partial(_pdf_job, pixels, self._timeout_s), self._timeout_s + JOB_MARGIN_S
-        return partial(_archive_job, self._limits), self._timeout_s
+        job = partial(_archive_job, self._limits, item.content_type, item.original.extension)
+        return job, self._timeout_s
 
     async def _copy_original(self, item: MediaItem, target: Path) -> None:
         content = await self._storage.open(item.tenant_id, item.original.file_id)
@@ -174,5 +176,9 @@ def _pdf_job(max_pixels: int, timeout_s: float, source: str, out_dir: str) -> Re
     return render_pdf(source, out_dir, max_pixels, timeout_s)
 
 
-def _archive_job(limits: UploadLimits, source: str, out_dir: str) -> RenderOutput:
-    return check_archive(source, limits)
+def _archive_job(
+    limits: UploadLimits, content_type: str, extension: str, source: str, out_dir: str
+) -> RenderOutput:
+    """Checked (bombs, macros), then its public original: the authors' names blanked."""
+    checked = check_archive(source, limits)
+    return replace(checked, files=(clean_office(source, out_dir, content_type, extension),))

@@ -74,13 +74,15 @@ class MediaItem:
 
     @property
     def public_original(self) -> StoredFile | None:
-        """The original as anyone but staff gets it: an image's or a video's without personal
-        metadata (made by the worker beside the renditions). A document's is its original, not
-        cleaned (see the README). An image or video processed before public originals were
-        made has none until it is rendered again: its original is staff-only."""
-        if self.kind is Kind.DOCUMENT:
+        """The original as anyone but staff gets it: without personal metadata (made by the
+        worker beside the renditions; a DOCX's or PPTX's with its authors' names blanked). A
+        PDF's is its original, not cleaned (see the README), and so is an Office file's
+        processed before public originals were made. An image or video processed before then
+        has none until it is rendered again: its original is staff-only."""
+        cleaned = self._rendition(PUBLIC_ORIGINAL)
+        if cleaned is None and self.kind is Kind.DOCUMENT:
             return self.original
-        return self._rendition(PUBLIC_ORIGINAL)
+        return cleaned
 
     @property
     def public_files(self) -> tuple[tuple[str, StoredFile], ...]:
