@@ -58,7 +58,8 @@ class MediaProcessed(Event):
     filename: str
     url: str = Field(
         description="The original as the public gets it: without personal metadata (EXIF GPS, "
-        "camera serials, XMP) for an image or video; also the `original` entry of `renditions`"
+        "camera serials, XMP, a video's location, an Office file's authors; a PDF as "
+        "uploaded); also the `original` entry of `renditions`"
     )
     alt_text: str = ""
     renditions: list[Rendition] = Field(default_factory=list)

@@ -18,8 +18,8 @@ Tag = Annotated[str, Field(min_length=1, max_length=50, pattern=NOT_BLANK_PATTER
 
 class FileOut(BaseModel):
     name: str = Field(
-        description="`original` (as uploaded: served to staff only), `public_original` (an "
-        "image's or video's original without personal metadata: what public routes, signed "
+        description="`original` (as uploaded: served to staff only), `public_original` (the "
+        "original without personal metadata; not made for a PDF: what public routes, signed "
         "links and press kits give, where it is named `original`), or a rendition: thumbnail, "
         "web, social_card (JPEG; of a video its poster frame, of a PDF its first page) and "
         "each with `_webp` (WebP) and `_avif` (AVIF); a video's `playable` (H.264/AAC MP4) "
