@@ -176,3 +176,11 @@ def test_a_broken_heic_is_a_clean_error(tmp_path: Path) -> None:
     source.write_bytes(corpus.other("AVIF")[:60])
     with pytest.raises(UnusableImageError):
         clean_image(str(source), str(tmp_path), "image/avif", "avif")
+
+
+def test_stray_bytes_between_jpeg_segments_are_skipped_as_decoders_do() -> None:
+    upload = corpus.phone_jpeg(orientation=1)
+    padded = upload[:2] + b"\x00\x00" + upload[2:]
+    cleaned = clean_jpeg(padded)
+    assert_no_secrets(cleaned)
+    assert decoded(cleaned).tobytes() == decoded(upload).tobytes()

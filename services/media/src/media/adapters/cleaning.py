@@ -119,10 +119,12 @@ def _keeps(marker: int, payload: bytes) -> bool:
 
 
 def _next_marker(data: bytes, pos: int) -> tuple[int, int]:
-    """The marker at ``pos`` (fill bytes 0xFF skipped) and where its segment starts."""
+    """The next marker from ``pos`` (stray bytes before it skipped, as decoders do, and fill
+    bytes 0xFF) and where its segment starts."""
+    pos = data.find(b"\xff", pos)
+    if pos < 0:
+        raise UnusableImageError("The image is truncated: no JPEG marker where one belongs")
     _need(data, pos + 2, "markers")
-    if data[pos] != 0xFF:
-        raise UnusableImageError("The image has bytes where a JPEG marker belongs")
     while data[pos + 1] == 0xFF:
         pos += 1
         _need(data, pos + 2, "markers")
