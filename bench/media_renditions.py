@@ -6,10 +6,11 @@ processed: claim, original copied out of GridFS, renditions made in the service'
 pool, streamed back into GridFS, item and ``MediaProcessed`` recorded in one transaction.
 
 Baseline (raw), same run, same images, same library, same number of processes: a plain
-``ProcessPoolExecutor`` mapping the same Pillow rendering function (``render_image``: decode in
-draft mode, upright, each rendition resized and saved as JPEG and WebP, a BlurHash) over the
-image files on local disk: no database, no storage, no claims, no events. So the ratio is what
-the service adds around the rendering itself. Rounds alternate raw and system.
+``ProcessPoolExecutor`` mapping the same Pillow rendering functions (``render_image``: decode in
+draft mode, upright, each rendition resized and saved as JPEG, WebP and AVIF, a BlurHash; and
+``clean_image``: the public original without metadata) over the image files on local disk:
+no database, no storage, no claims, no events. So the ratio is what the service adds around
+the rendering itself. Rounds alternate raw and system.
 
 Also reported: database commands per image (PyMongo command monitoring, every client of the
 process) and the peak resident memory of a rendition process on a 50-megapixel JPEG, against
@@ -45,6 +46,7 @@ from pymongo import monitoring
 
 from bench.counting import Commands
 from bench.rss_probe import render_and_measure, render_video_and_measure, warm
+from media.adapters.cleaning import clean_image
 from media.adapters.imaging import render_image
 from media.config import MediaSettings
 from media.main import create_app
@@ -82,9 +84,11 @@ def photo(seed: int) -> bytes:
 
 
 def raw_render(path: str) -> int:
-    """The renditions of one file on local disk, written to a scratch folder; their count."""
+    """What the worker makes of one file on local disk (the renditions and the public
+    original), written to a scratch folder; their count."""
     with tempfile.TemporaryDirectory() as out:
-        return len(render_image(path, out).files)
+        files = render_image(path, out).files
+        return len((*files, clean_image(path, out, "image/jpeg", "jpg")))
 
 
 def fresh_pool(processes: int = PROCESSES) -> ProcessPoolExecutor:

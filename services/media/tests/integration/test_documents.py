@@ -3,11 +3,15 @@ by their content and offered for download, and the attack corpus of videos and d
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import httpx
 import pytest
 from media_support import corpus, office, videos
 from media_support.app import headers, local_path, media_api, media_of, settings_for
-from media_support.flows import outbox_events, processed, upload
+from media_support.flows import apply_release_event, outbox_events, processed, upload
+from media_support.releases import published
 
 from media.domain.kinds import DOCX, PPTX
 from newsroom_testing.fixtures import drop_test_database
@@ -75,13 +79,37 @@ async def test_office_files_are_offered_for_download(
     assert (answer.json()["kind"], answer.json()["content_type"]) == ("document", content_type)
     item = await processed(api, answer.json()["id"])
     assert item["status"] == "processed", item
-    (original,) = item["files"]
-    served = await api.get(local_path(original["url"]), headers=A)
-    assert served.status_code == 200
-    assert served.headers["content-type"] == content_type
-    assert served.headers["content-disposition"].startswith("attachment;")
-    assert served.headers["x-content-type-options"] == "nosniff"
-    assert served.content == data
+    files = {f["name"]: f for f in item["files"]}
+    assert set(files) == {"original", "public_original"}  # the same package, authors blanked
+    for name in files:
+        served = await api.get(local_path(files[name]["url"]), headers=A)
+        assert served.status_code == 200
+        assert served.headers["content-type"] == content_type
+        assert served.headers["content-disposition"].startswith("attachment;")
+        assert served.headers["x-content-type-options"] == "nosniff"
+        if name == "original":
+            assert served.content == data
+        else:
+            assert zipfile.ZipFile(io.BytesIO(served.content)).testzip() is None
+
+
+async def test_a_docx_reaches_the_public_without_its_authors_names(
+    api: httpx.AsyncClient,
+) -> None:
+    data = office.docx_with_authors()
+    answer = await upload(api, data, "Launch.docx")
+    item = await processed(api, answer.json()["id"])
+    assert item["status"] == "processed", item
+    files = {f["name"]: local_path(f["url"]) for f in item["files"]}
+    await apply_release_event(api, published("r1", [item["id"]]))
+    assert (await api.get(files["original"])).status_code == 404  # the upload: staff only
+    public = await api.get(files["public_original"])
+    assert public.status_code == 200
+    core = zipfile.ZipFile(io.BytesIO(public.content)).read("docProps/core.xml")
+    assert b"Jane-Secret" not in core
+    assert b"jsecret-login" not in core
+    staff = await api.get(f"/v1/media/{item['id']}/original", headers=A)
+    assert staff.content == data
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ async def test_a_rendition_is_cacheable_forever_and_never_sniffed(api: httpx.Asy
 
 
 async def test_ranges(api: httpx.AsyncClient) -> None:
-    original = files_of(await processed_item(api))["original"]
+    original = files_of(await processed_item(api))["public_original"]  # what the public get
     url = local_path(original["url"])
     whole = (await api.get(url)).content
     size = len(whole)

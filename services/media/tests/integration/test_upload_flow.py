@@ -33,17 +33,27 @@ async def test_an_image_is_rendered_described_served_and_deleted(api: httpx.Asyn
     files = {f["name"]: f for f in item["files"]}
     assert set(files) == {
         "original",
+        "public_original",
         "thumbnail",
         "thumbnail_webp",
+        "thumbnail_avif",
         "web",
         "web_webp",
+        "web_avif",
         "social_card",
         "social_card_webp",
+        "social_card_avif",
     }
     assert (files["social_card"]["width"], files["social_card"]["height"]) == (1200, 630)
     assert files["web_webp"]["content_type"] == "image/webp"
+    assert files["web_avif"]["content_type"] == "image/avif"
+    assert files["social_card"]["content_type"] == "image/jpeg"  # for social networks
+    avif = await api.get(local_path(files["web_avif"]["url"]), headers=A)
+    assert avif.headers["content-type"] == "image/avif"
+    assert Image.open(io.BytesIO(avif.content)).format == "AVIF"
 
-    # Every rendition is free of EXIF (GPS, serial) and XMP; the original keeps what it had.
+    # Every rendition and the public original are free of EXIF (GPS, serial) and XMP; the
+    # original keeps what it had.
     for name, file in files.items():
         served = await api.get(local_path(file["url"]), headers=A)  # in no release: staff's
         assert served.status_code == 200, (name, served.text)

@@ -14,7 +14,10 @@ from media_support.flows import outbox_events, processed, upload
 
 pytestmark = pytest.mark.connected
 A = headers("tenant-a")
-POSTER = {"thumbnail", "thumbnail_webp", "web", "web_webp", "social_card", "social_card_webp"}
+POSTER = {
+    *("thumbnail", "thumbnail_webp", "thumbnail_avif", "web", "web_webp", "web_avif"),
+    *("social_card", "social_card_webp", "social_card_avif"),
+}
 
 
 def files_of(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -47,7 +50,7 @@ async def test_a_webm_gets_a_poster_and_a_web_playable_mp4_a_video_can_seek(
     assert item["duration_s"] == pytest.approx(3.0, abs=0.1)
     assert item["blurhash"]
     files = files_of(item)
-    assert set(files) == {"original", "playable", *POSTER}
+    assert set(files) == {"original", "public_original", "playable", *POSTER}
     playable = files["playable"]
     assert (playable["content_type"], playable["width"]) == ("video/mp4", 320)
     assert item["playable_url"] == playable["url"]
@@ -59,7 +62,8 @@ async def test_a_webm_gets_a_poster_and_a_web_playable_mp4_a_video_can_seek(
         "vp8",
     )
     assert event["playable_url"] == playable["url"]
-    assert {r["name"] for r in event["renditions"]} == set(files)
+    # The public's files only: ``original`` names the public original.
+    assert {r["name"] for r in event["renditions"]} == set(files) - {"public_original"}
 
     # What a <video> does to seek: ask for a range of the MP4, and get exactly that.
     url = local_path(playable["url"])
@@ -80,11 +84,13 @@ async def test_an_h264_aac_mp4_is_served_as_it_is(api: httpx.AsyncClient) -> Non
     item = await processed(api, answer.json()["id"])
     assert item["status"] == "processed", item
     files = files_of(item)
-    assert set(files) == {"original", *POSTER}  # no second copy of a playable video
-    assert item["playable_url"] == files["original"]["url"]
+    # No playable: the public original (remuxed without metadata, index first) plays.
+    assert set(files) == {"original", "public_original", *POSTER}
+    cleaned = files["public_original"]["url"]
+    assert item["playable_url"] == cleaned
     assert (item["video_codec"], item["audio_codec"]) == ("h264", "aac")
-    assert (await processed_event(api, item["id"]))["playable_url"] == files["original"]["url"]
-    part = await api.get(local_path(files["original"]["url"]), headers={**A, "Range": "bytes=0-99"})
+    assert (await processed_event(api, item["id"]))["playable_url"] == cleaned
+    part = await api.get(local_path(cleaned), headers={**A, "Range": "bytes=0-99"})
     assert (part.status_code, len(part.content)) == (206, 100)
 
 

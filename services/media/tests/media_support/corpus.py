@@ -198,3 +198,89 @@ def _rc4(key: bytes, data: bytes) -> bytes:
         state[i], state[j] = state[j], state[i]
         out.append(byte ^ state[(state[i] + state[j]) % 256])
     return bytes(out)
+
+
+# Phone pictures carrying personal metadata: each must reach the public without it.
+SECRETS = (b"SecretCam", b"SERIAL-12345", b"xmpmeta", b"Jane-Secret")
+
+
+def _phone_exif(orientation: int = 1) -> Image.Exif:
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0xA431] = "SERIAL-12345"  # BodySerialNumber
+    if orientation != 1:
+        exif[0x0112] = orientation
+    exif.get_ifd(GPS_TAG).update({1: "N", 2: (59.0, 19.0, 48.0), 3: "E", 4: (18.0, 4.0, 3.0)})
+    return exif
+
+
+def _pattern(width: int, height: int) -> Image.Image:
+    """Pixels that differ (so a re-encode would show): gradients and noise."""
+    noise = Image.effect_noise((width, height), 60)
+    ramp = Image.linear_gradient("L").resize((width, height))
+    return Image.merge("RGB", (noise, ramp, ramp.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+
+
+def srgb_profile() -> bytes:
+    from PIL import ImageCms
+
+    return bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+
+
+def phone_jpeg(width: int = 640, height: int = 480, orientation: int = 6) -> bytes:
+    """A phone's JPEG: EXIF with GPS, make and serial and an orientation, XMP history, a
+    comment, IPTC (APP13), a colour profile, and a second picture after its end."""
+    out = io.BytesIO()
+    _pattern(width, height).save(
+        out,
+        "JPEG",
+        quality=90,
+        exif=_phone_exif(orientation),
+        xmp=XMP,
+        icc_profile=srgb_profile(),
+        comment=b"Jane-Secret was here",
+    )
+    data = out.getvalue()
+    iptc = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x10\x1c\x02\x50\x00\x0bJane-Secret"
+    app13 = b"\xff\xed" + struct.pack(">H", len(iptc) + 2) + iptc
+    return data[:2] + app13 + data[2:] + jpeg(16, 16, gps=True)  # trailing: an MPF-like extra
+
+
+def phone_png(width: int = 320, height: int = 240) -> bytes:
+    """A PNG with eXIf (GPS, serial), tEXt, iTXt XMP, tIME and a colour profile."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Jane-Secret")
+    info.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    out = io.BytesIO()
+    _pattern(width, height).save(
+        out, "PNG", exif=_phone_exif(), pnginfo=info, icc_profile=srgb_profile()
+    )
+    data = out.getvalue()
+    end = data.rindex(b"IEND") - 4
+    return data[:end] + _chunk(b"tIME", b"\x07\xea\x0c\x04\x03\x0f\x00") + data[end:]
+
+
+def phone_webp(width: int = 320, height: int = 240) -> bytes:
+    """A WebP with EXIF (GPS, serial) and XMP chunks (VP8X flags set) and a colour profile."""
+    out = io.BytesIO()
+    _pattern(width, height).save(
+        out, "WEBP", lossless=True, exif=_phone_exif(), xmp=XMP, icc_profile=srgb_profile()
+    )
+    return out.getvalue()
+
+
+def commented_gif(width: int = 64, height: int = 48) -> bytes:
+    """An animated, looping GIF with a comment and an XMP application extension."""
+    frames = [_pattern(width, height).convert("P"), Image.new("P", (width, height), 3)]
+    out = io.BytesIO()
+    frames[0].save(
+        out, "GIF", save_all=True, append_images=frames[1:], loop=0, comment=b"Jane-Secret"
+    )
+    data = out.getvalue()
+    blocks = b"".join(
+        bytes((len(p),)) + p for p in (XMP[i : i + 255] for i in range(0, len(XMP), 255))
+    )
+    xmp = b"\x21\xff\x0bXMP DataXMP" + blocks + b"\x00"
+    return data[:-1] + xmp + data[-1:]

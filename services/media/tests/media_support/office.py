@@ -98,3 +98,16 @@ BILLION_LAUGHS = (
     b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     b'<Override PartName="/word/document.xml" ContentType="&b;"/></Types>'
 )
+
+
+CORE_WITH_AUTHORS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties xmlns:cp='
+    b'"http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc='
+    b'"http://purl.org/dc/elements/1.1/"><dc:title>Launch</dc:title><dc:creator>Jane-Secret'
+    b"</dc:creator><cp:lastModifiedBy>jsecret-login</cp:lastModifiedBy></cp:coreProperties>"
+)
+
+
+def docx_with_authors() -> bytes:
+    """A DOCX whose core properties name who wrote it and who saved it last."""
+    return _package("word/document.xml", DOCX_MAIN, {"docProps/core.xml": CORE_WITH_AUTHORS})

@@ -51,3 +51,32 @@ def undecodable_mp4() -> bytes:
     assert int.from_bytes(ftyp[:4], "big") == 32
     noise = bytes((i * 37 + 11) % 251 for i in range(20_000))
     return ftyp + (len(noise) + 8).to_bytes(4, "big") + b"free" + noise
+
+
+LOCATION = "+59.3293+018.0686/"
+
+
+def located_video(container: str = "mp4") -> bytes:
+    """A phone-like clip: the container's location (``©xyz``, and Apple's
+    ``com.apple.quicktime.location.ISO6709`` key), its maker and a chapter."""
+    with tempfile.TemporaryDirectory() as scratch:
+        plain, target = Path(scratch) / f"plain.{container}", Path(scratch) / f"clip.{container}"
+        plain.write_bytes(video(container))
+        ffmpeg(
+            *("-i", str(plain), "-map", "0", "-c", "copy"),
+            *("-metadata", f"location={LOCATION}", "-metadata", "make=SecretCam"),
+            *("-metadata", f"com.apple.quicktime.location.ISO6709={LOCATION}"),
+            *("-metadata", "comment=Jane-Secret", "-movflags", "use_metadata_tags"),
+            str(target),
+        )
+        return target.read_bytes()
+
+
+def metadata_report(data: bytes, suffix: str = ".mp4") -> str:
+    """What ``ffmpeg -i`` says of the file (its metadata among it)."""
+    with tempfile.NamedTemporaryFile(suffix=suffix) as file:
+        file.write(data)
+        file.flush()
+        command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", file.name]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        return done.stderr

@@ -21,7 +21,7 @@ from media.domain.gallery import Gallery
 from media.domain.item import Claim, MediaItem, Status
 from media.domain.limits import UploadLimits
 from media.domain.releases import KnownRelease
-from media.domain.renditions import StoredFile
+from media.domain.renditions import PUBLIC_ORIGINAL, StoredFile
 from media.domain.resumable import ResumableUpload
 from media.service.ports import Deps, PendingFile, Rendered, RenderFailedError
 from newsroom_shared.events.base import Event
@@ -376,7 +376,7 @@ class FakeUnitOfWork:
 
 
 class FakeRenderer:
-    """Makes two renditions of any image, or fails as told."""
+    """Makes two renditions and a public original of any image, or fails as told."""
 
     def __init__(self, storage: FakeStorage) -> None:
         self._storage = storage
@@ -387,7 +387,7 @@ class FakeRenderer:
         if self.fail_with is not None:
             raise self.fail_with
         files = []
-        for name in ("thumbnail", "social_card"):
+        for name in ("thumbnail", "social_card", PUBLIC_ORIGINAL):
             writer = await self._storage.create(item.tenant_id, item.media_id, name, "image/jpeg")
             await writer.write(b"x" * 10)
             await writer.close()

@@ -29,10 +29,13 @@ def test_every_rendition_without_exif_gps_or_xmp(tmp_path: Path) -> None:
     assert shapes == {
         "thumbnail": (320, 213, "image/jpeg"),
         "thumbnail_webp": (320, 213, "image/webp"),
+        "thumbnail_avif": (320, 213, "image/avif"),
         "web": (1600, 1067, "image/jpeg"),
         "web_webp": (1600, 1067, "image/webp"),
+        "web_avif": (1600, 1067, "image/avif"),
         "social_card": (1200, 630, "image/jpeg"),
         "social_card_webp": (1200, 630, "image/webp"),
+        "social_card_avif": (1200, 630, "image/avif"),
     }
     for file in output.files:
         data = Path(file.path).read_bytes()
@@ -49,6 +52,7 @@ def test_small_images_are_not_enlarged_and_alpha_survives_in_webp(tmp_path: Path
     files = {f.name: f for f in output.files}
     assert (files["web"].width, files["web"].height) == (200, 100)
     assert Image.open(files["web_webp"].path).mode == "RGBA"
+    assert Image.open(files["web_avif"].path).mode == "RGBA"
     assert Image.open(files["web"].path).mode == "RGB"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from media_support import corpus, office
 
 from media.adapters.inspection import ContentInspector
 from media.adapters.office import check_archive
+from media.adapters.office_cleaning import clean_office
 from media.adapters.rendered import UnusableFileError
 from media.domain.errors import Refusal, UploadRefusedError
 from media.domain.kinds import DOCX, PPTX
@@ -74,3 +76,28 @@ def test_a_whole_docx_passes_the_workers_check(tmp_path: Path) -> None:
 def test_the_worker_rejects_bombs_and_hidden_macros(tmp_path: Path, data: bytes, says: str) -> None:
     with pytest.raises(UnusableFileError, match=says):
         checked(tmp_path, data)
+
+
+def test_the_public_original_of_a_docx_names_no_author(tmp_path: Path) -> None:
+    source = tmp_path / "original"
+    source.write_bytes(office.docx_with_authors())
+    made = clean_office(str(source), str(tmp_path), DOCX, "docx")
+    assert (made.name, made.extension) == ("public_original", "docx")
+    with zipfile.ZipFile(made.path) as cleaned, zipfile.ZipFile(source) as upload:
+        assert cleaned.testzip() is None
+        assert cleaned.namelist() == upload.namelist()
+        core = cleaned.read("docProps/core.xml")
+        assert b"Jane-Secret" not in core
+        assert b"jsecret-login" not in core
+        assert b"<dc:creator></dc:creator>" in core
+        assert b"<dc:title>Launch</dc:title>" in core  # only the people's names go
+        for name in upload.namelist():
+            if name != "docProps/core.xml":
+                assert cleaned.read(name) == upload.read(name), name
+
+
+def test_a_broken_office_file_is_a_clean_error(tmp_path: Path) -> None:
+    source = tmp_path / "original"
+    source.write_bytes(office.docx_with_authors()[:-40])
+    with pytest.raises(UnusableFileError):
+        clean_office(str(source), str(tmp_path), DOCX, "docx")

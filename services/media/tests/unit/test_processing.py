@@ -36,9 +36,16 @@ async def test_an_item_is_rendered_once_and_announced(uow, deps, renderer, stora
     assert done is not None
     assert done.status is Status.PROCESSED
     assert done.claim is None
-    assert [r.name for r in done.renditions] == ["thumbnail", "social_card"]
+    assert [r.name for r in done.renditions] == ["thumbnail", "social_card", "public_original"]
     assert uow.topics() == ["newsroom.media.uploaded.v1", "newsroom.media.processed.v1"]
     event = uow.events[-1]
+    # The event names only what the public may have: the cleaned original, as ``original``.
+    cleaned = done.public_original
+    assert cleaned is not None
+    assert event.url.endswith(cleaned.path("tenant-a", item.media_id))
+    assert [r.name for r in event.renditions] == ["original", "thumbnail", "social_card"]
+    assert event.renditions[0].url == event.url
+    assert not any(done.original.digest in r.url for r in event.renditions)
     assert event.blurhash == done.blurhash
     card = next(r for r in event.renditions if r.name == "social_card")
     assert card.url.startswith("https://media.example/files/tenant-a/")

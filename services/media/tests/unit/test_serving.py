@@ -14,12 +14,16 @@ from media_support.releases import published, withdrawn
 from media.domain.errors import (
     BadSignatureError,
     LinkExpiredError,
+    MediaNotFoundError,
     NotPublicError,
     WithdrawnError,
 )
+from media.domain.item import MediaItem
 from media.domain.releases import Access
+from media.domain.renditions import StoredFile
 from media.service import links
 from media.service.ports import Caller
+from media.service.processing import process_next
 from media.service.releases import release_changed
 from media.service.serving import Proof, open_file
 from media.service.uploads import upload
@@ -27,11 +31,26 @@ from media.service.uploads import upload
 A = Caller("tenant-a")
 
 
-async def original_name(uow, deps) -> tuple[str, str]:
+async def processed_item(uow, deps, renderer) -> MediaItem:
     item = await upload(
         uow, deps, A, chunks_of(corpus.jpeg(64, 48)), filename="a.jpg", announced_bytes=None
     )
-    return item.media_id, item.original.path("tenant-a", item.media_id).rsplit("/", 1)[1]
+    assert await process_next(uow, uow, deps, renderer, instance="w", lease_s=60)
+    async with uow:
+        processed = await uow.media.get("tenant-a", item.media_id)
+    assert processed is not None
+    return processed
+
+
+def name_of(item: MediaItem, file: StoredFile | None) -> str:
+    assert file is not None
+    return file.path(item.tenant_id, item.media_id).rsplit("/", 1)[1]
+
+
+async def original_name(uow, deps, renderer) -> tuple[str, str]:
+    """The public original's file name (the one anyone but staff may be given)."""
+    item = await processed_item(uow, deps, renderer)
+    return item.media_id, name_of(item, item.public_original)
 
 
 def proof_from(url: str) -> Proof:
@@ -39,8 +58,10 @@ def proof_from(url: str) -> Proof:
     return Proof(expires=query["expires"][0], signature=query["signature"][0])
 
 
-async def test_an_item_in_no_release_is_for_staff_and_signed_links(uow, deps, clock) -> None:
-    media_id, name = await original_name(uow, deps)
+async def test_an_item_in_no_release_is_for_staff_and_signed_links(
+    uow, deps, renderer, clock
+) -> None:
+    media_id, name = await original_name(uow, deps, renderer)
     with pytest.raises(NotPublicError):
         await open_file(uow, deps, "tenant-a", media_id, name, Proof())
     staff = await open_file(uow, deps, "tenant-a", media_id, name, Proof(staff=True))
@@ -59,8 +80,10 @@ async def test_an_item_in_no_release_is_for_staff_and_signed_links(uow, deps, cl
         await open_file(uow, deps, "tenant-a", media_id, name, proof)
 
 
-async def test_a_public_release_makes_it_public_and_a_withdrawal_takes_it_down(uow, deps) -> None:
-    media_id, name = await original_name(uow, deps)
+async def test_a_public_release_makes_it_public_and_a_withdrawal_takes_it_down(
+    uow, deps, renderer
+) -> None:
+    media_id, name = await original_name(uow, deps, renderer)
     await release_changed(uow, published("r1", [media_id]))
     assert (await open_file(uow, deps, "tenant-a", media_id, name, Proof())).public
     await release_changed(uow, withdrawn("r1"))
@@ -69,7 +92,24 @@ async def test_a_public_release_makes_it_public_and_a_withdrawal_takes_it_down(u
     assert await open_file(uow, deps, "tenant-a", media_id, name, Proof(staff=True))
 
 
-async def test_a_link_lives_no_longer_than_allowed(uow, deps, clock) -> None:
-    media_id, _ = await original_name(uow, deps)
+async def test_a_link_lives_no_longer_than_allowed(uow, deps, renderer, clock) -> None:
+    media_id, _ = await original_name(uow, deps, renderer)
     signed = await links.signed_files(uow, deps, A, media_id, ttl_s=deps.max_signed_ttl_s + 9)
     assert signed.expires_at == clock.now() + timedelta(seconds=deps.max_signed_ttl_s)
+
+
+async def test_the_upload_itself_is_for_staff_only(uow, deps, renderer) -> None:
+    """Its personal metadata stays in the newsroom: public releases and signed links give
+    the public original; only staff get the upload."""
+    item = await processed_item(uow, deps, renderer)
+    upload_name = name_of(item, item.original)
+    signed = await links.signed_files(uow, deps, A, item.media_id, ttl_s=60)
+    assert signed.urls["original"].split("?")[0].endswith(name_of(item, item.public_original))
+    assert not any(upload_name in url for url in signed.urls.values())
+    forged = proof_from(signed.urls["original"])  # signed for another path: not valid here
+    await release_changed(uow, published("r1", [item.media_id]))
+    for proof in (Proof(), forged):
+        with pytest.raises(MediaNotFoundError):
+            await open_file(uow, deps, "tenant-a", item.media_id, upload_name, proof)
+    staff = await open_file(uow, deps, "tenant-a", item.media_id, upload_name, Proof(staff=True))
+    assert staff.file == item.original

@@ -13,8 +13,8 @@ from media.adapters.rendered import RenderOutput
 from media.adapters.video import UnusableVideoError, render_video
 from media.domain.errors import Refusal, UploadRefusedError
 
-POSTER_RENDITIONS = {"thumbnail", "thumbnail_webp", "web", "web_webp", "social_card",
-                     "social_card_webp"}  # fmt: skip
+POSTER_RENDITIONS = {"thumbnail", "thumbnail_webp", "thumbnail_avif", "web", "web_webp",
+                     "web_avif", "social_card", "social_card_webp", "social_card_avif"}  # fmt: skip
 INSPECT = ContentInspector()
 
 
@@ -43,7 +43,8 @@ def test_an_h264_aac_mp4_is_played_as_it_is(tmp_path: Path) -> None:
     assert output.video.duration_s == pytest.approx(2.0, abs=0.1)
     assert output.blurhash
     names = {f.name: f for f in output.files}
-    assert set(names) == POSTER_RENDITIONS  # no playable: the original is one
+    # No playable: the public original (the upload remuxed) is one.
+    assert set(names) == POSTER_RENDITIONS | {"public_original"}
     assert (names["web"].width, names["web"].height) == (640, 360)
 
 
@@ -88,3 +89,34 @@ def test_a_truncated_mp4_is_refused_at_upload() -> None:
     with pytest.raises(UploadRefusedError) as refused:
         INSPECT.check_whole(file_type, data[:262_144], data[-65_536:], len(data))
     assert refused.value.refusal is Refusal.TRUNCATED
+
+
+@pytest.mark.parametrize(
+    ("container", "content_type"),
+    [("mp4", "video/mp4"), ("webm", "video/webm"), ("mov", "video/quicktime")],
+)
+def test_the_public_original_and_the_playable_mp4_carry_no_location(
+    tmp_path: Path, container: str, content_type: str
+) -> None:
+    upload = videos.located_video(container)
+    assert videos.LOCATION in videos.metadata_report(upload, f".{container}")
+    output = render(tmp_path, upload, content_type)
+    names = {f.name: f for f in output.files}
+    cleaned = names["public_original"]
+    assert (cleaned.content_type, cleaned.extension) == (content_type, container)
+    for made in (f for f in output.files if f.content_type.startswith("video/")):
+        data = Path(made.path).read_bytes()
+        report = videos.metadata_report(data, f".{made.extension}")
+        for secret in ("location", "ISO6709", "SecretCam", "Jane-Secret", "+59.3293"):
+            assert secret not in report, (made.name, secret, report)
+        if made.extension in ("mp4", "mov"):
+            assert data.index(b"moov") < data.index(b"mdat")  # faststart: the index first
+    # Copied, not re-encoded: the same streams, codec for codec.
+    assert _codecs(Path(cleaned.path).read_bytes(), container) == _codecs(upload, container)
+
+
+def _codecs(data: bytes, container: str) -> list[str]:
+    """Each stream's kind and codec, as ``ffmpeg -i`` names them (``Video: h264 (High)...``)."""
+    report = videos.metadata_report(data, f".{container}")
+    streams = [line.split("): ", 1)[-1] for line in report.splitlines() if "Stream #" in line]
+    return [stream.split(",")[0].split(": ", 1)[-1] for stream in streams]

@@ -56,7 +56,11 @@ class MediaProcessed(Event):
     kind: MediaKind
     content_type: str
     filename: str
-    url: str
+    url: str = Field(
+        description="The original as the public gets it: without personal metadata (EXIF GPS, "
+        "camera serials, XMP, a video's location, an Office file's authors; a PDF as "
+        "uploaded); also the `original` entry of `renditions`"
+    )
     alt_text: str = ""
     renditions: list[Rendition] = Field(default_factory=list)
     processed_at: datetime
@@ -79,7 +83,8 @@ class MediaProcessed(Event):
     playable_url: str | None = Field(
         default=None,
         description="A video's file every browser plays (H.264/AAC MP4, moov first): the "
-        "`playable` rendition, or the original when it is one already",
+        "`playable` rendition, or the public original (remuxed without metadata) when the "
+        "upload is one already",
     )
 
 

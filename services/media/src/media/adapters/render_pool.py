@@ -10,13 +10,16 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import anyio
 
+from media.adapters.cleaning import clean_image
 from media.adapters.imaging import render_image
 from media.adapters.office import check_archive
+from media.adapters.office_cleaning import clean_office
 from media.adapters.pdf_preview import render_pdf
 from media.adapters.pillow_setup import configure_pillow
 from media.adapters.rendered import RenderedFile, RenderOutput, UnusableFileError
@@ -98,7 +101,7 @@ class PoolRenderer:
         """What runs in a pool process for the item, and how long the pool waits for it."""
         pixels = self._limits.max_image_pixels
         if item.kind is Kind.IMAGE:
-            return render_image, self._timeout_s
+            return partial(_image_job, item.content_type, item.original.extension), self._timeout_s
         if item.kind is Kind.VIDEO:
             timeout_s = self._video_timeout_s
             job = partial(_video_job, item.content_type, pixels, timeout_s)
@@ -107,7 +110,8 @@ class PoolRenderer:
             return job, 2 * timeout_s + JOB_MARGIN_S
         if item.content_type == "application/pdf":
             return partial(_pdf_job, pixels, self._timeout_s), self._timeout_s + JOB_MARGIN_S
-        return partial(_archive_job, self._limits), self._timeout_s
+        job = partial(_archive_job, self._limits, item.content_type, item.original.extension)
+        return job, self._timeout_s
 
     async def _copy_original(self, item: MediaItem, target: Path) -> None:
         content = await self._storage.open(item.tenant_id, item.original.file_id)
@@ -155,6 +159,13 @@ class PoolRenderer:
 
 # The jobs, as top-level functions a pool process can be sent (arguments first, then the
 # original's path and the scratch folder).
+def _image_job(content_type: str, extension: str, source: str, out_dir: str) -> RenderOutput:
+    """The renditions, and the public original (the upload without personal metadata)."""
+    output = render_image(source, out_dir)
+    cleaned = clean_image(source, out_dir, content_type, extension)
+    return replace(output, files=(*output.files, cleaned))
+
+
 def _video_job(
     content_type: str, max_pixels: int, timeout_s: float, source: str, out_dir: str
 ) -> RenderOutput:
@@ -165,5 +176,9 @@ def _pdf_job(max_pixels: int, timeout_s: float, source: str, out_dir: str) -> Re
     return render_pdf(source, out_dir, max_pixels, timeout_s)
 
 
-def _archive_job(limits: UploadLimits, source: str, out_dir: str) -> RenderOutput:
-    return check_archive(source, limits)
+def _archive_job(
+    limits: UploadLimits, content_type: str, extension: str, source: str, out_dir: str
+) -> RenderOutput:
+    """Checked (bombs, macros), then its public original: the authors' names blanked."""
+    checked = check_archive(source, limits)
+    return replace(checked, files=(clean_office(source, out_dir, content_type, extension),))

@@ -1,6 +1,7 @@
 """A video's processing with the ffmpeg binary of the ``imageio-ffmpeg`` wheel, run from a
 rendition process (never on the event loop): its facts (duration, size, codecs), a poster
-frame and that frame's image renditions, and a web-playable MP4 when the upload is not one.
+frame and that frame's image renditions, the public original (the upload remuxed without its
+metadata), and a web-playable MP4 when the upload is not one.
 
 ffmpeg reads the original from the scratch folder it was copied to (memory stays bounded
 whatever the file's size), never reads standard input, and each run has a time limit. A file
@@ -18,6 +19,7 @@ from media.adapters.ffmpeg_probe import Probe, UnreadableProbeError, read_probe
 from media.adapters.imaging import render_image
 from media.adapters.rendered import RenderedFile, RenderOutput, UnusableFileError, rendered_file
 from media.adapters.subprocesses import HelperFailedError, HelperTimeoutError, run_helper
+from media.domain.renditions import PUBLIC_ORIGINAL
 from media.domain.video import PLAYABLE, WEB_CONTENT_TYPE, VideoFacts, web_playable
 
 # The first frame is often black (a fade in): a second in, or a third into a shorter video.
@@ -30,13 +32,26 @@ _SCALE = (
 )
 # The poster frame no larger than the largest image rendition needs (the web size).
 _POSTER_SCALE = "scale=w='min(iw,1600)':h='min(ih,1600)':force_original_aspect_ratio=decrease"
+_NO_METADATA = ("-map_metadata", "-1", "-map_chapters", "-1")
 _WEB_MP4 = (
-    *("-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn", "-map_metadata", "-1"),
+    *("-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn", *_NO_METADATA),
     *("-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-profile:v", "high"),
     *("-pix_fmt", "yuv420p", "-vf", _SCALE),
     *("-c:a", "aac", "-b:a", "128k", "-ac", "2"),
     *("-movflags", "+faststart", "-f", "mp4"),
 )
+
+
+# The public original: every stream copied as it is (no quality lost) into the same container,
+# without the container's and streams' metadata (a phone's location, its model, the editing
+# software) and chapters; data streams (timed metadata, timecode tracks) are left out. MP4 and
+# MOV get their index first. By content type: (ffmpeg's muxer, its extra options, extension).
+_REMUX = ("-map", "0", "-map", "-0:d", "-c", "copy", *_NO_METADATA)
+_CONTAINERS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "video/mp4": ("mp4", ("-movflags", "+faststart"), "mp4"),
+    "video/quicktime": ("mov", ("-movflags", "+faststart"), "mov"),
+    "video/webm": ("webm", (), "webm"),
+}
 
 
 class UnusableVideoError(UnusableFileError):
@@ -59,7 +74,8 @@ def render_video(
     out = Path(out_dir)
     poster = _poster(source, out / "poster.png", probe.duration_s, timeout_s)
     still = render_image(str(poster), out_dir)
-    files: tuple[RenderedFile, ...] = still.files
+    cleaned = _public_original(source, out, content_type, timeout_s)
+    files: tuple[RenderedFile, ...] = (*still.files, cleaned)
     if not web_playable(content_type, facts):
         playable = _web_mp4(source, out / f"{PLAYABLE}.mp4", timeout_s)
         files = (*files, playable)
@@ -107,6 +123,16 @@ def _web_mp4(source: str, target: Path, timeout_s: float) -> RenderedFile:
     _ffmpeg("-v", "error", "-i", source, *_WEB_MP4, "-y", str(target), timeout_s=timeout_s)
     probe = _probe(str(target), timeout_s)
     return rendered_file(PLAYABLE, target, WEB_CONTENT_TYPE, "mp4", probe.width, probe.height)
+
+
+def _public_original(source: str, out: Path, content_type: str, timeout_s: float) -> RenderedFile:
+    muxer, options, extension = _CONTAINERS[content_type]
+    target = out / f"{PUBLIC_ORIGINAL}.{extension}"
+    _ffmpeg(
+        *("-v", "error", "-i", source, *_REMUX, *options, "-f", muxer, "-y", str(target)),
+        timeout_s=timeout_s,
+    )
+    return rendered_file(PUBLIC_ORIGINAL, target, content_type, extension)
 
 
 def _last_line(report: str) -> str:

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from media.domain.fields import AssetFields
 from media.domain.kinds import Kind
-from media.domain.renditions import StoredFile
+from media.domain.renditions import ORIGINAL, PUBLIC_ORIGINAL, StoredFile
 from media.domain.video import PLAYABLE, VideoFacts
 
 
@@ -73,13 +73,39 @@ class MediaItem:
         return (self.original, *self.renditions)
 
     @property
+    def public_original(self) -> StoredFile | None:
+        """The original as anyone but staff gets it: without personal metadata (made by the
+        worker beside the renditions; a DOCX's or PPTX's with its authors' names blanked). A
+        PDF's is its original, not cleaned (see the README), and so is an Office file's
+        processed before public originals were made. An image or video processed before then
+        has none until it is rendered again: its original is staff-only."""
+        cleaned = self._rendition(PUBLIC_ORIGINAL)
+        if cleaned is None and self.kind is Kind.DOCUMENT:
+            return self.original
+        return cleaned
+
+    @property
+    def public_files(self) -> tuple[tuple[str, StoredFile], ...]:
+        """The files anyone but staff may be given, under the names they are shown: the public
+        original as ``original``, then the renditions."""
+        cleaned = self.public_original
+        first = () if cleaned is None else ((ORIGINAL, cleaned),)
+        return (*first, *((f.name, f) for f in self.renditions if f.name != PUBLIC_ORIGINAL))
+
+    def staff_only(self, file: StoredFile) -> bool:
+        """The original as uploaded, when a cleaned one stands in for it (or none exists yet)."""
+        return file == self.original and file != self.public_original
+
+    @property
     def playable(self) -> StoredFile | None:
-        """A video's file a browser plays: the web-playable MP4 made from it, else the original
-        (it plays as it is)."""
+        """A video's file a browser plays: the web-playable MP4 made from it, else its public
+        original (the upload plays as it is; remuxed, its index first)."""
         if self.video is None:
             return None
-        made = next((f for f in self.renditions if f.name == PLAYABLE), None)
-        return made or self.original
+        return self._rendition(PLAYABLE) or self.public_original
+
+    def _rendition(self, name: str) -> StoredFile | None:
+        return next((f for f in self.renditions if f.name == name), None)
 
     def file(self, name: str, digest: str) -> StoredFile | None:
         return next((f for f in self.files if f.name == name and f.digest == digest), None)

@@ -1,6 +1,7 @@
-"""A release's press kit: its media's originals and a manifest (credits, licences, captions,
-alt text) in one ZIP. Plain Python: which files, under which names, and what the manifest
-says; the ZIP itself is made while it streams (``media.adapters.zip_stream``).
+"""A release's press kit: its media's public originals (without personal metadata) and a
+manifest (credits, licences, captions, alt text) in one ZIP. Plain Python: which files,
+under which names, and what the manifest says; the ZIP itself is made while it streams
+(``media.adapters.zip_stream``).
 
 Every byte of the ZIP follows from the manifest (which names each file with its SHA-256 and
 size) and the files, so the manifest's digest is a strong ETag of the whole ZIP.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from media.domain.item import MediaItem
 from media.domain.releases import KnownRelease
+from media.domain.renditions import StoredFile
 
 MANIFEST_JSON = "manifest.json"
 MANIFEST_TEXT = "MANIFEST.txt"
@@ -25,15 +27,16 @@ STEM_CHARS = 60
 
 @dataclass(frozen=True, slots=True)
 class KitEntry:
-    """One item's original in the kit, under ``arcname``."""
+    """One item's public original in the kit, under ``arcname``."""
 
     arcname: str
     item: MediaItem
+    file: StoredFile  # the item's public original: the upload itself is for staff
     caption: str  # the release's gallery caption, else the item's own
 
     @property
     def size(self) -> int:
-        return self.item.original.bytes
+        return self.file.bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +61,19 @@ def safe_stem(name: str) -> str:
 
 
 def entries_of(shown: Sequence[tuple[MediaItem, str]]) -> tuple[KitEntry, ...]:
-    """Numbered in the order shown (so names are unique and sort as the release shows them)."""
+    """Numbered in the order shown (so names are unique and sort as the release shows them).
+    An item without a public original (processed before those were made) is left out."""
+    cleaned = [(item, item.public_original, caption) for item, caption in shown]
     return tuple(
         KitEntry(
-            f"{n:02d}-{safe_stem(item.filename.rsplit('.', 1)[0])}.{item.original.extension}",
+            f"{n:02d}-{safe_stem(item.filename.rsplit('.', 1)[0])}.{file.extension}",
             item,
+            file,
             caption,
         )
-        for n, (item, caption) in enumerate(shown, start=1)
+        for n, (item, file, caption) in enumerate(
+            [(i, f, c) for i, f, c in cleaned if f is not None], start=1
+        )
     )
 
 
@@ -88,7 +96,7 @@ def _described(entry: KitEntry) -> dict[str, object]:
         "original_filename": item.filename,
         "content_type": item.content_type,
         "bytes": entry.size,
-        "sha256": item.original.digest,
+        "sha256": entry.file.digest,
         "width": item.width,
         "height": item.height,
         "title": fields.title,

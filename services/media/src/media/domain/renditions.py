@@ -21,16 +21,20 @@ IMAGE_RENDITIONS = (
     RenditionSpec("web", 1600, 1600),
     RenditionSpec("social_card", 1200, 630, crop=True),
 )
-# Each rendition in JPEG (understood everywhere: social networks, email) and WebP beside it.
-FORMATS = ("jpeg", "webp")
-CONTENT_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp"}
-EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
+# Each rendition in JPEG (understood everywhere: social networks, email), and WebP and AVIF
+# beside it (smaller, for pages' <picture> sources). ``social_card`` itself stays the JPEG.
+FORMATS = ("jpeg", "webp", "avif")
+CONTENT_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif"}
+EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif"}
 ORIGINAL = "original"
+# The original without personal metadata (EXIF GPS, camera serials, XMP): what anyone but
+# staff gets when they ask for the original (see ``MediaItem.public_original``).
+PUBLIC_ORIGINAL = "public_original"
 
 
 def rendition_name(spec: RenditionSpec, image_format: str) -> str:
     """``social_card`` for the JPEG (the name the publisher looks for), ``social_card_webp``
-    for the WebP beside it."""
+    and ``social_card_avif`` for the WebP and AVIF beside it."""
     return spec.name if image_format == "jpeg" else f"{spec.name}_{image_format}"
 
 

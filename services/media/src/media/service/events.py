@@ -19,24 +19,28 @@ from newsroom_shared.events.media import (
 def processed_event(item: MediaItem, links: Links) -> MediaProcessed:
     fields = item.fields
     video, playable = item.video, item.playable
+    # Only what the public may have: the original without personal metadata, named
+    # ``original``. An item processed before those were made names its original, which
+    # answers only staff.
+    original = item.public_original or item.original
     return MediaProcessed(
         tenant_id=item.tenant_id,
         media_id=item.media_id,
         kind=item.kind.value,
         content_type=item.content_type,
         filename=item.filename,
-        url=links.file_url(item, item.original),
+        url=links.file_url(item, original),
         alt_text=fields.alt_text,
         renditions=[
             Rendition(
-                name=f.name,
+                name=name,
                 content_type=f.content_type,
                 url=links.file_url(item, f),
                 width=f.width,
                 height=f.height,
                 bytes=f.bytes,
             )
-            for f in item.files
+            for name, f in item.public_files
         ],
         processed_at=item.updated_at,
         width=item.width,

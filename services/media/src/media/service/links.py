@@ -32,8 +32,10 @@ async def signed_files(
         releases = [] if item is None else await uow.releases.naming(caller.tenant_id, [media_id])
     if item is None or item.reason is not None:
         raise MediaNotFoundError(f"No media item {media_id}")
+    # Links leave the newsroom: to the public files only (``original`` names the original
+    # without personal metadata; the upload itself is for staff).
     urls = {
-        f.name: deps.links.signed_url(f.path(item.tenant_id, item.media_id), expires_at)
-        for f in item.files
+        name: deps.links.signed_url(f.path(item.tenant_id, item.media_id), expires_at)
+        for name, f in item.public_files
     }
     return SignedFiles(access_of(releases), expires_at, urls)

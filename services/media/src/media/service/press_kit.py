@@ -21,7 +21,7 @@ def kit_path(tenant_id: str, release_id: str) -> str:
 @dataclass(frozen=True, slots=True)
 class PressKit:
     plan: KitPlan
-    contents: tuple[StoredContent, ...]  # each entry's original, opened, in order
+    contents: tuple[StoredContent, ...]  # each entry's public original, opened, in order
     public: bool
 
 
@@ -29,7 +29,8 @@ async def open_press_kit(
     uow: UnitOfWork, deps: Deps, tenant_id: str, release_id: str, proof: Proof
 ) -> PressKit:
     """A public release's kit for anyone; an embargoed or withdrawn one's for staff and signed
-    links. Its processed items, in the gallery's order, each original opened for streaming."""
+    links. Its processed items, in the gallery's order, each public original opened for
+    streaming."""
     path = kit_path(tenant_id, release_id)
     verdict = deps.signatures.check(path, proof.expires, proof.signature, deps.clock.now())
     async with uow:
@@ -41,7 +42,7 @@ async def open_press_kit(
     kit = plan(release, [(s.item, s.place.caption or s.item.fields.caption) for s in shown])
     contents = []
     for entry in kit.entries:
-        content = await deps.storage.open(tenant_id, entry.item.original.file_id)
+        content = await deps.storage.open(tenant_id, entry.file.file_id)
         if content is None:  # deleted meanwhile: the kit is asked for again
             raise MediaNotFoundError(f"{entry.arcname} is gone; ask for the kit again")
         contents.append(content)

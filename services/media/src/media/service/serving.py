@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from media.domain.errors import MediaNotFoundError
 from media.domain.item import MediaItem
 from media.domain.releases import Access, access_of, admit
-from media.domain.renditions import ORIGINAL, StoredFile
+from media.domain.renditions import ORIGINAL, PUBLIC_ORIGINAL, StoredFile
 from media.service.ports import Deps, StoredContent, UnitOfWork
 
 
@@ -31,7 +31,7 @@ class ServedFile:
 
     @property
     def is_original(self) -> bool:
-        return self.file.name == ORIGINAL
+        return self.file.name in (ORIGINAL, PUBLIC_ORIGINAL)
 
     @property
     def public(self) -> bool:
@@ -44,7 +44,8 @@ async def open_file(
 ) -> ServedFile:
     """``file_name`` is ``<name>-<digest>.<extension>`` as the item lists it; another tenant's,
     a deleted item's, an unknown file and a known one under another extension are not found
-    alike. Found, it is served if public, or to staff, or with a valid signature."""
+    alike. Found, it is served if public, or to staff, or with a valid signature; the
+    original as uploaded only to staff (its personal metadata stays in the newsroom)."""
     key, _, extension = file_name.rpartition(".")
     name, _, digest = key.rpartition("-")
     async with uow:
@@ -57,6 +58,8 @@ async def open_file(
     path = file.path(tenant_id, media_id)
     verdict = deps.signatures.check(path, proof.expires, proof.signature, deps.clock.now())
     admit(access, staff=proof.staff, signature=verdict)
+    if item.staff_only(file) and not proof.staff:  # the public get the cleaned one
+        raise MediaNotFoundError("No such file")
     content = await deps.storage.open(tenant_id, file.file_id)
     if content is None:
         raise MediaNotFoundError("No such file")

@@ -123,7 +123,7 @@ class PublicGalleryOut(BaseModel):
                     width=item.width,
                     height=item.height,
                     blurhash=item.blurhash,
-                    files=[FileOut.of(item, f, links) for f in item.files],
+                    files=[FileOut.of(item, f, links, name) for name, f in item.public_files],
                 )
             )
         return cls(release_id=found.release.release_id, title=found.gallery.title, items=items)

@@ -22,7 +22,10 @@ class SignedUrlsIn(BaseModel):
 
 
 class SignedUrlOut(BaseModel):
-    name: str
+    name: str = Field(
+        description="`original` (the upload without personal metadata: the upload itself is "
+        "for staff only), or a rendition"
+    )
     url: str
 
 

@@ -18,9 +18,12 @@ Tag = Annotated[str, Field(min_length=1, max_length=50, pattern=NOT_BLANK_PATTER
 
 class FileOut(BaseModel):
     name: str = Field(
-        description="`original`, or a rendition: thumbnail, web, social_card "
-        "(JPEG; of a video its poster frame, of a PDF its first page) and each with `_webp` "
-        "(WebP); a video's `playable` (H.264/AAC MP4) when the upload does not play in browsers"
+        description="`original` (as uploaded: served to staff only), `public_original` (the "
+        "original without personal metadata; not made for a PDF: what public routes, signed "
+        "links and press kits give, where it is named `original`), or a rendition: thumbnail, "
+        "web, social_card (JPEG; of a video its poster frame, of a PDF its first page) and "
+        "each with `_webp` (WebP) and `_avif` (AVIF); a video's `playable` (H.264/AAC MP4) "
+        "when the upload does not play in browsers"
     )
     url: str = Field(description="Content-addressed: what it names never changes")
     content_type: str
@@ -29,9 +32,11 @@ class FileOut(BaseModel):
     height: int | None = None
 
     @classmethod
-    def of(cls, item: MediaItem, file: StoredFile, links: Links) -> FileOut:
+    def of(
+        cls, item: MediaItem, file: StoredFile, links: Links, name: str | None = None
+    ) -> FileOut:
         return cls(
-            name=file.name,
+            name=name or file.name,
             url=links.file_url(item, file),
             content_type=file.content_type,
             bytes=file.bytes,
@@ -55,8 +60,8 @@ class MediaOut(BaseModel):
     audio_codec: str | None = Field(default=None, description="A video's sound codec, if any")
     playable_url: str | None = Field(
         default=None,
-        description="A video's file browsers play: the `playable` rendition, or the original "
-        "when it is an H.264/AAC MP4 already",
+        description="A video's file browsers play: the `playable` rendition, or the public "
+        "original when the upload is an H.264/AAC MP4 already",
     )
     title: str
     caption: str
