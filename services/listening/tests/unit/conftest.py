@@ -104,7 +104,7 @@ def _selected(mention: Mention, where: MentionFilter) -> bool:
         and (where.until is None or mention.detected_at < where.until)
         and (where.handled is None or mention.handled == where.handled)
         and (where.assignee is None or mention.assignee == where.assignee)
-        and (mention.moderated is not None) == where.taken_down
+        and (not mention.counted) == where.taken_down
     )
 
 
@@ -143,6 +143,9 @@ class FakeMentions:
         ]
         self.s.mentions.update({m.id: m for m in marked})
         return len(marked)
+
+    async def revise(self, mention: Mention) -> None:
+        self.s.mentions[mention.id] = mention
 
     async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
         return [
@@ -235,7 +238,20 @@ class FakeComments:
         self.s = store
 
     async def posted(self, comment: KnownComment) -> None:
-        self.s.comments.setdefault((comment.tenant_id, comment.comment_id), comment)
+        key = (comment.tenant_id, comment.comment_id)
+        found = self.s.comments.get(key)
+        self.s.comments[key] = (
+            comment
+            if found is None
+            else replace(found, official=comment.official, author=comment.author)
+        )
+
+    async def edited(self, comment: KnownComment) -> None:
+        key = (comment.tenant_id, comment.comment_id)
+        found = self.s.comments.get(key)
+        self.s.comments[key] = (
+            comment if found is None else replace(found, edited_at=comment.edited_at)
+        )
 
     async def moderated(self, comment: KnownComment) -> None:
         self.s.comments[(comment.tenant_id, comment.comment_id)] = comment

@@ -98,6 +98,11 @@ class MentionRepository(Protocol):
         visible again (None); returns how many."""
         ...
 
+    async def revise(self, mention: Mention) -> None:
+        """Stores what an edit or deletion at the source changed: text, its fingerprint,
+        language, queries, terms, sentiment, ``edited_at``, ``withdrawn``, ``moderated``."""
+        ...
+
     async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
         """The mentions of one post (a comment: one per tenant at most, by its dedupe key)."""
         ...
@@ -154,6 +159,10 @@ class CommentRepository(Protocol):
 
     async def moderated(self, comment: KnownComment) -> None:
         """Stores the comment's status from a moderation decision."""
+        ...
+
+    async def edited(self, comment: KnownComment) -> None:
+        """Stores when its text last changed; the status only for a comment not stored yet."""
         ...
 
     async def get(self, tenant_id: str, comment_id: str) -> KnownComment | None: ...

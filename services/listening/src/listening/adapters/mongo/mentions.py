@@ -49,6 +49,30 @@ def _document(mention: Mention) -> Document:
         "assignee": mention.assignee,
         "answered_by": _answer_document(mention.answered_by),
         "moderated": mention.moderated,
+        "edited_at": mention.edited_at,
+        "withdrawn": mention.withdrawn,
+    }
+
+
+def _revision(mention: Mention) -> Document:
+    """The fields an edit or deletion at the source changes."""
+    return {
+        field: value
+        for field, value in _document(mention).items()
+        if field
+        in (
+            "text",
+            "signature",
+            "bands",
+            "language",
+            "query_ids",
+            "matched_terms",
+            "sentiment_score",
+            "sentiment_label",
+            "moderated",
+            "edited_at",
+            "withdrawn",
+        )
     }
 
 
@@ -88,6 +112,8 @@ def _mention(document: Document) -> Mention:
         # Mentions stored before these fields existed have neither.
         answered_by=_answer(document.get("answered_by")),
         moderated=document.get("moderated"),
+        edited_at=document.get("edited_at"),
+        withdrawn=document.get("withdrawn"),
     )
 
 
@@ -110,8 +136,13 @@ def _where(tenant_id: str, where: MentionFilter) -> Document:
         window["$lt"] = where.until
     if window:
         query["detected_at"] = window
-    # None matches a missing field too (mentions stored before moderation was followed).
-    query["moderated"] = {"$ne": None} if where.taken_down else None
+    # None matches a missing field too (mentions stored before moderation or edits were
+    # followed). Taken down: by moderation, or withdrawn by an edit or deletion at the source.
+    if where.taken_down:
+        query["$nor"] = [{"moderated": None, "withdrawn": None}]
+    else:
+        query["moderated"] = None
+        query["withdrawn"] = None
     return query
 
 
@@ -162,6 +193,13 @@ class MongoMentions(Repository):
             **self._opts(),
         )
         return result.modified_count
+
+    async def revise(self, mention: Mention) -> None:
+        await self._collection.update_one(
+            {"_id": mention.id, "tenant_id": mention.tenant_id},
+            {"$set": _revision(mention)},
+            **self._opts(),
+        )
 
     async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
         cursor = self._collection.find(
