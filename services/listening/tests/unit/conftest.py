@@ -147,6 +147,13 @@ class FakeMentions:
     async def revise(self, mention: Mention) -> None:
         self.s.mentions[mention.id] = mention
 
+    async def of_source_item(self, tenant_id: str, source_item: str) -> list[Mention]:
+        return [
+            m
+            for m in self.s.mentions.values()
+            if (m.tenant_id, m.source_item) == (tenant_id, source_item)
+        ]
+
     async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
         return [
             m

@@ -36,6 +36,7 @@ def post(text: str, edited_at: datetime | None = None, **changes: Any) -> PostFe
         "text": text,
         "fetched_at": NOW,
         "edited_at": edited_at,
+        "source_item": "https://social.example/statuses/1",
     }
     return PostFetched(**(values | changes))
 
@@ -155,8 +156,8 @@ async def test_an_edit_of_another_tenants_post_key_touches_nothing_of_ours(
 
 async def test_a_deleted_post_withdraws_its_mention_once(uow: FakeUnitOfWork, deps: Deps) -> None:
     mention = await stored(uow, deps, "Acme is broken")
-    assert await withdraw(uow, "t1", "mastodon:s1:1", at(5)) == 1
-    assert await withdraw(uow, "t1", "mastodon:s1:1", at(6)) == 0
+    assert await withdraw(uow, "t1", "https://social.example/statuses/1", at(5)) == 1
+    assert await withdraw(uow, "t1", "https://social.example/statuses/1", at(6)) == 0
     await uow.flush()
     revised = uow.store.mentions[mention.id]
     assert (revised.withdrawn, revised.query_ids) == ("deleted", (ACME.id,))

@@ -158,3 +158,9 @@ class PostFetched(Event):
         "an edit): its stored mention is matched and scored again with this text; a version not "
         "newer than the stored one changes nothing. Null for a post as first seen",
     )
+    source_item: str | None = Field(
+        default=None,
+        description="The source's own id of the item where it was heard, when the source can "
+        "later announce its deletion by that id alone (a Mastodon status: "
+        '"<instance origin>/statuses/<id>"); null otherwise',
+    )

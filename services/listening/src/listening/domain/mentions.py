@@ -69,6 +69,9 @@ class Mention:
     edited_at: datetime | None = None
     """When the source last changed the post (None: as first seen). An edit not newer than
     this changes nothing: a redelivered or late one is stale."""
+    source_item: str | None = None
+    """The source's own id of the post (a Mastodon status on the instance it was heard from),
+    when a deletion can name it by that alone."""
     withdrawn: Withdrawal | None = None
     """The post changed at its source so that it is no mention any more: ``edited`` (its new
     text matches none of the tenant's queries; a later edit may bring it back) or ``deleted``.

@@ -41,11 +41,12 @@ async def apply_edit(uow: UnitOfWork, deps: Deps, matcher: Matcher, post: PostFe
             await _revise(uow, deps, matcher, mention, post)
 
 
-async def withdraw(uow: UnitOfWork, tenant_id: str, post_key: str, at: datetime) -> int:
-    """The source deleted the post: its mentions leave the inbox and their queries' counts.
-    Returns how many were withdrawn (0: none stored, or withdrawn already)."""
+async def withdraw(uow: UnitOfWork, tenant_id: str, source_item: str, at: datetime) -> int:
+    """The source deleted the post it knows as ``source_item``: its mentions leave the inbox
+    and their queries' counts. Returns how many were withdrawn (0: none stored, or withdrawn
+    already)."""
     withdrawn = 0
-    for mention in await uow.mentions.of_post(tenant_id, post_key):
+    for mention in await uow.mentions.of_source_item(tenant_id, source_item):
         if mention.withdrawn == "deleted":
             continue
         after = replace(mention, withdrawn="deleted", edited_at=max(at, mention.edited_at or at))

@@ -117,6 +117,7 @@ async def _new_mention(
         release_id=post.release_id or await _named_release(uow, post),
         moderated=await moderation_of(uow, post),
         edited_at=post.edited_at,
+        source_item=post.source_item,
     )
 
 

@@ -103,6 +103,10 @@ class MentionRepository(Protocol):
         language, queries, terms, sentiment, ``edited_at``, ``withdrawn``, ``moderated``."""
         ...
 
+    async def of_source_item(self, tenant_id: str, source_item: str) -> list[Mention]:
+        """The mentions heard as this item of its source (a deletion names only that)."""
+        ...
+
     async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
         """The mentions of one post (a comment: one per tenant at most, by its dedupe key)."""
         ...

@@ -30,6 +30,9 @@ INDEXES: dict[str, list[IndexModel]] = {
             name="tenant_near_copies",
         ),
         IndexModel(
+            [("tenant_id", ASCENDING), ("source_item", ASCENDING)], name="tenant_source_item"
+        ),
+        IndexModel(
             [("tenant_id", ASCENDING), ("detected_at", DESCENDING), ("_id", DESCENDING)],
             name="tenant_newest",
         ),

@@ -51,6 +51,7 @@ def _document(mention: Mention) -> Document:
         "moderated": mention.moderated,
         "edited_at": mention.edited_at,
         "withdrawn": mention.withdrawn,
+        "source_item": mention.source_item,
     }
 
 
@@ -114,6 +115,7 @@ def _mention(document: Document) -> Mention:
         moderated=document.get("moderated"),
         edited_at=document.get("edited_at"),
         withdrawn=document.get("withdrawn"),
+        source_item=document.get("source_item"),
     )
 
 
@@ -200,6 +202,12 @@ class MongoMentions(Repository):
             {"$set": _revision(mention)},
             **self._opts(),
         )
+
+    async def of_source_item(self, tenant_id: str, source_item: str) -> list[Mention]:
+        cursor = self._collection.find(
+            {"tenant_id": tenant_id, "source_item": source_item}, **self._opts()
+        )
+        return [_mention(row) async for row in cursor]
 
     async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
         cursor = self._collection.find(
