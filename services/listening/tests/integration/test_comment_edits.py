@@ -134,7 +134,7 @@ async def test_an_edit_to_anger_rescores_and_a_stale_or_repeated_edit_changes_no
     stale = edit(tenant, cid, "The Roadrunner arrived and I love it", 2)
     # The angry edit twice, an older one, then a marker edit: once the marker is applied, the
     # three before it were consumed (one key, one partition, in order).
-    marker = edit(tenant, cid, f"The Roadrunner arrived broken and I hate it ({unique})", 9)
+    marker = edit(tenant, cid, "The Roadrunner arrived broken and I really hate it", 9)
     await send(api, angry)
 
     async def angry_applied() -> dict[str, Any] | None:

@@ -236,6 +236,13 @@ class FakeQueryActivity:
             kept = {h: b for h, b in before.buckets.items() if h not in stale_hours}
             self.s.activity[key] = replace(before, buckets=kept, episode=episode)
 
+    async def get(self, tenant_id: str, query_id: str) -> QueryActivity | None:
+        return self.s.activity.get((tenant_id, query_id))
+
+    async def with_open_episode(self, *, limit: int) -> list[tuple[str, str]]:
+        opened = [(a.episode.started_at, key) for key, a in self.s.activity.items() if a.episode]
+        return [key for _, key in sorted(opened)[:limit]]
+
     async def forget(self, tenant_id: str, query_id: str) -> None:
         self.s.activity.pop((tenant_id, query_id), None)
 

@@ -4,6 +4,7 @@ deleted query's activity goes with it."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
 from listening_fakes.mentions import a_mention
@@ -13,6 +14,7 @@ from listening.domain.queries import ListeningQuery
 from listening.domain.spikes import HOUR
 from listening.service import queries
 from listening.service.ports import Deps
+from listening.service.spike_sweep import close_calmed_episodes
 from listening.service.spikes import watch_for_spikes
 from newsroom_shared.events.listening import MentionSpike
 
@@ -104,3 +106,24 @@ async def test_deleting_a_query_forgets_its_activity(uow: FakeUnitOfWork, deps: 
     await feed(uow, made, [mention(1, WATCHED)])
     await queries.delete_query(uow, "t1", made.id)
     assert uow.store.activity == {}
+
+
+async def test_the_sweep_closes_an_episode_once_its_windows_calmed(uow: FakeUnitOfWork) -> None:
+    watched = query()
+    other = query("t2")
+    await uow.queries.add(watched)
+    await uow.queries.add(other)
+    await feed(uow, watched, history())
+    await feed(uow, watched, burst(100, BURST))
+    await feed(uow, other, [mention(200 + i, BURST, tenant="t2") for i in range(3)])
+    assert uow.store.activity[("t1", watched.id)].episode is not None
+
+    def sweep(at: datetime) -> Awaitable[int]:
+        return close_calmed_episodes(lambda: uow, lambda: uow, at)
+
+    assert await sweep(BURST + timedelta(minutes=40)) == 0  # still loud
+    assert await sweep(BURST + 3 * HOUR) == 1
+    assert uow.store.activity[("t1", watched.id)].episode is None
+    assert uow.store.activity[("t2", other.id)].episode is None  # never had one
+    assert len(spikes(uow)) == 1  # closing emits nothing
+    assert await sweep(BURST + 4 * HOUR) == 0

@@ -30,9 +30,8 @@ mentions, or a negative share still ``min_share_rise / 2`` above the baseline wi
 ``min_count`` negatives. A burst that keeps flickering around the start bound therefore raises
 one alert, and a new one needs the talk to have calmed down first. The day window keeps an
 episode open while a large burst is inside the last 24 hours: one alert per burst, not one per
-window. The state is evaluated when a mention of the query is stored, so an episode that
-calmed without further mentions closes at the next one (which cannot start a new episode on
-its own: it is one mention).
+window. The state is evaluated when a mention of the query is stored, and by a periodic
+sweep (:func:`calmed`), so an episode that calmed without further mentions closes on time.
 """
 
 from __future__ import annotations
@@ -248,13 +247,8 @@ def assess(
 ) -> Assessment:
     """``watched_since``: when the query began to be matched. A window is judged only once its
     whole baseline was watched: a new query's first day is not a spike against 14 empty days."""
-    all_stats = [
-        window_stats(activity.buckets, now, window)
-        for window in WINDOWS
-        if now - (window.hours + window.baseline_hours) * HOUR >= watched_since
-    ]
-    horizon = hour_of(now) - HISTORY_HOURS * HOUR
-    stale = tuple(sorted(hour for hour in activity.buckets if hour < horizon))
+    all_stats = _judged(activity, now, watched_since)
+    stale = stale_hours(activity, now)
     episode = activity.episode
     if episode is not None and not any(elevated(stats, rule) for stats in all_stats):
         episode = None
@@ -264,6 +258,35 @@ def assess(
         if spike is not None:
             episode = Episode(started_at=now, window=spike.stats.window.name)
     return Assessment(spike, episode, stale)
+
+
+def calmed(
+    activity: QueryActivity,
+    now: datetime,
+    *,
+    watched_since: datetime,
+    rule: SpikeRule = SpikeRule(),
+) -> bool:
+    """Whether an open episode is over at ``now``: no window is still elevated. What a mention
+    would find (:func:`assess`), judged without one, so that a query gone quiet closes its
+    episode on time; calming down never raises a spike, so nothing is emitted."""
+    if activity.episode is None:
+        return False
+    return not any(elevated(stats, rule) for stats in _judged(activity, now, watched_since))
+
+
+def stale_hours(activity: QueryActivity, now: datetime) -> tuple[datetime, ...]:
+    """Buckets no window reaches any more."""
+    horizon = hour_of(now) - HISTORY_HOURS * HOUR
+    return tuple(sorted(hour for hour in activity.buckets if hour < horizon))
+
+
+def _judged(activity: QueryActivity, now: datetime, watched_since: datetime) -> list[WindowStats]:
+    return [
+        window_stats(activity.buckets, now, window)
+        for window in WINDOWS
+        if now - (window.hours + window.baseline_hours) * HOUR >= watched_since
+    ]
 
 
 def _first_spike(
