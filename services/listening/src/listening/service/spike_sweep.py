@@ -43,7 +43,7 @@ async def _close_if_calmed(uow: UnitOfWork, tenant_id: str, query_id: str, now: 
     activity = await uow.query_activity.get(tenant_id, query_id)
     if query is None or activity is None:
         return False  # deleted meanwhile, its activity with it
-    if not calmed(activity, now, watched_since=query.created_at):
+    if not calmed(activity, now, watched_since=query.created_at, rule=query.spike_rule):
         return False
     await uow.query_activity.settle(
         tenant_id, query_id, episode=None, stale_hours=stale_hours(activity, now)

@@ -57,7 +57,7 @@ async def _count(
     uow: UnitOfWork, query: ListeningQuery, entry: RecentMention, now: datetime
 ) -> None:
     activity = await uow.query_activity.record(query.tenant_id, query.id, entry)
-    verdict = assess(activity, now, watched_since=query.created_at)
+    verdict = assess(activity, now, watched_since=query.created_at, rule=query.spike_rule)
     if verdict.changed(activity):
         await uow.query_activity.settle(
             query.tenant_id, query.id, episode=verdict.episode, stale_hours=verdict.stale_hours
