@@ -17,7 +17,12 @@ from pydantic import ValidationError
 from newsroom_shared.events import Event, envelope_for, parse
 from newsroom_shared.events.comments import CommentEdited, CommentModerated, CommentPosted
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
-from newsroom_shared.events.listening import MentionDetected, MentionSpike, PostFetched
+from newsroom_shared.events.listening import (
+    MentionDetected,
+    MentionSpike,
+    MentionUpdated,
+    PostFetched,
+)
 from newsroom_shared.events.media import (
     GalleryDeleted,
     GalleryUpdated,
@@ -209,6 +214,16 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "sentiment_label": "positive",
         "detected_at": NOW,
     },
+    MentionUpdated: {
+        "tenant_id": "t1",
+        "mention_id": "x1",
+        "excerpt": "... Acme's Q3 results were a disaster ...",
+        "query_ids": ["q1"],
+        "matched_terms": ["acme"],
+        "sentiment_score": -0.6,
+        "sentiment_label": "negative",
+        "updated_at": NOW,
+    },
     MentionSpike: {
         "tenant_id": "t1",
         "query_id": "q1",
@@ -337,6 +352,7 @@ def test_a_consumer_of_an_older_contract_ignores_new_fields() -> None:
         (MentionDetected, {"sentiment_label": "angry"}),
         (MentionDetected, {"source_kind": "telegram"}),
         (MentionDetected, {"query_ids": []}),
+        (MentionUpdated, {"withdrawn": "moderated"}),
         (MentionSpike, {"negative_share": 1.2}),
         (MentionSpike, {"count": -1}),
         (NewsroomUpdated, {"version": 0}),

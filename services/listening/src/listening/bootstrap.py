@@ -29,12 +29,15 @@ from listening.service.feed_polling import poll_due
 from listening.service.feed_ports import FeedDeps
 from listening.service.ports import Deps
 from listening.service.query_index import QueryIndex
+from listening.service.spike_sweep import close_calmed_episodes
 from newsroom_shared.auth import KeyFollower
 from newsroom_shared.background import BackgroundLoop, Doorbell
 from newsroom_shared.clock import Clock, SystemClock
+from newsroom_shared.lease import Lease
 from newsroom_shared.runtime import ServiceRuntime, package_version
 
 logger = logging.getLogger(__name__)
+SPIKE_SWEEP_LEASE = "listening.spike-sweep"
 
 
 class Listening:
@@ -66,6 +69,13 @@ class Listening:
             uow=self.uow,
             reader=self.reader,
             clock=deps.clock,
+        )
+        self.spike_sweep_lease = Lease(
+            runtime.db,
+            SPIKE_SWEEP_LEASE,
+            runtime.instance,
+            3 * settings.spike_sweep_interval_s,
+            deps.clock,
         )
         self.bluesky = BlueskyWiring(
             settings, runtime.db, runtime.instance, uow=self.uow, clock=deps.clock
@@ -104,7 +114,26 @@ class Listening:
             interval_s=self.settings.queries_poll_interval_s,
         )
         self.queries_changed.attach(loop)
-        return [loop, *self._feed_poller(), *self.mastodon.loops(), *self.bluesky.loops()]
+        return [
+            loop,
+            *self._feed_poller(),
+            *self._spike_sweeper(),
+            *self.mastodon.loops(),
+            *self.bluesky.loops(),
+        ]
+
+    async def sweep_spikes(self) -> int:
+        """One pass of the spike sweep, when this replica holds (or takes) its lease: closes
+        the episodes that calmed; answers how many."""
+        if not await self.spike_sweep_lease.acquire():
+            return 0
+        return await close_calmed_episodes(self.reader, self.uow, self.deps.clock.now())
+
+    def _spike_sweeper(self) -> list[BackgroundLoop]:
+        if not self.settings.spike_sweep_enabled:
+            return []
+        interval = self.settings.spike_sweep_interval_s
+        return [BackgroundLoop("listening-spike-sweep", self.sweep_spikes, interval_s=interval)]
 
     def poll_feeds(self) -> Awaitable[int]:
         """One pass of the feed poller: claim due feeds, fetch them, store what came of it."""

@@ -91,6 +91,17 @@ class ListeningSettings(ServiceSettings):
     feed_poller_idle_s: float = Field(
         default=5.0, gt=0, description="How often an idle poller looks for due feeds"
     )
+    spike_sweep_enabled: bool = Field(
+        default=True,
+        description="Take part in the sweep that closes calmed spike episodes (one replica at "
+        "a time runs it, under a lease)",
+    )
+    spike_sweep_interval_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Between two sweeps; an episode closes at most this long after it calmed. "
+        "The lease lasts three intervals",
+    )
 
     @model_validator(mode="after")
     def _lease_outlives_a_fetch(self) -> ListeningSettings:

@@ -23,7 +23,8 @@ listening queries per tenant, matching, sentiment. Authenticate with
 details (`application/problem+json`) with a stable `code`; a query that does not parse answers
 **422** naming the position. Hears `CommentPosted`, signed inbound webhooks, RSS and Atom
 feeds (a feed URL that may not be called answers **422** saying why), the Mastodon timelines a
-tenant follows and Bluesky (Jetstream); emits `MentionDetected` and `MentionSpike`."""
+tenant follows and Bluesky (Jetstream); emits `MentionDetected`, `MentionUpdated` and
+`MentionSpike`."""
 
 
 def create_app(

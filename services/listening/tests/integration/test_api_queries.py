@@ -55,6 +55,60 @@ async def test_a_parse_error_is_422_naming_the_position(api: httpx.AsyncClient) 
     assert "at position 11" in problem["detail"]
 
 
+DEFAULTS = {
+    "min_ratio": 3.0,
+    "end_ratio": 1.5,
+    "max_p_value": 1e-4,
+    "min_share_rise": 0.25,
+    "hour_min_count": 5,
+    "day_min_count": 10,
+}
+
+
+async def test_spike_thresholds_default_are_chosen_per_query_and_kept_when_left_out(
+    api: httpx.AsyncClient,
+) -> None:
+    plain = await call(api, "POST", "/v1/queries", 201, json={"name": "Plain", "text": "acme"})
+    assert plain["spike_thresholds"] == DEFAULTS
+    body = {
+        "name": "Own",
+        "text": "acme",
+        "spike_thresholds": {"min_ratio": 5, "hour_min_count": 20},
+    }
+    own = await call(api, "POST", "/v1/queries", 201, json=body)
+    assert own["spike_thresholds"] == DEFAULTS | {"min_ratio": 5.0, "hour_min_count": 20}
+    url = f"/v1/queries/{own['id']}"
+    changed = await call(api, "PATCH", url, 200, json={"spike_thresholds": {"end_ratio": 2}})
+    assert changed["spike_thresholds"] == own["spike_thresholds"] | {"end_ratio": 2.0}
+    renamed = await call(api, "PATCH", url, 200, json={"name": "Own 2"})
+    assert renamed["spike_thresholds"] == changed["spike_thresholds"]
+    assert (await call(api, "GET", url, 200))["spike_thresholds"] == changed["spike_thresholds"]
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "location"),
+    [
+        ({"end_ratio": 4}, "body.spike_thresholds.end_ratio"),  # above min_ratio: never closes
+        ({"min_ratio": 1.5}, "body.spike_thresholds.min_ratio"),
+        ({"max_p_value": 0.5}, "body.spike_thresholds.max_p_value"),
+        ({"min_share_rise": 0}, "body.spike_thresholds.min_share_rise"),
+        ({"hour_min_count": 0}, "body.spike_thresholds.hour_min_count"),
+        ({"day_min_count": "many"}, "body.spike_thresholds.day_min_count"),
+        ({"sensitivity": 3}, "body.spike_thresholds.sensitivity"),
+    ],
+)
+async def test_nonsense_thresholds_are_a_422_naming_the_field(
+    api: httpx.AsyncClient, thresholds: dict[str, Any], location: str
+) -> None:
+    body = {"name": "Bad", "text": "acme", "spike_thresholds": thresholds}
+    problem = await call(api, "POST", "/v1/queries", 422, json=body)
+    assert [error["location"] for error in problem["errors"]] == [location]
+    made = await call(api, "POST", "/v1/queries", 201, json={"name": "Ok", "text": "acme"})
+    url = f"/v1/queries/{made['id']}"
+    await call(api, "PATCH", url, 422, json={"spike_thresholds": thresholds})
+    assert (await call(api, "GET", url, 200))["spike_thresholds"] == DEFAULTS
+
+
 async def test_viewers_read_and_editors_write(api: httpx.AsyncClient) -> None:
     viewer = headers(A, Scope.viewer)
     await call(api, "POST", "/v1/queries", 403, json={"name": "q", "text": "a"}, auth=viewer)

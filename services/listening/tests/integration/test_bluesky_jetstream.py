@@ -24,6 +24,7 @@ from listening_fakes.jetstream import DID, FakeJetstream
 
 from listening.adapters.malformed import skipped_count
 from listening.config import ListeningSettings
+from listening.domain.dedupe import url_key
 from newsroom_shared.events.listening import EVERY_TENANT, MentionDetected
 from newsroom_testing.consumer import eventually
 from newsroom_testing.fixtures import drop_test_database
@@ -86,6 +87,20 @@ async def test_posts_are_recorded_for_every_tenant_from_an_uncompressed_subscrip
         "wantedCollections": "app.bsky.feed.post",
         "compress": "false",
     }
+
+
+async def test_a_link_cards_title_is_matched_and_its_url_is_the_posts(
+    api: httpx.AsyncClient, jetstream: FakeJetstream, unique: str
+) -> None:
+    await eventually(lambda: jetstream.open_connections == 1, "the subscription")
+    article = f"https://news.example/{unique}?utm_source=bsky"
+
+    event = jetstream.post("this!", link=(article, f"Word{unique} recalls", "All of them."))
+
+    [post] = await until_posts_in_outbox(api, 1)
+    assert post.text == f"this!\n\nWord{unique} recalls\n\nAll of them."
+    assert (post.url, post.source_url) == (article, url_of(event))
+    assert post.post_key == url_key(article)
 
 
 async def test_a_dropped_subscription_resumes_from_the_cursor_minus_the_rewind(

@@ -24,7 +24,7 @@ from listening_fakes.mastodon import FakeMastodon
 
 from listening.adapters.malformed import skipped_count
 from listening.config import ListeningSettings
-from newsroom_shared.events.listening import MentionDetected
+from newsroom_shared.events.listening import MentionDetected, MentionUpdated
 from newsroom_shared.http.auth import Scope
 from newsroom_testing.consumer import eventually
 from newsroom_testing.fixtures import drop_test_database
@@ -271,6 +271,74 @@ async def test_a_status_naming_a_query_term_becomes_a_mention(
                 if event["topic"] == MentionDetected.topic
             ]
             assert [d.mention_id for d in detected] == [mention["id"]]
+    finally:
+        await drop_test_database(mongo_client, settings.database_name)
+
+
+async def test_an_edited_status_is_rescored_and_a_deleted_one_withdrawn_through_the_stream(
+    infra: Any, unique: str, mongo_client: Any, fake: FakeMastodon
+) -> None:
+    settings = follower_settings(
+        infra,
+        unique,
+        consumers_enabled=True,
+        kafka_session_timeout_ms=6_000,
+        kafka_heartbeat_interval_ms=500,
+    )
+    tenant = f"t-{unique}"
+    try:
+        async with staff_api(settings) as api:
+            query = await api.post(
+                "/v1/queries",
+                json={"name": "Roadrunner", "text": "roadrunner"},
+                headers=headers(tenant),
+            )
+            assert query.status_code == 201, query.text
+            source = await follow(api, fake, tenant)
+            await until_state(api, source["id"], "streaming", tenant)
+            index = listening_of(api).index
+            await eventually(lambda: index.matcher.size == 1, "the query matched")
+
+            async def mentions(**params: str) -> list[dict[str, Any]]:
+                answer = await api.get("/v1/mentions", params=params, headers=headers(tenant))
+                items: list[dict[str, Any]] = answer.json()["items"]
+                return items
+
+            status = fake.post("<p>My Roadrunner arrived today.</p>")
+            [first] = await eventually(mentions, "the mention", timeout_s=60)
+            assert first["sentiment_label"] == "neutral"
+
+            fake.edit(status, "<p>My Roadrunner arrived broken. I hate it.</p>")
+
+            async def rescored() -> dict[str, Any] | None:
+                [mention] = await mentions()
+                return mention if mention["sentiment_label"] == "negative" else None
+
+            revised = await eventually(rescored, "the edit applied", timeout_s=60)
+            assert (revised["id"], revised["text"]) == (
+                first["id"],
+                "My Roadrunner arrived broken. I hate it.",
+            )
+            assert revised["edited_at"] is not None
+
+            fake.delete(status)
+
+            async def withdrawn() -> list[dict[str, Any]] | None:
+                return await mentions(taken_down="true") if await mentions() == [] else None
+
+            [gone] = await eventually(withdrawn, "the mention withdrawn", timeout_s=60)
+            assert (gone["id"], gone["withdrawn"]) == (first["id"], "deleted")
+            outbox = listening_of(api).runtime.db["outbox"]
+            updates = [
+                MentionUpdated.model_validate_json(event["value"])
+                async for document in outbox.find({})
+                for event in document["events"]
+                if event["topic"] == MentionUpdated.topic
+            ]
+            assert [(u.sentiment_label, u.withdrawn) for u in updates] == [
+                ("negative", None),
+                ("negative", "deleted"),
+            ]
     finally:
         await drop_test_database(mongo_client, settings.database_name)
 

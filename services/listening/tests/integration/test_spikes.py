@@ -157,7 +157,8 @@ async def test_uncounting_takes_a_mention_out_of_its_hour_once_and_only_the_tena
 async def app_at_t0(
     infra: Any, unique: str, mongo_client: Any
 ) -> AsyncIterator[tuple[httpx.AsyncClient, FakeClock]]:
-    settings = api_settings(infra, unique)
+    # The sweep runs when the test says (sweep_spikes), not on its loop.
+    settings = api_settings(infra, unique, spike_sweep_enabled=False)
     clock = FakeClock(T0)
     try:
         async with staff_api(settings, clock) as client:
@@ -180,11 +181,9 @@ def post(tenant: str, number: int, at: datetime) -> PostFetched:
     )
 
 
-async def test_a_burst_through_the_pipeline_emits_one_spike(
-    app_at_t0: tuple[httpx.AsyncClient, FakeClock], unique: str
-) -> None:
-    api, clock = app_at_t0
-    tenant = f"t-{unique}"
+async def a_burst(api: httpx.AsyncClient, clock: FakeClock, tenant: str) -> str:
+    """Two mentions an hour for 14 hours, then 25 in 25 minutes: one open episode. Answers the
+    query's id."""
     made = await api.post(
         "/v1/queries", json={"name": "Roadrunner", "text": "roadrunner"}, headers=headers(tenant)
     )
@@ -209,6 +208,20 @@ async def test_a_burst_through_the_pipeline_emits_one_spike(
     burst_at = T0 + 14 * HOUR
     for number in range(100, 125):  # then 25 in 25 minutes
         await store(number, burst_at + (number - 100) * timedelta(minutes=1))
+    query_id: str = made.json()["id"]
+    return query_id
+
+
+BURST_AT = T0 + 14 * HOUR
+
+
+async def test_a_burst_through_the_pipeline_emits_one_spike(
+    app_at_t0: tuple[httpx.AsyncClient, FakeClock], unique: str
+) -> None:
+    api, clock = app_at_t0
+    tenant = f"t-{unique}"
+    query_id = await a_burst(api, clock, tenant)
+    listening = listening_of(api)
 
     outbox = listening.runtime.db["outbox"]
     spikes = [
@@ -218,14 +231,50 @@ async def test_a_burst_through_the_pipeline_emits_one_spike(
         if event["topic"] == MentionSpike.topic
     ]
     [spike] = spikes
-    assert (spike.tenant_id, spike.query_id, spike.query_name) == (
-        tenant,
-        made.json()["id"],
-        "Roadrunner",
-    )
+    assert (spike.tenant_id, spike.query_id, spike.query_name) == (tenant, query_id, "Roadrunner")
     assert (spike.window, spike.trigger) == ("hour", "volume")
     mentions = listening.runtime.db["mentions"]
     window = {"$gte": spike.window_start, "$lte": spike.window_end}
     in_window = {m["_id"] async for m in mentions.find({"detected_at": window})}
     assert set(spike.sample_mention_ids) <= in_window
     assert len(spike.sample_mention_ids) == 10
+
+
+async def test_the_sweep_closes_a_calmed_episode_without_a_new_mention_in_one_replica(
+    app_at_t0: tuple[httpx.AsyncClient, FakeClock], unique: str, infra: Any
+) -> None:
+    api, clock = app_at_t0
+    tenant = f"t-{unique}"
+    query_id = await a_burst(api, clock, tenant)
+    listening = listening_of(api)
+    activity = listening.runtime.db["query_activity"]
+
+    async def episode() -> Any:
+        found = await activity.find_one({"_id": query_id, "tenant_id": tenant})
+        assert found is not None
+        return found.get("episode")
+
+    assert await episode() is not None
+    clock.set(BURST_AT + timedelta(minutes=40))  # still loud: stays open
+    assert await listening.sweep_spikes() == 0
+    assert await episode() is not None
+
+    clock.set(BURST_AT + 3 * HOUR)  # the hour window is quiet again
+    # The first replica's last pass renewed its lease (the fake clock jumped past the old one).
+    assert await listening.spike_sweep_lease.acquire()
+    # Another replica on the same database: the lease is the first's, so it sweeps nothing.
+    other_settings = api_settings(infra, unique, spike_sweep_enabled=False)
+    async with staff_api(other_settings, clock) as other:
+        assert await listening_of(other).sweep_spikes() == 0
+    assert await episode() is not None
+
+    assert await listening.sweep_spikes() == 1
+    assert await episode() is None
+    assert await listening.sweep_spikes() == 0  # nothing open any more
+    spikes = [
+        event
+        async for document in listening.runtime.db["outbox"].find({})
+        for event in document["events"]
+        if event["topic"] == MentionSpike.topic
+    ]
+    assert len(spikes) == 1  # closing emits nothing

@@ -30,7 +30,14 @@ class FakeJetstream:
     def open_connections(self) -> int:
         return len(self._clients)
 
-    def post(self, text: str, *, langs: tuple[str, ...] = ("en",)) -> dict[str, Any]:
+    def post(
+        self,
+        text: str,
+        *,
+        langs: tuple[str, ...] = ("en",),
+        link: tuple[str, str, str] | None = None,
+    ) -> dict[str, Any]:
+        """``link``: a link card (uri, title, description)."""
         time_us = next(self._times)
         event = {
             "did": DID,
@@ -46,6 +53,7 @@ class FakeJetstream:
                     "createdAt": "2030-01-01T08:00:00.000Z",
                     "langs": list(langs),
                     "text": text,
+                    **(_card(*link) if link else {}),
                 },
                 "cid": f"bafyfake{time_us}",
             },
@@ -97,3 +105,8 @@ class FakeJetstream:
                 yield self
             finally:
                 self.drop()
+
+
+def _card(uri: str, title: str, description: str) -> dict[str, Any]:
+    external = {"uri": uri, "title": title, "description": description}
+    return {"embed": {"$type": "app.bsky.embed.external", "external": external}}

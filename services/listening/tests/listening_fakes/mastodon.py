@@ -99,6 +99,23 @@ class FakeMastodon:
             if _belongs(status, stream.timeline, stream.tag):
                 stream.queue.put_nowait(event)
 
+    def edit(self, status: dict[str, Any], content: str) -> dict[str, Any]:
+        """The author edits ``status``: its new version is streamed as ``status.update``."""
+        status["content"] = content
+        status["edited_at"] = datetime.now(UTC).isoformat()
+        event = f"event: status.update\ndata: {json.dumps(status)}\n\n"
+        for stream in self._streams:
+            if _belongs(status, stream.timeline, stream.tag):
+                stream.queue.put_nowait(event)
+        return status
+
+    def delete(self, status: dict[str, Any]) -> None:
+        """The author deletes ``status``: gone from the pages, its id streamed as ``delete``
+        (to every stream, as Mastodon does: a deletion names no timeline)."""
+        self.statuses.remove(status)
+        for stream in self._streams:
+            stream.queue.put_nowait(f"event: delete\ndata: {status['id']}\n\n")
+
     def hold_streams(self) -> None:
         """Stream requests wait (no answer yet) until :meth:`serve_streams`."""
         self._streams_served.clear()

@@ -104,7 +104,7 @@ def _selected(mention: Mention, where: MentionFilter) -> bool:
         and (where.until is None or mention.detected_at < where.until)
         and (where.handled is None or mention.handled == where.handled)
         and (where.assignee is None or mention.assignee == where.assignee)
-        and (mention.moderated is not None) == where.taken_down
+        and (not mention.counted) == where.taken_down
     )
 
 
@@ -143,6 +143,16 @@ class FakeMentions:
         ]
         self.s.mentions.update({m.id: m for m in marked})
         return len(marked)
+
+    async def revise(self, mention: Mention) -> None:
+        self.s.mentions[mention.id] = mention
+
+    async def of_source_item(self, tenant_id: str, source_item: str) -> list[Mention]:
+        return [
+            m
+            for m in self.s.mentions.values()
+            if (m.tenant_id, m.source_item) == (tenant_id, source_item)
+        ]
 
     async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
         return [
@@ -226,6 +236,13 @@ class FakeQueryActivity:
             kept = {h: b for h, b in before.buckets.items() if h not in stale_hours}
             self.s.activity[key] = replace(before, buckets=kept, episode=episode)
 
+    async def get(self, tenant_id: str, query_id: str) -> QueryActivity | None:
+        return self.s.activity.get((tenant_id, query_id))
+
+    async def with_open_episode(self, *, limit: int) -> list[tuple[str, str]]:
+        opened = [(a.episode.started_at, key) for key, a in self.s.activity.items() if a.episode]
+        return [key for _, key in sorted(opened)[:limit]]
+
     async def forget(self, tenant_id: str, query_id: str) -> None:
         self.s.activity.pop((tenant_id, query_id), None)
 
@@ -235,7 +252,20 @@ class FakeComments:
         self.s = store
 
     async def posted(self, comment: KnownComment) -> None:
-        self.s.comments.setdefault((comment.tenant_id, comment.comment_id), comment)
+        key = (comment.tenant_id, comment.comment_id)
+        found = self.s.comments.get(key)
+        self.s.comments[key] = (
+            comment
+            if found is None
+            else replace(found, official=comment.official, author=comment.author)
+        )
+
+    async def edited(self, comment: KnownComment) -> None:
+        key = (comment.tenant_id, comment.comment_id)
+        found = self.s.comments.get(key)
+        self.s.comments[key] = (
+            comment if found is None else replace(found, edited_at=comment.edited_at)
+        )
 
     async def moderated(self, comment: KnownComment) -> None:
         self.s.comments[(comment.tenant_id, comment.comment_id)] = comment

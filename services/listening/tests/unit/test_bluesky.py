@@ -14,7 +14,7 @@ import pytest
 
 from listening.adapters.bluesky.jetstream import Handles, read_event, subscribe_url
 from listening.adapters.malformed import skipped_count
-from listening.domain.bluesky import BlueskyPost, resume_cursor
+from listening.domain.bluesky import BlueskyPost, LinkCard, resume_cursor
 from listening.domain.dedupe import url_key
 from listening.domain.matching import Matcher
 from listening.domain.queries import ListeningQuery
@@ -135,6 +135,36 @@ def test_a_post_is_for_every_tenant_keyed_by_its_web_url() -> None:
 
 def test_a_post_without_text_is_no_post() -> None:
     assert bluesky_post(a_post(text="  "), NOW) is None
+
+
+def test_a_link_card_is_read_and_a_broken_one_ignored() -> None:
+    card = {"uri": "https://news.example/a", "title": "Acme recall", "description": "All units"}
+    embed = {"$type": "app.bsky.embed.external", "external": card}
+    event = read_event(json.dumps(commit(text="this!", embed=embed)), Handles())
+    assert event is not None
+    assert event.post is not None
+    assert event.post.link == LinkCard("https://news.example/a", "Acme recall", "All units")
+    for broken in (
+        {"$type": "app.bsky.embed.external", "external": {"uri": "javascript:alert(1)"}},
+        {"$type": "app.bsky.embed.external", "external": "nope"},
+        {"$type": "app.bsky.embed.images", "images": []},
+    ):
+        event = read_event(json.dumps(commit(text="this!", embed=broken)), Handles())
+        assert event is not None
+        assert event.post is not None
+        assert event.post.link is None
+
+
+def test_a_link_card_joins_the_text_and_gives_the_url() -> None:
+    card = LinkCard("https://www.news.example/a?utm_source=x", "Acme recall", "All units")
+    post = bluesky_post(a_post(text="this!", link=card), NOW)
+    assert post is not None
+    assert post.text == "this!\n\nAcme recall\n\nAll units"
+    assert post.url == card.uri
+    assert post.post_key == url_key("https://news.example/a")  # canonical: copies meet
+    assert post.source_url == a_post().web_url
+    # A card alone (no text of the post's own) is still something to match.
+    assert bluesky_post(a_post(text="", link=card), NOW) is not None
 
 
 def test_the_subscription_asks_for_posts_uncompressed_from_a_rewound_cursor() -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from listening_fakes.mentions import a_mention
 
 from listening.adapters.malformed import skipped_count
 from listening.adapters.mastodon.statuses import read_status
@@ -20,14 +21,17 @@ from listening.domain.html_text import html_to_text
 from listening.domain.mastodon import (
     MastodonSource,
     MastodonStatus,
+    StatusDeleted,
+    StatusEdited,
+    TimelineEvent,
     instance_origin,
     later_id,
     normalise_hashtag,
 )
 from listening.service.mastodon import CursorMovedError, follow_timeline, record_statuses
 from listening.service.mastodon_follow import FollowPolicy, StreamRefusedError, TimelineFollower
-from listening.service.mastodon_intake import status_to_post
-from newsroom_shared.events.listening import PostFetched
+from listening.service.mastodon_intake import edit_to_post, status_to_post
+from newsroom_shared.events.listening import MentionUpdated, PostFetched
 
 NOW = datetime(2030, 1, 1, 9, tzinfo=UTC)
 A = "tenant-a"
@@ -102,7 +106,19 @@ def test_a_status_becomes_a_post_of_its_tenant() -> None:
         language="en",
         published_at=datetime(2030, 1, 1, 8, tzinfo=UTC),
         fetched_at=NOW,
+        source_item="https://mastodon.example/statuses/1001",
     )
+
+
+def test_an_edited_status_is_a_new_version_of_its_post() -> None:
+    edited = a_status(content="<p>Acme is broken</p>", edited_at="2030-01-01T08:30:00Z")
+    post = edit_to_post(a_source(), edited, NOW)
+    assert post is not None
+    assert (post.edited_at, post.text) == (
+        datetime(2030, 1, 1, 8, 30, tzinfo=UTC),
+        "Acme is broken",
+    )
+    assert post.post_key == url_key("https://mastodon.example/@jane/1001")
 
 
 def test_the_content_warning_is_part_of_the_text() -> None:
@@ -291,19 +307,19 @@ class ScriptedTimelines:
 
     def __init__(self) -> None:
         self.statuses: list[MastodonStatus] = []
-        self.streamed: list[MastodonStatus] = []
+        self.streamed: list[TimelineEvent] = []
         self.refuse = False
         self.calls: list[str] = []
 
     @asynccontextmanager
     async def stream(
         self, source: MastodonSource, token: str | None
-    ) -> AsyncIterator[AsyncIterator[MastodonStatus]]:
+    ) -> AsyncIterator[AsyncIterator[TimelineEvent]]:
         self.calls.append(f"stream token={token}")
         if self.refuse:
             raise StreamRefusedError("401 not authorized")
 
-        async def events() -> AsyncIterator[MastodonStatus]:
+        async def events() -> AsyncIterator[TimelineEvent]:
             for status in self.streamed:
                 yield status
 
@@ -355,6 +371,32 @@ async def test_a_new_source_starts_at_the_newest_status(uow: Any, clock: Any) ->
 
     assert timelines.calls[:2] == ["stream token=tok", "page after=None"]
     assert [e.url for e in uow.events] == ["https://mastodon.example/@jane/3"]
+
+
+async def test_streamed_edits_and_deletions_revise_and_withdraw(uow: Any, clock: Any) -> None:
+    source = await added(uow)
+    await uow.mastodon_sources.advance(A, source.id, seen=None, to="2")
+    stored = await uow.mastodon_sources.get(A, source.id)
+    mention = a_mention(1, NOW, tenant_id=A, source_item="https://mastodon.example/statuses/1")
+    await uow.mentions.add(mention)
+    timelines = ScriptedTimelines()
+    timelines.streamed = [
+        StatusEdited(a_status("2", edited_at="2030-01-01T08:30:00Z")),
+        StatusDeleted("1"),
+        StatusDeleted("999"),  # a status no mention was made of
+    ]
+
+    with pytest.raises(StopFollowingError):
+        await follower_of(stored, uow, timelines, clock, sleeps=0).run()
+
+    edit, update = uow.events
+    assert isinstance(edit, PostFetched)
+    assert edit.edited_at == datetime(2030, 1, 1, 8, 30, tzinfo=UTC)
+    assert isinstance(update, MentionUpdated)
+    assert (update.mention_id, update.withdrawn) == (mention.id, "deleted")
+    assert uow.store.mentions[mention.id].withdrawn == "deleted"
+    # Neither moved the resume point.
+    assert (await uow.mastodon_sources.get(A, source.id)).last_status_id == "2"
 
 
 async def test_after_a_drop_the_pages_since_the_resume_point_come_first(

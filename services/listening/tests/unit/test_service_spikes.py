@@ -4,15 +4,19 @@ deleted query's activity goes with it."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from listening_fakes.mentions import a_mention
 
+from listening.domain.errors import InvalidSpikeRuleError
 from listening.domain.mentions import Mention
 from listening.domain.queries import ListeningQuery
-from listening.domain.spikes import HOUR
+from listening.domain.spikes import HOUR, SpikeRule
 from listening.service import queries
 from listening.service.ports import Deps
+from listening.service.spike_sweep import close_calmed_episodes
 from listening.service.spikes import watch_for_spikes
 from newsroom_shared.events.listening import MentionSpike
 
@@ -104,3 +108,45 @@ async def test_deleting_a_query_forgets_its_activity(uow: FakeUnitOfWork, deps: 
     await feed(uow, made, [mention(1, WATCHED)])
     await queries.delete_query(uow, "t1", made.id)
     assert uow.store.activity == {}
+
+
+async def test_the_sweep_closes_an_episode_once_its_windows_calmed(uow: FakeUnitOfWork) -> None:
+    watched = query()
+    other = query("t2")
+    await uow.queries.add(watched)
+    await uow.queries.add(other)
+    await feed(uow, watched, history())
+    await feed(uow, watched, burst(100, BURST))
+    await feed(uow, other, [mention(200 + i, BURST, tenant="t2") for i in range(3)])
+    assert uow.store.activity[("t1", watched.id)].episode is not None
+
+    def sweep(at: datetime) -> Awaitable[int]:
+        return close_calmed_episodes(lambda: uow, lambda: uow, at)
+
+    assert await sweep(BURST + timedelta(minutes=40)) == 0  # still loud
+    assert await sweep(BURST + 3 * HOUR) == 1
+    assert uow.store.activity[("t1", watched.id)].episode is None
+    assert uow.store.activity[("t2", other.id)].episode is None  # never had one
+    assert len(spikes(uow)) == 1  # closing emits nothing
+    assert await sweep(BURST + 4 * HOUR) == 0
+
+
+async def test_a_query_with_a_higher_bar_of_its_own_does_not_spike_on_that_burst(
+    uow: FakeUnitOfWork,
+) -> None:
+    strict = ListeningQuery.create(
+        tenant_id="t1", name="Acme", text="acme", now=WATCHED, spike_rule=SpikeRule(min_ratio=50)
+    )
+    await feed(uow, strict, history())
+    await feed(uow, strict, burst(100, BURST))
+    assert spikes(uow) == []
+
+
+def test_thresholds_that_make_no_sense_are_refused() -> None:
+    with pytest.raises(InvalidSpikeRuleError, match="end_ratio"):
+        ListeningQuery.create(
+            tenant_id="t1", name="A", text="acme", now=WATCHED, spike_rule=SpikeRule(end_ratio=2.5)
+        )
+    query = ListeningQuery.create(tenant_id="t1", name="A", text="acme", now=WATCHED)
+    with pytest.raises(InvalidSpikeRuleError, match="hour_min_count"):
+        query.changed(name=None, text=None, now=WATCHED, spike_thresholds={"hour_min_count": 0})

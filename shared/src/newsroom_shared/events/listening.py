@@ -49,6 +49,43 @@ class MentionDetected(Event):
     )
 
 
+class MentionUpdated(Event):
+    """A mention already announced by ``MentionDetected`` changed because its post changed at
+    the source (an edited comment or Mastodon status, a deleted status): its text was matched
+    and scored again. Sent once per change; ``MentionDetected`` stays once per mention."""
+
+    topic: ClassVar[str] = "newsroom.mention.updated.v1"
+    ce_type: ClassVar[str] = "io.newsroom.mention.updated.v1"
+    aggregate_field: ClassVar[str] = "mention_id"  # in order with its MentionDetected's key
+
+    mention_id: str
+    excerpt: str = Field(description="Plain-text excerpt of the new text")
+    language: str | None = Field(default=None, description="BCP 47 language tag, when known")
+    query_ids: list[str] = Field(
+        description="The tenant's queries the mention matches now: empty when an edit left it "
+        "matching none, those it matched last when its post was deleted"
+    )
+    added_query_ids: list[str] = Field(
+        default_factory=list, description="Queries it matches now and did not before"
+    )
+    removed_query_ids: list[str] = Field(
+        default_factory=list, description="Queries it matched before and does not any more"
+    )
+    matched_terms: list[str] = Field(description="The terms found in the new text")
+    sentiment_score: float = Field(ge=-1.0, le=1.0)
+    sentiment_label: SentimentLabel
+    withdrawn: Literal["edited", "deleted"] | None = Field(
+        default=None,
+        description="edited: the new text matches none of the tenant's queries; deleted: the "
+        "source deleted the post. A withdrawn mention leaves the inbox and the counts; null "
+        "while it stands",
+    )
+    edited_at: datetime | None = Field(
+        default=None, description="When the source says the post was changed, when it says"
+    )
+    updated_at: datetime
+
+
 class MentionSpike(Event):
     """Mentions for one query rose far above their usual rate; distribution alerts the staff."""
 
@@ -114,4 +151,16 @@ class PostFetched(Event):
         "that tenant's queries only. all: it came from a source shared by every tenant (the "
         'Bluesky firehose), tenant_id is "*", and it is matched against every tenant\'s '
         "queries at once: each tenant whose query matches gets a mention of its own",
+    )
+    edited_at: datetime | None = Field(
+        default=None,
+        description="Set when this is a new version of a post sent before (the source reported "
+        "an edit): its stored mention is matched and scored again with this text; a version not "
+        "newer than the stored one changes nothing. Null for a post as first seen",
+    )
+    source_item: str | None = Field(
+        default=None,
+        description="The source's own id of the item where it was heard, when the source can "
+        "later announce its deletion by that id alone (a Mastodon status: "
+        '"<instance origin>/statuses/<id>"); null otherwise',
     )

@@ -5,7 +5,12 @@ from __future__ import annotations
 from newsroom_shared.events.base import Event
 from newsroom_shared.events.comments import CommentEdited, CommentModerated, CommentPosted
 from newsroom_shared.events.distribution import DeliveryFailed, DeliverySucceeded
-from newsroom_shared.events.listening import MentionDetected, MentionSpike, PostFetched
+from newsroom_shared.events.listening import (
+    MentionDetected,
+    MentionSpike,
+    MentionUpdated,
+    PostFetched,
+)
 from newsroom_shared.events.media import (
     GalleryDeleted,
     GalleryUpdated,
@@ -48,6 +53,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     DeliverySucceeded,
     DeliveryFailed,
     MentionDetected,
+    MentionUpdated,
     MentionSpike,
     PostFetched,
 )

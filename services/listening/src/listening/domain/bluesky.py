@@ -15,6 +15,16 @@ COLLECTION = "app.bsky.feed.post"
 
 
 @dataclass(frozen=True, slots=True)
+class LinkCard:
+    """A post's link card (``app.bsky.embed.external``): the page it links to, with the title
+    and description the author's app fetched from it."""
+
+    uri: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class BlueskyPost:
     did: str
     """The author's decentralised identifier (``did:plc:...``)."""
@@ -26,6 +36,7 @@ class BlueskyPost:
     created_at: datetime | None
     handle: str | None = None
     """The author's handle, when this subscription heard it (Jetstream's identity events)."""
+    link: LinkCard | None = None
 
     @property
     def uri(self) -> str:
@@ -40,6 +51,15 @@ class BlueskyPost:
     @property
     def author(self) -> str:
         return f"{self.handle} ({self.did})" if self.handle else self.did
+
+    @property
+    def matched_text(self) -> str:
+        """What is matched: the post's text, then its link card's title and description (a
+        post often says only "this!" above the card that names the brand)."""
+        if self.link is None:
+            return self.text.strip()
+        parts = (self.text, self.link.title, self.link.description)
+        return "\n\n".join(part.strip() for part in parts if part.strip())
 
 
 def resume_cursor(stored_time_us: int | None, rewind_s: float) -> int | None:

@@ -4,6 +4,7 @@ mention can be answered by, and which comments moderation took down."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 TAKEN_DOWN = frozenset({"spam", "rejected", "hidden"})
 """Moderation decisions after which a comment's mention leaves the inbox."""
@@ -16,6 +17,11 @@ class KnownComment:
     release_id: str
     status: str
     """pending, approved, rejected, spam or hidden: the latest word of the comments service."""
+    official: bool = False
+    """Written by staff for the company (an official reply): never a mention, edited or not."""
+    author: str | None = None
+    edited_at: datetime | None = None
+    """When its text last changed (None: never, as far as listening heard)."""
 
     @property
     def taken_down(self) -> bool:

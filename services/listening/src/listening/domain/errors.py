@@ -60,5 +60,13 @@ class ClaimLostError(DomainError):
     feed was deleted): what it fetched is dropped, the other poll stands."""
 
 
+class InvalidSpikeRuleError(DomainError):
+    """A query's spike thresholds that make no sense together or alone."""
+
+    def __init__(self, field: str, why: str) -> None:
+        super().__init__(f"{field} {why}")
+        self.field = field
+
+
 class DuplicateError(DomainError):
     """The tenant already has this (a source following the same timeline)."""

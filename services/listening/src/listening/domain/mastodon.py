@@ -112,10 +112,36 @@ class MastodonStatus:
     """The author: ``user`` on the instance itself, ``user@domain`` for remote accounts."""
     reblog: MastodonStatus | None = None
     """A boost: the status boosted, which is what was said."""
+    edited_at: datetime | None = None
+    """When its author last edited it (None: never)."""
 
     @property
     def original(self) -> MastodonStatus:
         return self.reblog or self
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEdited:
+    """The stream's ``status.update``: a status was edited (its new version)."""
+
+    status: MastodonStatus
+
+
+@dataclass(frozen=True, slots=True)
+class StatusDeleted:
+    """The stream's ``delete``: the status with this id (on this instance) is gone."""
+
+    status_id: str
+
+
+TimelineEvent = MastodonStatus | StatusEdited | StatusDeleted
+"""What a timeline's stream says: a new status, an edit, a deletion. Pages (the polling
+fallback) show only statuses: neither edits nor deletions can be seen there."""
+
+
+def status_item(instance_url: str, status_id: str) -> str:
+    """A status's id as a deletion names it: ids are the instance's own."""
+    return f"{instance_url}/statuses/{status_id}"
 
 
 def instance_origin(url: str, *, allow_insecure: bool = False) -> str:

@@ -9,6 +9,7 @@ from typing import Literal
 
 SentimentLabel = Literal["positive", "neutral", "negative"]
 AnswerKind = Literal["release", "comment"]
+Withdrawal = Literal["edited", "deleted"]
 EXCERPT_CHARS = 280
 
 
@@ -65,6 +66,27 @@ class Mention:
     """For a comment: the moderation decision (spam, rejected, hidden) that took it out of the
     inbox; None while the comment is visible. Marked, not deleted: a decision can be undone
     (approved later), and spike samples and counts keep pointing at a mention that exists."""
+    edited_at: datetime | None = None
+    """When the source last changed the post (None: as first seen). An edit not newer than
+    this changes nothing: a redelivered or late one is stale."""
+    source_item: str | None = None
+    """The source's own id of the post (a Mastodon status on the instance it was heard from),
+    when a deletion can name it by that alone."""
+    withdrawn: Withdrawal | None = None
+    """The post changed at its source so that it is no mention any more: ``edited`` (its new
+    text matches none of the tenant's queries; a later edit may bring it back) or ``deleted``.
+    Marked, not deleted, for the reasons ``moderated`` is."""
+
+    @property
+    def counted(self) -> bool:
+        """Whether it counts towards its queries' spike watch and shows in the inbox."""
+        return self.moderated is None and self.withdrawn is None
+
+    def is_stale(self, edited_at: datetime | None) -> bool:
+        """Whether a version of the post from ``edited_at`` is no newer than this one."""
+        if edited_at is None:
+            return True
+        return self.edited_at is not None and edited_at <= self.edited_at
 
     @property
     def excerpt(self) -> str:

@@ -7,7 +7,8 @@ hour, the whole hours before it, and the oldest hour weighted by the part of it 
 the window: the usual sliding-window estimate from fixed buckets, so the store keeps one
 counter per hour and not one entry per mention. The baseline is the whole hours before that.
 
-**The rule** (:class:`SpikeRule`). A window *spikes* on volume when all three hold:
+**The rule** (:class:`SpikeRule`; the defaults, or a query's own thresholds). A window
+*spikes* on volume when all three hold:
 - at least ``min_count`` mentions (a quiet query's 2 instead of 0 is no news);
 - at least ``min_ratio`` times the expected count (the baseline's rate over the window's
   length; an expected count below 1 counts as 1, as the event's ``ratio`` says): the rise must
@@ -30,9 +31,8 @@ mentions, or a negative share still ``min_share_rise / 2`` above the baseline wi
 ``min_count`` negatives. A burst that keeps flickering around the start bound therefore raises
 one alert, and a new one needs the talk to have calmed down first. The day window keeps an
 episode open while a large burst is inside the last 24 hours: one alert per burst, not one per
-window. The state is evaluated when a mention of the query is stored, so an episode that
-calmed without further mentions closes at the next one (which cannot start a new episode on
-its own: it is one mention).
+window. The state is evaluated when a mention of the query is stored, and by a periodic
+sweep (:func:`calmed`), so an episode that calmed without further mentions closes on time.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
+
+from listening.domain.errors import InvalidSpikeRuleError
 
 HOUR = timedelta(hours=1)
 WindowName = Literal["hour", "day"]
@@ -56,11 +58,10 @@ class Window:
     name: WindowName
     hours: int
     baseline_hours: int
-    min_count: int
 
 
-HOUR_WINDOW = Window("hour", 1, 12, min_count=5)
-DAY_WINDOW = Window("day", 24, 14 * 24, min_count=10)
+HOUR_WINDOW = Window("hour", 1, 12)
+DAY_WINDOW = Window("day", 24, 14 * 24)
 WINDOWS = (HOUR_WINDOW, DAY_WINDOW)
 HISTORY_HOURS = max(w.hours + w.baseline_hours for w in WINDOWS) + 1
 """Hourly buckets older than this are of no use to any window and are pruned."""
@@ -68,10 +69,34 @@ HISTORY_HOURS = max(w.hours + w.baseline_hours for w in WINDOWS) + 1
 
 @dataclass(frozen=True, slots=True)
 class SpikeRule:
+    """The thresholds; a query may set its own (:meth:`checked`), these are the defaults."""
+
     min_ratio: float = 3.0
     max_p_value: float = 1e-4
     min_share_rise: float = 0.25
     end_ratio: float = 1.5
+    hour_min_count: int = 5
+    day_min_count: int = 10
+
+    def min_count(self, window: Window) -> int:
+        return self.hour_min_count if window.name == "hour" else self.day_min_count
+
+    def checked(self) -> SpikeRule:
+        """Itself, or :class:`~listening.domain.errors.InvalidSpikeRuleError` naming the first
+        threshold that makes no sense."""
+        problems = [
+            # Disjoint ranges: an episode never needs more to stay open than to open.
+            ("min_ratio", not 2.0 <= self.min_ratio <= 1000.0, "must be 2 to 1000"),
+            ("end_ratio", not 1.0 <= self.end_ratio <= 2.0, "must be 1 to 2"),
+            ("max_p_value", not 0.0 < self.max_p_value <= 0.05, "must be above 0, at most 0.05"),
+            ("min_share_rise", not 0.0 < self.min_share_rise <= 1.0, "must be above 0, at most 1"),
+            ("hour_min_count", not 1 <= self.hour_min_count <= 100_000, "must be 1 to 100000"),
+            ("day_min_count", not 1 <= self.day_min_count <= 1_000_000, "must be 1 to 1000000"),
+        ]
+        for name, wrong, why in problems:
+            if wrong:
+                raise InvalidSpikeRuleError(name, why)
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +219,7 @@ def _log_pmf(i: int, mean: float) -> float:
 def _unusual(count: float, expected: float, window: Window, rule: SpikeRule) -> bool:
     mean = max(expected, 1.0)
     return (
-        count >= window.min_count
+        count >= rule.min_count(window)
         and count / mean >= rule.min_ratio
         and poisson_tail(math.floor(count), mean) <= rule.max_p_value
     )
@@ -213,7 +238,7 @@ def trigger_of(stats: WindowStats, rule: SpikeRule) -> Trigger | None:
 
 def elevated(stats: WindowStats, rule: SpikeRule) -> bool:
     """Still above the end bounds: an open episode stays open."""
-    min_count = stats.window.min_count
+    min_count = rule.min_count(stats.window)
     loud = stats.count >= min_count and stats.ratio >= rule.end_ratio
     angry = stats.negative >= min_count and stats.share_rise >= rule.min_share_rise / 2
     return loud or angry
@@ -248,13 +273,8 @@ def assess(
 ) -> Assessment:
     """``watched_since``: when the query began to be matched. A window is judged only once its
     whole baseline was watched: a new query's first day is not a spike against 14 empty days."""
-    all_stats = [
-        window_stats(activity.buckets, now, window)
-        for window in WINDOWS
-        if now - (window.hours + window.baseline_hours) * HOUR >= watched_since
-    ]
-    horizon = hour_of(now) - HISTORY_HOURS * HOUR
-    stale = tuple(sorted(hour for hour in activity.buckets if hour < horizon))
+    all_stats = _judged(activity, now, watched_since)
+    stale = stale_hours(activity, now)
     episode = activity.episode
     if episode is not None and not any(elevated(stats, rule) for stats in all_stats):
         episode = None
@@ -264,6 +284,35 @@ def assess(
         if spike is not None:
             episode = Episode(started_at=now, window=spike.stats.window.name)
     return Assessment(spike, episode, stale)
+
+
+def calmed(
+    activity: QueryActivity,
+    now: datetime,
+    *,
+    watched_since: datetime,
+    rule: SpikeRule = SpikeRule(),
+) -> bool:
+    """Whether an open episode is over at ``now``: no window is still elevated. What a mention
+    would find (:func:`assess`), judged without one, so that a query gone quiet closes its
+    episode on time; calming down never raises a spike, so nothing is emitted."""
+    if activity.episode is None:
+        return False
+    return not any(elevated(stats, rule) for stats in _judged(activity, now, watched_since))
+
+
+def stale_hours(activity: QueryActivity, now: datetime) -> tuple[datetime, ...]:
+    """Buckets no window reaches any more."""
+    horizon = hour_of(now) - HISTORY_HOURS * HOUR
+    return tuple(sorted(hour for hour in activity.buckets if hour < horizon))
+
+
+def _judged(activity: QueryActivity, now: datetime, watched_since: datetime) -> list[WindowStats]:
+    return [
+        window_stats(activity.buckets, now, window)
+        for window in WINDOWS
+        if now - (window.hours + window.baseline_hours) * HOUR >= watched_since
+    ]
 
 
 def _first_spike(

@@ -14,12 +14,13 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from listening.bootstrap import Listening
 from listening.domain.releases import KnownRelease
 from listening.service.comments import apply_moderation
-from listening.service.intake import comment_to_post
+from listening.service.edits import apply_edit
+from listening.service.intake import comment_edit_to_post, comment_to_post
 from listening.service.pipeline import match_post, match_shared_post
 from newsroom_shared.auth import api_key_subscriptions
 from newsroom_shared.consumer import EventHandler
 from newsroom_shared.consumer.table import Subscription
-from newsroom_shared.events.comments import CommentModerated, CommentPosted
+from newsroom_shared.events.comments import CommentEdited, CommentModerated, CommentPosted
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.events.listening import PostFetched
 from newsroom_shared.events.publisher import ReleasePublished, ReleaseUpdated
@@ -32,6 +33,8 @@ def post_handler(listening: Listening) -> EventHandler:
         uow = listening.joined(session)
         if post.audience == "all":
             await match_shared_post(uow, listening.deps, listening.index.matcher, post)
+        elif post.edited_at is not None:
+            await apply_edit(uow, listening.deps, listening.index.matcher, post)
         else:
             await match_post(uow, listening.deps, listening.index.matcher, post)
         await uow.flush()
@@ -45,6 +48,17 @@ def comment_handler(listening: Listening) -> EventHandler:
         assert isinstance(comment, CommentPosted)
         uow = listening.joined(session)
         await comment_to_post(uow, comment, listening.deps.clock.now())
+        await uow.flush()
+
+    return apply
+
+
+def comment_edit_handler(listening: Listening) -> EventHandler:
+    async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
+        edit = received.data
+        assert isinstance(edit, CommentEdited)
+        uow = listening.joined(session)
+        await comment_edit_to_post(uow, edit, listening.deps.clock.now())
         await uow.flush()
 
     return apply
@@ -76,13 +90,21 @@ SUBSCRIPTIONS: list[Subscription[Listening]] = [
         post_handler,
         purpose="matches the post against every query of its tenant (a post of a source shared "
         "by every tenant: against every tenant's); stores each mention and emits "
-        "MentionDetected",
+        "MentionDetected; a new version of a post (edited_at) revises its mention and emits "
+        "MentionUpdated",
     ),
     Subscription(
         "listening.comment-posted",
         CommentPosted,
         comment_handler,
         purpose="passes visitors' comments on to matching as posts of the source 'comment'",
+    ),
+    Subscription(
+        "listening.comment-edited",
+        CommentEdited,
+        comment_edit_handler,
+        purpose="passes an edited comment on to matching again as a new version of its post: "
+        "its mention takes the new text, language and sentiment, or is withdrawn",
     ),
     Subscription(
         "listening.comment-moderated",

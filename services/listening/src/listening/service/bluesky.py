@@ -19,18 +19,24 @@ class CursorTakenError(Exception):
 
 def bluesky_post(post: BlueskyPost, now: datetime) -> PostFetched | None:
     """A post for every tenant (``audience="all"``), keyed by its bsky.app URL; None when it
-    has no text (a picture or a quote alone)."""
-    text = post.text.strip()[:MAX_TEXT]
+    has no text (a picture or a quote alone).
+
+    A post with a link card is matched with the card's title and description, and stands for
+    the page it links to: its URL is the card's (the dedupe key and the partition key come from
+    it, so the same article shared in many posts, or polled from a feed, is one mention, and a
+    link to one of the tenant's releases names it), and its source URL is the post itself."""
+    text = post.matched_text[:MAX_TEXT]
     if not text:
         return None
+    url = post.link.uri if post.link else post.web_url
     return PostFetched(
         tenant_id=EVERY_TENANT,
         audience="all",
-        post_key=url_key(post.web_url),
+        post_key=url_key(url),
         source_kind="bluesky",
-        source_url=f"https://bsky.app/profile/{post.did}",
+        source_url=post.web_url if post.link else f"https://bsky.app/profile/{post.did}",
         text=text,
-        url=post.web_url,
+        url=url,
         author=post.author,
         language=post.langs[0].lower() if post.langs else None,
         published_at=post.created_at,

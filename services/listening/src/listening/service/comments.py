@@ -4,10 +4,12 @@ and one approved again brings it back."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from listening.domain.comments import KnownComment, moderation_mark
 from listening.domain.mentions import Mention
-from listening.domain.spikes import RecentMention
 from listening.service.ports import UnitOfWork
+from listening.service.spikes import counted_as
 from newsroom_shared.events.comments import CommentModerated
 
 COMMENT_PREFIX = "comment:"
@@ -36,14 +38,13 @@ async def apply_moderation(uow: UnitOfWork, event: CommentModerated) -> int:
     before = await uow.mentions.of_post(event.tenant_id, post_key)
     marked = await uow.mentions.mark_moderated(event.tenant_id, post_key, mark)
     for mention in before:
-        if (mention.moderated is None) != (mark is None):  # shown -> taken down, or back
+        if mention.counted != replace(mention, moderated=mark).counted:  # shown <-> taken down
             await _recount(uow, mention, counted=mark is None)
     return marked
 
 
 async def _recount(uow: UnitOfWork, mention: Mention, *, counted: bool) -> None:
-    negative = mention.sentiment.label == "negative"
-    entry = RecentMention(mention.id, mention.detected_at, negative)
+    entry = counted_as(mention)
     for query_id in mention.query_ids:
         if counted:
             await uow.query_activity.record(mention.tenant_id, query_id, entry)

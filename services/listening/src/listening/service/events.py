@@ -7,7 +7,12 @@ from datetime import datetime
 from listening.domain.mentions import Mention
 from listening.domain.queries import ListeningQuery
 from listening.domain.spikes import Spike
-from newsroom_shared.events.listening import MentionDetected, MentionSpike, SourceKind
+from newsroom_shared.events.listening import (
+    MentionDetected,
+    MentionSpike,
+    MentionUpdated,
+    SourceKind,
+)
 
 
 def mention_detected(mention: Mention) -> MentionDetected:
@@ -29,6 +34,35 @@ def mention_detected(mention: Mention) -> MentionDetected:
         published_at=mention.published_at,
         release_id=mention.release_id,
     )
+
+
+def mention_updated(before: Mention, after: Mention, now: datetime) -> MentionUpdated | None:
+    """What changed for a reader of the events; None when nothing they see did (a status
+    edited only in its media, say)."""
+    old_queries, new_queries = set(before.query_ids), set(after.query_ids)
+    event = MentionUpdated(
+        tenant_id=after.tenant_id,
+        mention_id=after.id,
+        excerpt=after.excerpt,
+        language=after.language,
+        query_ids=list(after.query_ids),
+        added_query_ids=sorted(new_queries - old_queries),
+        removed_query_ids=sorted(old_queries - new_queries),
+        matched_terms=list(after.matched_terms),
+        sentiment_score=after.sentiment.score,
+        sentiment_label=after.sentiment.label,
+        withdrawn=after.withdrawn,
+        edited_at=after.edited_at,
+        updated_at=now,
+    )
+    unchanged = (
+        before.text == after.text
+        and before.language == after.language
+        and old_queries == new_queries
+        and before.sentiment == after.sentiment
+        and before.withdrawn == after.withdrawn
+    )
+    return None if unchanged else event
 
 
 def mention_spike(query: ListeningQuery, spike: Spike, now: datetime) -> MentionSpike:

@@ -14,7 +14,7 @@ from listening.domain.errors import InvalidPostError
 from listening.domain.webhook_sources import WebhookSource
 from listening.service.comments import comment_post_key
 from listening.service.ports import UnitOfWork
-from newsroom_shared.events.comments import CommentPosted
+from newsroom_shared.events.comments import CommentEdited, CommentPosted
 from newsroom_shared.events.listening import PostFetched
 
 MAX_TEXT = 20_000
@@ -24,7 +24,14 @@ async def comment_to_post(uow: UnitOfWork, comment: CommentPosted, now: datetime
     """A visitor's comment on one of the tenant's releases (staff replies are the company
     speaking, not a mention). Every comment is remembered: an official reply can answer a
     mention, and a later moderation decision finds its mention by it."""
-    known = KnownComment(comment.tenant_id, comment.comment_id, comment.release_id, comment.status)
+    known = KnownComment(
+        comment.tenant_id,
+        comment.comment_id,
+        comment.release_id,
+        comment.status,
+        official=comment.is_official_reply,
+        author=comment.author_name,
+    )
     await uow.comments.posted(known)
     if comment.is_official_reply or comment.status == "spam":
         return
@@ -41,6 +48,37 @@ async def comment_to_post(uow: UnitOfWork, comment: CommentPosted, now: datetime
             published_at=comment.posted_at,
             fetched_at=now,
             release_id=comment.release_id,
+        )
+    )
+
+
+async def comment_edit_to_post(uow: UnitOfWork, edit: CommentEdited, now: datetime) -> None:
+    """An edited comment goes to matching again as a new version of its post (``edited_at``),
+    under the same post key, so it follows the first version on its partition. An edit no newer
+    than the last one passed on is dropped here: the two events travel on different topics, and
+    an edit consumed late must not overwrite a later one."""
+    known = await uow.comments.get(edit.tenant_id, edit.comment_id)
+    if known is not None and known.edited_at is not None and edit.edited_at <= known.edited_at:
+        return
+    await uow.comments.edited(
+        KnownComment(
+            edit.tenant_id, edit.comment_id, edit.release_id, edit.status, edited_at=edit.edited_at
+        )
+    )
+    if (known is not None and known.official) or edit.status == "spam":
+        return
+    release = await uow.releases.get(edit.tenant_id, edit.release_id)
+    uow.emit(
+        PostFetched(
+            tenant_id=edit.tenant_id,
+            post_key=comment_post_key(edit.comment_id),
+            source_kind="comment",
+            source_url=release.url if release else f"urn:newsroom:release:{edit.release_id}",
+            text=edit.body_text[:MAX_TEXT],
+            author=None if known is None else known.author,
+            fetched_at=now,
+            release_id=edit.release_id,
+            edited_at=edit.edited_at,
         )
     )
 

@@ -8,8 +8,15 @@ from datetime import datetime
 from typing import Protocol
 
 from listening.domain.errors import NotFoundError
-from listening.domain.mastodon import MastodonSource, MastodonStatus, TimelineKind, later_id
-from listening.service.mastodon_intake import status_to_post
+from listening.domain.mastodon import (
+    MastodonSource,
+    MastodonStatus,
+    TimelineKind,
+    later_id,
+    status_item,
+)
+from listening.service.edits import withdraw
+from listening.service.mastodon_intake import edit_to_post, status_to_post
 from listening.service.ports import UnitOfWork
 from listening.service.views import Slice
 
@@ -98,3 +105,27 @@ async def record_statuses(
             if post is not None:
                 uow.emit(post)
     return newest
+
+
+async def record_edit(
+    uow: UnitOfWork, source: MastodonSource, status: MastodonStatus, now: datetime
+) -> None:
+    """An edited status goes to matching again as a new version of its post; the resume point
+    stays (an edit is no new status). Edits of statuses no mention was made of cost one post
+    on the internal topic, as the status did."""
+    post = edit_to_post(source, status, now)
+    if post is None:
+        return
+    async with uow:
+        uow.emit(post)
+
+
+async def record_deletion(
+    uow: UnitOfWork, source: MastodonSource, status_id: str, now: datetime
+) -> int:
+    """A deleted status withdraws its tenant's mention of it (found by the id this instance
+    gave it; a boost's deletion names the boost, which withdraws nothing). Returns how many."""
+    async with uow:
+        return await withdraw(
+            uow, source.tenant_id, status_item(source.instance_url, status_id), now
+        )

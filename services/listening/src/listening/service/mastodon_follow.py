@@ -17,8 +17,21 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
-from listening.domain.mastodon import MastodonSource, MastodonStatus, SourceState, later_id
-from listening.service.mastodon import CursorMovedError, record_statuses
+from listening.domain.mastodon import (
+    MastodonSource,
+    MastodonStatus,
+    SourceState,
+    StatusDeleted,
+    StatusEdited,
+    TimelineEvent,
+    later_id,
+)
+from listening.service.mastodon import (
+    CursorMovedError,
+    record_deletion,
+    record_edit,
+    record_statuses,
+)
 from listening.service.ports import UnitOfWork
 from newsroom_shared.clock import Clock
 
@@ -30,7 +43,7 @@ class StreamRefusedError(Exception):
 class Timelines(Protocol):
     def stream(
         self, source: MastodonSource, token: str | None
-    ) -> AbstractAsyncContextManager[AsyncIterator[MastodonStatus]]: ...
+    ) -> AbstractAsyncContextManager[AsyncIterator[TimelineEvent]]: ...
 
     async def page_after(
         self, source: MastodonSource, token: str | None, after: str | None
@@ -117,9 +130,19 @@ class TimelineFollower:
             await self.catch_up()
             self._failures = 0
             await self._show("streaming", None)
-            async for status in statuses:
-                if later_id(status.id, self.cursor):
-                    await self._record([status])
+            async for event in statuses:
+                await self._apply(event)
+
+    async def _apply(self, event: TimelineEvent) -> None:
+        """Edits and deletions are heard on the stream only: the pages (polling) show statuses
+        as they are now, so a status edited or deleted while the source was polled keeps its
+        mention as first seen."""
+        if isinstance(event, StatusEdited):
+            await record_edit(self._uow(), self.source, event.status, self._clock.now())
+        elif isinstance(event, StatusDeleted):
+            await record_deletion(self._uow(), self.source, event.status_id, self._clock.now())
+        elif later_id(event.id, self.cursor):
+            await self._record([event])
 
     async def catch_up(self) -> None:
         """Records every status after the resume point, page by page; a new source starts at

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from listening.domain.dedupe import url_key
 from listening.domain.html_text import html_to_text
-from listening.domain.mastodon import MastodonSource, MastodonStatus
+from listening.domain.mastodon import MastodonSource, MastodonStatus, status_item
 from listening.service.intake import MAX_TEXT
 from newsroom_shared.events.listening import PostFetched
 
@@ -40,4 +40,15 @@ def status_to_post(
         language=original.language.lower() if original.language else None,
         published_at=original.created_at,
         fetched_at=now,
+        # The instance names a deleted status by its own id only: kept on the mention.
+        source_item=status_item(source.instance_url, original.id),
     )
+
+
+def edit_to_post(
+    source: MastodonSource, status: MastodonStatus, now: datetime
+) -> PostFetched | None:
+    """An edited status: its new version, which revises its mention (``edited_at``)."""
+    post = status_to_post(source, status, now)
+    edited_at = status.original.edited_at
+    return None if post is None else post.model_copy(update={"edited_at": edited_at})

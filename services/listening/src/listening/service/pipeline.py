@@ -115,11 +115,13 @@ async def _new_mention(
         detected_at=now,
         published_at=post.published_at,
         release_id=post.release_id or await _named_release(uow, post),
-        moderated=await _moderation(uow, post),
+        moderated=await moderation_of(uow, post),
+        edited_at=post.edited_at,
+        source_item=post.source_item,
     )
 
 
-async def _moderation(uow: UnitOfWork, post: PostFetched) -> str | None:
+async def moderation_of(uow: UnitOfWork, post: PostFetched) -> str | None:
     """For a comment: the decision that took it down, when moderation came first."""
     if post.source_kind != "comment":
         return None

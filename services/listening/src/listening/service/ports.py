@@ -98,6 +98,15 @@ class MentionRepository(Protocol):
         visible again (None); returns how many."""
         ...
 
+    async def revise(self, mention: Mention) -> None:
+        """Stores what an edit or deletion at the source changed: text, its fingerprint,
+        language, queries, terms, sentiment, ``edited_at``, ``withdrawn``, ``moderated``."""
+        ...
+
+    async def of_source_item(self, tenant_id: str, source_item: str) -> list[Mention]:
+        """The mentions heard as this item of its source (a deletion names only that)."""
+        ...
+
     async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
         """The mentions of one post (a comment: one per tenant at most, by its dedupe key)."""
         ...
@@ -132,6 +141,12 @@ class QueryActivityRepository(Protocol):
         down: it is no talk to watch); one command."""
         ...
 
+    async def get(self, tenant_id: str, query_id: str) -> QueryActivity | None: ...
+    async def with_open_episode(self, *, limit: int) -> list[tuple[str, str]]:
+        """(tenant id, query id) of queries with an open episode, oldest episode first:
+        across tenants, for the sweep that closes calmed episodes."""
+        ...
+
     async def forget(self, tenant_id: str, query_id: str) -> None:
         """The query was deleted."""
         ...
@@ -154,6 +169,10 @@ class CommentRepository(Protocol):
 
     async def moderated(self, comment: KnownComment) -> None:
         """Stores the comment's status from a moderation decision."""
+        ...
+
+    async def edited(self, comment: KnownComment) -> None:
+        """Stores when its text last changed; the status only for a comment not stored yet."""
         ...
 
     async def get(self, tenant_id: str, comment_id: str) -> KnownComment | None: ...

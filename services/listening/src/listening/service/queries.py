@@ -8,15 +8,26 @@ from __future__ import annotations
 
 from listening.domain.errors import LimitReachedError, NotFoundError
 from listening.domain.queries import ListeningQuery
+from listening.domain.spikes import SpikeRule
 from listening.service.ports import Deps, UnitOfWork
 from listening.service.transactions import atomically
 from listening.service.views import Slice
 
 
 async def create_query(
-    uow: UnitOfWork, deps: Deps, tenant_id: str, *, name: str, text: str
+    uow: UnitOfWork,
+    deps: Deps,
+    tenant_id: str,
+    *,
+    name: str,
+    text: str,
+    spike_thresholds: dict[str, float | int] | None = None,
 ) -> ListeningQuery:
-    query = ListeningQuery.create(tenant_id=tenant_id, name=name, text=text, now=deps.clock.now())
+    """``spike_thresholds``: those the tenant chose (the others keep their defaults)."""
+    rule = SpikeRule(**(spike_thresholds or {}))  # type: ignore[arg-type]
+    query = ListeningQuery.create(
+        tenant_id=tenant_id, name=name, text=text, now=deps.clock.now(), spike_rule=rule
+    )
 
     async def command() -> ListeningQuery:
         if await uow.queries.count(tenant_id) >= deps.max_queries_per_tenant:
@@ -49,10 +60,13 @@ async def change_query(
     *,
     name: str | None,
     text: str | None,
+    spike_thresholds: dict[str, float | int] | None = None,
 ) -> ListeningQuery:
     async def command() -> ListeningQuery:
         query = await _load(uow, tenant_id, query_id)
-        changed = query.changed(name=name, text=text, now=deps.clock.now())
+        changed = query.changed(
+            name=name, text=text, now=deps.clock.now(), spike_thresholds=spike_thresholds
+        )
         await uow.queries.save(changed)
         await uow.query_version.bump()
         return changed

@@ -21,9 +21,11 @@ from urllib.parse import urlencode
 from websockets.asyncio.client import connect
 
 from listening.adapters.malformed import skip_malformed
-from listening.domain.bluesky import COLLECTION, BlueskyPost
+from listening.domain.bluesky import COLLECTION, BlueskyPost, LinkCard
 
 HANDLES_KEPT = 100_000
+EXTERNAL_EMBED = "app.bsky.embed.external"
+MAX_CARD_TEXT = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,25 @@ def _post(data: dict[str, Any], handles: Handles) -> BlueskyPost | None:
         langs=tuple(lang for lang in langs if isinstance(lang, str)),
         created_at=_time(record.get("createdAt")),
         handle=handles.of(did),
+        link=_link_card(record.get("embed")),
+    )
+
+
+def _link_card(embed: Any) -> LinkCard | None:
+    """The post's link card, if it has a readable one (a broken card leaves the post without
+    one: the post itself is fine)."""
+    if not isinstance(embed, dict) or embed.get("$type") != EXTERNAL_EMBED:
+        return None
+    external = embed.get("external")
+    if not isinstance(external, dict):
+        return None
+    uri, title, description = (external.get(k) for k in ("uri", "title", "description"))
+    if not isinstance(uri, str) or not uri.startswith(("https://", "http://")) or len(uri) > 2000:
+        return None
+    return LinkCard(
+        uri,
+        title[:MAX_CARD_TEXT] if isinstance(title, str) else "",
+        description[:MAX_CARD_TEXT] if isinstance(description, str) else "",
     )
 
 

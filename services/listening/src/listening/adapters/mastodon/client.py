@@ -17,7 +17,13 @@ from httpx_sse import EventSource, aconnect_sse
 
 from listening.adapters.malformed import skip_malformed
 from listening.adapters.mastodon.statuses import read_status, read_status_json
-from listening.domain.mastodon import MastodonSource, MastodonStatus
+from listening.domain.mastodon import (
+    MastodonSource,
+    MastodonStatus,
+    StatusDeleted,
+    StatusEdited,
+    TimelineEvent,
+)
 from listening.service.mastodon_follow import StreamRefusedError
 from newsroom_shared.outbound_urls import check_resolved_url
 
@@ -53,10 +59,11 @@ class MastodonClient:
     @asynccontextmanager
     async def stream(
         self, source: MastodonSource, token: str | None
-    ) -> AsyncIterator[AsyncIterator[MastodonStatus]]:
-        """The timeline's new statuses as they come. Raises :class:`StreamRefusedError` when
-        the instance answers 4xx (many want a token for streaming) or something that is no
-        event stream; other failures (5xx, a dropped connection) raise ``httpx`` errors."""
+    ) -> AsyncIterator[AsyncIterator[TimelineEvent]]:
+        """The timeline's new statuses, edits and deletions as they come. Raises
+        :class:`StreamRefusedError` when the instance answers 4xx (many want a token for
+        streaming) or something that is no event stream; other failures (5xx, a dropped
+        connection) raise ``httpx`` errors."""
         url = await self._checked(source, stream_path(source))
         params = {"tag": source.hashtag} if source.hashtag else {}
         async with aconnect_sse(
@@ -103,14 +110,25 @@ class MastodonClient:
         )
 
 
-async def _updates(events: EventSource, url: str) -> AsyncIterator[MastodonStatus]:
+async def _updates(events: EventSource, url: str) -> AsyncIterator[TimelineEvent]:
     async for event in events.aiter_sse():
-        # Other events (delete, status.update, notification) say nothing new about mentions.
-        if event.event != "update":
+        # Other events (notification, announcement...) say nothing about mentions.
+        if event.event == "delete":
+            status_id = event.data.strip()
+            if status_id:
+                yield StatusDeleted(status_id)
+            continue
+        if event.event not in ("update", "status.update"):
             continue
         status = read_status_json(event.data, url)
-        if status is not None:
+        if status is None:
+            continue
+        if event.event == "update":
             yield status
+        elif status.edited_at is not None:
+            yield StatusEdited(status)
+        else:
+            skip_malformed("mastodon", url, ValueError("an edited status without edited_at"))
 
 
 def _auth(token: str | None) -> dict[str, str]:

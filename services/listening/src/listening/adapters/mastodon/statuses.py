@@ -31,6 +31,7 @@ class _Status(BaseModel):
     language: str | None = Field(default=None, max_length=35)
     account: _Account
     reblog: _Status | None = None
+    edited_at: datetime | None = None
 
     def domain(self) -> MastodonStatus:
         return MastodonStatus(
@@ -42,6 +43,7 @@ class _Status(BaseModel):
             language=self.language,
             acct=self.account.acct,
             reblog=self.reblog.domain() if self.reblog else None,
+            edited_at=self.edited_at,
         )
 
 

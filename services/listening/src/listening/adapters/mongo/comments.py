@@ -1,5 +1,6 @@
 """Collection ``comments``: the tenant's comments as the comments service announced them
-(release, latest status), one document each (``_id`` the comment's id)."""
+(release, latest status, whether staff wrote it, its author, when its text last changed), one
+document each (``_id`` the comment's id)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,26 @@ class MongoComments(Repository):
     COLLECTION = "comments"
 
     async def posted(self, comment: KnownComment) -> None:
-        # $setOnInsert: a moderation decision consumed before the comment (another topic) wins.
+        # $setOnInsert: a moderation decision or an edit consumed before the comment (other
+        # topics) wins; who wrote it only the posting says.
         await self._collection.update_one(
             {"_id": comment.comment_id, "tenant_id": comment.tenant_id},
-            {"$setOnInsert": {**_fields(comment), "status": comment.status}},
+            {
+                "$setOnInsert": {**_fields(comment), "status": comment.status},
+                "$set": {"official": comment.official, "author": comment.author},
+            },
+            upsert=True,
+            **self._opts(),
+        )
+
+    async def edited(self, comment: KnownComment) -> None:
+        # The status only for a comment not heard of yet: moderation's word outranks an edit's.
+        await self._collection.update_one(
+            {"_id": comment.comment_id, "tenant_id": comment.tenant_id},
+            {
+                "$setOnInsert": {**_fields(comment), "status": comment.status},
+                "$set": {"edited_at": comment.edited_at},
+            },
             upsert=True,
             **self._opts(),
         )
@@ -36,4 +53,13 @@ class MongoComments(Repository):
         found = await self._find_one({"_id": comment_id, "tenant_id": tenant_id})
         if found is None:
             return None
-        return KnownComment(tenant_id, comment_id, found["release_id"], found["status"])
+        return KnownComment(
+            tenant_id,
+            comment_id,
+            found["release_id"],
+            found["status"],
+            # Comments stored before these fields existed have none of them.
+            official=found.get("official", False),
+            author=found.get("author"),
+            edited_at=found.get("edited_at"),
+        )

@@ -30,6 +30,9 @@ INDEXES: dict[str, list[IndexModel]] = {
             name="tenant_near_copies",
         ),
         IndexModel(
+            [("tenant_id", ASCENDING), ("source_item", ASCENDING)], name="tenant_source_item"
+        ),
+        IndexModel(
             [("tenant_id", ASCENDING), ("detected_at", DESCENDING), ("_id", DESCENDING)],
             name="tenant_newest",
         ),
@@ -42,8 +45,9 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     # Found by _id (the comment's id) and tenant.
     "comments": [],
-    # One document per query, found by its _id (the query's id) and tenant: no other index.
-    "query_activity": [],
+    # One document per query, found by its _id (the query's id) and tenant; the open episodes
+    # across tenants by the sweep that closes calmed ones (by design, like feeds' "due").
+    "query_activity": [IndexModel([("episode.started_at", ASCENDING)], name="open_episodes")],
     "releases": [
         IndexModel(
             [("tenant_id", ASCENDING), ("release_id", ASCENDING)],

@@ -49,6 +49,31 @@ def _document(mention: Mention) -> Document:
         "assignee": mention.assignee,
         "answered_by": _answer_document(mention.answered_by),
         "moderated": mention.moderated,
+        "edited_at": mention.edited_at,
+        "withdrawn": mention.withdrawn,
+        "source_item": mention.source_item,
+    }
+
+
+def _revision(mention: Mention) -> Document:
+    """The fields an edit or deletion at the source changes."""
+    return {
+        field: value
+        for field, value in _document(mention).items()
+        if field
+        in (
+            "text",
+            "signature",
+            "bands",
+            "language",
+            "query_ids",
+            "matched_terms",
+            "sentiment_score",
+            "sentiment_label",
+            "moderated",
+            "edited_at",
+            "withdrawn",
+        )
     }
 
 
@@ -88,6 +113,9 @@ def _mention(document: Document) -> Mention:
         # Mentions stored before these fields existed have neither.
         answered_by=_answer(document.get("answered_by")),
         moderated=document.get("moderated"),
+        edited_at=document.get("edited_at"),
+        withdrawn=document.get("withdrawn"),
+        source_item=document.get("source_item"),
     )
 
 
@@ -110,8 +138,13 @@ def _where(tenant_id: str, where: MentionFilter) -> Document:
         window["$lt"] = where.until
     if window:
         query["detected_at"] = window
-    # None matches a missing field too (mentions stored before moderation was followed).
-    query["moderated"] = {"$ne": None} if where.taken_down else None
+    # None matches a missing field too (mentions stored before moderation or edits were
+    # followed). Taken down: by moderation, or withdrawn by an edit or deletion at the source.
+    if where.taken_down:
+        query["$nor"] = [{"moderated": None, "withdrawn": None}]
+    else:
+        query["moderated"] = None
+        query["withdrawn"] = None
     return query
 
 
@@ -162,6 +195,19 @@ class MongoMentions(Repository):
             **self._opts(),
         )
         return result.modified_count
+
+    async def revise(self, mention: Mention) -> None:
+        await self._collection.update_one(
+            {"_id": mention.id, "tenant_id": mention.tenant_id},
+            {"$set": _revision(mention)},
+            **self._opts(),
+        )
+
+    async def of_source_item(self, tenant_id: str, source_item: str) -> list[Mention]:
+        cursor = self._collection.find(
+            {"tenant_id": tenant_id, "source_item": source_item}, **self._opts()
+        )
+        return [_mention(row) async for row in cursor]
 
     async def of_post(self, tenant_id: str, post_key: str) -> list[Mention]:
         cursor = self._collection.find(

@@ -3,10 +3,13 @@ counter raised by every change, which replicas poll)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from pymongo import DESCENDING, ReturnDocument
 
 from listening.adapters.mongo.base import Repository
 from listening.domain.queries import ListeningQuery
+from listening.domain.spikes import SpikeRule
 from newsroom_shared.mongo import Document
 
 VERSION_ID = "queries"
@@ -21,6 +24,7 @@ def _document(query: ListeningQuery) -> Document:
         "created_at": query.created_at,
         "updated_at": query.updated_at,
         "version": query.version,
+        "spike_rule": asdict(query.spike_rule),
     }
 
 
@@ -33,6 +37,8 @@ def _query(document: Document) -> ListeningQuery:
         created_at=document["created_at"],
         updated_at=document["updated_at"],
         version=document["version"],
+        # Queries stored before thresholds could be chosen have none: the defaults.
+        spike_rule=SpikeRule(**document.get("spike_rule", {})),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from pymongo import ReturnDocument
+from pymongo import ASCENDING, ReturnDocument
 
 from listening.adapters.mongo.base import Repository
 from listening.domain.spikes import (
@@ -26,6 +26,7 @@ from listening.domain.spikes import (
 from newsroom_shared.mongo import Document
 
 KEY_FORMAT = "%Y%m%d%H"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _key(hour: datetime) -> str:
@@ -94,6 +95,20 @@ class MongoQueryActivity(Repository):
         await self._collection.update_one(
             {"_id": query_id, "tenant_id": tenant_id}, change, **self._opts()
         )
+
+    async def get(self, tenant_id: str, query_id: str) -> QueryActivity | None:
+        found = await self._find_one({"_id": query_id, "tenant_id": tenant_id})
+        return None if found is None else _activity(found)
+
+    async def with_open_episode(self, *, limit: int) -> list[tuple[str, str]]:
+        # Across tenants by design (the sweep serves them all); "episode.started_at" is null
+        # or missing for a query without an open episode, which the range leaves out.
+        rows = await self._find(
+            {"episode.started_at": {"$gt": EPOCH}},
+            sort=[("episode.started_at", ASCENDING)],
+            limit=limit,
+        )
+        return [(row["tenant_id"], row["_id"]) for row in rows]
 
     async def forget(self, tenant_id: str, query_id: str) -> None:
         await self._collection.delete_one({"_id": query_id, "tenant_id": tenant_id}, **self._opts())

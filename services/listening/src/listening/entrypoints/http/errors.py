@@ -13,6 +13,7 @@ from listening.domain.errors import (
     DuplicateFeedError,
     InvalidFeedUrlError,
     InvalidPostError,
+    InvalidSpikeRuleError,
     LimitReachedError,
     NotFoundError,
     QuerySyntaxError,
@@ -54,6 +55,8 @@ def api_error(error: DomainError) -> ApiError:
         return invalid_input("body.url", message)
     if isinstance(error, DuplicateFeedError):
         return Conflict(message, code="duplicate_feed")
+    if isinstance(error, InvalidSpikeRuleError):
+        return invalid_input(f"body.spike_thresholds.{error.field}", str(error))
     if isinstance(error, UnknownAnswerError):
         return invalid_input("body.answered_by.id", message)
     return Conflict(message)

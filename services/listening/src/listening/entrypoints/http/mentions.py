@@ -44,7 +44,8 @@ def _filter(
         bool,
         Query(
             description="false (the inbox): leave out comments moderation took down (spam, "
-            "rejected, hidden); true: only those"
+            "rejected, hidden) and mentions withdrawn at their source (edited so that no query "
+            "matches, deleted); true: only those"
         ),
     ] = False,
 ) -> MentionFilter:

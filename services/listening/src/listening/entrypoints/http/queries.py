@@ -23,8 +23,14 @@ async def create_query(
     body: QueryCreate, tenant: EditorTenant, listening: ListeningDep
 ) -> QueryOut:
     """Create a query; it matches new posts within seconds (422 names where it does not parse)."""
+    thresholds = body.spike_thresholds.chosen() if body.spike_thresholds else None
     query = await queries.create_query(
-        listening.uow(), listening.deps, tenant, name=body.name, text=body.text
+        listening.uow(),
+        listening.deps,
+        tenant,
+        name=body.name,
+        text=body.text,
+        spike_thresholds=thresholds,
     )
     listening.queries_changed.ring()
     return QueryOut.of(query)
@@ -51,9 +57,16 @@ async def get_query(query_id: str, tenant: ViewerTenant, listening: ListeningDep
 async def update_query(
     query_id: str, body: QueryUpdate, tenant: EditorTenant, listening: ListeningDep
 ) -> QueryOut:
-    """Change a query's name or text (the new text applies within seconds)."""
+    """Change a query's name, text or spike thresholds (a new text applies within seconds)."""
+    thresholds = body.spike_thresholds.chosen() if body.spike_thresholds else None
     query = await queries.change_query(
-        listening.uow(), listening.deps, tenant, query_id, name=body.name, text=body.text
+        listening.uow(),
+        listening.deps,
+        tenant,
+        query_id,
+        name=body.name,
+        text=body.text,
+        spike_thresholds=thresholds,
     )
     listening.queries_changed.ring()
     return QueryOut.of(query)

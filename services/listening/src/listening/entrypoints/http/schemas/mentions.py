@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from listening.domain.mentions import AnsweredBy, AnswerKind, Mention, SentimentLabel
+from listening.domain.mentions import AnsweredBy, AnswerKind, Mention, SentimentLabel, Withdrawal
 from listening.service.ports import HourCount
 
 
@@ -51,6 +51,15 @@ class MentionOut(BaseModel):
         description="For a comment: the moderation decision that took it out of the inbox "
         "(spam, rejected, hidden); null while it is visible"
     )
+    withdrawn: Withdrawal | None = Field(
+        default=None,
+        description="The post changed at its source so that it is no mention any more: edited "
+        "(its new text matches none of the queries; a later edit may bring it back) or deleted; "
+        "out of the inbox and the counts like a taken-down one. Null while it stands",
+    )
+    edited_at: datetime | None = Field(
+        default=None, description="When the source last changed the post; null: as first seen"
+    )
 
     @classmethod
     def of(cls, mention: Mention) -> MentionOut:
@@ -73,6 +82,8 @@ class MentionOut(BaseModel):
             assignee=mention.assignee,
             answered_by=AnswerOut.of(mention.answered_by),
             taken_down=mention.moderated,
+            withdrawn=mention.withdrawn,
+            edited_at=mention.edited_at,
         )
 
 
