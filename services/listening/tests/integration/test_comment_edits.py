@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from listening_fakes.auth import api_settings, headers, listening_of, staff_api
+from listening_fakes.auth import consumer_settings, headers, listening_of, staff_api
 
 from newsroom_shared.dlq.reader import open_dlq
 from newsroom_shared.events.base import Event
@@ -28,15 +28,7 @@ E = TypeVar("E", bound=Event)
 
 @pytest.fixture
 async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx.AsyncClient]:
-    settings = api_settings(
-        infra,
-        unique,
-        consumers_enabled=True,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
-        retry_backoff_initial_s=0.01,
-        retry_backoff_max_s=0.05,
-    )
+    settings = consumer_settings(infra, unique)
     try:
         async with staff_api(settings) as client:
             yield client

@@ -7,6 +7,7 @@ a query's term ending as a mention with its MentionDetected."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -228,56 +229,12 @@ async def test_two_replicas_hold_one_connection_per_source_and_hand_it_over(
         await drop_test_database(mongo_client, settings.database_name)
 
 
-async def test_a_status_naming_a_query_term_becomes_a_mention(
+@asynccontextmanager
+async def following_roadrunner(
     infra: Any, unique: str, mongo_client: Any, fake: FakeMastodon
-) -> None:
-    settings = follower_settings(
-        infra,
-        unique,
-        consumers_enabled=True,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
-    )
-    tenant = f"t-{unique}"  # its own tenant: the internal topic is shared by every test
-    try:
-        async with staff_api(settings) as api:
-            query = await api.post(
-                "/v1/queries",
-                json={"name": "Roadrunner", "text": "roadrunner"},
-                headers=headers(tenant),
-            )
-            assert query.status_code == 201, query.text
-            source = await follow(api, fake, tenant)
-            await until_state(api, source["id"], "streaming", tenant)
-            index = listening_of(api).index
-            await eventually(lambda: index.matcher.size == 1, "the query matched")
-
-            status = fake.post("<p>My Roadrunner broke after one day. Awful.</p>")
-
-            async def mentioned() -> list[dict[str, Any]]:
-                answer = await api.get("/v1/mentions", headers=headers(tenant))
-                items: list[dict[str, Any]] = answer.json()["items"]
-                return items
-
-            [mention] = await eventually(mentioned, "the mention", timeout_s=60)
-            assert mention["source_kind"] == "mastodon"
-            assert mention["url"] == status["url"]
-            assert mention["sentiment_label"] == "negative"
-            outbox = listening_of(api).runtime.db["outbox"]
-            detected = [
-                MentionDetected.model_validate_json(event["value"])
-                async for document in outbox.find({})
-                for event in document["events"]
-                if event["topic"] == MentionDetected.topic
-            ]
-            assert [d.mention_id for d in detected] == [mention["id"]]
-    finally:
-        await drop_test_database(mongo_client, settings.database_name)
-
-
-async def test_an_edited_status_is_rescored_and_a_deleted_one_withdrawn_through_the_stream(
-    infra: Any, unique: str, mongo_client: Any, fake: FakeMastodon
-) -> None:
+) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """The app with consumers and followers on, its own tenant (the internal topic is shared by
+    every test) asking for "roadrunner" and streaming the fake's timeline."""
     settings = follower_settings(
         infra,
         unique,
@@ -298,49 +255,81 @@ async def test_an_edited_status_is_rescored_and_a_deleted_one_withdrawn_through_
             await until_state(api, source["id"], "streaming", tenant)
             index = listening_of(api).index
             await eventually(lambda: index.matcher.size == 1, "the query matched")
-
-            async def mentions(**params: str) -> list[dict[str, Any]]:
-                answer = await api.get("/v1/mentions", params=params, headers=headers(tenant))
-                items: list[dict[str, Any]] = answer.json()["items"]
-                return items
-
-            status = fake.post("<p>My Roadrunner arrived today.</p>")
-            [first] = await eventually(mentions, "the mention", timeout_s=60)
-            assert first["sentiment_label"] == "neutral"
-
-            fake.edit(status, "<p>My Roadrunner arrived broken. I hate it.</p>")
-
-            async def rescored() -> dict[str, Any] | None:
-                [mention] = await mentions()
-                return mention if mention["sentiment_label"] == "negative" else None
-
-            revised = await eventually(rescored, "the edit applied", timeout_s=60)
-            assert (revised["id"], revised["text"]) == (
-                first["id"],
-                "My Roadrunner arrived broken. I hate it.",
-            )
-            assert revised["edited_at"] is not None
-
-            fake.delete(status)
-
-            async def withdrawn() -> list[dict[str, Any]] | None:
-                return await mentions(taken_down="true") if await mentions() == [] else None
-
-            [gone] = await eventually(withdrawn, "the mention withdrawn", timeout_s=60)
-            assert (gone["id"], gone["withdrawn"]) == (first["id"], "deleted")
-            outbox = listening_of(api).runtime.db["outbox"]
-            updates = [
-                MentionUpdated.model_validate_json(event["value"])
-                async for document in outbox.find({})
-                for event in document["events"]
-                if event["topic"] == MentionUpdated.topic
-            ]
-            assert [(u.sentiment_label, u.withdrawn) for u in updates] == [
-                ("negative", None),
-                ("negative", "deleted"),
-            ]
+            yield api, tenant
     finally:
         await drop_test_database(mongo_client, settings.database_name)
+
+
+async def test_a_status_naming_a_query_term_becomes_a_mention(
+    infra: Any, unique: str, mongo_client: Any, fake: FakeMastodon
+) -> None:
+    async with following_roadrunner(infra, unique, mongo_client, fake) as (api, tenant):
+        status = fake.post("<p>My Roadrunner broke after one day. Awful.</p>")
+
+        async def mentioned() -> list[dict[str, Any]]:
+            answer = await api.get("/v1/mentions", headers=headers(tenant))
+            items: list[dict[str, Any]] = answer.json()["items"]
+            return items
+
+        [mention] = await eventually(mentioned, "the mention", timeout_s=60)
+        assert mention["source_kind"] == "mastodon"
+        assert mention["url"] == status["url"]
+        assert mention["sentiment_label"] == "negative"
+        outbox = listening_of(api).runtime.db["outbox"]
+        detected = [
+            MentionDetected.model_validate_json(event["value"])
+            async for document in outbox.find({})
+            for event in document["events"]
+            if event["topic"] == MentionDetected.topic
+        ]
+        assert [d.mention_id for d in detected] == [mention["id"]]
+
+
+async def test_an_edited_status_is_rescored_and_a_deleted_one_withdrawn_through_the_stream(
+    infra: Any, unique: str, mongo_client: Any, fake: FakeMastodon
+) -> None:
+    async with following_roadrunner(infra, unique, mongo_client, fake) as (api, tenant):
+
+        async def mentions(**params: str) -> list[dict[str, Any]]:
+            answer = await api.get("/v1/mentions", params=params, headers=headers(tenant))
+            items: list[dict[str, Any]] = answer.json()["items"]
+            return items
+
+        status = fake.post("<p>My Roadrunner arrived today.</p>")
+        [first] = await eventually(mentions, "the mention", timeout_s=60)
+        assert first["sentiment_label"] == "neutral"
+
+        fake.edit(status, "<p>My Roadrunner arrived broken. I hate it.</p>")
+
+        async def rescored() -> dict[str, Any] | None:
+            [mention] = await mentions()
+            return mention if mention["sentiment_label"] == "negative" else None
+
+        revised = await eventually(rescored, "the edit applied", timeout_s=60)
+        assert (revised["id"], revised["text"]) == (
+            first["id"],
+            "My Roadrunner arrived broken. I hate it.",
+        )
+        assert revised["edited_at"] is not None
+
+        fake.delete(status)
+
+        async def withdrawn() -> list[dict[str, Any]] | None:
+            return await mentions(taken_down="true") if await mentions() == [] else None
+
+        [gone] = await eventually(withdrawn, "the mention withdrawn", timeout_s=60)
+        assert (gone["id"], gone["withdrawn"]) == (first["id"], "deleted")
+        outbox = listening_of(api).runtime.db["outbox"]
+        updates = [
+            MentionUpdated.model_validate_json(event["value"])
+            async for document in outbox.find({})
+            for event in document["events"]
+            if event["topic"] == MentionUpdated.topic
+        ]
+        assert [(u.sentiment_label, u.withdrawn) for u in updates] == [
+            ("negative", None),
+            ("negative", "deleted"),
+        ]
 
 
 # The API

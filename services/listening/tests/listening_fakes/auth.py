@@ -79,3 +79,17 @@ def api_settings(infra: Any, unique: str, **overrides: Any) -> ListeningSettings
     }
     values.update(overrides)
     return ListeningSettings(**values)
+
+
+def consumer_settings(infra: Any, unique: str, **overrides: Any) -> ListeningSettings:
+    """Settings of a test that follows topics: consumers on, a short session (a group joins in
+    about a second), fast retries."""
+    values: dict[str, Any] = {
+        "consumers_enabled": True,
+        "kafka_session_timeout_ms": 6_000,
+        "kafka_heartbeat_interval_ms": 500,
+        "retry_backoff_initial_s": 0.01,
+        "retry_backoff_max_s": 0.05,
+    }
+    values.update(overrides)
+    return api_settings(infra, unique, **values)

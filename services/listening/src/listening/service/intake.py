@@ -35,20 +35,16 @@ async def comment_to_post(uow: UnitOfWork, comment: CommentPosted, now: datetime
     await uow.comments.posted(known)
     if comment.is_official_reply or comment.status == "spam":
         return
-    release = await uow.releases.get(comment.tenant_id, comment.release_id)
-    uow.emit(
-        PostFetched(
-            tenant_id=comment.tenant_id,
-            post_key=comment_post_key(comment.comment_id),
-            source_kind="comment",
-            source_url=release.url if release else f"urn:newsroom:release:{comment.release_id}",
-            text=comment.body_text[:MAX_TEXT],
-            author=comment.author_name,
-            language=comment.language,
-            published_at=comment.posted_at,
-            fetched_at=now,
-            release_id=comment.release_id,
-        )
+    await _emit_comment_post(
+        uow,
+        comment.tenant_id,
+        comment.comment_id,
+        comment.release_id,
+        comment.body_text,
+        now,
+        author=comment.author_name,
+        language=comment.language,
+        published_at=comment.posted_at,
     )
 
 
@@ -67,18 +63,40 @@ async def comment_edit_to_post(uow: UnitOfWork, edit: CommentEdited, now: dateti
     )
     if (known is not None and known.official) or edit.status == "spam":
         return
-    release = await uow.releases.get(edit.tenant_id, edit.release_id)
+    await _emit_comment_post(
+        uow,
+        edit.tenant_id,
+        edit.comment_id,
+        edit.release_id,
+        edit.body_text,
+        now,
+        author=None if known is None else known.author,
+        edited_at=edit.edited_at,
+    )
+
+
+async def _emit_comment_post(
+    uow: UnitOfWork,
+    tenant_id: str,
+    comment_id: str,
+    release_id: str,
+    text: str,
+    now: datetime,
+    **version: Any,
+) -> None:
+    """A comment's text (a version of it) on the internal topic; its URL is the release's page
+    when the release is known here."""
+    release = await uow.releases.get(tenant_id, release_id)
     uow.emit(
         PostFetched(
-            tenant_id=edit.tenant_id,
-            post_key=comment_post_key(edit.comment_id),
+            tenant_id=tenant_id,
+            post_key=comment_post_key(comment_id),
             source_kind="comment",
-            source_url=release.url if release else f"urn:newsroom:release:{edit.release_id}",
-            text=edit.body_text[:MAX_TEXT],
-            author=None if known is None else known.author,
+            source_url=release.url if release else f"urn:newsroom:release:{release_id}",
+            text=text[:MAX_TEXT],
             fetched_at=now,
-            release_id=edit.release_id,
-            edited_at=edit.edited_at,
+            release_id=release_id,
+            **version,
         )
     )
 
