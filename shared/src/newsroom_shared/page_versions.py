@@ -22,13 +22,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from newsroom_shared.mongo import Database
-from newsroom_shared.page_generations import version_key
+from newsroom_shared.page_generations import PageGenerations, version_key
 from newsroom_shared.repository import Repository
 from newsroom_shared.unit_of_work import MongoUnitOfWork
 
@@ -128,3 +128,23 @@ class PageVersionedUnitOfWork(MongoUnitOfWork):
         await super().__aexit__(exc_type, exc, tb)  # rebinds: a fresh PageChanges
         if exc is None and owner and changed and self._pages_changed is not None:
             self._pages_changed(changed)
+
+
+class PageCacheSettings(Protocol):
+    """The settings of a service's page cache (each service declares them with its own
+    descriptions: what its pages are)."""
+
+    page_cache_max_bytes: int
+    page_cache_poll_interval_s: float
+    page_cache_overlap_s: float
+
+
+def page_generations_for(settings: PageCacheSettings, db: Database) -> PageGenerations | None:
+    """This replica's poll of the changed page versions; ``None`` when the cache is off."""
+    if not settings.page_cache_max_bytes:
+        return None
+    return PageGenerations(
+        MongoPageVersions(db),
+        poll_interval_s=settings.page_cache_poll_interval_s,
+        overlap_s=settings.page_cache_overlap_s,
+    )

@@ -29,7 +29,7 @@ from newsroom_shared.background import BackgroundLoop
 from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.config import key_list
 from newsroom_shared.page_generations import PageGenerations
-from newsroom_shared.page_versions import MongoPageVersions, PagesChanged
+from newsroom_shared.page_versions import PagesChanged, page_generations_for
 from newsroom_shared.runtime import ServiceRuntime
 
 logger = logging.getLogger(__name__)
@@ -153,13 +153,7 @@ def bootstrap(
             remembered_days=settings.verified_author_days,
         ),
     )
-    generations = None
-    if settings.page_cache_max_bytes:
-        generations = PageGenerations(
-            MongoPageVersions(runtime.db),
-            poll_interval_s=settings.page_cache_poll_interval_s,
-            overlap_s=settings.page_cache_overlap_s,
-        )
+    generations = page_generations_for(settings, runtime.db)
     return Comments(
         settings=settings,
         runtime=runtime,

@@ -14,7 +14,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from newsroom_shared.clock import Clock, SystemClock
 from newsroom_shared.config import key_list
 from newsroom_shared.page_generations import PageGenerations
-from newsroom_shared.page_versions import MongoPageVersions
+from newsroom_shared.page_versions import page_generations_for
 from newsroom_shared.runtime import ServiceRuntime
 from publisher.adapters.api_key_hashing import Argon2Keys
 from publisher.adapters.authenticator import ApiKeyAuthenticator, VerifiedTokens
@@ -121,13 +121,7 @@ def bootstrap(
         sites=sites,
         media_signer=_media_signer(settings),
     )
-    generations = None
-    if settings.page_cache_max_bytes:
-        generations = PageGenerations(
-            MongoPageVersions(runtime.db),
-            poll_interval_s=settings.page_cache_poll_interval_s,
-            overlap_s=settings.page_cache_overlap_s,
-        )
+    generations = page_generations_for(settings, runtime.db)
     return Publisher(
         settings=settings,
         runtime=runtime,
