@@ -34,6 +34,7 @@ def processed(tenant_id: str, media_id: str, at: Any, **fields: Any) -> MediaPro
             ("thumbnail", "image/jpeg", 320),
             ("web", "image/jpeg", 1600),
             ("web_webp", "image/webp", 1600),
+            ("web_avif", "image/avif", 1600),
             ("social_card", "image/jpeg", 1200),
         ]
     ]
@@ -80,7 +81,10 @@ async def test_a_release_shows_its_processed_pictures_in_order(client, clock, un
         f"https://media.example/{m1}/thumbnail 320w, https://media.example/{m1}/web 1600w"
     )
     assert (images[1]["width"], images[1]["height"]) == ("1600", "1200")
-    assert page.all("source", type="image/webp")
+    # AVIF first, then WebP: a browser takes the first source it can show.
+    sources = page.all("source")
+    assert [s["type"] for s in sources[:2]] == ["image/avif", "image/webp"]
+    assert sources[0]["srcset"] == f"https://media.example/{m2}/web_avif 1600w"
     assert page.all("a", href=f"https://media.example/{m1}/original", download="")
     assert "Photo: Ann" in " ".join(page.text)
 

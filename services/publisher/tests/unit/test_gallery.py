@@ -29,14 +29,19 @@ RENDITIONS = [
     rendition("web_webp", 1600, "image/webp"),
     rendition("thumbnail", 320),
     rendition("thumbnail_webp", 320, "image/webp"),
+    rendition("web_avif", 1600, "image/avif"),
+    rendition("thumbnail_avif", 320, "image/avif"),
     rendition("social_card", 1200),
     rendition("social_card_webp", 1200, "image/webp"),
+    rendition("social_card_avif", 1200, "image/avif"),
 ]
 
 
 def test_the_gallery_takes_the_uncropped_web_renditions_narrowest_first() -> None:
     sources = gallery_sources(RENDITIONS)
     assert [(s.url.rsplit("/", 1)[1], s.width) for s in sources] == [
+        ("thumbnail_avif", 320),
+        ("web_avif", 1600),
         ("thumbnail", 320),
         ("web", 1600),
         ("thumbnail_webp", 320),
@@ -68,6 +73,9 @@ def test_a_picture_is_described_sized_and_decorative_ones_say_nothing() -> None:
     assert picture.alt == "A red rocket skate"
     assert picture.jpeg_srcset == "https://m.example/thumbnail 320w, https://m.example/web 1600w"
     assert picture.webp_srcset.endswith("https://m.example/web_webp 1600w")
+    assert picture.avif_srcset == (
+        "https://m.example/thumbnail_avif 320w, https://m.example/web_avif 1600w"
+    )
     assert picture.placeholder == "#ffffff"
     assert picture.download == "https://m.example/original"
     assert (picture.caption, picture.credit) == ("The Roadrunner 2", "Ann Photo")

@@ -1,7 +1,7 @@
 """The release page's pictures: responsive, described, with a placeholder while they load.
 
-Each picture is a ``<picture>``: WebP renditions first for the browsers that take them, JPEG
-for the rest, each a ``srcset`` of widths so a phone fetches the small one; ``width`` and
+Each picture is a ``<picture>``: AVIF renditions first, then WebP, for the browsers that take
+them (the smallest files), JPEG for the rest, each a ``srcset`` of widths so a phone fetches the small one; ``width`` and
 ``height`` keep the page from jumping as they arrive, and the placeholder is the picture's
 average colour, read from its BlurHash (its first value is that colour: no script, no decoding
 of the hash's pattern). A decorative picture has an empty ``alt``.
@@ -29,6 +29,7 @@ class Picture:
     alt: str
     jpeg_srcset: str
     webp_srcset: str
+    avif_srcset: str
     placeholder: str | None  # a CSS colour, #rrggbb
     caption: str
     credit: str
@@ -69,6 +70,7 @@ def pictures(gallery: tuple[GalleryImage, ...]) -> list[Picture]:
                 alt="" if details.decorative else details.alt_text,
                 jpeg_srcset=srcset(details.sources_of("image/jpeg")),
                 webp_srcset=srcset(details.sources_of("image/webp")),
+                avif_srcset=srcset(details.sources_of("image/avif")),
                 placeholder=average_colour(details.blurhash),
                 caption=image.caption,
                 credit=details.credit,
