@@ -1,10 +1,11 @@
 """The release page's pictures: responsive, described, with a placeholder while they load.
 
 Each picture is a ``<picture>``: AVIF renditions first, then WebP, for the browsers that take
-them (the smallest files), JPEG for the rest, each a ``srcset`` of widths so a phone fetches the small one; ``width`` and
-``height`` keep the page from jumping as they arrive, and the placeholder is the picture's
-average colour, read from its BlurHash (its first value is that colour: no script, no decoding
-of the hash's pattern). A decorative picture has an empty ``alt``.
+them (the smallest files), JPEG for the rest, each a ``srcset`` of widths so a phone fetches
+the small one; ``width`` and ``height`` keep the page from jumping as they arrive, and the
+placeholder is the picture's average colour, read from its BlurHash (its first value is that
+colour: no script, no decoding of the hash's pattern). A decorative picture has an empty
+``alt``.
 """
 
 from __future__ import annotations
