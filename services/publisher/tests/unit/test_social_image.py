@@ -13,6 +13,7 @@ from newsroom_shared.events.publisher import (
 )
 from publisher.domain.content import ContentChanges
 from publisher.domain.errors import MediaNotPublishableError
+from publisher.domain.gallery import GalleryPlace, KnownGallery
 from publisher.service import media, newsrooms, releases, scheduler, workflow
 
 T0 = datetime(2030, 1, 1, tzinfo=UTC)
@@ -75,6 +76,21 @@ async def test_default_image_is_the_first_processed_image_at_its_social_card_ren
     assert event.image == ReleaseImage(
         url="https://cdn.example/m2/card.jpg", alt_text="alt m2", width=1200, height=630
     )
+
+
+async def test_without_a_named_image_the_events_take_the_galleries_first_picture(
+    uow, deps, caller, newsroom
+):
+    for media_id in ("m1", "m2", "m3"):
+        await media.on_media_event(uow, deps, processed(caller.tenant_id, media_id))
+    release = await draft(uow, deps, caller, newsroom, media_ids=["m1", "m2", "m3"])
+    places = (GalleryPlace("m3", "Third first"), GalleryPlace("m1", ""))
+    await uow.galleries.put(KnownGallery(caller.tenant_id, "g1", release.id, 2, places, T0))
+
+    event = await published_event(uow, deps, caller, release.id)
+
+    assert event.image is not None
+    assert event.image.url == "https://cdn.example/m3"  # the page's first picture too
 
 
 async def test_the_named_image_wins_and_uses_the_original_dimensions_without_a_card(

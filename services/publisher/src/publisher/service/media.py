@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected, Rendition
 from newsroom_shared.events.publisher import ReleaseImage
+from publisher.domain.content import ReleaseContent
 from publisher.domain.errors import MediaNotPublishableError
+from publisher.domain.gallery import current_gallery, in_gallery_order
 from publisher.domain.media import (
     ImageSource,
     MediaDetails,
@@ -118,7 +121,7 @@ async def release_image(uow: UnitOfWork, release: Release) -> ReleaseImage | Non
     if not release.content.media_ids:
         return None
     items = await uow.media.get_many(release.tenant_id, release.content.media_ids)
-    return image_of(release, items)
+    return image_of(await in_page_order(uow, release), items)
 
 
 async def public_release_image(
@@ -135,7 +138,7 @@ async def public_release_image(
     if problems:
         raise MediaNotPublishableError([(p.media_id, p.reason) for p in problems])
     refresh_refs(release, items)
-    return image_of(release, items)
+    return image_of(await in_page_order(uow, release), items)
 
 
 def refresh_refs(release: Release, items: Mapping[str, MediaItem]) -> None:
@@ -151,8 +154,20 @@ def refresh_refs(release: Release, items: Mapping[str, MediaItem]) -> None:
             release.update_media(ref)
 
 
-def image_of(release: Release, items: Mapping[str, MediaItem]) -> ReleaseImage | None:
-    chosen = social_image(release.content, items)
+async def in_page_order(uow: UnitOfWork, release: Release) -> ReleaseContent:
+    """The release's content with its media in the order its page shows them (its gallery's,
+    from the media service), so that without an editors' choice the events' image is the
+    page's first picture. The gallery is read only when it could change that choice."""
+    content = release.content
+    if content.social_card_media_id is not None or len(content.media_ids) < 2:
+        return content
+    gallery = current_gallery(await uow.galleries.naming(release.tenant_id, [release.id]))
+    ordered = [media_id for media_id, _ in in_gallery_order(content.media_ids, gallery)]
+    return replace(content, media_ids=ordered)
+
+
+def image_of(content: ReleaseContent, items: Mapping[str, MediaItem]) -> ReleaseImage | None:
+    chosen = social_image(content, items)
     if chosen is None:
         return None
     _, image = chosen
