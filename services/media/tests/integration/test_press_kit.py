@@ -55,7 +55,7 @@ async def original_of(api: httpx.AsyncClient, media_id: str) -> bytes:
 
 
 async def public_original_of(api: httpx.AsyncClient, media_id: str) -> bytes:
-    """The original without personal metadata: what the kit holds (a PDF's is its upload)."""
+    """The original without personal metadata: what the kit holds."""
     item = (await api.get(f"/v1/media/{media_id}", headers=A)).json()
     files = {f["name"]: f["url"] for f in item["files"]}
     url = files.get("public_original", files["original"])
@@ -86,7 +86,7 @@ async def test_a_public_release_kit(api: httpx.AsyncClient) -> None:
         "manifest.json",
         "MANIFEST.txt",
     ]
-    assert archive.read("01-Fact_sheet.pdf") == await original_of(api, sheet)
+    assert archive.read("01-Fact_sheet.pdf") == await public_original_of(api, sheet)
     assert archive.read("02-pad.jpg") == await public_original_of(api, photo)
     manifest = json.loads(archive.read("manifest.json"))
     pad = manifest["files"][1]

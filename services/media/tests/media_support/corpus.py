@@ -135,10 +135,11 @@ def noise_png(width: int, height: int, seed: int = 1) -> bytes:
 
 
 def pdf_with_payload(payload: bytes) -> bytes:
-    """A one-page PDF that also holds ``payload`` as a stream object nothing draws."""
+    """A one-page PDF that also holds ``payload`` as a stream object nothing draws (named by
+    the catalog, so a rewrite keeps it: the public original is as large as the upload)."""
     return _pdf_of(
         [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Catalog /Pages 2 0 R /NewsroomPayload 4 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
             b"<< /Length %d >>\nstream\n%s\nendstream" % (len(payload), payload),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pikepdf
 import pytest
 from media_support import corpus
 
@@ -34,3 +36,33 @@ def test_a_broken_pdf_is_unusable(tmp_path: Path) -> None:
 def test_a_password_protected_pdf_is_kept_without_preview(tmp_path: Path) -> None:
     output = render(tmp_path, corpus.encrypted_pdf())
     assert (output.files, output.blurhash) == ((), None)
+
+
+def test_the_public_original_has_no_author_tools_or_xmp(tmp_path: Path) -> None:
+    source = tmp_path / "made.pdf"
+    with pikepdf.open(io.BytesIO(corpus.pdf())) as document:
+        with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            xmp["dc:creator"] = ["Jane Employee"]
+            xmp["xmpMM:DocumentID"] = "uuid:private-document-id"
+        document.docinfo["/Author"] = "Jane Employee"
+        document.docinfo["/Creator"] = "Acme Internal Writer 7"
+        document.docinfo["/Producer"] = "Acme PDF Server"
+        document.docinfo["/Title"] = "Roadrunner 2 fact sheet"
+        document.save(source)
+    output = render(tmp_path, source.read_bytes())
+
+    [cleaned] = [f for f in output.files if f.name == "public_original"]
+    assert cleaned.content_type == "application/pdf"
+    with pikepdf.open(cleaned.path) as document:
+        assert "/Metadata" not in document.Root
+        assert not {"/Author", "/Creator", "/Producer"} & set(document.docinfo.keys())
+        assert str(document.docinfo["/Title"]) == "Roadrunner 2 fact sheet"
+        assert len(document.pages) == 1
+    raw = Path(cleaned.path).read_bytes()
+    assert b"Jane Employee" not in raw
+    assert b"private-document-id" not in raw
+
+
+def test_a_password_protected_pdf_keeps_its_upload_as_public_original(tmp_path: Path) -> None:
+    output = render(tmp_path, corpus.encrypted_pdf())
+    assert not [f for f in output.files if f.name == "public_original"]

@@ -75,9 +75,10 @@ class MediaItem:
     @property
     def public_original(self) -> StoredFile | None:
         """The original as anyone but staff gets it: without personal metadata (made by the
-        worker beside the renditions; a DOCX's or PPTX's with its authors' names blanked). A
-        PDF's is its original, not cleaned (see the README), and so is an Office file's
-        processed before public originals were made. An image or video processed before then
+        worker beside the renditions; a PDF's without its author, tools and XMP; a DOCX's or
+        PPTX's with its authors' names blanked). A password-protected PDF's is its original
+        (nothing of it can be read without the password), and so is a document's processed
+        before public originals were made. An image or video processed before then
         has none until it is rendered again: its original is staff-only."""
         cleaned = self._rendition(PUBLIC_ORIGINAL)
         if cleaned is None and self.kind is Kind.DOCUMENT:
