@@ -111,3 +111,12 @@ CORE_WITH_AUTHORS = (
 def docx_with_authors() -> bytes:
     """A DOCX whose core properties name who wrote it and who saved it last."""
     return _package("word/document.xml", DOCX_MAIN, {"docProps/core.xml": CORE_WITH_AUTHORS})
+
+
+def with_parts(package: bytes, parts: dict[str, bytes]) -> bytes:
+    """``package`` with ``parts`` added (pictures a document embeds, say)."""
+    out = io.BytesIO(package)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
 import pytest
 from media_support import corpus, office
+from PIL import Image
 
+from media.adapters.cleaning import clean_jpeg
 from media.adapters.inspection import ContentInspector
 from media.adapters.office import check_archive
 from media.adapters.office_cleaning import clean_office
@@ -17,6 +20,7 @@ from media.domain.kinds import DOCX, PPTX
 from media.domain.limits import UploadLimits
 
 INSPECT = ContentInspector()
+GPS_TAG, ORIENTATION = 0x8825, 0x0112
 LIMITS = UploadLimits(1, 1, 1, 1, max_archive_entries=50, max_archive_unpacked_bytes=2 * 1024**2)
 
 
@@ -101,3 +105,23 @@ def test_a_broken_office_file_is_a_clean_error(tmp_path: Path) -> None:
     source.write_bytes(office.docx_with_authors()[:-40])
     with pytest.raises(UnusableFileError):
         clean_office(str(source), str(tmp_path), DOCX, "docx")
+
+
+def test_the_pictures_inside_a_docx_lose_their_metadata_too(tmp_path: Path) -> None:
+    photo, drawing = corpus.phone_jpeg(64, 48), b"\x01\x00\x00\x00not a picture (EMF)"
+    source = tmp_path / "original"
+    source.write_bytes(
+        office.with_parts(
+            office.docx_with_authors(),
+            {"word/media/image1.jpeg": photo, "word/media/image2.emf": drawing},
+        )
+    )
+    made = clean_office(str(source), str(tmp_path), DOCX, "docx")
+    with zipfile.ZipFile(made.path) as cleaned:
+        assert cleaned.testzip() is None
+        kept = cleaned.read("word/media/image1.jpeg")
+        assert cleaned.read("word/media/image2.emf") == drawing
+    assert kept == clean_jpeg(photo)  # the uploaded pictures' cleaner: no GPS, serial or XMP
+    with Image.open(io.BytesIO(kept)) as picture:
+        assert GPS_TAG not in picture.getexif()
+        assert picture.getexif().get(ORIENTATION) == 6  # still upright

@@ -8,7 +8,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 from media_support import corpus
+from PIL import Image
 
+from media.adapters.cleaning import clean_jpeg
 from media.adapters.pdf_preview import UnusablePdfError, render_pdf
 
 
@@ -66,3 +68,37 @@ def test_the_public_original_has_no_author_tools_or_xmp(tmp_path: Path) -> None:
 def test_a_password_protected_pdf_keeps_its_upload_as_public_original(tmp_path: Path) -> None:
     output = render(tmp_path, corpus.encrypted_pdf())
     assert not [f for f in output.files if f.name == "public_original"]
+
+
+def test_a_photo_inside_the_pdf_loses_its_exif_too(tmp_path: Path) -> None:
+    photo = corpus.phone_jpeg(64, 48)
+    source = tmp_path / "with-photo.pdf"
+    with pikepdf.new() as document:
+        document.add_blank_page(page_size=(200, 100))
+        image = pikepdf.Stream(
+            document,
+            photo,
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=64,
+            Height=48,
+            ColorSpace=pikepdf.Name.DeviceRGB,
+            BitsPerComponent=8,
+            Filter=pikepdf.Name.DCTDecode,
+        )
+        page = document.pages[0]
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+        page.Contents = document.make_stream(b"q 64 0 0 48 10 10 cm /Im0 Do Q")
+        document.save(source)
+    output = render(tmp_path, source.read_bytes())
+
+    [cleaned] = [f for f in output.files if f.name == "public_original"]
+    with pikepdf.open(cleaned.path) as document:
+        [picture] = [
+            o for o in document.objects
+            if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == pikepdf.Name.Image
+        ]  # fmt: skip
+        kept = picture.read_raw_bytes()
+    assert kept == clean_jpeg(photo)
+    with Image.open(io.BytesIO(kept)) as shown:
+        assert 0x8825 not in shown.getexif()  # no GPS

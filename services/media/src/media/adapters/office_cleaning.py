@@ -1,9 +1,13 @@
 """The public original of a DOCX or PPTX: the same package with the names of who wrote and
-last saved it blanked (``dc:creator`` and ``cp:lastModifiedBy`` in ``docProps/core.xml``),
-run in a worker process after the archive passed its checks (``office.check_archive``).
+last saved it blanked (``dc:creator`` and ``cp:lastModifiedBy`` in ``docProps/core.xml``)
+and its embedded JPEG and PNG pictures without their metadata (a phone photo's EXIF GPS,
+cleaned by the same byte cleaners as an uploaded picture), run in a worker process after the
+archive passed its checks (``office.check_archive``).
 
 Every other entry is copied as it is (decompressed and compressed again with its own method:
-the content is the same). The core properties are edited as text, element by element, so the
+the content is the same); so is an embedded picture larger than ``MAX_CLEANED_PICTURE_BYTES``
+or one the cleaner cannot parse (Office opens only what it can read; refusing the document
+for it would help no reader). The core properties are edited as text, element by element, so the
 rest of that part (its namespaces, dates, title) stays byte for byte.
 """
 
@@ -12,8 +16,11 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+from media.adapters.cleaning import clean_jpeg, clean_png
+from media.adapters.imaging import UnusableImageError
 from media.adapters.rendered import RenderedFile, UnusableFileError, rendered_file
 from media.domain.renditions import PUBLIC_ORIGINAL
 
@@ -25,6 +32,12 @@ _PERSONAL = re.compile(
 COPY_CHUNK = 1024 * 1024
 # Core properties are a few hundred bytes; a larger part is not edited as text (a bomb).
 MAX_CORE_BYTES = 64 * 1024
+# Embedded pictures are read whole to be cleaned, as an uploaded picture is.
+MAX_CLEANED_PICTURE_BYTES = 64 * 1024 * 1024
+_PICTURE_CLEANERS: dict[bytes, Callable[[bytes], bytes]] = {
+    b"\xff\xd8\xff": clean_jpeg,
+    b"\x89PNG\r\n\x1a\n": clean_png,
+}
 
 
 def clean_office(source: str, out_dir: str, content_type: str, extension: str) -> RenderedFile:
@@ -52,5 +65,21 @@ def _copy(archive: zipfile.ZipFile, out: zipfile.ZipFile, entry: zipfile.ZipInfo
             raise UnusableFileError(f"The Office file's {CORE_PROPERTIES} is too large")
         out.writestr(copied, blanked(archive.read(entry)))
         return
+    if "/media/" in entry.filename and entry.file_size <= MAX_CLEANED_PICTURE_BYTES:
+        data = archive.read(entry)
+        out.writestr(copied, _without_metadata(data))
+        return
     with archive.open(entry) as read, out.open(copied, "w", force_zip64=True) as write:
         shutil.copyfileobj(read, write, COPY_CHUNK)
+
+
+def _without_metadata(picture: bytes) -> bytes:
+    """An embedded part as the package will carry it: a JPEG or PNG cleaned, anything else
+    (EMF, SVG, a part the cleaner cannot parse) as it was."""
+    for signature, clean in _PICTURE_CLEANERS.items():
+        if picture.startswith(signature):
+            try:
+                return clean(picture)
+            except UnusableImageError:
+                return picture
+    return picture

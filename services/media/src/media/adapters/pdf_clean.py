@@ -4,9 +4,11 @@ Run as ``python -m media.adapters.pdf_clean <pdf> <target>`` by a rendition proc
 ``pdf_page`` (a time limit, killed past it), after PDFium opened the file. qpdf (``pikepdf``)
 rewrites it with the document information's personal and tool entries removed (author,
 creator, producer: often an employee's name and the company's software) and without the XMP
-metadata streams (the catalog's and every page's: edit history, document ids, names). Pages,
-fonts, images, links and the title stay. Not cleaned: metadata inside embedded pictures and
-attachments. The exit status says what happened; the target exists only on success.
+metadata streams (the catalog's and every page's: edit history, document ids, names), and
+its JPEG pictures (``DCTDecode`` streams: a photo's EXIF GPS and serials ride along inside
+them) go through the uploaded pictures' JPEG cleaner. Pages, fonts, pictures' pixels, links
+and the title stay. Not cleaned: attachments, and pictures in other encodings. The exit status
+says what happened; the target exists only on success.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from __future__ import annotations
 import sys
 
 import pikepdf
+
+from media.adapters.cleaning import clean_jpeg
+from media.adapters.imaging import UnusableImageError
 
 DONE, ENCRYPTED, BROKEN = 0, 10, 11
 PERSONAL_INFO = ("/Author", "/Creator", "/Producer")
@@ -35,8 +40,21 @@ def clean(source: str, target: str) -> int:
         for page in document.pages:
             if "/Metadata" in page.obj:
                 del page.obj.Metadata
+        for found in document.objects:
+            if isinstance(found, pikepdf.Stream) and found.get("/Filter") == pikepdf.Name.DCTDecode:
+                _clean_picture(found)
         document.save(target, fix_metadata_version=False)
     return DONE
+
+
+def _clean_picture(stream: pikepdf.Stream) -> None:
+    """A JPEG inside the PDF without its metadata segments (left as it is if it does not
+    parse: PDF readers draw what they can)."""
+    try:
+        cleaned = clean_jpeg(stream.read_raw_bytes())
+    except UnusableImageError:
+        return
+    stream.write(cleaned, filter=pikepdf.Name.DCTDecode)
 
 
 if __name__ == "__main__":
