@@ -25,6 +25,7 @@ from distribution.config import DistributionSettings
 from distribution.main import create_app as create_distribution
 from media.config import MediaSettings
 from media.main import create_app as create_media
+from newsroom_testing.consumer import eventually
 from newsroom_testing.fixtures import drop_test_database
 from newsroom_testing.origin import (
     PortTaken,
@@ -181,6 +182,24 @@ class Staff:
     async def newsroom(self, slug: str, **fields: Any) -> dict[str, Any]:
         body = {"name": f"Newsroom {slug}", "slug": slug, "default_language": "en", **fields}
         return await self.ok("POST", "/newsrooms", 201, json=body)
+
+    async def email_channel(self, newsroom_id: str, timeout_s: float = 60) -> None:
+        """Once distribution knows the key and the newsroom (from the publisher's events)."""
+        body = {
+            "newsroom_id": newsroom_id,
+            "kind": "email",
+            "name": "Subscribers",
+            "settings": {"sender": "news@acme.example"},
+        }
+
+        async def created() -> bool:
+            answer = await self.distribution("POST", "/channels", json=body)
+            assert answer.status_code in (201, 401, 422), answer.text  # 401, 422: not yet known
+            return answer.status_code == 201
+
+        await eventually(
+            created, "distribution to know the key and the newsroom", timeout_s=timeout_s
+        )
 
     async def published(self, newsroom_id: str, title: str, **fields: Any) -> dict[str, Any]:
         body = {"newsroom_id": newsroom_id, "title": title, **fields}

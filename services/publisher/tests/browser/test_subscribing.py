@@ -12,26 +12,9 @@ from playwright.async_api import Page
 from newsroom_testing.browser import BrowserTools, assert_accessible
 from newsroom_testing.consumer import eventually
 
-from .conftest import Site, Staff
+from .conftest import Site
 
 pytestmark = [pytest.mark.browser, pytest.mark.connected]
-
-
-async def _email_channel(staff: Staff, newsroom_id: str) -> None:
-    """Once distribution knows the key and the newsroom (from the publisher's events)."""
-    body = {
-        "newsroom_id": newsroom_id,
-        "kind": "email",
-        "name": "Subscribers",
-        "settings": {"sender": "news@acme.example"},
-    }
-
-    async def created() -> bool:
-        answer = await staff.distribution("POST", "/channels", json=body)
-        assert answer.status_code in (201, 401, 422), answer.text  # 401, 422: not yet known
-        return answer.status_code == 201
-
-    await eventually(created, "distribution to know the key and the newsroom", timeout_s=60)
 
 
 async def test_a_reader_subscribes_from_a_release_page(
@@ -41,7 +24,7 @@ async def test_a_reader_subscribes_from_a_release_page(
     slug = f"acme-{unique}"
     room = await staff.newsroom(slug, name="Acme Newsroom", default_language="sv")
     release = await staff.published(room["id"], "Acme lanserar elbilar", language="sv")
-    await _email_channel(staff, room["id"])
+    await staff.email_channel(room["id"])
 
     await page.goto(release["url"])
     await page.get_by_role("link", name="Få pressmeddelanden via e-post").click()

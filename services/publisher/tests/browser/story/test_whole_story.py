@@ -107,23 +107,6 @@ async def published_once_described(staff: Staff, release_id: str) -> dict[str, A
     return await eventually(publish, "the publisher to hear of the picture", timeout_s=ASYNC_STEP_S)
 
 
-async def email_channel(staff: Staff, newsroom_id: str) -> None:
-    """Once distribution knows the key and the newsroom (from the publisher's events)."""
-    body = {
-        "newsroom_id": newsroom_id,
-        "kind": "email",
-        "name": "Subscribers",
-        "settings": {"sender": "news@acme.example"},
-    }
-
-    async def created() -> bool:
-        answer = await staff.distribution("POST", "/channels", json=body)
-        assert answer.status_code in (201, 401, 422), answer.text  # 401, 422: not yet known
-        return answer.status_code == 201
-
-    await eventually(created, "distribution to know the key and the newsroom", timeout_s=90)
-
-
 async def public_to_every_service(site: WholeSite, release: dict[str, Any], tenant: str) -> None:
     """Until media (the picture's files, the press kit) and comments (the widget's thread) have
     consumed the ReleasePublished: the page itself is the publisher's and public at once."""
@@ -146,7 +129,7 @@ async def test_a_reader_finds_a_release_with_a_picture_and_subscribes(
     me = await staff.ok("GET", "/tenant")
     slug = f"acme-{unique}"
     room = await staff.newsroom(slug, name="Acme Newsroom", description="News from Acme.")
-    await email_channel(staff, room["id"])
+    await staff.email_channel(room["id"], timeout_s=90)
     photo = a_photo()
     picture = await uploaded_picture(staff, photo)
     body = {
