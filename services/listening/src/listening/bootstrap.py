@@ -26,7 +26,7 @@ from listening.config import ListeningSettings
 from listening.domain.feeds import FeedPolicy
 from listening.mastodon_wiring import MastodonWiring
 from listening.service.feed_polling import poll_due
-from listening.service.feed_ports import FeedDeps
+from listening.service.feed_ports import FeedDeps, FeedFetcher
 from listening.service.ports import Deps
 from listening.service.query_index import QueryIndex
 from listening.service.spike_sweep import close_calmed_episodes
@@ -57,7 +57,8 @@ class Listening:
         self.index = QueryIndex(self.reader, commonness)
         self.queries_changed = Doorbell()
         """Rung after a query change commits here: the matcher of this replica rebuilds now."""
-        self.feed_deps = feed_deps(settings, deps.clock)
+        self.feed_fetcher = HttpFeedFetcher(feed_limits(settings))
+        self.feed_deps = feed_deps(settings, deps.clock, self.feed_fetcher)
         self.feeds_added = Doorbell()
         """Rung after a feed is added here: this replica's poller fetches it now."""
 
@@ -149,8 +150,8 @@ class Listening:
         return [loop]
 
 
-def feed_deps(settings: ListeningSettings, clock: Clock) -> FeedDeps:
-    limits = FetchLimits(
+def feed_limits(settings: ListeningSettings) -> FetchLimits:
+    return FetchLimits(
         connect_timeout_s=settings.feed_connect_timeout_s,
         read_timeout_s=settings.feed_read_timeout_s,
         deadline_s=settings.feed_fetch_deadline_s,
@@ -158,6 +159,9 @@ def feed_deps(settings: ListeningSettings, clock: Clock) -> FeedDeps:
         user_agent=f"NewsroomListening/{package_version('newsroom-listening')} (feed poller)",
         allow_insecure=settings.allow_insecure_urls,
     )
+
+
+def feed_deps(settings: ListeningSettings, clock: Clock, fetcher: FeedFetcher) -> FeedDeps:
     policy = FeedPolicy(
         poll_interval_s=settings.feed_poll_interval_s,
         retry_base_s=settings.feed_retry_base_s,
@@ -167,7 +171,7 @@ def feed_deps(settings: ListeningSettings, clock: Clock) -> FeedDeps:
     )
     return FeedDeps(
         clock=clock,
-        fetcher=HttpFeedFetcher(limits),
+        fetcher=fetcher,
         parser=FeedparserParser(),
         policy=policy,
         random=random.random,

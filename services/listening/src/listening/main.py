@@ -49,6 +49,7 @@ def create_app(
     # and their leases are given up, so another replica takes the sources over at once.
     runtime.on_shutdown(listening.mastodon.stop)
     runtime.on_shutdown(listening.bluesky.stop)
+    runtime.on_shutdown(listening.feed_fetcher.aclose)
     app = runtime.create_app(
         title="Newsroom listening",
         version=package_version("newsroom-listening"),

@@ -121,6 +121,24 @@ async def test_the_same_entries_fetched_again_are_not_posted_again(
     assert len(await posts_in_outbox(api)) == 2
 
 
+async def test_feeds_of_one_host_share_a_kept_alive_connection(
+    api: httpx.AsyncClient, server: FeedServer, clock: FakeClock
+) -> None:
+    for path in ("/section/a", "/section/b", "/section/c"):
+        server.feeds[path] = FakeFeed("rss", entries(path[-1]))
+        await add_feed(api, server.url(path))
+    assert await poll(api) == 3
+    first_pass = {r.client for r in server.requests}
+    clock.advance(timedelta(minutes=11))
+    assert await poll(api) == 3
+    second_pass = {r.client for r in server.requests[3:]}
+    # The pass fetches its feeds concurrently, each on a connection; the next pass (within the
+    # client's keep-alive time) reuses them: no new TCP (and TLS) handshake per feed.
+    assert len(server.requests) == 6
+    assert None not in first_pass
+    assert second_pass <= first_pass
+
+
 async def test_an_atom_feed_served_as_text_html_is_read_as_atom(
     api: httpx.AsyncClient, server: FeedServer
 ) -> None:

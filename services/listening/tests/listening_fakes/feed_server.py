@@ -69,6 +69,8 @@ class Recorded:
     path: str
     headers: dict[str, str]
     status: int
+    client: tuple[str, int] | None = None
+    """The connection's far end (address, port): the same for requests on one connection."""
 
 
 class FeedServer:
@@ -96,7 +98,8 @@ class FeedServer:
         try:
             feed = self.feeds.get(path)
             status, response_headers, body = self._answer(feed, headers)
-            self.requests.append(Recorded(path, headers, status))
+            client = scope.get("client")
+            self.requests.append(Recorded(path, headers, status, tuple(client) if client else None))
             if feed is not None and feed.hold_s:
                 await asyncio.sleep(feed.hold_s)
             await send(
