@@ -15,17 +15,12 @@ import pytest
 # importable. (Each service names its test helpers after itself: all share one sys.path.)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from listening_fakes.auth import api_settings, staff_api
-
-from newsroom_testing.fixtures import drop_test_database
+from listening_fakes.auth import api_settings, staff_api_on_own_database
 
 
 @pytest.fixture
 async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx.AsyncClient]:
     """The API alone (no consumers), on a database of its own."""
     settings = api_settings(infra, unique)
-    try:
-        async with staff_api(settings) as client:
-            yield client
-    finally:
-        await drop_test_database(mongo_client, settings.database_name)
+    async with staff_api_on_own_database(settings, mongo_client) as client:
+        yield client

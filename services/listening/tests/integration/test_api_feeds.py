@@ -8,10 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
-from listening_fakes.auth import api_settings, headers, staff_api
+from listening_fakes.auth import api_settings, headers, staff_api_on_own_database
 
 from newsroom_shared.http.auth import Scope
-from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = pytest.mark.connected
 A, B = "tenant-a", "tenant-b"
@@ -21,11 +20,8 @@ URL = "https://feeds.example/news.rss"
 @pytest.fixture
 async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx.AsyncClient]:
     settings = api_settings(infra, unique, max_feeds_per_tenant=2)
-    try:
-        async with staff_api(settings) as client:
-            yield client
-    finally:
-        await drop_test_database(mongo_client, settings.database_name)
+    async with staff_api_on_own_database(settings, mongo_client) as client:
+        yield client
 
 
 async def test_a_feed_is_added_read_listed_and_deleted(api: httpx.AsyncClient) -> None:

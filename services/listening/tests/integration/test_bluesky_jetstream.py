@@ -18,6 +18,7 @@ from listening_fakes.auth import (
     headers,
     listening_of,
     staff_api,
+    staff_api_on_own_database,
     until_posts_in_outbox,
 )
 from listening_fakes.jetstream import DID, FakeJetstream
@@ -59,11 +60,8 @@ async def api(
     infra: Any, unique: str, mongo_client: Any, jetstream: FakeJetstream
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = jetstream_settings(infra, unique, jetstream)
-    try:
-        async with staff_api(settings) as client:
-            yield client
-    finally:
-        await drop_test_database(mongo_client, settings.database_name)
+    async with staff_api_on_own_database(settings, mongo_client) as client:
+        yield client
 
 
 def url_of(event: dict[str, Any]) -> str:

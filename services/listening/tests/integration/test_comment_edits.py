@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from listening_fakes.auth import consumer_settings, headers, listening_of, staff_api
+from listening_fakes.auth import consumer_settings, headers, listening_of, staff_api_on_own_database
 
 from newsroom_shared.dlq.reader import open_dlq
 from newsroom_shared.events.base import Event
@@ -19,7 +19,6 @@ from newsroom_shared.events.comments import CommentEdited, CommentPosted
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.events.listening import MentionDetected, MentionUpdated
 from newsroom_testing.consumer import RawMessage, eventually, produce, produce_envelopes
-from newsroom_testing.fixtures import drop_test_database
 
 pytestmark = [pytest.mark.connected, pytest.mark.slow]
 NOW = datetime(2030, 1, 1, 9, tzinfo=UTC)
@@ -29,11 +28,8 @@ E = TypeVar("E", bound=Event)
 @pytest.fixture
 async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx.AsyncClient]:
     settings = consumer_settings(infra, unique)
-    try:
-        async with staff_api(settings) as client:
-            yield client
-    finally:
-        await drop_test_database(mongo_client, settings.database_name)
+    async with staff_api_on_own_database(settings, mongo_client) as client:
+        yield client
 
 
 async def send(api: httpx.AsyncClient, *events: Event) -> None:

@@ -14,7 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
-from listening_fakes.auth import api_settings, headers, listening_of, posts_in_outbox, staff_api
+from listening_fakes.auth import (
+    api_settings,
+    headers,
+    listening_of,
+    posts_in_outbox,
+    staff_api,
+    staff_api_on_own_database,
+)
 from listening_fakes.feed_server import Entry, FakeFeed, FeedServer, serving
 
 from newsroom_testing.clock import FakeClock
@@ -48,11 +55,8 @@ async def api(
     infra: Any, unique: str, mongo_client: Any, clock: FakeClock
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = api_settings(infra, unique, **SETTINGS)
-    try:
-        async with staff_api(settings, clock) as client:
-            yield client
-    finally:
-        await drop_test_database(mongo_client, settings.database_name)
+    async with staff_api_on_own_database(settings, mongo_client, clock) as client:
+        yield client
 
 
 async def add_feed(api: httpx.AsyncClient, url: str) -> str:

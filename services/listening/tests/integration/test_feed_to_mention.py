@@ -9,12 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from listening_fakes.auth import api_settings, headers, listening_of, staff_api
+from listening_fakes.auth import api_settings, headers, listening_of, staff_api_on_own_database
 from listening_fakes.feed_server import Entry, FakeFeed, FeedServer, serving
 
 from newsroom_shared.events.listening import MentionDetected
 from newsroom_testing.consumer import eventually
-from newsroom_testing.fixtures import drop_test_database
 
 # Slow: the app runs its consumers, and each takes seconds to join its group.
 pytestmark = [pytest.mark.connected, pytest.mark.slow]
@@ -36,11 +35,8 @@ async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx
         kafka_heartbeat_interval_ms=500,
         allow_insecure_urls=True,  # the fake feed server is on loopback, over http
     )
-    try:
-        async with staff_api(settings) as client:
-            yield client
-    finally:
-        await drop_test_database(mongo_client, settings.database_name)
+    async with staff_api_on_own_database(settings, mongo_client) as client:
+        yield client
 
 
 async def test_a_feed_entry_naming_a_term_becomes_a_mention(

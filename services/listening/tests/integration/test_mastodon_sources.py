@@ -18,6 +18,7 @@ from listening_fakes.auth import (
     headers,
     listening_of,
     staff_api,
+    staff_api_on_own_database,
     until_posts_in_outbox,
 )
 from listening_fakes.loopback import serving
@@ -65,11 +66,8 @@ async def api(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The API with the Mastodon followers running (no consumers)."""
     settings = follower_settings(infra, unique)
-    try:
-        async with staff_api(settings) as client:
-            yield client
-    finally:
-        await drop_test_database(mongo_client, settings.database_name)
+    async with staff_api_on_own_database(settings, mongo_client) as client:
+        yield client
 
 
 async def follow(
@@ -339,11 +337,8 @@ async def test_an_edited_status_is_rescored_and_a_deleted_one_withdrawn_through_
 async def plain_api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx.AsyncClient]:
     """The API as in production: the SSRF guard on, no followers."""
     settings = api_settings(infra, unique)
-    try:
-        async with staff_api(settings) as client:
-            yield client
-    finally:
-        await drop_test_database(mongo_client, settings.database_name)
+    async with staff_api_on_own_database(settings, mongo_client) as client:
+        yield client
 
 
 async def test_admins_follow_list_and_unfollow_timelines(plain_api: httpx.AsyncClient) -> None:

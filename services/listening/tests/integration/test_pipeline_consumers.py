@@ -11,7 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
-from listening_fakes.auth import api_settings, consumer_settings, headers, listening_of, staff_api
+from listening_fakes.auth import (
+    api_settings,
+    consumer_settings,
+    headers,
+    listening_of,
+    staff_api,
+    staff_api_on_own_database,
+)
 from standardwebhooks.webhooks import Webhook
 
 from newsroom_shared.dlq.reader import open_dlq
@@ -31,11 +38,8 @@ NOW = datetime(2030, 1, 1, 9, tzinfo=UTC)
 @pytest.fixture
 async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx.AsyncClient]:
     settings = consumer_settings(infra, unique)
-    try:
-        async with staff_api(settings) as client:
-            yield client
-    finally:
-        await drop_test_database(mongo_client, settings.database_name)
+    async with staff_api_on_own_database(settings, mongo_client) as client:
+        yield client
 
 
 def kafka(api: httpx.AsyncClient) -> str:

@@ -15,6 +15,7 @@ from listening.main import create_app
 from newsroom_shared.clock import Clock
 from newsroom_shared.events.listening import PostFetched
 from newsroom_testing.consumer import eventually
+from newsroom_testing.fixtures import drop_test_database
 from newsroom_testing.staff import SCOPES as SCOPES
 from newsroom_testing.staff import TokenAuthenticator, running
 from newsroom_testing.staff import app_of as app_of
@@ -33,6 +34,18 @@ async def staff_api(
     app = create_app(settings, clock=clock, authenticator=TokenAuthenticator(tenants=None))
     async with running(app) as client:
         yield client
+
+
+@asynccontextmanager
+async def staff_api_on_own_database(
+    settings: ListeningSettings, mongo_client: Any, clock: Clock | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """:func:`staff_api`, whose database is dropped afterwards, whatever the test did."""
+    try:
+        async with staff_api(settings, clock) as client:
+            yield client
+    finally:
+        await drop_test_database(mongo_client, settings.database_name)
 
 
 def listening_of(client: httpx.AsyncClient) -> Listening:
