@@ -216,7 +216,6 @@ class FakeComments:
             for c in self._of(tenant_id)
         )
 
-
     async def approved_counts(self, authors: Sequence[Author]) -> dict[Author, int]:
         self.s.writes.append("approved_counts")
         counts: dict[Author, int] = {}
@@ -358,6 +357,7 @@ class FakeUnitOfWork:
         self.mails = FakeMails()
         self.verified_authors = FakeVerifiedAuthors(store)
         self._pending: list[Event] = []
+        self.commits = 0
 
     @property
     def retryable(self) -> bool:
@@ -378,6 +378,7 @@ class FakeUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         if exc is None:
+            self.commits += 1
             self.store.outbox.extend(self._pending)
             self.store.mails.extend(self.mails.pending)
         self._pending = []
