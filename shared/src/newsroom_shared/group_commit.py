@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -95,7 +96,11 @@ class GroupCommit(Generic[ItemT, ResultT]):
         self._unanswered += 1
         self._changed.set()
         if self._committing is None:
-            self._committing = asyncio.create_task(self._commit_queued(), name=self._name)
+            # A context of its own: the committer serves every caller, not the first one (whose
+            # request id and tenant the logs would otherwise name for the whole group).
+            self._committing = asyncio.create_task(
+                self._commit_queued(), name=self._name, context=contextvars.Context()
+            )
         try:
             # Shielded: a caller that gives up (a client gone) leaves its item to be
             # committed with its group, not torn out of a transaction in flight.
