@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from comments.service import posting
+from comments.service.accepting import Outcome
 from comments.service.ports import Deps, Posted, UnitOfWork, Visitor
 from newsroom_shared.group_commit import GroupCommit
 
@@ -40,5 +41,5 @@ class CommentIntake:
         submitted = await posting.submission(self._deps, visitor, new)
         return await self._batches.submit(submitted)
 
-    async def _accept(self, batch: Sequence[posting.Submission]) -> list[posting.Outcome]:
+    async def _accept(self, batch: Sequence[posting.Submission]) -> list[Outcome]:
         return await posting.accept_apart(self._units(), self._deps, batch)
