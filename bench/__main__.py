@@ -30,6 +30,8 @@ BENCHMARKS = {
     "p4-pages": page_reads.run,
     # P8 (first half): comments accepted per second through the acceptance path vs raw inserts.
     "p8-comments": comment_acceptance.run,
+    # The same with 32 concurrent visitors (and 32 raw writers): what group commit gathers.
+    "p8-comments-many": comment_acceptance.run_many,
     # P8 (second half): the widget's thread endpoint at 50 concurrent vs a bare FastAPI route.
     "p8-thread": thread_reads.run,
     # P3: posts/s through listening's pipeline with 10,000 queries, against one regex per query.

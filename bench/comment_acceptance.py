@@ -1,13 +1,16 @@
 """Benchmark P8 (first half): comments accepted per second through the whole acceptance path,
 against a raw insert loop of the same documents in the same run.
 
-System: the comments service's use case ``posting.post_comment`` with its real adapters on
-MongoDB: the text sanitised (nh3) and checked, the per-email limit taken in the shared window,
-one transaction that finds the release and the newsroom's settings (from the service's short
-read cache, as the app wires it), checks bans, looks up what
-the rules need (the author's approved comments: the newsroom is pre-moderated until one was
-approved; duplicates of the text), stores the comment, logs a hold in the audit log, and puts
-``CommentPosted`` in the outbox. ``WRITERS`` visitors post at once, as requests would.
+System: the comments service's acceptance path as the app wires it (``CommentIntake.post``,
+the POST route's call) with its real adapters on MongoDB: the text sanitised (nh3) and
+checked, the per-email limit taken in the shared window, then the comment joins a batch
+(group commit: the comments posted while one batch commits share the next transaction): one
+transaction that finds the release and the newsroom's settings (from the service's short
+read cache, as the app wires it), checks the batch's bans, looks up what the rules need (the
+authors' approved comments: the newsroom is pre-moderated until one was approved; duplicates
+of the texts), stores the comments, logs holds in the audit log, and puts ``CommentPosted``
+in the outbox and the authors' mails in the mail outbox. ``WRITERS`` visitors post at once,
+as requests would (``p8-comments``: 4; ``p8-comments-many``: 32, for both sides).
 
 Baseline, same server, same run: the comment documents the system stored, inserted again into
 a fresh collection by the same number of writers, one ``insert_one`` each, no transaction.
@@ -39,8 +42,9 @@ from comments.adapters.tokens import SignedAuthorTokens
 from comments.config import CommentsSettings
 from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings, ModerationMode
+from comments.service.intake import CommentIntake
 from comments.service.ports import Deps, Visitor
-from comments.service.posting import NewComment, post_comment
+from comments.service.posting import NewComment
 from newsroom_shared.clock import SystemClock
 from newsroom_shared.events.envelope import envelope_for
 from newsroom_shared.http.shared_limits import SharedRateLimits
@@ -48,6 +52,7 @@ from newsroom_shared.mongo import Database, make_client
 from newsroom_shared.outbox import Outbox
 
 WRITERS = 4
+MANY_WRITERS = 32
 TENANT = "bench-tenant"
 SOURCE = "/newsroom/comments"
 WORDS = tuple(f"word{n}" for n in range(50))
@@ -105,20 +110,20 @@ def comment_of(release_id: str, n: int) -> NewComment:
     )
 
 
-async def in_writers(count: int, work: Any) -> float:
-    """``work(n)`` for n in range(count) by ``WRITERS`` concurrent writers; the seconds taken."""
+async def in_writers(count: int, work: Any, writers: int) -> float:
+    """``work(n)`` for n in range(count) by ``writers`` concurrent writers; the seconds taken."""
     started = time.perf_counter()
 
     async def writer(first: int) -> None:
-        for n in range(first, count, WRITERS):
+        for n in range(first, count, writers):
             await work(n)
 
-    await asyncio.gather(*(writer(w) for w in range(WRITERS)))
+    await asyncio.gather(*(writer(w) for w in range(writers)))
     return time.perf_counter() - started
 
 
 async def system_round(
-    client: Any, commands: Commands, count: int
+    client: Any, commands: Commands, count: int, writers: int
 ) -> tuple[dict[str, Any], Database]:
     db = await fresh_db(client, "system")
     release_id, deps = await seed(db)
@@ -129,25 +134,29 @@ async def system_round(
     def envelope(event: Any) -> Any:
         return envelope_for(event, source=SOURCE)
 
+    intake = CommentIntake(lambda: MongoUnitOfWork(client, db, outbox, envelope, caches), deps)
+
     async def post(n: int) -> None:
-        uow = MongoUnitOfWork(client, db, outbox, envelope, caches)
         visitor = Visitor(client=f"198.51.100.{n % 250}")
-        await post_comment(uow, deps, visitor, comment_of(release_id, n))
+        await intake.post(visitor, comment_of(release_id, n))
 
     await post(-1)  # warm: connections, first-transaction costs
     commands.reset()
-    seconds = await in_writers(count, post)
+    seconds = await in_writers(count, post, writers)
     report = {
         "seconds": seconds,
         "comments_per_s": count / seconds,
         "db_commands_per_comment": commands.per(count),
         "db_commands_per_comment_by_collection": commands.per_collection(count),
+        "comments_per_transaction": count / max(1, commands.counts["commitTransaction"]),
     }
     assert await db["comments"].count_documents({}) == count + 1
     return report, db
 
 
-async def raw_round(client: Any, commands: Commands, stored: Database) -> dict[str, Any]:
+async def raw_round(
+    client: Any, commands: Commands, stored: Database, writers: int
+) -> dict[str, Any]:
     documents = [d async for d in stored["comments"].find({}).sort("_id", 1)]
     db = await fresh_db(client, "raw")
     target = db["comments"]
@@ -158,7 +167,7 @@ async def raw_round(client: Any, commands: Commands, stored: Database) -> dict[s
     async def insert(n: int) -> None:
         await target.insert_one(rest[n])
 
-    seconds = await in_writers(len(rest), insert)
+    seconds = await in_writers(len(rest), insert, writers)
     return {
         "seconds": seconds,
         "comments_per_s": len(rest) / seconds,
@@ -167,20 +176,30 @@ async def raw_round(client: Any, commands: Commands, stored: Database) -> dict[s
 
 
 async def run(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[str, Any]:
-    del bootstrap  # accepting a comment ends at the outbox: no Kafka on this path
+    """``WRITERS`` (4) visitors at once."""
+    return await run_with(mongo_uri, events, rounds, WRITERS)
+
+
+async def run_many(bootstrap: str, mongo_uri: str, events: int, rounds: int) -> dict[str, Any]:
+    """``MANY_WRITERS`` (32) visitors at once, and as many raw writers."""
+    return await run_with(mongo_uri, events, rounds, MANY_WRITERS)
+
+
+async def run_with(mongo_uri: str, events: int, rounds: int, writers: int) -> dict[str, Any]:
+    # Accepting a comment ends at the outbox: no Kafka on this path.
     commands = Commands()
     client = make_client(mongo_uri, event_listeners=[commands])
     report: dict[str, Any] = {
         "benchmark": "P8 comments accepted per second",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "comments_per_round": events,
-        "writers": WRITERS,
+        "writers": writers,
         "rounds": [],
     }
     try:
         for _ in range(rounds):
-            system, stored = await system_round(client, commands, events)
-            raw = await raw_round(client, commands, stored)
+            system, stored = await system_round(client, commands, events, writers)
+            raw = await raw_round(client, commands, stored, writers)
             system["ratio"] = system["comments_per_s"] / raw["comments_per_s"]
             report["rounds"].append({"raw": raw, "system": system})
         rows = report["rounds"]

@@ -11,6 +11,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
@@ -22,6 +23,7 @@ from comments.adapters.smtp import SmtpConfig, SmtpMailSender
 from comments.adapters.tokens import VERIFY_SALT, SignedAuthorTokens
 from comments.config import CommentsSettings
 from comments.domain.mail import RetryPolicy
+from comments.service.intake import CommentIntake
 from comments.service.mailing import Mailer
 from comments.service.ports import Deps, VerificationRules
 from newsroom_shared.auth import KeyFollower
@@ -49,6 +51,16 @@ class Comments:
     """Sends the commenters' queued mails; woken after a command queued one."""
     page_generations: PageGenerations | None = None
     """What this replica knows of each thread's version (None: no cache of public answers)."""
+
+    @cached_property
+    def intake(self) -> CommentIntake:
+        """Visitors' new comments, accepted by group commit (one per process)."""
+        return CommentIntake(
+            self.uow,
+            self.deps,
+            max_batch=self.settings.post_batch_max,
+            max_waiting=self.settings.post_queue_max,
+        )
 
     def uow(self) -> MongoUnitOfWork:
         """A unit of work for a command: one transaction, events through the outbox."""

@@ -76,6 +76,18 @@ class CommentsSettings(ServiceSettings):
         description="Public writes (post, edit, react, report): requests/minute/client",
     )
     post_rate_burst: int = Field(default=3, ge=1, description="Public writes: at once")
+    post_batch_max: int = Field(
+        default=64,
+        ge=1,
+        description="New comments accepted in one transaction at most: those posted while a "
+        "batch commits join the next one (group commit; a lone comment commits at once)",
+    )
+    post_queue_max: int = Field(
+        default=1024,
+        ge=1,
+        description="New comments waiting for a batch at most; beyond, a post waits before it "
+        "joins the queue (back-pressure)",
+    )
     email_rate_per_minute: int = Field(
         default=3, ge=1, description="Comments per minute per author email, across replicas"
     )

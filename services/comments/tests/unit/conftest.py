@@ -19,8 +19,9 @@ import pytest
 # Tests run with --import-mode=importlib (no sys.path changes): make tests/xss_corpus importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from comments.domain.batch import Author, TextPlace, TextProbe
 from comments.domain.comment import Comment, Status
-from comments.domain.errors import TokenError
+from comments.domain.errors import RefusedWriteError, TokenError
 from comments.domain.mail import Mail
 from comments.domain.moderation import AuditEntry, Ban
 from comments.domain.newsrooms import KnownNewsroom
@@ -50,6 +51,10 @@ class Store:
     outbox: list[Event] = field(default_factory=list)
     mails: list[Mail] = field(default_factory=list)
     verified: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
+    refused_names: set[str] = field(default_factory=set)
+    """Authors whose comments the fake database refuses to store (as a unique key would)."""
+    writes: list[str] = field(default_factory=list)
+    """The bulk writes and lookups, in order: ``add_all comments`` and so on."""
 
 
 def _copy(comment: Comment) -> Comment:
@@ -106,6 +111,13 @@ class FakeComments:
     async def add(self, comment: Comment) -> None:
         assert (comment.tenant_id, comment.id) not in self.s.comments
         self.s.comments[(comment.tenant_id, comment.id)] = _copy(comment)
+
+    async def add_all(self, comments: Sequence[Comment]) -> None:
+        self.s.writes.append("add_all comments")
+        if any(c.author_name in self.s.refused_names for c in comments):
+            raise RefusedWriteError("comments: a unique key")
+        for comment in comments:
+            await self.add(comment)
 
     async def get(self, tenant_id: str, comment_id: str) -> Comment | None:
         found = self.s.comments.get((tenant_id, comment_id))
@@ -204,6 +216,33 @@ class FakeComments:
             for c in self._of(tenant_id)
         )
 
+    async def approved_counts(self, authors: Sequence[Author]) -> dict[Author, int]:
+        self.s.writes.append("approved_counts")
+        counts: dict[Author, int] = {}
+        for author in authors:
+            counts[author] = sum(
+                1
+                for c in self._of(author.tenant_id)
+                if c.newsroom_id == author.newsroom_id
+                and c.email_hash == author.email_hash
+                and c.status is Status.approved
+            )
+        return counts
+
+    async def places_of(self, probes: Sequence[TextProbe]) -> list[TextPlace]:
+        self.s.writes.append("places_of")
+        return [
+            TextPlace(c.tenant_id, c.body.digest, c.release_id, c.email_hash)
+            for probe in probes
+            for c in self._of(probe.tenant_id)
+            if c.body.text
+            and c.body.digest == probe.digest
+            and (
+                c.release_id == probe.release_id
+                or (probe.email_hash and c.email_hash == probe.email_hash)
+            )
+        ]
+
 
 class FakeReactions:
     def __init__(self, s: Store) -> None:
@@ -237,6 +276,10 @@ class FakeBans:
     async def any_of(self, tenant_id: str, ban_ids: Sequence[str]) -> bool:
         return any((tenant_id, b) in self.s.bans for b in ban_ids)
 
+    async def banned_among(self, ids: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        self.s.writes.append("banned_among")
+        return {pair for pair in ids if pair in self.s.bans}
+
     async def page(self, tenant_id: str, after_id: str | None, limit: int) -> list[Ban]:
         rows = sorted(
             (b for (t, _), b in self.s.bans.items() if t == tenant_id), key=lambda b: b.id
@@ -250,6 +293,10 @@ class FakeAudit:
 
     async def add(self, entry: AuditEntry) -> None:
         self.s.audit.append(entry)
+
+    async def add_all(self, entries: Sequence[AuditEntry]) -> None:
+        self.s.writes.append("add_all audit")
+        self.s.audit.extend(entries)
 
     async def page(
         self, tenant_id: str, comment_id: str | None, after_id: str | None, limit: int
@@ -291,6 +338,9 @@ class FakeMails:
     async def add(self, mail: Mail) -> None:
         self.pending.append(mail)
 
+    async def add_all(self, mails: Sequence[Mail]) -> None:
+        self.pending.extend(mails)
+
 
 class FakeUnitOfWork:
     """Commits the events it was given at the end of a block that raised nothing."""
@@ -307,6 +357,7 @@ class FakeUnitOfWork:
         self.mails = FakeMails()
         self.verified_authors = FakeVerifiedAuthors(store)
         self._pending: list[Event] = []
+        self.commits = 0
 
     @property
     def retryable(self) -> bool:
@@ -327,6 +378,7 @@ class FakeUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         if exc is None:
+            self.commits += 1
             self.store.outbox.extend(self._pending)
             self.store.mails.extend(self.mails.pending)
         self._pending = []

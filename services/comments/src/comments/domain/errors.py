@@ -59,3 +59,9 @@ class TenantMismatchError(DomainError):
 
 class ConcurrentModificationError(DomainError):
     """Someone else changed the aggregate between our read and our write; retry the command."""
+
+
+class RefusedWriteError(Exception):
+    """The database refused to store something a command wrote (a unique key taken): a fault of
+    that record, not of the caller's input, so not a DomainError (HTTP 500). A batch of new
+    comments that meets one is accepted again in parts, so only the comment at fault fails."""

@@ -20,7 +20,7 @@ def link(deps: Deps, path: str, token: str, language: str) -> str:
     return f"{deps.public_base_url}{path}{token}?lang={language}"
 
 
-async def queue_mail(
+async def mail_for(
     uow: UnitOfWork,
     deps: Deps,
     kind: MailKind,
@@ -28,10 +28,10 @@ async def queue_mail(
     release: KnownRelease,
     token: str,
     valid_for_s: int,
-) -> None:
-    """Nothing for a comment without an address (an official reply)."""
+) -> Mail | None:
+    """The mail to queue (None for a comment without an address), written but not stored."""
     if not comment.email:
-        return
+        return None
     newsroom = await uow.newsrooms.for_visitors(comment.tenant_id, comment.newsroom_id)
     language = language_of(newsroom.language if newsroom else None)
     path = MANAGE_PATH if kind is MailKind.author_link else VERIFY_PATH
@@ -42,7 +42,7 @@ async def queue_mail(
         link=link(deps, path, token, language),
         valid_for_minutes=max(1, valid_for_s // 60),
     )
-    mail = Mail(
+    return Mail(
         id=new_id(),
         tenant_id=comment.tenant_id,
         comment_id=comment.id,
@@ -51,4 +51,3 @@ async def queue_mail(
         content=render(kind, language, facts),
         created_at=deps.clock.now(),
     )
-    await uow.mails.add(mail)

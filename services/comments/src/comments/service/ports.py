@@ -14,6 +14,7 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
+from comments.domain.batch import Author, TextPlace, TextProbe
 from comments.domain.comment import Comment, Status
 from comments.domain.mail import Attempt, Mail
 from comments.domain.moderation import AuditEntry, Ban
@@ -71,6 +72,11 @@ class SettingsRepository(Protocol):
 
 class CommentRepository(Protocol):
     async def add(self, comment: Comment) -> None: ...
+    async def add_all(self, comments: Sequence[Comment]) -> None:
+        """Store new comments in one write; RefusedWriteError when the database refuses one
+        of them (a unique key): then none is stored."""
+        ...
+
     async def get(self, tenant_id: str, comment_id: str) -> Comment | None: ...
     async def save(self, comment: Comment) -> None: ...
     async def thread(
@@ -102,6 +108,16 @@ class CommentRepository(Protocol):
         """The same text already on this release, or from this author anywhere."""
         ...
 
+    async def approved_counts(self, authors: Sequence[Author]) -> dict[Author, int]:
+        """Each author's approved comments in their newsroom (one query for all; authors
+        with none may be left out)."""
+        ...
+
+    async def places_of(self, probes: Sequence[TextProbe]) -> list[TextPlace]:
+        """Where stored comments have the probes' texts: on a probe's release or by its
+        author, within its tenant (one query for all; may name more places than match)."""
+        ...
+
 
 class ReactionRepository(Protocol):
     async def add(self, tenant_id: str, comment_id: str, reactor: str, kind: str) -> bool:
@@ -118,11 +134,16 @@ class BanRepository(Protocol):
     async def put(self, ban: Ban) -> None: ...
     async def remove(self, tenant_id: str, ban_id: str) -> bool: ...
     async def any_of(self, tenant_id: str, ban_ids: Sequence[str]) -> bool: ...
+    async def banned_among(self, ids: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (tenant, ban id) pairs are banned (one query for all tenants)."""
+        ...
+
     async def page(self, tenant_id: str, after_id: str | None, limit: int) -> list[Ban]: ...
 
 
 class AuditRepository(Protocol):
     async def add(self, entry: AuditEntry) -> None: ...
+    async def add_all(self, entries: Sequence[AuditEntry]) -> None: ...
     async def page(
         self, tenant_id: str, comment_id: str | None, after_id: str | None, limit: int
     ) -> list[AuditEntry]:
@@ -145,6 +166,7 @@ class MailOutbox(Protocol):
     """Mails to send, written in the transaction of what they are about."""
 
     async def add(self, mail: Mail) -> None: ...
+    async def add_all(self, mails: Sequence[Mail]) -> None: ...
 
 
 class MailQueue(Protocol):

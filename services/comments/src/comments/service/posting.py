@@ -1,30 +1,32 @@
 """Visitors post comments and replies; each accepted one emits ``CommentPosted``.
 
-The text is sanitised first (nothing unsafe is ever stored), the per-email limit is taken
-(across tenants: an address flooding several newsrooms is one flood), then one transaction
-checks the release is open and the commenter not banned, applies the newsroom's rules, stores
-the comment, records a hold in the audit log, puts the event in the outbox, and queues the
-mail that gives the author the link to manage it (not for spam: no mail to a bot's address).
+The text is sanitised first (nothing unsafe is ever stored) and the per-email limit taken
+(across tenants: an address flooding several newsrooms is one flood); that is
+:func:`submission`, per request. Then comments are accepted in batches (:func:`accept_all`:
+one, or those that arrived together, see :mod:`comments.service.intake`), in one transaction
+(:mod:`comments.service.accepting`): each release is checked open, the batch's commenters'
+bans, their texts' earlier places and their approved comments are read once for the whole
+batch, the newsroom's rules decide each comment in the batch's order (a comment sees those
+before it in the batch as it would see them stored, :class:`comments.domain.batch.BatchFacts`),
+and then the comments, the holds' audit entries, the events (in the outbox) and the mails that
+give the authors the link to manage their comments (not for spam: no mail to a bot's address)
+are written, each kind in one write.
+
+Each comment gets its own answer: stored, or its own refusal (banned, closed, a banned word),
+which leaves the others untouched.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from comments.domain.comment import Comment, Place, Status, checked_body, checked_name
-from comments.domain.errors import RateLimitedError
-from comments.domain.identity import client_digest, email_digest
-from comments.domain.ids import new_id
-from comments.domain.mail import MailKind
+from comments.domain.comment import checked_body, checked_name
+from comments.domain.errors import RateLimitedError, RefusedWriteError
+from comments.domain.identity import email_digest
 from comments.domain.markup import Body, sanitise
-from comments.domain.releases import KnownRelease
-from comments.domain.screening import Facts, screen
-from comments.domain.settings import CommentSettings
-from comments.service import mails, verification
-from comments.service.announcing import announce
-from comments.service.facts import screening_facts
-from comments.service.lookups import open_release, refuse_banned, visible_comment
-from comments.service.ports import AuthorClaim, Deps, Posted, UnitOfWork, Visitor
+from comments.service.accepting import Outcome, accept_batch
+from comments.service.ports import Deps, Posted, UnitOfWork, Visitor
 from comments.service.transactions import atomically
 
 ANY_TENANT = ""
@@ -40,71 +42,56 @@ class NewComment:
     honeypot: str = ""
 
 
-async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewComment) -> Posted:
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A new comment ready to be accepted: its name and text checked, its author's per-email
+    limit taken."""
+
+    visitor: Visitor
+    new: NewComment
+    name: str
+    body: Body
+
+
+async def submission(deps: Deps, visitor: Visitor, new: NewComment) -> Submission:
+    """What each request does alone, before its comment joins a transaction."""
     name = checked_name(new.author_name)
     body = checked_body(sanitise(new.text))
     wait_s = await deps.email_rate.take(email_digest(deps.digest_key, ANY_TENANT, new.email))
     if wait_s > 0:
         raise RateLimitedError(wait_s)
-
-    async def command() -> Posted:
-        now = deps.clock.now()
-        release, settings = await open_release(uow, new.release_id, now)
-        tenant = release.tenant_id
-        email_hash = email_digest(deps.digest_key, tenant, new.email)
-        client_hash = client_digest(deps.digest_key, tenant, visitor.client)
-        await refuse_banned(uow, tenant, email_hash, client_hash)
-        place = await _place(uow, release, new.parent_id)
-        verdict = screen(
-            body, settings, await _facts(uow, settings, body, release, email_hash, new)
-        )
-        comment = Comment(
-            id=new_id(),
-            tenant_id=tenant,
-            release_id=release.release_id,
-            newsroom_id=release.newsroom_id,
-            place=place,
-            author_name=name,
-            email=new.email.strip(),
-            email_hash=email_hash,
-            client_hash=client_hash,
-            body=body,
-            status=verdict.status,
-            posted_at=now,
-            hold_reasons=verdict.reasons,
-            needs_review=verdict.needs_review,
-        )
-        rules = await verification.required(uow, deps, settings, comment)
-        if rules is not None:
-            return await verification.hold(uow, deps, rules, comment, release)
-        await uow.comments.add(comment)
-        await announce(uow, comment)
-        claim = AuthorClaim(tenant, release.release_id, comment.id)
-        token = deps.tokens.issue(claim)
-        if comment.status is not Status.spam:  # a bot's address gets no mail from us
-            await mails.queue_mail(
-                uow, deps, MailKind.author_link, comment, release, token, deps.edit_window_s
-            )
-        return Posted(comment, token)
-
-    return await atomically(uow, command)
+    return Submission(visitor, new, name, body)
 
 
-async def _place(uow: UnitOfWork, release: KnownRelease, parent_id: str | None) -> Place:
-    if parent_id is None:
-        return Place()
-    parent = await visible_comment(uow, release, parent_id)
-    return parent.place_of_reply()
+async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewComment) -> Posted:
+    """One comment on its own: a batch of one."""
+    (outcome,) = await accept_all(uow, deps, [await submission(deps, visitor, new)])
+    return answer(outcome)
 
 
-async def _facts(
-    uow: UnitOfWork,
-    settings: CommentSettings,
-    body: Body,
-    release: KnownRelease,
-    email_hash: str,
-    new: NewComment,
-) -> Facts:
-    if new.honeypot.strip():
-        return Facts(honeypot_filled=True)  # a bot: no lookups spent on it
-    return await screening_facts(uow, settings, body, release.release_id, email_hash)
+def answer(outcome: Outcome) -> Posted:
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+async def accept_all(uow: UnitOfWork, deps: Deps, batch: Sequence[Submission]) -> list[Outcome]:
+    """The batch in one transaction, again from scratch after a write conflict; one outcome
+    per submission, in order."""
+    return await atomically(uow, lambda: accept_batch(uow, deps, batch))
+
+
+async def accept_apart(uow: UnitOfWork, deps: Deps, batch: Sequence[Submission]) -> list[Outcome]:
+    """As :func:`accept_all`; but when the database refuses a write of the batch (one comment's
+    own fault, such as a unique key), the transaction stored nothing, and the batch is
+    accepted again in halves, each on its own, so that only the comment at fault is refused."""
+    try:
+        return await accept_all(uow, deps, batch)
+    except RefusedWriteError as refused:
+        if len(batch) == 1:
+            return [refused]
+    half = len(batch) // 2
+    return [
+        *await accept_apart(uow, deps, batch[:half]),
+        *await accept_apart(uow, deps, batch[half:]),
+    ]

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from comments.domain.comment import Comment, Status
 from comments.domain.errors import NotFoundError, TokenError
-from comments.domain.mail import MailKind
+from comments.domain.mail import Mail, MailKind
 from comments.domain.releases import KnownRelease
 from comments.domain.settings import CommentSettings
 from comments.service import mails
@@ -52,22 +52,30 @@ async def required(
     return rules
 
 
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A new comment kept unseen and unannounced, and the mail with the link that verifies it
+    (for the caller to store, with the batch it belongs to)."""
+
+    posted: Posted
+    mail: Mail | None
+
+
 async def hold(
     uow: UnitOfWork,
     deps: Deps,
     rules: VerificationRules,
     comment: Comment,
     release: KnownRelease,
-) -> Posted:
+) -> Held:
     """Keep a new comment unseen and unannounced; its author gets the link that verifies it."""
     waiting = comment.awaiting_verification(comment.posted_at + timedelta(seconds=rules.window_s))
-    await uow.comments.add(waiting)
     claim = AuthorClaim(waiting.tenant_id, waiting.release_id, waiting.id)
     link_token = rules.tokens.issue(claim)
-    await mails.queue_mail(
+    mail = await mails.mail_for(
         uow, deps, MailKind.verification, waiting, release, link_token, rules.window_s
     )
-    return Posted(waiting, deps.tokens.issue(claim))
+    return Held(Posted(waiting, deps.tokens.issue(claim)), mail)
 
 
 def check_link(deps: Deps, token: str) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from comments.adapters.mongo.base import Repository
+from collections.abc import Sequence
+
+from comments.adapters.mongo.base import Repository, insert_all
 from comments.domain.moderation import AuditEntry
 from newsroom_shared.mongo import Document
 
@@ -21,24 +23,28 @@ def _entry(d: Document) -> AuditEntry:
     )
 
 
+def _document(entry: AuditEntry) -> Document:
+    return {
+        "_id": entry.id,
+        "tenant_id": entry.tenant_id,
+        "action": entry.action,
+        "at": entry.at,
+        "actor": entry.actor,
+        "reason": entry.reason,
+        "comment_id": entry.comment_id,
+        "release_id": entry.release_id,
+        "target": entry.target,
+    }
+
+
 class MongoAudit(Repository):
     COLLECTION = "moderation_log"
 
     async def add(self, entry: AuditEntry) -> None:
-        await self._collection.insert_one(
-            {
-                "_id": entry.id,
-                "tenant_id": entry.tenant_id,
-                "action": entry.action,
-                "at": entry.at,
-                "actor": entry.actor,
-                "reason": entry.reason,
-                "comment_id": entry.comment_id,
-                "release_id": entry.release_id,
-                "target": entry.target,
-            },
-            **self._opts(),
-        )
+        await self._collection.insert_one(_document(entry), **self._opts())
+
+    async def add_all(self, entries: Sequence[AuditEntry]) -> None:
+        await insert_all(self._collection, [_document(e) for e in entries], **self._opts())
 
     async def page(
         self, tenant_id: str, comment_id: str | None, after_id: str | None, limit: int

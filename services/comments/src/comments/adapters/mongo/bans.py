@@ -49,6 +49,22 @@ class MongoBans(Repository):
         ids = [scoped_id(tenant_id, ban_id) for ban_id in ban_ids]
         return await self._find_one({"_id": {"$in": ids}}) is not None
 
+    async def banned_among(self, ids: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """One query for a batch of commenters, each tenant's ids under its own tenant."""
+        by_tenant: dict[str, list[str]] = {}
+        for tenant_id, ban_id in ids:
+            by_tenant.setdefault(tenant_id, []).append(scoped_id(tenant_id, ban_id))
+        if not by_tenant:
+            return set()
+        query: Document = {
+            "$or": [
+                {"tenant_id": tenant_id, "_id": {"$in": scoped}}
+                for tenant_id, scoped in by_tenant.items()
+            ]
+        }
+        cursor = self._collection.find(query, {"tenant_id": 1, "ban_id": 1}, **self._opts())
+        return {(d["tenant_id"], d["ban_id"]) async for d in cursor}
+
     async def page(self, tenant_id: str, after_id: str | None, limit: int) -> list[Ban]:
         query: Document = {"tenant_id": tenant_id}
         if after_id is not None:

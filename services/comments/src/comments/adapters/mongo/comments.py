@@ -3,9 +3,12 @@ this service) beside the digest that events carry. Every query starts with the t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from comments.adapters.mongo.base import insert_all
 from comments.adapters.page_scopes import release_part
+from comments.domain.batch import Author, TextPlace, TextProbe
 from comments.domain.comment import Awaiting, Comment, Place, Status
 from comments.domain.markup import Body
 from comments.service.ports import Order, Position, QueueFilter
@@ -113,6 +116,13 @@ class MongoComments(PageWriter):
             self._pages.note(comment.tenant_id, release_part(comment.release_id))
         await self._collection.insert_one(comment_document(comment), **self._opts())
 
+    async def add_all(self, comments: Sequence[Comment]) -> None:
+        for comment in comments:
+            if comment.visible:
+                self._pages.note(comment.tenant_id, release_part(comment.release_id))
+        documents = [comment_document(comment) for comment in comments]
+        await insert_all(self._collection, documents, **self._opts())
+
     async def get(self, tenant_id: str, comment_id: str) -> Comment | None:
         found = await self._find_one({"tenant_id": tenant_id, "_id": comment_id})
         return None if found is None else _comment(found)
@@ -212,3 +222,71 @@ class MongoComments(PageWriter):
         if except_id is not None:
             query["_id"] = {"$ne": except_id}
         return await self._find_one(query) is not None
+
+    async def approved_counts(self, authors: Sequence[Author]) -> dict[Author, int]:
+        """One aggregate over the author index: per tenant, the batch's authors' approved
+        comments in its newsrooms, counted by author and newsroom."""
+        by_tenant: dict[str, list[Author]] = {}
+        for author in authors:
+            by_tenant.setdefault(author.tenant_id, []).append(author)
+        if not by_tenant:
+            return {}
+        branches: list[Document] = [
+            {
+                "tenant_id": tenant_id,
+                "email_hash": {"$in": sorted({a.email_hash for a in of_tenant})},
+                "newsroom_id": {"$in": sorted({a.newsroom_id for a in of_tenant})},
+                "status": APPROVED,
+            }
+            for tenant_id, of_tenant in by_tenant.items()
+        ]
+        group = {
+            "tenant_id": "$tenant_id",
+            "newsroom_id": "$newsroom_id",
+            "email_hash": "$email_hash",
+        }
+        pipeline: list[Document] = [
+            {"$match": _any_of(branches)},
+            {"$group": {"_id": group, "count": {"$sum": 1}}},
+        ]
+        wanted = set(authors)
+        counts: dict[Author, int] = {}
+        async for row in await self._collection.aggregate(pipeline, **self._opts()):
+            author = Author(**row["_id"])
+            if author in wanted:  # the $in's cross product may name other pairs
+                counts[author] = int(row["count"])
+        return counts
+
+    async def places_of(self, probes: Sequence[TextProbe]) -> list[TextPlace]:
+        """One query over the text index: per tenant, the comments with one of the batch's
+        texts on one of its releases or by one of its authors."""
+        by_tenant: dict[str, list[TextProbe]] = {}
+        for probe in probes:
+            by_tenant.setdefault(probe.tenant_id, []).append(probe)
+        if not by_tenant:
+            return []
+        branches = [_places_in_tenant(tenant_id, of) for tenant_id, of in by_tenant.items()]
+        fields = {"tenant_id": 1, "text_digest": 1, "release_id": 1, "email_hash": 1}
+        cursor = self._collection.find(_any_of(branches), fields, **self._opts())
+        return [
+            TextPlace(d["tenant_id"], d["text_digest"], d["release_id"], d["email_hash"])
+            async for d in cursor
+        ]
+
+
+def _places_in_tenant(tenant_id: str, probes: Sequence[TextProbe]) -> Document:
+    same_place: list[Document] = [{"release_id": {"$in": sorted({p.release_id for p in probes})}}]
+    hashes = sorted({p.email_hash for p in probes if p.email_hash is not None})
+    if hashes:
+        same_place.append({"email_hash": {"$in": hashes}})
+    return {
+        "tenant_id": tenant_id,
+        "text_digest": {"$in": sorted({p.digest for p in probes})},
+        "$or": same_place,
+    }
+
+
+def _any_of(branches: Sequence[Document]) -> Document:
+    """The filter of one tenant as it is; several tenants' under ``$or``, each branch scoped
+    by its own tenant."""
+    return dict(branches[0]) if len(branches) == 1 else {"$or": list(branches)}

@@ -12,11 +12,12 @@ dies leaves its claim to expire.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from pymongo import ReturnDocument
 
-from comments.adapters.mongo.base import Repository
+from comments.adapters.mongo.base import Repository, insert_all
 from comments.domain.mail import Attempt, Mail, MailKind, Rendered
 from newsroom_shared.mongo import Database, Document
 
@@ -60,6 +61,9 @@ class MongoMailOutbox(Repository):
 
     async def add(self, mail: Mail) -> None:
         await self._collection.insert_one(_document(mail), **self._opts())
+
+    async def add_all(self, mails: Sequence[Mail]) -> None:
+        await insert_all(self._collection, [_document(m) for m in mails], **self._opts())
 
 
 class MongoMailQueue:

@@ -128,7 +128,7 @@ async def post(
         parent_id=body.parent_id,
         honeypot=body.website,
     )
-    posted = await posting.post_comment(comments.uow(), comments.deps, visitor, new)
+    posted = await comments.intake.post(visitor, new)
     comments.mail_loop.wake()  # the author's mail was queued with it: send it now
     window = timedelta(seconds=comments.deps.edit_window_s)
     return PostedOut(
