@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
+from pymongo import monitoring
 
 from newsroom_shared.http.errors import install_error_handlers
 from newsroom_shared.http.ratelimit import rate_limit
@@ -40,6 +42,59 @@ async def test_an_expired_window_starts_again(database: Database) -> None:
     ended = datetime.now(UTC) - timedelta(seconds=2)
     await database[COLLECTION].update_many({}, {"$set": {"expireAt": ended}})
     assert await limits.take("a GET /x", 1) == 0.0
+
+
+async def test_many_keys_are_taken_in_order_and_share_the_windows_of_take(
+    database: Database,
+) -> None:
+    limits = SharedRateLimits(database)
+    assert await limits.take("a", 3) == 0.0  # one already counted in a's window
+    waits = await limits.take_all(["a", "b", "a", "a", "c", "b"], 3)
+    # a: the 2nd and 3rd of the window pass, the 4th waits; b and c within their limit.
+    assert waits[:3] == [0.0, 0.0, 0.0]
+    assert 0 < waits[3] <= 60
+    assert waits[4:] == [0.0, 0.0]
+    assert await limits.take("b", 3) == 0.0  # b's third
+    assert await limits.take("b", 3) > 0
+    assert await limits.take_all([], 3) == []
+
+
+async def test_many_keys_cost_two_commands(infra: Any, database: Database) -> None:
+    sent: list[str] = []
+
+    class Listener(monitoring.CommandListener):
+        def started(self, event: monitoring.CommandStartedEvent) -> None:
+            sent.append(event.command_name)
+
+        def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+        def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+    client = make_client(infra.mongodb_uri, event_listeners=[Listener()])
+    try:
+        counted = SharedRateLimits(client[database.name])
+        await counted.take_all([f"k{i}" for i in range(40)] * 2, 5)
+        assert sent == ["update", "find"]
+    finally:
+        await client.close()
+
+
+async def test_an_ended_window_starts_again_for_many_keys(database: Database) -> None:
+    limits = SharedRateLimits(database)
+    first, second = await limits.take_all(["a", "a"], 1)
+    assert first == 0.0
+    assert 0 < second <= 60
+    ended = datetime.now(UTC) - timedelta(seconds=2)
+    await database[COLLECTION].update_many({}, {"$set": {"expireAt": ended}})
+    assert (await limits.take_all(["a", "a"], 1))[0] == 0.0
+
+
+async def test_many_keys_pass_when_the_store_is_unreachable() -> None:
+    client = make_client("mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200")
+    try:
+        assert await SharedRateLimits(client["nowhere"]).take_all(["a", "a"], 1) == [0.0, 0.0]
+    finally:
+        await client.close()
 
 
 async def test_counters_expire_by_ttl(database: Database) -> None:

@@ -411,7 +411,10 @@ class FakeEmailRate:
         self.per_minute = per_minute
         self.counts: dict[str, int] = {}
 
-    async def take(self, key: str) -> float:
+    async def take_all(self, keys: Sequence[str]) -> list[float]:
+        return [self._take(key) for key in keys]
+
+    def _take(self, key: str) -> float:
         self.counts[key] = self.counts.get(key, 0) + 1
         return 0.0 if self.counts[key] <= self.per_minute else 30.0
 

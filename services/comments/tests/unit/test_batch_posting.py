@@ -5,6 +5,7 @@ one each, whatever its size."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from comments.domain.errors import (
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
+    RateLimitedError,
     RefusedWriteError,
 )
 from comments.domain.identity import email_digest
@@ -28,7 +30,7 @@ from comments.service.ports import Deps, Posted, Visitor
 from newsroom_shared.events.comments import CommentPosted
 from newsroom_testing.clock import FakeClock
 
-from .conftest import FakeUnitOfWork, Store, known_release
+from .conftest import FakeEmailRate, FakeUnitOfWork, Store, known_release
 
 VISITOR = Visitor(client="203.0.113.9")
 LONG = "A long enough text to be held as a copy when said twice"
@@ -56,8 +58,8 @@ def new(text: str = LONG, **fields: Any) -> posting.NewComment:
 
 
 async def accept(uow: FakeUnitOfWork, deps: Deps, *news: posting.NewComment) -> list[Any]:
-    batch = [await posting.submission(deps, VISITOR, n) for n in news]
-    return await posting.accept_apart(uow, deps, batch)
+    batch = [posting.submission(VISITOR, n) for n in news]
+    return await posting.accept_submitted(uow, deps, batch)
 
 
 def ban(store: Store, tenant: str, email: str, clock: FakeClock) -> None:
@@ -221,3 +223,27 @@ def test_batch_facts_remember_what_the_batch_stored_per_tenant() -> None:
     assert not facts.duplicate(TextProbe("t1", "d1", "r9", None))
     assert facts.approved_before(author, 5) == 1
     assert facts.approved_before(Author("t2", "n1", "e1"), 5) == 0
+
+
+async def test_an_email_over_its_limit_in_a_batch_is_refused_and_writes_nothing(
+    uow: FakeUnitOfWork, deps: Deps, store: Store
+) -> None:
+    limited = dataclasses.replace(deps, email_rate=FakeEmailRate(per_minute=2))
+    news = [new(f"{LONG}, take {n}", email="Jane@Example.com") for n in range(3)]
+    outcomes = await accept(uow, limited, *news, new(f"{LONG}, other", email="joe@example.com"))
+    assert [type(o) for o in outcomes] == [Posted, Posted, RateLimitedError, Posted]
+    refused = outcomes[2]
+    assert isinstance(refused, RateLimitedError)
+    assert refused.retry_after_s > 0
+    assert len(store.comments) == 3
+    assert uow.commits == 1
+
+
+async def test_a_batch_all_over_its_limits_opens_no_transaction(
+    uow: FakeUnitOfWork, deps: Deps, store: Store
+) -> None:
+    limited = dataclasses.replace(deps, email_rate=FakeEmailRate(per_minute=0))
+    outcomes = await accept(uow, limited, new(), new(email="joe@example.com"))
+    assert all(isinstance(o, RateLimitedError) for o in outcomes)
+    assert uow.commits == 0
+    assert store.comments == {}

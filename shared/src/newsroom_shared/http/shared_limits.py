@@ -17,13 +17,16 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import Storage
 from limits.aio.strategies import FixedWindowRateLimiter
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, UpdateOne
 from pymongo.errors import PyMongoError
 
 from newsroom_shared.mongo import Database
@@ -31,6 +34,31 @@ from newsroom_shared.mongo import Database
 logger = logging.getLogger(__name__)
 
 COLLECTION = "rate_limits"
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A key's fixed window: the hits counted in it, and when it ends."""
+
+    count: int
+    ends_at: datetime
+
+
+def _counted(amount: int, expiry: int) -> list[dict[str, Any]]:
+    """The update that counts ``amount`` hits: in the key's window, or in a new one of
+    ``expiry`` seconds once it ended."""
+    now = datetime.now(UTC)
+    # A missing expireAt (a new key) sorts before any date: expired too.
+    expired = {"$lt": ["$expireAt", now]}
+    ends = now + timedelta(seconds=expiry)
+    return [
+        {
+            "$set": {
+                "count": {"$cond": [expired, amount, {"$add": ["$count", amount]}]},
+                "expireAt": {"$cond": [expired, ends, "$expireAt"]},
+            }
+        }
+    ]
 
 
 class MongoWindowStorage(Storage):
@@ -50,26 +78,31 @@ class MongoWindowStorage(Storage):
         await self._counters.create_index("expireAt", expireAfterSeconds=0)
 
     async def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = datetime.now(UTC)
-        # A missing expireAt (a new key) sorts before any date: expired too.
-        expired = {"$lt": ["$expireAt", now]}
-        ends = now + timedelta(seconds=expiry)
         counter = await self._counters.find_one_and_update(
             {"_id": key},
-            [
-                {
-                    "$set": {
-                        "count": {"$cond": [expired, amount, {"$add": ["$count", amount]}]},
-                        "expireAt": {"$cond": [expired, ends, "$expireAt"]},
-                    }
-                }
-            ],
+            _counted(amount, expiry),
             upsert=True,
             projection={"count": True},
             return_document=ReturnDocument.AFTER,
         )
         assert counter is not None  # an upsert returning the document after it
         return int(counter["count"])
+
+    async def incr_all(self, amounts: Mapping[str, int], expiry: int) -> dict[str, Window]:
+        """:meth:`incr` of several keys in two commands (one bulk write, one read), whatever
+        their number; each key's window as it is after them. Not atomic across the two: a hit
+        of another replica in between is counted in what is read (never one less)."""
+        if not amounts:
+            return {}
+        await self._counters.bulk_write(
+            [
+                UpdateOne({"_id": key}, _counted(amount, expiry), upsert=True)
+                for key, amount in amounts.items()
+            ],
+            ordered=False,
+        )
+        found = self._counters.find({"_id": {"$in": list(amounts)}})
+        return {c["_id"]: Window(int(c["count"]), c["expireAt"]) async for c in found}
 
     async def get(self, key: str) -> int:
         counter = await self._live(key)
@@ -117,4 +150,34 @@ class SharedRateLimits:
         except PyMongoError as error:
             logger.warning("rate limit store unavailable, request let through: %s", error)
             return 0.0
-        return max(1.0, math.ceil(reset_at - time.time()))
+        return _wait_until(reset_at)
+
+    async def take_all(self, keys: Sequence[str], per_minute: int) -> list[float]:
+        """:meth:`take` for each of ``keys`` (a key may come several times: counted that many
+        times, the earlier ones first), in two commands for all of them: what a group commit
+        of many requests pays once."""
+        item = RateLimitItemPerMinute(per_minute)
+        amounts = Counter(item.key_for(key) for key in keys)
+        try:
+            windows = await self._storage.incr_all(amounts, item.get_expiry())
+        except PyMongoError as error:
+            logger.warning("rate limit store unavailable, requests let through: %s", error)
+            return [0.0] * len(keys)
+        seen: Counter[str] = Counter()
+        waits = []
+        for key in keys:
+            stored = item.key_for(key)
+            seen[stored] += 1
+            window = windows.get(stored)
+            if window is None:  # the counter expired and was removed in between: a new window
+                waits.append(0.0)
+                continue
+            # This hit's place in the window: those counted before this batch's, then this
+            # batch's in order.
+            count = window.count - amounts[stored] + seen[stored]
+            waits.append(0.0 if count <= item.amount else _wait_until(window.ends_at.timestamp()))
+        return waits
+
+
+def _wait_until(reset_at: float) -> float:
+    return max(1.0, math.ceil(reset_at - time.time()))

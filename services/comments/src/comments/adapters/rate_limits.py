@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from newsroom_shared.http.shared_limits import SharedRateLimits
 
 
@@ -10,5 +12,5 @@ class SharedEmailRateLimit:
         self._limits = limits
         self._per_minute = per_minute
 
-    async def take(self, key: str) -> float:
-        return await self._limits.take(f"comment-email {key}", self._per_minute)
+    async def take_all(self, keys: Sequence[str]) -> list[float]:
+        return await self._limits.take_all([f"comment-email {k}" for k in keys], self._per_minute)

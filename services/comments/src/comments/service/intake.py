@@ -1,5 +1,5 @@
 """Visitors' new comments accepted by group commit: comments posted while a batch commits are
-accepted together in the next one (:func:`comments.service.posting.accept_apart`: one
+accepted together in the next one (:func:`comments.service.posting.accept_submitted`: one
 transaction, each lookup one query for the whole batch, each kind of write one command), so a
 busy service pays a transaction's reads, writes and commit once per batch rather than once per
 comment, and a lone comment commits at once (no wait for company). Up to ``max_batch``
@@ -38,8 +38,7 @@ class CommentIntake:
 
     async def post(self, visitor: Visitor, new: posting.NewComment) -> Posted:
         """The comment stored with its batch, or its own refusal raised."""
-        submitted = await posting.submission(self._deps, visitor, new)
-        return await self._batches.submit(submitted)
+        return await self._batches.submit(posting.submission(visitor, new))
 
     async def _accept(self, batch: Sequence[posting.Submission]) -> list[Outcome]:
-        return await posting.accept_apart(self._units(), self._deps, batch)
+        return await posting.accept_submitted(self._units(), self._deps, batch)

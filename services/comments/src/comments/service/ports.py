@@ -250,8 +250,9 @@ class AuthorTokens(Protocol):
 
 
 class EmailRateLimit(Protocol):
-    async def take(self, key: str) -> float:
-        """Count one comment for ``key``: 0.0 when allowed, else the seconds to wait."""
+    async def take_all(self, keys: Sequence[str]) -> list[float]:
+        """Count one comment for each of ``keys`` (a key may come several times), in order:
+        for each, 0.0 when allowed, else the seconds to wait."""
         ...
 
 

@@ -1,9 +1,11 @@
 """Visitors post comments and replies; each accepted one emits ``CommentPosted``.
 
-The text is sanitised first (nothing unsafe is ever stored) and the per-email limit taken
-(across tenants: an address flooding several newsrooms is one flood); that is
-:func:`submission`, per request. Then comments are accepted in batches (:func:`accept_all`:
-one, or those that arrived together, see :mod:`comments.service.intake`), in one transaction
+The name and text are checked and the text sanitised first (nothing unsafe is ever stored);
+that is :func:`submission`, per request. Then comments are accepted in batches
+(:func:`accept_submitted`: one, or those that arrived together, see
+:mod:`comments.service.intake`): the per-email limit is taken for the whole batch (across
+tenants: an address flooding several newsrooms is one flood; two commands however many
+comments), and the comments within it are accepted in one transaction
 (:mod:`comments.service.accepting`): each release is checked open, the batch's commenters'
 bans, their texts' earlier places and their approved comments are read once for the whole
 batch, the newsroom's rules decide each comment in the batch's order (a comment sees those
@@ -44,8 +46,7 @@ class NewComment:
 
 @dataclass(frozen=True, slots=True)
 class Submission:
-    """A new comment ready to be accepted: its name and text checked, its author's per-email
-    limit taken."""
+    """A new comment ready to be accepted: its name and text checked and sanitised."""
 
     visitor: Visitor
     new: NewComment
@@ -53,20 +54,30 @@ class Submission:
     body: Body
 
 
-async def submission(deps: Deps, visitor: Visitor, new: NewComment) -> Submission:
-    """What each request does alone, before its comment joins a transaction."""
+def submission(visitor: Visitor, new: NewComment) -> Submission:
+    """What each request does alone, before its comment joins a batch: bad input is refused
+    here, uncounted."""
     name = checked_name(new.author_name)
     body = checked_body(sanitise(new.text))
-    wait_s = await deps.email_rate.take(email_digest(deps.digest_key, ANY_TENANT, new.email))
-    if wait_s > 0:
-        raise RateLimitedError(wait_s)
     return Submission(visitor, new, name, body)
 
 
 async def post_comment(uow: UnitOfWork, deps: Deps, visitor: Visitor, new: NewComment) -> Posted:
     """One comment on its own: a batch of one."""
-    (outcome,) = await accept_all(uow, deps, [await submission(deps, visitor, new)])
+    (outcome,) = await accept_submitted(uow, deps, [submission(visitor, new)])
     return answer(outcome)
+
+
+async def accept_submitted(
+    uow: UnitOfWork, deps: Deps, batch: Sequence[Submission]
+) -> list[Outcome]:
+    """The batch's per-email limits taken (those over theirs refused with the time to wait),
+    the others accepted (:func:`accept_apart`); one outcome per submission, in order."""
+    keys = [email_digest(deps.digest_key, ANY_TENANT, item.new.email) for item in batch]
+    waits = await deps.email_rate.take_all(keys)
+    within = [item for item, wait_s in zip(batch, waits, strict=True) if wait_s <= 0]
+    accepted = iter(await accept_apart(uow, deps, within) if within else [])
+    return [RateLimitedError(wait_s) if wait_s > 0 else next(accepted) for wait_s in waits]
 
 
 def answer(outcome: Outcome) -> Posted:
