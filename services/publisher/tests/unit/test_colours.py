@@ -83,7 +83,8 @@ def test_colours_are_kept_as_lower_case_hex(given: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["", "ffd500", "#ffd50", "#ffd5000", "#fd0", "red", "#ggg000", "#ffd500;}body{", "url(x)"]
+    "bad",
+    ["", "ffd500", "#ffd50", "#ffd5000", "#fd0", "red", "#ggg000", "#ffd500;}body{", "url(x)"],
 )
 def test_anything_but_rrggbb_is_refused(bad: str) -> None:
     with pytest.raises(InvalidInputError, match="brand_color"):

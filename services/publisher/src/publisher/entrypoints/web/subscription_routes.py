@@ -35,6 +35,11 @@ Code = Annotated[Literal["invalid_token", "token_expired", "conflict", "not_foun
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
+def subscribe_action(distribution: str, slug: str) -> str:
+    """Where a subscribe form posts (the subscribe page's, and the home page's)."""
+    return f"{distribution}/v1/public/newsrooms/{slug}/subscribers/form"
+
+
 def add_subscription_routes(router: APIRouter, answers: PageAnswers, distribution: str) -> None:
     async def page(
         request: Request,
@@ -52,7 +57,7 @@ def add_subscription_routes(router: APIRouter, answers: PageAnswers, distributio
         except NotFoundError:
             return not_found_page(answers.language(request, None, path))
         ui = answers.language(request, newsroom.default_language, path)
-        action = action or f"{distribution}/v1/public/newsrooms/{slug}/subscribers/form"
+        action = action or subscribe_action(distribution, slug)
         home_url = home_path(newsroom)
         body = render(template, ui, newsroom=newsroom, home_url=home_url, action=action, **extra)
         if private:
