@@ -20,6 +20,7 @@ from newsroom_shared.http.conditional import etag_of
 from publisher.domain.errors import NotFoundError
 from publisher.entrypoints.http.dependencies import PublisherDep
 from publisher.entrypoints.web.answers import HTML, PageAnswers
+from publisher.entrypoints.web.brand import brand_of, logo_version
 from publisher.entrypoints.web.rendering import render
 from publisher.entrypoints.web.responses import code_version, not_found_page
 from publisher.entrypoints.web.sites import home_path
@@ -57,13 +58,18 @@ def add_subscription_routes(router: APIRouter, answers: PageAnswers, distributio
         except NotFoundError:
             return not_found_page(answers.language(request, None, path))
         ui = answers.language(request, newsroom.default_language, path)
+        logo = await pages.newsroom_logo(publisher.reader(), newsroom)
         action = action or subscribe_action(distribution, slug)
         home_url = home_path(newsroom)
-        body = render(template, ui, newsroom=newsroom, home_url=home_url, action=action, **extra)
+        brand = brand_of(newsroom, logo)
+        context = {"newsroom": newsroom, "brand": brand, "home_url": home_url, "action": action}
+        body = render(template, ui, **context, **extra)
         if private:
             return HTMLResponse(body, headers=PRIVATE)
         parts = (newsroom.id, newsroom.version, path, sorted(extra.items()), ui.code, ui.carried)
-        return answers.cached(request, etag_of((*parts, code_version())), body, HTML)
+        return answers.cached(
+            request, etag_of((*parts, logo_version(logo), code_version())), body, HTML
+        )
 
     @router.get("/{newsroom_slug}/subscribe", response_class=HTMLResponse)
     async def subscribe_page(
