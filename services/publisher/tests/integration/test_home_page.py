@@ -95,7 +95,7 @@ def masthead_logo(page: Page) -> list[dict[str, str]]:
 async def test_the_home_page_has_the_logo_colours_featured_media_and_the_form(
     client, clock, unique
 ) -> None:
-    acme, room, logo, releases = await branded_newsroom(client, clock, unique)
+    _, room, logo, releases = await branded_newsroom(client, clock, unique)
     slug = room["slug"]
     assert room["brand_color"] == "#ffd500"
 
@@ -130,11 +130,12 @@ async def test_the_home_page_has_the_logo_colours_featured_media_and_the_form(
     [form] = page.all("form", **{"class": "subscribe"})
     assert form["method"] == "post"
     assert form["action"] == f"/api/distribution/v1/public/newsrooms/{slug}/subscribers/form"
-    assert page.all("label", **{"for": "email"}) and page.all("input", id="email", type="email")
+    assert page.all("label", **{"for": "email"})
+    assert page.all("input", id="email", type="email")
 
 
 async def test_every_page_of_the_newsroom_shows_the_logo(client, clock, unique) -> None:
-    acme, room, logo, releases = await branded_newsroom(client, clock, unique)
+    acme, room, _, releases = await branded_newsroom(client, clock, unique)
     slug = room["slug"]
     await acme.ok("PATCH", f"/v1/releases/{releases[0]['id']}", json={"tags": ["launch"]})
     paths = [
