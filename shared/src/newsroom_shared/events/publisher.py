@@ -164,6 +164,12 @@ class NewsroomFacts(Event):
         "It is not checked for contrast: derive text and link colours that read on it "
         "(the publisher's pages do) rather than setting text in it",
     )
+    logo_media_id: str | None = Field(
+        default=None,
+        description="The media item (of the tenant) the newsroom shows as its logo on every "
+        "public page, when it has one; a processed image when it was set. Its files are public "
+        "like a published release's media",
+    )
     version: int = Field(
         ge=1,
         description="Newsroom version this event describes; it grows with every change. Apply "

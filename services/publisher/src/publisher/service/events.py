@@ -113,6 +113,7 @@ def _newsroom_facts(newsroom: Newsroom) -> dict[str, Any]:
         "default_language": newsroom.default_language,
         "domain": newsroom.domain,
         "brand_color": newsroom.brand_color,
+        "logo_media_id": newsroom.logo_media_id,
         "version": newsroom.version,
         "updated_at": newsroom.updated_at,
     }
