@@ -34,8 +34,9 @@ def brand_of(newsroom: Newsroom, logo: GalleryImage | None) -> Brand:
     picture = shown[0] if shown else None
     if picture is not None:
         # The logo is the newsroom's name in picture form: described by it, whatever the item's
-        # own alt text says about the file.
-        picture = _described(picture, newsroom.name)
+        # own alt text says about the file; no placeholder colour (a logo's transparent parts
+        # would show it once loaded).
+        picture = replace(picture, alt=newsroom.name, placeholder=None)
     colours = None
     if newsroom.brand_color is not None:
         colours = palette(
@@ -44,10 +45,6 @@ def brand_of(newsroom: Newsroom, logo: GalleryImage | None) -> Brand:
             dark_background=DARK_BACKGROUND,
         )
     return Brand(logo=picture, logo_sizes=_logo_sizes(picture), palette=colours)
-
-
-def _described(picture: Picture, name: str) -> Picture:
-    return replace(picture, alt=name)
 
 
 def _logo_sizes(picture: Picture | None) -> str:
