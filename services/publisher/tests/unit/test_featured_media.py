@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from publisher.domain.content import MediaRef, MediaState
 from publisher.domain.media import ImageSource, MediaDetails, MediaFact, MediaItem
-from publisher.service.pages import featured_of, lead_candidates
+from publisher.service.front_page import featured_of, lead_candidates
 
 NOW = datetime(2026, 12, 4, tzinfo=UTC)
 

@@ -14,7 +14,8 @@ from publisher.entrypoints.web.gallery import Picture, pictures
 from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.rendering import render, script_json
 from publisher.entrypoints.web.responses import code_version
-from publisher.service.pages import FrontPage, Listing
+from publisher.service.front_page import FrontPage
+from publisher.service.pages import Listing
 
 PAGE_SIZE = 20
 # What a featured picture takes of the page: a column of the grid (base.html's .featured, at

@@ -54,7 +54,7 @@ from publisher.entrypoints.web.subscription_routes import (
     add_subscription_routes,
     subscribe_action,
 )
-from publisher.service import archive, pages
+from publisher.service import archive, front_page, pages
 from publisher.service.ports import Links
 
 Slug = Annotated[str, Path(max_length=100)]
@@ -320,7 +320,7 @@ def pages_router(
         except BadRequest:
             return error_page(400, INVALID_LINK, LINK_NOT_VALID, language(request, None, path))
         try:
-            front = await pages.front_page(
+            front = await front_page.front_page(
                 publisher.reader(), newsroom_slug, after=after, limit=PAGE_SIZE
             )
         except NotFoundError:
