@@ -153,9 +153,13 @@ async def test_every_page_of_the_newsroom_shows_the_logo(client, clock, unique) 
     for path in paths:
         answer = await client.http.get(path)
         assert answer.status_code == 200, path
-        [img] = masthead_logo(Page(answer.text))
+        page = Page(answer.text)
+        [img] = masthead_logo(page)
         assert img["alt"] == "Acme & Co", path
         assert "--brand: #ffd500" in answer.text, path
+        if "/releases/" in path:  # the article's publisher has the logo too
+            [article] = page.json_ld
+            assert article["publisher"]["logo"]["url"] == img["src"]
 
 
 async def test_a_deleted_logo_leaves_the_name_and_the_page_changes_at_once(

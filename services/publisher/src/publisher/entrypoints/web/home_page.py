@@ -61,8 +61,8 @@ def organization(home: Listing, url: str, brand: Brand | None = None) -> dict[st
         "name": newsroom.name,
         "url": url,
     }
-    if brand is not None and brand.logo is not None:
-        found["logo"] = brand.logo.src
+    if brand is not None and brand.logo is not None and brand.logo.src.startswith("https://"):
+        found["logo"] = brand.logo.src  # crawlers fetch it from outside: https only
     if newsroom.description:
         found["description"] = newsroom.description
     contacts = [

@@ -70,12 +70,14 @@ def release_html(
     if page.withdrawn:
         brand = brand_of(view.newsroom, page.logo)
         return render("withdrawn.html", ui, view=view, home_url=home_url, brand=brand)
-    meta = page_meta(view, url, page.card, [image.details for image in page.gallery])
+    brand = brand_of(view.newsroom, page.logo)
+    logo = None if brand.logo is None else brand.logo.src
+    meta = page_meta(view, url, page.card, [image.details for image in page.gallery], logo)
     return render(
         "release.html",
         ui,
         view=view,
-        brand=brand_of(view.newsroom, page.logo),
+        brand=brand,
         meta=meta,
         json_ld=script_json(meta.json_ld),
         # The release's own contacts, else the newsroom's press contacts.
