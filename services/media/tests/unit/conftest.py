@@ -20,6 +20,7 @@ from media.domain.errors import ConcurrentModificationError, ReleaseHasGalleryEr
 from media.domain.gallery import Gallery
 from media.domain.item import Claim, MediaItem, Status
 from media.domain.limits import UploadLimits
+from media.domain.logos import NewsroomLogo
 from media.domain.releases import KnownRelease
 from media.domain.renditions import PUBLIC_ORIGINAL, StoredFile
 from media.domain.resumable import ResumableUpload
@@ -226,6 +227,23 @@ class FakeReleases:
         ]
 
 
+class FakeLogos:
+    def __init__(self) -> None:
+        self.logos: dict[tuple[str, str], NewsroomLogo] = {}
+
+    async def get(self, tenant_id: str, newsroom_id: str) -> NewsroomLogo | None:
+        return self.logos.get((tenant_id, newsroom_id))
+
+    async def put(self, logo: NewsroomLogo) -> None:
+        self.logos[(logo.tenant_id, logo.newsroom_id)] = logo
+
+    async def is_logo(self, tenant_id: str, media_id: str) -> bool:
+        return any(
+            tenant == tenant_id and logo.media_id == media_id
+            for (tenant, _), logo in self.logos.items()
+        )
+
+
 class FakeGalleries:
     def __init__(self) -> None:
         self.galleries: dict[str, Gallery] = {}
@@ -349,6 +367,7 @@ class FakeUnitOfWork:
         self.media = FakeItems()
         self.usage = FakeUsage()
         self.releases = FakeReleases()
+        self.logos = FakeLogos()
         self.galleries = FakeGalleries()
         self.resumable = FakeResumableUploads()
         self.events: list[Event] = []

@@ -22,11 +22,13 @@ from media.domain.item import MediaItem
 from media.domain.releases import Access
 from media.domain.renditions import StoredFile
 from media.service import links
+from media.service.logos import newsroom_changed
 from media.service.ports import Caller
 from media.service.processing import process_next
 from media.service.releases import release_changed
 from media.service.serving import Proof, open_file
 from media.service.uploads import upload
+from newsroom_shared.events.publisher import NewsroomUpdated
 
 A = Caller("tenant-a")
 
@@ -113,3 +115,35 @@ async def test_the_upload_itself_is_for_staff_only(uow, deps, renderer) -> None:
             await open_file(uow, deps, "tenant-a", item.media_id, upload_name, proof)
     staff = await open_file(uow, deps, "tenant-a", item.media_id, upload_name, Proof(staff=True))
     assert staff.file == item.original
+
+
+async def test_a_newsroom_logo_is_public_until_the_newsroom_takes_another(
+    uow, deps, renderer
+) -> None:
+    item = await processed_item(uow, deps, renderer)
+    web = name_of(item, item.public_original)
+
+    def newsroom(logo: str | None, version: int) -> NewsroomUpdated:
+        return NewsroomUpdated(
+            tenant_id="tenant-a",
+            newsroom_id="n1",
+            slug="acme",
+            name="Acme",
+            default_language="en",
+            logo_media_id=logo,
+            version=version,
+            updated_at=item.created_at,
+        )
+
+    async with uow:
+        assert await newsroom_changed(uow, newsroom(item.media_id, 2))
+    served = await open_file(uow, deps, "tenant-a", item.media_id, web, Proof())
+    assert served.access is Access.PUBLIC
+    with pytest.raises(MediaNotFoundError):  # another tenant's path: no such file
+        await open_file(uow, deps, "tenant-b", item.media_id, web, Proof())
+
+    async with uow:
+        assert not await newsroom_changed(uow, newsroom(None, 1))  # old news: kept
+        assert await newsroom_changed(uow, newsroom(None, 3))
+    with pytest.raises(NotPublicError):
+        await open_file(uow, deps, "tenant-a", item.media_id, web, Proof())

@@ -26,6 +26,7 @@ UNSTATED_RULES = {
     "body.domain": "a newsroom's domain is no special-use name (localhost, .local, .test...), "
     "nor the platform's own host, and at most 253 characters",
     "body.release_id": "a translation is another release of the same newsroom",
+    "body.logo_media_id": "a logo is an image of the tenant that media has processed",
 }
 
 # Slow: a few thousand requests, a minute or two.

@@ -97,3 +97,25 @@ async def test_the_events_name_the_newsrooms_own_domain_while_it_has_one(uow, de
     await newsrooms.change_newsroom(uow, deps, caller, room.id, NewsroomChanges(clear_domain=True))
 
     assert [e.domain for e in newsroom_events(uow)] == [None, "news.acme.example", None]
+
+
+async def test_the_brand_colour_travels_in_the_events_and_null_clears_it(uow, deps, caller) -> None:
+    room = await newsrooms.create_newsroom(
+        uow, deps, caller, name="Acme", default_language="en", brand_color="#FFD500"
+    )
+    await newsrooms.change_newsroom(
+        uow, deps, caller, room.id, NewsroomChanges(clear_brand_color=True)
+    )
+
+    created, cleared = newsroom_events(uow)
+    assert (created.brand_color, cleared.brand_color) == ("#ffd500", None)
+
+
+async def test_a_malformed_brand_colour_is_refused_and_changes_nothing(uow, deps, caller) -> None:
+    room = await newsrooms.create_newsroom(uow, deps, caller, name="Acme", default_language="en")
+    uow.events.clear()
+    with pytest.raises(InvalidInputError, match="brand_color"):
+        await newsrooms.change_newsroom(
+            uow, deps, caller, room.id, NewsroomChanges(brand_color="red;}")
+        )
+    assert newsroom_events(uow) == []

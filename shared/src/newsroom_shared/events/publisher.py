@@ -157,6 +157,19 @@ class NewsroomFacts(Event):
         description="The newsroom's own domain (a hostname) when it has one: its pages are at "
         "the root of that host and its `/<slug>/` pages on the platform's origin redirect there",
     )
+    brand_color: str | None = Field(
+        default=None,
+        pattern=r"^#[0-9a-f]{6}$",
+        description="The newsroom's brand colour as `#rrggbb` (lower case) when it has one. "
+        "It is not checked for contrast: derive text and link colours that read on it "
+        "(the publisher's pages do) rather than setting text in it",
+    )
+    logo_media_id: str | None = Field(
+        default=None,
+        description="The media item (of the tenant) the newsroom shows as its logo on every "
+        "public page, when it has one; a processed image when it was set. Its files are public "
+        "like a published release's media",
+    )
     version: int = Field(
         ge=1,
         description="Newsroom version this event describes; it grows with every change. Apply "

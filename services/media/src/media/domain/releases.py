@@ -71,11 +71,12 @@ class Access(StrEnum):
     WITHDRAWN = "withdrawn"  # only in withdrawn releases: gone for the public (410)
 
 
-def access_of(releases: Iterable[KnownRelease]) -> Access:
-    """One public release is enough (an image may be reused by a release still online);
-    an embargo keeps it staff-only; withdrawn only when every release naming it is."""
+def access_of(releases: Iterable[KnownRelease], *, logo: bool = False) -> Access:
+    """One public release is enough (an image may be reused by a release still online), as
+    is being a newsroom's ``logo`` (on all its public pages); an embargo keeps it staff-only;
+    withdrawn only when every release naming it is."""
     states = {release.state for release in releases}
-    if ReleaseState.PUBLIC in states:
+    if ReleaseState.PUBLIC in states or logo:
         return Access.PUBLIC
     if ReleaseState.WITHDRAWN in states and ReleaseState.EMBARGOED not in states:
         return Access.WITHDRAWN

@@ -12,12 +12,15 @@ from __future__ import annotations
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from media.bootstrap import Media
+from media.service.logos import newsroom_changed
 from media.service.releases import ReleaseEvent, release_changed
 from newsroom_shared.auth import api_key_subscriptions
 from newsroom_shared.consumer import EventHandler
 from newsroom_shared.consumer.table import Subscription
 from newsroom_shared.events.envelope import ReceivedEvent
 from newsroom_shared.events.publisher import (
+    NewsroomCreated,
+    NewsroomUpdated,
     ReleaseEmbargoed,
     ReleasePublished,
     ReleaseUpdated,
@@ -30,6 +33,15 @@ def release_handler(media: Media) -> EventHandler:
         event = received.data
         assert isinstance(event, ReleaseEvent)
         await release_changed(media.joined(session), event)
+
+    return apply
+
+
+def newsroom_handler(media: Media) -> EventHandler:
+    async def apply(session: AsyncClientSession, received: ReceivedEvent) -> None:
+        event = received.data
+        assert isinstance(event, NewsroomCreated | NewsroomUpdated)
+        await newsroom_changed(media.joined(session), event)
 
     return apply
 
@@ -61,6 +73,18 @@ SUBSCRIPTIONS: list[Subscription[Media]] = [
         ReleaseWithdrawn,
         release_handler,
         purpose="stops serving the release's media to the public (410)",
+    ),
+    Subscription(
+        "media.newsroom-created",
+        NewsroomCreated,
+        newsroom_handler,
+        purpose="makes the newsroom's logo public (its pages show it to everyone)",
+    ),
+    Subscription(
+        "media.newsroom-updated",
+        NewsroomUpdated,
+        newsroom_handler,
+        purpose="follows the newsroom's logo: the new one public, a replaced one no longer",
     ),
     *api_key_subscriptions(lambda media: media.keys),
 ]

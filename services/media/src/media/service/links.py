@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from media.domain.errors import MediaNotFoundError
-from media.domain.releases import Access, access_of
+from media.domain.releases import Access
 from media.service.ports import Caller, Deps, UnitOfWork
+from media.service.releases import item_access
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +30,8 @@ async def signed_files(
     expires_at = expiry(deps, ttl_s)
     async with uow:
         item = await uow.media.get(caller.tenant_id, media_id)
-        releases = [] if item is None else await uow.releases.naming(caller.tenant_id, [media_id])
-    if item is None or item.reason is not None:
+        access = None if item is None else await item_access(uow, caller.tenant_id, media_id)
+    if item is None or access is None or item.reason is not None:
         raise MediaNotFoundError(f"No media item {media_id}")
     # Links leave the newsroom: to the public files only (``original`` names the original
     # without personal metadata; the upload itself is for staff).
@@ -38,4 +39,4 @@ async def signed_files(
         name: deps.links.signed_url(f.path(item.tenant_id, item.media_id), expires_at)
         for name, f in item.public_files
     }
-    return SignedFiles(access_of(releases), expires_at, urls)
+    return SignedFiles(access, expires_at, urls)

@@ -16,6 +16,7 @@ from media.domain.gallery import Gallery
 from media.domain.item import MediaItem
 from media.domain.kinds import FileType
 from media.domain.limits import UploadLimits
+from media.domain.logos import NewsroomLogo
 from media.domain.releases import KnownRelease
 from media.domain.renditions import StoredFile
 from media.domain.resumable import ResumableUpload
@@ -78,6 +79,16 @@ class ReleaseRepository(Protocol):
     async def put(self, release: KnownRelease) -> None: ...
     async def naming(self, tenant_id: str, media_ids: Sequence[str]) -> list[KnownRelease]:
         """The tenant's known releases naming any of the items."""
+        ...
+
+
+class LogoRepository(Protocol):
+    """The read model of newsrooms' logos (fed by the publisher's newsroom events)."""
+
+    async def get(self, tenant_id: str, newsroom_id: str) -> NewsroomLogo | None: ...
+    async def put(self, logo: NewsroomLogo) -> None: ...
+    async def is_logo(self, tenant_id: str, media_id: str) -> bool:
+        """Whether a newsroom of the tenant shows the item as its logo."""
         ...
 
 
@@ -153,6 +164,8 @@ class UnitOfWork(Protocol):
     def usage(self) -> UsageRepository: ...
     @property
     def releases(self) -> ReleaseRepository: ...
+    @property
+    def logos(self) -> LogoRepository: ...
     @property
     def galleries(self) -> GalleryRepository: ...
     @property

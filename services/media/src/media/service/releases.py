@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from media.domain.releases import KnownRelease, ReleaseState, applied
+from media.domain.releases import Access, KnownRelease, ReleaseState, access_of, applied
 from media.service.ports import UnitOfWork
 from newsroom_shared.events.publisher import (
     ReleaseEmbargoed,
@@ -41,6 +41,15 @@ def news_of(event: ReleaseEvent) -> KnownRelease:
         title=event.title,
         changed_at=when,
     )
+
+
+async def item_access(uow: UnitOfWork, tenant_id: str, media_id: str) -> Access:
+    """Inside an open unit of work: who may fetch the item's files, from the releases naming
+    it and, unless a public one settles it, whether a newsroom shows it as its logo."""
+    releases = await uow.releases.naming(tenant_id, [media_id])
+    if access_of(releases) is Access.PUBLIC:
+        return Access.PUBLIC
+    return access_of(releases, logo=await uow.logos.is_logo(tenant_id, media_id))
 
 
 async def release_changed(uow: UnitOfWork, event: ReleaseEvent) -> bool:

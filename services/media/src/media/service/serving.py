@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from media.domain.errors import MediaNotFoundError
 from media.domain.item import MediaItem
-from media.domain.releases import Access, access_of, admit
+from media.domain.releases import Access, admit
 from media.domain.renditions import ORIGINAL, PUBLIC_ORIGINAL, StoredFile
 from media.service.ports import Deps, StoredContent, UnitOfWork
+from media.service.releases import item_access
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +51,10 @@ async def open_file(
     name, _, digest = key.rpartition("-")
     async with uow:
         item = await uow.media.get(tenant_id, media_id)
-        releases = [] if item is None else await uow.releases.naming(tenant_id, [media_id])
+        access = Access.STAFF_ONLY if item is None else await item_access(uow, tenant_id, media_id)
     file = None if item is None else item.file(name, digest)
     if item is None or file is None or file.extension != extension:
         raise MediaNotFoundError("No such file")
-    access = access_of(releases)
     path = file.path(tenant_id, media_id)
     verdict = deps.signatures.check(path, proof.expires, proof.signature, deps.clock.now())
     admit(access, staff=proof.staff, signature=verdict)

@@ -136,3 +136,31 @@ def _unpublishable_because(item: MediaItem | None) -> str:
     if details.kind == "image" and not details.decorative and not details.alt_text.strip():
         return "has no alt text; describe it (alt_text) or mark it decorative in the media service"
     return ""
+
+
+def logo_problem(item: MediaItem | None) -> str:
+    """Why ``item`` (looked up in the newsroom's own tenant) cannot be its logo; "" if it can.
+
+    As for a release at publishing: only what the media service processed, so an id the
+    publisher has not heard of (still processing, or another tenant's) is refused too.
+    """
+    if item is None:
+        return (
+            "is not a processed media item of this tenant; set it once the media service "
+            "has processed it"
+        )
+    if item.fact is MediaFact.REJECTED:
+        return "was rejected by the media service"
+    if item.fact is not MediaFact.PROCESSED or item.details is None:
+        return "is not available"
+    if not item.details.is_image or item.details.shown is None:
+        return "is not an image with web renditions"
+    return ""
+
+
+def logo_image(item: MediaItem | None) -> MediaDetails | None:
+    """The logo as pages show it: a processed image with web renditions, else none (deleted,
+    rejected or not processed yet: the masthead shows the name alone)."""
+    if item is None or logo_problem(item):
+        return None
+    return item.details

@@ -10,6 +10,7 @@ from datetime import datetime
 from slugify import slugify
 
 from publisher.domain import limits
+from publisher.domain.colours import require_colour
 from publisher.domain.domains import require_domain
 from publisher.domain.errors import InvalidInputError
 from publisher.domain.ids import new_id
@@ -60,6 +61,8 @@ class NewsroomChanges:
     description: str | None = None
     logo_media_id: str | None = None
     clear_logo: bool = False
+    brand_color: str | None = None  # #rrggbb
+    clear_brand_color: bool = False
     contacts: Sequence[ContactPerson] | None = None
     requires_approval: bool | None = None
     domain: str | None = None
@@ -77,6 +80,9 @@ class Newsroom:
     updated_at: datetime
     description: str = ""
     logo_media_id: str | None = None
+    # The brand colour (#rrggbb): the masthead's band, and the hue of links and buttons (the
+    # pages derive colours that read at WCAG AA from it: ``colours.palette``).
+    brand_color: str | None = None
     contacts: list[ContactPerson] = field(default_factory=list)
     requires_approval: bool = False
     # The newsroom's own domain (``news.acme.example``): its pages are served there, at ``/``,
@@ -97,6 +103,7 @@ class Newsroom:
         slug: str | None = None,
         description: str = "",
         logo_media_id: str | None = None,
+        brand_color: str | None = None,
         contacts: Sequence[ContactPerson] = (),
         requires_approval: bool = False,
         domain: str | None = None,
@@ -124,6 +131,7 @@ class Newsroom:
             NewsroomChanges(
                 description=description,
                 logo_media_id=logo_media_id,
+                brand_color=brand_color,
                 contacts=contacts,
                 requires_approval=requires_approval,
                 domain=domain,
@@ -156,6 +164,10 @@ class Newsroom:
                 max_length=limits.MEDIA_ID_MAX,
                 required=True,
             )
+        if changes.clear_brand_color:
+            self.brand_color = None
+        elif changes.brand_color is not None:
+            self.brand_color = require_colour("brand_color", changes.brand_color)
         if changes.contacts is not None:
             self.contacts = require_contacts(changes.contacts)
         if changes.requires_approval is not None:

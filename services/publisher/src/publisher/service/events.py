@@ -112,6 +112,8 @@ def _newsroom_facts(newsroom: Newsroom) -> dict[str, Any]:
         "name": newsroom.name,
         "default_language": newsroom.default_language,
         "domain": newsroom.domain,
+        "brand_color": newsroom.brand_color,
+        "logo_media_id": newsroom.logo_media_id,
         "version": newsroom.version,
         "updated_at": newsroom.updated_at,
     }

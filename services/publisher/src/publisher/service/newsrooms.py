@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from publisher.domain.errors import InvalidInputError, NotFoundError
+from publisher.domain.media import logo_problem
 from publisher.domain.newsroom import Newsroom, NewsroomChanges
 from publisher.domain.values import ContactPerson
 from publisher.service import events, republishing
@@ -29,6 +30,7 @@ async def create_newsroom(
     slug: str | None = None,
     description: str = "",
     logo_media_id: str | None = None,
+    brand_color: str | None = None,
     contacts: Sequence[ContactPerson] = (),
     requires_approval: bool = False,
     domain: str | None = None,
@@ -42,11 +44,13 @@ async def create_newsroom(
             slug=slug,
             description=description,
             logo_media_id=logo_media_id,
+            brand_color=brand_color,
             contacts=contacts,
             requires_approval=requires_approval,
             domain=domain,
         )
         _refuse_site_host(deps, newsroom)
+        await _refuse_unshowable_logo(uow, newsroom)
         await uow.newsrooms.add(newsroom)
         uow.emit(events.newsroom_created(newsroom))
         return newsroom
@@ -60,6 +64,16 @@ async def create_newsroom(
 def _refuse_site_host(deps: Deps, newsroom: Newsroom) -> None:
     if newsroom.domain is not None and newsroom.domain == deps.links.site_host():
         raise InvalidInputError("domain", "is the platform's own host")
+
+
+async def _refuse_unshowable_logo(uow: UnitOfWork, newsroom: Newsroom) -> None:
+    """422 for a logo the pages could not show, looked up in the newsroom's own tenant."""
+    if newsroom.logo_media_id is None:
+        return
+    item = await uow.media.get(newsroom.tenant_id, newsroom.logo_media_id)
+    problem = logo_problem(item)
+    if problem:
+        raise InvalidInputError("logo_media_id", f"{newsroom.logo_media_id!r} {problem}")
 
 
 async def load_newsroom(uow: UnitOfWork, tenant_id: str, newsroom_id: str) -> Newsroom:
@@ -90,6 +104,8 @@ async def change_newsroom(
         domain_before = newsroom.domain
         newsroom.change(changes, deps.clock.now())
         _refuse_site_host(deps, newsroom)
+        if changes.logo_media_id is not None and not changes.clear_logo:
+            await _refuse_unshowable_logo(uow, newsroom)
         await uow.newsrooms.save(newsroom)
         uow.emit(events.newsroom_updated(newsroom))
         return newsroom, domain_before

@@ -17,7 +17,7 @@ from publisher.domain.archive import Period
 from publisher.domain.content import MediaState
 from publisher.domain.errors import NotFoundError
 from publisher.domain.gallery import KnownGallery, current_gallery, in_gallery_order
-from publisher.domain.media import MediaDetails, MediaItem
+from publisher.domain.media import MediaDetails, MediaItem, logo_image
 from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 from publisher.domain.social_image import social_image
@@ -54,6 +54,8 @@ class ReleasePage:
     gallery's first picture."""
     translations: tuple[Release, ...] = ()
     """The release and its published translations, by language; empty when it has none."""
+    logo: GalleryImage | None = None
+    """The newsroom's logo, when it has one the pages may show."""
 
     @property
     def withdrawn(self) -> bool:
@@ -79,7 +81,8 @@ async def release_page(uow: UnitOfWork, newsroom_slug: str, release_id: str) -> 
         if not was_public(release):
             raise NotFoundError("release", release_id)
         ready = [r.media_id for r in release.media if r.state is MediaState.READY]
-        items = await uow.media.get_many(release.tenant_id, ready) if ready else {}
+        wanted = [*ready, *logo_ids(newsroom)]  # the release's pictures and the logo: one read
+        items = await uow.media.get_many(release.tenant_id, wanted) if wanted else {}
         arranged = (await arrangements(uow, [release])).get(release.id)
         found = await published_translations(uow, [release])
     translated = tuple(found.get(release.translation_group or "", ()))
@@ -90,7 +93,32 @@ async def release_page(uow: UnitOfWork, newsroom_slug: str, release_id: str) -> 
         translations=translated,
         arranged=arranged,
         card=page_card(release, items, gallery),
+        logo=logo_in(newsroom, items),
     )
+
+
+def logo_ids(newsroom: Newsroom) -> list[str]:
+    return [] if newsroom.logo_media_id is None else [newsroom.logo_media_id]
+
+
+def logo_in(newsroom: Newsroom, items: Mapping[str, MediaItem]) -> GalleryImage | None:
+    """The newsroom's logo among ``items`` (read in the newsroom's own tenant), if the pages
+    may show it: a processed image; deleted, rejected or unknown items show none."""
+    item = None if newsroom.logo_media_id is None else items.get(newsroom.logo_media_id)
+    details = logo_image(item)
+    if item is None or details is None:
+        return None
+    return GalleryImage(item.media_id, details, item.happened_at)
+
+
+async def newsroom_logo(uow: UnitOfWork, newsroom: Newsroom) -> GalleryImage | None:
+    """The logo of a page that shows no media of its own (archive, search, subscribing): one
+    read, and none without a logo."""
+    if newsroom.logo_media_id is None:
+        return None
+    async with uow:
+        items = await uow.media.get_many(newsroom.tenant_id, logo_ids(newsroom))
+    return logo_in(newsroom, items)
 
 
 async def arrangements(uow: UnitOfWork, releases: Sequence[Release]) -> dict[str, KnownGallery]:
@@ -202,18 +230,32 @@ async def listing(
 ) -> Listing:
     """The newsroom's published releases, newest first: all, with ``tag``, or ``within``."""
     async with uow:
-        newsroom = await uow.newsrooms.get_by_slug(newsroom_slug)
-        if newsroom is None:
-            raise NotFoundError("newsroom", newsroom_slug)
-        rows = await uow.releases.list_published(
-            newsroom.tenant_id,
-            newsroom.id,
-            tag=tag,
-            language=None,
-            after=after,
-            limit=limit + 1,
-            within=within,
+        return await read_listing(
+            uow, newsroom_slug, after=after, limit=limit, tag=tag, within=within
         )
+
+
+async def read_listing(
+    uow: UnitOfWork,
+    newsroom_slug: str,
+    *,
+    after: PublicPosition | None,
+    limit: int,
+    tag: str | None = None,
+    within: Period | None = None,
+) -> Listing:
+    newsroom = await uow.newsrooms.get_by_slug(newsroom_slug)
+    if newsroom is None:
+        raise NotFoundError("newsroom", newsroom_slug)
+    rows = await uow.releases.list_published(
+        newsroom.tenant_id,
+        newsroom.id,
+        tag=tag,
+        language=None,
+        after=after,
+        limit=limit + 1,
+        within=within,
+    )
     return Listing(newsroom, Slice.of(rows, limit))
 
 

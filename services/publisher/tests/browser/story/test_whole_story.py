@@ -156,7 +156,7 @@ async def test_a_reader_finds_a_release_with_a_picture_and_subscribes(
     # The reader finds it from the newsroom's home.
     await page.goto(f"{site.origin}/{slug}/")
     await assert_accessible(page, tools, "story-home")
-    await page.get_by_role("link", name="Acme launches the Roadrunner 2").click()
+    await page.get_by_role("link", name="Acme launches the Roadrunner 2", exact=True).click()
     await page.wait_for_url(release["url"])
     heading = page.get_by_role("heading", level=1)
     assert await heading.inner_text() == "Acme launches the Roadrunner 2"

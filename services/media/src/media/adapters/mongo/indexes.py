@@ -28,6 +28,10 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     # Which known releases name an item (multikey): its access is decided from them.
     "releases": [IndexModel([("tenant_id", ASCENDING), ("media_ids", ASCENDING)], name="media")],
+    # Whether a newsroom shows an item as its logo (then anyone may fetch it).
+    "newsroom_logos": [
+        IndexModel([("tenant_id", ASCENDING), ("media_id", ASCENDING)], name="media")
+    ],
     # tus uploads: looked up by id under the tenant; the expiry sweep across tenants by time.
     "resumable_uploads": [
         IndexModel([("tenant_id", ASCENDING), ("_id", ASCENDING)], name="tenant_id"),

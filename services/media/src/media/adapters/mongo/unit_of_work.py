@@ -7,6 +7,7 @@ from pymongo.errors import PyMongoError
 
 from media.adapters.mongo.galleries import MongoGalleries
 from media.adapters.mongo.items import MongoItems
+from media.adapters.mongo.logos import MongoLogos
 from media.adapters.mongo.releases import MongoReleases
 from media.adapters.mongo.resumable import MongoResumableUploads
 from media.adapters.mongo.usage import MongoUsage
@@ -19,6 +20,7 @@ class MongoUnitOfWork(UnitOfWorkBase):
         self.media = MongoItems(self._db, session)
         self.usage = MongoUsage(self._db, session)
         self.releases = MongoReleases(self._db, session)
+        self.logos = MongoLogos(self._db, session)
         self.galleries = MongoGalleries(self._db, session)
         self.resumable = MongoResumableUploads(self._db, session)
 

@@ -38,6 +38,7 @@ def _document(newsroom: Newsroom) -> Document:
         "default_language": newsroom.default_language,
         "description": newsroom.description,
         "logo_media_id": newsroom.logo_media_id,
+        "brand_color": newsroom.brand_color,
         "contacts": contacts_document(newsroom.contacts),
         "requires_approval": newsroom.requires_approval,
         # Absent rather than null when there is none: the unique index is partial on strings.
@@ -57,6 +58,7 @@ def _newsroom(document: Document) -> Newsroom:
         default_language=document["default_language"],
         description=document["description"],
         logo_media_id=document["logo_media_id"],
+        brand_color=document.get("brand_color"),  # absent in newsrooms stored before it
         contacts=contacts_of(document["contacts"]),
         requires_approval=document["requires_approval"],
         domain=document.get("domain"),

@@ -28,6 +28,7 @@ async def create_newsroom(
         default_language=body.default_language,
         description=body.description,
         logo_media_id=body.logo_media_id,
+        brand_color=body.brand_color,
         contacts=[c.to_domain() for c in body.contacts],
         requires_approval=body.requires_approval,
         domain=body.domain,

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from newsroom_shared.http.conditional import etag_of
 from publisher.domain.archive import Month, by_year
 from publisher.entrypoints.http.public import cursor_after
+from publisher.entrypoints.web.brand import brand_of, logo_version
 from publisher.entrypoints.web.language import N_, PageLanguage
 from publisher.entrypoints.web.rendering import month_name, render, segment, translate
 from publisher.entrypoints.web.responses import code_version
 from publisher.entrypoints.web.sites import home_path
 from publisher.service.archive import Archive
-from publisher.service.pages import Listing
+from publisher.service.pages import GalleryImage, Listing
 
 TAGGED = N_("Releases tagged “%(tag)s”")
 OF_MONTH = N_("Releases of %(month)s")
@@ -47,13 +48,18 @@ class ListingPlace:
 
 
 def listing_html(
-    listing: Listing, place: ListingPlace, cursor: str | None, ui: PageLanguage
+    listing: Listing,
+    place: ListingPlace,
+    cursor: str | None,
+    ui: PageLanguage,
+    logo: GalleryImage | None = None,
 ) -> str:
     page = listing.releases
     return render(
         "listing.html",
         ui,
         newsroom=listing.newsroom,
+        brand=brand_of(listing.newsroom, logo),
         heading=place.heading,
         releases=page.items,
         first_page=cursor is None,
@@ -65,21 +71,23 @@ def listing_html(
     )
 
 
-def archive_etag(archive: Archive, ui: PageLanguage) -> str:
+def archive_etag(archive: Archive, ui: PageLanguage, logo: GalleryImage | None = None) -> str:
     newsroom = archive.newsroom
     months = [(m.month.path, m.count) for m in archive.months]
     tags = [(t.tag, t.count) for t in archive.tags]
     language = (ui.code, ui.carried)
-    return etag_of(
-        (newsroom.id, newsroom.version, "archive", language, months, tags, code_version())
-    )
+    parts = (newsroom.id, newsroom.version, "archive", language, months, tags)
+    return etag_of((*parts, logo_version(logo), code_version()))
 
 
-def archive_html(archive: Archive, canonical_url: str, ui: PageLanguage) -> str:
+def archive_html(
+    archive: Archive, canonical_url: str, ui: PageLanguage, logo: GalleryImage | None = None
+) -> str:
     return render(
         "archive.html",
         ui,
         newsroom=archive.newsroom,
+        brand=brand_of(archive.newsroom, logo),
         years=by_year(archive.months),
         tags=archive.tags,
         canonical_url=canonical_url,

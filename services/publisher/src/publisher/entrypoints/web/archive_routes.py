@@ -28,6 +28,7 @@ from publisher.entrypoints.web.archive_pages import (
     tag_heading,
     tag_path,
 )
+from publisher.entrypoints.web.brand import logo_version
 from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag
 from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.page_cache import page_of
@@ -82,14 +83,16 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
         page_of(request, found.newsroom.tenant_id)
         ui = language(request, found.newsroom.default_language, path)
         newsroom = found.newsroom
+        logo = await pages.newsroom_logo(publisher.reader(), newsroom)
         place = ListingPlace(
             heading(ui),
             site_path(newsroom, path),
             _canonical(publisher.deps.links, newsroom, path, cursor),
             feeds=tag is not None,
         )
-        etag = home_etag(found, f"{path}:{cursor}", ui)
-        return answers.cached(request, etag, listing_html(found, place, cursor, ui), HTML)
+        etag = home_etag(found, f"{path}:{cursor}", ui, extra=logo_version(logo))
+        body = listing_html(found, place, cursor, ui, logo)
+        return answers.cached(request, etag, body, HTML)
 
     @router.get("/{newsroom_slug}/archive/", response_class=HTMLResponse)
     async def archive_page(
@@ -103,8 +106,10 @@ def add_archive_routes(router: APIRouter, answers: PageAnswers) -> None:
             return not_found_page(language(request, None, path))
         page_of(request, found.newsroom.tenant_id)
         ui = language(request, found.newsroom.default_language, path)
-        body = archive_html(found, page_url(publisher.deps.links, found.newsroom, path), ui)
-        return answers.cached(request, archive_etag(found, ui), body, HTML)
+        logo = await pages.newsroom_logo(publisher.reader(), found.newsroom)
+        url = page_url(publisher.deps.links, found.newsroom, path)
+        body = archive_html(found, url, ui, logo)
+        return answers.cached(request, archive_etag(found, ui, logo), body, HTML)
 
     @router.get("/{newsroom_slug}/archive/{year}/{month}/", response_class=HTMLResponse)
     async def month_page(

@@ -28,11 +28,17 @@ def og_locale(language: str) -> str:
     return language.replace("-", "_")
 
 
-def news_article(view: ReleaseView, url: str, images: Sequence[str] = ()) -> dict[str, Any]:
-    """The release as a schema.org ``NewsArticle``, published by the newsroom's organisation;
-    ``images``: its pictures' URLs, the share image first."""
+def news_article(
+    view: ReleaseView, url: str, images: Sequence[str] = (), logo: str | None = None
+) -> dict[str, Any]:
+    """The release as a schema.org ``NewsArticle``, published by the newsroom's organisation
+    (with its ``logo`` URL when it has one); ``images``: its pictures' URLs, the share image
+    first."""
     release, content, newsroom = view.release, view.release.content, view.newsroom
-    organization = {"@type": "Organization", "name": newsroom.name}
+    organization: dict[str, Any] = {"@type": "Organization", "name": newsroom.name}
+    publisher = dict(organization)
+    if logo is not None and logo.startswith("https://"):
+        publisher["logo"] = {"@type": "ImageObject", "url": logo}
     article: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -43,7 +49,7 @@ def news_article(view: ReleaseView, url: str, images: Sequence[str] = ()) -> dic
         "inLanguage": content.language,
         "dateModified": release.updated_at.isoformat(),
         "author": organization,
-        "publisher": organization,
+        "publisher": publisher,
     }
     if release.published_at is not None:
         article["datePublished"] = release.published_at.isoformat()
@@ -67,6 +73,7 @@ def page_meta(
     url: str,
     card: MediaDetails | None = None,
     pictures: Sequence[MediaDetails] = (),
+    logo: str | None = None,
 ) -> PageMeta:
     content = view.release.content
     return PageMeta(
@@ -75,6 +82,6 @@ def page_meta(
         description=content.lead,
         site_name=view.newsroom.name,
         locale=og_locale(content.language),
-        json_ld=news_article(view, url, article_images(card, pictures)),
+        json_ld=news_article(view, url, article_images(card, pictures), logo),
         image=card,
     )

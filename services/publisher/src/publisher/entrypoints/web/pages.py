@@ -34,7 +34,7 @@ from publisher.entrypoints.web.embed import (
     release_of,
     release_on_domain,
 )
-from publisher.entrypoints.web.home_page import PAGE_SIZE, home_etag, home_html
+from publisher.entrypoints.web.home_page import PAGE_SIZE, front_etag, home_etag, home_html
 from publisher.entrypoints.web.language import PageLanguage
 from publisher.entrypoints.web.page_cache import page_of
 from publisher.entrypoints.web.preview_routes import add_preview_routes
@@ -50,8 +50,11 @@ from publisher.entrypoints.web.responses import (
 from publisher.entrypoints.web.search_routes import add_search_routes
 from publisher.entrypoints.web.share import mastodon_instance, mastodon_share_url
 from publisher.entrypoints.web.sites import home_path, site_of
-from publisher.entrypoints.web.subscription_routes import add_subscription_routes
-from publisher.service import archive, pages
+from publisher.entrypoints.web.subscription_routes import (
+    add_subscription_routes,
+    subscribe_action,
+)
+from publisher.service import archive, front_page, pages
 from publisher.service.ports import Links
 
 Slug = Annotated[str, Path(max_length=100)]
@@ -317,18 +320,20 @@ def pages_router(
         except BadRequest:
             return error_page(400, INVALID_LINK, LINK_NOT_VALID, language(request, None, path))
         try:
-            home = await pages.newsroom_home(
+            front = await front_page.front_page(
                 publisher.reader(), newsroom_slug, after=after, limit=PAGE_SIZE
             )
         except NotFoundError:
             return not_found_page(language(request, None, path))
-        page_of(request, home.newsroom.tenant_id)
-        ui = language(request, home.newsroom.default_language, path)
-        etag = home_etag(home, f"home:{cursor}", ui)
-        url = publisher.deps.links.newsroom_url(home.newsroom)
+        newsroom = front.home.newsroom
+        page_of(request, newsroom.tenant_id)
+        ui = language(request, newsroom.default_language, path)
+        etag = front_etag(front, f"home:{cursor}", ui)
+        url = publisher.deps.links.newsroom_url(newsroom)
         if cursor is not None:  # the canonical page of a later slice is itself
             url = f"{url}?cursor={cursor}"
-        html = home_html(home, url, home_path(home.newsroom), cursor, ui)
+        action = subscribe_action(distribution_path, newsroom.slug)
+        html = home_html(front, url, home_path(newsroom), cursor, ui, subscribe_action=action)
         return cached(request, etag, html, HTML)
 
     @router.get("/{newsroom_slug}")

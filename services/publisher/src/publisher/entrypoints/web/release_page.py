@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsroom_shared.http.conditional import Validators
+from publisher.entrypoints.web.brand import brand_of, logo_version
 from publisher.entrypoints.web.embed import Size, embed_code
 from publisher.entrypoints.web.gallery import SIZES, pictures
 from publisher.entrypoints.web.language import PageLanguage
@@ -28,6 +29,7 @@ def release_validators(page: ReleasePage, ui: PageLanguage, services: str = "") 
     translated = tuple((t.id, t.version) for t in page.translations)
     parts = (
         media,
+        logo_version(page.logo),
         gallery,
         translated,
         release.id,
@@ -45,6 +47,7 @@ def release_validators(page: ReleasePage, ui: PageLanguage, services: str = "") 
             *(i.happened_at for i in page.gallery),
             *([] if arranged is None else [arranged.changed_at]),
             *(t.updated_at for t in page.translations),
+            *([] if page.logo is None else [page.logo.happened_at]),
         ]
     )
     return Validators.of(parts, changed)
@@ -65,12 +68,16 @@ def release_html(
     ``media_path`` when they are given."""
     view = page.view
     if page.withdrawn:
-        return render("withdrawn.html", ui, view=view, home_url=home_url)
-    meta = page_meta(view, url, page.card, [image.details for image in page.gallery])
+        brand = brand_of(view.newsroom, page.logo)
+        return render("withdrawn.html", ui, view=view, home_url=home_url, brand=brand)
+    brand = brand_of(view.newsroom, page.logo)
+    logo = None if brand.logo is None else brand.logo.src
+    meta = page_meta(view, url, page.card, [image.details for image in page.gallery], logo)
     return render(
         "release.html",
         ui,
         view=view,
+        brand=brand,
         meta=meta,
         json_ld=script_json(meta.json_ld),
         # The release's own contacts, else the newsroom's press contacts.

@@ -12,7 +12,7 @@ from publisher.entrypoints.http.dependencies import PublisherDep
 from publisher.entrypoints.web.answers import HTML, PageAnswers
 from publisher.entrypoints.web.responses import not_found_page
 from publisher.entrypoints.web.search_page import search_etag, search_html
-from publisher.service import search
+from publisher.service import pages, search
 
 Slug = Annotated[str, Path(max_length=100)]
 Lang = Annotated[str | None, Query(max_length=35)]
@@ -41,4 +41,6 @@ def add_search_routes(router: APIRouter, answers: PageAnswers) -> None:
         except NotFoundError:
             return not_found_page(language(request, None, path))
         ui = language(request, found.newsroom.default_language, path)
-        return answers.cached(request, search_etag(found, ui), search_html(found, ui), HTML)
+        logo = await pages.newsroom_logo(publisher.reader(), found.newsroom)
+        body = search_html(found, ui, logo)
+        return answers.cached(request, search_etag(found, ui, logo), body, HTML)

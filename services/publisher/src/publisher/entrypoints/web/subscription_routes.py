@@ -20,6 +20,7 @@ from newsroom_shared.http.conditional import etag_of
 from publisher.domain.errors import NotFoundError
 from publisher.entrypoints.http.dependencies import PublisherDep
 from publisher.entrypoints.web.answers import HTML, PageAnswers
+from publisher.entrypoints.web.brand import brand_of, logo_version
 from publisher.entrypoints.web.rendering import render
 from publisher.entrypoints.web.responses import code_version, not_found_page
 from publisher.entrypoints.web.sites import home_path
@@ -33,6 +34,11 @@ Token = Annotated[str, Path(min_length=10, max_length=1000, pattern=r"^[A-Za-z0-
 # The codes distribution's answers carry (a link forged or cut, expired, or cancelled).
 Code = Annotated[Literal["invalid_token", "token_expired", "conflict", "not_found"] | None, Query()]
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def subscribe_action(distribution: str, slug: str) -> str:
+    """Where a subscribe form posts (the subscribe page's, and the home page's)."""
+    return f"{distribution}/v1/public/newsrooms/{slug}/subscribers/form"
 
 
 def add_subscription_routes(router: APIRouter, answers: PageAnswers, distribution: str) -> None:
@@ -52,13 +58,18 @@ def add_subscription_routes(router: APIRouter, answers: PageAnswers, distributio
         except NotFoundError:
             return not_found_page(answers.language(request, None, path))
         ui = answers.language(request, newsroom.default_language, path)
-        action = action or f"{distribution}/v1/public/newsrooms/{slug}/subscribers/form"
+        logo = await pages.newsroom_logo(publisher.reader(), newsroom)
+        action = action or subscribe_action(distribution, slug)
         home_url = home_path(newsroom)
-        body = render(template, ui, newsroom=newsroom, home_url=home_url, action=action, **extra)
+        brand = brand_of(newsroom, logo)
+        context = {"newsroom": newsroom, "brand": brand, "home_url": home_url, "action": action}
+        body = render(template, ui, **context, **extra)
         if private:
             return HTMLResponse(body, headers=PRIVATE)
         parts = (newsroom.id, newsroom.version, path, sorted(extra.items()), ui.code, ui.carried)
-        return answers.cached(request, etag_of((*parts, code_version())), body, HTML)
+        return answers.cached(
+            request, etag_of((*parts, logo_version(logo), code_version())), body, HTML
+        )
 
     @router.get("/{newsroom_slug}/subscribe", response_class=HTMLResponse)
     async def subscribe_page(

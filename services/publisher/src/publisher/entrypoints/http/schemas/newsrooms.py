@@ -34,6 +34,25 @@ Domain = Annotated[
     ),
 ]
 
+LOGO = (
+    "A media item of the tenant (the media service's id) shown in the masthead of every page "
+    "of the newsroom. It must be an image the media service has processed: 422 for an item "
+    "it has not told the publisher about yet (still processing, or not this tenant's), one it "
+    "rejected or deleted, or one that is not an image. `null` (PATCH) removes it"
+)
+BrandColor = Annotated[
+    str,
+    Field(
+        pattern=r"^#[0-9A-Fa-f]{6}$",
+        examples=["#ffd500"],
+        description="The newsroom's brand colour, `#rrggbb` (kept in lower case): the band of "
+        "its pages' masthead, and the hue of their links and buttons. Any colour is taken: the "
+        "pages derive the text on the band (white or near-black) and a link colour darkened or "
+        "lightened until each reads at 4.5:1 (WCAG 2.2 AA) in the light and dark schemes. "
+        "`null` removes it (the pages' own colours)",
+    ),
+]
+
 
 class NewsroomCreate(Model):
     name: Name = Field(examples=["Acme Newsroom"])
@@ -50,7 +69,8 @@ class NewsroomCreate(Model):
     )
     default_language: Language
     description: str = Field(default="", max_length=limits.DESCRIPTION_MAX)
-    logo_media_id: MediaId | None = None
+    logo_media_id: MediaId | None = Field(default=None, description=LOGO)
+    brand_color: BrandColor | None = None
     contacts: Contacts = Field(default_factory=list)
     # Strict: JSON true/false only (lax mode would take 0, 1 or "yes", which the schema does not).
     requires_approval: StrictBool = Field(
@@ -61,12 +81,13 @@ class NewsroomCreate(Model):
 
 class NewsroomUpdate(Model):
     """Fields to change; absent fields stay. ``logo_media_id: null`` removes the logo,
-    ``domain: null`` the newsroom's own domain."""
+    ``brand_color: null`` the brand colour, ``domain: null`` the newsroom's own domain."""
 
     name: Name | None = None
     default_language: Language | None = None
     description: str | None = Field(default=None, max_length=limits.DESCRIPTION_MAX)
-    logo_media_id: MediaId | None = None
+    logo_media_id: MediaId | None = Field(default=None, description=LOGO)
+    brand_color: BrandColor | None = None
     contacts: Contacts | None = None
     requires_approval: StrictBool | None = None
     domain: Domain | None = None
@@ -78,6 +99,8 @@ class NewsroomUpdate(Model):
             description=self.description,
             logo_media_id=self.logo_media_id,
             clear_logo="logo_media_id" in self.model_fields_set and self.logo_media_id is None,
+            brand_color=self.brand_color,
+            clear_brand_color="brand_color" in self.model_fields_set and self.brand_color is None,
             contacts=None if self.contacts is None else [c.to_domain() for c in self.contacts],
             requires_approval=self.requires_approval,
             domain=self.domain,
@@ -91,6 +114,7 @@ class PublicNewsroom(BaseModel):
     default_language: str
     description: str
     logo_media_id: str | None
+    brand_color: str | None = Field(description="`#rrggbb`, or none")
     contacts: list[Contact]
     domain: str | None = Field(description="Its own domain, where its pages are; else none")
 
@@ -102,6 +126,7 @@ class PublicNewsroom(BaseModel):
             default_language=newsroom.default_language,
             description=newsroom.description,
             logo_media_id=newsroom.logo_media_id,
+            brand_color=newsroom.brand_color,
             contacts=[Contact.of(c) for c in newsroom.contacts],
             domain=newsroom.domain,
         )
