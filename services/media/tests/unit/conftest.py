@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from media.adapters.inspection import ContentInspector
 from media.adapters.links import FileLinks
+from media.adapters.local_files import copy_into
 from media.domain.errors import ConcurrentModificationError, ReleaseHasGalleryError
 from media.domain.gallery import Gallery
 from media.domain.item import Claim, MediaItem, Status
@@ -23,7 +24,7 @@ from media.domain.limits import UploadLimits
 from media.domain.releases import KnownRelease
 from media.domain.renditions import PUBLIC_ORIGINAL, StoredFile
 from media.domain.resumable import ResumableUpload
-from media.service.ports import Deps, PendingFile, Rendered, RenderFailedError
+from media.service.ports import Deps, LocalFile, PendingFile, Rendered, RenderFailedError
 from newsroom_shared.events.base import Event
 from newsroom_shared.signed_urls import UrlSigner
 from newsroom_testing.clock import FakeClock
@@ -102,6 +103,15 @@ class FakeStorage:
         file_id = f"f{len(self.files) + 1}-{name}"
         self.files[file_id] = Stored(tenant_id, media_id, name)
         return FakeWriter(self, file_id)
+
+    async def store(self, tenant_id: str, media_id: str, files: Sequence[LocalFile]) -> list[str]:
+        ids = []
+        for file in files:
+            writer = await self.create(tenant_id, media_id, file.name, file.content_type)
+            await copy_into(writer, file.path)
+            await writer.close()
+            ids.append(writer.file_id)
+        return ids
 
     async def open(self, tenant_id: str, file_id: str) -> FakeContent | None:
         found = self.files.get(file_id)

@@ -193,6 +193,15 @@ class StoredContent(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class LocalFile:
+    """A file on this machine's disk to store: a worker's rendition in its scratch folder."""
+
+    name: str
+    content_type: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
 class PendingFile:
     tenant_id: str
     media_id: str
@@ -210,6 +219,11 @@ class Storage(Protocol):
     async def create(
         self, tenant_id: str, media_id: str, name: str, content_type: str
     ) -> FileWriter: ...
+    async def store(self, tenant_id: str, media_id: str, files: Sequence[LocalFile]) -> list[str]:
+        """Local files (a worker's renditions) stored as the item's pending files, in as few
+        writes as the backend allows; their ids, in order. If it fails, none of them stays."""
+        ...
+
     async def keep(self, tenant_id: str, file_ids: Sequence[str]) -> None:
         """The files are recorded by their item: no longer pending."""
         ...
