@@ -153,10 +153,15 @@ class FakeItems:
         return [item for item in found if item is not None]
 
     async def save(self, item: MediaItem, *, expected_version: int) -> None:
+        if not await self.save_if_unchanged(item, expected_version=expected_version):
+            raise ConcurrentModificationError(item.media_id)
+
+    async def save_if_unchanged(self, item: MediaItem, *, expected_version: int) -> bool:
         current = self.items.get(item.media_id)
         if current is None or current.version != expected_version:
-            raise ConcurrentModificationError(item.media_id)
+            return False
         self.items[item.media_id] = item
+        return True
 
     async def remove(self, item: MediaItem) -> bool:
         current = self.items.get(item.media_id)
@@ -177,10 +182,26 @@ class FakeItems:
         )
         return [i for i in mine if after_id is None or i.media_id < after_id][:limit]
 
+    async def processed_after(
+        self, tenant_id: str | None, *, after_id: str | None, limit: int
+    ) -> list[MediaItem]:
+        found = sorted(
+            (
+                i
+                for i in self.items.values()
+                if i.status is Status.PROCESSED
+                and (tenant_id is None or i.tenant_id == tenant_id)
+                and (after_id is None or i.media_id > after_id)
+            ),
+            key=lambda i: i.media_id,
+        )
+        return found[:limit]
+
     async def claim_next(self, owner: str, now: datetime, lease_s: float) -> MediaItem | None:
-        for item in self.items.values():
-            claimable = item.claim is None or item.claim.expires_at <= now
-            if item.status in (Status.UPLOADED, Status.DELETED) and claimable:
+        waiting = [i for i in self.items.values() if i.status in (Status.UPLOADED, Status.DELETED)]
+        queued = [i for i in self.items.values() if i.rerender]
+        for item in (*waiting, *queued):
+            if item.claim is None or item.claim.expires_at <= now:
                 claimed = replace(
                     item,
                     claim=Claim(owner, now + timedelta(seconds=lease_s)),

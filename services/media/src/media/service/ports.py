@@ -40,6 +40,10 @@ class MediaRepository(Protocol):
         ConcurrentModificationError."""
         ...
 
+    async def save_if_unchanged(self, item: MediaItem, *, expected_version: int) -> bool:
+        """Like ``save``, but False when the version moved on (nothing is written then)."""
+        ...
+
     async def remove(self, item: MediaItem) -> bool:
         """Forget a deleted item once its files are gone; False if it was already gone."""
         ...
@@ -50,7 +54,15 @@ class MediaRepository(Protocol):
 
     async def claim_next(self, owner: str, now: datetime, lease_s: float) -> MediaItem | None:
         """Across tenants: one uploaded item nobody holds (or whose claim expired), now held
-        by ``owner`` until ``now + lease_s``; or one deleted item whose files remain."""
+        by ``owner`` until ``now + lease_s``; or one deleted item whose files remain; when
+        neither waits, one processed item queued to be rendered again."""
+        ...
+
+    async def processed_after(
+        self, tenant_id: str | None, *, after_id: str | None, limit: int
+    ) -> list[MediaItem]:
+        """Processed items by ascending id after ``after_id``: the tenant's, or with None
+        every tenant's (an operator's command serves them all)."""
         ...
 
     async def extend_claim(
