@@ -3,7 +3,7 @@
 System: the media service as it runs (``create_app``): images uploaded through its API first
 (stored in GridFS), then timed from the worker's first claim to the last item recorded
 processed: claim, original copied out of GridFS, renditions made in the service's process
-pool, streamed back into GridFS, item and ``MediaProcessed`` recorded in one transaction.
+pool, stored in GridFS together, item and ``MediaProcessed`` recorded in one transaction.
 
 Baseline (raw), same run, same images, same library, same number of processes: a plain
 ``ProcessPoolExecutor`` mapping the same Pillow rendering functions (``render_image``: decode in
@@ -13,12 +13,16 @@ no database, no storage, no claims, no events. So the ratio is what the service 
 the rendering itself. Rounds alternate raw and system.
 
 Also reported: database commands per image (PyMongo command monitoring, every client of the
-process) and the peak resident memory of a rendition process on a 50-megapixel JPEG, against
-the same process idle (memory stays bounded: JPEG draft mode decodes at 1/4 or 1/8 scale);
-and on a ~1 GB video (4K Motion-JPEG in MOV, so it gets the whole treatment: probe, poster
-frame, transcoding to a web-playable MP4), generated with ffmpeg and deleted afterwards, next
-to a ~1/10 as large one of the same frames: ffmpeg streams the file, so the peak follows the
-frame size and the codecs' buffers, not the file's size.
+process), the CPU time per image of this process (the service's event loop and driver; the
+rendition processes are not in it) and of the local MongoDB-protocol server when one runs on
+this machine (read from ``/proc``: on a shared machine CPU time varies much less with the
+other load than images per second do); and the peak resident memory of a rendition process
+on a 50-megapixel JPEG, against the same process idle (memory stays bounded: JPEG draft
+mode decodes at 1/4 or 1/8 scale); and on a ~1 GB video (4K Motion-JPEG in MOV, so it gets
+the whole treatment: probe, poster frame, transcoding to a web-playable MP4), generated
+with ffmpeg and deleted afterwards, next to a ~1/10 as large one of the same frames: ffmpeg
+streams the file, so the peak follows the frame size and the codecs' buffers, not the
+file's size.
 """
 
 from __future__ import annotations
@@ -124,6 +128,7 @@ async def system_round(
         log_json=False,
     )
     app = create_app(settings, authenticator=BenchAuthenticator())
+    server = local_server(mongo_uri)
     media = app.state.media
     worker = app.state.worker
     try:
@@ -143,6 +148,8 @@ async def system_round(
                     *(loop.run_in_executor(executor, warm) for _ in range(PROCESSES))
                 )
                 commands.reset()
+                server_cpu = server_cpu_seconds(server)
+                own_cpu = time.process_time()
                 started = time.perf_counter()
                 done = 0
                 while done < len(photos):
@@ -151,6 +158,8 @@ async def system_round(
                         raise RuntimeError("the worker found nothing left to do before the end")
                     done += handled
                 elapsed = time.perf_counter() - started
+                own_cpu = time.process_time() - own_cpu
+                server_cpu = server_cpu_seconds(server) - server_cpu
                 per_image = commands.per(len(photos))
                 by_collection = commands.per_collection(len(photos))
                 processed = await media.runtime.db["items"].count_documents({"status": "processed"})
@@ -163,9 +172,33 @@ async def system_round(
         "images": len(photos),
         "seconds": round(elapsed, 3),
         "images_per_s": round(len(photos) / elapsed, 2),
+        "service_process_cpu_s_per_image": round(own_cpu / len(photos), 4),
+        "db_server_cpu_s_per_image": None if server is None else round(server_cpu / len(photos), 4),
         "db_commands_per_image": {k: round(v, 2) for k, v in per_image.items()},
         "db_commands_per_image_by_collection": {k: round(v, 2) for k, v in by_collection.items()},
     }
+
+
+def local_server(mongo_uri: str) -> int | None:
+    """The pid of the MongoDB-protocol server listening on the URI's port on this machine,
+    found by its command line (``--port N``); None when there is none (a remote server)."""
+    port = mongo_uri.rsplit(":", 1)[-1].split("/")[0].split("?")[0]
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"--port" in args and args[args.index(b"--port") + 1 :][:1] == [port.encode()]:
+            return int(cmdline.parent.name)
+    return None
+
+
+def server_cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of the process so far (``/proc/<pid>/stat``)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def memory_on_50_megapixels() -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from media_support.s3 import multipart_uploads, new_bucket, objects, s3_options
@@ -13,7 +14,7 @@ from media_support.s3 import multipart_uploads, new_bucket, objects, s3_options
 from media.adapters.gridfs_storage import GridFsStorage
 from media.adapters.s3.connection import S3Connection
 from media.adapters.s3.storage import S3Storage
-from media.service.ports import Storage, StoredContent
+from media.service.ports import LocalFile, Storage, StoredContent
 from newsroom_shared.clock import SystemClock
 from newsroom_shared.mongo import Database
 
@@ -118,6 +119,37 @@ async def test_delete_and_delete_all(storage: Storage) -> None:
     assert await storage.open("tenant-a", other) is not None
     assert await storage.delete_all("tenant-b", "m1", keep=frozenset()) == 0
     assert await storage.open("tenant-a", three) is not None
+
+
+async def test_local_files_are_stored_together_and_pending(
+    storage: Storage, tmp_path: Path
+) -> None:
+    sizes = [0, 1000, 300_000]
+    files = []
+    for n, size in enumerate(sizes):
+        (tmp_path / f"r{n}").write_bytes(pattern(size))
+        files.append(LocalFile(f"r{n}", "image/webp", str(tmp_path / f"r{n}")))
+    ids = await storage.store("tenant-a", "m1", files)
+    assert len(set(ids)) == len(sizes)
+    for file_id, size in zip(ids, sizes, strict=True):
+        content = await storage.open("tenant-a", file_id)
+        assert content is not None
+        assert await read(content) == pattern(size)
+    later = SystemClock().now() + timedelta(minutes=1)
+    assert sorted(p.file_id for p in await storage.pending(later, 10)) == sorted(ids)
+    assert await storage.delete_all("tenant-a", "m1", keep=frozenset(ids[:1])) == 2
+
+
+async def test_a_failed_store_leaves_nothing(storage: Storage, tmp_path: Path) -> None:
+    (tmp_path / "r0").write_bytes(pattern(1000))
+    files = [
+        LocalFile("r0", "image/webp", str(tmp_path / "r0")),
+        LocalFile("r1", "image/webp", str(tmp_path / "missing")),
+    ]
+    with pytest.raises(FileNotFoundError):
+        await storage.store("tenant-a", "m1", files)
+    assert await storage.delete_all("tenant-a", "m1", keep=frozenset()) == 0
+    assert await storage.pending(SystemClock().now() + timedelta(minutes=1), 10) == []
 
 
 async def test_s3_a_dead_writers_multipart_upload_is_aborted_by_the_sweepers_delete(

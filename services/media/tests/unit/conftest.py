@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from media.adapters.inspection import ContentInspector
 from media.adapters.links import FileLinks
+from media.adapters.local_files import copy_into
 from media.domain.errors import ConcurrentModificationError, ReleaseHasGalleryError
 from media.domain.gallery import Gallery
 from media.domain.item import Claim, MediaItem, Status
@@ -24,7 +25,7 @@ from media.domain.logos import NewsroomLogo
 from media.domain.releases import KnownRelease
 from media.domain.renditions import PUBLIC_ORIGINAL, StoredFile
 from media.domain.resumable import ResumableUpload
-from media.service.ports import Deps, PendingFile, Rendered, RenderFailedError
+from media.service.ports import Deps, LocalFile, PendingFile, Rendered, RenderFailedError
 from newsroom_shared.events.base import Event
 from newsroom_shared.signed_urls import UrlSigner
 from newsroom_testing.clock import FakeClock
@@ -104,6 +105,15 @@ class FakeStorage:
         self.files[file_id] = Stored(tenant_id, media_id, name)
         return FakeWriter(self, file_id)
 
+    async def store(self, tenant_id: str, media_id: str, files: Sequence[LocalFile]) -> list[str]:
+        ids = []
+        for file in files:
+            writer = await self.create(tenant_id, media_id, file.name, file.content_type)
+            await copy_into(writer, file.path)
+            await writer.close()
+            ids.append(writer.file_id)
+        return ids
+
     async def open(self, tenant_id: str, file_id: str) -> FakeContent | None:
         found = self.files.get(file_id)
         if found is None or found.tenant_id != tenant_id or not found.complete:
@@ -144,10 +154,15 @@ class FakeItems:
         return [item for item in found if item is not None]
 
     async def save(self, item: MediaItem, *, expected_version: int) -> None:
+        if not await self.save_if_unchanged(item, expected_version=expected_version):
+            raise ConcurrentModificationError(item.media_id)
+
+    async def save_if_unchanged(self, item: MediaItem, *, expected_version: int) -> bool:
         current = self.items.get(item.media_id)
         if current is None or current.version != expected_version:
-            raise ConcurrentModificationError(item.media_id)
+            return False
         self.items[item.media_id] = item
+        return True
 
     async def remove(self, item: MediaItem) -> bool:
         current = self.items.get(item.media_id)
@@ -168,10 +183,26 @@ class FakeItems:
         )
         return [i for i in mine if after_id is None or i.media_id < after_id][:limit]
 
+    async def processed_after(
+        self, tenant_id: str | None, *, after_id: str | None, limit: int
+    ) -> list[MediaItem]:
+        found = sorted(
+            (
+                i
+                for i in self.items.values()
+                if i.status is Status.PROCESSED
+                and (tenant_id is None or i.tenant_id == tenant_id)
+                and (after_id is None or i.media_id > after_id)
+            ),
+            key=lambda i: i.media_id,
+        )
+        return found[:limit]
+
     async def claim_next(self, owner: str, now: datetime, lease_s: float) -> MediaItem | None:
-        for item in self.items.values():
-            claimable = item.claim is None or item.claim.expires_at <= now
-            if item.status in (Status.UPLOADED, Status.DELETED) and claimable:
+        waiting = [i for i in self.items.values() if i.status in (Status.UPLOADED, Status.DELETED)]
+        queued = [i for i in self.items.values() if i.rerender]
+        for item in (*waiting, *queued):
+            if item.claim is None or item.claim.expires_at <= now:
                 claimed = replace(
                     item,
                     claim=Claim(owner, now + timedelta(seconds=lease_s)),

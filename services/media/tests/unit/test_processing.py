@@ -184,3 +184,21 @@ async def _renewed_past(uow, media_id, now) -> None:
         if claim is not None and claim.expires_at > now + timedelta(seconds=0.015):
             return
         await asyncio.sleep(0.005)
+
+
+async def test_an_item_described_while_it_renders_is_processed_with_the_description(
+    uow, deps, renderer
+) -> None:
+    item = await uploaded(uow, deps)
+
+    class DescribedMeanwhile:
+        async def render(self, claimed):
+            await assets.describe(uow, deps, A, item.media_id, {"alt_text": "Late"})
+            return await renderer.render(claimed)
+
+    assert await run(uow, deps, DescribedMeanwhile())
+    done = await uow.media.get("tenant-a", item.media_id)
+    assert done.status is Status.PROCESSED
+    assert done.fields.alt_text == "Late"
+    assert uow.events[-1].alt_text == "Late"
+    assert uow.usage.bytes["tenant-a"] == done.stored_bytes

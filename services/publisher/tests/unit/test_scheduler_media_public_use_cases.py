@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected
+from newsroom_shared.events.media import MediaDeleted, MediaProcessed, MediaRejected, Rendition
 from newsroom_shared.events.publisher import ReleasePublished
 from publisher.domain.content import ContentChanges, MediaState
 from publisher.domain.errors import InvalidInputError, NotFoundError
@@ -109,6 +109,34 @@ async def test_media_events_update_the_refs_of_the_tenants_releases(uow, deps, c
     # A release created later sees what we already know.
     later = await draft(uow, deps, caller, newsroom, title="Later", media_ids=["m1"])
     assert later.media[0].state is MediaState.READY
+
+
+async def test_an_item_rendered_again_replaces_what_the_publisher_knows(uow, deps, caller):
+    """media's ``rerender`` announces an item again, later, with more renditions (AVIF and
+    the public original): the read model takes the newer news."""
+    t0 = datetime(2030, 1, 1, tzinfo=UTC)
+
+    def rendition(name: str, content_type: str) -> Rendition:
+        url = f"https://cdn/{name}"
+        return Rendition(name=name, content_type=content_type, url=url, width=320, bytes=9)
+
+    jpeg = rendition("thumbnail", "image/jpeg")
+    before = processed(caller.tenant_id, "m1", t0).model_copy(update={"renditions": [jpeg]})
+    again = processed(caller.tenant_id, "m1", t0 + timedelta(days=30)).model_copy(
+        update={
+            "url": "https://cdn/public_original",
+            "renditions": [jpeg, rendition("thumbnail_avif", "image/avif")],
+        }
+    )
+    await media.on_media_event(uow, deps, before)
+    await media.on_media_event(uow, deps, again)
+    async with uow:
+        known = await uow.media.get(caller.tenant_id, "m1")
+    assert known.details.original_url == "https://cdn/public_original"
+    assert [s.content_type for s in known.details.sources] == ["image/avif", "image/jpeg"]
+    await media.on_media_event(uow, deps, before)  # redelivered older news changes nothing
+    async with uow:
+        assert await uow.media.get(caller.tenant_id, "m1") == known
 
 
 async def test_publishing_records_the_refs_it_checked(uow, deps, caller, newsroom):

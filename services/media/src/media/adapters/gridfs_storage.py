@@ -1,7 +1,9 @@
 """Storage in GridFS, in the service's own database: files streamed in and out in chunks.
 
 Each file's metadata names its tenant and item: reads check the tenant, and an item's files
-can be found (and deleted) without the item's record.
+can be found (and deleted) without the item's record. Files are written by
+:mod:`media.adapters.gridfs_writer` (GridFS's format, without PyMongo's index check per file;
+a worker's renditions in two inserts) and read with PyMongo's GridFS.
 """
 
 from __future__ import annotations
@@ -11,37 +13,14 @@ from datetime import datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from gridfs.asynchronous import AsyncGridFSBucket, AsyncGridIn, AsyncGridOut
+from gridfs.asynchronous import AsyncGridFSBucket, AsyncGridOut
 from gridfs.errors import NoFile
 from pymongo.asynchronous.collection import AsyncCollection
 
-from media.service.ports import PendingFile
+from media.adapters.gridfs_writer import CHUNK_BYTES, ChunkSink, GridWriter, insert_files, remove
+from media.adapters.local_files import copy_into
+from media.service.ports import LocalFile, PendingFile
 from newsroom_shared.mongo import Database, Document
-
-CHUNK_BYTES = 255 * 1024  # GridFS's default chunk size: one chunk document per read
-
-
-class GridFile:
-    def __init__(self, grid_in: AsyncGridIn, bucket: AsyncGridFSBucket) -> None:
-        self._in = grid_in
-        self._bucket = bucket
-
-    @property
-    def file_id(self) -> str:
-        return str(self._in._id)
-
-    async def write(self, chunk: bytes) -> None:
-        await self._in.write(chunk)
-
-    async def close(self) -> None:
-        await self._in.close()
-
-    async def abort(self) -> None:
-        if self._in.closed:  # complete already: delete it like any file
-            await _delete_quietly(self._bucket, self._in._id)
-        else:
-            await self._in.abort()
-
 
 # Chunks fetched per round trip when reading. GridFS's own reader leaves the batch to the
 # server (a first batch of 101 chunks, ~25 MiB, then up to 16 MiB each), which a streamed
@@ -85,18 +64,41 @@ class GridFsStorage:
         self._db = db
         self._bucket = AsyncGridFSBucket(db, chunk_size_bytes=CHUNK_BYTES)
 
-    async def create(self, tenant_id: str, media_id: str, name: str, content_type: str) -> GridFile:
-        grid_in = self._bucket.open_upload_stream(
-            f"{media_id}/{name}",
-            metadata={
-                "tenant_id": tenant_id,
-                "media_id": media_id,
-                "name": name,
-                "content_type": content_type,
-                "pending": True,
-            },
-        )
-        return GridFile(grid_in, self._bucket)
+    async def create(
+        self, tenant_id: str, media_id: str, name: str, content_type: str
+    ) -> GridWriter:
+        return self._writer(tenant_id, media_id, name, content_type)
+
+    async def store(self, tenant_id: str, media_id: str, files: Sequence[LocalFile]) -> list[str]:
+        """All the files' chunks through one sink (one ``insert_many`` while they fit in
+        ``FLUSH_BYTES``), then their documents in one ``insert_many``."""
+        sink = ChunkSink(self._db["fs.chunks"])
+        writers = [self._writer(tenant_id, media_id, f.name, f.content_type, sink) for f in files]
+        try:
+            for writer, file in zip(writers, files, strict=True):
+                await copy_into(writer, file.path)
+            await insert_files(self._db, sink, writers)
+        except BaseException:
+            await remove(self._db, [w.id for w in writers])
+            raise
+        return [w.file_id for w in writers]
+
+    def _writer(
+        self,
+        tenant_id: str,
+        media_id: str,
+        name: str,
+        content_type: str,
+        sink: ChunkSink | None = None,
+    ) -> GridWriter:
+        metadata = {
+            "tenant_id": tenant_id,
+            "media_id": media_id,
+            "name": name,
+            "content_type": content_type,
+            "pending": True,
+        }
+        return GridWriter(self._db, f"{media_id}/{name}", metadata, sink, CHUNK_BYTES)
 
     async def keep(self, tenant_id: str, file_ids: Sequence[str]) -> None:
         if file_ids:
@@ -129,22 +131,19 @@ class GridFsStorage:
     async def delete(self, tenant_id: str, file_ids: Sequence[str]) -> None:
         ids = [ObjectId(i) for i in file_ids]
         query = {"_id": {"$in": ids}, "metadata.tenant_id": tenant_id}
-        async for found in self._db["fs.files"].find(query, {"_id": 1}):
-            await _delete_quietly(self._bucket, found["_id"])
+        await self._remove_found(query)
 
     async def delete_all(self, tenant_id: str, media_id: str, *, keep: frozenset[str]) -> int:
-        query = {"metadata.tenant_id": tenant_id, "metadata.media_id": media_id}
-        deleted = 0
-        async for found in self._db["fs.files"].find(query, {"_id": 1}):
-            if str(found["_id"]) not in keep:
-                await _delete_quietly(self._bucket, found["_id"])
-                deleted += 1
-        return deleted
+        query: Document = {"metadata.tenant_id": tenant_id, "metadata.media_id": media_id}
+        kept = [ObjectId(i) for i in keep if ObjectId.is_valid(i)]
+        if kept:
+            query["_id"] = {"$nin": kept}
+        return await self._remove_found(query)
 
-
-async def _delete_quietly(bucket: AsyncGridFSBucket, file_id: ObjectId) -> None:
-    """Delete a file; one already gone (a concurrent cleanup) is fine."""
-    try:
-        await bucket.delete(file_id)
-    except NoFile:
-        return
+    async def _remove_found(self, query: Document) -> int:
+        """Remove the files the query finds (in the tenant's scope: the query says so);
+        how many. Files already gone (a concurrent cleanup) are fine."""
+        found = [d["_id"] async for d in self._db["fs.files"].find(query, {"_id": 1})]
+        if found:
+            await remove(self._db, found)
+        return len(found)

@@ -28,10 +28,9 @@ from media.domain.item import MediaItem
 from media.domain.kinds import Kind
 from media.domain.limits import UploadLimits
 from media.domain.renditions import StoredFile
-from media.service.ports import Rendered, RenderFailedError, Storage
+from media.service.ports import LocalFile, Rendered, RenderFailedError, Storage
 
 logger = logging.getLogger(__name__)
-COPY_CHUNK = 1024 * 1024
 # Beyond a helper's own limit (it is killed then): the time to start it and read its result.
 JOB_MARGIN_S = 30.0
 Job = Callable[[str, str], RenderOutput]  # (the original's path, the scratch folder)
@@ -94,8 +93,8 @@ class PoolRenderer:
             source = Path(scratch) / "original"
             await self._copy_original(item, source)
             output = await self._run(job, str(source), scratch, timeout_s)
-            files = [await self._store(item, f) for f in output.files]
-        return Rendered(tuple(files), output.width, output.height, output.blurhash, output.video)
+            files = await self._store(item, output.files)
+        return Rendered(files, output.width, output.height, output.blurhash, output.video)
 
     def _job(self, item: MediaItem) -> tuple[Job, float]:
         """What runs in a pool process for the item, and how long the pool waits for it."""
@@ -133,27 +132,24 @@ class PoolRenderer:
             self._pool.replace()
             raise
 
-    async def _store(self, item: MediaItem, rendered: RenderedFile) -> StoredFile:
-        writer = await self._storage.create(
-            item.tenant_id, item.media_id, rendered.name, rendered.content_type
-        )
-        try:
-            async with await anyio.open_file(rendered.path, "rb") as source:
-                while chunk := await source.read(COPY_CHUNK):
-                    await writer.write(chunk)
-            await writer.close()
-        except BaseException:
-            await writer.abort()
-            raise
-        return StoredFile(
-            name=rendered.name,
-            file_id=writer.file_id,
-            content_type=rendered.content_type,
-            extension=rendered.extension,
-            digest=rendered.digest,
-            bytes=rendered.bytes,
-            width=rendered.width,
-            height=rendered.height,
+    async def _store(
+        self, item: MediaItem, rendered: tuple[RenderedFile, ...]
+    ) -> tuple[StoredFile, ...]:
+        """All of the item's new files in one call: the storage writes them together."""
+        local = [LocalFile(r.name, r.content_type, r.path) for r in rendered]
+        file_ids = await self._storage.store(item.tenant_id, item.media_id, local)
+        return tuple(
+            StoredFile(
+                name=r.name,
+                file_id=file_id,
+                content_type=r.content_type,
+                extension=r.extension,
+                digest=r.digest,
+                bytes=r.bytes,
+                width=r.width,
+                height=r.height,
+            )
+            for r, file_id in zip(rendered, file_ids, strict=True)
         )
 
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from media.domain.fields import AssetFields
 from media.domain.kinds import Kind
-from media.domain.renditions import ORIGINAL, PUBLIC_ORIGINAL, StoredFile
+from media.domain.renditions import ORIGINAL, PICTURE_FILES, PUBLIC_ORIGINAL, StoredFile
 from media.domain.video import PLAYABLE, VideoFacts
 
 
@@ -50,6 +50,9 @@ class MediaItem:
     reason: str | None = None  # why it was rejected
     claim: Claim | None = None
     attempts: int = 0  # claims taken to render it: one that keeps failing is given up on
+    # A processed item queued to be rendered again (its renditions are not today's set): the
+    # worker takes it when no upload waits; it stays processed, its files served, meanwhile.
+    rerender: bool = False
     version: int = 1
 
     @property
@@ -111,6 +114,36 @@ class MediaItem:
     def file(self, name: str, digest: str) -> StoredFile | None:
         return next((f for f in self.files if f.name == name and f.digest == digest), None)
 
+    @property
+    def lacks_current_renditions(self) -> bool:
+        """A processed image or video made before some of today's renditions existed (AVIF,
+        the public original). Documents are left out: a password-protected PDF never gets a
+        public original, so it would never stop lacking one."""
+        if self.status is not Status.PROCESSED or self.kind not in (Kind.IMAGE, Kind.VIDEO):
+            return False
+        return not {r.name for r in self.renditions} >= PICTURE_FILES
+
+    @property
+    def rendering_again(self) -> bool:
+        """Claimed from the queue of processed items to render again (not a new upload)."""
+        return self.status is Status.PROCESSED
+
+    def queued_again(self, now: datetime) -> MediaItem:
+        """Queued for the worker to render again; a fresh count of attempts."""
+        return self._next(now, rerender=True, attempts=0)
+
+    def rerender_given_up(self, now: datetime) -> MediaItem:
+        """Rendering it again failed: it keeps the renditions it has, and leaves the queue."""
+        return self._next(now, rerender=False, claim=None)
+
+    @property
+    def may_have_other_files(self) -> bool:
+        """Whether files of the item other than its original may be stored besides the ones
+        its worker is about to record: renditions it has already, or those of an earlier
+        claim's worker (which may have died after storing them). Read on the item as claimed:
+        its first claim, on an item with no renditions, leaves none."""
+        return self.attempts > 1 or bool(self.renditions)
+
     def claimed(self, owner: str, now: datetime, lease_s: float) -> MediaItem:
         claim = Claim(owner, now + timedelta(seconds=lease_s))
         return self._next(now, claim=claim, attempts=self.attempts + 1)
@@ -137,6 +170,7 @@ class MediaItem:
             blurhash=blurhash,
             video=video,
             claim=None,
+            rerender=False,
         )
 
     def rejected(self, reason: str, now: datetime) -> MediaItem:

@@ -38,6 +38,14 @@ def rendition_name(spec: RenditionSpec, image_format: str) -> str:
     return spec.name if image_format == "jpeg" else f"{spec.name}_{image_format}"
 
 
+# What an image (or a video's poster frame) is rendered into today: every rendition in every
+# format, and the public original. Items processed before some of them existed (AVIF, public
+# originals) lack them until they are rendered again (``media rerender``).
+PICTURE_FILES = frozenset(
+    {rendition_name(spec, f) for spec in IMAGE_RENDITIONS for f in FORMATS} | {PUBLIC_ORIGINAL}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class StoredFile:
     """One file of an item in storage: the original or a rendition."""

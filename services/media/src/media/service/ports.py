@@ -41,6 +41,10 @@ class MediaRepository(Protocol):
         ConcurrentModificationError."""
         ...
 
+    async def save_if_unchanged(self, item: MediaItem, *, expected_version: int) -> bool:
+        """Like ``save``, but False when the version moved on (nothing is written then)."""
+        ...
+
     async def remove(self, item: MediaItem) -> bool:
         """Forget a deleted item once its files are gone; False if it was already gone."""
         ...
@@ -51,7 +55,15 @@ class MediaRepository(Protocol):
 
     async def claim_next(self, owner: str, now: datetime, lease_s: float) -> MediaItem | None:
         """Across tenants: one uploaded item nobody holds (or whose claim expired), now held
-        by ``owner`` until ``now + lease_s``; or one deleted item whose files remain."""
+        by ``owner`` until ``now + lease_s``; or one deleted item whose files remain; when
+        neither waits, one processed item queued to be rendered again."""
+        ...
+
+    async def processed_after(
+        self, tenant_id: str | None, *, after_id: str | None, limit: int
+    ) -> list[MediaItem]:
+        """Processed items by ascending id after ``after_id``: the tenant's, or with None
+        every tenant's (an operator's command serves them all)."""
         ...
 
     async def extend_claim(
@@ -206,6 +218,15 @@ class StoredContent(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class LocalFile:
+    """A file on this machine's disk to store: a worker's rendition in its scratch folder."""
+
+    name: str
+    content_type: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
 class PendingFile:
     tenant_id: str
     media_id: str
@@ -223,6 +244,11 @@ class Storage(Protocol):
     async def create(
         self, tenant_id: str, media_id: str, name: str, content_type: str
     ) -> FileWriter: ...
+    async def store(self, tenant_id: str, media_id: str, files: Sequence[LocalFile]) -> list[str]:
+        """Local files (a worker's renditions) stored as the item's pending files, in as few
+        writes as the backend allows; their ids, in order. If it fails, none of them stays."""
+        ...
+
     async def keep(self, tenant_id: str, file_ids: Sequence[str]) -> None:
         """The files are recorded by their item: no longer pending."""
         ...

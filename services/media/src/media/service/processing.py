@@ -49,13 +49,13 @@ async def process_next(
         return True
     if item.attempts > max_attempts:  # each attempt died, timed out or failed on the way
         reason = f"The file could not be rendered in {max_attempts} attempts"
-        await _reject(uow, deps, item, owner, reason)
+        await _fail(uow, deps, item, owner, reason)
         return True
     try:
         async with _holding(claims, deps, item, owner, lease_s):
             rendered = await renderer.render(item)
     except RenderFailedError as error:
-        await _reject(uow, deps, item, owner, str(error))
+        await _fail(uow, deps, item, owner, str(error))
         return True
     await _finish(uow, deps, item, owner, rendered)
     return True
@@ -102,9 +102,11 @@ async def _finish(
     if recorded is None:
         logger.info("item %s was taken over or deleted: renditions dropped", claimed.media_id)
         await deps.storage.delete(claimed.tenant_id, [r.file_id for r in rendered.renditions])
-    else:
-        await deps.storage.keep(claimed.tenant_id, [r.file_id for r in rendered.renditions])
-        # Files of the item not in its record: renditions of a worker that died holding it.
+        return
+    await deps.storage.keep(claimed.tenant_id, [r.file_id for r in rendered.renditions])
+    if claimed.may_have_other_files:
+        # Files of the item not in its record: renditions it had before, or those of a
+        # worker that died holding it.
         keep = frozenset(f.file_id for f in recorded.files)
         await deps.storage.delete_all(claimed.tenant_id, claimed.media_id, keep=keep)
 
@@ -112,24 +114,52 @@ async def _finish(
 async def _record(
     uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, rendered: Rendered
 ) -> MediaItem | None:
-    """In one transaction: the item as recorded processed, or None when it is not ours."""
+    """In one transaction: the item as recorded processed, or None when it is not ours.
+
+    The item as claimed is written if nobody changed it since (the usual case: one write);
+    else it is read again, to see whether the claim is still ours and keep what changed."""
+    async with uow:
+        before = claimed
+        recorded = _processed(before, deps, rendered)
+        if not await uow.media.save_if_unchanged(recorded, expected_version=before.version):
+            current = await uow.media.get(claimed.tenant_id, claimed.media_id)
+            if current is None or not current.holds_claim(owner):
+                return None
+            before, recorded = current, _processed(current, deps, rendered)
+            await uow.media.save(recorded, expected_version=current.version)
+        # The renditions it had before (a rendering again) are deleted once this commits.
+        await uow.usage.add(claimed.tenant_id, recorded.stored_bytes - before.stored_bytes)
+        uow.emit(processed_event(recorded, deps.links))
+    return recorded
+
+
+def _processed(item: MediaItem, deps: Deps, rendered: Rendered) -> MediaItem:
+    return item.processed(
+        rendered.renditions,
+        width=rendered.width,
+        height=rendered.height,
+        blurhash=rendered.blurhash,
+        now=deps.clock.now(),
+        video=rendered.video,
+    )
+
+
+async def _fail(uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, reason: str) -> None:
+    """A new upload that cannot be rendered is rejected; a processed item rendered again
+    keeps what it has (it was served, and may be in published releases)."""
+    if claimed.rendering_again:
+        logger.warning("item %s could not be rendered again: %s", claimed.media_id, reason)
+        await retried(lambda: _give_up_rerender(uow, deps, claimed, owner))
+    else:
+        await _reject(uow, deps, claimed, owner, reason)
+
+
+async def _give_up_rerender(uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str) -> None:
     async with uow:
         current = await uow.media.get(claimed.tenant_id, claimed.media_id)
-        if current is None or not current.holds_claim(owner):
-            recorded = None
-        else:
-            recorded = current.processed(
-                rendered.renditions,
-                width=rendered.width,
-                height=rendered.height,
-                blurhash=rendered.blurhash,
-                now=deps.clock.now(),
-                video=rendered.video,
-            )
-            await uow.media.save(recorded, expected_version=current.version)
-            await uow.usage.add(claimed.tenant_id, sum(r.bytes for r in rendered.renditions))
-            uow.emit(processed_event(recorded, deps.links))
-    return recorded
+        if current is not None and current.holds_claim(owner):
+            given_up = current.rerender_given_up(deps.clock.now())
+            await uow.media.save(given_up, expected_version=current.version)
 
 
 async def _reject(uow: UnitOfWork, deps: Deps, claimed: MediaItem, owner: str, reason: str) -> None:

@@ -35,6 +35,7 @@ def item_document(item: MediaItem) -> Document:
         # Indexed: the worker looks for claimable items by it (None: nobody holds it).
         "claim_expires_at": None if item.claim is None else item.claim.expires_at,
         "attempts": item.attempts,
+        "rerender": item.rerender,  # indexed (when true): the queue of items to render again
         "version": item.version,
     }
 
@@ -60,5 +61,6 @@ def item_of(document: Document) -> MediaItem:
         reason=document.get("reason"),
         claim=None if claim is None else Claim(**claim),
         attempts=document.get("attempts", 0),
+        rerender=document.get("rerender", False),
         version=document["version"],
     )

@@ -14,6 +14,12 @@ INDEXES: dict[str, list[IndexModel]] = {
     "items": [
         IndexModel([("tenant_id", ASCENDING), ("_id", DESCENDING)], name="tenant_newest"),
         IndexModel([("status", ASCENDING), ("claim_expires_at", ASCENDING)], name="claimable"),
+        # Processed items queued to be rendered again (``media rerender``): only those.
+        IndexModel(
+            [("claim_expires_at", ASCENDING)],
+            name="rerender_queue",
+            partialFilterExpression={"rerender": True},
+        ),
     ],
     "usage": [],
     "galleries": [

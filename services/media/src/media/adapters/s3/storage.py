@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from media.adapters.local_files import copy_into
 from media.adapters.s3.connection import S3Connection
 from media.adapters.s3.keys import PENDING, FileKey, item_prefix
 from media.adapters.s3.writer import S3File
-from media.service.ports import PendingFile
+from media.service.ports import LocalFile, PendingFile
 from newsroom_shared.clock import Clock
 
 if TYPE_CHECKING:  # the stubs are a development dependency
@@ -73,6 +74,21 @@ class S3Storage:
         # The marker first: a process dying from here on leaves something the sweeper finds.
         await self._client.put_object(Bucket=self._bucket, Key=key.marker, Body=b"")
         return S3File(self._client, self._bucket, key, content_type, self._part_bytes)
+
+    async def store(self, tenant_id: str, media_id: str, files: Sequence[LocalFile]) -> list[str]:
+        """One object (and its pending marker) per file: S3 has no write of several."""
+        written: list[S3File] = []
+        try:
+            for file in files:
+                writer = await self.create(tenant_id, media_id, file.name, file.content_type)
+                written.append(writer)
+                await copy_into(writer, file.path)
+                await writer.close()
+        except BaseException:
+            for writer in written:
+                await writer.abort()
+            raise
+        return [w.file_id for w in written]
 
     async def keep(self, tenant_id: str, file_ids: Sequence[str]) -> None:
         keys = [k for k in (FileKey.of_file(tenant_id, i) for i in file_ids) if k is not None]
