@@ -9,10 +9,17 @@ for every client made afterwards), so the benchmark needs no hook in the service
 - ``consumed``: distribution's release consumer starts its transaction (``insert inbox``, its
   first command);
 - ``planned``: that transaction committed (the session that wrote the deliveries);
-- ``claimed``: the delivery worker's claim (``update deliveries``) has been answered;
+- ``claimed``: the delivery worker's claim (``update deliveries``) has been answered; when the
+  planner stored the post already claimed for the worker (the hand-off), no command claims it
+  and this stage is ``planned``;
 - ``posted``: the Mastodon fake holds the status (timed by the benchmark).
 
 Each stage is the first such command after the previous stage, in milliseconds from the request.
+
+Besides, every command of the two services from the request to the post, with its time from
+start to answer: by service, command and collection (``path_commands``), and those of the
+publish request until its commit apart (``publish_request_commands``), where the rest of the
+request's time is HTTP, authentication and our Python.
 """
 
 from __future__ import annotations
@@ -39,6 +46,10 @@ class _Release:
     # idle polls of the services in that window count too (a few per second).
     commands: dict[str, int] = field(default_factory=dict)
     owners: dict[bytes, str] = field(default_factory=dict)  # session id -> service
+    # Each command's "service command collection" and milliseconds from start to answer; of
+    # the publish request (before its commit was answered) and of the whole path.
+    request_timings: list[tuple[str, float]] = field(default_factory=list)
+    path_timings: list[tuple[str, float]] = field(default_factory=list)
 
 
 # (service, command, collection) -> the stage the command's start is, or the stage whose
@@ -62,8 +73,12 @@ class StageClock(monitoring.CommandListener):
         self._databases: dict[str, str] = {}
         self._current: _Release | None = None
         self._awaited: dict[int, str] = {}  # request id -> the stage its success stamps
+        # request id -> (label, start, part of the publish request) of the commands on the path
+        self._timed: dict[int, tuple[str, float, bool]] = {}
         self.samples: list[dict[str, float]] = []
         self.commands: list[dict[str, int]] = []
+        self.request_timings: list[list[tuple[str, float]]] = []
+        self.path_timings: list[list[tuple[str, float]]] = []
 
     def watch(self, publisher_db: str, distribution_db: str) -> None:
         self._databases = {publisher_db: "publisher", distribution_db: "distribution"}
@@ -71,10 +86,15 @@ class StageClock(monitoring.CommandListener):
     def start(self) -> None:
         self._current = _Release(time.perf_counter())
         self._awaited.clear()
+        self._timed.clear()
 
     def mark(self, stage: str) -> None:
-        if self._current is not None:
-            self._stamp(self._current, stage)
+        release = self._current
+        if release is None:
+            return
+        if stage == "posted" and "claimed" not in release.marks and "planned" in release.marks:
+            release.marks["claimed"] = release.marks["planned"]  # planned claimed: no command
+        self._stamp(release, stage)
 
     def finish(self) -> None:
         """Ends the release being timed (after ``mark("posted")``); keeps it if complete."""
@@ -82,6 +102,8 @@ class StageClock(monitoring.CommandListener):
         if release is not None and all(stage in release.marks for stage in STAGES):
             self.samples.append(release.marks)
             self.commands.append(release.commands)
+            self.request_timings.append(release.request_timings)
+            self.path_timings.append(release.path_timings)
 
     def _stamp(self, release: _Release, stage: str) -> None:
         previous = STAGES[STAGES.index(stage) - 1] if stage != STAGES[0] else None
@@ -101,6 +123,11 @@ class StageClock(monitoring.CommandListener):
             service = release.owners.get(_session_key(lsid)) if lsid is not None else None
         if service is not None and "posted" not in release.marks:
             release.commands[service] = release.commands.get(service, 0) + 1
+            collection = event.command.get(event.command_name)
+            where = f" {collection}" if isinstance(collection, str) else ""
+            in_request = service == "publisher" and "committed" not in release.marks
+            label = f"{service} {event.command_name}{where}"
+            self._timed[event.request_id] = (label, time.perf_counter(), in_request)
         if event.command_name == "commitTransaction":
             for stage, session in release.sessions.items():
                 if event.command.get("lsid") == session:
@@ -120,12 +147,20 @@ class StageClock(monitoring.CommandListener):
             self._awaited[event.request_id] = _ANSWERS[key]
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        timed = self._timed.pop(event.request_id, None)
+        if timed is not None and self._current is not None:
+            label, began, in_request = timed
+            took = (time.perf_counter() - began) * 1000
+            self._current.path_timings.append((label, took))
+            if in_request:
+                self._current.request_timings.append((label, took))
         stage = self._awaited.pop(event.request_id, None)
         if stage is not None and self._current is not None:
             self._stamp(self._current, stage)
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
         self._awaited.pop(event.request_id, None)
+        self._timed.pop(event.request_id, None)
 
     def report(self) -> dict[str, Any]:
         """Per stage, the median time from the request and from the stage before."""
@@ -146,7 +181,27 @@ class StageClock(monitoring.CommandListener):
             "p50_ms_from_request": at,
             "p50_ms_per_step": steps,
             "p50_database_commands_per_release": commands,
+            "publish_request_commands": _by_label(self.request_timings),
+            "path_commands": _by_label(self.path_timings),
         }
+
+
+def _by_label(releases: list[list[tuple[str, float]]]) -> dict[str, Any]:
+    """Per "service command collection": how many per release (p50 over the releases, so
+    an idle poll that fell in some windows shows as 0) and the p50 milliseconds of one, plus
+    the p50 of their sum per release (getMores left out)."""
+    labels = sorted({label for timings in releases for label, _ in timings})
+    per_label: dict[str, dict[str, float]] = {}
+    for label in labels:
+        counts = [sum(1 for name, _ in timings if name == label) for timings in releases]
+        took = [ms for timings in releases for name, ms in timings if name == label]
+        per_label[label] = {
+            "p50_per_release": statistics.median(counts),
+            "p50_ms_each": statistics.median(took),
+        }
+    # A getMore is a change stream or a cursor waiting for data: its time is a wait, not work.
+    totals = [sum(ms for name, ms in timings if " getMore" not in name) for timings in releases]
+    return {"p50_total_ms": statistics.median(totals) if totals else 0.0, "by_command": per_label}
 
 
 def _session_key(lsid: Any) -> bytes:

@@ -1,4 +1,5 @@
-"""Transactions: a commit whose result is unknown is sent again, a transient one reruns."""
+"""Transactions: a commit whose result is unknown is sent again, a transient one reruns; hooks
+registered with ``on_commit`` run after a commit only."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import pytest
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import OperationFailure, PyMongoError
 
-from newsroom_shared.mongo import UNKNOWN_COMMIT, Database, commit, in_transaction, transaction
+from newsroom_shared.mongo import (
+    UNKNOWN_COMMIT,
+    Database,
+    commit,
+    in_transaction,
+    on_commit,
+    transaction,
+)
 
 
 class LosesCommitAnswers:
@@ -92,3 +100,53 @@ async def test_a_transient_error_reruns_the_work(database: Database) -> None:
 
     assert await in_transaction(database.client, work) == 2
     assert [doc["_id"] async for doc in database.things.find()] == [2]
+
+
+@pytest.mark.connected
+async def test_commit_hooks_run_after_the_commit_of_their_own_attempt_only(
+    database: Database,
+) -> None:
+    await database.create_collection("things")
+    seen: list[int] = []  # the attempts whose hook ran
+    runs = 0
+
+    async def work(session: AsyncClientSession) -> None:
+        nonlocal runs
+        runs += 1
+        attempt = runs
+        await database.things.insert_one({"_id": attempt}, session=session)
+
+        on_commit(session, lambda: seen.append(attempt))
+        if attempt == 1:
+            raise OperationFailure(
+                "write conflict", details={"errorLabels": ["TransientTransactionError"]}
+            )
+
+    await in_transaction(database.client, work)
+    assert seen == [2]  # the aborted first attempt's hook never ran
+    assert await database.things.count_documents({}) == 1
+
+
+@pytest.mark.connected
+async def test_a_failing_commit_hook_does_not_fail_the_committed_transaction(
+    database: Database,
+) -> None:
+    await database.create_collection("things")
+    later: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("a bug in a hook")
+
+    async with transaction(database.client) as session:
+        await database.things.insert_one({"_id": 1}, session=session)
+        on_commit(session, broken)
+        on_commit(session, lambda: later.append("ran"))
+    assert later == ["ran"]
+    assert await database.things.count_documents({}) == 1
+
+
+@pytest.mark.connected
+async def test_on_commit_refuses_a_session_outside_a_transaction(database: Database) -> None:
+    async with database.client.start_session() as session:
+        with pytest.raises(RuntimeError):
+            on_commit(session, lambda: None)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -29,6 +31,12 @@ _MAX_TIME_MS_EXPIRED = 50
 
 TRANSIENT = "TransientTransactionError"
 UNKNOWN_COMMIT = "UnknownTransactionCommitResult"
+
+logger = logging.getLogger(__name__)
+
+CommitHook = Callable[[], None]
+# What to do once each open transaction (by its session) has committed: see on_commit().
+_COMMIT_HOOKS: WeakKeyDictionary[AsyncClientSession, list[CommitHook]] = WeakKeyDictionary()
 
 
 def make_client(uri: str, **options: Any) -> AsyncMongoClient[Document]:
@@ -72,13 +80,42 @@ async def transaction(client: AsyncMongoClient[Document]) -> AsyncIterator[Async
         await session.start_transaction(
             read_concern=ReadConcern("snapshot"), write_concern=WriteConcern("majority")
         )
+        hooks: list[CommitHook] = []
+        _COMMIT_HOOKS[session] = hooks
         try:
-            yield session
-        except BaseException:
-            if session.in_transaction:
-                await session.abort_transaction()
-            raise
-        await commit(session)
+            try:
+                yield session
+            except BaseException:
+                if session.in_transaction:
+                    await session.abort_transaction()
+                raise
+            await commit(session)
+        finally:
+            del _COMMIT_HOOKS[session]
+        _run_commit_hooks(hooks)
+
+
+def on_commit(session: AsyncClientSession, hook: CommitHook) -> None:
+    """Call ``hook`` once the transaction ``session`` is in (opened by :func:`transaction`)
+    has committed; never when it aborts (a rerun of the transaction registers its own).
+
+    For what may only happen to committed state, in this process, at once (hand work a
+    transaction stored to a worker here): unlike an outbox event it is lost with the process,
+    so the state itself must let others find the work too."""
+    hooks = _COMMIT_HOOKS.get(session)
+    if hooks is None:
+        raise RuntimeError("on_commit needs a session in a transaction opened by transaction()")
+    hooks.append(hook)
+
+
+def _run_commit_hooks(hooks: list[CommitHook]) -> None:
+    """The transaction committed: a failing hook is logged, never reported as the
+    transaction's failure (its caller would run committed work again)."""
+    for hook in hooks:
+        try:
+            hook()
+        except Exception:
+            logger.exception("a hook after a commit failed")
 
 
 async def in_transaction(

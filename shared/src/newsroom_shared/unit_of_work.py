@@ -28,7 +28,14 @@ from pymongo.errors import PyMongoError
 
 from newsroom_shared.events.base import Event
 from newsroom_shared.events.envelope import Envelope
-from newsroom_shared.mongo import Database, Document, is_transient, transaction
+from newsroom_shared.mongo import (
+    CommitHook,
+    Database,
+    Document,
+    is_transient,
+    on_commit,
+    transaction,
+)
 from newsroom_shared.outbox import Outbox
 
 
@@ -70,6 +77,13 @@ class MongoUnitOfWork:
         if self._joined is None and not self._transactional:
             raise RuntimeError("events need a transactional unit of work")
         self._pending.append(event)
+
+    def on_commit(self, hook: CommitHook) -> None:
+        """Call ``hook`` once this unit of work's transaction (its own, or the one it joined)
+        committed; never when it rolls back (see :func:`newsroom_shared.mongo.on_commit`)."""
+        if self._session is None:
+            raise RuntimeError("on_commit needs a unit of work inside a transaction")
+        on_commit(self._session, hook)
 
     async def flush(self) -> None:
         """Add the emitted events to the outbox, in the transaction."""

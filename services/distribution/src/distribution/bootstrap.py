@@ -64,7 +64,7 @@ class Distribution:
     doorbell: Doorbell
     """Rung once a consumer committed due deliveries: wakes this process's delivery worker."""
     handoff: Handoff
-    """Deliveries the release consumer here planned, for this process's worker to claim by id."""
+    """Deliveries the release consumer here planned claimed for this process's worker."""
     mail_bell: Doorbell
     """Rung once a subscription committed a confirmation email: wakes this process's mailer."""
 

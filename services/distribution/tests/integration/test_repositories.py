@@ -108,61 +108,40 @@ async def test_remembering_an_older_version_returns_the_later_one_stored(databas
     assert (returned["version"], returned["title"]) == (2, "v2")
 
 
-async def test_claiming_planned_deliveries_by_id_takes_only_those_still_due(database) -> None:
+async def test_deliveries_planned_claimed_are_leased_like_any_claim(database) -> None:
     await ensure_indexes(database)
     deliveries = MongoDeliveries(database)
-    batch = [planned("t1", f"s{i}") for i in range(4)]
-    await deliveries.add_new(batch)
-    # One went to another worker's due search first; another is not due yet.
-    [taken] = await deliveries.claim_due(NOW, 1, owner="x", claim="x", lease_until=NOW + LEASE)
-    await database["deliveries"].update_one(
-        {"_id": batch[3].id}, {"$set": {"next_attempt_at": NOW + timedelta(hours=1)}}
-    )
+    batch = [planned("t1", f"s{i}").claimed_until(NOW + LEASE, NOW) for i in range(2)]
 
-    claimed = await deliveries.claim_these(
-        batch, NOW, owner="w", claim="w", lease_until=NOW + LEASE
-    )
+    new = await deliveries.add_new(batch, claim=("w", "w-claim"))
 
-    expected = {d.id for d in batch} - {taken.id, batch[3].id}
-    assert {d.id for d in claimed} == expected
-    # As stored (the read-back path, since not all were taken), and the claim is "w"'s.
-    assert {d.status for d in claimed} == {DeliveryStatus.SENDING}
-    assert await database["deliveries"].count_documents({"claim": "w"}) == 2
-    assert (
-        await deliveries.claim_these(batch, NOW, owner="v", claim="v", lease_until=NOW + LEASE)
-        == []
-    )
-
-
-async def test_claiming_planned_deliveries_returns_them_as_a_read_would(database) -> None:
-    await ensure_indexes(database)
-    deliveries = MongoDeliveries(database)
-    batch = [planned("t1", f"s{i}") for i in range(3)]
-    await deliveries.add_new(batch)
-    claimed = await deliveries.claim_these(
-        batch, NOW, owner="w", claim="w", lease_until=NOW + LEASE
-    )
+    assert new == batch
     stored = {d.id: d for d in await deliveries.of_release("t1", "r1")}
-    assert {d.id: d for d in claimed} == stored  # one command, no read-back, same state
+    assert stored == {d.id: d for d in batch}  # as the planner holds them (one command)
+    assert {d.status for d in stored.values()} == {DeliveryStatus.SENDING}
+    assert await database["deliveries"].count_documents({"claim": "w-claim", "owner": "w"}) == 2
+    # Nobody else's due search takes them while the lease holds; after it, anyone's does
+    # (the planning process died), marked as possibly posted.
+    assert await deliveries.claim_due(NOW, 10, owner="x", claim="x", lease_until=NOW) == []
+    later = NOW + LEASE
+    taken = await deliveries.claim_due(later, 10, owner="x", claim="x", lease_until=later + LEASE)
+    assert {d.id for d in taken} == set(stored)
+    assert all(d.outcome_unknown and d.attempts == 2 for d in taken)
 
 
-async def test_claiming_by_id_never_reaches_another_tenants_deliveries(database) -> None:
+async def test_planning_claimed_leaves_deliveries_stored_before_alone(database) -> None:
     await ensure_indexes(database)
     deliveries = MongoDeliveries(database)
-    theirs = planned("t2", "s1")
-    await deliveries.add_new([theirs])
-    # The same id presented as t1's (a forged or mixed-up hand-off) claims nothing.
-    posing = replace(theirs, tenant_id="t1")
-    assert (
-        await deliveries.claim_these([posing], NOW, owner="w", claim="w", lease_until=NOW + LEASE)
-        == []
-    )
-    [stored] = await deliveries.of_release("t2", "r1")
-    assert stored.status == DeliveryStatus.PENDING
-    with pytest.raises(ValueError, match="one tenant"):
-        await deliveries.claim_these(
-            [planned("t1", "s1"), theirs], NOW, owner="w", claim="w", lease_until=NOW + LEASE
-        )
+    before = planned("t1", "s1")
+    await deliveries.add_new([before])
+    again = [before.claimed_until(NOW + LEASE, NOW), planned("t1", "s2").claimed_until(NOW, NOW)]
+
+    new = await deliveries.add_new(again, claim=("w", "w-claim"))
+
+    assert [d.recipient for d in new] == ["s2"]  # only the new one is the planner's to attempt
+    [first] = [d for d in await deliveries.of_release("t1", "r1") if d.id == before.id]
+    assert first == before  # still pending, unclaimed
+    assert await database["deliveries"].count_documents({"claim": "w-claim"}) == 1
 
 
 async def test_two_workers_racing_claim_disjoint_sets_across_tenants(database) -> None:

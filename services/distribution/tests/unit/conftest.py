@@ -213,7 +213,11 @@ class FakeDeliveries:
         return [d for d in self.s.deliveries.values() if d.tenant_id == tenant_id]
 
     async def add_new(
-        self, deliveries: Sequence[Delivery], *, some_may_exist: bool = True
+        self,
+        deliveries: Sequence[Delivery],
+        *,
+        some_may_exist: bool = True,
+        claim: tuple[str, str] | None = None,
     ) -> list[Delivery]:
         if not deliveries:
             return []
@@ -223,6 +227,8 @@ class FakeDeliveries:
             raise RuntimeError("duplicate key: a delivery planned twice")
         for d in new:
             self.s.deliveries[d.id] = d
+            if claim is not None:
+                self.s.claims[d.id] = claim[1]
         return new
 
     async def get(self, tenant_id: str, delivery_id: str) -> Delivery | None:
@@ -258,34 +264,6 @@ class FakeDeliveries:
                 attempts=d.attempts + 1,
                 first_attempt_at=min(d.first_attempt_at or now, now),
                 outcome_unknown=d.outcome_unknown or d.status is DeliveryStatus.SENDING,
-            )
-            self.s.deliveries[d.id] = after
-            self.s.claims[d.id] = claim
-            claimed.append(after)
-        return claimed
-
-    async def claim_these(
-        self,
-        deliveries: Sequence[Delivery],
-        now: datetime,
-        *,
-        owner: str,
-        claim: str,
-        lease_until: datetime,
-    ) -> list[Delivery]:
-        claimed = []
-        for planned in deliveries:
-            d = self.s.deliveries.get(planned.id)
-            if d is None or d.tenant_id != planned.tenant_id:
-                continue
-            if d.status is not DeliveryStatus.PENDING or d.next_attempt_at > now:
-                continue
-            after = replace(
-                d,
-                status=DeliveryStatus.SENDING,
-                next_attempt_at=lease_until,
-                attempts=d.attempts + 1,
-                first_attempt_at=min(d.first_attempt_at or now, now),
             )
             self.s.deliveries[d.id] = after
             self.s.claims[d.id] = claim
@@ -632,6 +610,7 @@ class FakeUnitOfWork:
         self.store = store
         self._transactional = transactional
         self.pending: list[Event] = []
+        self.commit_hooks: list[Callable[[], None]] = []
         self.channels = FakeChannels(store)
         self.subscribers = FakeSubscribers(store)
         self.deliveries = FakeDeliveries(store)
@@ -648,6 +627,11 @@ class FakeUnitOfWork:
         if not self._transactional:
             raise RuntimeError("events need a unit of work inside a transaction")
         self.pending.append(event)
+
+    def on_commit(self, hook: Callable[[], None]) -> None:
+        if not self._transactional:
+            raise RuntimeError("on_commit needs a unit of work inside a transaction")
+        self.commit_hooks.append(hook)
 
 
 class FakeUnits:
@@ -675,6 +659,8 @@ class FakeUnits:
             raise
         self.store.outbox.extend(uow.pending)
         self.commits += 1
+        for hook in uow.commit_hooks:
+            hook()
         return result
 
 

@@ -65,6 +65,23 @@ async def test_a_release_round_trips_with_its_version_snapshot(uow_factory) -> N
         assert stored.snapshot == release
 
 
+async def test_a_release_is_read_with_its_newsroom_in_one_command_within_the_tenant(
+    uow_factory,
+) -> None:
+    newsroom = Newsroom.create(tenant_id=TENANT, name="Acme", default_language="en", now=NOW)
+    release = a_release()
+    release.newsroom_id = newsroom.id
+    orphan = a_release("Its newsroom is gone")  # newsroom "n1" was never stored
+    async with uow_factory() as uow:
+        await uow.newsrooms.add(newsroom)
+        await uow.releases.add(release)
+        await uow.releases.add(orphan)
+    async with uow_factory() as uow:  # in a transaction, as commands read it
+        assert await uow.releases.get_with_newsroom(TENANT, release.id) == (release, newsroom)
+        assert await uow.releases.get_with_newsroom(TENANT, orphan.id) == (orphan, None)
+        assert await uow.releases.get_with_newsroom("b" * 24, release.id) is None
+
+
 async def test_save_is_conditional_on_the_version_read(uow_factory) -> None:
     release = a_release()
     async with uow_factory() as uow:

@@ -165,6 +165,16 @@ class FakeReleases:
         found = self.s.releases.get(release_id)
         return copy.deepcopy(found) if found and found.tenant_id == tenant_id else None
 
+    async def get_with_newsroom(
+        self, tenant_id: str, release_id: str
+    ) -> tuple[Release, Newsroom | None] | None:
+        release = await self.get(tenant_id, release_id)
+        if release is None:
+            return None
+        newsroom = self.s.newsrooms.get(release.newsroom_id)
+        mine = newsroom is not None and newsroom.tenant_id == tenant_id
+        return release, copy.deepcopy(newsroom) if mine else None
+
     async def save(self, release: Release, *, expected_version: int) -> None:
         stored = self.s.releases.get(release.id)
         if stored is None or stored.version != expected_version or self._slug_taken(release):

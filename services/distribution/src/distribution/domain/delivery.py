@@ -210,6 +210,15 @@ class Delivery:
         """Claimed for sending; the attempt counts from here, so a crash mid-send still counts."""
         return self._to(DeliveryAction.START, attempts=self.attempts + 1)
 
+    def claimed_until(self, lease_until: datetime, now: datetime) -> Delivery:
+        """Claimed for sending (:meth:`start_attempt`) until the claim's lease runs out, its
+        first attempt from ``now``: what a worker's claim makes of a due delivery."""
+        return replace(
+            self.start_attempt(),
+            next_attempt_at=lease_until,
+            first_attempt_at=self.first_attempt_at or now,
+        )
+
     def succeed(self, now: datetime, remote_id: str | None, remote_url: str | None) -> Delivery:
         withdrawn = self.withdrawn_at is not None and self.channel_kind in DELETABLE_KINDS
         return self._to(

@@ -73,14 +73,9 @@ def newsroom_handler(distribution: Distribution) -> EventHandler:
 
 def ring_the_worker(distribution: Distribution) -> Callable[[], None]:
     """Planned deliveries (and a withdrawn release's posts to delete) are due at once: the
-    worker here claims them now, those planned here by id (the hand-off), not at its next
-    poll (other replicas' workers find them by polling)."""
-
-    def committed() -> None:
-        distribution.handoff.committed()
-        distribution.doorbell.ring()
-
-    return committed
+    worker here takes them now (those planned claimed for it, the hand-off, without a
+    command), not at its next poll (other replicas' workers find them by polling)."""
+    return distribution.doorbell.ring
 
 
 SUBSCRIPTIONS: list[Subscription[Distribution]] = [

@@ -67,13 +67,15 @@ class DeliveryWorker:
         self._in_flight: set[asyncio.Task[None]] = set()
         # Of those, the ones still waiting for the far side (see run_once).
         self._attempting: set[asyncio.Task[None]] = set()
+        self._owner = distribution.runtime.instance
+        self._lease = timedelta(seconds=lease_s)
         self._deliverer = Deliverer(
             distribution,
             distribution.senders,
             distribution.clock,
             digest_key=distribution.digest_key,
-            owner=distribution.runtime.instance,
-            lease=timedelta(seconds=lease_s),
+            owner=self._owner,
+            lease=self._lease,
             outcomes_expected=lambda: len(self._attempting),
         )
         self.loop = BackgroundLoop("delivery-worker", self.run_once, interval_s=interval_s)
@@ -92,10 +94,13 @@ class DeliveryWorker:
         self.planner.wake()
 
     async def start(self) -> None:
+        # From now on the release consumer here plans posts claimed for this worker.
+        self._distribution.handoff.open(self._owner, self._lease)
         await self.loop.start()
         await self.planner.start()
 
     async def stop(self) -> None:
+        self._distribution.handoff.close()
         await self.planner.stop()
         await self.loop.stop()
         # Attempts in flight finish (or their leases bring them back to another worker).
@@ -116,9 +121,9 @@ class DeliveryWorker:
         free = min(self._batch_size - len(self._attempting), self._claim_size)
         if free <= 0 or (self._attempting and free < self._claim_size // 2):
             return 0
-        # What the consumer here just planned first: claimed by id, attempted without reading
-        # its context again (distribution.service.handoff).
-        handed = await self._deliverer.claim_handed(self._distribution.handoff.take())
+        # What the consumer here just planned first: planned claimed for this worker,
+        # attempted without a command before (distribution.service.handoff).
+        handed = self._deliverer.handed_over(self._distribution.handoff.take())
         for claimed in handed.claimed:
             self._spawn(self._attempt(claimed, handed.context))
         free -= len(handed.claimed)

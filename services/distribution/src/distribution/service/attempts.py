@@ -61,18 +61,6 @@ async def claim_due(
     return [Claimed(delivery, claim) for delivery in deliveries]
 
 
-async def claim_these(
-    uow: UnitOfWork, deliveries: Sequence[Delivery], now: datetime, *, owner: str, lease: timedelta
-) -> list[Claimed]:
-    """As :func:`claim_due`, for deliveries known by id (one tenant's, as planned): those still
-    pending and due are claimed, the rest skipped."""
-    claim = uuid.uuid4().hex
-    claimed = await uow.deliveries.claim_these(
-        deliveries, now, owner=owner, claim=claim, lease_until=now + lease
-    )
-    return [Claimed(delivery, claim) for delivery in claimed]
-
-
 @dataclass(frozen=True, slots=True)
 class Attempted:
     """What one attempt achieved, to be recorded.

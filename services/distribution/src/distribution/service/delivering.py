@@ -233,27 +233,17 @@ class Deliverer:
         claimed = await attempts.claim_due(reader, now, limit, owner=self._owner, lease=self._lease)
         return await self._with_context(reader, claimed)
 
-    async def claim_handed(self, handed: Sequence[Planned]) -> Batch:
-        """The deliveries this process's consumer planned and handed over (see
-        :mod:`distribution.service.handoff`), claimed by id, one command per tenant, with the
-        channels and facts their planner read: no due search, no context reads."""
+    def handed_over(self, handed: Sequence[Planned]) -> Batch:
+        """The deliveries this process's consumer planned claimed for this worker and handed
+        over once committed (see :mod:`distribution.service.handoff`), with the channels and
+        facts their planner read: no command before the attempts."""
         context = Context()
-        by_tenant: dict[str, list[Delivery]] = {}
+        claimed: list[Claimed] = []
         for planned in handed:
-            first = planned.deliveries[0]
-            tenant = first.tenant_id
-            by_tenant.setdefault(tenant, []).extend(planned.deliveries)
+            tenant = planned.deliveries[0].tenant_id
             context.channels.update({(tenant, k): v for k, v in planned.channels.items()})
-            context.releases[(tenant, first.release_id)] = planned.release
-        reader = self._units.reader()
-        now = self._clock.now()
-        claimed = [
-            claim
-            for deliveries in by_tenant.values()
-            for claim in await attempts.claim_these(
-                reader, deliveries, now, owner=self._owner, lease=self._lease
-            )
-        ]
+            context.releases[(tenant, planned.deliveries[0].release_id)] = planned.release
+            claimed += [Claimed(delivery, planned.claim) for delivery in planned.deliveries]
         return Batch(claimed, context)
 
     async def claim_retractions(self, limit: int) -> Batch:

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from distribution.domain.channels import Channel, WebhookConfig
-from distribution.domain.delivery import plan_deliveries, withdraw
+from distribution.domain.delivery import Delivery, plan_deliveries, withdraw
 from distribution.domain.fanouts import PAGE_SIZE, FanOut, FanOutMovedError, ReleaseEvent
+from distribution.domain.releases import ReleaseFacts
 from distribution.service.handoff import Handoff, Planned
 from distribution.service.ports import UnitOfWork, UnitsOfWork
 from newsroom_shared.events.publisher import ReleasePublished, ReleaseWithdrawn
@@ -24,8 +26,9 @@ async def plan_for_release(
     """Stores the release's facts (the worker composes from them), plans a delivery for each
     public channel and starts a fan-out per email channel, planning its first page; returns how
     many deliveries are new (none when the same release is planned again). The rest of a large
-    fan-out is planned by :func:`plan_next_page`. The new public deliveries go to ``handoff``
-    with their channels and facts (see :mod:`distribution.service.handoff`)."""
+    fan-out is planned by :func:`plan_next_page`. The new public deliveries are planned
+    claimed by the worker of ``handoff`` when one runs here, and handed to it with their
+    channels and facts once the transaction committed (see :mod:`distribution.service.handoff`)."""
     facts = await uow.releases.remember(event, newsroom_name=await _newsroom_name(uow, event))
     channels = [
         channel
@@ -33,15 +36,34 @@ async def plan_for_release(
         if _wants(channel, event)
     ]
     public = [channel for channel in channels if channel.kind != "email"]
-    new = await uow.deliveries.add_new(plan_deliveries(event, public, [], now))
-    if handoff is not None:
-        handoff.add(Planned(tuple(new), {channel.id: channel for channel in public}, facts))
-    planned = len(new)
+    posts = plan_deliveries(event, public, [], now)
+    planned = len(await _plan_public(uow, posts, public, facts, now, handoff))
     for channel in (channel for channel in channels if channel.kind == "email"):
         fan_out = FanOut.start(event, channel.id, now)
         if await uow.fan_outs.start(fan_out):
             planned += await _plan_page(uow, fan_out, channel, event, now, page_size)
     return planned
+
+
+async def _plan_public(
+    uow: UnitOfWork,
+    deliveries: list[Delivery],
+    channels: list[Channel],
+    facts: ReleaseFacts,
+    now: datetime,
+    handoff: Handoff | None,
+) -> list[Delivery]:
+    """Stores the posts and webhooks not stored yet; with a worker here, claimed for it and
+    handed over once the transaction committed (:mod:`distribution.service.handoff`)."""
+    claim = None if handoff is None else handoff.claim(len(deliveries), now)
+    if handoff is None or claim is None:
+        return await uow.deliveries.add_new(deliveries)
+    claimed = [delivery.claimed_until(claim.lease_until, now) for delivery in deliveries]
+    new = await uow.deliveries.add_new(claimed, claim=(claim.owner, claim.token))
+    if new:
+        handed = Planned(tuple(new), {c.id: c for c in channels}, facts, claim.token)
+        uow.on_commit(partial(handoff.add, handed))
+    return new
 
 
 async def plan_next_page(

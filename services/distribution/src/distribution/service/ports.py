@@ -91,9 +91,14 @@ class SubscriberRepository(Protocol):
 
 class DeliveryRepository(Protocol):
     async def add_new(
-        self, deliveries: Sequence[Delivery], *, some_may_exist: bool = True
+        self,
+        deliveries: Sequence[Delivery],
+        *,
+        some_may_exist: bool = True,
+        claim: tuple[str, str] | None = None,
     ) -> list[Delivery]:
-        """Stores the deliveries not stored yet (all of one tenant); returns those."""
+        """Stores the deliveries not stored yet (all of one tenant); returns those. With
+        ``claim`` (owner, token) they are stored claimed (``sending``, as planned) under it."""
         ...
 
     async def get(self, tenant_id: str, delivery_id: str) -> Delivery | None: ...
@@ -105,19 +110,6 @@ class DeliveryRepository(Protocol):
         """Across tenants: up to ``limit`` due deliveries (pending and due, or sending with
         their lease run out), oldest due first, now ``sending`` under ``claim`` until
         ``lease_until``."""
-        ...
-
-    async def claim_these(
-        self,
-        deliveries: Sequence[Delivery],
-        now: datetime,
-        *,
-        owner: str,
-        claim: str,
-        lease_until: datetime,
-    ) -> list[Delivery]:
-        """Of ``deliveries`` (one tenant's, as planned), those still pending and due, now
-        ``sending`` under ``claim`` until ``lease_until``: no search for due work."""
         ...
 
     async def count_due(self, now: datetime, *, up_to: int) -> int:
@@ -304,6 +296,11 @@ class UnitOfWork(Protocol):
     def alerts(self) -> AlertRepository: ...
 
     def emit(self, event: Event) -> None: ...
+
+    def on_commit(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` once this unit of work's transaction committed (never if it rolls
+        back): for what this process does with committed work at once (the hand-off)."""
+        ...
 
 
 class UnitsOfWork(Protocol):

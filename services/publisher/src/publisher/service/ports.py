@@ -112,6 +112,12 @@ class ReleaseRepository(Protocol):
         ...
 
     async def get(self, tenant_id: str, release_id: str) -> Release | None: ...
+    async def get_with_newsroom(
+        self, tenant_id: str, release_id: str
+    ) -> tuple[Release, Newsroom | None] | None:
+        """The release and its newsroom (None if the newsroom is gone), read together."""
+        ...
+
     async def save(self, release: Release, *, expected_version: int) -> None:
         """Replace the stored release if its version is still ``expected_version``.
 

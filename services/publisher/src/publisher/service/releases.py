@@ -31,6 +31,19 @@ async def load_release(uow: UnitOfWork, tenant_id: str, release_id: str) -> Rele
     return release
 
 
+async def load_release_and_newsroom(
+    uow: UnitOfWork, tenant_id: str, release_id: str
+) -> tuple[Release, Newsroom]:
+    """The release and its newsroom, read in one go (every command on a release needs both)."""
+    found = await uow.releases.get_with_newsroom(tenant_id, release_id)
+    if found is None:
+        raise NotFoundError("release", release_id)
+    release, newsroom = found
+    if newsroom is None:
+        raise NotFoundError("newsroom", release.newsroom_id)
+    return release, newsroom
+
+
 async def store(uow: UnitOfWork, release: Release, *, loaded_version: int) -> None:
     """Save a changed release (if nobody changed it meanwhile) and its new version snapshot."""
     await uow.releases.save(release, expected_version=loaded_version)
@@ -91,9 +104,8 @@ async def change_release(
     """Load, check ``If-Match``, apply ``step``, store it with its events, in one transaction."""
 
     async def command() -> ReleaseView:
-        release = await load_release(uow, caller.tenant_id, release_id)
+        release, newsroom = await load_release_and_newsroom(uow, caller.tenant_id, release_id)
         release.check_version(if_match)
-        newsroom = await load_newsroom(uow, caller.tenant_id, release.newsroom_id)
         loaded_version = release.version
         emitted = await step(release, newsroom)
         if release.version != loaded_version:
@@ -155,9 +167,8 @@ async def delete_release(
     """Delete a release that never went out, with its history."""
 
     async def command() -> None:
-        release = await load_release(uow, caller.tenant_id, release_id)
+        release, newsroom = await load_release_and_newsroom(uow, caller.tenant_id, release_id)
         release.check_version(if_match)
-        newsroom = await load_newsroom(uow, caller.tenant_id, release.newsroom_id)
         release.check_deletable(requires_approval=newsroom.requires_approval)
         await uow.releases.delete(release)
         await uow.versions.delete_all(caller.tenant_id, release.id)
@@ -167,8 +178,7 @@ async def delete_release(
 
 async def get_release(uow: UnitOfWork, caller: Caller, release_id: str) -> ReleaseView:
     async with uow:
-        release = await load_release(uow, caller.tenant_id, release_id)
-        newsroom = await load_newsroom(uow, caller.tenant_id, release.newsroom_id)
+        release, newsroom = await load_release_and_newsroom(uow, caller.tenant_id, release_id)
     return ReleaseView(release, newsroom)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from publisher.domain.errors import NotFoundError
 from publisher.service import events
 from publisher.service.media import release_image
-from publisher.service.newsrooms import load_newsroom
 from publisher.service.ports import Deps, DueRelease, UnitOfWork
 from publisher.service.releases import store
 from publisher.service.transactions import atomically
@@ -24,13 +24,15 @@ async def publish_due(uow: UnitOfWork, deps: Deps, due: DueRelease) -> bool:
     """
 
     async def command() -> bool:
-        release = await uow.releases.get(due.tenant_id, due.release_id)
-        if release is None:
+        found = await uow.releases.get_with_newsroom(due.tenant_id, due.release_id)
+        if found is None:
             return False
+        release, newsroom = found
         loaded_version = release.version
         if not release.publish_if_due(deps.clock.now()):
             return False
-        newsroom = await load_newsroom(uow, release.tenant_id, release.newsroom_id)
+        if newsroom is None:
+            raise NotFoundError("newsroom", release.newsroom_id)
         await store(uow, release, loaded_version=loaded_version)
         image = await release_image(uow, release)
         uow.emit(events.published(release, newsroom, deps.links, image))

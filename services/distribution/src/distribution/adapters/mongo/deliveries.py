@@ -84,16 +84,6 @@ def _claim_update(claiming: Document, status: str, now: datetime) -> Document:
     }
 
 
-def _as_planned_document(delivery: Delivery) -> Document:
-    """A delivery planned in this process as its stored document reads (times to the
-    millisecond, as BSON keeps them)."""
-    fields = {
-        name: _as_stored(value) if isinstance(value, datetime) else value
-        for name, value in delivery_fields(delivery).items()
-    }
-    return {"_id": delivery.id, **fields}
-
-
 def _as_stored(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
@@ -147,10 +137,15 @@ class MongoDeliveries(Repository):
     )
 
     async def add_new(
-        self, deliveries: Sequence[Delivery], *, some_may_exist: bool = True
+        self,
+        deliveries: Sequence[Delivery],
+        *,
+        some_may_exist: bool = True,
+        claim: tuple[str, str] | None = None,
     ) -> list[Delivery]:
         """Stores the deliveries not stored yet (all of one tenant); returns those. One
-        command either way.
+        command either way. With ``claim`` (owner, token) they are stored under that claim
+        (deliveries planned ``sending`` for this process's worker: the hand-off).
 
         With ``some_may_exist`` each is an upsert that only inserts (the stored one, if any,
         stays as it is), and the reply names those inserted. Without it (a fan-out's page of
@@ -162,9 +157,10 @@ class MongoDeliveries(Repository):
         tenants = {d.tenant_id for d in deliveries}
         if len(tenants) != 1:
             raise ValueError("deliveries of one tenant at a time")
+        claimed = {} if claim is None else {"owner": claim[0], "claim": claim[1]}
         if not some_may_exist:
             await self._collection.insert_many(
-                [{"_id": d.id, **delivery_fields(d)} for d in deliveries],
+                [{"_id": d.id, **delivery_fields(d), **claimed} for d in deliveries],
                 ordered=False,
                 session=self._session,
             )
@@ -175,7 +171,7 @@ class MongoDeliveries(Repository):
                 UpdateOne(
                     {"_id": d.id, "tenant_id": tenant},
                     # The filter's fields go into an inserted document by themselves.
-                    {"$setOnInsert": delivery_fields(d, without=("tenant_id",))},
+                    {"$setOnInsert": delivery_fields(d, without=("tenant_id",)) | claimed},
                     upsert=True,
                 )
                 for d in deliveries
@@ -241,37 +237,6 @@ class MongoDeliveries(Repository):
             session=self._session,
         )
         return await self._as_claimed(candidates, result.modified_count, claiming, now)
-
-    async def claim_these(
-        self,
-        deliveries: Sequence[Delivery],
-        now: datetime,
-        *,
-        owner: str,
-        claim: str,
-        lease_until: datetime,
-    ) -> list[Delivery]:
-        """Of ``deliveries`` (one tenant's, as planned), those still pending and due, now
-        ``sending`` under ``claim``: one command when all of them were (the usual case: the
-        consumer planned them a moment ago), two when some had been claimed meanwhile."""
-        if not deliveries:
-            return []
-        tenants = {d.tenant_id for d in deliveries}
-        if len(tenants) != 1:
-            raise ValueError("deliveries of one tenant at a time")
-        claiming = _claiming(owner, claim, lease_until)
-        result = await self._collection.update_many(
-            {
-                "_id": {"$in": [d.id for d in deliveries]},
-                "tenant_id": tenants.pop(),
-                "status": _PENDING,
-                "next_attempt_at": {"$lte": now},
-            },
-            _claim_update(claiming, _PENDING, now),
-            session=self._session,
-        )
-        planned = [_as_planned_document(d) for d in deliveries]
-        return await self._as_claimed(planned, result.modified_count, claiming, now)
 
     async def _as_claimed(
         self, candidates: list[Document], modified: int, claiming: Document, now: datetime

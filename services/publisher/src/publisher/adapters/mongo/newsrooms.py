@@ -49,7 +49,7 @@ def _document(newsroom: Newsroom) -> Document:
     }
 
 
-def _newsroom(document: Document) -> Newsroom:
+def newsroom_of(document: Document) -> Newsroom:
     return Newsroom(
         id=document["_id"],
         tenant_id=document["tenant_id"],
@@ -81,24 +81,24 @@ class MongoNewsrooms(PageWriter):
 
     async def get(self, tenant_id: str, newsroom_id: str) -> Newsroom | None:
         found = await self._find_one({"_id": newsroom_id, "tenant_id": tenant_id})
-        return None if found is None else _newsroom(found)
+        return None if found is None else newsroom_of(found)
 
     async def get_by_slug(self, slug: str) -> Newsroom | None:
         found = await self._find_one({"slug": slug})
-        return None if found is None else _newsroom(found)
+        return None if found is None else newsroom_of(found)
 
     async def page(self, tenant_id: str, *, after_id: str | None, limit: int) -> list[Newsroom]:
         query: Document = {"tenant_id": tenant_id}
         if after_id is not None:
             query["_id"] = {"$lt": after_id}
         rows = await self._find(query, sort=[("_id", DESCENDING)], limit=limit)
-        return [_newsroom(row) for row in rows]
+        return [newsroom_of(row) for row in rows]
 
     async def page_all(self, *, after_id: str | None, limit: int) -> list[Newsroom]:
         # Across tenants on purpose: an operator task (republish) walking every newsroom by _id.
         query: Document = {} if after_id is None else {"_id": {"$gt": after_id}}
         rows = await self._find(query, sort=[("_id", ASCENDING)], limit=limit)
-        return [_newsroom(row) for row in rows]
+        return [newsroom_of(row) for row in rows]
 
     async def sites(self) -> list[Site]:
         # Across tenants on purpose: the map from a request's host to its newsroom, on the

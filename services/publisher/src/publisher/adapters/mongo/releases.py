@@ -17,9 +17,11 @@ from pymongo.errors import DuplicateKeyError
 from newsroom_shared.mongo import Document
 from newsroom_shared.page_versions import PageWriter
 from publisher.adapters.mongo import release_archive
+from publisher.adapters.mongo.newsrooms import MongoNewsrooms, newsroom_of
 from publisher.adapters.mongo.release_documents import release_document, release_of
 from publisher.domain.archive import MonthCount, Period, TagCount
 from publisher.domain.errors import AlreadyExistsError, ConcurrentModificationError
+from publisher.domain.newsroom import Newsroom
 from publisher.domain.release import Release
 from publisher.domain.workflow import Status
 from publisher.service.ports import DueRelease, PublicPosition, ReleaseFilter
@@ -69,6 +71,30 @@ class MongoReleases(PageWriter):
     async def get(self, tenant_id: str, release_id: str) -> Release | None:
         found = await self._find_one({"_id": release_id, "tenant_id": tenant_id})
         return None if found is None else release_of(found)
+
+    async def get_with_newsroom(
+        self, tenant_id: str, release_id: str
+    ) -> tuple[Release, Newsroom | None] | None:
+        """The release and its newsroom (the tenant's) in one command: a command on a
+        release needs both, and the newsroom's id is the release's."""
+        pipeline: list[Document] = [
+            {"$match": {"_id": release_id, "tenant_id": tenant_id}},
+            {
+                "$lookup": {
+                    # Equality on the newsroom's _id (MongoDB 5.0's form), within the tenant.
+                    "from": MongoNewsrooms.COLLECTION,
+                    "localField": "newsroom_id",
+                    "foreignField": "_id",
+                    "pipeline": [{"$match": {"tenant_id": tenant_id}}],
+                    "as": "release_newsroom",
+                }
+            },
+        ]
+        rows = await (await self._collection.aggregate(pipeline, **self._opts())).to_list()
+        if not rows:
+            return None
+        newsrooms = rows[0].pop("release_newsroom")
+        return release_of(rows[0]), newsroom_of(newsrooms[0]) if newsrooms else None
 
     async def save(self, release: Release, *, expected_version: int) -> None:
         unchanged = {"_id": release.id, "tenant_id": release.tenant_id, "version": expected_version}
