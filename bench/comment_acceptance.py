@@ -148,6 +148,7 @@ async def system_round(
         "comments_per_s": count / seconds,
         "db_commands_per_comment": commands.per(count),
         "db_commands_per_comment_by_collection": commands.per_collection(count),
+        "db_ms_per_comment_by_collection": commands.ms_per_collection(count),
         "comments_per_transaction": count / max(1, commands.counts["commitTransaction"]),
     }
     assert await db["comments"].count_documents({}) == count + 1

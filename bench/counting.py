@@ -29,20 +29,42 @@ class Commands(monitoring.CommandListener):
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.by_collection: Counter[str] = Counter()
+        self.micros_by_collection: Counter[str] = Counter()
+        self._keys: dict[tuple[Any, int], str] = {}
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
+        key = f"{event.command_name} {collection_of(event)}"
         self.counts[event.command_name] += 1
-        self.by_collection[f"{event.command_name} {collection_of(event)}"] += 1
+        self.by_collection[key] += 1
+        self._keys[(event.connection_id, event.request_id)] = key
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
+        self._ended(event)
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
+        self._ended(event)
+
+    def _ended(
+        self, event: monitoring.CommandSucceededEvent | monitoring.CommandFailedEvent
+    ) -> None:
+        key = self._keys.pop((event.connection_id, event.request_id), None)
+        if key is not None:
+            self.micros_by_collection[key] += event.duration_micros
 
     def reset(self) -> None:
         self.counts.clear()
         self.by_collection.clear()
+        self.micros_by_collection.clear()
+        self._keys.clear()
+
+    def ms_per_collection(self, units: int) -> dict[str, float]:
+        """Milliseconds from each command's send to its answer, summed per unit of work by
+        ``"<name> <collection>"`` (largest first). Concurrent commands overlap, so the sum is
+        not wall time; it shows where a unit's waiting on the database goes."""
+        return {
+            key: round(micros / 1000 / units, 3)
+            for key, micros in self.micros_by_collection.most_common()
+        }
 
     def per(self, units: int) -> dict[str, float]:
         """Commands per unit of work, in total and by name (most frequent first)."""
