@@ -276,6 +276,13 @@ def up() -> dict[str, str]:
         # events here up to 2 s each; 500 ms, as before that default.
         off_path = os.environ.get("KAFKA_OFF_PATH_FETCH_MAX_WAIT_MS") or "500"
         env["KAFKA_OFF_PATH_FETCH_MAX_WAIT_MS"] = off_path
+        # This broker holds every JoinGroup for part of the session timeout (5 s of the default
+        # 10 s; Apache Kafka delays only a new group's first join), and every service start
+        # and every consumer in the tests joins a group: 4 s holds a join 2 s here. Heartbeats
+        # every 0.5 s keep a busy process in its group.
+        env["KAFKA_SESSION_TIMEOUT_MS"] = os.environ.get("KAFKA_SESSION_TIMEOUT_MS") or "4000"
+        beat = os.environ.get("KAFKA_HEARTBEAT_INTERVAL_MS") or "500"
+        env["KAFKA_HEARTBEAT_INTERVAL_MS"] = beat
     env["KAFKA_BOOTSTRAP_SERVERS"] = os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or start_kafka()
     env["MONGODB_URI"] = os.environ.get("MONGODB_URI") or start_mongo()
     return env

@@ -25,6 +25,8 @@ COMMON = frozenset(
         "mongodb_uri",
         "kafka_fetch_max_wait_ms",
         "kafka_off_path_fetch_max_wait_ms",
+        "kafka_session_timeout_ms",
+        "kafka_heartbeat_interval_ms",
         "log_level",
         "log_json",
     }
@@ -76,6 +78,10 @@ class ServiceSettings(BaseSettings):
     # its whole wait: locally 500 ms (deploy/local/devstack.py exports
     # KAFKA_OFF_PATH_FETCH_MAX_WAIT_MS).
     kafka_off_path_fetch_max_wait_ms: int = 2_000
+    # A consumer missing heartbeats this long is dropped from its group and its partitions go
+    # to the others. The local broker holds every JoinGroup for part of this timeout (Apache
+    # Kafka delays only a new group's first join, by ``group.initial.rebalance.delay.ms``), so
+    # local runs set a shorter one (deploy/local/devstack.py exports KAFKA_SESSION_TIMEOUT_MS).
     kafka_session_timeout_ms: int = 10_000
     kafka_heartbeat_interval_ms: int = 3_000
     consumer_group: str = ""  # empty: newsroom-<service>

@@ -95,8 +95,6 @@ def fast_settings(
         "kafka_bootstrap_servers": kafka_bootstrap_servers,
         "mongodb_uri": mongodb_uri,
         "consumer_group": group,
-        "kafka_session_timeout_ms": 6_000,
-        "kafka_heartbeat_interval_ms": 500,
         "retry_max_attempts": 3,
         "retry_backoff_initial_s": 0.01,
         "retry_backoff_max_s": 0.05,

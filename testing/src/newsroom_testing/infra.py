@@ -79,4 +79,8 @@ def test_infra() -> Iterator[Infra]:
             yield infra
     else:
         env = _devstack_up()
+        # The local broker's settings too (fetch waits, session timeout), as ``./dev test``
+        # exports them: services the tests start read them from the environment.
+        for name, value in env.items():
+            os.environ.setdefault(name, value)
         yield Infra(env["KAFKA_BOOTSTRAP_SERVERS"], env["MONGODB_URI"])

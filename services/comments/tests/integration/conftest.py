@@ -56,8 +56,6 @@ def settings_for(infra: Any, unique: str, **overrides: Any) -> CommentsSettings:
         "mongodb_uri": infra.mongodb_uri,
         "mongodb_database": f"test_comments_{unique}",
         "consumer_group": f"comments-{unique}",
-        "kafka_session_timeout_ms": 6_000,
-        "kafka_heartbeat_interval_ms": 500,
         "retry_max_attempts": 3,
         "retry_backoff_initial_s": 0.01,
         "retry_backoff_max_s": 0.05,

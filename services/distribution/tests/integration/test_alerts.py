@@ -43,8 +43,6 @@ async def api(
         consumers_enabled=True,
         worker_enabled=True,
         worker_interval_s=0.05,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
         retry_backoff_initial_s=0.01,
         retry_backoff_max_s=0.05,
         outbox_poll_interval_s=0.1,

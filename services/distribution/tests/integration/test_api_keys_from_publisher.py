@@ -28,7 +28,7 @@ PUBLISHER = "/newsroom/publisher"
 
 
 async def test_a_publisher_key_works_here_until_it_is_revoked(infra, mongo_client, unique) -> None:
-    settings = api_settings(infra, unique, kafka_session_timeout_ms=6_000)
+    settings = api_settings(infra, unique)
     key_id = secrets.token_hex(12)
     token = compose_token(key_id, secrets.token_urlsafe(32))
     tenant = f"tenant-{unique}"

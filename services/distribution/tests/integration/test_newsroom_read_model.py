@@ -28,8 +28,6 @@ async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx
         infra,
         unique,
         consumers_enabled=True,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
         retry_backoff_initial_s=0.01,
         retry_backoff_max_s=0.05,
     )

@@ -176,8 +176,6 @@ async def test_a_post_reaches_the_two_tenants_whose_queries_match_and_not_a_thir
         unique,
         jetstream,
         consumers_enabled=True,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
     )
     brand, fault = f"brand{unique}", f"fault{unique}"
     wanted = {

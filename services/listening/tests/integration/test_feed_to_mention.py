@@ -31,8 +31,6 @@ async def api(infra: Any, unique: str, mongo_client: Any) -> AsyncIterator[httpx
         infra,
         unique,
         consumers_enabled=True,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
         allow_insecure_urls=True,  # the fake feed server is on loopback, over http
     )
     async with staff_api_on_own_database(settings, mongo_client) as client:

@@ -237,8 +237,6 @@ async def following_roadrunner(
         infra,
         unique,
         consumers_enabled=True,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
     )
     tenant = f"t-{unique}"
     try:

@@ -99,8 +99,6 @@ def consumer_settings(infra: Any, unique: str, **overrides: Any) -> ListeningSet
     about a second), fast retries."""
     values: dict[str, Any] = {
         "consumers_enabled": True,
-        "kafka_session_timeout_ms": 6_000,
-        "kafka_heartbeat_interval_ms": 500,
         "retry_backoff_initial_s": 0.01,
         "retry_backoff_max_s": 0.05,
     }

@@ -32,8 +32,6 @@ async def test_poison_goes_to_the_dlq_and_a_redelivery_is_applied_once(
         unique,
         consumers_enabled=True,
         worker_enabled=False,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
         retry_max_attempts=2,
         retry_backoff_initial_s=0.01,
         retry_backoff_max_s=0.05,

@@ -42,8 +42,6 @@ async def test_a_newsrooms_logo_is_public_until_it_is_replaced(infra, mongo_clie
         infra,
         unique,
         consumers_enabled=True,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
     )
     try:
         async with media_api(settings) as api:

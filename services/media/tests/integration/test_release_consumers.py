@@ -31,8 +31,6 @@ async def test_poison_goes_to_the_dlq_a_redelivery_is_applied_once_and_access_fo
         infra,
         unique,
         consumers_enabled=True,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
         retry_max_attempts=2,
         retry_backoff_initial_s=0.01,
         retry_backoff_max_s=0.05,

@@ -67,8 +67,6 @@ def _with_media(publisher: PublisherSettings) -> PublisherSettings:
     return publisher.model_copy(
         update={
             "consumers_enabled": True,
-            "kafka_session_timeout_ms": 6_000,
-            "kafka_heartbeat_interval_ms": 500,
             "media_public_path": "/api/media",
             "media_url_signing_keys": SecretStr(MEDIA_URL_SIGNING_KEYS),
         }
@@ -83,10 +81,8 @@ def _media_settings(infra: Any, unique: str, origin: str) -> MediaSettings:
         consumer_group=f"browser-media-{unique}",
         public_base_url=f"{origin}/api/media",
         url_signing_keys=SecretStr(MEDIA_URL_SIGNING_KEYS),
-        # It learns staff keys and releases from the publisher's events (short timeouts here).
+        # It learns staff keys and releases from the publisher's events.
         consumers_enabled=True,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
         worker_interval_s=0.05,
         render_processes=1,
         outbox_poll_interval_s=0.1,
@@ -145,10 +141,8 @@ def _distribution_settings(
         confirmation_interval_s=0.2,
         log_json=False,
         # Consumers learn the publisher's keys and newsrooms from its events; joining a group
-        # takes seconds, so only the stories that need them run them (short timeouts here).
+        # takes seconds, so only the stories that need them run them.
         consumers_enabled=consumers,
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
         public_rate_per_minute=10_000,
         public_rate_burst=1_000,
     )

@@ -32,8 +32,6 @@ def settings(infra, unique) -> PublisherSettings:
         mongodb_uri=infra.mongodb_uri,
         mongodb_database=f"test_publisher_{unique}",
         consumer_group=f"publisher-{unique}",
-        kafka_session_timeout_ms=6_000,
-        kafka_heartbeat_interval_ms=500,
         retry_max_attempts=3,
         retry_backoff_initial_s=0.01,
         retry_backoff_max_s=0.05,

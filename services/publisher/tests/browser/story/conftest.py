@@ -55,8 +55,6 @@ def _connections(infra: Any, service: str, unique: str) -> dict[str, Any]:
         "mongodb_uri": infra.mongodb_uri,
         "mongodb_database": f"test_story_{service}_{unique}",
         "consumer_group": f"story-{service}-{unique}",
-        "kafka_session_timeout_ms": 6_000,
-        "kafka_heartbeat_interval_ms": 500,
         "outbox_poll_interval_s": 0.1,
         "consumers_enabled": True,
         "log_json": False,
