@@ -193,8 +193,6 @@ def service_environment(
     settings = {
         "MONGODB_DATABASE": database,
         "CONSUMER_GROUP": group,
-        "KAFKA_SESSION_TIMEOUT_MS": "6000",
-        "KAFKA_HEARTBEAT_INTERVAL_MS": "500",
         "RETRY_BACKOFF_INITIAL_S": "0.01",
         "RETRY_BACKOFF_MAX_S": "0.05",
         "OUTBOX_POLL_INTERVAL_S": "0.2",
