@@ -95,8 +95,8 @@ def api_settings(infra: Any, unique: str, **overrides: Any) -> ListeningSettings
 
 
 def consumer_settings(infra: Any, unique: str, **overrides: Any) -> ListeningSettings:
-    """Settings of a test that follows topics: consumers on, a short session (a group joins in
-    about a second), fast retries."""
+    """Settings of a test that follows topics: consumers on, fast retries (the short session
+    of the local broker comes from the environment, as ``./dev`` exports it)."""
     values: dict[str, Any] = {
         "consumers_enabled": True,
         "retry_backoff_initial_s": 0.01,
