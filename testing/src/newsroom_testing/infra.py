@@ -75,6 +75,10 @@ def test_infra() -> Iterator[Infra]:
     if kafka and mongo:
         yield Infra(kafka, mongo)
     elif os.environ.get("NEWSROOM_TESTCONTAINERS") == "1":
+        # Apache Kafka's shortest session by default (group.min.session.timeout.ms): a
+        # restarted consumer in the crash tests gets its dead predecessor's partitions sooner.
+        os.environ.setdefault("KAFKA_SESSION_TIMEOUT_MS", "6000")
+        os.environ.setdefault("KAFKA_HEARTBEAT_INTERVAL_MS", "500")
         with _containers() as infra:
             yield infra
     else:

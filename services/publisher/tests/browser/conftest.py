@@ -62,8 +62,8 @@ def _publisher_settings(infra: Any, unique: str, origin: str) -> PublisherSettin
 
 
 def _with_media(publisher: PublisherSettings) -> PublisherSettings:
-    """The publisher of a site with media behind it: follows media's events (short timeouts:
-    joining a group takes seconds) and signs previews' pictures with media's keys."""
+    """The publisher of a site with media behind it: follows media's events and signs
+    previews' pictures with media's keys."""
     return publisher.model_copy(
         update={
             "consumers_enabled": True,
